@@ -1,0 +1,88 @@
+using System.CommandLine;
+using Gyre.Core.Registry;
+using Gyre.Core.Tracking;
+
+namespace Gyre.Cli.Commands;
+
+/// <summary>Model versions, aliases and lineage under <c>gyre models</c>.</summary>
+internal static class ModelVersionsCommands
+{
+    internal static void Print(Printer printer, ModelVersion v) => printer.Object(v,
+        ("name", v.Name), ("version", v.Version), ("status", v.Status.ToString()), ("source", v.Source), ("run_id", v.RunId),
+        ("aliases", string.Join(", ", v.Aliases)), ("description", v.Description),
+        ("tags", string.Join(", ", v.Tags.Select(t => $"{t.Key}={t.Value}"))), ("created", Printer.Time(v.CreationTime)));
+
+    public static Command Register()
+    {
+        var name = new Argument<string>("name");
+        var run = new Option<string>("--run") { Required = true, Description = "The run whose artifact becomes the version" };
+        var path = new Option<string>("--path") { Required = true, Description = "The artifact path inside the run" };
+        var description = new Option<string?>("--description");
+        var command = new Command("register", "Register a run's artifact as the next version of a model") { name, run, path, description };
+        command.WithClient(async (parse, client, printer, ct) => Print(printer, await client.Models.CreateVersionAsync(
+            parse.GetValue(name)!, new RunId(parse.GetValue(run)!), parse.GetValue(path)!, parse.GetValue(description), null, ct)));
+        return command;
+    }
+
+    public static Command Versions()
+    {
+        var name = new Argument<string>("name");
+        var max = new Option<int>("--max-results") { DefaultValueFactory = _ => 100 };
+        var command = new Command("versions", "List the versions of a model, newest first") { name, max };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var page = await client.Models.ListVersionsAsync(parse.GetValue(name)!, parse.GetValue(max), null, ct);
+            printer.List(page.Items, page, "No versions yet. Register one with `gyre models register NAME --run RUN_ID --path PATH`.",
+                ("VERSION", v => v.Version), ("STATUS", v => v.Status), ("ALIASES", v => string.Join(", ", v.Aliases)), ("SOURCE", v => v.Source),
+                ("CREATED", v => Printer.Time(v.CreationTime)));
+        });
+        return command;
+    }
+
+    public static Command Version()
+    {
+        var reference = new Argument<string>("model") { Description = "NAME/VERSION or NAME@ALIAS" };
+        var command = new Command("version", "Show one version, by number or alias") { reference };
+        command.WithClient(async (parse, client, printer, ct) => Print(printer, await client.Models.ResolveAsync(parse.GetValue(reference)!, ct)));
+        return command;
+    }
+
+    public static Command Alias()
+    {
+        var command = new Command("alias", "Set, show or delete an alias such as champion");
+        var setName = new Argument<string>("name");
+        var setAlias = new Argument<string>("alias");
+        var setVersion = new Argument<long>("version");
+        var set = new Command("set", "Point an alias at a version (atomic)") { setName, setAlias, setVersion };
+        set.WithClient(async (parse, client, printer, ct) =>
+            Print(printer, await client.Models.SetAliasAsync(parse.GetValue(setName)!, parse.GetValue(setAlias)!, parse.GetValue(setVersion), ct)));
+        var delName = new Argument<string>("name");
+        var delAlias = new Argument<string>("alias");
+        var delete = new Command("delete", "Remove an alias") { delName, delAlias };
+        delete.WithClient(async (parse, client, printer, ct) =>
+        {
+            await client.Models.DeleteAliasAsync(parse.GetValue(delName)!, parse.GetValue(delAlias)!, ct);
+            printer.Done($"Alias {parse.GetValue(delAlias)} removed from {parse.GetValue(delName)}.");
+        });
+        command.Subcommands.Add(set);
+        command.Subcommands.Add(delete);
+        return command;
+    }
+
+    public static Command Lineage()
+    {
+        var reference = new Argument<string>("model") { Description = "NAME/VERSION or NAME@ALIAS" };
+        var command = new Command("lineage", "Where a version came from: its run and the datasets that run read") { reference };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var version = await client.Models.ResolveAsync(parse.GetValue(reference)!, ct);
+            var lineage = await client.Models.GetLineageAsync(version.Name, version.Version, ct);
+            printer.Object(lineage,
+                ("model", $"{version.Name}/{version.Version}"), ("source", version.Source),
+                ("run", lineage.Run is { } r ? $"{r.RunId} ({r.RunName}, experiment {r.ExperimentId})" : "(the run was purged)"),
+                ("params", lineage.Run is { } rp ? string.Join(", ", rp.Params.Select(p => $"{p.Key}={p.Value}")) : ""),
+                ("datasets", string.Join(", ", lineage.Datasets.Select(d => $"{d.Name}@{d.Digest}{(d.Context is null ? "" : $" ({d.Context})")}"))));
+        });
+        return command;
+    }
+}

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Gyre.Server.Hosting;
+using Microsoft.Extensions.Hosting;
+
+namespace Gyre.Cli.Commands;
+
+/// <summary><c>gyre server</c>: the REST API on Kestrel, with embedded SQLite and file storage.</summary>
+internal static class ServerCommand
+{
+    public static Command Build()
+    {
+        var urls = new Option<string>("--urls") { Description = "Listen URLs, ';'-separated", DefaultValueFactory = _ => ServerOptions.DefaultUrls };
+        var home = CliOptions.Home();
+        var auth = new Option<bool>("--auth") { Description = "Require an API token on every call (always on for a non-loopback address)" };
+        var maxArtifact = new Option<long?>("--max-artifact-bytes") { Description = "The largest artifact upload, in bytes (default 1 GiB)" };
+        var command = new Command("server", "Run the Gyre server (REST API, artifact store, registry)") { urls, home, auth, maxArtifact };
+        command.WithoutClient(async (parse, _, ct) =>
+        {
+            var options = new ServerOptions
+            {
+                Urls = parse.GetValue(urls)!,
+                Home = parse.GetValue(home),
+                RequireAuth = parse.GetValue(auth),
+                MaxArtifactBytes = parse.GetValue(maxArtifact) ?? new ServerOptions().MaxArtifactBytes,
+            };
+            var app = await GyreServer.BuildAsync(options, ct: ct);
+            await app.StartAsync(ct);
+            await Console.Out.WriteLineAsync($"gyre server listening on {string.Join(", ", GyreServer.Addresses(app))} (Ctrl+C to stop)");
+            await app.WaitForShutdownAsync(ct);
+        });
+        return command;
+    }
+}

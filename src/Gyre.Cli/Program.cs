@@ -1,0 +1,3 @@
+using Gyre.Cli;
+
+return await GyreCli.RunAsync(args);

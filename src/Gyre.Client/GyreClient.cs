@@ -1,0 +1,61 @@
+using System.Net.Http.Headers;
+
+namespace Gyre.Client;
+
+/// <summary>
+/// The .NET client of a Gyre server, in catalogs like ML.NET's: <see cref="Experiments"/>,
+/// <see cref="Runs"/>, <see cref="Models"/>, <see cref="Tokens"/>. Thread-safe; make one and keep it.
+/// </summary>
+public sealed class GyreClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+
+    public GyreClient(GyreClientOptions? options = null)
+        : this(new HttpClient(), options ?? GyreClientOptions.FromEnvironment(), ownsHttp: true)
+    {
+    }
+
+    /// <summary>Uses an <see cref="HttpClient"/> you manage (for example from IHttpClientFactory).</summary>
+    public GyreClient(HttpClient http, GyreClientOptions options)
+        : this(http, options, ownsHttp: false)
+    {
+    }
+
+    private GyreClient(HttpClient http, GyreClientOptions options, bool ownsHttp)
+    {
+        _http = http;
+        _ownsHttp = ownsHttp;
+        _http.BaseAddress ??= options.Server;
+        _http.Timeout = options.Timeout;
+        if (options.Token is not null)
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Token);
+        }
+        var transport = new ApiTransport(_http);
+        Experiments = new ExperimentsClient(transport);
+        Runs = new RunsClient(transport);
+        Models = new ModelsClient(transport);
+        Tokens = new TokensClient(transport);
+        System = new SystemClient(transport);
+    }
+
+    public ExperimentsClient Experiments { get; }
+
+    public RunsClient Runs { get; }
+
+    public ModelsClient Models { get; }
+
+    public TokensClient Tokens { get; }
+
+    /// <summary>Health and readiness.</summary>
+    public SystemClient System { get; }
+
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
+}

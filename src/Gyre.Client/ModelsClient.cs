@@ -1,0 +1,88 @@
+using Gyre.Core.Api;
+using Gyre.Core.Registry;
+using Gyre.Core.Tracking;
+using static Gyre.Client.Paths;
+
+namespace Gyre.Client;
+
+/// <summary>The model registry: models, versions, aliases, tags and lineage.</summary>
+public sealed class ModelsClient
+{
+    private readonly ApiTransport _api;
+
+    internal ModelsClient(ApiTransport api) => _api = api;
+
+    public Task<RegisteredModel> CreateAsync(string name, string? description = null, IReadOnlyList<Tag>? tags = null, CancellationToken ct = default) =>
+        _api.PostAsync<RegisteredModel>("/api/v1/models", new CreateModelRequest(name, description, tags), ct);
+
+    public Task<RegisteredModel> GetAsync(string name, CancellationToken ct = default) =>
+        _api.GetAsync<RegisteredModel>($"/api/v1/models/{E(name)}", ct);
+
+    public Task<Page<RegisteredModel>> SearchAsync(ModelSearch? search = null, CancellationToken ct = default)
+    {
+        search ??= new ModelSearch();
+        var query = Query(
+            [("filter", search.Filter), ("max_results", search.MaxResults.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("page_token", search.PageToken),
+             .. (search.OrderBy ?? []).Select(o => ("order_by", (string?)o))]);
+        return _api.GetAsync<Page<RegisteredModel>>($"/api/v1/models{query}", ct);
+    }
+
+    public Task<RegisteredModel> UpdateAsync(string name, string? newName = null, string? description = null, CancellationToken ct = default) =>
+        _api.PatchAsync<RegisteredModel>($"/api/v1/models/{E(name)}", new UpdateModelRequest(newName, description), ct);
+
+    public Task DeleteAsync(string name, CancellationToken ct = default) =>
+        _api.SendAsync(HttpMethod.Delete, $"/api/v1/models/{E(name)}", null, ct);
+
+    public Task SetTagAsync(string name, string key, string value, CancellationToken ct = default) =>
+        _api.SendAsync(HttpMethod.Put, $"/api/v1/models/{E(name)}/tags/{E(key)}", new SetTagRequest(value), ct);
+
+    public Task DeleteTagAsync(string name, string key, CancellationToken ct = default) =>
+        _api.SendAsync(HttpMethod.Delete, $"/api/v1/models/{E(name)}/tags/{E(key)}", null, ct);
+
+    /// <summary>Registers the artifact <paramref name="artifactPath"/> of run <paramref name="runId"/> as the next version.</summary>
+    public Task<ModelVersion> CreateVersionAsync(string name, RunId runId, string artifactPath, string? description = null, IReadOnlyList<Tag>? tags = null, CancellationToken ct = default) =>
+        _api.PostAsync<ModelVersion>($"/api/v1/models/{E(name)}/versions", new CreateModelVersionRequest(runId, artifactPath, description, tags), ct);
+
+    public Task<ModelVersion> GetVersionAsync(string name, long version, CancellationToken ct = default) =>
+        _api.GetAsync<ModelVersion>($"/api/v1/models/{E(name)}/versions/{version}", ct);
+
+    public Task<Page<ModelVersion>> ListVersionsAsync(string name, int maxResults = 100, string? pageToken = null, CancellationToken ct = default) =>
+        _api.GetAsync<Page<ModelVersion>>($"/api/v1/models/{E(name)}/versions{Query(("max_results", maxResults.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("page_token", pageToken))}", ct);
+
+    public Task<ModelVersion> UpdateVersionAsync(string name, long version, string? description, CancellationToken ct = default) =>
+        _api.PatchAsync<ModelVersion>($"/api/v1/models/{E(name)}/versions/{version}", new UpdateModelVersionRequest(description), ct);
+
+    public Task DeleteVersionAsync(string name, long version, CancellationToken ct = default) =>
+        _api.SendAsync(HttpMethod.Delete, $"/api/v1/models/{E(name)}/versions/{version}", null, ct);
+
+    public Task SetVersionTagAsync(string name, long version, string key, string value, CancellationToken ct = default) =>
+        _api.SendAsync(HttpMethod.Put, $"/api/v1/models/{E(name)}/versions/{version}/tags/{E(key)}", new SetTagRequest(value), ct);
+
+    public Task<ModelVersion> SetAliasAsync(string name, string alias, long version, CancellationToken ct = default) =>
+        _api.PutAsync<ModelVersion>($"/api/v1/models/{E(name)}/aliases/{E(alias)}", new SetAliasRequest(version), ct);
+
+    public Task<ModelVersion> GetByAliasAsync(string name, string alias, CancellationToken ct = default) =>
+        _api.GetAsync<ModelVersion>($"/api/v1/models/{E(name)}/aliases/{E(alias)}", ct);
+
+    public Task DeleteAliasAsync(string name, string alias, CancellationToken ct = default) =>
+        _api.SendAsync(HttpMethod.Delete, $"/api/v1/models/{E(name)}/aliases/{E(alias)}", null, ct);
+
+    /// <summary>Resolves <c>NAME@ALIAS</c> or <c>NAME/VERSION</c>.</summary>
+    public Task<ModelVersion> ResolveAsync(string reference, CancellationToken ct = default)
+    {
+        var at = reference.LastIndexOf('@');
+        if (at > 0)
+        {
+            return GetByAliasAsync(reference[..at], reference[(at + 1)..], ct);
+        }
+        var slash = reference.LastIndexOf('/');
+        if (slash > 0 && long.TryParse(reference[(slash + 1)..], out var version))
+        {
+            return GetVersionAsync(reference[..slash], version, ct);
+        }
+        throw Core.Errors.GyreException.Invalid($"model: expected NAME@ALIAS or NAME/VERSION, got '{reference}'");
+    }
+
+    public Task<ModelLineage> GetLineageAsync(string name, long version, CancellationToken ct = default) =>
+        _api.GetAsync<ModelLineage>($"/api/v1/models/{E(name)}/versions/{version}/lineage", ct);
+}

@@ -1,0 +1,16 @@
+namespace Gyre.Core.Auth;
+
+/// <summary>Where API tokens live. Secrets are stored as SHA-256 hashes only.</summary>
+public interface ITokenStore
+{
+    Task<CreatedToken> CreateTokenAsync(string name, TokenScope scope, long? expiryTime, CancellationToken ct);
+
+    /// <summary>The token whose secret this is, if it exists (active or not).</summary>
+    Task<ApiToken?> FindBySecretAsync(string secret, CancellationToken ct);
+
+    Task<IReadOnlyList<ApiToken>> ListTokensAsync(CancellationToken ct);
+
+    Task RevokeTokenAsync(string id, CancellationToken ct);
+
+    Task<int> CountActiveTokensAsync(CancellationToken ct);
+}

@@ -1,0 +1,19 @@
+namespace Gyre.Core.Errors;
+
+/// <summary>
+/// The stable error codes of Gyre's API. Each maps onto exactly one HTTP status
+/// (see <see cref="ErrorCodes.HttpStatus"/>) and is sent as the <c>code</c> of a problem details body.
+/// </summary>
+public enum ErrorCode
+{
+    InvalidArgument,
+    NotFound,
+    AlreadyExists,
+    Conflict,
+    Unauthenticated,
+    PermissionDenied,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    Unavailable,
+    Internal,
+}

@@ -1,0 +1,4 @@
+namespace Gyre.Core.Tracking;
+
+/// <summary>A run parameter: written once, never changed.</summary>
+public sealed record Param(string Key, string Value);

@@ -1,0 +1,10 @@
+namespace Gyre.Core.Tracking;
+
+/// <summary>Sizes of names and values, as MLflow bounds them.</summary>
+public static class TrackingLimits
+{
+    public const int MaxKeyLength = 250;
+    public const int MaxParamValueLength = 6000;
+    public const int MaxTagValueLength = 8000;
+    public const int MaxNameLength = 500;
+}

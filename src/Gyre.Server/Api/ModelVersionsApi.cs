@@ -1,0 +1,99 @@
+using Gyre.Core.Api;
+using Gyre.Core.Errors;
+using Gyre.Core.Registry;
+using Gyre.Core.Tracking;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Gyre.Server.Api;
+
+/// <summary><c>/api/v1/models/{name}/versions</c> and <c>/aliases</c>: versions, their tags and lineage, and aliases.</summary>
+internal static class ModelVersionsApi
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        var versions = routes.MapGroup("/api/v1/models/{name}/versions").WithTags("Model versions");
+        versions.MapPost("/", Create);
+        versions.MapGet("/", List);
+        versions.MapGet("/{version}", Get);
+        versions.MapPatch("/{version}", Update);
+        versions.MapDelete("/{version}", Delete);
+        versions.MapPut("/{version}/tags/{key}", SetTag);
+        versions.MapDelete("/{version}/tags/{key}", DeleteTag);
+        versions.MapGet("/{version}/lineage", Lineage);
+
+        var aliases = routes.MapGroup("/api/v1/models/{name}/aliases").WithTags("Model aliases");
+        aliases.MapPut("/{alias}", SetAlias);
+        aliases.MapGet("/{alias}", GetAlias);
+        aliases.MapDelete("/{alias}", DeleteAlias);
+    }
+
+    private static async Task<Created<ModelVersion>> Create(string name, CreateModelVersionRequest request, ModelVersionRegistration registration, CancellationToken ct)
+    {
+        if (request.RunId is not { } runId)
+        {
+            throw GyreException.Invalid("run_id: expected the id of the run whose artifact becomes this version");
+        }
+        var version = await registration.RegisterAsync(name, new NewModelVersion(runId, request.ArtifactPath!, request.Description, request.Tags), ct);
+        return TypedResults.Created($"/api/v1/models/{Uri.EscapeDataString(name)}/versions/{version.Version}", version);
+    }
+
+    private static async Task<Ok<Page<ModelVersion>>> List(
+        string name, IRegistryStore registry, CancellationToken ct,
+        [FromQuery(Name = "max_results")] int? maxResults = null, [FromQuery(Name = "page_token")] string? pageToken = null) =>
+        TypedResults.Ok(await registry.ListVersionsAsync(name, maxResults ?? 100, pageToken, ct));
+
+    private static async Task<Ok<ModelVersion>> Get(string name, string version, IRegistryStore registry, CancellationToken ct) =>
+        TypedResults.Ok(await registry.GetVersionAsync(name, VersionNumber(version), ct));
+
+    private static async Task<Ok<ModelVersion>> Update(string name, string version, UpdateModelVersionRequest request, IRegistryStore registry, CancellationToken ct) =>
+        TypedResults.Ok(await registry.UpdateVersionAsync(name, VersionNumber(version), request.Description, ct));
+
+    private static async Task<NoContent> Delete(string name, string version, IRegistryStore registry, CancellationToken ct)
+    {
+        await registry.DeleteVersionAsync(name, VersionNumber(version), ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> SetTag(string name, string version, string key, SetTagRequest request, IRegistryStore registry, CancellationToken ct)
+    {
+        await registry.SetVersionTagAsync(name, VersionNumber(version), new Tag(key, request.Value!), ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> DeleteTag(string name, string version, string key, IRegistryStore registry, CancellationToken ct)
+    {
+        await registry.DeleteVersionTagAsync(name, VersionNumber(version), key, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<ModelLineage>> Lineage(string name, string version, ModelVersionRegistration registration, CancellationToken ct) =>
+        TypedResults.Ok(await registration.LineageAsync(name, VersionNumber(version), ct));
+
+    private static async Task<Ok<ModelVersion>> SetAlias(string name, string alias, SetAliasRequest request, IRegistryStore registry, CancellationToken ct)
+    {
+        if (request.Version is not { } version)
+        {
+            throw GyreException.Invalid("version: expected the version number the alias points at");
+        }
+        await registry.SetAliasAsync(name, alias, version, ct);
+        return TypedResults.Ok(await registry.GetVersionAsync(name, version, ct));
+    }
+
+    private static async Task<Ok<ModelVersion>> GetAlias(string name, string alias, IRegistryStore registry, CancellationToken ct) =>
+        TypedResults.Ok(await registry.GetVersionByAliasAsync(name, alias, ct));
+
+    private static async Task<NoContent> DeleteAlias(string name, string alias, IRegistryStore registry, CancellationToken ct)
+    {
+        await registry.DeleteAliasAsync(name, alias, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static long VersionNumber(string text) =>
+        long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw GyreException.Invalid($"version: expected a positive version number, got '{text}'");
+}

@@ -1,0 +1,55 @@
+using Gyre.Core.Api;
+using Gyre.Core.Artifacts;
+using Gyre.Core.Tracking;
+using Gyre.Server.Hosting;
+using Gyre.Server.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Gyre.Server.Api;
+
+/// <summary>
+/// <c>/api/v1/runs/{id}/artifacts</c>: streamed upload (PUT), download (GET) and listing.
+/// Every path is checked by <see cref="ArtifactPath"/> before any byte is written.
+/// </summary>
+internal static class RunArtifactsApi
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/runs/{id}/artifacts").WithTags("Artifacts");
+        group.MapGet("/", List);
+        group.MapPut("/{**path}", Upload).Accepts<Stream>("application/octet-stream");
+        group.MapGet("/{**path}", Download);
+    }
+
+    private static async Task<Ok<ArtifactListing>> List(string id, ITrackingStore store, IArtifactStore artifacts, CancellationToken ct, string? path = null)
+    {
+        var directory = ArtifactPath.Parse(path, "path", allowEmpty: true);
+        var run = await store.GetRunAsync(new RunId(id), ct);
+        var files = await artifacts.ListAsync(RunArtifacts.RootOf(run.ArtifactUri), directory, ct);
+        return TypedResults.Ok(new ArtifactListing(run.ArtifactUri, files));
+    }
+
+    private static async Task<Created<ArtifactInfo>> Upload(string id, string path, HttpContext context, ITrackingStore store, IArtifactStore artifacts, ServerOptions options, CancellationToken ct)
+    {
+        var artifactPath = ArtifactPath.Parse(path);
+        BodyLimit.Apply(context, options.MaxArtifactBytes);
+        var run = await store.GetRunAsync(new RunId(id), ct);
+        if (run.LifecycleStage != LifecycleStage.Active)
+        {
+            throw Core.Errors.GyreException.Conflict($"run '{id}' is deleted: restore it before writing to it");
+        }
+        var info = await artifacts.WriteAsync(RunArtifacts.RootOf(run.ArtifactUri), artifactPath, context.Request.Body, options.MaxArtifactBytes, ct);
+        return TypedResults.Created($"/api/v1/runs/{id}/artifacts/{artifactPath}", info);
+    }
+
+    private static async Task<FileStreamHttpResult> Download(string id, string path, ITrackingStore store, IArtifactStore artifacts, CancellationToken ct)
+    {
+        var artifactPath = ArtifactPath.Parse(path);
+        var run = await store.GetRunAsync(new RunId(id), ct);
+        var stream = await artifacts.OpenReadAsync(RunArtifacts.RootOf(run.ArtifactUri), artifactPath, ct);
+        return TypedResults.Stream(stream, "application/octet-stream", fileDownloadName: artifactPath.Segments[^1]);
+    }
+}

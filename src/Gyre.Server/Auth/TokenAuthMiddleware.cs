@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using Gyre.Core.Auth;
+using Gyre.Core.Errors;
+using Gyre.Server.Hosting;
+using Gyre.Server.Http;
+using Microsoft.AspNetCore.Http;
+
+namespace Gyre.Server.Auth;
+
+/// <summary>
+/// Checks <c>Authorization: Bearer TOKEN</c> against the token store when authentication is on.
+/// Valid tokens are remembered for <see cref="ServerOptions.TokenCacheTime"/> so that the hot
+/// path does not hit the database on every call.
+/// </summary>
+internal sealed class TokenAuthMiddleware(RequestDelegate next, ITokenStore tokens, ServerOptions options, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, (ApiToken? Token, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var endpoint = context.GetEndpoint();
+        if (!options.RequireAuth || endpoint is null || endpoint.Metadata.GetMetadata<Anonymous>() is not null)
+        {
+            await next(context);
+            return;
+        }
+        var header = context.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await Problems.WriteAsync(context, ErrorCode.Unauthenticated, "Authorization: expected 'Bearer TOKEN' (create one with `gyre tokens create`)");
+            return;
+        }
+        var token = await FindAsync(header["Bearer ".Length..].Trim(), context.RequestAborted);
+        if (token is null || !token.IsActive(time.GetUtcNow().ToUnixTimeMilliseconds()))
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+            await Problems.WriteAsync(context, ErrorCode.Unauthenticated, "Authorization: the token is unknown, revoked or expired");
+            return;
+        }
+        var needed = endpoint.Metadata.GetMetadata<RequiredScope>()?.Scope
+            ?? (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) ? TokenScope.Read : TokenScope.Write);
+        if (token.Scope < needed)
+        {
+            await Problems.WriteAsync(context, ErrorCode.PermissionDenied,
+                $"Authorization: token '{token.Name}' has scope {token.Scope.ToString().ToLowerInvariant()}, this call needs {needed.ToString().ToLowerInvariant()}");
+            return;
+        }
+        context.Items[Api.Scopes.TokenItem] = token;
+        await next(context);
+    }
+
+    private async Task<ApiToken?> FindAsync(string secret, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (_cache.TryGetValue(secret, out var cached) && cached.Until > now)
+        {
+            return cached.Token;
+        }
+        var token = await tokens.FindBySecretAsync(secret, ct);
+        if (_cache.Count > 10_000)
+        {
+            _cache.Clear();
+        }
+        _cache[secret] = (token, now + options.TokenCacheTime);
+        return token;
+    }
+}

@@ -1,0 +1,108 @@
+using Gyre.Core.Artifacts;
+using Gyre.Core.Auth;
+using Gyre.Core.Errors;
+using Gyre.Core.Json;
+using Gyre.Core.Registry;
+using Gyre.Core.Tracking;
+using Gyre.Server.Api;
+using Gyre.Server.Auth;
+using Gyre.Server.Http;
+using Gyre.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Gyre.Server.Hosting;
+
+/// <summary>Builds the <c>gyre server</c> web application: stores, middleware and every API group.</summary>
+public static class GyreServer
+{
+    /// <summary>
+    /// Opens the home, migrates it, checks that the listen addresses are safe for the auth
+    /// settings, and returns an application ready to start. Throws <see cref="GyreException"/>
+    /// with a readable message when it must refuse to start.
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(ServerOptions options, TimeProvider? time = null, CancellationToken ct = default)
+    {
+        var urls = ListenAddresses.Split(options.Urls);
+        var exposed = urls.Where(u => !ListenAddresses.IsLoopback(u)).ToList();
+        var storage = await GyreStorage.OpenAsync(GyreHome.Resolve(options.Home), time, ct: ct);
+        if (exposed.Count > 0 || options.RequireAuth)
+        {
+            options = options with { RequireAuth = true };
+            if (await storage.Tokens.CountActiveTokensAsync(ct) == 0)
+            {
+                storage.Dispose();
+                var where = exposed.Count > 0 ? $"listen on {string.Join(", ", exposed)} (not loopback)" : "require authentication";
+                throw new GyreException(ErrorCode.InvalidArgument,
+                    $"refusing to {where} without an API token: create one with `gyre tokens create --name NAME --scope admin --home {storage.Home.Root}`");
+            }
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls([.. urls]);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxJsonBodyBytes;
+        });
+        builder.Logging.SetMinimumLevel(options.Quiet ? LogLevel.Warning : LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        AddServices(builder.Services, options, storage, time ?? TimeProvider.System);
+
+        var app = builder.Build();
+        app.Lifetime.ApplicationStopped.Register(storage.Dispose);
+        app.UseMiddleware<RawPathGuardMiddleware>();
+        app.UseMiddleware<ErrorMiddleware>();
+        app.UseStatusCodePages(async context =>
+        {
+            var http = context.HttpContext;
+            var code = Problems.CodeForStatus(http.Response.StatusCode);
+            await Problems.WriteAsync(http, code, http.Response.StatusCode == 404
+                ? $"no such resource: {http.Request.Method} {http.Request.Path}"
+                : $"{http.Request.Method} is not supported on {http.Request.Path}");
+        });
+        app.UseRouting();
+        app.UseMiddleware<TokenAuthMiddleware>();
+        MapEndpoints(app);
+        GyreServerLog.Started(app.Logger, storage.Home.Root, options.RequireAuth ? "required" : "off (loopback only)");
+        return app;
+    }
+
+    /// <summary>The addresses the server actually listens on (port 0 resolved), once started.</summary>
+    public static IReadOnlyList<string> Addresses(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+
+    private static void AddServices(IServiceCollection services, ServerOptions options, GyreStorage storage, TimeProvider time)
+    {
+        services.ConfigureHttpJsonOptions(json => GyreJson.Configure(json.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
+        services.AddOpenApi();
+        services.AddSingleton(options);
+        services.AddSingleton(time);
+        services.AddSingleton(storage);
+        services.AddSingleton(storage.Tracking);
+        services.AddSingleton(storage.Registry);
+        services.AddSingleton(storage.Tokens);
+        services.AddSingleton(storage.Artifacts);
+        services.AddSingleton(sp => new ModelVersionRegistration(
+            sp.GetRequiredService<ITrackingStore>(), sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<IArtifactStore>()));
+    }
+
+    private static void MapEndpoints(WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json").WithMetadata(new Anonymous());
+        HealthApi.Map(app);
+        ExperimentsApi.Map(app);
+        RunsApi.Map(app);
+        RunArtifactsApi.Map(app);
+        ModelsApi.Map(app);
+        ModelVersionsApi.Map(app);
+        TokensApi.Map(app);
+    }
+}

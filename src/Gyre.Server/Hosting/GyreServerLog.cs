@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace Gyre.Server.Hosting;
+
+/// <summary>The server's log messages, source-generated, with their event ids in one place.</summary>
+internal static partial class GyreServerLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "gyre server: home {Home}, schema migrated, authentication {Auth}")]
+    public static partial void Started(ILogger logger, string home, string auth);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Error, Message = "unhandled error on {Method} {Path}")]
+    public static partial void Unhandled(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "artifacts of purged {Kind} {Id} could not be removed")]
+    public static partial void ArtifactCleanupFailed(ILogger logger, Exception exception, string kind, string id);
+}

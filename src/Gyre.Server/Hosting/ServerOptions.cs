@@ -1,0 +1,28 @@
+namespace Gyre.Server.Hosting;
+
+/// <summary>How a <c>gyre server</c> starts. Every member has an embedded default.</summary>
+public sealed record ServerOptions
+{
+    public const string DefaultUrls = "http://127.0.0.1:5000";
+
+    /// <summary>Semicolon-separated listen URLs; port 0 picks a free port.</summary>
+    public string Urls { get; init; } = DefaultUrls;
+
+    /// <summary>The home folder; null resolves <c>$GYRE_HOME</c>, then <c>.gyre/</c>.</summary>
+    public string? Home { get; init; }
+
+    /// <summary>Require a token on every API call. Always on for a non-loopback address.</summary>
+    public bool RequireAuth { get; init; }
+
+    /// <summary>The largest JSON request body, in bytes (MLflow's batch limit is 1 MB).</summary>
+    public long MaxJsonBodyBytes { get; init; } = 1 << 20;
+
+    /// <summary>The largest single artifact upload, in bytes.</summary>
+    public long MaxArtifactBytes { get; init; } = 1L << 30;
+
+    /// <summary>How long a validated token is trusted before it is looked up again (so revocation takes at most this long).</summary>
+    public TimeSpan TokenCacheTime { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Lower the log level to warnings (tests, benchmarks).</summary>
+    public bool Quiet { get; init; }
+}

@@ -1,0 +1,63 @@
+using Gyre.Core.Errors;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Gyre.Server.Http;
+
+/// <summary>Turns Gyre errors into RFC 9457 problem details with a stable <c>code</c> extension.</summary>
+internal static class Problems
+{
+    public static ProblemDetails From(ErrorCode code, string detail, IReadOnlyList<string>? errors = null)
+    {
+        var problem = new ProblemDetails
+        {
+            Type = $"https://gyre.dev/errors/{code.WireName()}",
+            Title = Title(code),
+            Status = code.HttpStatus(),
+            Detail = detail,
+        };
+        problem.Extensions["code"] = code.WireName();
+        if (errors is { Count: > 1 })
+        {
+            problem.Extensions["errors"] = errors;
+        }
+        return problem;
+    }
+
+    public static Task WriteAsync(HttpContext context, ErrorCode code, string detail, IReadOnlyList<string>? errors = null)
+    {
+        var problem = From(code, detail, errors);
+        problem.Instance = context.Request.Path;
+        context.Response.StatusCode = problem.Status!.Value;
+        return context.Response.WriteAsJsonAsync(problem, options: null, contentType: "application/problem+json");
+    }
+
+    /// <summary>The code for a bare status (an unknown route, a wrong method), when no Gyre error was thrown.</summary>
+    public static ErrorCode CodeForStatus(int status) => status switch
+    {
+        400 => ErrorCode.InvalidArgument,
+        401 => ErrorCode.Unauthenticated,
+        403 => ErrorCode.PermissionDenied,
+        404 => ErrorCode.NotFound,
+        405 => ErrorCode.InvalidArgument,
+        409 => ErrorCode.Conflict,
+        413 => ErrorCode.PayloadTooLarge,
+        415 => ErrorCode.UnsupportedMediaType,
+        503 => ErrorCode.Unavailable,
+        _ => ErrorCode.Internal,
+    };
+
+    private static string Title(ErrorCode code) => code switch
+    {
+        ErrorCode.InvalidArgument => "Invalid argument",
+        ErrorCode.NotFound => "Not found",
+        ErrorCode.AlreadyExists => "Already exists",
+        ErrorCode.Conflict => "Conflict",
+        ErrorCode.Unauthenticated => "Unauthenticated",
+        ErrorCode.PermissionDenied => "Permission denied",
+        ErrorCode.PayloadTooLarge => "Payload too large",
+        ErrorCode.UnsupportedMediaType => "Unsupported media type",
+        ErrorCode.Unavailable => "Unavailable",
+        _ => "Internal error",
+    };
+}

@@ -1,0 +1,27 @@
+namespace Gyre.Storage;
+
+/// <summary>
+/// The folder that holds one Gyre installation's state: <c>gyre.db</c> (SQLite metadata) and
+/// <c>artifacts/</c>. Chosen by <c>--home</c>, else <c>$GYRE_HOME</c>, else <c>.gyre/</c> in the working folder.
+/// </summary>
+public sealed record GyreHome(string Root)
+{
+    public string DatabasePath => Path.Combine(Root, "gyre.db");
+
+    public string ArtifactsPath => Path.Combine(Root, "artifacts");
+
+    public static GyreHome Resolve(string? explicitHome)
+    {
+        var root = !string.IsNullOrWhiteSpace(explicitHome) ? explicitHome
+            : Environment.GetEnvironmentVariable("GYRE_HOME") is { Length: > 0 } fromEnv ? fromEnv
+            : ".gyre";
+        return new GyreHome(Path.GetFullPath(root));
+    }
+
+    public GyreHome EnsureExists()
+    {
+        Directory.CreateDirectory(Root);
+        Directory.CreateDirectory(ArtifactsPath);
+        return this;
+    }
+}

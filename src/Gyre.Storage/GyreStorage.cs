@@ -1,0 +1,48 @@
+using Gyre.Core.Artifacts;
+using Gyre.Core.Auth;
+using Gyre.Core.Registry;
+using Gyre.Core.Tracking;
+using Gyre.Storage.Artifacts;
+using Gyre.Storage.Sqlite;
+
+namespace Gyre.Storage;
+
+/// <summary>
+/// The embedded stores of one Gyre home, opened and migrated. Built once at start and shared;
+/// every store in it is safe to use from many threads.
+/// </summary>
+public sealed class GyreStorage : IDisposable
+{
+    private readonly SqliteDatabase _database;
+
+    private GyreStorage(GyreHome home, SqliteDatabase database, TimeProvider time, Random random)
+    {
+        Home = home;
+        _database = database;
+        Tracking = new SqliteTrackingStore(database, time, random);
+        Registry = new SqliteRegistryStore(database, time);
+        Tokens = new SqliteTokenStore(database, time);
+        Artifacts = new FileSystemArtifactStore(home.ArtifactsPath);
+    }
+
+    public GyreHome Home { get; }
+
+    public ITrackingStore Tracking { get; }
+
+    public IRegistryStore Registry { get; }
+
+    public ITokenStore Tokens { get; }
+
+    public IArtifactStore Artifacts { get; }
+
+    /// <summary>Opens the home (creating it if needed) and applies any pending schema migrations.</summary>
+    public static async Task<GyreStorage> OpenAsync(GyreHome home, TimeProvider? time = null, Random? random = null, CancellationToken ct = default)
+    {
+        home.EnsureExists();
+        var database = new SqliteDatabase(home.DatabasePath);
+        await SqliteMigrator.MigrateAsync(database, ct);
+        return new GyreStorage(home, database, time ?? TimeProvider.System, random ?? new Random());
+    }
+
+    public void Dispose() => _database.Dispose();
+}

@@ -1,0 +1,119 @@
+using System.Text;
+using Gyre.Core.Search;
+
+namespace Gyre.Storage.Sql;
+
+/// <summary>
+/// Compiles a parsed filter and ordering to SQL for SQLite. Every value and key becomes a bound
+/// parameter; the only text spliced in comes from <see cref="SqlFilterTarget"/>, which is ours.
+/// </summary>
+internal sealed class SqlFilterCompiler
+{
+    private readonly SqlFilterTarget _target;
+    private readonly List<(string Name, object? Value)> _parameters = [];
+    private readonly List<string> _joins = [];
+
+    public SqlFilterCompiler(SqlFilterTarget target) => _target = target;
+
+    public IReadOnlyList<(string Name, object? Value)> Parameters => _parameters;
+
+    /// <summary>LEFT JOINs that the ordering needs.</summary>
+    public string Joins => string.Join(' ', _joins);
+
+    public string Where(FilterExpression? expression) => expression is null ? "1" : Compile(expression);
+
+    public string OrderBy(IReadOnlyList<OrderTerm> terms, string defaultOrder)
+    {
+        var parts = new List<string>();
+        foreach (var term in terms)
+        {
+            var column = OrderColumn(term.Field);
+            var direction = term.Descending ? "DESC" : "ASC";
+            // Missing values (and NaN, stored as NULL) sort last in both directions, as in MLflow.
+            parts.Add($"({column} IS NULL), {column} {direction}");
+        }
+        parts.Add(defaultOrder);
+        return string.Join(", ", parts);
+    }
+
+    private string Compile(FilterExpression expression) => expression switch
+    {
+        AndExpression and => $"({Compile(and.Left)} AND {Compile(and.Right)})",
+        OrExpression or => $"({Compile(or.Left)} OR {Compile(or.Right)})",
+        NotExpression not => $"(NOT {Compile(not.Inner)})",
+        ComparisonExpression comparison => Compile(comparison),
+        _ => throw new InvalidOperationException($"unknown filter node {expression.GetType().Name}"),
+    };
+
+    private string Compile(ComparisonExpression comparison)
+    {
+        var field = comparison.Field;
+        if (field.Kind == FieldKind.Attribute)
+        {
+            return Condition(Attribute(field.Key), comparison);
+        }
+        var (table, idColumn) = SideTable(field.Kind);
+        var key = Bind(field.Key);
+        var exists = $"SELECT 1 FROM {table} s WHERE s.{idColumn} = {_target.RowAlias}.{_target.IdColumn} AND s.key = {key}";
+        return comparison.Comparator switch
+        {
+            Comparator.IsNull => $"NOT EXISTS ({exists})",
+            Comparator.IsNotNull => $"EXISTS ({exists})",
+            _ => $"EXISTS ({exists} AND {Condition("s.value", comparison)})",
+        };
+    }
+
+    private string Condition(string column, ComparisonExpression comparison)
+    {
+        var value = comparison.Value;
+        return comparison.Comparator switch
+        {
+            Comparator.Equal => $"{column} = {Bind(value)}",
+            Comparator.NotEqual => $"{column} != {Bind(value)}",
+            Comparator.Less => $"{column} < {Bind(value)}",
+            Comparator.LessOrEqual => $"{column} <= {Bind(value)}",
+            Comparator.Greater => $"{column} > {Bind(value)}",
+            Comparator.GreaterOrEqual => $"{column} >= {Bind(value)}",
+            // SQLite's LIKE ignores ASCII case, so LIKE (case-sensitive) becomes GLOB.
+            Comparator.Like => $"{column} GLOB {Bind(LikePatterns.ToGlob((string)value!))}",
+            Comparator.ILike => $"{column} LIKE {Bind(value)}",
+            Comparator.In => $"{column} IN (SELECT value FROM json_each({Bind(SqliteCommands.JsonArray((IReadOnlyList<string>)value!))}))",
+            Comparator.NotIn => $"{column} NOT IN (SELECT value FROM json_each({Bind(SqliteCommands.JsonArray((IReadOnlyList<string>)value!))}))",
+            Comparator.IsNull => $"{column} IS NULL",
+            Comparator.IsNotNull => $"{column} IS NOT NULL",
+            _ => throw new InvalidOperationException($"unknown comparator {comparison.Comparator}"),
+        };
+    }
+
+    private string OrderColumn(FieldRef field)
+    {
+        if (field.Kind == FieldKind.Attribute)
+        {
+            return Attribute(field.Key);
+        }
+        var (table, idColumn) = SideTable(field.Kind);
+        var alias = $"o{_joins.Count}";
+        _joins.Add($"LEFT JOIN {table} {alias} ON {alias}.{idColumn} = {_target.RowAlias}.{_target.IdColumn} AND {alias}.key = {Bind(field.Key)}");
+        return $"{alias}.value";
+    }
+
+    private string Attribute(string name) =>
+        _target.AttributeColumns.TryGetValue(name, out var column)
+            ? column
+            : throw new InvalidOperationException($"attribute {name} has no column");
+
+    private (string Table, string IdColumn) SideTable(FieldKind kind) => kind switch
+    {
+        FieldKind.Tag => (_target.TagTable, _target.TagIdColumn),
+        FieldKind.Param when _target.ParamTable is not null => (_target.ParamTable, _target.TagIdColumn),
+        FieldKind.Metric when _target.MetricTable is not null => (_target.MetricTable, _target.TagIdColumn),
+        _ => throw new InvalidOperationException($"{kind} is not searchable here"),
+    };
+
+    private string Bind(object? value)
+    {
+        var name = $"$f{_parameters.Count}";
+        _parameters.Add((name, value));
+        return name;
+    }
+}

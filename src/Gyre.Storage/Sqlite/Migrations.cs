@@ -1,0 +1,135 @@
+namespace Gyre.Storage.Sqlite;
+
+/// <summary>The schema's history, applied in order at start.</summary>
+internal static class Migrations
+{
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new(1, "tracking", """
+            CREATE TABLE experiments (
+                experiment_id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL UNIQUE,
+                lifecycle_stage TEXT NOT NULL DEFAULT 'active',
+                creation_time INTEGER NOT NULL,
+                last_update_time INTEGER NOT NULL
+            );
+            CREATE TABLE experiment_tags (
+                experiment_id INTEGER NOT NULL REFERENCES experiments ON DELETE CASCADE,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (experiment_id, key)
+            ) WITHOUT ROWID;
+            CREATE TABLE runs (
+                run_id TEXT PRIMARY KEY,
+                experiment_id INTEGER NOT NULL REFERENCES experiments ON DELETE CASCADE,
+                run_name TEXT NOT NULL,
+                status TEXT NOT NULL,
+                start_time INTEGER NOT NULL,
+                end_time INTEGER,
+                lifecycle_stage TEXT NOT NULL DEFAULT 'active',
+                parent_run_id TEXT REFERENCES runs (run_id) ON DELETE SET NULL,
+                artifact_uri TEXT NOT NULL
+            );
+            CREATE INDEX runs_by_experiment ON runs (experiment_id, lifecycle_stage, start_time DESC);
+            CREATE INDEX runs_by_parent ON runs (parent_run_id);
+            CREATE TABLE params (
+                run_id TEXT NOT NULL REFERENCES runs ON DELETE CASCADE,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (run_id, key)
+            ) WITHOUT ROWID;
+            CREATE INDEX params_by_key ON params (key, value);
+            CREATE TABLE tags (
+                run_id TEXT NOT NULL REFERENCES runs ON DELETE CASCADE,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (run_id, key)
+            ) WITHOUT ROWID;
+            CREATE INDEX tags_by_key ON tags (key, value);
+            -- value NULL stands for NaN: SQLite stores ±Infinity as REAL but turns NaN into NULL.
+            CREATE TABLE metrics (
+                run_id TEXT NOT NULL REFERENCES runs ON DELETE CASCADE,
+                key TEXT NOT NULL,
+                value REAL,
+                step INTEGER NOT NULL,
+                timestamp INTEGER NOT NULL
+            );
+            CREATE INDEX metrics_history ON metrics (run_id, key, step, timestamp);
+            -- The latest point of each metric, kept on write so that search never scans history.
+            CREATE TABLE latest_metrics (
+                run_id TEXT NOT NULL REFERENCES runs ON DELETE CASCADE,
+                key TEXT NOT NULL,
+                value REAL,
+                step INTEGER NOT NULL,
+                timestamp INTEGER NOT NULL,
+                PRIMARY KEY (run_id, key)
+            ) WITHOUT ROWID;
+            CREATE INDEX latest_metrics_by_key ON latest_metrics (key, value);
+            CREATE TABLE run_inputs (
+                run_id TEXT NOT NULL REFERENCES runs ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                digest TEXT NOT NULL,
+                source TEXT,
+                context TEXT NOT NULL DEFAULT '',
+                PRIMARY KEY (run_id, name, digest, context)
+            ) WITHOUT ROWID;
+            INSERT INTO experiments (experiment_id, name, creation_time, last_update_time)
+                VALUES (0, 'Default', CAST(unixepoch('subsec') * 1000 AS INTEGER), CAST(unixepoch('subsec') * 1000 AS INTEGER));
+            """),
+        new(2, "registry", """
+            CREATE TABLE registered_models (
+                model_id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL UNIQUE,
+                description TEXT,
+                creation_time INTEGER NOT NULL,
+                last_updated_time INTEGER NOT NULL
+            );
+            CREATE TABLE registered_model_tags (
+                model_id INTEGER NOT NULL REFERENCES registered_models ON DELETE CASCADE,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (model_id, key)
+            ) WITHOUT ROWID;
+            -- run_id is not a foreign key: purging a run must not silently remove a registered version.
+            CREATE TABLE model_versions (
+                model_id INTEGER NOT NULL REFERENCES registered_models ON DELETE CASCADE,
+                version INTEGER NOT NULL,
+                source TEXT NOT NULL,
+                run_id TEXT,
+                artifact_path TEXT,
+                status TEXT NOT NULL,
+                description TEXT,
+                creation_time INTEGER NOT NULL,
+                last_updated_time INTEGER NOT NULL,
+                PRIMARY KEY (model_id, version)
+            ) WITHOUT ROWID;
+            CREATE INDEX model_versions_by_run ON model_versions (run_id);
+            CREATE TABLE model_version_tags (
+                model_id INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (model_id, version, key),
+                FOREIGN KEY (model_id, version) REFERENCES model_versions ON DELETE CASCADE
+            ) WITHOUT ROWID;
+            CREATE TABLE model_aliases (
+                model_id INTEGER NOT NULL,
+                alias TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                PRIMARY KEY (model_id, alias),
+                FOREIGN KEY (model_id, version) REFERENCES model_versions ON DELETE CASCADE
+            ) WITHOUT ROWID;
+            """),
+        new(3, "auth", """
+            CREATE TABLE api_tokens (
+                token_id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                secret_hash TEXT NOT NULL UNIQUE,
+                scope TEXT NOT NULL,
+                creation_time INTEGER NOT NULL,
+                expiry_time INTEGER,
+                revoked_time INTEGER
+            );
+            """),
+    ];
+}

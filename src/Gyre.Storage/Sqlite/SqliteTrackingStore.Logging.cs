@@ -1,0 +1,143 @@
+using Gyre.Core.Errors;
+using Gyre.Core.Tracking;
+using Gyre.Storage.Sql;
+using Microsoft.Data.Sqlite;
+
+namespace Gyre.Storage.Sqlite;
+
+/// <summary>The write primitive (log-batch), metric history and dataset inputs.</summary>
+internal sealed partial class SqliteTrackingStore
+{
+    public Task LogBatchAsync(RunId id, LogBatch batch, CancellationToken ct)
+    {
+        GyreException.ThrowIfAny(LogBatchValidator.Validate(batch));
+        return _db.WriteAsync(async (c, t) =>
+        {
+            await RequireWritableRunAsync(c, t, id, ct);
+            await WriteParamsAsync(c, t, id, batch.ParamList, ct);
+            foreach (var tag in batch.TagList)
+            {
+                await UpsertTagAsync(c, t, id, tag, ct);
+            }
+            WriteMetrics(c, t, id, batch.MetricList);
+        }, ct);
+    }
+
+    public Task<IReadOnlyList<Metric>> GetMetricHistoryAsync(RunId id, string key, CancellationToken ct) => _db.ReadAsync<IReadOnlyList<Metric>>(async c =>
+    {
+        if (await c.ScalarAsync("SELECT 1 FROM runs WHERE run_id = $r", null, ct, ("$r", id.Value)) is null)
+        {
+            throw GyreException.NotFound($"run '{id}' does not exist");
+        }
+        return await c.QueryAsync(
+            "SELECT value, step, timestamp FROM metrics WHERE run_id = $r AND key = $k ORDER BY step, timestamp, rowid",
+            null, r => new Metric(key, r.MetricValue(0), r.GetInt64(1), r.GetInt64(2)), ct, ("$r", id.Value), ("$k", key));
+    }, ct);
+
+    public Task LogInputsAsync(RunId id, IReadOnlyList<DatasetInput> inputs, CancellationToken ct)
+    {
+        var problems = new List<string>();
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            AddIf(problems, Names.CheckName($"inputs[{i}].name", inputs[i].Name));
+            if (string.IsNullOrWhiteSpace(inputs[i].Digest))
+            {
+                problems.Add($"inputs[{i}].digest: expected the digest of the dataset's content");
+            }
+        }
+        GyreException.ThrowIfAny(problems);
+        return _db.WriteAsync(async (c, t) =>
+        {
+            await RequireWritableRunAsync(c, t, id, ct);
+            foreach (var input in inputs)
+            {
+                await c.ExecuteAsync(
+                    "INSERT INTO run_inputs (run_id, name, digest, source, context) VALUES ($r, $n, $d, $s, $c) ON CONFLICT DO UPDATE SET source = COALESCE(excluded.source, source)",
+                    t, ct, ("$r", id.Value), ("$n", input.Name), ("$d", input.Digest), ("$s", input.Source), ("$c", input.Context ?? ""));
+            }
+        }, ct);
+    }
+
+    private static async Task WriteParamsAsync(SqliteConnection c, SqliteTransaction t, RunId id, IReadOnlyList<Param> parameters, CancellationToken ct)
+    {
+        if (parameters.Count == 0)
+        {
+            return;
+        }
+        var existing = (await c.QueryAsync(
+                "SELECT key, value FROM params WHERE run_id = $r AND key IN (SELECT value FROM json_each($keys))",
+                t, r => (Key: r.GetString(0), Value: r.GetString(1)), ct,
+                ("$r", id.Value), ("$keys", SqliteCommands.JsonArray(parameters.Select(p => p.Key)))))
+            .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var conflicts = parameters
+            .Where(p => existing.TryGetValue(p.Key, out var old) && old != p.Value)
+            .Select(p => $"param '{p.Key}' was logged as '{existing[p.Key]}' and cannot change to '{p.Value}' (params are immutable)")
+            .Distinct()
+            .ToList();
+        if (conflicts.Count > 0)
+        {
+            throw new GyreException(ErrorCode.Conflict, string.Join("; ", conflicts), conflicts);
+        }
+        foreach (var param in parameters.Where(p => !existing.ContainsKey(p.Key)).DistinctBy(p => p.Key))
+        {
+            await c.ExecuteAsync("INSERT INTO params (run_id, key, value) VALUES ($r, $k, $v)", t, ct,
+                ("$r", id.Value), ("$k", param.Key), ("$v", param.Value));
+        }
+    }
+
+    /// <summary>
+    /// Appends every point and moves each key's latest point forward. Synchronous on purpose:
+    /// Microsoft.Data.Sqlite has no true async I/O, and one prepared command reused for a
+    /// thousand rows is what makes ingest fast.
+    /// </summary>
+    private static void WriteMetrics(SqliteConnection c, SqliteTransaction t, RunId id, IReadOnlyList<Metric> metrics)
+    {
+        if (metrics.Count == 0)
+        {
+            return;
+        }
+        using (var insert = c.Command("INSERT INTO metrics (run_id, key, value, step, timestamp) VALUES ($r, $k, $v, $s, $t)", t))
+        {
+            var (run, key, value, step, timestamp) = (insert.Parameters.Add("$r", SqliteType.Text), insert.Parameters.Add("$k", SqliteType.Text),
+                insert.Parameters.Add("$v", SqliteType.Real), insert.Parameters.Add("$s", SqliteType.Integer), insert.Parameters.Add("$t", SqliteType.Integer));
+            run.Value = id.Value;
+            insert.Prepare();
+            foreach (var metric in metrics)
+            {
+                key.Value = metric.Key;
+                value.Value = double.IsNaN(metric.Value) ? DBNull.Value : metric.Value;
+                step.Value = metric.Step;
+                timestamp.Value = metric.Timestamp;
+                insert.ExecuteNonQuery();
+            }
+        }
+
+        // The latest point: highest step, then latest timestamp; a later write wins a tie.
+        var latest = new Dictionary<string, Metric>(StringComparer.Ordinal);
+        foreach (var metric in metrics)
+        {
+            if (!latest.TryGetValue(metric.Key, out var best) || (metric.Step, metric.Timestamp).CompareTo((best.Step, best.Timestamp)) >= 0)
+            {
+                latest[metric.Key] = metric;
+            }
+        }
+        using var upsert = c.Command("""
+            INSERT INTO latest_metrics (run_id, key, value, step, timestamp) VALUES ($r, $k, $v, $s, $t)
+            ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, step = excluded.step, timestamp = excluded.timestamp
+            WHERE excluded.step > latest_metrics.step
+               OR (excluded.step = latest_metrics.step AND excluded.timestamp >= latest_metrics.timestamp)
+            """, t);
+        var (uRun, uKey, uValue, uStep, uTimestamp) = (upsert.Parameters.Add("$r", SqliteType.Text), upsert.Parameters.Add("$k", SqliteType.Text),
+            upsert.Parameters.Add("$v", SqliteType.Real), upsert.Parameters.Add("$s", SqliteType.Integer), upsert.Parameters.Add("$t", SqliteType.Integer));
+        uRun.Value = id.Value;
+        upsert.Prepare();
+        foreach (var metric in latest.Values)
+        {
+            uKey.Value = metric.Key;
+            uValue.Value = double.IsNaN(metric.Value) ? DBNull.Value : metric.Value;
+            uStep.Value = metric.Step;
+            uTimestamp.Value = metric.Timestamp;
+            upsert.ExecuteNonQuery();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using Gyre.Core.Search;
+using Gyre.Core.Tracking;
+using Gyre.Storage.Sql;
+
+namespace Gyre.Storage.Sqlite;
+
+/// <summary>Searches over experiments and runs, compiled from the filter language to parameterised SQL.</summary>
+internal sealed partial class SqliteTrackingStore
+{
+    private static readonly SqlFilterTarget RunTarget = new(
+        "r", "run_id",
+        new Dictionary<string, string>
+        {
+            ["run_id"] = "r.run_id",
+            ["run_name"] = "r.run_name",
+            ["status"] = "r.status",
+            ["artifact_uri"] = "r.artifact_uri",
+            ["experiment_id"] = "CAST(r.experiment_id AS TEXT)",
+            ["parent_run_id"] = "r.parent_run_id",
+            ["start_time"] = "r.start_time",
+            ["created"] = "r.start_time",
+            ["end_time"] = "r.end_time",
+        },
+        TagTable: "tags", TagIdColumn: "run_id", ParamTable: "params", MetricTable: "latest_metrics");
+
+    private static readonly SqlFilterTarget ExperimentTarget = new(
+        "e", "experiment_id",
+        new Dictionary<string, string>
+        {
+            ["name"] = "e.name",
+            ["experiment_id"] = "CAST(e.experiment_id AS TEXT)",
+            ["creation_time"] = "e.creation_time",
+            ["last_update_time"] = "e.last_update_time",
+        },
+        TagTable: "experiment_tags", TagIdColumn: "experiment_id");
+
+    public Task<Page<Experiment>> SearchExperimentsAsync(ExperimentSearch search, CancellationToken ct)
+    {
+        var maxResults = MaxResults.Check(search.MaxResults, 50_000);
+        var filter = FilterParser.Parse(search.Filter, FilterSchema.Experiments);
+        var order = FilterParser.ParseOrderBy(search.OrderBy, FilterSchema.Experiments);
+        var fingerprint = $"experiments|{search.Filter}|{string.Join(',', search.OrderBy ?? [])}|{search.ViewType}";
+        var offset = PageToken.Decode(search.PageToken, fingerprint);
+
+        var compiler = new SqlFilterCompiler(ExperimentTarget);
+        var where = compiler.Where(filter);
+        var orderBy = compiler.OrderBy(order, "e.creation_time DESC, e.experiment_id DESC");
+        var sql = $"""
+            SELECT {ExperimentColumns} FROM experiments e {compiler.Joins}
+            WHERE {StageCondition("e", search.ViewType)} AND {where}
+            ORDER BY {orderBy} LIMIT $limit OFFSET $offset
+            """;
+        return _db.ReadAsync(async c =>
+        {
+            var rows = await ReadExperimentsAsync(c, null, sql, [.. compiler.Parameters, ("$limit", maxResults + 1), ("$offset", offset)], ct);
+            return ToPage(rows, maxResults, offset, fingerprint);
+        }, ct);
+    }
+
+    public Task<Page<Run>> SearchRunsAsync(RunSearch search, CancellationToken ct)
+    {
+        var maxResults = MaxResults.Check(search.MaxResults, RunSearch.MaxResultsLimit);
+        if (search.ExperimentIds is not { Count: > 0 })
+        {
+            throw Core.Errors.GyreException.Invalid("experiment_ids: expected at least one experiment id");
+        }
+        var experiments = search.ExperimentIds.Select((id, i) => SqliteIds.Experiment(id, $"experiment_ids[{i}]")).ToList();
+        var filter = FilterParser.Parse(search.Filter, FilterSchema.Runs);
+        var order = FilterParser.ParseOrderBy(search.OrderBy, FilterSchema.Runs);
+        var fingerprint = $"runs|{string.Join(',', experiments)}|{search.Filter}|{string.Join(',', search.OrderBy ?? [])}|{search.RunViewType}";
+        var offset = PageToken.Decode(search.PageToken, fingerprint);
+
+        var compiler = new SqlFilterCompiler(RunTarget);
+        var where = compiler.Where(filter);
+        var orderBy = compiler.OrderBy(order, "r.start_time DESC, r.run_id");
+        var sql = $"""
+            SELECT r.run_id FROM runs r {compiler.Joins}
+            WHERE r.experiment_id IN (SELECT value FROM json_each($experiments))
+              AND {StageCondition("r", search.RunViewType)} AND {where}
+            ORDER BY {orderBy} LIMIT $limit OFFSET $offset
+            """;
+        return _db.ReadAsync(async c =>
+        {
+            var ids = await c.QueryAsync(sql, null, r => r.GetString(0), ct,
+                [.. compiler.Parameters, ("$experiments", SqliteCommands.JsonArray(experiments.Select(e => e.ToString(System.Globalization.CultureInfo.InvariantCulture)))),
+                 ("$limit", maxResults + 1), ("$offset", offset)]);
+            var page = ToPage(ids, maxResults, offset, fingerprint);
+            return new Page<Run>(await RunReader.ReadAsync(c, null, page.Items, ct), page.NextPageToken);
+        }, ct);
+    }
+
+    private static string StageCondition(string alias, ViewType view) => view switch
+    {
+        ViewType.ActiveOnly => $"{alias}.lifecycle_stage = 'active'",
+        ViewType.DeletedOnly => $"{alias}.lifecycle_stage = 'deleted'",
+        _ => "1",
+    };
+
+    /// <summary>Trims the one extra row fetched to learn whether another page follows.</summary>
+    internal static Page<T> ToPage<T>(IReadOnlyList<T> rows, int maxResults, long offset, string fingerprint) =>
+        rows.Count > maxResults
+            ? new Page<T>(rows.Take(maxResults).ToList(), PageToken.Encode(offset + maxResults, fingerprint))
+            : new Page<T>(rows, null);
+}
