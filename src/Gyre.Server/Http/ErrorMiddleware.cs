@@ -38,6 +38,8 @@ internal sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddlew
         BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
             (ErrorCode.UnsupportedMediaType, "body: expected Content-Type: application/json", null),
         BadHttpRequestException { InnerException: JsonException json } => (ErrorCode.InvalidArgument, DescribeJson(json), null),
+        BadHttpRequestException bad when bad.Message.Contains("no body was provided", StringComparison.Ordinal) =>
+            (ErrorCode.InvalidArgument, "body: expected a JSON object", null),
         BadHttpRequestException bad => (ErrorCode.InvalidArgument, bad.Message, null),
         JsonException json => (ErrorCode.InvalidArgument, DescribeJson(json), null),
         _ => (ErrorCode.Internal, "internal error: see the server log", null),

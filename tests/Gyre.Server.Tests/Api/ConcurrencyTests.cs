@@ -1,0 +1,45 @@
+using System.Net.Http.Json;
+using System.Text;
+
+namespace Gyre.Server.Tests.Api;
+
+public sealed class ConcurrencyTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    [Fact]
+    public async Task SixteenWriters_ThousandMetricsEach_EndWithExactly16000Points_AndNoErrors()
+    {
+        var http = fixture.Server.Http;
+        var run = (await TestServer.JsonAsync(await http.PostAsJsonAsync("/api/v1/runs", new { experiment_id = "0" }))).GetProperty("run_id").GetString();
+        var failures = new List<string>();
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(writer => Task.Run(async () =>
+        {
+            // Each writer sends its 1000 points as 100 requests of 10, interleaving with the others.
+            for (var batch = 0; batch < 100; batch++)
+            {
+                var points = string.Join(',', Enumerable.Range(batch * 10, 10).Select(step => $"{{\"key\":\"w{writer}\",\"value\":{step},\"step\":{step}}}"));
+                var response = await http.PostAsync($"/api/v1/runs/{run}/log-batch", new StringContent($"{{\"metrics\":[{points}]}}", Encoding.UTF8, "application/json"));
+                if (!response.IsSuccessStatusCode)
+                {
+                    var failure = $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}";
+                    lock (failures)
+                    {
+                        failures.Add(failure);
+                    }
+                }
+            }
+        })));
+        Assert.Empty(failures);
+
+        var total = 0;
+        for (var writer = 0; writer < 16; writer++)
+        {
+            var history = await fixture.Server.Client.Runs.GetMetricHistoryAsync(new Core.Tracking.RunId(run!), $"w{writer}");
+            Assert.Equal(Enumerable.Range(0, 1000).Select(i => (long)i), history.Select(m => m.Step));
+            total += history.Count;
+        }
+        Assert.Equal(16_000, total);
+        var latest = (await fixture.Server.Client.Runs.GetAsync(new Core.Tracking.RunId(run!))).Metrics;
+        Assert.Equal(16, latest.Count);
+        Assert.All(latest, m => Assert.Equal(999, m.Value));
+    }
+}

@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace Gyre.Server.Tests.Api;
+
+public sealed class ExperimentsApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private HttpClient Http => fixture.Server.Http;
+
+    [Fact]
+    public async Task Create_Answers201_WithLocationAndSnakeCaseBody()
+    {
+        var name = Unique.Name("exp");
+        var response = await Http.PostAsJsonAsync("/api/v1/experiments", new { name, tags = new[] { new { key = "team", value = "growth" } } });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await TestServer.JsonAsync(response);
+        var id = body.GetProperty("experiment_id").GetString()!;
+        Assert.Equal($"/api/v1/experiments/{id}", response.Headers.Location?.ToString());
+        Assert.Equal(name, body.GetProperty("name").GetString());
+        Assert.Equal("active", body.GetProperty("lifecycle_stage").GetString());
+        Assert.Equal("growth", body.GetProperty("tags")[0].GetProperty("value").GetString());
+
+        var fetched = await TestServer.JsonAsync(await Http.GetAsync($"/api/v1/experiments/by-name/{name}"));
+        Assert.Equal(id, fetched.GetProperty("experiment_id").GetString());
+    }
+
+    [Fact]
+    public async Task Duplicate_Is409AlreadyExists()
+    {
+        var name = Unique.Name("dup");
+        await Http.PostAsJsonAsync("/api/v1/experiments", new { name });
+        await ProblemAssert.IsAsync(await Http.PostAsJsonAsync("/api/v1/experiments", new { name }), HttpStatusCode.Conflict, "already_exists", name);
+    }
+
+    [Theory]
+    [InlineData("{}", "name: expected a non-empty name")]
+    [InlineData("{\"name\": 42}", "$.name")]
+    [InlineData("{\"name\": \"x\"", "invalid JSON")]
+    [InlineData("", "body")]
+    public async Task BadBody_Is400_NamingTheField(string body, string expected)
+    {
+        var response = await Http.PostAsync("/api/v1/experiments", new StringContent(body, Encoding.UTF8, "application/json"));
+        await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, "invalid_argument", expected);
+    }
+
+    [Fact]
+    public async Task WrongContentType_Is415()
+    {
+        var response = await Http.PostAsync("/api/v1/experiments", new StringContent("name=x", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        await ProblemAssert.IsAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+    }
+
+    [Fact]
+    public async Task Missing_Is404NotFound() =>
+        await ProblemAssert.IsAsync(await Http.GetAsync("/api/v1/experiments/987654"), HttpStatusCode.NotFound, "not_found", "987654");
+
+    [Fact]
+    public async Task DeleteRestorePurge_ThroughHttp_FreesTheName()
+    {
+        var name = Unique.Name("life");
+        var id = (await TestServer.JsonAsync(await Http.PostAsJsonAsync("/api/v1/experiments", new { name }))).GetProperty("experiment_id").GetString();
+        Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync($"/api/v1/experiments/{id}")).StatusCode);
+        var listed = await TestServer.JsonAsync(await Http.GetAsync($"/api/v1/experiments?view_type=deleted_only&filter={Uri.EscapeDataString($"name = '{name}'")}"));
+        Assert.Equal(1, listed.GetProperty("items").GetArrayLength());
+        await ProblemAssert.IsAsync(await Http.PostAsJsonAsync("/api/v1/experiments", new { name }), HttpStatusCode.Conflict, "already_exists", "deleted state");
+
+        var restored = await TestServer.JsonAsync(await Http.PostAsync($"/api/v1/experiments/{id}/restore", null));
+        Assert.Equal("active", restored.GetProperty("lifecycle_stage").GetString());
+        await ProblemAssert.IsAsync(await Http.DeleteAsync($"/api/v1/experiments/{id}?permanent=true"), HttpStatusCode.Conflict, "conflict", "delete it first");
+
+        await Http.DeleteAsync($"/api/v1/experiments/{id}");
+        Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync($"/api/v1/experiments/{id}?permanent=true")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Http.PostAsJsonAsync("/api/v1/experiments", new { name })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Rename_AndTag()
+    {
+        var id = (await TestServer.JsonAsync(await Http.PostAsJsonAsync("/api/v1/experiments", new { name = Unique.Name("ren") }))).GetProperty("experiment_id").GetString();
+        var newName = Unique.Name("renamed");
+        var renamed = await TestServer.JsonAsync(await Http.PatchAsJsonAsync($"/api/v1/experiments/{id}", new { name = newName }));
+        Assert.Equal(newName, renamed.GetProperty("name").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await Http.PutAsJsonAsync($"/api/v1/experiments/{id}/tags/owner", new { value = "ana" })).StatusCode);
+        var fetched = await TestServer.JsonAsync(await Http.GetAsync($"/api/v1/experiments/{id}"));
+        Assert.Equal("ana", fetched.GetProperty("tags")[0].GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public async Task Search_WithBadFilter_PointsAtThePosition() =>
+        await ProblemAssert.IsAsync(await Http.GetAsync("/api/v1/experiments?filter=" + Uri.EscapeDataString("name LIKE 5")),
+            HttpStatusCode.BadRequest, "invalid_argument", "filter: at position 11: expected a quoted string");
+
+    [Fact]
+    public async Task Search_WithBadViewType_NamesTheParameter() =>
+        await ProblemAssert.IsAsync(await Http.GetAsync("/api/v1/experiments?view_type=sometimes"), HttpStatusCode.BadRequest, "invalid_argument", "view_type:");
+}

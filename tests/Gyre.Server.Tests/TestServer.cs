@@ -1,0 +1,67 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Gyre.Client;
+using Gyre.Core.Json;
+using Gyre.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+
+namespace Gyre.Server.Tests;
+
+/// <summary>A real <c>gyre server</c> on Kestrel, on a free loopback port, with its own temporary home.</summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestServer(WebApplication app, string home, Uri address)
+    {
+        _app = app;
+        Home = home;
+        Address = address;
+        Http = new HttpClient { BaseAddress = address };
+        Client = new GyreClient(new HttpClient(), new GyreClientOptions { Server = address });
+    }
+
+    public string Home { get; }
+
+    public Uri Address { get; }
+
+    /// <summary>A plain HTTP client, for asserting on raw responses.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>The typed .NET client, as users' programs use it.</summary>
+    public GyreClient Client { get; }
+
+    public static Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null, string? home = null) =>
+        StartInAsync(home ?? Path.Combine(Path.GetTempPath(), "gyre-server-test-" + Guid.NewGuid().ToString("N")), configure);
+
+    private static async Task<TestServer> StartInAsync(string home, Func<ServerOptions, ServerOptions>? configure)
+    {
+        var options = new ServerOptions { Urls = "http://127.0.0.1:0", Home = home, Quiet = true };
+        var app = await GyreServer.BuildAsync(configure?.Invoke(options) ?? options);
+        await app.StartAsync();
+        return new TestServer(app, home, new Uri(GyreServer.Addresses(app)[0]));
+    }
+
+    public GyreClient ClientWithToken(string? token) => new(new HttpClient(), new GyreClientOptions { Server = Address, Token = token });
+
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        await response.Content.ReadFromJsonAsync<JsonElement>(GyreJson.Options);
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Home, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: the folder is under the temp directory.
+        }
+    }
+}
