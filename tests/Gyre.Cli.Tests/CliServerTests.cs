@@ -1,0 +1,68 @@
+using System.Text.Json;
+
+namespace Gyre.Cli.Tests;
+
+public sealed class CliServerTests
+{
+    [Fact]
+    public async Task TwoServers_StartingOnOneHomeAtOnce_BothServeTheSameData()
+    {
+        var home = ServerProcess.NewHome();
+        var servers = await Task.WhenAll(ServerProcess.StartAsync(home), ServerProcess.StartAsync(home));
+        try
+        {
+            var created = await GyreProcess.RunAsync(servers[0].Environment, "experiments", "create", "shared", "--json");
+            Assert.Equal(0, created.ExitCode);
+            var seen = await GyreProcess.RunAsync(servers[1].Environment, "experiments", "show", "shared", "--by-name", "--json");
+            Assert.Equal(0, seen.ExitCode);
+            Assert.Equal(JsonDocument.Parse(created.Stdout).RootElement.GetProperty("experiment_id").GetString(),
+                JsonDocument.Parse(seen.Stdout).RootElement.GetProperty("experiment_id").GetString());
+        }
+        finally
+        {
+            await servers[1].DisposeAsync();
+            await servers[0].DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task NonLoopbackWithoutTokens_RefusesToStart_WithOneLine()
+    {
+        var home = ServerProcess.NewHome();
+        var result = await GyreProcess.RunAsync(null, "server", "--urls", $"http://0.0.0.0:{ServerProcess.FreePort()}", "--home", home);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("refusing to listen on", result.Stderr, StringComparison.Ordinal);
+        Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Directory.Delete(home, recursive: true);
+    }
+
+    [Fact]
+    public async Task TokensCreatedOffline_AreRequiredByAnAuthServer()
+    {
+        var home = ServerProcess.NewHome();
+        var created = await GyreProcess.RunAsync(null, "tokens", "create", "--name", "ci", "--scope", "write", "--home", home, "--json");
+        Assert.Equal(0, created.ExitCode);
+        var secret = JsonDocument.Parse(created.Stdout).RootElement.GetProperty("secret").GetString()!;
+        Assert.StartsWith("gyre_", secret, StringComparison.Ordinal);
+        var listed = await GyreProcess.RunAsync(null, "tokens", "list", "--home", home);
+        Assert.Contains("ci", listed.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, listed.Stdout, StringComparison.Ordinal);
+
+        await using var server = await ServerProcess.StartAsync(home, "--auth");
+        var anonymous = await GyreProcess.RunAsync(server.Environment, "experiments", "list");
+        Assert.Equal(1, anonymous.ExitCode);
+        Assert.Contains("unauthenticated", anonymous.Stderr, StringComparison.Ordinal);
+        var withToken = await GyreProcess.RunAsync(new Dictionary<string, string?> { ["GYRE_SERVER"] = server.Url, ["GYRE_TOKEN"] = secret }, "experiments", "create", "secured");
+        Assert.Equal(0, withToken.ExitCode);
+    }
+
+    [Fact]
+    public async Task BadScope_IsRefused_AndWritesNoToken()
+    {
+        var home = ServerProcess.NewHome();
+        var result = await GyreProcess.RunAsync(null, "tokens", "create", "--name", "x", "--scope", "root", "--home", home);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("--scope: expected read, write or admin", result.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(home));
+    }
+}

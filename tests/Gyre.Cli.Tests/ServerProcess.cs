@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Gyre.Cli.Tests;
+
+/// <summary>A <c>gyre server</c> child process on a free loopback port, stopped and cleaned up on dispose.</summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, string url, string home)
+    {
+        _process = process;
+        Url = url;
+        Home = home;
+    }
+
+    public string Url { get; }
+
+    public string Home { get; }
+
+    public Dictionary<string, string?> Environment => new() { ["GYRE_SERVER"] = Url };
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static string NewHome() => Path.Combine(Path.GetTempPath(), "gyre-cli-test-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>Starts the server and returns once it prints that it is listening.</summary>
+    public static async Task<ServerProcess> StartAsync(string? home = null, params string[] extra)
+    {
+        home ??= NewHome();
+        var url = $"http://127.0.0.1:{FreePort()}";
+        var process = Process.Start(GyreProcess.StartInfo(["server", "--urls", url, "--home", home, .. extra]))!;
+        var server = new ServerProcess(process, url, home);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line.StartsWith("gyre server listening on", StringComparison.Ordinal))
+            {
+                _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+                _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
+                return server;
+            }
+        }
+        var error = await process.StandardError.ReadToEndAsync(timeout.Token);
+        await server.DisposeAsync();
+        throw new InvalidOperationException($"gyre server exited before listening: {error}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(Home, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: the folder is under the temp directory.
+        }
+    }
+}
