@@ -46,16 +46,20 @@ internal static class Migrations
                 PRIMARY KEY (run_id, key)
             ) WITHOUT ROWID;
             CREATE INDEX tags_by_key ON tags (key, value);
-            -- value NULL stands for NaN: SQLite stores ±Infinity as REAL but turns NaN into NULL.
+            -- Clustered on the history order: one b-tree per point instead of a table plus an index.
+            -- As in MLflow, a point is (run, key, step, timestamp, value), so an exact duplicate is
+            -- stored once; NaN is is_nan = 1 with value 0, since SQLite turns a NaN REAL into NULL.
             CREATE TABLE metrics (
                 run_id TEXT NOT NULL REFERENCES runs ON DELETE CASCADE,
                 key TEXT NOT NULL,
-                value REAL,
                 step INTEGER NOT NULL,
-                timestamp INTEGER NOT NULL
-            );
-            CREATE INDEX metrics_history ON metrics (run_id, key, step, timestamp);
-            -- The latest point of each metric, kept on write so that search never scans history.
+                timestamp INTEGER NOT NULL,
+                is_nan INTEGER NOT NULL,
+                value REAL NOT NULL,
+                PRIMARY KEY (run_id, key, step, timestamp, is_nan, value)
+            ) WITHOUT ROWID;
+            -- The latest point of each metric, kept on write so that search never scans history;
+            -- here value NULL stands for NaN.
             CREATE TABLE latest_metrics (
                 run_id TEXT NOT NULL REFERENCES runs ON DELETE CASCADE,
                 key TEXT NOT NULL,

@@ -34,7 +34,7 @@ internal sealed class SqliteDatabase : IDisposable
         using var pragma = connection.CreateCommand();
         // WAL keeps readers and the writer apart; NORMAL sync is durable against process
         // crashes in WAL mode (only power loss can lose the last commits).
-        pragma.CommandText = "PRAGMA busy_timeout = 60000; PRAGMA synchronous = NORMAL;";
+        pragma.CommandText = "PRAGMA busy_timeout = 60000; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;";
         await pragma.ExecuteNonQueryAsync(ct);
         return connection;
     }

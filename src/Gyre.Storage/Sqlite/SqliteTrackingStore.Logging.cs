@@ -30,7 +30,7 @@ internal sealed partial class SqliteTrackingStore
             throw GyreException.NotFound($"run '{id}' does not exist");
         }
         return await c.QueryAsync(
-            "SELECT value, step, timestamp FROM metrics WHERE run_id = $r AND key = $k ORDER BY step, timestamp, rowid",
+            "SELECT CASE WHEN is_nan THEN NULL ELSE value END, step, timestamp FROM metrics WHERE run_id = $r AND key = $k ORDER BY step, timestamp, is_nan, value",
             null, r => new Metric(key, r.MetricValue(0), r.GetInt64(1), r.GetInt64(2)), ct, ("$r", id.Value), ("$k", key));
     }, ct);
 
@@ -87,8 +87,8 @@ internal sealed partial class SqliteTrackingStore
 
     /// <summary>
     /// Appends every point and moves each key's latest point forward. Synchronous on purpose:
-    /// Microsoft.Data.Sqlite has no true async I/O, and one prepared command reused for a
-    /// thousand rows is what makes ingest fast.
+    /// Microsoft.Data.Sqlite has no true async I/O, and prepared commands reused across rows
+    /// are what make ingest fast.
     /// </summary>
     private static void WriteMetrics(SqliteConnection c, SqliteTransaction t, RunId id, IReadOnlyList<Metric> metrics)
     {
@@ -96,21 +96,7 @@ internal sealed partial class SqliteTrackingStore
         {
             return;
         }
-        using (var insert = c.Command("INSERT INTO metrics (run_id, key, value, step, timestamp) VALUES ($r, $k, $v, $s, $t)", t))
-        {
-            var (run, key, value, step, timestamp) = (insert.Parameters.Add("$r", SqliteType.Text), insert.Parameters.Add("$k", SqliteType.Text),
-                insert.Parameters.Add("$v", SqliteType.Real), insert.Parameters.Add("$s", SqliteType.Integer), insert.Parameters.Add("$t", SqliteType.Integer));
-            run.Value = id.Value;
-            insert.Prepare();
-            foreach (var metric in metrics)
-            {
-                key.Value = metric.Key;
-                value.Value = double.IsNaN(metric.Value) ? DBNull.Value : metric.Value;
-                step.Value = metric.Step;
-                timestamp.Value = metric.Timestamp;
-                insert.ExecuteNonQuery();
-            }
-        }
+        MetricRows.Insert(c, t, id, metrics);
 
         // The latest point: highest step, then latest timestamp; a later write wins a tie.
         var latest = new Dictionary<string, Metric>(StringComparer.Ordinal);

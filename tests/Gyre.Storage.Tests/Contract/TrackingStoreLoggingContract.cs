@@ -51,6 +51,17 @@ public abstract class TrackingStoreLoggingContract
     }
 
     [Fact]
+    public async Task Metrics_ExactDuplicatePoint_IsStoredOnce_AsInMlflow()
+    {
+        await using var s = await OpenAsync();
+        var run = await s.Tracking.CreateRunAsync(new NewRun(ExperimentId.Default), None);
+        var point = new Metric("loss", 0.5, 1, 100);
+        await s.Tracking.LogBatchAsync(run.RunId, new LogBatch([point, point, point with { Value = 0.6 }]), None);
+        await s.Tracking.LogBatchAsync(run.RunId, new LogBatch([point]), None);
+        Assert.Equal([0.5, 0.6], (await s.Tracking.GetMetricHistoryAsync(run.RunId, "loss", None)).Select(m => m.Value));
+    }
+
+    [Fact]
     public async Task Metrics_OlderStepLater_DoesNotMoveTheLatest()
     {
         await using var s = await OpenAsync();

@@ -1,0 +1,38 @@
+using Gyre.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+
+namespace Gyre.Bench;
+
+/// <summary>A real gyre server on Kestrel (loopback, free port) with a fresh home, for one benchmark.</summary>
+internal sealed class BenchServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private BenchServer(WebApplication app, string home, Uri address)
+    {
+        _app = app;
+        Home = home;
+        Address = address;
+    }
+
+    public string Home { get; }
+
+    public Uri Address { get; }
+
+    public static async Task<BenchServer> StartAsync()
+    {
+        var home = Path.Combine(Path.GetTempPath(), "gyre-bench-" + Guid.NewGuid().ToString("N"));
+        var app = await GyreServer.BuildAsync(new ServerOptions { Urls = "http://127.0.0.1:0", Home = home, Quiet = true });
+        await app.StartAsync();
+        return new BenchServer(app, home, new Uri(GyreServer.Addresses(app)[0]));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(Home, recursive: true);
+    }
+}

@@ -1,0 +1,12 @@
+using Gyre.Bench;
+
+// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|all]
+var which = args.FirstOrDefault() ?? "all";
+if (which is "ingest" or "all")
+{
+    await IngestBenchmark.RunAsync();
+}
+if (which is "search" or "all")
+{
+    await SearchBenchmark.RunAsync();
+}
