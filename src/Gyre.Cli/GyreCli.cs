@@ -8,7 +8,7 @@ internal static class GyreCli
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("Gyre: the MLOps loop for .NET — tracking, registry, serving and monitoring in one program.");
+        var root = new RootCommand("Gyre, the MLOps loop for .NET. Today: experiment tracking, artifacts and a model registry.");
         root.Options.Add(CliOptions.Server);
         root.Options.Add(CliOptions.Json);
         root.Subcommands.Add(ServerCommand.Build());

@@ -19,7 +19,7 @@ internal static class ExperimentsCommands
     }
 
     internal static void Print(Printer printer, Experiment e) => printer.Object(e,
-        ("experiment_id", e.ExperimentId), ("name", e.Name), ("lifecycle_stage", e.LifecycleStage.ToString().ToLowerInvariant()),
+        ("experiment_id", e.ExperimentId), ("name", e.Name), ("lifecycle_stage", Printer.Wire(e.LifecycleStage)),
         ("artifact_location", e.ArtifactLocation), ("created", Printer.Time(e.CreationTime)), ("updated", Printer.Time(e.LastUpdateTime)),
         ("tags", string.Join(", ", e.Tags.Select(t => $"{t.Key}={t.Value}"))));
 
@@ -44,7 +44,7 @@ internal static class ExperimentsCommands
         {
             var result = await client.Experiments.SearchAsync(new ExperimentSearch(parse.GetValue(filter), parse.GetValue(view), null, parse.GetValue(max), parse.GetValue(page)), ct);
             printer.List(result.Items, result, "No experiments match. Create one with `gyre experiments create NAME`.",
-                ("ID", e => e.ExperimentId), ("NAME", e => e.Name), ("STAGE", e => e.LifecycleStage.ToString().ToLowerInvariant()), ("CREATED", e => Printer.Time(e.CreationTime)));
+                ("ID", e => e.ExperimentId), ("NAME", e => e.Name), ("STAGE", e => Printer.Wire(e.LifecycleStage)), ("CREATED", e => Printer.Time(e.CreationTime)));
             if (!printer.IsJson && result.NextPageToken is not null)
             {
                 Console.Out.WriteLine($"More: --page-token {result.NextPageToken}");

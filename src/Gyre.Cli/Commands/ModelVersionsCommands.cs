@@ -8,7 +8,7 @@ namespace Gyre.Cli.Commands;
 internal static class ModelVersionsCommands
 {
     internal static void Print(Printer printer, ModelVersion v) => printer.Object(v,
-        ("name", v.Name), ("version", v.Version), ("status", v.Status.ToString()), ("source", v.Source), ("run_id", v.RunId),
+        ("name", v.Name), ("version", v.Version), ("status", Printer.Wire(v.Status)), ("source", v.Source), ("run_id", v.RunId),
         ("aliases", string.Join(", ", v.Aliases)), ("description", v.Description),
         ("tags", string.Join(", ", v.Tags.Select(t => $"{t.Key}={t.Value}"))), ("created", Printer.Time(v.CreationTime)));
 
@@ -33,7 +33,7 @@ internal static class ModelVersionsCommands
         {
             var page = await client.Models.ListVersionsAsync(parse.GetValue(name)!, parse.GetValue(max), null, ct);
             printer.List(page.Items, page, "No versions yet. Register one with `gyre models register NAME --run RUN_ID --path PATH`.",
-                ("VERSION", v => v.Version), ("STATUS", v => v.Status), ("ALIASES", v => string.Join(", ", v.Aliases)), ("SOURCE", v => v.Source),
+                ("VERSION", v => v.Version), ("STATUS", v => Printer.Wire(v.Status)), ("ALIASES", v => string.Join(", ", v.Aliases)), ("SOURCE", v => v.Source),
                 ("CREATED", v => Printer.Time(v.CreationTime)));
         });
         return command;

@@ -26,8 +26,8 @@ internal static class RunsCommands
     }
 
     internal static void Print(Printer printer, Run r) => printer.Object(r,
-        ("run_id", r.RunId), ("name", r.RunName), ("experiment_id", r.ExperimentId), ("status", r.Status.ToString().ToUpperInvariant()),
-        ("started", Printer.Time(r.StartTime)), ("ended", Printer.Time(r.EndTime)), ("lifecycle_stage", r.LifecycleStage.ToString().ToLowerInvariant()),
+        ("run_id", r.RunId), ("name", r.RunName), ("experiment_id", r.ExperimentId), ("status", Printer.Wire(r.Status)),
+        ("started", Printer.Time(r.StartTime)), ("ended", Printer.Time(r.EndTime)), ("lifecycle_stage", Printer.Wire(r.LifecycleStage)),
         ("parent_run_id", r.ParentRunId), ("artifact_uri", r.ArtifactUri),
         ("params", string.Join(", ", r.Params.Select(p => $"{p.Key}={p.Value}"))),
         ("metrics", string.Join(", ", r.Metrics.Select(m => $"{m.Key}={m.Value.ToString("G6", CultureInfo.InvariantCulture)}"))),
@@ -72,7 +72,7 @@ internal static class RunsCommands
             var result = await client.Runs.SearchAsync(new SearchRunsRequest(
                 ids.Select(i => new ExperimentId(i)).ToList(), parse.GetValue(filter), parse.GetValue(view), parse.GetValue(orderBy), parse.GetValue(max), parse.GetValue(page)), ct);
             printer.List(result.Items, result, "No runs match.",
-                ("RUN ID", r => r.RunId), ("NAME", r => r.RunName), ("STATUS", r => r.Status.ToString().ToUpperInvariant()), ("STARTED", r => Printer.Time(r.StartTime)),
+                ("RUN ID", r => r.RunId), ("NAME", r => r.RunName), ("STATUS", r => Printer.Wire(r.Status)), ("STARTED", r => Printer.Time(r.StartTime)),
                 ("METRICS", r => string.Join(", ", r.Metrics.Take(4).Select(m => $"{m.Key}={m.Value.ToString("G4", CultureInfo.InvariantCulture)}"))));
             if (!printer.IsJson && result.NextPageToken is not null)
             {

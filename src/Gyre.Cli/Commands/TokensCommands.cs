@@ -63,7 +63,7 @@ internal static class TokensCommands
             var tokens = await storage.Tokens.ListTokensAsync(ct);
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             printer.List(tokens, null, "No tokens. Create one with `gyre tokens create --name NAME --scope admin`.",
-                ("ID", t => t.Id), ("NAME", t => t.Name), ("SCOPE", t => t.Scope.ToString().ToLowerInvariant()),
+                ("ID", t => t.Id), ("NAME", t => t.Name), ("SCOPE", t => Printer.Wire(t.Scope)),
                 ("STATE", t => t.IsActive(now) ? "active" : t.RevokedTime is not null ? "revoked" : "expired"),
                 ("CREATED", t => Printer.Time(t.CreationTime)), ("EXPIRES", t => Printer.Time(t.ExpiryTime)));
         });

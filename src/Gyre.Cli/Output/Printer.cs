@@ -59,6 +59,10 @@ internal sealed class Printer(bool json)
         Console.Out.WriteLine(json ? JsonSerializer.Serialize(jsonValue ?? new { ok = true }, Indented) : message);
     }
 
+    /// <summary>An enum value as the API spells it ("READY", "active_only").</summary>
+    public static string Wire<TEnum>(TEnum value)
+        where TEnum : struct, Enum => JsonSerializer.Serialize(value, GyreJson.Options).Trim('"');
+
     public static string Time(long? ms) => ms is { } v
         ? DateTimeOffset.FromUnixTimeMilliseconds(v).ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture)
         : "";

@@ -22,7 +22,7 @@ internal static class ExperimentsApi
         group.MapGet("/by-name/{name}", GetByName);
         group.MapPatch("/{id}", Rename);
         group.MapPut("/{id}/tags/{key}", SetTag);
-        group.MapDelete("/{id}", Delete).WithMetadata(new Auth.RequiredScope(Core.Auth.TokenScope.Write));
+        group.MapDelete("/{id}", Delete);
         group.MapPost("/{id}/restore", Restore);
     }
 

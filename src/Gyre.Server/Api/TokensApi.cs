@@ -1,10 +1,10 @@
 using Gyre.Core.Api;
 using Gyre.Core.Auth;
+using Gyre.Server.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Gyre.Server.Auth;
 
 namespace Gyre.Server.Api;
 
