@@ -35,10 +35,10 @@ internal static class ExperimentsApi
     private static async Task<Ok<Page<Experiment>>> Search(
         ITrackingStore store, CancellationToken ct,
         string? filter = null, [FromQuery(Name = "view_type")] string? viewType = null,
-        [FromQuery(Name = "order_by")] string[]? orderBy = null, [FromQuery(Name = "max_results")] int? maxResults = null,
+        [FromQuery(Name = "order_by")] string[]? orderBy = null, [FromQuery(Name = "max_results")] string? maxResults = null,
         [FromQuery(Name = "page_token")] string? pageToken = null) =>
         TypedResults.Ok(await store.SearchExperimentsAsync(
-            new ExperimentSearch(filter, QueryValues.ViewType(viewType, "view_type"), orderBy, maxResults ?? 1000, pageToken), ct));
+            new ExperimentSearch(filter, QueryValues.ViewType(viewType, "view_type"), orderBy, QueryValues.Int(maxResults, "max_results", 1000), pageToken), ct));
 
     private static async Task<Ok<Experiment>> Get(string id, ITrackingStore store, CancellationToken ct) =>
         TypedResults.Ok(await store.GetExperimentAsync(new ExperimentId(id), ct));
@@ -56,10 +56,10 @@ internal static class ExperimentsApi
     }
 
     /// <summary>Soft delete; with <c>?permanent=true</c> (admin scope), purge a deleted experiment with its runs and artifacts.</summary>
-    private static async Task<NoContent> Delete(string id, HttpContext context, ITrackingStore store, IArtifactStore artifacts, CancellationToken ct, bool permanent = false)
+    private static async Task<NoContent> Delete(string id, HttpContext context, ITrackingStore store, IArtifactStore artifacts, CancellationToken ct, string? permanent = null)
     {
         var experimentId = new ExperimentId(id);
-        if (!permanent)
+        if (!QueryValues.Bool(permanent, "permanent"))
         {
             await store.DeleteExperimentAsync(experimentId, ct);
             return TypedResults.NoContent();

@@ -43,8 +43,8 @@ internal static class ModelVersionsApi
 
     private static async Task<Ok<Page<ModelVersion>>> List(
         string name, IRegistryStore registry, CancellationToken ct,
-        [FromQuery(Name = "max_results")] int? maxResults = null, [FromQuery(Name = "page_token")] string? pageToken = null) =>
-        TypedResults.Ok(await registry.ListVersionsAsync(name, maxResults ?? 100, pageToken, ct));
+        [FromQuery(Name = "max_results")] string? maxResults = null, [FromQuery(Name = "page_token")] string? pageToken = null) =>
+        TypedResults.Ok(await registry.ListVersionsAsync(name, QueryValues.Int(maxResults, "max_results", 100), pageToken, ct));
 
     private static async Task<Ok<ModelVersion>> Get(string name, string version, IRegistryStore registry, CancellationToken ct) =>
         TypedResults.Ok(await registry.GetVersionAsync(name, VersionNumber(version), ct));

@@ -32,9 +32,9 @@ internal static class ModelsApi
 
     private static async Task<Ok<Page<RegisteredModel>>> Search(
         IRegistryStore registry, CancellationToken ct, string? filter = null,
-        [FromQuery(Name = "order_by")] string[]? orderBy = null, [FromQuery(Name = "max_results")] int? maxResults = null,
+        [FromQuery(Name = "order_by")] string[]? orderBy = null, [FromQuery(Name = "max_results")] string? maxResults = null,
         [FromQuery(Name = "page_token")] string? pageToken = null) =>
-        TypedResults.Ok(await registry.SearchModelsAsync(new ModelSearch(filter, orderBy, maxResults ?? 100, pageToken), ct));
+        TypedResults.Ok(await registry.SearchModelsAsync(new ModelSearch(filter, orderBy, QueryValues.Int(maxResults, "max_results", 100), pageToken), ct));
 
     private static async Task<Ok<RegisteredModel>> Get(string name, IRegistryStore registry, CancellationToken ct) =>
         TypedResults.Ok(await registry.GetModelAsync(name, ct));

@@ -3,9 +3,25 @@ using Gyre.Core.Tracking;
 
 namespace Gyre.Server.Api;
 
-/// <summary>Parses enum-like query values with errors that name the parameter.</summary>
+/// <summary>
+/// Parses query values with errors that name the parameter as the API spells it. Handlers take
+/// query values as strings so that a malformed one never reaches the framework's binder, whose
+/// messages name C# parameters instead.
+/// </summary>
 internal static class QueryValues
 {
+    public static int Int(string? text, string field, int defaultValue) =>
+        text is null ? defaultValue
+        : int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value
+        : throw GyreException.Invalid($"{field}: expected an integer, got '{text}'");
+
+    public static bool Bool(string? text, string field) => text?.ToLowerInvariant() switch
+    {
+        null or "" or "false" => false,
+        "true" => true,
+        _ => throw GyreException.Invalid($"{field}: expected true or false, got '{text}'"),
+    };
+
     public static ViewType ViewType(string? text, string field) => text?.ToLowerInvariant() switch
     {
         null or "" or "active_only" => Core.Tracking.ViewType.ActiveOnly,

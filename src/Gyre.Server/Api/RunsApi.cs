@@ -47,10 +47,10 @@ internal static class RunsApi
         TypedResults.Ok(await store.UpdateRunAsync(new RunId(id), new RunUpdate(request.Status, request.EndTime, request.Name), ct));
 
     /// <summary>Soft delete; with <c>?permanent=true</c> (admin scope), purge a deleted run and its artifacts.</summary>
-    private static async Task<NoContent> Delete(string id, HttpContext context, ITrackingStore store, IArtifactStore artifacts, CancellationToken ct, bool permanent = false)
+    private static async Task<NoContent> Delete(string id, HttpContext context, ITrackingStore store, IArtifactStore artifacts, CancellationToken ct, string? permanent = null)
     {
         var runId = new RunId(id);
-        if (!permanent)
+        if (!QueryValues.Bool(permanent, "permanent"))
         {
             await store.DeleteRunAsync(runId, ct);
             return TypedResults.NoContent();

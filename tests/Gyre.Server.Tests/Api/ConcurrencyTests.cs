@@ -42,4 +42,38 @@ public sealed class ConcurrencyTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal(16, latest.Count);
         Assert.All(latest, m => Assert.Equal(999, m.Value));
     }
+
+    [Fact]
+    public async Task TwoServersOnOneHome_WritingAtOnce_LoseNothing_AndNeverSeeALock()
+    {
+        // Two servers share no in-process write gate, so this is SQLite's cross-process locking at work.
+        await using var first = await TestServer.StartAsync();
+        await using var second = await TestServer.StartAsync(home: first.Home);
+        var run = (await TestServer.JsonAsync(await first.Http.PostAsJsonAsync("/api/v1/runs", new { experiment_id = "0" }))).GetProperty("run_id").GetString();
+        var failures = new List<string>();
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(async () =>
+        {
+            var http = writer % 2 == 0 ? first.Http : second.Http;
+            for (var batch = 0; batch < 25; batch++)
+            {
+                var points = string.Join(',', Enumerable.Range(batch * 20, 20).Select(step => $"{{\"key\":\"w{writer}\",\"value\":{step},\"step\":{step}}}"));
+                var response = await http.PostAsync($"/api/v1/runs/{run}/log-batch", new StringContent($"{{\"metrics\":[{points}]}}", Encoding.UTF8, "application/json"));
+                if (!response.IsSuccessStatusCode)
+                {
+                    var failure = $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}";
+                    lock (failures)
+                    {
+                        failures.Add(failure);
+                    }
+                }
+            }
+        })));
+        Assert.Empty(failures);
+        var latest = (await second.Client.Runs.GetAsync(new Core.Tracking.RunId(run!))).Metrics;
+        Assert.Equal(8, latest.Count);
+        for (var writer = 0; writer < 8; writer++)
+        {
+            Assert.Equal(500, (await first.Client.Runs.GetMetricHistoryAsync(new Core.Tracking.RunId(run!), $"w{writer}")).Count);
+        }
+    }
 }

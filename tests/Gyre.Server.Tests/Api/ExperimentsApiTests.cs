@@ -94,4 +94,20 @@ public sealed class ExperimentsApiTests(ServerFixture fixture) : IClassFixture<S
     [Fact]
     public async Task Search_WithBadViewType_NamesTheParameter() =>
         await ProblemAssert.IsAsync(await Http.GetAsync("/api/v1/experiments?view_type=sometimes"), HttpStatusCode.BadRequest, "invalid_argument", "view_type:");
+
+    [Theory]
+    [InlineData("/api/v1/experiments?max_results=lots", "max_results: expected an integer, got 'lots'")]
+    [InlineData("/api/v1/experiments?max_results=0", "max_results: expected a number from 1 to")]
+    [InlineData("/api/v1/models?max_results=1.5", "max_results: expected an integer")]
+    [InlineData("/api/v1/experiments?page_token=bogus", "page_token:")]
+    public async Task BadQueryValues_Are400_NamingTheParameter(string url, string expected) =>
+        await ProblemAssert.IsAsync(await Http.GetAsync(url), HttpStatusCode.BadRequest, "invalid_argument", expected);
+
+    [Fact]
+    public async Task Delete_WithAMalformedPermanentFlag_Is400_AndDeletesNothing()
+    {
+        var id = (await TestServer.JsonAsync(await Http.PostAsJsonAsync("/api/v1/experiments", new { name = Unique.Name("flag") }))).GetProperty("experiment_id").GetString();
+        await ProblemAssert.IsAsync(await Http.DeleteAsync($"/api/v1/experiments/{id}?permanent=yes"), HttpStatusCode.BadRequest, "invalid_argument", "permanent: expected true or false");
+        Assert.Equal("active", (await TestServer.JsonAsync(await Http.GetAsync($"/api/v1/experiments/{id}"))).GetProperty("lifecycle_stage").GetString());
+    }
 }
