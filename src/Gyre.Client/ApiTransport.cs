@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -7,8 +6,12 @@ using Gyre.Core.Json;
 
 namespace Gyre.Client;
 
-/// <summary>Sends requests and turns problem-details answers into <see cref="GyreApiException"/>.</summary>
-internal sealed class ApiTransport(HttpClient http)
+/// <summary>
+/// Sends requests (with the token, per request, so a caller's own HttpClient is never changed)
+/// and turns problem-details answers into <see cref="GyreApiException"/>. JSON calls time out
+/// after <paramref name="timeout"/>; artifact streams are bounded only by their cancellation token.
+/// </summary>
+internal sealed class ApiTransport(HttpClient http, AuthenticationHeaderValue? authorization, TimeSpan timeout)
 {
     public HttpClient Http { get; } = http;
 
@@ -22,19 +25,22 @@ internal sealed class ApiTransport(HttpClient http)
 
     public async Task SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)
     {
-        using var response = await Http.SendAsync(Request(method, path, body), ct);
-        await EnsureSuccessAsync(response, ct);
+        using var timeoutSource = Timeout(ct);
+        using var response = await Http.SendAsync(Request(method, path, body), timeoutSource.Token);
+        await EnsureSuccessAsync(response, timeoutSource.Token);
     }
 
     public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
     {
-        using var response = await Http.SendAsync(Request(method, path, body), ct);
-        await EnsureSuccessAsync(response, ct);
-        return (await response.Content.ReadFromJsonAsync<T>(GyreJson.Options, ct))!;
+        using var timeoutSource = Timeout(ct);
+        using var response = await Http.SendAsync(Request(method, path, body), timeoutSource.Token);
+        await EnsureSuccessAsync(response, timeoutSource.Token);
+        return (await response.Content.ReadFromJsonAsync<T>(GyreJson.Options, timeoutSource.Token))!;
     }
 
     public async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken ct)
     {
+        request.Headers.Authorization = authorization;
         var response = await Http.SendAsync(request, completion, ct);
         if (!response.IsSuccessStatusCode)
         {
@@ -46,10 +52,22 @@ internal sealed class ApiTransport(HttpClient http)
         return response;
     }
 
-    private static HttpRequestMessage Request(HttpMethod method, string path, object? body) => new(method, path)
+    private CancellationTokenSource Timeout(CancellationToken ct)
     {
-        Content = body is null ? null : JsonContent.Create(body, body.GetType(), new MediaTypeHeaderValue("application/json"), GyreJson.Options),
-    };
+        var source = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        source.CancelAfter(timeout);
+        return source;
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, string path, object? body)
+    {
+        var request = new HttpRequestMessage(method, path)
+        {
+            Content = body is null ? null : JsonContent.Create(body, body.GetType(), new MediaTypeHeaderValue("application/json"), GyreJson.Options),
+        };
+        request.Headers.Authorization = authorization;
+        return request;
+    }
 
     internal static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)
     {
@@ -63,7 +81,7 @@ internal sealed class ApiTransport(HttpClient http)
         {
             using var document = JsonDocument.Parse(text);
             var root = document.RootElement;
-            var code = ErrorCodes.FromWireName(root.TryGetProperty("code", out var c) ? c.GetString() : null) ?? Fallback(response.StatusCode);
+            var code = ErrorCodes.FromWireName(root.TryGetProperty("code", out var c) ? c.GetString() : null) ?? ErrorCodes.FromHttpStatus(status);
             var detail = root.TryGetProperty("detail", out var d) ? d.GetString() : null;
             var errors = root.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Array
                 ? e.EnumerateArray().Select(x => x.GetString() ?? "").ToList()
@@ -72,21 +90,9 @@ internal sealed class ApiTransport(HttpClient http)
         }
         catch (JsonException)
         {
-            throw new GyreApiException(Fallback(response.StatusCode), status, $"HTTP {status} {response.ReasonPhrase}: {Truncate(text)}");
+            throw new GyreApiException(ErrorCodes.FromHttpStatus(status), status, $"HTTP {status} {response.ReasonPhrase}: {Truncate(text)}");
         }
     }
-
-    private static ErrorCode Fallback(HttpStatusCode status) => (int)status switch
-    {
-        400 => ErrorCode.InvalidArgument,
-        401 => ErrorCode.Unauthenticated,
-        403 => ErrorCode.PermissionDenied,
-        404 => ErrorCode.NotFound,
-        409 => ErrorCode.Conflict,
-        413 => ErrorCode.PayloadTooLarge,
-        503 => ErrorCode.Unavailable,
-        _ => ErrorCode.Internal,
-    };
 
     private static string Truncate(string text) => text.Length > 200 ? text[..200] + "..." : text;
 }

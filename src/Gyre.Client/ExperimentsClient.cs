@@ -33,7 +33,7 @@ public sealed class ExperimentsClient
         _api.PatchAsync<Experiment>($"/api/v1/experiments/{E(id.Value)}", new UpdateExperimentRequest(newName), ct);
 
     public Task SetTagAsync(ExperimentId id, string key, string value, CancellationToken ct = default) =>
-        _api.SendAsync(HttpMethod.Put, $"/api/v1/experiments/{E(id.Value)}/tags/{E(key)}", new SetTagRequest(value), ct);
+        _api.SendAsync(HttpMethod.Put, $"/api/v1/experiments/{E(id.Value)}/tags/{Segments(key)}", new SetTagRequest(value), ct);
 
     /// <summary>Soft delete; <paramref name="permanent"/> purges an already deleted experiment (admin scope).</summary>
     public Task DeleteAsync(ExperimentId id, bool permanent = false, CancellationToken ct = default) =>

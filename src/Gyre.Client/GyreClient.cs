@@ -26,13 +26,14 @@ public sealed class GyreClient : IDisposable
     {
         _http = http;
         _ownsHttp = ownsHttp;
-        _http.BaseAddress ??= options.Server;
-        _http.Timeout = options.Timeout;
-        if (options.Token is not null)
+        if (ownsHttp)
         {
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Token);
+            _http.BaseAddress = options.Server;
+            // Timeouts are per call (see ApiTransport): artifact streams may take longer than any JSON call.
+            _http.Timeout = Timeout.InfiniteTimeSpan;
         }
-        var transport = new ApiTransport(_http);
+        _http.BaseAddress ??= options.Server;
+        var transport = new ApiTransport(_http, options.Token is null ? null : new AuthenticationHeaderValue("Bearer", options.Token), options.Timeout);
         Experiments = new ExperimentsClient(transport);
         Runs = new RunsClient(transport);
         Models = new ModelsClient(transport);

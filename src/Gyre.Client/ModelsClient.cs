@@ -34,10 +34,10 @@ public sealed class ModelsClient
         _api.SendAsync(HttpMethod.Delete, $"/api/v1/models/{E(name)}", null, ct);
 
     public Task SetTagAsync(string name, string key, string value, CancellationToken ct = default) =>
-        _api.SendAsync(HttpMethod.Put, $"/api/v1/models/{E(name)}/tags/{E(key)}", new SetTagRequest(value), ct);
+        _api.SendAsync(HttpMethod.Put, $"/api/v1/models/{E(name)}/tags/{Segments(key)}", new SetTagRequest(value), ct);
 
     public Task DeleteTagAsync(string name, string key, CancellationToken ct = default) =>
-        _api.SendAsync(HttpMethod.Delete, $"/api/v1/models/{E(name)}/tags/{E(key)}", null, ct);
+        _api.SendAsync(HttpMethod.Delete, $"/api/v1/models/{E(name)}/tags/{Segments(key)}", null, ct);
 
     /// <summary>Registers the artifact <paramref name="artifactPath"/> of run <paramref name="runId"/> as the next version.</summary>
     public Task<ModelVersion> CreateVersionAsync(string name, RunId runId, string artifactPath, string? description = null, IReadOnlyList<Tag>? tags = null, CancellationToken ct = default) =>
@@ -56,7 +56,7 @@ public sealed class ModelsClient
         _api.SendAsync(HttpMethod.Delete, $"/api/v1/models/{E(name)}/versions/{version}", null, ct);
 
     public Task SetVersionTagAsync(string name, long version, string key, string value, CancellationToken ct = default) =>
-        _api.SendAsync(HttpMethod.Put, $"/api/v1/models/{E(name)}/versions/{version}/tags/{E(key)}", new SetTagRequest(value), ct);
+        _api.SendAsync(HttpMethod.Put, $"/api/v1/models/{E(name)}/versions/{version}/tags/{Segments(key)}", new SetTagRequest(value), ct);
 
     public Task<ModelVersion> SetAliasAsync(string name, string alias, long version, CancellationToken ct = default) =>
         _api.PutAsync<ModelVersion>($"/api/v1/models/{E(name)}/aliases/{E(alias)}", new SetAliasRequest(version), ct);

@@ -35,21 +35,21 @@ internal sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(string? home = null, params string[] extra)
     {
         home ??= NewHome();
-        var url = $"http://127.0.0.1:{FreePort()}";
-        var process = Process.Start(GyreProcess.StartInfo(["server", "--urls", url, "--home", home, .. extra]))!;
-        var server = new ServerProcess(process, url, home);
+        // Port 0: the server picks a free port and prints it, so no other process can take it first.
+        var process = Process.Start(GyreProcess.StartInfo(["server", "--urls", "http://127.0.0.1:0", "--home", home, .. extra]))!;
+        const string Listening = "gyre server listening on ";
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
-            if (line.StartsWith("gyre server listening on", StringComparison.Ordinal))
+            if (line.StartsWith(Listening, StringComparison.Ordinal))
             {
                 _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
                 _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
-                return server;
+                return new ServerProcess(process, line[Listening.Length..].Split(' ', ',')[0], home);
             }
         }
         var error = await process.StandardError.ReadToEndAsync(timeout.Token);
-        await server.DisposeAsync();
+        await new ServerProcess(process, "", home).DisposeAsync();
         throw new InvalidOperationException($"gyre server exited before listening: {error}");
     }
 

@@ -45,14 +45,26 @@ internal static class RunArtifactsCommands
         command.WithClient(async (parse, client, printer, ct) =>
         {
             var artifact = parse.GetValue(path)!;
-            var target = parse.GetValue(output) ?? new FileInfo(artifact.Split('/')[^1]);
+            var name = artifact.TrimEnd('/').Split('/')[^1];
+            if (name.Length == 0)
+            {
+                throw GyreException.Invalid($"path: expected the path of a file, got '{artifact}'");
+            }
+            var target = parse.GetValue(output) ?? new FileInfo(name);
             await using var stream = await client.Runs.DownloadArtifactAsync(new RunId(parse.GetValue(id)!), artifact, ct);
             var partial = target.FullName + ".partial";
-            await using (var file = File.Create(partial))
+            try
             {
-                await stream.CopyToAsync(file, ct);
+                await using (var file = File.Create(partial))
+                {
+                    await stream.CopyToAsync(file, ct);
+                }
+                File.Move(partial, target.FullName, overwrite: true);
             }
-            File.Move(partial, target.FullName, overwrite: true);
+            finally
+            {
+                File.Delete(partial);
+            }
             var size = new FileInfo(target.FullName).Length;
             printer.Done($"Wrote {target.FullName} ({size} bytes).", new { path = target.FullName, size });
         });

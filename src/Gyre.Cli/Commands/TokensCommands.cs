@@ -34,9 +34,9 @@ internal static class TokensCommands
             {
                 throw GyreException.Invalid($"--scope: expected read, write or admin, got '{scopeText}'");
             }
-            if (parse.GetValue(days) is <= 0)
+            if (parse.GetValue(days) is <= 0 or > 36_500)
             {
-                throw GyreException.Invalid("--expires-in-days: expected a positive number of days");
+                throw GyreException.Invalid("--expires-in-days: expected a number of days from 1 to 36500");
             }
             var expiry = parse.GetValue(days) is { } d ? DateTimeOffset.UtcNow.AddDays(d).ToUnixTimeMilliseconds() : (long?)null;
             using var storage = await GyreStorage.OpenAsync(GyreHome.Resolve(parse.GetValue(home)), ct: ct);

@@ -69,6 +69,10 @@ public sealed record ArtifactPath
             {
                 return $"artifact path must not contain empty, '.' or '..' segments (got '{path}')";
             }
+            if (System.Text.Encoding.UTF8.GetByteCount(segment) > 255)
+            {
+                return "artifact path has a segment longer than 255 bytes";
+            }
         }
         return null;
     }

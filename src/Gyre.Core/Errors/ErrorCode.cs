@@ -14,6 +14,7 @@ public enum ErrorCode
     PermissionDenied,
     PayloadTooLarge,
     UnsupportedMediaType,
+    MethodNotAllowed,
     Unavailable,
     Internal,
 }

@@ -13,6 +13,7 @@ public static class ErrorCodes
         ErrorCode.PermissionDenied => "permission_denied",
         ErrorCode.PayloadTooLarge => "payload_too_large",
         ErrorCode.UnsupportedMediaType => "unsupported_media_type",
+        ErrorCode.MethodNotAllowed => "method_not_allowed",
         ErrorCode.Unavailable => "unavailable",
         _ => "internal",
     };
@@ -27,8 +28,24 @@ public static class ErrorCodes
         ErrorCode.PermissionDenied => 403,
         ErrorCode.PayloadTooLarge => 413,
         ErrorCode.UnsupportedMediaType => 415,
+        ErrorCode.MethodNotAllowed => 405,
         ErrorCode.Unavailable => 503,
         _ => 500,
+    };
+
+    /// <summary>The code for a bare HTTP status, when no body says which.</summary>
+    public static ErrorCode FromHttpStatus(int status) => status switch
+    {
+        400 => ErrorCode.InvalidArgument,
+        401 => ErrorCode.Unauthenticated,
+        403 => ErrorCode.PermissionDenied,
+        404 => ErrorCode.NotFound,
+        405 => ErrorCode.MethodNotAllowed,
+        409 => ErrorCode.Conflict,
+        413 => ErrorCode.PayloadTooLarge,
+        415 => ErrorCode.UnsupportedMediaType,
+        503 => ErrorCode.Unavailable,
+        _ => ErrorCode.Internal,
     };
 
     public static ErrorCode? FromWireName(string? name)

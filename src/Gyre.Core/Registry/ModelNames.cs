@@ -13,9 +13,11 @@ public static partial class ModelNames
         {
             return problem;
         }
-        return name!.Contains('/') || name.Contains('@')
-            ? $"{field}: model name '{name}' must not contain '/' or '@' (they address versions and aliases)"
-            : null;
+        if (name!.Contains('/') || name.Contains('@') || name.Contains('\\') || name.Contains('%'))
+        {
+            return $"{field}: model name '{name}' must not contain '/', '@', '\\' or '%' ('/' and '@' address versions and aliases)";
+        }
+        return name.Trim('.').Length == 0 ? $"{field}: model name '{name}' must not be only dots" : null;
     }
 
     public static string? CheckAlias(string field, string? alias)

@@ -10,10 +10,17 @@ namespace Gyre.Core.Search;
 /// </summary>
 public sealed class FilterParser
 {
+    /// <summary>Bounds that keep a hostile filter from exhausting the stack or SQLite's expression limits.</summary>
+    public const int MaxLength = 10_000;
+    public const int MaxComparisons = 200;
+    public const int MaxDepth = 32;
+
     private readonly FilterSchema _schema;
     private readonly string _field;
     private readonly List<Token> _tokens;
     private int _next;
+    private int _depth;
+    private int _comparisons;
 
     private FilterParser(string text, FilterSchema schema, string field)
     {
@@ -29,6 +36,10 @@ public sealed class FilterParser
         {
             return null;
         }
+        if (text.Length > MaxLength)
+        {
+            throw Errors.GyreException.Invalid($"{field}: the filter is {text.Length} characters, at most {MaxLength} allowed");
+        }
         var parser = new FilterParser(text, schema, field);
         var expression = parser.ParseOr();
         parser.Expect(TokenKind.End, "AND, OR or the end of the filter");
@@ -41,7 +52,11 @@ public sealed class FilterParser
         var result = new List<OrderTerm>();
         for (var i = 0; i < (terms?.Count ?? 0); i++)
         {
-            var parser = new FilterParser(terms![i], schema, $"{field}[{i}]");
+            if (string.IsNullOrWhiteSpace(terms![i]) || terms[i].Length > MaxLength)
+            {
+                throw Errors.GyreException.Invalid($"{field}[{i}]: expected a term such as 'metrics.rmse DESC'");
+            }
+            var parser = new FilterParser(terms[i], schema, $"{field}[{i}]");
             var fieldRef = parser.ParseField();
             var descending = false;
             if (parser.Peek.IsKeyword("DESC") || parser.Peek.IsKeyword("ASC"))
@@ -99,19 +114,30 @@ public sealed class FilterParser
 
     private FilterExpression ParseUnary()
     {
-        if (Peek.IsKeyword("NOT"))
+        if (!Peek.IsKeyword("NOT") && Peek.Kind != TokenKind.LeftParen)
         {
-            Take();
-            return new NotExpression(ParseUnary());
+            if (++_comparisons > MaxComparisons)
+            {
+                throw FilterSyntax.Error(_field, Peek.Position, $"too many comparisons: at most {MaxComparisons} allowed");
+            }
+            return ParseComparison();
         }
-        if (Peek.Kind == TokenKind.LeftParen)
+        if (++_depth > MaxDepth)
         {
-            Take();
-            var inner = ParseOr();
+            throw FilterSyntax.Error(_field, Peek.Position, $"NOT and parentheses nest deeper than {MaxDepth} levels");
+        }
+        FilterExpression result;
+        if (Take().IsKeyword("NOT"))
+        {
+            result = new NotExpression(ParseUnary());
+        }
+        else
+        {
+            result = ParseOr();
             Expect(TokenKind.RightParen, "')' or AND / OR");
-            return inner;
         }
-        return ParseComparison();
+        _depth--;
+        return result;
     }
 
     private FilterExpression ParseComparison()
@@ -122,7 +148,11 @@ public sealed class FilterParser
         if (opToken.IsKeyword("IS"))
         {
             Take();
-            var negated = Peek.IsKeyword("NOT") && Take().IsKeyword("NOT");
+            var negated = Peek.IsKeyword("NOT");
+            if (negated)
+            {
+                Take();
+            }
             if (!Peek.IsKeyword("NULL"))
             {
                 throw FilterSyntax.Error(_field, Peek.Position, $"expected NULL after IS, found {Peek.Describe()}");
@@ -246,7 +276,7 @@ public sealed class FilterParser
     {
         Expect(TokenKind.LeftParen, $"'(' to open the list of values for {field}");
         var values = new List<string>();
-        do
+        while (true)
         {
             var token = Take();
             if (token.Kind != TokenKind.String)
@@ -254,8 +284,12 @@ public sealed class FilterParser
                 throw FilterSyntax.Error(_field, token.Position, $"expected a quoted string in the IN list, found {token.Describe()}");
             }
             values.Add(token.Text);
+            if (Peek.Kind != TokenKind.Comma)
+            {
+                break;
+            }
+            Take();
         }
-        while (Peek.Kind == TokenKind.Comma && Take().Kind == TokenKind.Comma);
         Expect(TokenKind.RightParen, "',' or ')' in the IN list");
         return values;
     }

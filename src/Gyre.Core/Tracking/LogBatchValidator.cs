@@ -31,6 +31,11 @@ public static class LogBatchValidator
 
         for (var i = 0; i < metrics.Count; i++)
         {
+            if (metrics[i] is null)
+            {
+                problems.Add($"metrics[{i}]: expected an object {{key, value, step, timestamp}}, got null");
+                continue;
+            }
             Add(problems, Names.CheckKey($"metrics[{i}].key", metrics[i].Key));
             if (metrics[i].Timestamp < 0)
             {
@@ -41,6 +46,11 @@ public static class LogBatchValidator
         for (var i = 0; i < parameters.Count; i++)
         {
             var p = parameters[i];
+            if (p is null)
+            {
+                problems.Add($"params[{i}]: expected an object {{key, value}}, got null");
+                continue;
+            }
             Add(problems, Names.CheckKey($"params[{i}].key", p.Key));
             Add(problems, Names.CheckValue($"params[{i}].value", p.Value, TrackingLimits.MaxParamValueLength));
             if (p.Key is not null && p.Value is not null
@@ -53,19 +63,9 @@ public static class LogBatchValidator
                 seenParams[p.Key] = p.Value;
             }
         }
-        for (var i = 0; i < tags.Count; i++)
-        {
-            Add(problems, Names.CheckKey($"tags[{i}].key", tags[i].Key));
-            Add(problems, Names.CheckValue($"tags[{i}].value", tags[i].Value, TrackingLimits.MaxTagValueLength));
-        }
+        Names.CheckTags("tags", tags, problems);
         return problems;
     }
 
-    private static void Add(List<string> problems, string? problem)
-    {
-        if (problem is not null)
-        {
-            problems.Add(problem);
-        }
-    }
+    private static void Add(List<string> problems, string? problem) => Names.AddIf(problems, problem);
 }

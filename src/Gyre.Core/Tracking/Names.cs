@@ -23,9 +23,9 @@ public static class Names
         {
             return $"{field}: key '{key}' may hold only letters, digits, '_', '-', '.', ' ' and '/'";
         }
-        if (key.StartsWith('/') || key.Split('/').Any(part => part is ".." or "."))
+        if (key.Split('/').Any(part => part is "" or "." or ".."))
         {
-            return $"{field}: key '{key}' must be a relative name without '.' or '..' segments";
+            return $"{field}: key '{key}' must be a relative name without empty, '.' or '..' segments";
         }
         return null;
     }
@@ -45,6 +45,30 @@ public static class Names
             return $"{field}: name must not contain control characters";
         }
         return null;
+    }
+
+    /// <summary>Checks a list of tags (null items included), adding one problem per bad field to <paramref name="problems"/>.</summary>
+    public static void CheckTags(string field, IReadOnlyList<Tag?>? tags, List<string> problems)
+    {
+        for (var i = 0; i < (tags?.Count ?? 0); i++)
+        {
+            if (tags![i] is not { } tag)
+            {
+                problems.Add($"{field}[{i}]: expected an object {{key, value}}, got null");
+                continue;
+            }
+            AddIf(problems, CheckKey($"{field}[{i}].key", tag.Key));
+            AddIf(problems, CheckValue($"{field}[{i}].value", tag.Value, TrackingLimits.MaxTagValueLength));
+        }
+    }
+
+    /// <summary>Adds <paramref name="problem"/> when there is one.</summary>
+    public static void AddIf(List<string> problems, string? problem)
+    {
+        if (problem is not null)
+        {
+            problems.Add(problem);
+        }
     }
 
     public static string? CheckValue(string field, string? value, int maxLength)

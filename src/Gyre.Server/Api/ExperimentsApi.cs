@@ -21,7 +21,7 @@ internal static class ExperimentsApi
         group.MapGet("/{id}", Get);
         group.MapGet("/by-name/{name}", GetByName);
         group.MapPatch("/{id}", Rename);
-        group.MapPut("/{id}/tags/{key}", SetTag);
+        group.MapPut("/{id}/tags/{**key}", SetTag);
         group.MapDelete("/{id}", Delete);
         group.MapPost("/{id}/restore", Restore);
     }

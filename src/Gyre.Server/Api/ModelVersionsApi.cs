@@ -21,8 +21,8 @@ internal static class ModelVersionsApi
         versions.MapGet("/{version}", Get);
         versions.MapPatch("/{version}", Update);
         versions.MapDelete("/{version}", Delete);
-        versions.MapPut("/{version}/tags/{key}", SetTag);
-        versions.MapDelete("/{version}/tags/{key}", DeleteTag);
+        versions.MapPut("/{version}/tags/{**key}", SetTag);
+        versions.MapDelete("/{version}/tags/{**key}", DeleteTag);
         versions.MapGet("/{version}/lineage", Lineage);
 
         var aliases = routes.MapGroup("/api/v1/models/{name}/aliases").WithTags("Model aliases");

@@ -20,8 +20,8 @@ internal static class ModelsApi
         group.MapGet("/{name}", Get);
         group.MapPatch("/{name}", Update);
         group.MapDelete("/{name}", Delete);
-        group.MapPut("/{name}/tags/{key}", SetTag);
-        group.MapDelete("/{name}/tags/{key}", DeleteTag);
+        group.MapPut("/{name}/tags/{**key}", SetTag);
+        group.MapDelete("/{name}/tags/{**key}", DeleteTag);
     }
 
     private static async Task<Created<RegisteredModel>> Create(CreateModelRequest request, IRegistryStore registry, CancellationToken ct)

@@ -41,6 +41,10 @@ internal static class RunArtifactsApi
         {
             throw Core.Errors.GyreException.Conflict($"run '{id}' is deleted: restore it before writing to it");
         }
+        if ((await store.GetExperimentAsync(run.ExperimentId, ct)).LifecycleStage != LifecycleStage.Active)
+        {
+            throw Core.Errors.GyreException.Conflict($"the experiment of run '{id}' is deleted: restore it before writing to the run");
+        }
         var info = await artifacts.WriteAsync(RunArtifacts.RootOf(run.ArtifactUri), artifactPath, context.Request.Body, options.MaxArtifactBytes, ct);
         return TypedResults.Created($"/api/v1/runs/{id}/artifacts/{artifactPath}", info);
     }

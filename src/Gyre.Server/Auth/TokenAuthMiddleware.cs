@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Gyre.Core.Auth;
 using Gyre.Core.Errors;
 using Gyre.Server.Hosting;
@@ -9,12 +8,10 @@ namespace Gyre.Server.Auth;
 
 /// <summary>
 /// Checks <c>Authorization: Bearer TOKEN</c> against the token store when authentication is on.
-/// Valid tokens are remembered for <see cref="ServerOptions.TokenCacheTime"/> so that the hot
-/// path does not hit the database on every call.
+/// Valid tokens are remembered by <see cref="TokenCache"/>.
 /// </summary>
-internal sealed class TokenAuthMiddleware(RequestDelegate next, ITokenStore tokens, ServerOptions options, TimeProvider time)
+internal sealed class TokenAuthMiddleware(RequestDelegate next, ITokenStore tokens, TokenCache cache, ServerOptions options, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, (ApiToken? Token, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -31,7 +28,7 @@ internal sealed class TokenAuthMiddleware(RequestDelegate next, ITokenStore toke
             await Problems.WriteAsync(context, ErrorCode.Unauthenticated, "Authorization: expected 'Bearer TOKEN' (create one with `gyre tokens create`)");
             return;
         }
-        var token = await FindAsync(header["Bearer ".Length..].Trim(), context.RequestAborted);
+        var token = await cache.FindAsync(header["Bearer ".Length..].Trim(), tokens, context.RequestAborted);
         if (token is null || !token.IsActive(time.GetUtcNow().ToUnixTimeMilliseconds()))
         {
             context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
@@ -48,21 +45,5 @@ internal sealed class TokenAuthMiddleware(RequestDelegate next, ITokenStore toke
         }
         context.Items[Api.Scopes.TokenItem] = token;
         await next(context);
-    }
-
-    private async Task<ApiToken?> FindAsync(string secret, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        if (_cache.TryGetValue(secret, out var cached) && cached.Until > now)
-        {
-            return cached.Token;
-        }
-        var token = await tokens.FindBySecretAsync(secret, ct);
-        if (_cache.Count > 10_000)
-        {
-            _cache.Clear();
-        }
-        _cache[secret] = (token, now + options.TokenCacheTime);
-        return token;
     }
 }

@@ -57,15 +57,24 @@ public static class GyreServer
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(storage.Dispose);
+        if (!options.RequireAuth)
+        {
+            // Without tokens, only loopback names may address the server: a web page that rebinds
+            // its own DNS name to 127.0.0.1 cannot drive the API from a browser.
+            app.UseHostFiltering();
+        }
         app.UseMiddleware<RawPathGuardMiddleware>();
         app.UseMiddleware<ErrorMiddleware>();
         app.UseStatusCodePages(async context =>
         {
             var http = context.HttpContext;
-            var code = Problems.CodeForStatus(http.Response.StatusCode);
-            await Problems.WriteAsync(http, code, http.Response.StatusCode == 404
-                ? $"no such resource: {http.Request.Method} {http.Request.Path}"
-                : $"{http.Request.Method} is not supported on {http.Request.Path}");
+            var status = http.Response.StatusCode;
+            await Problems.WriteAsync(http, ErrorCodes.FromHttpStatus(status), status switch
+            {
+                404 => $"no such resource: {http.Request.Method} {http.Request.Path}",
+                405 => $"{http.Request.Method} is not supported on {http.Request.Path}",
+                _ => $"HTTP {status} on {http.Request.Method} {http.Request.Path}",
+            }, status: status);
         });
         app.UseRouting();
         app.UseMiddleware<TokenAuthMiddleware>();
@@ -84,6 +93,9 @@ public static class GyreServer
         services.Configure<RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
         services.AddOpenApi();
         services.AddSingleton(options);
+        services.AddSingleton(new TokenCache(time, options.TokenCacheTime));
+        services.Configure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(hosts =>
+            hosts.AllowedHosts = ["localhost", "127.0.0.1", "[::1]"]);
         services.AddSingleton(time);
         services.AddSingleton(storage);
         services.AddSingleton(storage.Tracking);

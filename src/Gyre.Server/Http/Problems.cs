@@ -24,28 +24,14 @@ internal static class Problems
         return problem;
     }
 
-    public static Task WriteAsync(HttpContext context, ErrorCode code, string detail, IReadOnlyList<string>? errors = null)
+    public static Task WriteAsync(HttpContext context, ErrorCode code, string detail, IReadOnlyList<string>? errors = null, int? status = null)
     {
         var problem = From(code, detail, errors);
+        problem.Status = status ?? problem.Status;
         problem.Instance = context.Request.Path;
         context.Response.StatusCode = problem.Status!.Value;
         return context.Response.WriteAsJsonAsync(problem, options: null, contentType: "application/problem+json");
     }
-
-    /// <summary>The code for a bare status (an unknown route, a wrong method), when no Gyre error was thrown.</summary>
-    public static ErrorCode CodeForStatus(int status) => status switch
-    {
-        400 => ErrorCode.InvalidArgument,
-        401 => ErrorCode.Unauthenticated,
-        403 => ErrorCode.PermissionDenied,
-        404 => ErrorCode.NotFound,
-        405 => ErrorCode.InvalidArgument,
-        409 => ErrorCode.Conflict,
-        413 => ErrorCode.PayloadTooLarge,
-        415 => ErrorCode.UnsupportedMediaType,
-        503 => ErrorCode.Unavailable,
-        _ => ErrorCode.Internal,
-    };
 
     private static string Title(ErrorCode code) => code switch
     {
@@ -57,6 +43,7 @@ internal static class Problems
         ErrorCode.PermissionDenied => "Permission denied",
         ErrorCode.PayloadTooLarge => "Payload too large",
         ErrorCode.UnsupportedMediaType => "Unsupported media type",
+        ErrorCode.MethodNotAllowed => "Method not allowed",
         ErrorCode.Unavailable => "Unavailable",
         _ => "Internal error",
     };

@@ -26,7 +26,14 @@ internal sealed class FileSystemArtifactStore : IArtifactStore
         {
             throw GyreException.Conflict($"path: '{path}' is a directory");
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        }
+        catch (IOException)
+        {
+            throw GyreException.Conflict($"path: a parent of '{path}' is a file, not a directory");
+        }
         var temporary = $"{target}.{Guid.NewGuid():N}.partial";
         long written = 0;
         try

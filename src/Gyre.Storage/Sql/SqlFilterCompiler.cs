@@ -104,9 +104,9 @@ internal sealed class SqlFilterCompiler
 
     private (string Table, string IdColumn) SideTable(FieldKind kind) => kind switch
     {
-        FieldKind.Tag => (_target.TagTable, _target.TagIdColumn),
-        FieldKind.Param when _target.ParamTable is not null => (_target.ParamTable, _target.TagIdColumn),
-        FieldKind.Metric when _target.MetricTable is not null => (_target.MetricTable, _target.TagIdColumn),
+        FieldKind.Tag => (_target.TagTable, _target.SideIdColumn),
+        FieldKind.Param when _target.ParamTable is not null => (_target.ParamTable, _target.SideIdColumn),
+        FieldKind.Metric when _target.MetricTable is not null => (_target.MetricTable, _target.SideIdColumn),
         _ => throw new InvalidOperationException($"{kind} is not searchable here"),
     };
 

@@ -9,6 +9,6 @@ internal sealed record SqlFilterTarget(
     string IdColumn,
     IReadOnlyDictionary<string, string> AttributeColumns,
     string TagTable,
-    string TagIdColumn,
+    string SideIdColumn,
     string? ParamTable = null,
     string? MetricTable = null);

@@ -28,7 +28,10 @@ internal static class Migrations
                 end_time INTEGER,
                 lifecycle_stage TEXT NOT NULL DEFAULT 'active',
                 parent_run_id TEXT REFERENCES runs (run_id) ON DELETE SET NULL,
-                artifact_uri TEXT NOT NULL
+                artifact_uri TEXT NOT NULL,
+                -- Set when the run was deleted because its experiment was, so that restoring the
+                -- experiment restores exactly those runs and not ones deleted on their own.
+                deleted_by_experiment INTEGER NOT NULL DEFAULT 0
             );
             CREATE INDEX runs_by_experiment ON runs (experiment_id, lifecycle_stage, start_time DESC);
             CREATE INDEX runs_by_parent ON runs (parent_run_id);
@@ -86,7 +89,9 @@ internal static class Migrations
                 name TEXT NOT NULL UNIQUE,
                 description TEXT,
                 creation_time INTEGER NOT NULL,
-                last_updated_time INTEGER NOT NULL
+                last_updated_time INTEGER NOT NULL,
+                -- Version numbers are never reused, even after a version is deleted.
+                next_version INTEGER NOT NULL DEFAULT 1
             );
             CREATE TABLE registered_model_tags (
                 model_id INTEGER NOT NULL REFERENCES registered_models ON DELETE CASCADE,

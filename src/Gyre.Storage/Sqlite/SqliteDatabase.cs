@@ -1,3 +1,5 @@
+using Gyre.Core.Errors;
+using Gyre.Storage.Sql;
 using Microsoft.Data.Sqlite;
 
 namespace Gyre.Storage.Sqlite;
@@ -39,10 +41,30 @@ internal sealed class SqliteDatabase : IDisposable
         return connection;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> in one read transaction, so that all its queries see the same
+    /// snapshot: a reader never sees half of a batch that commits meanwhile.
+    /// </summary>
     public async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken ct)
     {
-        await using var connection = await OpenAsync(ct);
-        return await work(connection);
+        try
+        {
+            await using var connection = await OpenAsync(ct);
+            // A plain BEGIN, not BeginTransaction: the readers' commands carry no transaction object.
+            await connection.ExecuteAsync("BEGIN DEFERRED", null, ct);
+            try
+            {
+                return await work(connection);
+            }
+            finally
+            {
+                await connection.ExecuteAsync("COMMIT", null, CancellationToken.None);
+            }
+        }
+        catch (SqliteException e) when (Unavailable(e) is { } error)
+        {
+            throw error;
+        }
     }
 
     /// <summary>Runs <paramref name="work"/> in one write transaction: it commits if the work returns, and rolls back if it throws.</summary>
@@ -51,12 +73,11 @@ internal sealed class SqliteDatabase : IDisposable
         await _writeGate.WaitAsync(ct);
         try
         {
-            await using var connection = await OpenAsync(ct);
-            // Not deferred: BEGIN IMMEDIATE takes the write lock up front, so no reader-to-writer upgrade can deadlock.
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            var result = await work(connection, transaction);
-            transaction.Commit();
-            return result;
+            return await WriteInGateAsync(work, ct);
+        }
+        catch (SqliteException e) when (Unavailable(e) is { } error)
+        {
+            throw error;
         }
         finally
         {
@@ -64,8 +85,33 @@ internal sealed class SqliteDatabase : IDisposable
         }
     }
 
+    private async Task<T> WriteInGateAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        // Not deferred: BEGIN IMMEDIATE takes the write lock up front, so no reader-to-writer upgrade can deadlock.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var result = await work(connection, transaction);
+        transaction.Commit();
+        return result;
+    }
+
+    /// <summary>Busy, locked, full or failing storage is a transient 503, not a bug.</summary>
+    private GyreException? Unavailable(SqliteException e) => e.SqliteErrorCode switch
+    {
+        5 or 6 => new GyreException(ErrorCode.Unavailable, $"the metadata database {Path} is busy; retry", inner: e),
+        13 => new GyreException(ErrorCode.Unavailable, $"the disk holding {Path} is full", inner: e),
+        10 => new GyreException(ErrorCode.Unavailable, $"I/O error on {Path}: {e.Message}", inner: e),
+        _ => null,
+    };
+
     public Task WriteAsync(Func<SqliteConnection, SqliteTransaction, Task> work, CancellationToken ct) =>
         WriteAsync<bool>(async (c, t) => { await work(c, t); return true; }, ct);
 
-    public void Dispose() => _writeGate.Dispose();
+    public void Dispose()
+    {
+        _writeGate.Dispose();
+        // Pooled connections would keep the file open after the stores are gone.
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
 }

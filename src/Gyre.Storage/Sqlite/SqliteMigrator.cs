@@ -20,7 +20,7 @@ internal static class SqliteMigrator
         var newest = Migrations.All[^1].Version;
         if (current > newest)
         {
-            throw new InvalidOperationException(
+            throw new Gyre.Core.Errors.GyreException(Gyre.Core.Errors.ErrorCode.Conflict,
                 $"the database {database.Path} has schema version {current}, newer than this gyre knows ({newest}): upgrade gyre");
         }
         foreach (var migration in Migrations.All.Where(m => m.Version > current))

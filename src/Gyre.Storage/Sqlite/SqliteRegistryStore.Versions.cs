@@ -15,13 +15,14 @@ internal sealed partial class SqliteRegistryStore
 
     public Task<ModelVersion> CreateVersionAsync(string name, NewModelVersion version, string source, CancellationToken ct)
     {
-        GyreException.ThrowIfAny(CheckTags(version.Tags ?? []).ToList());
+        GyreException.ThrowIfAny(CheckTags(version.Tags ?? []));
         return _db.WriteAsync(async (c, t) =>
         {
             var id = await RequireModelAsync(c, t, name, ct);
             var now = Now;
-            // Inside BEGIN IMMEDIATE nobody else writes, so MAX + 1 cannot hand out a number twice.
-            var number = (long)(await c.ScalarAsync("SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions WHERE model_id = $m", t, ct, ("$m", id)))!;
+            // A counter, not MAX + 1: a deleted version's number is never handed out again.
+            var number = (long)(await c.ScalarAsync(
+                "UPDATE registered_models SET next_version = next_version + 1 WHERE model_id = $m RETURNING next_version - 1", t, ct, ("$m", id)))!;
             await c.ExecuteAsync("""
                 INSERT INTO model_versions (model_id, version, source, run_id, artifact_path, status, description, creation_time, last_updated_time)
                 VALUES ($m, $v, $s, $r, $p, 'READY', $d, $t, $t)
@@ -73,7 +74,7 @@ internal sealed partial class SqliteRegistryStore
 
     public Task SetVersionTagAsync(string name, long version, Tag tag, CancellationToken ct)
     {
-        GyreException.ThrowIfAny(CheckTags([tag]).ToList());
+        GyreException.ThrowIfAny(CheckTags([tag]));
         return _db.WriteAsync(async (c, t) =>
         {
             var id = await RequireVersionAsync(c, t, name, version, ct);
@@ -143,16 +144,24 @@ internal sealed partial class SqliteRegistryStore
         var rows = await c.QueryAsync($"SELECT {VersionColumns} FROM model_versions v JOIN registered_models m USING (model_id) {tail}", t,
             r => (Model: r.GetInt64(0), Name: r.GetString(1), Version: r.GetInt64(2), Source: r.GetString(3), Run: r.NullableString(4), Path: r.NullableString(5),
                 Status: r.GetString(6), Description: r.NullableString(7), Created: r.GetInt64(8), Updated: r.GetInt64(9)), ct, [.. parameters]);
+        if (rows.Count == 0)
+        {
+            return [];
+        }
+        // Tags and aliases of the whole page in two queries, keyed by "model_id/version".
+        var keys = SqliteCommands.JsonArray(rows.Select(r => $"{r.Model}/{r.Version}"));
+        const string InKeys = "(model_id || '/' || version) IN (SELECT value FROM json_each($keys))";
+        var tags = (await c.QueryAsync($"SELECT model_id || '/' || version, key, value FROM model_version_tags WHERE {InKeys} ORDER BY key", t,
+            r => (Key: r.GetString(0), Tag: new Tag(r.GetString(1), r.GetString(2))), ct, ("$keys", keys))).ToLookup(x => x.Key, x => x.Tag);
+        var aliases = (await c.QueryAsync($"SELECT model_id || '/' || version, alias FROM model_aliases WHERE {InKeys} ORDER BY alias", t,
+            r => (Key: r.GetString(0), Alias: r.GetString(1)), ct, ("$keys", keys))).ToLookup(x => x.Key, x => x.Alias);
         var result = new List<ModelVersion>(rows.Count);
         foreach (var row in rows)
         {
-            var tags = await c.QueryAsync("SELECT key, value FROM model_version_tags WHERE model_id = $m AND version = $v ORDER BY key", t,
-                r => new Tag(r.GetString(0), r.GetString(1)), ct, ("$m", row.Model), ("$v", row.Version));
-            var aliases = await c.QueryAsync("SELECT alias FROM model_aliases WHERE model_id = $m AND version = $v ORDER BY alias", t,
-                r => r.GetString(0), ct, ("$m", row.Model), ("$v", row.Version));
+            var key = $"{row.Model}/{row.Version}";
             result.Add(new ModelVersion(row.Name, row.Version, row.Source, row.Run is null ? null : new RunId(row.Run), row.Path,
                 row.Status switch { "PENDING_REGISTRATION" => ModelVersionStatus.PendingRegistration, "FAILED_REGISTRATION" => ModelVersionStatus.FailedRegistration, _ => ModelVersionStatus.Ready },
-                row.Description, row.Created, row.Updated, tags, aliases));
+                row.Description, row.Created, row.Updated, tags[key].ToList(), aliases[key].ToList()));
         }
         return result;
     }

@@ -18,7 +18,7 @@ internal sealed partial class SqliteRegistryStore : IRegistryStore
             ["creation_time"] = "m.creation_time",
             ["last_updated_time"] = "m.last_updated_time",
         },
-        TagTable: "registered_model_tags", TagIdColumn: "model_id");
+        TagTable: "registered_model_tags", SideIdColumn: "model_id");
 
     private readonly SqliteDatabase _db;
     private readonly TimeProvider _time;
@@ -119,7 +119,7 @@ internal sealed partial class SqliteRegistryStore : IRegistryStore
 
     public Task SetModelTagAsync(string name, Tag tag, CancellationToken ct)
     {
-        GyreException.ThrowIfAny(CheckTags([tag]).ToList());
+        GyreException.ThrowIfAny(CheckTags([tag]));
         return _db.WriteAsync(async (c, t) =>
         {
             var id = await RequireModelAsync(c, t, name, ct);
@@ -148,19 +148,11 @@ internal sealed partial class SqliteRegistryStore : IRegistryStore
 
     private static GyreException ModelNotFound(string name) => GyreException.NotFound($"registered model '{name}' does not exist");
 
-    private static IEnumerable<string> CheckTags(IReadOnlyList<Tag> tags)
+    private static List<string> CheckTags(IReadOnlyList<Tag> tags)
     {
-        for (var i = 0; i < tags.Count; i++)
-        {
-            if (Names.CheckKey($"tags[{i}].key", tags[i].Key) is { } key)
-            {
-                yield return key;
-            }
-            if (Names.CheckValue($"tags[{i}].value", tags[i].Value, TrackingLimits.MaxTagValueLength) is { } value)
-            {
-                yield return value;
-            }
-        }
+        var problems = new List<string>();
+        Names.CheckTags("tags", tags, problems);
+        return problems;
     }
 
     private static async Task<List<RegisteredModel>> ReadModelsAsync(SqliteConnection c, SqliteTransaction? t, string tail, IReadOnlyList<(string, object?)> parameters, CancellationToken ct)

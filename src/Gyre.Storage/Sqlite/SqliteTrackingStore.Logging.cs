@@ -39,11 +39,17 @@ internal sealed partial class SqliteTrackingStore
         var problems = new List<string>();
         for (var i = 0; i < inputs.Count; i++)
         {
-            AddIf(problems, Names.CheckName($"inputs[{i}].name", inputs[i].Name));
-            if (string.IsNullOrWhiteSpace(inputs[i].Digest))
+            if (inputs[i] is not { } input)
             {
-                problems.Add($"inputs[{i}].digest: expected the digest of the dataset's content");
+                problems.Add($"datasets[{i}]: expected an object {{name, digest, source?, context?}}, got null");
+                continue;
             }
+            Names.AddIf(problems, Names.CheckName($"datasets[{i}].name", input.Name));
+            Names.AddIf(problems, string.IsNullOrWhiteSpace(input.Digest)
+                ? $"datasets[{i}].digest: expected the digest of the dataset's content"
+                : Names.CheckValue($"datasets[{i}].digest", input.Digest, TrackingLimits.MaxKeyLength));
+            Names.AddIf(problems, input.Source is null ? null : Names.CheckValue($"datasets[{i}].source", input.Source, TrackingLimits.MaxTagValueLength));
+            Names.AddIf(problems, input.Context is null ? null : Names.CheckKey($"datasets[{i}].context", input.Context));
         }
         GyreException.ThrowIfAny(problems);
         return _db.WriteAsync(async (c, t) =>
@@ -98,11 +104,12 @@ internal sealed partial class SqliteTrackingStore
         }
         MetricRows.Insert(c, t, id, metrics);
 
-        // The latest point: highest step, then latest timestamp; a later write wins a tie.
+        // The latest point, as MLflow picks it: highest step, then latest timestamp, then largest
+        // value (NaN lowest), so the answer does not depend on the order concurrent writes arrive in.
         var latest = new Dictionary<string, Metric>(StringComparer.Ordinal);
         foreach (var metric in metrics)
         {
-            if (!latest.TryGetValue(metric.Key, out var best) || (metric.Step, metric.Timestamp).CompareTo((best.Step, best.Timestamp)) >= 0)
+            if (!latest.TryGetValue(metric.Key, out var best) || Later(metric, best))
             {
                 latest[metric.Key] = metric;
             }
@@ -111,7 +118,9 @@ internal sealed partial class SqliteTrackingStore
             INSERT INTO latest_metrics (run_id, key, value, step, timestamp) VALUES ($r, $k, $v, $s, $t)
             ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, step = excluded.step, timestamp = excluded.timestamp
             WHERE excluded.step > latest_metrics.step
-               OR (excluded.step = latest_metrics.step AND excluded.timestamp >= latest_metrics.timestamp)
+               OR (excluded.step = latest_metrics.step AND excluded.timestamp > latest_metrics.timestamp)
+               OR (excluded.step = latest_metrics.step AND excluded.timestamp = latest_metrics.timestamp
+                   AND excluded.value IS NOT NULL AND (latest_metrics.value IS NULL OR excluded.value > latest_metrics.value))
             """, t);
         var (uRun, uKey, uValue, uStep, uTimestamp) = (upsert.Parameters.Add("$r", SqliteType.Text), upsert.Parameters.Add("$k", SqliteType.Text),
             upsert.Parameters.Add("$v", SqliteType.Real), upsert.Parameters.Add("$s", SqliteType.Integer), upsert.Parameters.Add("$t", SqliteType.Integer));
@@ -126,4 +135,9 @@ internal sealed partial class SqliteTrackingStore
             upsert.ExecuteNonQuery();
         }
     }
+
+    private static bool Later(Metric a, Metric b) =>
+        a.Step != b.Step ? a.Step > b.Step
+        : a.Timestamp != b.Timestamp ? a.Timestamp > b.Timestamp
+        : !double.IsNaN(a.Value) && (double.IsNaN(b.Value) || a.Value > b.Value);
 }

@@ -14,14 +14,10 @@ internal sealed partial class SqliteTrackingStore
         var problems = new List<string>();
         if (run.RunName is not null)
         {
-            AddIf(problems, Names.CheckName("run_name", run.RunName));
+            Names.AddIf(problems, Names.CheckName("name", run.RunName));
         }
         var tags = run.Tags ?? [];
-        for (var i = 0; i < tags.Count; i++)
-        {
-            AddIf(problems, Names.CheckKey($"tags[{i}].key", tags[i].Key));
-            AddIf(problems, Names.CheckValue($"tags[{i}].value", tags[i].Value, TrackingLimits.MaxTagValueLength));
-        }
+        Names.CheckTags("tags", tags, problems);
         if (run.StartTime < 0)
         {
             problems.Add($"start_time: expected milliseconds since the Unix epoch, got {run.StartTime}");
@@ -71,7 +67,7 @@ internal sealed partial class SqliteTrackingStore
         var problems = new List<string>();
         if (update.RunName is not null)
         {
-            AddIf(problems, Names.CheckName("run_name", update.RunName));
+            Names.AddIf(problems, Names.CheckName("name", update.RunName));
         }
         if (update.EndTime < 0)
         {
@@ -105,6 +101,7 @@ internal sealed partial class SqliteTrackingStore
         {
             throw GyreException.Conflict($"run '{id}' is active: delete it first, then delete it permanently");
         }
+        await RefuseIfModelsDependAsync(c, t, "runs.run_id = $r", ("$r", id.Value), $"run '{id}'", ct);
         await c.ExecuteAsync("DELETE FROM runs WHERE run_id = $r", t, ct, ("$r", id.Value));
     }, ct);
 
@@ -116,7 +113,7 @@ internal sealed partial class SqliteTrackingStore
         {
             throw GyreException.Conflict($"run '{id}' is not {from}");
         }
-        await c.ExecuteAsync("UPDATE runs SET lifecycle_stage = $to WHERE run_id = $r", t, ct, ("$to", to), ("$r", id.Value));
+        await c.ExecuteAsync("UPDATE runs SET lifecycle_stage = $to, deleted_by_experiment = 0 WHERE run_id = $r", t, ct, ("$to", to), ("$r", id.Value));
     }, ct);
 
     /// <summary>A run may be written while it and its experiment are active.</summary>

@@ -21,7 +21,7 @@ internal sealed partial class SqliteTrackingStore
             ["created"] = "r.start_time",
             ["end_time"] = "r.end_time",
         },
-        TagTable: "tags", TagIdColumn: "run_id", ParamTable: "params", MetricTable: "latest_metrics");
+        TagTable: "tags", SideIdColumn: "run_id", ParamTable: "params", MetricTable: "latest_metrics");
 
     private static readonly SqlFilterTarget ExperimentTarget = new(
         "e", "experiment_id",
@@ -32,7 +32,7 @@ internal sealed partial class SqliteTrackingStore
             ["creation_time"] = "e.creation_time",
             ["last_update_time"] = "e.last_update_time",
         },
-        TagTable: "experiment_tags", TagIdColumn: "experiment_id");
+        TagTable: "experiment_tags", SideIdColumn: "experiment_id");
 
     public Task<Page<Experiment>> SearchExperimentsAsync(ExperimentSearch search, CancellationToken ct)
     {

@@ -30,12 +30,8 @@ internal sealed partial class SqliteTrackingStore : ITrackingStore
     public Task<Experiment> CreateExperimentAsync(string name, IReadOnlyList<Tag> tags, CancellationToken ct)
     {
         var problems = new List<string>();
-        AddIf(problems, Names.CheckName("name", name));
-        for (var i = 0; i < tags.Count; i++)
-        {
-            AddIf(problems, Names.CheckKey($"tags[{i}].key", tags[i].Key));
-            AddIf(problems, Names.CheckValue($"tags[{i}].value", tags[i].Value, TrackingLimits.MaxTagValueLength));
-        }
+        Names.AddIf(problems, Names.CheckName("name", name));
+        Names.CheckTags("tags", tags, problems);
         GyreException.ThrowIfAny(problems);
         return _db.WriteAsync(async (c, t) =>
         {
@@ -86,8 +82,10 @@ internal sealed partial class SqliteTrackingStore : ITrackingStore
 
     public Task SetExperimentTagAsync(ExperimentId id, Tag tag, CancellationToken ct)
     {
-        GyreException.ThrowIfAny(new[] { Names.CheckKey("key", tag.Key), Names.CheckValue("value", tag.Value, TrackingLimits.MaxTagValueLength) }
-            .OfType<string>().ToList());
+        var problems = new List<string>();
+        Names.AddIf(problems, Names.CheckKey("key", tag.Key));
+        Names.AddIf(problems, Names.CheckValue("value", tag.Value, TrackingLimits.MaxTagValueLength));
+        GyreException.ThrowIfAny(problems);
         return _db.WriteAsync(async (c, t) =>
         {
             var key = await RequireExperimentAsync(c, t, id, mustBeActive: true, ct);
@@ -111,6 +109,7 @@ internal sealed partial class SqliteTrackingStore : ITrackingStore
         {
             throw GyreException.Conflict($"experiment '{id}' is active: delete it first, then delete it permanently");
         }
+        await RefuseIfModelsDependAsync(c, t, "runs.experiment_id = $id", ("$id", key), $"experiment '{id}'", ct);
         await c.ExecuteAsync("DELETE FROM experiments WHERE experiment_id = $id", t, ct, ("$id", key));
     }, ct);
 
@@ -128,6 +127,11 @@ internal sealed partial class SqliteTrackingStore : ITrackingStore
         {
             throw GyreException.Conflict($"experiment '{id}' is not {from}");
         }
+        // As in MLflow, the runs go with their experiment; restoring brings back only those it took.
+        await c.ExecuteAsync(to == "deleted"
+                ? "UPDATE runs SET lifecycle_stage = 'deleted', deleted_by_experiment = 1 WHERE experiment_id = $id AND lifecycle_stage = 'active'"
+                : "UPDATE runs SET lifecycle_stage = 'active', deleted_by_experiment = 0 WHERE experiment_id = $id AND deleted_by_experiment = 1",
+            t, ct, ("$id", key));
     }, ct);
 
     /// <summary>The experiment's integer key; not_found if it does not exist, conflict if it must be active and is not.</summary>
@@ -144,6 +148,23 @@ internal sealed partial class SqliteTrackingStore : ITrackingStore
             throw GyreException.Conflict($"experiment '{id}' is deleted: restore it first");
         }
         return key!.Value;
+    }
+
+    /// <summary>
+    /// A purge may not take away the files a registered model version was made from: the registry
+    /// would point at nothing. Both live in this database, so the check is part of the purge's transaction.
+    /// </summary>
+    private static async Task RefuseIfModelsDependAsync(SqliteConnection c, SqliteTransaction t, string runCondition, (string, object?) parameter, string what, CancellationToken ct)
+    {
+        var versions = await c.QueryAsync(
+            "SELECT m.name || '/' || v.version FROM model_versions v JOIN registered_models m USING (model_id) JOIN runs ON runs.run_id = v.run_id "
+            + $"WHERE {runCondition} ORDER BY m.name, v.version LIMIT 5",
+            t, r => r.GetString(0), ct, parameter);
+        if (versions.Count > 0)
+        {
+            throw GyreException.Conflict(
+                $"{what} holds the source of model version(s) {string.Join(", ", versions)}: delete those versions before deleting it permanently");
+        }
     }
 
     private static Task UpsertExperimentTagAsync(SqliteConnection c, SqliteTransaction t, long id, Tag tag, CancellationToken ct) =>
@@ -172,13 +193,5 @@ internal sealed partial class SqliteTrackingStore : ITrackingStore
             SqliteIds.Experiment(r.Id), r.Name, RunArtifacts.ExperimentLocation(r.Id),
             r.Stage == "deleted" ? LifecycleStage.Deleted : LifecycleStage.Active,
             r.Created, r.Updated, tags[r.Id].ToList())).ToList();
-    }
-
-    private static void AddIf(List<string> problems, string? problem)
-    {
-        if (problem is not null)
-        {
-            problems.Add(problem);
-        }
     }
 }

@@ -117,4 +117,14 @@ public sealed class FilterParserTests
         var error = Assert.Throws<GyreException>(() => FilterParser.Parse("metrics.a > 1", FilterSchema.Experiments));
         Assert.Contains("unknown field prefix 'metrics'", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void DeepNesting_IsRefused_BeforeItCanExhaustTheStack()
+    {
+        var deep = string.Concat(Enumerable.Repeat("NOT (", 1_000)) + "params.a = 'x'" + new string(')', 1_000);
+        Assert.Contains("nest deeper than 32 levels", Fails(deep).Message, StringComparison.Ordinal);
+        var wide = string.Join(" OR ", Enumerable.Repeat("params.a = 'x'", 201));
+        Assert.Contains("too many comparisons", Fails(wide).Message, StringComparison.Ordinal);
+        Assert.Contains("at most 10000", Fails(new string(' ', 10_001) + "params.a = 'x'").Message, StringComparison.Ordinal);
+    }
 }

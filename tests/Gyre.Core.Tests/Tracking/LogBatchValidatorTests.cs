@@ -45,4 +45,11 @@ public sealed class LogBatchValidatorTests
         var problems = LogBatchValidator.Validate(new LogBatch(Params: [new Param("lr", "0.1"), new Param("lr", "0.2")]));
         Assert.Equal(["params[1].key: param 'lr' appears twice with different values"], problems);
     }
+
+    [Theory]
+    [InlineData("a//b")]
+    [InlineData("a/")]
+    [InlineData("/a")]
+    public void KeysWithEmptySegments_AreInvalid(string key) =>
+        Assert.Single(LogBatchValidator.Validate(new LogBatch(Tags: [new Tag(key, "v")])));
 }

@@ -110,4 +110,35 @@ public sealed class ExperimentsApiTests(ServerFixture fixture) : IClassFixture<S
         await ProblemAssert.IsAsync(await Http.DeleteAsync($"/api/v1/experiments/{id}?permanent=yes"), HttpStatusCode.BadRequest, "invalid_argument", "permanent: expected true or false");
         Assert.Equal("active", (await TestServer.JsonAsync(await Http.GetAsync($"/api/v1/experiments/{id}"))).GetProperty("lifecycle_stage").GetString());
     }
+
+    [Fact]
+    public async Task NullItemInAList_Is400_NamingTheItem() =>
+        await ProblemAssert.IsAsync(await Http.PostAsync("/api/v1/experiments", new StringContent("{\"name\": \"n\", \"tags\": [null]}", Encoding.UTF8, "application/json")),
+            HttpStatusCode.BadRequest, "invalid_argument", "tags[0]: expected an object");
+
+    [Fact]
+    public async Task WrongMethod_Is405() =>
+        await ProblemAssert.IsAsync(await Http.PutAsync("/api/v1/experiments", new StringContent("{}", Encoding.UTF8, "application/json")),
+            HttpStatusCode.MethodNotAllowed, "method_not_allowed", "PUT is not supported");
+
+    [Fact]
+    public async Task TagKeysWithSlashes_WorkOnTheTagRoute()
+    {
+        var client = fixture.Server.Client;
+        var experiment = await client.Experiments.CreateAsync(Unique.Name("slash"));
+        await client.Experiments.SetTagAsync(experiment.ExperimentId, "team/owner", "ana");
+        Assert.Equal([new Core.Tracking.Tag("team/owner", "ana")], (await client.Experiments.GetAsync(experiment.ExperimentId)).Tags);
+    }
+
+    [Fact]
+    public async Task TokenAdministration_IsRefused_WhenAuthIsOff() =>
+        await ProblemAssert.IsAsync(await Http.PostAsJsonAsync("/api/v1/tokens", new { name = "x", scope = "admin" }), HttpStatusCode.Forbidden, "permission_denied", "--auth");
+
+    [Fact]
+    public async Task ForeignHostName_IsRefused_WhenAuthIsOff()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/experiments");
+        request.Headers.Host = "attacker.example";
+        Assert.Equal(HttpStatusCode.BadRequest, (await Http.SendAsync(request)).StatusCode);
+    }
 }

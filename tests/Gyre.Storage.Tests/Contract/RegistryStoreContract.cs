@@ -171,4 +171,16 @@ public abstract class RegistryStoreContract
         await s.Registry.DeleteVersionTagAsync("m", 1, "validated", None);
         Assert.Empty((await s.Registry.GetVersionAsync("m", 1, None)).Tags);
     }
+
+    [Fact]
+    public async Task Versions_DeletedNumbers_AreNeverReused()
+    {
+        await using var s = await OpenAsync();
+        var run = await s.Tracking.CreateRunAsync(new NewRun(ExperimentId.Default), None);
+        await s.Registry.CreateModelAsync("m", null, [], None);
+        await AddVersionAsync(s, "m", run.RunId);
+        await AddVersionAsync(s, "m", run.RunId);
+        await s.Registry.DeleteVersionAsync("m", 2, None);
+        Assert.Equal(3, (await AddVersionAsync(s, "m", run.RunId)).Version);
+    }
 }

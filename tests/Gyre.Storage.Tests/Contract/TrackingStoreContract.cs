@@ -175,4 +175,53 @@ public abstract class TrackingStoreContract
         var gone = await Assert.ThrowsAsync<GyreException>(() => s.Tracking.GetRunAsync(run.RunId, None));
         Assert.Equal(ErrorCode.NotFound, gone.Code);
     }
+
+    [Fact]
+    public async Task Experiment_DeleteTakesItsRuns_RestoreBringsBackOnlyThose()
+    {
+        await using var s = await OpenAsync();
+        var e = await s.Tracking.CreateExperimentAsync("with-runs", [], None);
+        var kept = await s.Tracking.CreateRunAsync(new NewRun(e.ExperimentId, "kept"), None);
+        var alreadyDeleted = await s.Tracking.CreateRunAsync(new NewRun(e.ExperimentId, "gone"), None);
+        await s.Tracking.DeleteRunAsync(alreadyDeleted.RunId, None);
+
+        await s.Tracking.DeleteExperimentAsync(e.ExperimentId, None);
+        Assert.Equal(LifecycleStage.Deleted, (await s.Tracking.GetRunAsync(kept.RunId, None)).LifecycleStage);
+        Assert.Empty((await s.Tracking.SearchRunsAsync(new RunSearch([e.ExperimentId]), None)).Items);
+
+        await s.Tracking.RestoreExperimentAsync(e.ExperimentId, None);
+        Assert.Equal(LifecycleStage.Active, (await s.Tracking.GetRunAsync(kept.RunId, None)).LifecycleStage);
+        Assert.Equal(LifecycleStage.Deleted, (await s.Tracking.GetRunAsync(alreadyDeleted.RunId, None)).LifecycleStage);
+    }
+
+    [Fact]
+    public async Task Purge_IsRefused_WhileAModelVersionComesFromTheRun()
+    {
+        await using var s = await OpenAsync();
+        var e = await s.Tracking.CreateExperimentAsync("source", [], None);
+        var run = await s.Tracking.CreateRunAsync(new NewRun(e.ExperimentId), None);
+        await s.Registry.CreateModelAsync("from-run", null, [], None);
+        await s.Registry.CreateVersionAsync("from-run", new Gyre.Core.Registry.NewModelVersion(run.RunId, "model"), $"runs:/{run.RunId}/model", None);
+        await s.Tracking.DeleteRunAsync(run.RunId, None);
+        var runError = await Assert.ThrowsAsync<GyreException>(() => s.Tracking.PurgeRunAsync(run.RunId, None));
+        Assert.Equal(ErrorCode.Conflict, runError.Code);
+        Assert.Contains("from-run/1", runError.Message, StringComparison.Ordinal);
+        await s.Tracking.DeleteExperimentAsync(e.ExperimentId, None);
+        Assert.Equal(ErrorCode.Conflict, (await Assert.ThrowsAsync<GyreException>(() => s.Tracking.PurgeExperimentAsync(e.ExperimentId, None))).Code);
+
+        await s.Registry.DeleteVersionAsync("from-run", 1, None);
+        await s.Tracking.PurgeExperimentAsync(e.ExperimentId, None);
+        Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<GyreException>(() => s.Tracking.GetRunAsync(run.RunId, None))).Code);
+    }
+
+    [Fact]
+    public async Task NullItemsInLists_AreInvalid_NotCrashes()
+    {
+        await using var s = await OpenAsync();
+        var error = await Assert.ThrowsAsync<GyreException>(() => s.Tracking.CreateExperimentAsync("nulls", [null!], None));
+        Assert.Equal("tags[0]: expected an object {key, value}, got null", error.Message);
+        var run = await s.Tracking.CreateRunAsync(new NewRun(ExperimentId.Default), None);
+        Assert.StartsWith("datasets[0]:", (await Assert.ThrowsAsync<GyreException>(() => s.Tracking.LogInputsAsync(run.RunId, [null!], None))).Message, StringComparison.Ordinal);
+        Assert.StartsWith("params[0]:", (await Assert.ThrowsAsync<GyreException>(() => s.Tracking.LogBatchAsync(run.RunId, new LogBatch(Params: [null!]), None))).Message, StringComparison.Ordinal);
+    }
 }

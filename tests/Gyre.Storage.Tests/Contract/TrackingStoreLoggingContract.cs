@@ -117,4 +117,14 @@ public abstract class TrackingStoreLoggingContract
         Assert.Equal(2, inputs.Count);
         Assert.Contains(input, inputs);
     }
+
+    [Fact]
+    public async Task Metrics_TieOnStepAndTimestamp_LatestIsTheLargestValue_WhateverTheOrder()
+    {
+        await using var s = await OpenAsync();
+        var run = await s.Tracking.CreateRunAsync(new NewRun(ExperimentId.Default), None);
+        await s.Tracking.LogBatchAsync(run.RunId, new LogBatch([new Metric("m", 0.9, 1, 5)]), None);
+        await s.Tracking.LogBatchAsync(run.RunId, new LogBatch([new Metric("m", 0.2, 1, 5), new Metric("m", double.NaN, 1, 5)]), None);
+        Assert.Equal(0.9, Assert.Single((await s.Tracking.GetRunAsync(run.RunId, None)).Metrics).Value);
+    }
 }

@@ -43,7 +43,7 @@ public sealed class SqliteMigratorTests
         }
         using var db = new SqliteDatabase(home.Home.DatabasePath);
         await db.WriteAsync((c, t) => c.ExecuteAsync("INSERT INTO schema_migrations VALUES (999, 'future', 0)", t, CancellationToken.None), CancellationToken.None);
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => SqliteMigrator.MigrateAsync(db, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<Gyre.Core.Errors.GyreException>(() => SqliteMigrator.MigrateAsync(db, CancellationToken.None));
         Assert.Contains("schema version 999", error.Message, StringComparison.Ordinal);
     }
 }
