@@ -52,9 +52,9 @@ internal sealed class SqlFilterCompiler
         {
             return Condition(Attribute(field.Key), comparison);
         }
-        var (table, idColumn) = SideTable(field.Kind);
+        var (table, sideColumn, rowColumn) = SideTable(field.Kind);
         var key = Bind(field.Key);
-        var exists = $"SELECT 1 FROM {table} s WHERE s.{idColumn} = {_target.RowAlias}.{_target.IdColumn} AND s.key = {key}";
+        var exists = $"SELECT 1 FROM {table} s WHERE s.{sideColumn} = {_target.RowAlias}.{rowColumn} AND s.key = {key}";
         return comparison.Comparator switch
         {
             Comparator.IsNull => $"NOT EXISTS ({exists})",
@@ -91,9 +91,9 @@ internal sealed class SqlFilterCompiler
         {
             return Attribute(field.Key);
         }
-        var (table, idColumn) = SideTable(field.Kind);
+        var (table, sideColumn, rowColumn) = SideTable(field.Kind);
         var alias = $"o{_joins.Count}";
-        _joins.Add($"LEFT JOIN {table} {alias} ON {alias}.{idColumn} = {_target.RowAlias}.{_target.IdColumn} AND {alias}.key = {Bind(field.Key)}");
+        _joins.Add($"LEFT JOIN {table} {alias} ON {alias}.{sideColumn} = {_target.RowAlias}.{rowColumn} AND {alias}.key = {Bind(field.Key)}");
         return $"{alias}.value";
     }
 
@@ -102,11 +102,12 @@ internal sealed class SqlFilterCompiler
             ? column
             : throw new InvalidOperationException($"attribute {name} has no column");
 
-    private (string Table, string IdColumn) SideTable(FieldKind kind) => kind switch
+    /// <summary>The side table of a kind, its column that points at the row, and the row's column it matches.</summary>
+    private (string Table, string SideColumn, string RowColumn) SideTable(FieldKind kind) => kind switch
     {
-        FieldKind.Tag => (_target.TagTable, _target.SideIdColumn),
-        FieldKind.Param when _target.ParamTable is not null => (_target.ParamTable, _target.SideIdColumn),
-        FieldKind.Metric when _target.MetricTable is not null => (_target.MetricTable, _target.SideIdColumn),
+        FieldKind.Tag => (_target.TagTable, _target.SideIdColumn, _target.IdColumn),
+        FieldKind.Param when _target.ParamTable is not null => (_target.ParamTable, _target.SideIdColumn, _target.IdColumn),
+        FieldKind.Metric when _target.MetricTable is not null => (_target.MetricTable, _target.MetricKeyColumn ?? _target.SideIdColumn, _target.MetricKeyColumn ?? _target.IdColumn),
         _ => throw new InvalidOperationException($"{kind} is not searchable here"),
     };
 

@@ -10,13 +10,13 @@ namespace Gyre.Storage.Sqlite;
 /// </summary>
 internal static class MetricRows
 {
-    private const string Sql = "INSERT OR IGNORE INTO metrics (run_id, key, step, timestamp, is_nan, value) VALUES ($r, $k, $s, $t, $n, $v)";
+    private const string Sql = "INSERT OR IGNORE INTO metrics (run_key, key, step, timestamp, is_nan, value) VALUES ($r, $k, $s, $t, $n, $v)";
 
-    public static void Insert(SqliteConnection c, SqliteTransaction t, RunId run, IReadOnlyList<Metric> metrics)
+    public static void Insert(SqliteConnection c, SqliteTransaction t, long runKey, IReadOnlyList<Metric> metrics)
     {
         using var insert = c.Command(Sql, t);
         var parameters = insert.Parameters;
-        parameters.Add("$r", SqliteType.Text).Value = run.Value;
+        parameters.Add("$r", SqliteType.Integer).Value = runKey;
         var (key, step, timestamp, isNan, value) = (parameters.Add("$k", SqliteType.Text), parameters.Add("$s", SqliteType.Integer),
             parameters.Add("$t", SqliteType.Integer), parameters.Add("$n", SqliteType.Integer), parameters.Add("$v", SqliteType.Real));
         insert.Prepare();

@@ -19,8 +19,10 @@ internal static class Migrations
                 value TEXT NOT NULL,
                 PRIMARY KEY (experiment_id, key)
             ) WITHOUT ROWID;
+            -- run_key is the short key of the high-volume metric tables; run_id is the public id.
             CREATE TABLE runs (
-                run_id TEXT PRIMARY KEY,
+                run_key INTEGER PRIMARY KEY,
+                run_id TEXT NOT NULL UNIQUE,
                 experiment_id INTEGER NOT NULL REFERENCES experiments ON DELETE CASCADE,
                 run_name TEXT NOT NULL,
                 status TEXT NOT NULL,
@@ -36,14 +38,14 @@ internal static class Migrations
             CREATE INDEX runs_by_experiment ON runs (experiment_id, lifecycle_stage, start_time DESC);
             CREATE INDEX runs_by_parent ON runs (parent_run_id);
             CREATE TABLE params (
-                run_id TEXT NOT NULL REFERENCES runs ON DELETE CASCADE,
+                run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
                 key TEXT NOT NULL,
                 value TEXT NOT NULL,
                 PRIMARY KEY (run_id, key)
             ) WITHOUT ROWID;
             CREATE INDEX params_by_key ON params (key, value);
             CREATE TABLE tags (
-                run_id TEXT NOT NULL REFERENCES runs ON DELETE CASCADE,
+                run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
                 key TEXT NOT NULL,
                 value TEXT NOT NULL,
                 PRIMARY KEY (run_id, key)
@@ -53,27 +55,27 @@ internal static class Migrations
             -- As in MLflow, a point is (run, key, step, timestamp, value), so an exact duplicate is
             -- stored once; NaN is is_nan = 1 with value 0, since SQLite turns a NaN REAL into NULL.
             CREATE TABLE metrics (
-                run_id TEXT NOT NULL REFERENCES runs ON DELETE CASCADE,
+                run_key INTEGER NOT NULL REFERENCES runs (run_key) ON DELETE CASCADE,
                 key TEXT NOT NULL,
                 step INTEGER NOT NULL,
                 timestamp INTEGER NOT NULL,
                 is_nan INTEGER NOT NULL,
                 value REAL NOT NULL,
-                PRIMARY KEY (run_id, key, step, timestamp, is_nan, value)
+                PRIMARY KEY (run_key, key, step, timestamp, is_nan, value)
             ) WITHOUT ROWID;
             -- The latest point of each metric, kept on write so that search never scans history;
             -- here value NULL stands for NaN.
             CREATE TABLE latest_metrics (
-                run_id TEXT NOT NULL REFERENCES runs ON DELETE CASCADE,
+                run_key INTEGER NOT NULL REFERENCES runs (run_key) ON DELETE CASCADE,
                 key TEXT NOT NULL,
                 value REAL,
                 step INTEGER NOT NULL,
                 timestamp INTEGER NOT NULL,
-                PRIMARY KEY (run_id, key)
+                PRIMARY KEY (run_key, key)
             ) WITHOUT ROWID;
             CREATE INDEX latest_metrics_by_key ON latest_metrics (key, value);
             CREATE TABLE run_inputs (
-                run_id TEXT NOT NULL REFERENCES runs ON DELETE CASCADE,
+                run_id TEXT NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
                 name TEXT NOT NULL,
                 digest TEXT NOT NULL,
                 source TEXT,

@@ -25,7 +25,7 @@ internal static class RunReader
             r => (Id: r.GetString(0), Item: new Param(r.GetString(1), r.GetString(2))), ct, ("$ids", idJson))).ToLookup(x => x.Id, x => x.Item);
         var tags = (await c.QueryAsync($"SELECT run_id, key, value FROM tags WHERE {InIds} ORDER BY key", t,
             r => (Id: r.GetString(0), Item: new Tag(r.GetString(1), r.GetString(2))), ct, ("$ids", idJson))).ToLookup(x => x.Id, x => x.Item);
-        var metrics = (await c.QueryAsync($"SELECT run_id, key, value, step, timestamp FROM latest_metrics WHERE {InIds} ORDER BY key", t,
+        var metrics = (await c.QueryAsync($"SELECT r.run_id, m.key, m.value, m.step, m.timestamp FROM latest_metrics m JOIN runs r USING (run_key) WHERE r.{InIds} ORDER BY m.key", t,
             r => (Id: r.GetString(0), Item: new Metric(r.GetString(1), r.MetricValue(2), r.GetInt64(3), r.GetInt64(4))), ct, ("$ids", idJson))).ToLookup(x => x.Id, x => x.Item);
         var inputs = (await c.QueryAsync($"SELECT run_id, name, digest, source, context FROM run_inputs WHERE {InIds} ORDER BY name, context", t,
             r => (Id: r.GetString(0), Item: new DatasetInput(r.GetString(1), r.GetString(2), r.NullableString(3), r.GetString(4) is { Length: > 0 } context ? context : null)),

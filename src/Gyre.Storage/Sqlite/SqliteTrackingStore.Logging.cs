@@ -13,25 +13,23 @@ internal sealed partial class SqliteTrackingStore
         GyreException.ThrowIfAny(LogBatchValidator.Validate(batch));
         return _db.WriteAsync(async (c, t) =>
         {
-            await RequireWritableRunAsync(c, t, id, ct);
+            var runKey = await RequireWritableRunAsync(c, t, id, ct);
             await WriteParamsAsync(c, t, id, batch.ParamList, ct);
             foreach (var tag in batch.TagList)
             {
                 await UpsertTagAsync(c, t, id, tag, ct);
             }
-            WriteMetrics(c, t, id, batch.MetricList);
+            WriteMetrics(c, t, runKey, batch.MetricList);
         }, ct);
     }
 
     public Task<IReadOnlyList<Metric>> GetMetricHistoryAsync(RunId id, string key, CancellationToken ct) => _db.ReadAsync<IReadOnlyList<Metric>>(async c =>
     {
-        if (await c.ScalarAsync("SELECT 1 FROM runs WHERE run_id = $r", null, ct, ("$r", id.Value)) is null)
-        {
-            throw GyreException.NotFound($"run '{id}' does not exist");
-        }
+        var runKey = await c.ScalarAsync("SELECT run_key FROM runs WHERE run_id = $r", null, ct, ("$r", id.Value))
+            ?? throw GyreException.NotFound($"run '{id}' does not exist");
         return await c.QueryAsync(
-            "SELECT CASE WHEN is_nan THEN NULL ELSE value END, step, timestamp FROM metrics WHERE run_id = $r AND key = $k ORDER BY step, timestamp, is_nan, value",
-            null, r => new Metric(key, r.MetricValue(0), r.GetInt64(1), r.GetInt64(2)), ct, ("$r", id.Value), ("$k", key));
+            "SELECT CASE WHEN is_nan THEN NULL ELSE value END, step, timestamp FROM metrics WHERE run_key = $r AND key = $k ORDER BY step, timestamp, is_nan, value",
+            null, r => new Metric(key, r.MetricValue(0), r.GetInt64(1), r.GetInt64(2)), ct, ("$r", runKey), ("$k", key));
     }, ct);
 
     public Task LogInputsAsync(RunId id, IReadOnlyList<DatasetInput> inputs, CancellationToken ct)
@@ -96,13 +94,13 @@ internal sealed partial class SqliteTrackingStore
     /// Microsoft.Data.Sqlite has no true async I/O, and prepared commands reused across rows
     /// are what make ingest fast.
     /// </summary>
-    private static void WriteMetrics(SqliteConnection c, SqliteTransaction t, RunId id, IReadOnlyList<Metric> metrics)
+    private static void WriteMetrics(SqliteConnection c, SqliteTransaction t, long runKey, IReadOnlyList<Metric> metrics)
     {
         if (metrics.Count == 0)
         {
             return;
         }
-        MetricRows.Insert(c, t, id, metrics);
+        MetricRows.Insert(c, t, runKey, metrics);
 
         // The latest point, as MLflow picks it: highest step, then latest timestamp, then largest
         // value (NaN lowest), so the answer does not depend on the order concurrent writes arrive in.
@@ -115,16 +113,16 @@ internal sealed partial class SqliteTrackingStore
             }
         }
         using var upsert = c.Command("""
-            INSERT INTO latest_metrics (run_id, key, value, step, timestamp) VALUES ($r, $k, $v, $s, $t)
-            ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, step = excluded.step, timestamp = excluded.timestamp
+            INSERT INTO latest_metrics (run_key, key, value, step, timestamp) VALUES ($r, $k, $v, $s, $t)
+            ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value, step = excluded.step, timestamp = excluded.timestamp
             WHERE excluded.step > latest_metrics.step
                OR (excluded.step = latest_metrics.step AND excluded.timestamp > latest_metrics.timestamp)
                OR (excluded.step = latest_metrics.step AND excluded.timestamp = latest_metrics.timestamp
                    AND excluded.value IS NOT NULL AND (latest_metrics.value IS NULL OR excluded.value > latest_metrics.value))
             """, t);
-        var (uRun, uKey, uValue, uStep, uTimestamp) = (upsert.Parameters.Add("$r", SqliteType.Text), upsert.Parameters.Add("$k", SqliteType.Text),
+        var (uRun, uKey, uValue, uStep, uTimestamp) = (upsert.Parameters.Add("$r", SqliteType.Integer), upsert.Parameters.Add("$k", SqliteType.Text),
             upsert.Parameters.Add("$v", SqliteType.Real), upsert.Parameters.Add("$s", SqliteType.Integer), upsert.Parameters.Add("$t", SqliteType.Integer));
-        uRun.Value = id.Value;
+        uRun.Value = runKey;
         upsert.Prepare();
         foreach (var metric in latest.Values)
         {

@@ -116,12 +116,12 @@ internal sealed partial class SqliteTrackingStore
         await c.ExecuteAsync("UPDATE runs SET lifecycle_stage = $to, deleted_by_experiment = 0 WHERE run_id = $r", t, ct, ("$to", to), ("$r", id.Value));
     }, ct);
 
-    /// <summary>A run may be written while it and its experiment are active.</summary>
-    private static async Task RequireWritableRunAsync(SqliteConnection c, SqliteTransaction t, RunId id, CancellationToken ct)
+    /// <summary>A run may be written while it and its experiment are active. Returns the run's key in the metric tables.</summary>
+    private static async Task<long> RequireWritableRunAsync(SqliteConnection c, SqliteTransaction t, RunId id, CancellationToken ct)
     {
         var rows = await c.QueryAsync(
-            "SELECT r.lifecycle_stage, e.lifecycle_stage FROM runs r JOIN experiments e USING (experiment_id) WHERE r.run_id = $r",
-            t, r => (Run: r.GetString(0), Experiment: r.GetString(1)), ct, ("$r", id.Value));
+            "SELECT r.lifecycle_stage, e.lifecycle_stage, r.run_key FROM runs r JOIN experiments e USING (experiment_id) WHERE r.run_id = $r",
+            t, r => (Run: r.GetString(0), Experiment: r.GetString(1), Key: r.GetInt64(2)), ct, ("$r", id.Value));
         if (rows.Count == 0)
         {
             throw GyreException.NotFound($"run '{id}' does not exist");
@@ -134,6 +134,7 @@ internal sealed partial class SqliteTrackingStore
         {
             throw GyreException.Conflict($"the experiment of run '{id}' is deleted: restore it before writing to the run");
         }
+        return rows[0].Key;
     }
 
     private static Task UpsertTagAsync(SqliteConnection c, SqliteTransaction t, RunId id, Tag tag, CancellationToken ct) =>

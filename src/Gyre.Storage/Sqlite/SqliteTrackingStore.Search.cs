@@ -21,7 +21,7 @@ internal sealed partial class SqliteTrackingStore
             ["created"] = "r.start_time",
             ["end_time"] = "r.end_time",
         },
-        TagTable: "tags", SideIdColumn: "run_id", ParamTable: "params", MetricTable: "latest_metrics");
+        TagTable: "tags", SideIdColumn: "run_id", ParamTable: "params", MetricTable: "latest_metrics", MetricKeyColumn: "run_key");
 
     private static readonly SqlFilterTarget ExperimentTarget = new(
         "e", "experiment_id",
