@@ -43,8 +43,24 @@ public sealed class RunsClient
     public Task SetTagAsync(RunId id, string key, string value, CancellationToken ct = default) =>
         LogBatchAsync(id, tags: [new Tag(key, value)], ct: ct);
 
-    public async Task<IReadOnlyList<Metric>> GetMetricHistoryAsync(RunId id, string key, CancellationToken ct = default) =>
-        (await _api.GetAsync<MetricHistory>($"/api/v1/runs/{E(id.Value)}/metrics/{Segments(key)}", ct)).Metrics;
+    /// <summary>Every point of one metric, in step order, fetched page by page.</summary>
+    public async Task<IReadOnlyList<Metric>> GetMetricHistoryAsync(RunId id, string key, CancellationToken ct = default)
+    {
+        var points = new List<Metric>();
+        string? token = null;
+        do
+        {
+            var page = await GetMetricHistoryPageAsync(id, key, TrackingStoreExtensions.MaxHistoryPage, token, ct);
+            points.AddRange(page.Metrics);
+            token = page.NextPageToken;
+        }
+        while (token is not null);
+        return points;
+    }
+
+    public Task<MetricHistory> GetMetricHistoryPageAsync(RunId id, string key, int maxResults, string? pageToken = null, CancellationToken ct = default) =>
+        _api.GetAsync<MetricHistory>(
+            $"/api/v1/runs/{E(id.Value)}/metrics/{Segments(key)}{Query(("max_results", maxResults.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("page_token", pageToken))}", ct);
 
     public Task LogInputsAsync(RunId id, IReadOnlyList<DatasetInput> datasets, CancellationToken ct = default) =>
         _api.SendAsync(HttpMethod.Post, $"/api/v1/runs/{E(id.Value)}/inputs", new LogInputsRequest(datasets), ct);

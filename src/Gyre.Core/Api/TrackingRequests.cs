@@ -47,5 +47,8 @@ public sealed record SearchRunsRequest(
     int? MaxResults = null,
     string? PageToken = null);
 
-/// <summary>The answer of <c>GET /api/v1/runs/{id}/metrics/{key}</c>: every point, in step order.</summary>
-public sealed record MetricHistory(string Key, IReadOnlyList<Metric> Metrics);
+/// <summary>
+/// The answer of <c>GET /api/v1/runs/{id}/metrics/{key}</c>: the points in step order, and a
+/// token for the next page when there are more than <c>max_results</c>.
+/// </summary>
+public sealed record MetricHistory(string Key, IReadOnlyList<Metric> Metrics, string? NextPageToken = null);

@@ -46,8 +46,11 @@ public interface ITrackingStore
     /// </summary>
     Task LogBatchAsync(RunId id, LogBatch batch, CancellationToken ct);
 
-    /// <summary>Every point of one metric, in step order, then timestamp order.</summary>
-    Task<IReadOnlyList<Metric>> GetMetricHistoryAsync(RunId id, string key, CancellationToken ct);
+    /// <summary>
+    /// One page of the points of one metric, in step order, then timestamp order
+    /// (<see cref="TrackingStoreExtensions.GetMetricHistoryAsync"/> reads them all).
+    /// </summary>
+    Task<Page<Metric>> GetMetricHistoryPageAsync(RunId id, string key, int maxResults, string? pageToken, CancellationToken ct);
 
     /// <summary>Records dataset inputs; the same (name, digest, context) twice is kept once.</summary>
     Task LogInputsAsync(RunId id, IReadOnlyList<DatasetInput> inputs, CancellationToken ct);

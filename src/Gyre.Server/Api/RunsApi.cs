@@ -7,6 +7,7 @@ using Gyre.Server.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace Gyre.Server.Api;
@@ -89,8 +90,14 @@ internal static class RunsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<MetricHistory>> MetricHistory(string id, string key, ITrackingStore store, CancellationToken ct) =>
-        TypedResults.Ok(new MetricHistory(key, await store.GetMetricHistoryAsync(new RunId(id), key, ct)));
+    private static async Task<Ok<MetricHistory>> MetricHistory(
+        string id, string key, ITrackingStore store, CancellationToken ct,
+        [FromQuery(Name = "max_results")] string? maxResults = null, [FromQuery(Name = "page_token")] string? pageToken = null)
+    {
+        var page = await store.GetMetricHistoryPageAsync(new RunId(id), key,
+            QueryValues.Int(maxResults, "max_results", TrackingStoreExtensions.DefaultHistoryPage), pageToken, ct);
+        return TypedResults.Ok(new MetricHistory(key, page.Items, page.NextPageToken));
+    }
 
     private static async Task<NoContent> LogInputs(string id, LogInputsRequest request, ITrackingStore store, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using Gyre.Core.Errors;
+using Gyre.Core.Search;
 using Gyre.Core.Tracking;
 using Gyre.Storage.Sql;
 using Microsoft.Data.Sqlite;
@@ -23,14 +24,22 @@ internal sealed partial class SqliteTrackingStore
         }, ct);
     }
 
-    public Task<IReadOnlyList<Metric>> GetMetricHistoryAsync(RunId id, string key, CancellationToken ct) => _db.ReadAsync<IReadOnlyList<Metric>>(async c =>
+    public Task<Page<Metric>> GetMetricHistoryPageAsync(RunId id, string key, int maxResults, string? pageToken, CancellationToken ct)
+    {
+        MaxResults.Check(maxResults, TrackingStoreExtensions.MaxHistoryPage);
+        var fingerprint = $"history|{id}|{key}";
+        var offset = PageToken.Decode(pageToken, fingerprint);
+        return _db.ReadAsync(async c => ToPage(await HistoryAsync(c, id, key, maxResults + 1, offset, ct), maxResults, offset, fingerprint), ct);
+    }
+
+    private static async Task<List<Metric>> HistoryAsync(SqliteConnection c, RunId id, string key, int limit, long offset, CancellationToken ct)
     {
         var runKey = await c.ScalarAsync("SELECT run_key FROM runs WHERE run_id = $r", null, ct, ("$r", id.Value))
             ?? throw GyreException.NotFound($"run '{id}' does not exist");
         return await c.QueryAsync(
-            "SELECT CASE WHEN is_nan THEN NULL ELSE value END, step, timestamp FROM metrics WHERE run_key = $r AND key = $k ORDER BY step, timestamp, is_nan, value",
-            null, r => new Metric(key, r.MetricValue(0), r.GetInt64(1), r.GetInt64(2)), ct, ("$r", runKey), ("$k", key));
-    }, ct);
+            "SELECT CASE WHEN is_nan THEN NULL ELSE value END, step, timestamp FROM metrics WHERE run_key = $r AND key = $k ORDER BY step, timestamp, is_nan, value LIMIT $limit OFFSET $offset",
+            null, r => new Metric(key, r.MetricValue(0), r.GetInt64(1), r.GetInt64(2)), ct, ("$r", runKey), ("$k", key), ("$limit", limit), ("$offset", offset));
+    }
 
     public Task LogInputsAsync(RunId id, IReadOnlyList<DatasetInput> inputs, CancellationToken ct)
     {

@@ -167,4 +167,19 @@ public sealed class RunsApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         await Http.PostAsync($"/api/v1/runs/{run}/restore", null);
         Assert.Equal(HttpStatusCode.NoContent, (await LogAsync(run, """{"tags": [{"key": "a", "value": "b"}]}""")).StatusCode);
     }
+
+    [Fact]
+    public async Task MetricHistory_Pages_WithMaxResultsAndToken()
+    {
+        var run = await NewRunAsync();
+        var points = string.Join(',', Enumerable.Range(0, 25).Select(i => $"{{\"key\":\"p\",\"value\":{i},\"step\":{i}}}"));
+        await LogAsync(run, $"{{\"metrics\":[{points}]}}");
+        var first = await fixture.Server.Client.Runs.GetMetricHistoryPageAsync(new RunId(run), "p", 10);
+        var second = await fixture.Server.Client.Runs.GetMetricHistoryPageAsync(new RunId(run), "p", 10, first.NextPageToken);
+        var third = await fixture.Server.Client.Runs.GetMetricHistoryPageAsync(new RunId(run), "p", 10, second.NextPageToken);
+        Assert.Equal(Enumerable.Range(0, 25).Select(i => (long)i), first.Metrics.Concat(second.Metrics).Concat(third.Metrics).Select(m => m.Step));
+        Assert.Null(third.NextPageToken);
+        Assert.Equal(25, (await fixture.Server.Client.Runs.GetMetricHistoryAsync(new RunId(run), "p")).Count);
+        await ProblemAssert.IsAsync(await Http.GetAsync($"/api/v1/runs/{run}/metrics/p?max_results=0"), HttpStatusCode.BadRequest, "invalid_argument", "max_results:");
+    }
 }
