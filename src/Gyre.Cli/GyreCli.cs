@@ -8,13 +8,14 @@ internal static class GyreCli
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("Gyre, the MLOps loop for .NET. Today: experiment tracking, artifacts and a model registry.");
+        var root = new RootCommand("Gyre, the MLOps loop for .NET. Today: experiment tracking, artifacts, a model registry and dataset versions.");
         root.Options.Add(CliOptions.Server);
         root.Options.Add(CliOptions.Json);
         root.Subcommands.Add(ServerCommand.Build());
         root.Subcommands.Add(ExperimentsCommands.Build());
         root.Subcommands.Add(RunsCommands.Build());
         root.Subcommands.Add(ModelsCommands.Build());
+        root.Subcommands.Add(DataCommands.Build());
         root.Subcommands.Add(TokensCommands.Build());
 
         var result = root.Parse(args);

@@ -4,7 +4,7 @@ namespace Gyre.Client;
 
 /// <summary>
 /// The .NET client of a Gyre server, in catalogs like ML.NET's: <see cref="Experiments"/>,
-/// <see cref="Runs"/>, <see cref="Models"/>, <see cref="Tokens"/>. Thread-safe; make one and keep it.
+/// <see cref="Runs"/>, <see cref="Models"/>, <see cref="Datasets"/>, <see cref="Tokens"/>. Thread-safe; make one and keep it.
 /// </summary>
 public sealed class GyreClient : IDisposable
 {
@@ -38,6 +38,7 @@ public sealed class GyreClient : IDisposable
         Runs = new RunsClient(transport);
         Models = new ModelsClient(transport);
         Tokens = new TokensClient(transport);
+        Datasets = new DatasetsClient(transport);
         System = new SystemClient(transport);
     }
 
@@ -48,6 +49,8 @@ public sealed class GyreClient : IDisposable
     public ModelsClient Models { get; }
 
     public TokensClient Tokens { get; }
+
+    public DatasetsClient Datasets { get; }
 
     /// <summary>Health and readiness.</summary>
     public SystemClient System { get; }

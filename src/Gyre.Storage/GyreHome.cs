@@ -1,14 +1,16 @@
 namespace Gyre.Storage;
 
 /// <summary>
-/// The folder that holds one Gyre installation's state: <c>gyre.db</c> (SQLite metadata) and
-/// <c>artifacts/</c>. Chosen by <c>--home</c>, else <c>$GYRE_HOME</c>, else <c>.gyre/</c> in the working folder.
+/// The folder that holds one Gyre installation's state: <c>gyre.db</c> (SQLite metadata),
+/// <c>artifacts/</c> and <c>datasets/</c>. Chosen by <c>--home</c>, else <c>$GYRE_HOME</c>, else <c>.gyre/</c> in the working folder.
 /// </summary>
 public sealed record GyreHome(string Root)
 {
     public string DatabasePath => Path.Combine(Root, "gyre.db");
 
     public string ArtifactsPath => Path.Combine(Root, "artifacts");
+
+    public string DatasetsPath => Path.Combine(Root, "datasets");
 
     public static GyreHome Resolve(string? explicitHome)
     {

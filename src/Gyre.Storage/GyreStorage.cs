@@ -1,8 +1,10 @@
 using Gyre.Core.Artifacts;
 using Gyre.Core.Auth;
+using Gyre.Core.Data;
 using Gyre.Core.Registry;
 using Gyre.Core.Tracking;
 using Gyre.Storage.Artifacts;
+using Gyre.Storage.Data;
 using Gyre.Storage.Sqlite;
 
 namespace Gyre.Storage;
@@ -23,6 +25,9 @@ public sealed class GyreStorage : IDisposable
         Registry = new SqliteRegistryStore(database, time);
         Tokens = new SqliteTokenStore(database, time);
         Artifacts = new FileSystemArtifactStore(home.ArtifactsPath);
+        Datasets = new SqliteDatasetStore(database, time);
+        DatasetObjects = new DatasetObjectStore(home.DatasetsPath);
+        DatasetReader = new DuckDbDatasetReader();
     }
 
     public GyreHome Home { get; }
@@ -34,6 +39,12 @@ public sealed class GyreStorage : IDisposable
     public ITokenStore Tokens { get; }
 
     public IArtifactStore Artifacts { get; }
+
+    public IDatasetStore Datasets { get; }
+
+    public IDatasetObjectStore DatasetObjects { get; }
+
+    public IDatasetReader DatasetReader { get; }
 
     /// <summary>Opens the home (creating it if needed) and applies any pending schema migrations.</summary>
     public static async Task<GyreStorage> OpenAsync(GyreHome home, TimeProvider? time = null, Random? random = null, CancellationToken ct = default)

@@ -20,7 +20,8 @@ internal static class RunArtifactsApi
     {
         var group = routes.MapGroup("/api/v1/runs/{id}/artifacts").WithTags("Artifacts");
         group.MapGet("/", List);
-        group.MapPut("/{**path}", Upload).Accepts<Stream>("application/octet-stream");
+        // Any Content-Type: an artifact is bytes, whatever the client calls them.
+        group.MapPut("/{**path}", Upload);
         group.MapGet("/{**path}", Download);
     }
 

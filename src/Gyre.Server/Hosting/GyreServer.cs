@@ -1,5 +1,6 @@
 using Gyre.Core.Artifacts;
 using Gyre.Core.Auth;
+using Gyre.Core.Data;
 using Gyre.Core.Errors;
 using Gyre.Core.Json;
 using Gyre.Core.Registry;
@@ -102,6 +103,9 @@ public static class GyreServer
         services.AddSingleton(storage.Registry);
         services.AddSingleton(storage.Tokens);
         services.AddSingleton(storage.Artifacts);
+        services.AddSingleton(storage.Datasets);
+        services.AddSingleton(storage.DatasetObjects);
+        services.AddSingleton(new DatasetIngest(storage.Datasets, storage.DatasetObjects, storage.DatasetReader));
         services.AddSingleton(sp => new ModelVersionRegistration(
             sp.GetRequiredService<ITrackingStore>(), sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<IArtifactStore>()));
     }
@@ -116,5 +120,6 @@ public static class GyreServer
         ModelsApi.Map(app);
         ModelVersionsApi.Map(app);
         TokensApi.Map(app);
+        DatasetsApi.Map(app);
     }
 }

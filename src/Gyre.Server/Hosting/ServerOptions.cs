@@ -20,6 +20,9 @@ public sealed record ServerOptions
     /// <summary>The largest single artifact upload, in bytes.</summary>
     public long MaxArtifactBytes { get; init; } = 1L << 30;
 
+    /// <summary>The largest dataset file, in bytes.</summary>
+    public long MaxDatasetBytes { get; init; } = 10L << 30;
+
     /// <summary>How long a validated token is trusted before it is looked up again (so revocation takes at most this long).</summary>
     public TimeSpan TokenCacheTime { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -142,5 +142,28 @@ internal static class Migrations
                 revoked_time INTEGER
             );
             """),
+        new(4, "datasets", """
+            CREATE TABLE datasets (
+                dataset_id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                creation_time INTEGER NOT NULL,
+                next_version INTEGER NOT NULL DEFAULT 1
+            );
+            -- The content lives in the dataset object store under its digest; columns is JSON.
+            CREATE TABLE dataset_versions (
+                dataset_id INTEGER NOT NULL REFERENCES datasets ON DELETE CASCADE,
+                version INTEGER NOT NULL,
+                digest TEXT NOT NULL,
+                format TEXT NOT NULL,
+                row_count INTEGER NOT NULL,
+                size_bytes INTEGER NOT NULL,
+                columns TEXT NOT NULL,
+                source TEXT,
+                status TEXT NOT NULL,
+                creation_time INTEGER NOT NULL,
+                PRIMARY KEY (dataset_id, version),
+                UNIQUE (dataset_id, digest)
+            ) WITHOUT ROWID;
+            """),
     ];
 }

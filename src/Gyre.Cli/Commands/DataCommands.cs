@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Globalization;
+using Gyre.Core.Data;
+using Gyre.Core.Errors;
+
+namespace Gyre.Cli.Commands;
+
+/// <summary><c>gyre data add|list|versions|show</c>: content-addressed dataset versions.</summary>
+internal static class DataCommands
+{
+    public static Command Build()
+    {
+        var command = new Command("data", "Add and inspect dataset versions (CSV and Parquet)");
+        command.Subcommands.Add(Add());
+        command.Subcommands.Add(List());
+        command.Subcommands.Add(Versions());
+        command.Subcommands.Add(Show());
+        return command;
+    }
+
+    private static void Print(Printer printer, DatasetVersion v)
+    {
+        printer.Object(v,
+            ("dataset", $"{v.Name}@{v.Version}"), ("digest", v.Digest), ("format", Printer.Wire(v.Format)), ("rows", v.Rows),
+            ("size", $"{v.SizeBytes:N0} bytes"), ("status", v.Status), ("source", v.Source), ("created", Printer.Time(v.CreationTime)),
+            ("columns", string.Join(", ", v.Columns.Select(c => $"{c.Name}: {Printer.Wire(c.Type)}{(c.Nullable ? "?" : "")}"))));
+    }
+
+    private static Command Add()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "A .csv or .parquet file" };
+        var name = new Option<string>("--name") { Required = true, Description = "The dataset's name" };
+        var format = new Option<string?>("--format") { Description = "csv or parquet (default: from the file's extension)" };
+        var source = new Option<string?>("--source") { Description = "Where the data came from (default: the file's path)" };
+        var command = new Command("add", "Add a file as a dataset version; the same content again gives the existing version") { file, name, format, source };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                throw GyreException.Invalid($"file: '{path.FullName}' does not exist");
+            }
+            var kind = parse.GetValue(format)?.ToLowerInvariant() switch
+            {
+                null => DatasetFormats.FromFileName(path.Name),
+                "csv" => DatasetFormat.Csv,
+                "parquet" => DatasetFormat.Parquet,
+                var other => throw GyreException.Invalid($"--format: expected csv or parquet, got '{other}'"),
+            };
+            await using var stream = path.OpenRead();
+            Print(printer, await client.Datasets.AddAsync(parse.GetValue(name)!, stream, kind, parse.GetValue(source) ?? path.FullName, ct));
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var command = new Command("list", "List datasets");
+        command.WithClient(async (_, client, printer, ct) =>
+        {
+            var page = await client.Datasets.ListAsync(ct: ct);
+            printer.List(page.Items, page, "No datasets. Add one with `gyre data add FILE --name NAME`.",
+                ("NAME", d => d.Name), ("LATEST", d => d.LatestVersion), ("DIGEST", d => d.LatestDigest), ("CREATED", d => Printer.Time(d.CreationTime)));
+        });
+        return command;
+    }
+
+    private static Command Versions()
+    {
+        var name = new Argument<string>("name");
+        var command = new Command("versions", "List the versions of a dataset, newest first") { name };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var page = await client.Datasets.ListVersionsAsync(parse.GetValue(name)!, ct: ct);
+            printer.List(page.Items, page, "No versions.",
+                ("VERSION", v => v.Version), ("ROWS", v => v.Rows), ("COLUMNS", v => v.Columns.Count), ("DIGEST", v => v.Digest[..Math.Min(19, v.Digest.Length)]),
+                ("CREATED", v => Printer.Time(v.CreationTime)));
+        });
+        return command;
+    }
+
+    private static Command Show()
+    {
+        var reference = new Argument<string>("dataset") { Description = "NAME, NAME@VERSION or NAME@latest" };
+        var command = new Command("show", "Show a dataset version with its schema") { reference };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var text = parse.GetValue(reference)!;
+            var at = text.LastIndexOf('@');
+            var (name, version) = at < 0 || text[(at + 1)..] == "latest"
+                ? (at < 0 ? text : text[..at], (long?)null)
+                : (text[..at], long.TryParse(text[(at + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+                    ? n
+                    : throw GyreException.Invalid($"dataset: expected NAME@VERSION with a positive number, got '{text}'"));
+            Print(printer, await client.Datasets.GetVersionAsync(name, version, ct));
+        });
+        return command;
+    }
+}

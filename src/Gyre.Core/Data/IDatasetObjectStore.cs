@@ -1,0 +1,11 @@
+namespace Gyre.Core.Data;
+
+/// <summary>Content-addressed storage of dataset files: one file per digest, shared by every dataset that holds it.</summary>
+public interface IDatasetObjectStore
+{
+    /// <summary>Streams content to a temporary file while hashing it; payload_too_large past <paramref name="maxBytes"/>.</summary>
+    Task<IStagedObject> StageAsync(Stream content, DatasetFormat format, long maxBytes, CancellationToken ct);
+
+    /// <summary>Opens the content of a digest for reading, or throws not_found.</summary>
+    Stream OpenRead(string digest, DatasetFormat format);
+}

@@ -1,0 +1,64 @@
+using Gyre.Core.Data;
+using Gyre.Core.Errors;
+using Gyre.Core.Tracking;
+using Gyre.Server.Hosting;
+using Gyre.Server.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Gyre.Server.Api;
+
+/// <summary><c>/api/v1/datasets</c>: content-addressed dataset versions, added by streaming a CSV or Parquet body.</summary>
+internal static class DatasetsApi
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/datasets").WithTags("Datasets");
+        group.MapGet("/", List);
+        // No Accepts(...) metadata: routing would answer a wrong Content-Type with a bare 415, and ours names the types.
+        group.MapPost("/{name}/versions", Add);
+        group.MapGet("/{name}/versions", ListVersions);
+        group.MapGet("/{name}/versions/{version}", Get);
+        group.MapGet("/{name}/versions/{version}/content", Content);
+    }
+
+    /// <summary>201 with a new version; 200 with the existing one when the same content was added before.</summary>
+    private static async Task<Results<Created<DatasetVersion>, Ok<DatasetVersion>>> Add(
+        string name, HttpContext context, DatasetIngest ingest, ServerOptions options, CancellationToken ct, string? source = null)
+    {
+        var format = DatasetFormats.FromMediaType(context.Request.ContentType?.Split(';')[0].Trim());
+        BodyLimit.Apply(context, options.MaxDatasetBytes);
+        var (version, created) = await ingest.AddAsync(name, context.Request.Body, format, source, options.MaxDatasetBytes, ct);
+        return created
+            ? TypedResults.Created($"/api/v1/datasets/{Uri.EscapeDataString(name)}/versions/{version.Version}", version)
+            : TypedResults.Ok(version);
+    }
+
+    private static async Task<Ok<Page<Dataset>>> List(
+        IDatasetStore store, CancellationToken ct,
+        [FromQuery(Name = "max_results")] string? maxResults = null, [FromQuery(Name = "page_token")] string? pageToken = null) =>
+        TypedResults.Ok(await store.ListDatasetsAsync(QueryValues.Int(maxResults, "max_results", 100), pageToken, ct));
+
+    private static async Task<Ok<Page<DatasetVersion>>> ListVersions(
+        string name, IDatasetStore store, CancellationToken ct,
+        [FromQuery(Name = "max_results")] string? maxResults = null, [FromQuery(Name = "page_token")] string? pageToken = null) =>
+        TypedResults.Ok(await store.ListVersionsAsync(name, QueryValues.Int(maxResults, "max_results", 100), pageToken, ct));
+
+    private static async Task<Ok<DatasetVersion>> Get(string name, string version, IDatasetStore store, CancellationToken ct) =>
+        TypedResults.Ok(await store.GetVersionAsync(name, VersionNumber(version), ct));
+
+    private static async Task<FileStreamHttpResult> Content(string name, string version, IDatasetStore store, IDatasetObjectStore objects, CancellationToken ct)
+    {
+        var found = await store.GetVersionAsync(name, VersionNumber(version), ct);
+        return TypedResults.Stream(objects.OpenRead(found.Digest, found.Format), found.Format.MediaType(), $"{name}-v{found.Version}{found.Format.Extension()}");
+    }
+
+    /// <summary>A version number, or <c>latest</c> (0 to the store).</summary>
+    private static long VersionNumber(string text) =>
+        text == "latest" ? 0
+        : long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n
+        : throw GyreException.Invalid($"version: expected a positive version number or 'latest', got '{text}'");
+}

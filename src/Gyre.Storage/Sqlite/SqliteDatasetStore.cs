@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Gyre.Core.Data;
+using Gyre.Core.Errors;
+using Gyre.Core.Json;
+using Gyre.Core.Search;
+using Gyre.Core.Tracking;
+using Gyre.Storage.Sql;
+using Microsoft.Data.Sqlite;
+
+namespace Gyre.Storage.Sqlite;
+
+/// <summary>Datasets and their versions on SQLite.</summary>
+internal sealed class SqliteDatasetStore(SqliteDatabase db, TimeProvider time) : IDatasetStore
+{
+    private const string VersionColumns =
+        "d.name, v.version, v.digest, v.format, v.row_count, v.size_bytes, v.columns, v.source, v.status, v.creation_time";
+
+    public Task<DatasetVersion?> FindByDigestAsync(string name, string digest, CancellationToken ct) => db.ReadAsync(async c =>
+        (await ReadAsync(c, null, "WHERE d.name = $n AND v.digest = $d", [("$n", name), ("$d", digest)], ct)).FirstOrDefault(), ct);
+
+    public Task<(DatasetVersion Version, bool Created)> AddVersionAsync(string name, NewDatasetVersion version, CancellationToken ct) =>
+        db.WriteAsync(async (c, t) =>
+        {
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            await c.ExecuteAsync("INSERT INTO datasets (name, creation_time) VALUES ($n, $t) ON CONFLICT (name) DO NOTHING", t, ct, ("$n", name), ("$t", now));
+            var id = (long)(await c.ScalarAsync("SELECT dataset_id FROM datasets WHERE name = $n", t, ct, ("$n", name)))!;
+            var existing = await ReadAsync(c, t, "WHERE v.dataset_id = $id AND v.digest = $d", [("$id", id), ("$d", version.Digest)], ct);
+            if (existing.Count > 0)
+            {
+                return (existing[0], false);
+            }
+            var number = (long)(await c.ScalarAsync(
+                "UPDATE datasets SET next_version = next_version + 1 WHERE dataset_id = $id RETURNING next_version - 1", t, ct, ("$id", id)))!;
+            await c.ExecuteAsync("""
+                INSERT INTO dataset_versions (dataset_id, version, digest, format, row_count, size_bytes, columns, source, status, creation_time)
+                VALUES ($id, $v, $d, $f, $r, $s, $c, $src, 'ready', $t)
+                """, t, ct, ("$id", id), ("$v", number), ("$d", version.Digest), ("$f", FormatText(version.Format)), ("$r", version.File.Rows),
+                ("$s", version.SizeBytes), ("$c", JsonSerializer.Serialize(version.File.Columns, GyreJson.Options)), ("$src", version.Source), ("$t", now));
+            return ((await ReadAsync(c, t, "WHERE v.dataset_id = $id AND v.version = $v", [("$id", id), ("$v", number)], ct))[0], true);
+        }, ct);
+
+    public Task<DatasetVersion> GetVersionAsync(string name, long version, CancellationToken ct) => db.ReadAsync(async c =>
+    {
+        var found = version == 0
+            ? await ReadAsync(c, null, "WHERE d.name = $n ORDER BY v.version DESC LIMIT 1", [("$n", name)], ct)
+            : await ReadAsync(c, null, "WHERE d.name = $n AND v.version = $v", [("$n", name), ("$v", version)], ct);
+        if (found.Count == 1)
+        {
+            return found[0];
+        }
+        await RequireDatasetAsync(c, name, ct);
+        throw GyreException.NotFound($"dataset '{name}' has no version {version}");
+    }, ct);
+
+    public Task<Page<DatasetVersion>> ListVersionsAsync(string name, int maxResults, string? pageToken, CancellationToken ct)
+    {
+        MaxResults.Check(maxResults, 10_000);
+        var fingerprint = $"dataset-versions|{name}";
+        var offset = PageToken.Decode(pageToken, fingerprint);
+        return db.ReadAsync(async c =>
+        {
+            await RequireDatasetAsync(c, name, ct);
+            var versions = await ReadAsync(c, null, "WHERE d.name = $n ORDER BY v.version DESC LIMIT $limit OFFSET $offset",
+                [("$n", name), ("$limit", maxResults + 1), ("$offset", offset)], ct);
+            return SqliteTrackingStore.ToPage(versions, maxResults, offset, fingerprint);
+        }, ct);
+    }
+
+    public Task<Page<Dataset>> ListDatasetsAsync(int maxResults, string? pageToken, CancellationToken ct)
+    {
+        MaxResults.Check(maxResults, 10_000);
+        const string Fingerprint = "datasets";
+        var offset = PageToken.Decode(pageToken, Fingerprint);
+        return db.ReadAsync(async c =>
+        {
+            var rows = await c.QueryAsync("""
+                SELECT d.name, d.creation_time, v.version, v.digest FROM datasets d
+                LEFT JOIN dataset_versions v ON v.dataset_id = d.dataset_id
+                    AND v.version = (SELECT MAX(version) FROM dataset_versions WHERE dataset_id = d.dataset_id)
+                ORDER BY d.name LIMIT $limit OFFSET $offset
+                """, null, r => new Dataset(r.GetString(0), r.GetInt64(1), r.NullableInt64(2), r.NullableString(3)), ct,
+                ("$limit", maxResults + 1), ("$offset", offset));
+            return SqliteTrackingStore.ToPage(rows, maxResults, offset, Fingerprint);
+        }, ct);
+    }
+
+    private static async Task RequireDatasetAsync(SqliteConnection c, string name, CancellationToken ct)
+    {
+        if (await c.ScalarAsync("SELECT 1 FROM datasets WHERE name = $n", null, ct, ("$n", name)) is null)
+        {
+            throw GyreException.NotFound($"dataset '{name}' does not exist");
+        }
+    }
+
+    private static string FormatText(DatasetFormat format) => format == DatasetFormat.Csv ? "csv" : "parquet";
+
+    private static Task<List<DatasetVersion>> ReadAsync(SqliteConnection c, SqliteTransaction? t, string tail, IReadOnlyList<(string, object?)> parameters, CancellationToken ct) =>
+        c.QueryAsync($"SELECT {VersionColumns} FROM dataset_versions v JOIN datasets d USING (dataset_id) {tail}", t,
+            r => new DatasetVersion(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3) == "csv" ? DatasetFormat.Csv : DatasetFormat.Parquet,
+                r.GetInt64(4), r.GetInt64(5), JsonSerializer.Deserialize<List<ColumnSchema>>(r.GetString(6), GyreJson.Options) ?? [],
+                r.NullableString(7), r.GetString(8), r.GetInt64(9)), ct, [.. parameters]);
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+
+namespace Gyre.Cli.Tests;
+
+public sealed class CliDataTests(ServerProcessFixture fixture) : IClassFixture<ServerProcessFixture>
+{
+    private Task<GyreProcess.Result> Gyre(params string[] args) => GyreProcess.RunAsync(fixture.Server.Environment, args);
+
+    [Fact]
+    public async Task DataAdd_IsContentAddressed_AndShowReadsTheSchema()
+    {
+        var name = "cli-data-" + Guid.NewGuid().ToString("N")[..8];
+        var file = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".csv");
+        await File.WriteAllTextAsync(file, "id,amount,kind\n1,9.5,a\n2,3.25,b\n3,,a\n");
+        try
+        {
+            var first = await Gyre("data", "add", file, "--name", name, "--json");
+            Assert.True(first.ExitCode == 0, first.Stderr);
+            var version = JsonDocument.Parse(first.Stdout).RootElement;
+            Assert.Equal((1, 3), (version.GetProperty("version").GetInt64(), version.GetProperty("rows").GetInt64()));
+            Assert.Equal(file, version.GetProperty("source").GetString());
+
+            var again = JsonDocument.Parse((await Gyre("data", "add", file, "--name", name, "--json")).Stdout).RootElement;
+            Assert.Equal(version.GetProperty("digest").GetString(), again.GetProperty("digest").GetString());
+            Assert.Equal(1, again.GetProperty("version").GetInt64());
+
+            var shown = await Gyre("data", "show", $"{name}@latest");
+            Assert.Equal(0, shown.ExitCode);
+            Assert.Contains("amount: float?", shown.Stdout, StringComparison.Ordinal);
+            Assert.Contains("kind: categorical", shown.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task DataAdd_OfAnUnknownExtension_FailsWithOneLine()
+    {
+        var file = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".xlsx");
+        await File.WriteAllTextAsync(file, "x");
+        try
+        {
+            var result = await Gyre("data", "add", file, "--name", "sheet");
+            Assert.Equal(1, result.ExitCode);
+            Assert.Equal("gyre: error: invalid_argument: file: cannot tell the format from the extension '.xlsx': expected .csv or .parquet, or give --format",
+                result.Stderr.Trim());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}

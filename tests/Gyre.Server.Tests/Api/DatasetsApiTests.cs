@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using DuckDB.NET.Data;
+using Gyre.Core.Data;
+
+namespace Gyre.Server.Tests.Api;
+
+public sealed class DatasetsApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private const string Churn = """
+        customer_id,tenure,monthly_charges,contract,churned,signup
+        c1,12,70.5,monthly,true,2024-01-03
+        c2,40,,yearly,false,2023-05-10
+        c3,3,99.9,monthly,true,2024-06-01
+        c4,25,45.25,two_year,false,2022-11-20
+
+        """;
+
+    private HttpClient Http => fixture.Server.Http;
+
+    private Task<HttpResponseMessage> PostAsync(string name, byte[] body, string mediaType = DatasetFormats.CsvMediaType)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        return Http.PostAsync($"/api/v1/datasets/{name}/versions?source=s3%3A%2F%2Fbucket%2Fchurn.csv", content);
+    }
+
+    /// <summary>Every file in the home's dataset store: a failed add must leave none behind.</summary>
+    private string[] StoredFiles() =>
+        Directory.Exists(Path.Combine(fixture.Server.Home, "datasets"))
+            ? Directory.GetFiles(Path.Combine(fixture.Server.Home, "datasets"), "*", SearchOption.AllDirectories)
+            : [];
+
+    [Fact]
+    public async Task AddCsv_RecordsDigestRowsAndInferredSchema()
+    {
+        var name = Unique.Name("churn");
+        var bytes = Encoding.UTF8.GetBytes(Churn);
+        var response = await PostAsync(name, bytes);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var version = await TestServer.JsonAsync(response);
+        Assert.Equal(1, version.GetProperty("version").GetInt64());
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), version.GetProperty("digest").GetString());
+        Assert.Equal(4, version.GetProperty("rows").GetInt64());
+        Assert.Equal(bytes.Length, version.GetProperty("size_bytes").GetInt64());
+        Assert.Equal("csv", version.GetProperty("format").GetString());
+        Assert.Equal("ready", version.GetProperty("status").GetString());
+        Assert.Equal("s3://bucket/churn.csv", version.GetProperty("source").GetString());
+        var columns = version.GetProperty("columns").EnumerateArray()
+            .Select(c => (c.GetProperty("name").GetString(), c.GetProperty("type").GetString(), c.GetProperty("nullable").GetBoolean())).ToList();
+        Assert.Equal(
+            [("customer_id", "categorical", false), ("tenure", "integer", false), ("monthly_charges", "float", true),
+             ("contract", "categorical", false), ("churned", "boolean", false), ("signup", "datetime", false)],
+            columns);
+    }
+
+    [Fact]
+    public async Task SameContentAgain_ReturnsTheExistingVersion_NewContentGetsTheNext()
+    {
+        var name = Unique.Name("dedupe");
+        var bytes = Encoding.UTF8.GetBytes(Churn);
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(name, bytes)).StatusCode);
+        var again = await PostAsync(name, bytes);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(1, (await TestServer.JsonAsync(again)).GetProperty("version").GetInt64());
+        var grown = await TestServer.JsonAsync(await PostAsync(name, Encoding.UTF8.GetBytes(Churn + "c5,1,20.0,monthly,true,2024-07-01\n")));
+        Assert.Equal((2, 5), (grown.GetProperty("version").GetInt64(), grown.GetProperty("rows").GetInt64()));
+
+        var latest = await fixture.Server.Client.Datasets.GetVersionAsync(name);
+        Assert.Equal(2, latest.Version);
+        Assert.Equal([2L, 1L], (await fixture.Server.Client.Datasets.ListVersionsAsync(name)).Items.Select(v => v.Version));
+        Assert.Equal(bytes, await Http.GetByteArrayAsync($"/api/v1/datasets/{name}/versions/1/content"));
+    }
+
+    [Fact]
+    public async Task AddParquet_ReadsTheSameSchema()
+    {
+        var csv = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".csv");
+        var parquet = Path.ChangeExtension(csv, ".parquet");
+        await File.WriteAllTextAsync(csv, Churn);
+        using (var duck = new DuckDBConnection("DataSource=:memory:"))
+        {
+            duck.Open();
+            using var copy = duck.CreateCommand();
+            copy.CommandText = $"COPY (SELECT * FROM read_csv('{csv}')) TO '{parquet}' (FORMAT parquet)";
+            copy.ExecuteNonQuery();
+        }
+        var version = await fixture.Server.Client.Datasets.AddAsync(Unique.Name("pq"), File.OpenRead(parquet), DatasetFormat.Parquet);
+        Assert.Equal((DatasetFormat.Parquet, 4L), (version.Format, version.Rows));
+        Assert.Equal([ColumnType.Categorical, ColumnType.Integer, ColumnType.Float, ColumnType.Categorical, ColumnType.Boolean, ColumnType.Datetime],
+            version.Columns.Select(c => c.Type));
+        File.Delete(csv);
+        File.Delete(parquet);
+    }
+
+    [Theory]
+    [InlineData("", "body: the file is empty")]
+    [InlineData("a,,c\n1,2,3\n", "header: column 2 has no name")]
+    [InlineData("a,b,a\n1,2,3\n", "header: column name 'a' appears more than once (columns 1 and 3)")]
+    [InlineData("a,b\n1,2\n3,4,5,6\n5,6\n", "not a readable CSV file: CSV Error on Line: 3")]
+    [InlineData("a,b\n1,2\n3\n", "CSV Error on Line: 3")]
+    [InlineData("a,b\n1,\"unterminated\n", "not a readable CSV file")]
+    public async Task BadCsv_Is400_AndLeavesNothingBehind(string csv, string expected)
+    {
+        var name = Unique.Name("bad");
+        var before = StoredFiles().Length;
+        await ProblemAssert.IsAsync(await PostAsync(name, Encoding.UTF8.GetBytes(csv)), HttpStatusCode.BadRequest, "invalid_argument", expected);
+        Assert.Equal(before, StoredFiles().Length);
+        await ProblemAssert.IsAsync(await Http.GetAsync($"/api/v1/datasets/{name}/versions"), HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task NotParquet_Is400()
+    {
+        await ProblemAssert.IsAsync(await PostAsync(Unique.Name("pq"), Encoding.UTF8.GetBytes("not,parquet\n1,2\n"), DatasetFormats.ParquetMediaType),
+            HttpStatusCode.BadRequest, "invalid_argument", "not a readable Parquet file");
+    }
+
+    [Fact]
+    public async Task OtherContentType_Is415() =>
+        await ProblemAssert.IsAsync(await PostAsync(Unique.Name("x"), Encoding.UTF8.GetBytes(Churn), "application/json"),
+            HttpStatusCode.UnsupportedMediaType, "unsupported_media_type", "text/csv");
+
+    [Fact]
+    public async Task MissingVersion_Is404_AndBadVersion_Is400()
+    {
+        var name = Unique.Name("v");
+        await PostAsync(name, Encoding.UTF8.GetBytes(Churn));
+        await ProblemAssert.IsAsync(await Http.GetAsync($"/api/v1/datasets/{name}/versions/9"), HttpStatusCode.NotFound, "not_found", "no version 9");
+        await ProblemAssert.IsAsync(await Http.GetAsync($"/api/v1/datasets/{name}/versions/first"), HttpStatusCode.BadRequest, "invalid_argument", "version:");
+    }
+}
