@@ -1,6 +1,6 @@
 using Gyre.Bench;
 
-// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|all]
+// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|all]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "ingest" or "all")
 {
@@ -9,4 +9,8 @@ if (which is "ingest" or "all")
 if (which is "search" or "all")
 {
     await SearchBenchmark.RunAsync();
+}
+if (which is "profile" or "all")
+{
+    await ProfileBenchmark.RunAsync();
 }

@@ -32,6 +32,10 @@ public sealed class DatasetsClient
     public Task<Page<DatasetVersion>> ListVersionsAsync(string name, int maxResults = 100, string? pageToken = null, CancellationToken ct = default) =>
         _api.GetAsync<Page<DatasetVersion>>($"/api/v1/datasets/{E(name)}/versions{Query(("max_results", maxResults.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("page_token", pageToken))}", ct);
 
+    /// <summary>The profile of a version, or of the latest when <paramref name="version"/> is null.</summary>
+    public Task<DatasetProfile> GetProfileAsync(string name, long? version = null, CancellationToken ct = default) =>
+        _api.GetAsync<DatasetProfile>($"/api/v1/datasets/{E(name)}/versions/{(version is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : "latest")}/profile", ct);
+
     /// <summary>A version by number, or the latest when <paramref name="version"/> is null.</summary>
     public Task<DatasetVersion> GetVersionAsync(string name, long? version = null, CancellationToken ct = default) =>
         _api.GetAsync<DatasetVersion>($"/api/v1/datasets/{E(name)}/versions/{(version is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : "latest")}", ct);

@@ -27,7 +27,7 @@ public sealed class GyreStorage : IDisposable
         Artifacts = new FileSystemArtifactStore(home.ArtifactsPath);
         Datasets = new SqliteDatasetStore(database, time);
         DatasetObjects = new DatasetObjectStore(home.DatasetsPath);
-        DatasetReader = new DuckDbDatasetReader();
+        DatasetReader = new DuckDbDatasetReader(Directory.CreateDirectory(Path.Combine(home.DatasetsPath, "spill")).FullName);
     }
 
     public GyreHome Home { get; }

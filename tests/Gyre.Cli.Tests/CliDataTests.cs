@@ -28,6 +28,11 @@ public sealed class CliDataTests(ServerProcessFixture fixture) : IClassFixture<S
             Assert.Equal(0, shown.ExitCode);
             Assert.Contains("amount: float?", shown.Stdout, StringComparison.Ordinal);
             Assert.Contains("kind: categorical", shown.Stdout, StringComparison.Ordinal);
+
+            var profile = JsonDocument.Parse((await Gyre("data", "profile", $"{name}@1", "--json")).Stdout).RootElement;
+            var amount = profile.GetProperty("columns")[1];
+            Assert.Equal(("amount", 2, 1), (amount.GetProperty("name").GetString(), amount.GetProperty("count").GetInt64(), amount.GetProperty("missing").GetInt64()));
+            Assert.Equal(6.375, amount.GetProperty("mean").GetDouble());
         }
         finally
         {

@@ -5,7 +5,7 @@ using Gyre.Core.Errors;
 
 namespace Gyre.Cli.Commands;
 
-/// <summary><c>gyre data add|list|versions|show</c>: content-addressed dataset versions.</summary>
+/// <summary><c>gyre data add|list|versions|show|profile</c>: content-addressed dataset versions and their profiles.</summary>
 internal static class DataCommands
 {
     public static Command Build()
@@ -15,6 +15,7 @@ internal static class DataCommands
         command.Subcommands.Add(List());
         command.Subcommands.Add(Versions());
         command.Subcommands.Add(Show());
+        command.Subcommands.Add(Profile());
         return command;
     }
 
@@ -85,15 +86,43 @@ internal static class DataCommands
         var command = new Command("show", "Show a dataset version with its schema") { reference };
         command.WithClient(async (parse, client, printer, ct) =>
         {
-            var text = parse.GetValue(reference)!;
-            var at = text.LastIndexOf('@');
-            var (name, version) = at < 0 || text[(at + 1)..] == "latest"
-                ? (at < 0 ? text : text[..at], (long?)null)
-                : (text[..at], long.TryParse(text[(at + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
-                    ? n
-                    : throw GyreException.Invalid($"dataset: expected NAME@VERSION with a positive number, got '{text}'"));
+            var (name, version) = Reference(parse.GetValue(reference)!);
             Print(printer, await client.Datasets.GetVersionAsync(name, version, ct));
         });
         return command;
+    }
+
+    private static Command Profile()
+    {
+        var reference = new Argument<string>("dataset") { Description = "NAME, NAME@VERSION or NAME@latest" };
+        var command = new Command("profile", "Show a version's profile: per-column counts, missing, distinct, statistics, top values") { reference };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var (name, version) = Reference(parse.GetValue(reference)!);
+            var profile = await client.Datasets.GetProfileAsync(name, version, ct);
+            printer.List(profile.Columns, profile, "The dataset has no columns.",
+                ("COLUMN", c => c.Name), ("TYPE", c => Printer.Wire(c.Type)), ("COUNT", c => c.Count), ("MISSING", c => c.Missing),
+                ("DISTINCT", c => c.DistinctApproximate ? $"~{c.Distinct}" : c.Distinct.ToString(CultureInfo.InvariantCulture)),
+                ("MIN", c => c.Min ?? (object?)c.First), ("MEAN", c => c.Mean), ("STD", c => c.Stddev), ("MAX", c => c.Max ?? (object?)c.Last),
+                ("TOP", c => c.TopValues is { Count: > 0 } top ? $"{top[0].Value} ({top[0].Count})" : null));
+            if (!printer.IsJson)
+            {
+                Console.Out.WriteLine($"{profile.Rows:N0} rows, {profile.DuplicateRows:N0} duplicate rows. STD is the sample standard deviation (n - 1).");
+            }
+        });
+        return command;
+    }
+
+    /// <summary>NAME, NAME@latest (null version) or NAME@N.</summary>
+    private static (string Name, long? Version) Reference(string text)
+    {
+        var at = text.LastIndexOf('@');
+        if (at < 0 || text[(at + 1)..] == "latest")
+        {
+            return (at < 0 ? text : text[..at], null);
+        }
+        return long.TryParse(text[(at + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? (text[..at], n)
+            : throw GyreException.Invalid($"dataset: expected NAME@VERSION with a positive number, got '{text}'");
     }
 }

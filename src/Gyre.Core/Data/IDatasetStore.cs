@@ -17,6 +17,9 @@ public interface IDatasetStore
     /// <summary>A version by number; 0 means the latest.</summary>
     Task<DatasetVersion> GetVersionAsync(string name, long version, CancellationToken ct);
 
+    /// <summary>The profile recorded with a version; 0 means the latest.</summary>
+    Task<DatasetProfile> GetProfileAsync(string name, long version, CancellationToken ct);
+
     Task<Page<DatasetVersion>> ListVersionsAsync(string name, int maxResults, string? pageToken, CancellationToken ct);
 
     Task<Page<Dataset>> ListDatasetsAsync(int maxResults, string? pageToken, CancellationToken ct);

@@ -23,6 +23,7 @@ internal static class DatasetsApi
         group.MapGet("/{name}/versions", ListVersions);
         group.MapGet("/{name}/versions/{version}", Get);
         group.MapGet("/{name}/versions/{version}/content", Content);
+        group.MapGet("/{name}/versions/{version}/profile", Profile);
     }
 
     /// <summary>201 with a new version; 200 with the existing one when the same content was added before.</summary>
@@ -49,6 +50,9 @@ internal static class DatasetsApi
 
     private static async Task<Ok<DatasetVersion>> Get(string name, string version, IDatasetStore store, CancellationToken ct) =>
         TypedResults.Ok(await store.GetVersionAsync(name, VersionNumber(version), ct));
+
+    private static async Task<Ok<DatasetProfile>> Profile(string name, string version, IDatasetStore store, CancellationToken ct) =>
+        TypedResults.Ok(await store.GetProfileAsync(name, VersionNumber(version), ct));
 
     private static async Task<FileStreamHttpResult> Content(string name, string version, IDatasetStore store, IDatasetObjectStore objects, CancellationToken ct)
     {

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using DuckDB.NET.Data;
 using Gyre.Core.Data;
 using Gyre.Core.Errors;
@@ -6,43 +5,50 @@ using Gyre.Core.Errors;
 namespace Gyre.Storage.Data;
 
 /// <summary>
-/// Reads CSV and Parquet files with DuckDB, in process: the header, the column types, the row
-/// count, and per column the missing count and an approximate distinct count (to tell
-/// categorical strings from free text). DuckDB's own messages, which carry line numbers for
-/// malformed CSV, become invalid_argument errors.
+/// Reads CSV and Parquet files with DuckDB, in process: checks the header and every row, loads
+/// the file once into a DuckDB table, infers the schema (a string column's distinct count tells
+/// categorical from free text) and computes the profile. DuckDB's own messages, which carry line
+/// numbers for malformed CSV, become invalid_argument errors.
 /// </summary>
-internal sealed class DuckDbDatasetReader : IDatasetReader
+internal sealed class DuckDbDatasetReader(string tempDirectory) : IDatasetReader
 {
     public Task<DatasetFile> InspectAsync(string path, DatasetFormat format, CancellationToken ct) =>
         Task.Run(() => Inspect(path, format), ct);
 
-    private static DatasetFile Inspect(string path, DatasetFormat format)
+    private DatasetFile Inspect(string path, DatasetFormat format)
     {
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
         try
         {
-            if (format == DatasetFormat.Csv)
+            var header = format == DatasetFormat.Csv ? CheckHeader(connection, path) : null;
+            // Loaded once into DuckDB's columnar memory (spilling to the temp folder if it must),
+            // so that the schema and every statistic read the file a single time.
+            DuckDbSql.Execute(connection, $"SET temp_directory = {DuckDbSql.Literal(tempDirectory)}");
+            try
             {
-                CheckStructure(connection, path, CheckHeader(connection, path));
+                DuckDbSql.Execute(connection, $"CREATE TABLE data AS SELECT * FROM {Source(path, format)}");
             }
-            var source = Source(path, format);
-            var described = Query(connection, $"DESCRIBE SELECT * FROM {source}", r => (Name: r.GetString(0), Type: r.GetString(1)));
+            catch (DuckDBException) when (header is not null)
+            {
+                // The sniffer fails on a malformed file without saying where; this pass names the line.
+                CheckStructure(connection, path, header);
+                throw;
+            }
+            var described = DuckDbSql.Query(connection, "DESCRIBE data", r => (Name: r.GetString(0), Type: r.GetString(1)));
             if (described.Count == 0)
             {
                 throw GyreException.Invalid("body: the file has no columns");
             }
-            var aggregates = string.Join(", ", described.Select(c => $"count({Quote(c.Name)}), approx_count_distinct({Quote(c.Name)})"));
-            var counts = Query(connection, $"SELECT count(*), {aggregates} FROM {source}", r => Enumerable.Range(0, r.FieldCount).Select(r.GetInt64).ToArray())[0];
-            var rows = counts[0];
+            var rows = DuckDbSql.Query(connection, "SELECT count(*) FROM data", r => r.GetInt64(0))[0];
+            var counts = DuckDbProfiler.Counts(connection, "data", described.Select(c => c.Name).ToList(), rows);
             var columns = described.Select((c, i) =>
             {
-                var (nonMissing, distinct) = (counts[1 + (2 * i)], counts[2 + (2 * i)]);
                 var type = ColumnTypes.FromEngineType(c.Type)
-                    ?? (ColumnTypes.IsCategorical(distinct, nonMissing) ? ColumnType.Categorical : ColumnType.Text);
-                return new ColumnSchema(c.Name, type, nonMissing < rows, c.Type);
+                    ?? (ColumnTypes.IsCategorical(counts[i].Distinct, counts[i].Count) ? ColumnType.Categorical : ColumnType.Text);
+                return new ColumnSchema(c.Name, type, counts[i].Missing > 0, c.Type);
             }).ToList();
-            return new DatasetFile(rows, columns);
+            return new DatasetFile(rows, columns, DuckDbProfiler.Profile(connection, "data", columns, counts, rows));
         }
         catch (DuckDBException e)
         {
@@ -58,8 +64,8 @@ internal sealed class DuckDbDatasetReader : IDatasetReader
     /// </summary>
     private static List<string> CheckHeader(DuckDBConnection connection, string path)
     {
-        var header = Query(connection,
-            $"SELECT * FROM read_csv({Literal(path)}, delim = ',', quote = '\"', escape = '\"', strict_mode = false, null_padding = true, header = false, all_varchar = true) LIMIT 1",
+        var header = DuckDbSql.Query(connection,
+            $"SELECT * FROM read_csv({DuckDbSql.Literal(path)}, delim = ',', quote = '\"', escape = '\"', strict_mode = false, null_padding = true, header = false, all_varchar = true) LIMIT 1",
             r => Enumerable.Range(0, r.FieldCount).Select(i => r.IsDBNull(i) ? null : r.GetString(i).Trim()).ToList());
         if (header.Count == 0)
         {
@@ -94,8 +100,8 @@ internal sealed class DuckDbDatasetReader : IDatasetReader
     /// </summary>
     private static void CheckStructure(DuckDBConnection connection, string path, List<string> header)
     {
-        var columns = string.Join(", ", header.Select(name => $"{Literal(name)}: 'VARCHAR'"));
-        Query(connection, $"SELECT count(*) FROM read_csv({Literal(path)}, {CsvDialect}, auto_detect = false, header = true, columns = {{{columns}}})", r => r.GetInt64(0));
+        var columns = string.Join(", ", header.Select(name => $"{DuckDbSql.Literal(name)}: 'VARCHAR'"));
+        DuckDbSql.Query(connection, $"SELECT count(*) FROM read_csv({DuckDbSql.Literal(path)}, {CsvDialect}, auto_detect = false, header = true, columns = {{{columns}}})", r => r.GetInt64(0));
     }
 
     /// <summary>
@@ -105,24 +111,5 @@ internal sealed class DuckDbDatasetReader : IDatasetReader
     private const string CsvDialect = "delim = ',', quote = '\"', escape = '\"', strict_mode = true";
 
     private static string Source(string path, DatasetFormat format) =>
-        format == DatasetFormat.Csv ? $"read_csv({Literal(path)}, {CsvDialect}, header = true)" : $"read_parquet({Literal(path)})";
-
-    private static List<T> Query<T>(DuckDBConnection connection, string sql, Func<DbDataReader, T> map)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<T>();
-        while (reader.Read())
-        {
-            rows.Add(map(reader));
-        }
-        return rows;
-    }
-
-    // The path is ours (a staging file named by a GUID) and column names come from the file:
-    // both are quoted, never trusted.
-    private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
-
-    private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        format == DatasetFormat.Csv ? $"read_csv({DuckDbSql.Literal(path)}, {CsvDialect}, header = true)" : $"read_parquet({DuckDbSql.Literal(path)})";
 }

@@ -158,6 +158,7 @@ internal static class Migrations
                 row_count INTEGER NOT NULL,
                 size_bytes INTEGER NOT NULL,
                 columns TEXT NOT NULL,
+                profile TEXT NOT NULL,
                 source TEXT,
                 status TEXT NOT NULL,
                 creation_time INTEGER NOT NULL,

@@ -32,10 +32,11 @@ internal sealed class SqliteDatasetStore(SqliteDatabase db, TimeProvider time) :
             var number = (long)(await c.ScalarAsync(
                 "UPDATE datasets SET next_version = next_version + 1 WHERE dataset_id = $id RETURNING next_version - 1", t, ct, ("$id", id)))!;
             await c.ExecuteAsync("""
-                INSERT INTO dataset_versions (dataset_id, version, digest, format, row_count, size_bytes, columns, source, status, creation_time)
-                VALUES ($id, $v, $d, $f, $r, $s, $c, $src, 'ready', $t)
+                INSERT INTO dataset_versions (dataset_id, version, digest, format, row_count, size_bytes, columns, profile, source, status, creation_time)
+                VALUES ($id, $v, $d, $f, $r, $s, $c, $p, $src, 'ready', $t)
                 """, t, ct, ("$id", id), ("$v", number), ("$d", version.Digest), ("$f", FormatText(version.Format)), ("$r", version.File.Rows),
-                ("$s", version.SizeBytes), ("$c", JsonSerializer.Serialize(version.File.Columns, GyreJson.Options)), ("$src", version.Source), ("$t", now));
+                ("$s", version.SizeBytes), ("$c", JsonSerializer.Serialize(version.File.Columns, GyreJson.Options)),
+                ("$p", JsonSerializer.Serialize(version.File.Profile, GyreJson.Options)), ("$src", version.Source), ("$t", now));
             return ((await ReadAsync(c, t, "WHERE v.dataset_id = $id AND v.version = $v", [("$id", id), ("$v", number)], ct))[0], true);
         }, ct);
 
@@ -50,6 +51,15 @@ internal sealed class SqliteDatasetStore(SqliteDatabase db, TimeProvider time) :
         }
         await RequireDatasetAsync(c, name, ct);
         throw GyreException.NotFound($"dataset '{name}' has no version {version}");
+    }, ct);
+
+    public Task<DatasetProfile> GetProfileAsync(string name, long version, CancellationToken ct) => db.ReadAsync(async c =>
+    {
+        var found = await GetVersionAsync(name, version, ct);
+        var json = (string)(await c.ScalarAsync(
+            "SELECT v.profile FROM dataset_versions v JOIN datasets d USING (dataset_id) WHERE d.name = $n AND v.version = $v", null, ct,
+            ("$n", name), ("$v", found.Version)))!;
+        return JsonSerializer.Deserialize<DatasetProfile>(json, GyreJson.Options)!;
     }, ct);
 
     public Task<Page<DatasetVersion>> ListVersionsAsync(string name, int maxResults, string? pageToken, CancellationToken ct)
