@@ -14,7 +14,9 @@ public sealed class DatasetIngest(IDatasetStore store, IDatasetObjectStore objec
         string name, Stream content, DatasetFormat format, string? source, long maxBytes, CancellationToken ct)
     {
         var problems = new List<string>();
-        Names.AddIf(problems, Names.CheckKey("name", name));
+        Names.AddIf(problems, Names.CheckKey("name", name) ?? (name.Contains('/') || name.Contains('@')
+            ? $"name: dataset name '{name}' must not contain '/' or '@' (NAME@VERSION addresses a version)"
+            : null));
         if (source is not null)
         {
             Names.AddIf(problems, Names.CheckValue("source", source, TrackingLimits.MaxTagValueLength));

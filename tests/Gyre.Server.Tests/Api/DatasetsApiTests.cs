@@ -130,4 +130,8 @@ public sealed class DatasetsApiTests(ServerFixture fixture) : IClassFixture<Serv
         await ProblemAssert.IsAsync(await Http.GetAsync($"/api/v1/datasets/{name}/versions/9"), HttpStatusCode.NotFound, "not_found", "no version 9");
         await ProblemAssert.IsAsync(await Http.GetAsync($"/api/v1/datasets/{name}/versions/first"), HttpStatusCode.BadRequest, "invalid_argument", "version:");
     }
+
+    [Fact]
+    public async Task NameWithAnAtSign_Is400() =>
+        await ProblemAssert.IsAsync(await PostAsync("churn@2", Encoding.UTF8.GetBytes(Churn)), HttpStatusCode.BadRequest, "invalid_argument", "must not contain '/' or '@'");
 }
