@@ -14,9 +14,8 @@ public sealed class DatasetIngest(IDatasetStore store, IDatasetObjectStore objec
         string name, Stream content, DatasetFormat format, string? source, long maxBytes, CancellationToken ct)
     {
         var problems = new List<string>();
-        Names.AddIf(problems, Names.CheckKey("name", name) ?? (name.Contains('/') || name.Contains('@')
-            ? $"name: dataset name '{name}' must not contain '/' or '@' (NAME@VERSION addresses a version)"
-            : null));
+        // A key without '/': the name is one segment of the dataset's URL.
+        Names.AddIf(problems, Names.CheckKey("name", name) ?? (name.Contains('/') ? $"name: dataset name '{name}' must not contain '/'" : null));
         if (source is not null)
         {
             Names.AddIf(problems, Names.CheckValue("source", source, TrackingLimits.MaxTagValueLength));
