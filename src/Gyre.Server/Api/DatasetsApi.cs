@@ -49,20 +49,14 @@ internal static class DatasetsApi
         TypedResults.Ok(await store.ListVersionsAsync(name, QueryValues.Int(maxResults, "max_results", 100), pageToken, ct));
 
     private static async Task<Ok<DatasetVersion>> Get(string name, string version, IDatasetStore store, CancellationToken ct) =>
-        TypedResults.Ok(await store.GetVersionAsync(name, VersionNumber(version), ct));
+        TypedResults.Ok(await store.GetVersionAsync(name, QueryValues.Version(version, allowLatest: true), ct));
 
     private static async Task<Ok<DatasetProfile>> Profile(string name, string version, IDatasetStore store, CancellationToken ct) =>
-        TypedResults.Ok(await store.GetProfileAsync(name, VersionNumber(version), ct));
+        TypedResults.Ok(await store.GetProfileAsync(name, QueryValues.Version(version, allowLatest: true), ct));
 
     private static async Task<FileStreamHttpResult> Content(string name, string version, IDatasetStore store, IDatasetObjectStore objects, CancellationToken ct)
     {
-        var found = await store.GetVersionAsync(name, VersionNumber(version), ct);
+        var found = await store.GetVersionAsync(name, QueryValues.Version(version, allowLatest: true), ct);
         return TypedResults.Stream(objects.OpenRead(found.Digest, found.Format), found.Format.MediaType(), $"{name}-v{found.Version}{found.Format.Extension()}");
     }
-
-    /// <summary>A version number, or <c>latest</c> (0 to the store).</summary>
-    private static long VersionNumber(string text) =>
-        text == "latest" ? 0
-        : long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n
-        : throw GyreException.Invalid($"version: expected a positive version number or 'latest', got '{text}'");
 }

@@ -47,31 +47,31 @@ internal static class ModelVersionsApi
         TypedResults.Ok(await registry.ListVersionsAsync(name, QueryValues.Int(maxResults, "max_results", 100), pageToken, ct));
 
     private static async Task<Ok<ModelVersion>> Get(string name, string version, IRegistryStore registry, CancellationToken ct) =>
-        TypedResults.Ok(await registry.GetVersionAsync(name, VersionNumber(version), ct));
+        TypedResults.Ok(await registry.GetVersionAsync(name, QueryValues.Version(version), ct));
 
     private static async Task<Ok<ModelVersion>> Update(string name, string version, UpdateModelVersionRequest request, IRegistryStore registry, CancellationToken ct) =>
-        TypedResults.Ok(await registry.UpdateVersionAsync(name, VersionNumber(version), request.Description, ct));
+        TypedResults.Ok(await registry.UpdateVersionAsync(name, QueryValues.Version(version), request.Description, ct));
 
     private static async Task<NoContent> Delete(string name, string version, IRegistryStore registry, CancellationToken ct)
     {
-        await registry.DeleteVersionAsync(name, VersionNumber(version), ct);
+        await registry.DeleteVersionAsync(name, QueryValues.Version(version), ct);
         return TypedResults.NoContent();
     }
 
     private static async Task<NoContent> SetTag(string name, string version, string key, SetTagRequest request, IRegistryStore registry, CancellationToken ct)
     {
-        await registry.SetVersionTagAsync(name, VersionNumber(version), new Tag(key, request.Value!), ct);
+        await registry.SetVersionTagAsync(name, QueryValues.Version(version), new Tag(key, request.Value!), ct);
         return TypedResults.NoContent();
     }
 
     private static async Task<NoContent> DeleteTag(string name, string version, string key, IRegistryStore registry, CancellationToken ct)
     {
-        await registry.DeleteVersionTagAsync(name, VersionNumber(version), key, ct);
+        await registry.DeleteVersionTagAsync(name, QueryValues.Version(version), key, ct);
         return TypedResults.NoContent();
     }
 
     private static async Task<Ok<ModelLineage>> Lineage(string name, string version, ModelVersionRegistration registration, CancellationToken ct) =>
-        TypedResults.Ok(await registration.LineageAsync(name, VersionNumber(version), ct));
+        TypedResults.Ok(await registration.LineageAsync(name, QueryValues.Version(version), ct));
 
     private static async Task<Ok<ModelVersion>> SetAlias(string name, string alias, SetAliasRequest request, IRegistryStore registry, CancellationToken ct)
     {
@@ -91,9 +91,4 @@ internal static class ModelVersionsApi
         await registry.DeleteAliasAsync(name, alias, ct);
         return TypedResults.NoContent();
     }
-
-    private static long VersionNumber(string text) =>
-        long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0
-            ? n
-            : throw GyreException.Invalid($"version: expected a positive version number, got '{text}'");
 }

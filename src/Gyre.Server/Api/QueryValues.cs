@@ -15,6 +15,12 @@ internal static class QueryValues
         : int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value
         : throw GyreException.Invalid($"{field}: expected an integer, got '{text}'");
 
+    /// <summary>A version number from a route; with <paramref name="allowLatest"/>, "latest" is 0.</summary>
+    public static long Version(string text, bool allowLatest = false) =>
+        allowLatest && text == "latest" ? 0
+        : long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n
+        : throw GyreException.Invalid($"version: expected a positive version number{(allowLatest ? " or 'latest'" : "")}, got '{text}'");
+
     public static bool Bool(string? text, string field) => text?.ToLowerInvariant() switch
     {
         null or "" or "false" => false,
