@@ -32,6 +32,11 @@ public sealed class DatasetsClient
     public Task<Page<DatasetVersion>> ListVersionsAsync(string name, int maxResults = 100, string? pageToken = null, CancellationToken ct = default) =>
         _api.GetAsync<Page<DatasetVersion>>($"/api/v1/datasets/{E(name)}/versions{Query(("max_results", maxResults.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("page_token", pageToken))}", ct);
 
+    /// <summary>Checks a suite against a version (the latest when null); the version is marked failed when an error constraint fails.</summary>
+    public Task<Core.Data.Validation.ValidationReport> ValidateAsync(string name, long? version, Core.Data.Validation.ValidationSuite suite, CancellationToken ct = default) =>
+        _api.PostAsync<Core.Data.Validation.ValidationReport>(
+            $"/api/v1/datasets/{E(name)}/versions/{(version is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : "latest")}/validate", suite, ct);
+
     /// <summary>The profile of a version, or of the latest when <paramref name="version"/> is null.</summary>
     public Task<DatasetProfile> GetProfileAsync(string name, long? version = null, CancellationToken ct = default) =>
         _api.GetAsync<DatasetProfile>($"/api/v1/datasets/{E(name)}/versions/{(version is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : "latest")}/profile", ct);

@@ -27,7 +27,9 @@ public sealed class GyreStorage : IDisposable
         Artifacts = new FileSystemArtifactStore(home.ArtifactsPath);
         Datasets = new SqliteDatasetStore(database, time);
         DatasetObjects = new DatasetObjectStore(home.DatasetsPath);
-        DatasetReader = new DuckDbDatasetReader(Directory.CreateDirectory(Path.Combine(home.DatasetsPath, "spill")).FullName);
+        var spill = Directory.CreateDirectory(Path.Combine(home.DatasetsPath, "spill")).FullName;
+        DatasetReader = new DuckDbDatasetReader(spill);
+        ConstraintMeasurer = new DuckDbConstraintMeasurer(spill);
     }
 
     public GyreHome Home { get; }
@@ -45,6 +47,8 @@ public sealed class GyreStorage : IDisposable
     public IDatasetObjectStore DatasetObjects { get; }
 
     public IDatasetReader DatasetReader { get; }
+
+    public Core.Data.Validation.IConstraintMeasurer ConstraintMeasurer { get; }
 
     /// <summary>Opens the home (creating it if needed) and applies any pending schema migrations.</summary>
     public static async Task<GyreStorage> OpenAsync(GyreHome home, TimeProvider? time = null, Random? random = null, CancellationToken ct = default)

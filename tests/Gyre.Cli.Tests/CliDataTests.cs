@@ -33,6 +33,14 @@ public sealed class CliDataTests(ServerProcessFixture fixture) : IClassFixture<S
             var amount = profile.GetProperty("columns")[1];
             Assert.Equal(("amount", 2, 1), (amount.GetProperty("name").GetString(), amount.GetProperty("count").GetInt64(), amount.GetProperty("missing").GetInt64()));
             Assert.Equal(6.375, amount.GetProperty("mean").GetDouble());
+
+            var suite = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".json");
+            await File.WriteAllTextAsync(suite, "{\"constraints\": [{\"type\": \"is_non_negative\", \"column\": \"amount\"}, {\"type\": \"is_complete\", \"column\": \"amount\"}]}");
+            var validation = await Gyre("data", "validate", $"{name}@1", "--suite", suite);
+            File.Delete(suite);
+            Assert.Equal(1, validation.ExitCode);
+            Assert.Contains("is_complete", validation.Stdout, StringComparison.Ordinal);
+            Assert.Equal($"gyre: error: conflict: validation failed: 1 error constraint(s) failed; {name}@1 is marked failed", validation.Stderr.Trim());
         }
         finally
         {

@@ -1,11 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using Gyre.Core.Data;
+using Gyre.Core.Data.Validation;
 using Gyre.Core.Errors;
+using Gyre.Core.Json;
 
 namespace Gyre.Cli.Commands;
 
-/// <summary><c>gyre data add|list|versions|show|profile</c>: content-addressed dataset versions and their profiles.</summary>
+/// <summary><c>gyre data add|list|versions|show|profile|validate</c>: content-addressed dataset versions, profiles and validation.</summary>
 internal static class DataCommands
 {
     public static Command Build()
@@ -16,6 +19,7 @@ internal static class DataCommands
         command.Subcommands.Add(Versions());
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Profile());
+        command.Subcommands.Add(Validate());
         return command;
     }
 
@@ -108,6 +112,42 @@ internal static class DataCommands
             if (!printer.IsJson)
             {
                 Console.Out.WriteLine($"{profile.Rows:N0} rows, {profile.DuplicateRows:N0} duplicate rows. STD is the sample standard deviation (n - 1).");
+            }
+        });
+        return command;
+    }
+
+    private static Command Validate()
+    {
+        var reference = new Argument<string>("dataset") { Description = "NAME, NAME@VERSION or NAME@latest" };
+        var suiteFile = new Option<FileInfo>("--suite") { Required = true, Description = "A JSON suite: {\"constraints\": [{\"type\": \"is_complete\", \"column\": \"x\"}, ...]}" };
+        var command = new Command("validate", "Check a suite of constraints against a version; exits 1 when an error constraint fails") { reference, suiteFile };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var (name, version) = Reference(parse.GetValue(reference)!);
+            var file = parse.GetValue(suiteFile)!;
+            if (!file.Exists)
+            {
+                throw GyreException.Invalid($"--suite: '{file.FullName}' does not exist");
+            }
+            ValidationSuite suite;
+            try
+            {
+                suite = JsonSerializer.Deserialize<ValidationSuite>(await File.ReadAllTextAsync(file.FullName, ct), GyreJson.Options)
+                    ?? throw GyreException.Invalid("--suite: the file holds no suite");
+            }
+            catch (JsonException e)
+            {
+                throw GyreException.Invalid($"--suite: not a suite at {e.Path ?? "$"}: {e.Message.Split('.')[0]}");
+            }
+            var report = await client.Datasets.ValidateAsync(name, version, suite, ct);
+            printer.List(report.Results, report, "The suite has no constraints.",
+                ("#", r => r.Index), ("CONSTRAINT", r => r.Type), ("COLUMN", r => r.Column), ("LEVEL", r => Printer.Wire(r.Severity)),
+                ("OBSERVED", r => r.Observed), ("EXPECTED", r => r.Expectation), ("RESULT", r => r.Passed ? "passed" : "FAILED"));
+            if (report.Status == "failed")
+            {
+                throw new GyreException(ErrorCode.Conflict,
+                    $"validation failed: {report.Results.Count(r => !r.Passed && r.Severity == ConstraintSeverity.Error)} error constraint(s) failed; {name}@{report.Version} is marked failed");
             }
         });
         return command;

@@ -6,6 +6,9 @@ public interface IDatasetObjectStore
     /// <summary>Streams content to a temporary file while hashing it; payload_too_large past <paramref name="maxBytes"/>.</summary>
     Task<IStagedObject> StageAsync(Stream content, DatasetFormat format, long maxBytes, CancellationToken ct);
 
+    /// <summary>The local file holding a digest's content, for engines that read files; not_found if missing.</summary>
+    string LocalPath(string digest, DatasetFormat format);
+
     /// <summary>Opens the content of a digest for reading, or throws not_found.</summary>
     Stream OpenRead(string digest, DatasetFormat format);
 }

@@ -17,6 +17,9 @@ public interface IDatasetStore
     /// <summary>A version by number; 0 means the latest.</summary>
     Task<DatasetVersion> GetVersionAsync(string name, long version, CancellationToken ct);
 
+    /// <summary>Records a version's status: ready, validated or failed.</summary>
+    Task SetStatusAsync(string name, long version, string status, CancellationToken ct);
+
     /// <summary>The profile recorded with a version; 0 means the latest.</summary>
     Task<DatasetProfile> GetProfileAsync(string name, long version, CancellationToken ct);
 

@@ -1,4 +1,5 @@
 using Gyre.Core.Data;
+using Gyre.Core.Data.Validation;
 using Gyre.Core.Errors;
 using Gyre.Core.Tracking;
 using Gyre.Server.Hosting;
@@ -24,6 +25,7 @@ internal static class DatasetsApi
         group.MapGet("/{name}/versions/{version}", Get);
         group.MapGet("/{name}/versions/{version}/content", Content);
         group.MapGet("/{name}/versions/{version}/profile", Profile);
+        group.MapPost("/{name}/versions/{version}/validate", Validate);
     }
 
     /// <summary>201 with a new version; 200 with the existing one when the same content was added before.</summary>
@@ -53,6 +55,9 @@ internal static class DatasetsApi
 
     private static async Task<Ok<DatasetProfile>> Profile(string name, string version, IDatasetStore store, CancellationToken ct) =>
         TypedResults.Ok(await store.GetProfileAsync(name, QueryValues.Version(version, allowLatest: true), ct));
+
+    private static async Task<Ok<ValidationReport>> Validate(string name, string version, ValidationSuite suite, DatasetValidation validation, CancellationToken ct) =>
+        TypedResults.Ok(await validation.ValidateAsync(name, QueryValues.Version(version, allowLatest: true), suite, ct));
 
     private static async Task<FileStreamHttpResult> Content(string name, string version, IDatasetStore store, IDatasetObjectStore objects, CancellationToken ct)
     {

@@ -106,6 +106,7 @@ public static class GyreServer
         services.AddSingleton(storage.Datasets);
         services.AddSingleton(storage.DatasetObjects);
         services.AddSingleton(new DatasetIngest(storage.Datasets, storage.DatasetObjects, storage.DatasetReader));
+        services.AddSingleton(new Core.Data.Validation.DatasetValidation(storage.Datasets, storage.DatasetObjects, storage.ConstraintMeasurer));
         services.AddSingleton(sp => new ModelVersionRegistration(
             sp.GetRequiredService<ITrackingStore>(), sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<IArtifactStore>()));
     }

@@ -53,6 +53,12 @@ internal sealed class DatasetObjectStore : IDatasetObjectStore
         }
     }
 
+    public string LocalPath(string digest, DatasetFormat format)
+    {
+        var path = ObjectPath(digest, format);
+        return File.Exists(path) ? path : throw GyreException.NotFound($"the content {digest} is missing from the dataset store");
+    }
+
     public Stream OpenRead(string digest, DatasetFormat format)
     {
         var path = ObjectPath(digest, format);

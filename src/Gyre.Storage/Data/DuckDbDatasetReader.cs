@@ -110,6 +110,6 @@ internal sealed class DuckDbDatasetReader(string tempDirectory) : IDatasetReader
     /// </summary>
     private const string CsvDialect = "delim = ',', quote = '\"', escape = '\"', strict_mode = true";
 
-    private static string Source(string path, DatasetFormat format) =>
+    internal static string Source(string path, DatasetFormat format) =>
         format == DatasetFormat.Csv ? $"read_csv({DuckDbSql.Literal(path)}, {CsvDialect}, header = true)" : $"read_parquet({DuckDbSql.Literal(path)})";
 }

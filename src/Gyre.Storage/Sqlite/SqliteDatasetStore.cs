@@ -53,6 +53,17 @@ internal sealed class SqliteDatasetStore(SqliteDatabase db, TimeProvider time) :
         throw GyreException.NotFound($"dataset '{name}' has no version {version}");
     }, ct);
 
+    public Task SetStatusAsync(string name, long version, string status, CancellationToken ct) => db.WriteAsync(async (c, t) =>
+    {
+        var changed = await c.ExecuteAsync(
+            "UPDATE dataset_versions SET status = $s WHERE version = $v AND dataset_id = (SELECT dataset_id FROM datasets WHERE name = $n)",
+            t, ct, ("$s", status), ("$v", version), ("$n", name));
+        if (changed == 0)
+        {
+            throw GyreException.NotFound($"dataset '{name}' has no version {version}");
+        }
+    }, ct);
+
     public Task<DatasetProfile> GetProfileAsync(string name, long version, CancellationToken ct) => db.ReadAsync(async c =>
     {
         var found = await GetVersionAsync(name, version, ct);

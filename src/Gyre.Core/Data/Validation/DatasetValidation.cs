@@ -1,0 +1,27 @@
+using Gyre.Core.Errors;
+
+namespace Gyre.Core.Data.Validation;
+
+/// <summary>
+/// Runs a suite against a stored version: checks the suite against the schema, measures, judges,
+/// and records the outcome on the version (<c>validated</c>, or <c>failed</c> when an error
+/// constraint failed, so that nothing trains on it).
+/// </summary>
+public sealed class DatasetValidation(IDatasetStore store, IDatasetObjectStore objects, IConstraintMeasurer measurer)
+{
+    public async Task<ValidationReport> ValidateAsync(string name, long version, ValidationSuite? suite, CancellationToken ct)
+    {
+        var found = await store.GetVersionAsync(name, version, ct);
+        var constraints = SuiteChecks.Validate(suite, found.Columns);
+        var observed = await measurer.MeasureAsync(objects.LocalPath(found.Digest, found.Format), found.Format, constraints, ct);
+        var results = constraints.Select((c, i) =>
+        {
+            var (passed, expectation) = SuiteChecks.Judge(c, observed[i]);
+            return new ConstraintResult(i, c.Type!, c.Column, c.Severity, passed, observed[i], expectation);
+        }).ToList();
+        var errorFailed = results.Any(r => !r.Passed && r.Severity == ConstraintSeverity.Error);
+        var status = errorFailed ? "failed" : results.Any(r => !r.Passed) ? "passed_with_warnings" : "passed";
+        await store.SetStatusAsync(name, found.Version, errorFailed ? "failed" : "validated", ct);
+        return new ValidationReport(found.Name, found.Version, status, results);
+    }
+}

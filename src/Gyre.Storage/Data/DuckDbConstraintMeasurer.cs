@@ -1,0 +1,60 @@
+using DuckDB.NET.Data;
+using Gyre.Core.Data;
+using Gyre.Core.Data.Validation;
+using Gyre.Core.Errors;
+
+namespace Gyre.Storage.Data;
+
+/// <summary>
+/// Measures constraints with DuckDB over a stored dataset file. Fractions are over the column's
+/// non-missing values (completeness is the exception: over all rows); uniqueness is Deequ's, the
+/// share of rows whose value occurs exactly once. User values and patterns are quoted literals.
+/// </summary>
+internal sealed class DuckDbConstraintMeasurer(string tempDirectory) : IConstraintMeasurer
+{
+    public Task<IReadOnlyList<double?>> MeasureAsync(string path, DatasetFormat format, IReadOnlyList<Constraint> constraints, CancellationToken ct) =>
+        Task.Run(() => Measure(path, format, constraints), ct);
+
+    private IReadOnlyList<double?> Measure(string path, DatasetFormat format, IReadOnlyList<Constraint> constraints)
+    {
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        DuckDbSql.Execute(connection, $"SET temp_directory = {DuckDbSql.Literal(tempDirectory)}");
+        DuckDbSql.Execute(connection, $"CREATE TABLE data AS SELECT * FROM {DuckDbDatasetReader.Source(path, format)}");
+        var observed = new List<double?>(constraints.Count);
+        for (var i = 0; i < constraints.Count; i++)
+        {
+            try
+            {
+                observed.Add(DuckDbSql.Query(connection, Sql(constraints[i]), r => r.IsDBNull(0) ? (double?)null : Convert.ToDouble(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture))[0]);
+            }
+            catch (DuckDBException e)
+            {
+                throw GyreException.Invalid($"constraints[{i}]: {e.Message.Split('\n')[0].Replace("Invalid Input Error: ", "", StringComparison.Ordinal)}");
+            }
+        }
+        return observed;
+    }
+
+    private static string Sql(Constraint c)
+    {
+        var column = c.Column is null ? "" : DuckDbSql.Quote(c.Column);
+        var present = $"FROM data WHERE {column} IS NOT NULL";
+        return c.Type switch
+        {
+            ConstraintTypes.HasSize => "SELECT count(*)::DOUBLE FROM data",
+            ConstraintTypes.IsComplete or ConstraintTypes.HasCompleteness => $"SELECT count({column})::DOUBLE / nullif(count(*), 0) FROM data",
+            ConstraintTypes.IsUnique =>
+                $"SELECT (SELECT count(*) FROM (SELECT {column} {present} GROUP BY {column} HAVING count(*) = 1))::DOUBLE / nullif(count(*), 0) FROM data",
+            ConstraintTypes.IsContainedIn =>
+                $"SELECT avg(CASE WHEN {column}::VARCHAR IN ({string.Join(", ", c.Values!.Select(DuckDbSql.Literal))}) THEN 1.0 ELSE 0.0 END) {present}",
+            ConstraintTypes.HasMin => $"SELECT min({column}::DOUBLE) FROM data",
+            ConstraintTypes.HasMax => $"SELECT max({column}::DOUBLE) FROM data",
+            ConstraintTypes.HasMean => $"SELECT avg({column}::DOUBLE) FROM data",
+            ConstraintTypes.IsNonNegative => $"SELECT avg(CASE WHEN {column}::DOUBLE >= 0 THEN 1.0 ELSE 0.0 END) {present}",
+            ConstraintTypes.HasPattern =>
+                $"SELECT avg(CASE WHEN regexp_full_match({column}::VARCHAR, {DuckDbSql.Literal(c.Pattern!)}) THEN 1.0 ELSE 0.0 END) {present}",
+            _ => throw new InvalidOperationException($"unknown constraint type {c.Type}"),
+        };
+    }
+}
