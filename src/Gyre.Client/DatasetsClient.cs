@@ -37,6 +37,11 @@ public sealed class DatasetsClient
         _api.PostAsync<Core.Data.Validation.ValidationReport>(
             $"/api/v1/datasets/{E(name)}/versions/{(version is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : "latest")}/validate", suite, ct);
 
+    /// <summary>A suite proposed from a version's profile with Deequ's default rules.</summary>
+    public Task<Core.Data.Validation.ValidationSuite> SuggestSuiteAsync(string name, long? version = null, CancellationToken ct = default) =>
+        _api.GetAsync<Core.Data.Validation.ValidationSuite>(
+            $"/api/v1/datasets/{E(name)}/versions/{(version is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : "latest")}/suggested-suite", ct);
+
     /// <summary>The profile of a version, or of the latest when <paramref name="version"/> is null.</summary>
     public Task<DatasetProfile> GetProfileAsync(string name, long? version = null, CancellationToken ct = default) =>
         _api.GetAsync<DatasetProfile>($"/api/v1/datasets/{E(name)}/versions/{(version is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : "latest")}/profile", ct);

@@ -11,6 +11,8 @@ namespace Gyre.Cli.Commands;
 /// <summary><c>gyre data add|list|versions|show|profile|validate</c>: content-addressed dataset versions, profiles and validation.</summary>
 internal static class DataCommands
 {
+    private static readonly JsonSerializerOptions Indented = new(GyreJson.Options) { WriteIndented = true };
+
     public static Command Build()
     {
         var command = new Command("data", "Add and inspect dataset versions (CSV and Parquet)");
@@ -20,6 +22,7 @@ internal static class DataCommands
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Profile());
         command.Subcommands.Add(Validate());
+        command.Subcommands.Add(Suggest());
         return command;
     }
 
@@ -149,6 +152,20 @@ internal static class DataCommands
                 throw new GyreException(ErrorCode.Conflict,
                     $"validation failed: {report.Results.Count(r => !r.Passed && r.Severity == ConstraintSeverity.Error)} error constraint(s) failed; {name}@{report.Version} is marked failed");
             }
+        });
+        return command;
+    }
+
+    private static Command Suggest()
+    {
+        var reference = new Argument<string>("dataset") { Description = "NAME, NAME@VERSION or NAME@latest" };
+        var command = new Command("suggest", "Propose a validation suite from a version's profile (Deequ's rules); prints JSON for --suite") { reference };
+        command.WithClient(async (parse, client, _, ct) =>
+        {
+            var (name, version) = Reference(parse.GetValue(reference)!);
+            var suite = await client.Datasets.SuggestSuiteAsync(name, version, ct);
+            // Always JSON: the output is meant to be saved and passed to `gyre data validate --suite`.
+            Console.Out.WriteLine(JsonSerializer.Serialize(suite, Indented));
         });
         return command;
     }

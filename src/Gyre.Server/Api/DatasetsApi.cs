@@ -26,6 +26,7 @@ internal static class DatasetsApi
         group.MapGet("/{name}/versions/{version}/content", Content);
         group.MapGet("/{name}/versions/{version}/profile", Profile);
         group.MapPost("/{name}/versions/{version}/validate", Validate);
+        group.MapGet("/{name}/versions/{version}/suggested-suite", Suggest);
     }
 
     /// <summary>201 with a new version; 200 with the existing one when the same content was added before.</summary>
@@ -58,6 +59,12 @@ internal static class DatasetsApi
 
     private static async Task<Ok<ValidationReport>> Validate(string name, string version, ValidationSuite suite, DatasetValidation validation, CancellationToken ct) =>
         TypedResults.Ok(await validation.ValidateAsync(name, QueryValues.Version(version, allowLatest: true), suite, ct));
+
+    private static async Task<Ok<ValidationSuite>> Suggest(string name, string version, IDatasetStore store, CancellationToken ct)
+    {
+        var found = await store.GetVersionAsync(name, QueryValues.Version(version, allowLatest: true), ct);
+        return TypedResults.Ok(SuiteSuggestion.From(await store.GetProfileAsync(name, found.Version, ct), $"{name}@{found.Version}"));
+    }
 
     private static async Task<FileStreamHttpResult> Content(string name, string version, IDatasetStore store, IDatasetObjectStore objects, CancellationToken ct)
     {

@@ -96,4 +96,27 @@ public sealed class DatasetValidationTests(ServerFixture fixture) : IClassFixtur
         Assert.Contains("constraints[4]: has_max needs min, max or both", detail, StringComparison.Ordinal);
         Assert.Equal("ready", (await fixture.Server.Client.Datasets.GetVersionAsync(name, 1)).Status);
     }
+
+    [Fact]
+    public async Task SuggestedSuite_FollowsDeequsRules_AndTheSameDataPassesIt()
+    {
+        var name = await AddAsync();
+        var suite = await fixture.Server.Client.Datasets.SuggestSuiteAsync(name);
+        Assert.Equal(
+            [
+                (ConstraintTypes.IsComplete, "order_id"),
+                (ConstraintTypes.IsContainedIn, "order_id"),
+                (ConstraintTypes.HasCompleteness, "amount"),
+                (ConstraintTypes.IsComplete, "country"),
+                (ConstraintTypes.IsContainedIn, "country"),
+                (ConstraintTypes.IsComplete, "email"),
+                (ConstraintTypes.IsUnique, "email"),
+                (ConstraintTypes.IsContainedIn, "email"),
+            ],
+            suite.Constraints!.Select(c => (c.Type!, c.Column!)));
+        Assert.Equal(0.8, suite.Constraints![2].Mostly);
+        Assert.Equal(["DE", "FR", "XX"], suite.Constraints[4].Values);
+        var report = await fixture.Server.Client.Datasets.ValidateAsync(name, 1, suite);
+        Assert.Equal("passed", report.Status);
+    }
 }
