@@ -12,10 +12,10 @@ namespace Gyre.Storage.Data;
 /// </summary>
 internal sealed class DuckDbConstraintMeasurer(string tempDirectory) : IConstraintMeasurer
 {
-    public Task<IReadOnlyList<double?>> MeasureAsync(string path, DatasetFormat format, IReadOnlyList<Constraint> constraints, CancellationToken ct) =>
-        Task.Run(() => Measure(path, format, constraints), ct);
+    public Task<IReadOnlyList<double?>> MeasureAsync(string path, DatasetFormat format, IReadOnlyList<Constraint> constraints, IReadOnlyList<ColumnSchema> columns, CancellationToken ct) =>
+        Task.Run(() => Measure(path, format, constraints, columns), ct);
 
-    private IReadOnlyList<double?> Measure(string path, DatasetFormat format, IReadOnlyList<Constraint> constraints)
+    private IReadOnlyList<double?> Measure(string path, DatasetFormat format, IReadOnlyList<Constraint> constraints, IReadOnlyList<ColumnSchema> columns)
     {
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
@@ -26,7 +26,7 @@ internal sealed class DuckDbConstraintMeasurer(string tempDirectory) : IConstrai
         {
             try
             {
-                observed.Add(DuckDbSql.Query(connection, Sql(constraints[i]), r => r.IsDBNull(0) ? (double?)null : Convert.ToDouble(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture))[0]);
+                observed.Add(DuckDbSql.Query(connection, Sql(constraints[i], columns), r => r.IsDBNull(0) ? (double?)null : Convert.ToDouble(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture))[0]);
             }
             catch (DuckDBException e)
             {
@@ -36,7 +36,7 @@ internal sealed class DuckDbConstraintMeasurer(string tempDirectory) : IConstrai
         return observed;
     }
 
-    private static string Sql(Constraint c)
+    private static string Sql(Constraint c, IReadOnlyList<ColumnSchema> columns)
     {
         var column = c.Column is null ? "" : DuckDbSql.Quote(c.Column);
         var present = $"FROM data WHERE {column} IS NOT NULL";
@@ -54,6 +54,9 @@ internal sealed class DuckDbConstraintMeasurer(string tempDirectory) : IConstrai
             ConstraintTypes.IsNonNegative => $"SELECT avg(CASE WHEN {column}::DOUBLE >= 0 THEN 1.0 ELSE 0.0 END) {present}",
             ConstraintTypes.HasPattern =>
                 $"SELECT avg(CASE WHEN regexp_full_match({column}::VARCHAR, {DuckDbSql.Literal(c.Pattern!)}) THEN 1.0 ELSE 0.0 END) {present}",
+            // Over all rows: a row where the predicate is unknown (NULL) does not satisfy it.
+            ConstraintTypes.Satisfies =>
+                $"SELECT avg(CASE WHEN {DuckDbPredicate.Compile(RowPredicates.Parse(c.Predicate, columns, "predicate"), columns)} THEN 1.0 ELSE 0.0 END) FROM data",
             _ => throw new InvalidOperationException($"unknown constraint type {c.Type}"),
         };
     }

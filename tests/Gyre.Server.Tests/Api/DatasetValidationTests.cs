@@ -119,4 +119,35 @@ public sealed class DatasetValidationTests(ServerFixture fixture) : IClassFixtur
         var report = await fixture.Server.Client.Datasets.ValidateAsync(name, 1, suite);
         Assert.Equal("passed", report.Status);
     }
+
+    [Fact]
+    public async Task Satisfies_MeasuresTheShareOfRowsMatchingAPredicate()
+    {
+        var name = await AddAsync();
+        var report = await fixture.Server.Client.Datasets.ValidateAsync(name, 1, new ValidationSuite(
+        [
+            new Constraint(ConstraintTypes.Satisfies, Predicate: "amount >= 0 AND country IN ('DE', 'FR')", Mostly: 0.4),
+            new Constraint(ConstraintTypes.Satisfies, Predicate: "NOT (email LIKE '%@example.com') OR amount IS NULL"),
+        ]));
+        Assert.Equal([(true, 0.4), (false, 0.2)], report.Results.Select(r => (r.Passed, Math.Round(r.Observed!.Value, 6))));
+    }
+
+    [Fact]
+    public async Task Satisfies_WithABadPredicate_Is400_PointingAtIt()
+    {
+        var name = await AddAsync();
+        var response = await fixture.Server.Http.PostAsJsonAsync($"/api/v1/datasets/{name}/versions/1/validate", new
+        {
+            constraints = new object[]
+            {
+                new { type = "satisfies", predicate = "amount >= 'x'" },
+                new { type = "satisfies", predicate = "colour = 'red'" },
+                new { type = "satisfies" },
+            },
+        });
+        var detail = await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, "invalid_argument");
+        Assert.Contains("constraints[0].predicate: at position 11: expected a number", detail, StringComparison.Ordinal);
+        Assert.Contains("constraints[1].predicate: at position 1: unknown attribute 'colour'", detail, StringComparison.Ordinal);
+        Assert.Contains("constraints[2].predicate: satisfies needs a predicate", detail, StringComparison.Ordinal);
+    }
 }

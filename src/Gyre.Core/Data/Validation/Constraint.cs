@@ -14,4 +14,5 @@ public sealed record Constraint(
     double? Mostly = null,
     IReadOnlyList<string>? Values = null,
     string? Pattern = null,
-    ConstraintSeverity Severity = ConstraintSeverity.Error);
+    ConstraintSeverity Severity = ConstraintSeverity.Error,
+    string? Predicate = null);

@@ -13,9 +13,13 @@ public static class ConstraintTypes
     public const string HasMean = "has_mean";
     public const string IsNonNegative = "is_non_negative";
     public const string HasPattern = "has_pattern";
+    public const string Satisfies = "satisfies";
 
     public static readonly IReadOnlyList<string> All =
-        [HasSize, IsComplete, HasCompleteness, IsUnique, IsContainedIn, HasMin, HasMax, HasMean, IsNonNegative, HasPattern];
+        [HasSize, IsComplete, HasCompleteness, IsUnique, IsContainedIn, HasMin, HasMax, HasMean, IsNonNegative, HasPattern, Satisfies];
+
+    /// <summary>Types that name no single column.</summary>
+    public static bool IsTableLevel(string type) => type is HasSize or Satisfies;
 
     /// <summary>Types whose observed value is a value of the data compared with [min, max]; the others observe a fraction or a size.</summary>
     public static bool IsRange(string type) => type is HasSize or HasMin or HasMax or HasMean;

@@ -28,7 +28,18 @@ public static class SuiteChecks
                 problems.Add($"{field}.type: expected one of {string.Join(", ", ConstraintTypes.All)}, got '{c.Type}'");
                 continue;
             }
-            if (c.Type != ConstraintTypes.HasSize)
+            if (c.Type == ConstraintTypes.Satisfies)
+            {
+                try
+                {
+                    RowPredicates.Parse(c.Predicate, columns, $"{field}.predicate");
+                }
+                catch (GyreException e)
+                {
+                    problems.Add(e.Message);
+                }
+            }
+            else if (c.Type != ConstraintTypes.HasSize)
             {
                 var column = columns.FirstOrDefault(s => s.Name == c.Column);
                 if (column is null)
