@@ -1,6 +1,6 @@
 using Gyre.Bench;
 
-// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|all]
+// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|all]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "ingest" or "all")
 {
@@ -13,4 +13,8 @@ if (which is "search" or "all")
 if (which is "profile" or "all")
 {
     await ProfileBenchmark.RunAsync();
+}
+if (which is "hash" or "all")
+{
+    await HashBenchmark.RunAsync();
 }
