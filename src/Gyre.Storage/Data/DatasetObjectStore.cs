@@ -91,15 +91,19 @@ internal sealed class DatasetObjectStore : IDatasetObjectStore
         {
             var target = store.ObjectPath(digest, format);
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
-            // Same content, same name: if another upload committed it first, ours is redundant.
-            if (File.Exists(target))
+            // Same content, same name: if another upload committed it first, ours is redundant,
+            // including when both got past the existence check at once.
+            try
             {
-                File.Delete(path);
+                if (!File.Exists(target))
+                {
+                    File.Move(path, target);
+                }
             }
-            else
+            catch (IOException) when (File.Exists(target))
             {
-                File.Move(path, target);
             }
+            File.Delete(path);
             _committed = true;
             return Task.CompletedTask;
         }

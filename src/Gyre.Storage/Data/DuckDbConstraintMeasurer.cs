@@ -17,10 +17,17 @@ internal sealed class DuckDbConstraintMeasurer(string tempDirectory) : IConstrai
 
     private IReadOnlyList<double?> Measure(string path, DatasetFormat format, IReadOnlyList<Constraint> constraints, IReadOnlyList<ColumnSchema> columns)
     {
-        using var connection = new DuckDBConnection("DataSource=:memory:");
-        connection.Open();
-        DuckDbSql.Execute(connection, $"SET temp_directory = {DuckDbSql.Literal(tempDirectory)}");
-        DuckDbSql.Execute(connection, $"CREATE TABLE data AS SELECT * FROM {DuckDbDatasetReader.Source(path, format)}");
+        using var spilling = DuckDbSql.Open(tempDirectory);
+        var connection = spilling.Connection;
+        try
+        {
+            DuckDbSql.Execute(connection, $"CREATE TABLE data AS SELECT * FROM {DuckDbDatasetReader.Source(path, format)}");
+        }
+        catch (DuckDBException e)
+        {
+            // The file was read once already when it was added; failing now is the server's trouble.
+            throw new GyreException(ErrorCode.Unavailable, $"the stored dataset could not be loaded: {e.Message.Split('\n')[0]}", inner: e);
+        }
         var observed = new List<double?>(constraints.Count);
         for (var i = 0; i < constraints.Count; i++)
         {

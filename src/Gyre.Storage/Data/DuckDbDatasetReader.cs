@@ -17,14 +17,13 @@ internal sealed class DuckDbDatasetReader(string tempDirectory) : IDatasetReader
 
     private DatasetFile Inspect(string path, DatasetFormat format)
     {
-        using var connection = new DuckDBConnection("DataSource=:memory:");
-        connection.Open();
+        using var spilling = DuckDbSql.Open(tempDirectory);
+        var connection = spilling.Connection;
         try
         {
             var header = format == DatasetFormat.Csv ? CheckHeader(connection, path) : null;
-            // Loaded once into DuckDB's columnar memory (spilling to the temp folder if it must),
+            // Loaded once into DuckDB's columnar memory (spilling to its folder if it must),
             // so that the schema and every statistic read the file a single time.
-            DuckDbSql.Execute(connection, $"SET temp_directory = {DuckDbSql.Literal(tempDirectory)}");
             try
             {
                 DuckDbSql.Execute(connection, $"CREATE TABLE data AS SELECT * FROM {Source(path, format)}");
@@ -85,9 +84,10 @@ internal sealed class DuckDbDatasetReader(string tempDirectory) : IDatasetReader
             {
                 problems.Add($"header: column {i + 1} has no name");
             }
-            else if (names.IndexOf(name) < i)
+            else if (names.FindIndex(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) is var first && first < i)
             {
-                problems.Add($"header: column name '{name}' appears more than once (columns {names.IndexOf(name) + 1} and {i + 1})");
+                // DuckDB's names are case-insensitive: 'id' and 'ID' would be renamed silently.
+                problems.Add($"header: column name '{name}' appears more than once, ignoring case (columns {first + 1} and {i + 1})");
             }
         }
         GyreException.ThrowIfAny(problems);

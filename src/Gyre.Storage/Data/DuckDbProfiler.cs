@@ -64,7 +64,10 @@ internal static class DuckDbProfiler
         var parts = columns.Select(column =>
         {
             var x = $"{DuckDbSql.Quote(column.Name)}::DOUBLE";
-            return $"min({x}), max({x}), avg({x}), stddev_samp({x}), stddev_pop({x}), {quantile}({x}, {quantiles})";
+            // DuckDB refuses a standard deviation over infinities; NumPy's would be NaN, reported here as none.
+            var finite = $"bool_and(isfinite({x}))";
+            return $"min({x}), max({x}), avg({x}), CASE WHEN {finite} THEN stddev_samp({x}) FILTER (WHERE isfinite({x})) END, "
+                + $"CASE WHEN {finite} THEN stddev_pop({x}) FILTER (WHERE isfinite({x})) END, {quantile}({x}, {quantiles})";
         });
         return DuckDbSql.Query(connection, $"SELECT {string.Join(", ", parts)} FROM {table}", r =>
             columns.Select((column, i) =>
@@ -77,7 +80,7 @@ internal static class DuckDbProfiler
                 var values = ((IEnumerable)r.GetValue(o + 5)).Cast<object>().Select(Convert.ToDouble).ToList();
                 var (min, max, mean) = (r.GetDouble(o), r.GetDouble(o + 1), r.GetDouble(o + 2));
                 double? stddev = r.IsDBNull(o + 3) ? null : r.GetDouble(o + 3);
-                var population = r.GetDouble(o + 4);
+                double? population = r.IsDBNull(o + 4) ? null : r.GetDouble(o + 4);
                 return (column.Name, Apply: (Func<ColumnProfile, ColumnProfile>)(p => p with
                 {
                     Min = min,
@@ -99,12 +102,13 @@ internal static class DuckDbProfiler
     /// <summary>Equal-width bins from min to max; the maximum falls in the last bin.</summary>
     private static List<HistogramBin> Histogram(DuckDBConnection connection, string table, string x, double min, double max, long count)
     {
-        if (!(max > min))
+        var bins = ProfileSettings.HistogramBins;
+        var width = (max - min) / bins;
+        // One bin when all values are equal, or when infinities or NaN make equal widths meaningless.
+        if (!(max > min) || !double.IsFinite(width) || !double.IsFinite(min))
         {
             return [new HistogramBin(min, max, count)];
         }
-        var bins = ProfileSettings.HistogramBins;
-        var width = (max - min) / bins;
         var counts = DuckDbSql.Query(connection,
             $"SELECT least(CAST(floor(({x} - {DuckDbSql.Number(min)}) / {DuckDbSql.Number(width)}) AS BIGINT), {bins - 1}) AS bin, count(*) FROM {table} WHERE {x} IS NOT NULL GROUP BY bin",
             r => (Bin: r.GetInt64(0), Count: r.GetInt64(1))).ToDictionary(b => b.Bin, b => b.Count);

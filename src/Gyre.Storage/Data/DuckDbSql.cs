@@ -14,7 +14,9 @@ internal static class DuckDbSql
 
     public static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    /// <summary>A double as DuckDB SQL; the non-finite ones as typed literals, not as bare words.</summary>
+    public static string Number(double value) =>
+        double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : $"'{value.ToString(CultureInfo.InvariantCulture)}'::DOUBLE";
 
     public static List<T> Query<T>(DuckDBConnection connection, string sql, Func<DbDataReader, T> map)
     {
@@ -27,6 +29,19 @@ internal static class DuckDbSql
             rows.Add(map(reader));
         }
         return rows;
+    }
+
+    /// <summary>
+    /// An in-memory DuckDB spilling to a folder of its own, removed on dispose: instances that
+    /// shared one folder would delete each other's spill files when they close.
+    /// </summary>
+    public static SpillingConnection Open(string spillRoot)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(spillRoot, Guid.NewGuid().ToString("N"))).FullName;
+        var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        Execute(connection, $"SET temp_directory = {Literal(folder)}");
+        return new SpillingConnection(connection, folder);
     }
 
     public static void Execute(DuckDBConnection connection, string sql)

@@ -86,6 +86,8 @@ public sealed class DatasetValidationTests(ServerFixture fixture) : IClassFixtur
                 new { type = "has_mean", column = "country", min = 1 },
                 new { type = "has_completeness", column = "amount", mostly = 1.5 },
                 new { type = "has_max", column = "amount" },
+                new { type = "is_contained_in", column = "country", values = new[] { "DE", null } },
+                new { type = "has_completeness", column = "amount" },
             },
         });
         var detail = await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, "invalid_argument");
@@ -94,6 +96,8 @@ public sealed class DatasetValidationTests(ServerFixture fixture) : IClassFixtur
         Assert.Contains("constraints[2].column: has_mean needs a numeric column, 'country' is categorical", detail, StringComparison.Ordinal);
         Assert.Contains("constraints[3].mostly: expected a fraction from 0 to 1", detail, StringComparison.Ordinal);
         Assert.Contains("constraints[4]: has_max needs min, max or both", detail, StringComparison.Ordinal);
+        Assert.Contains("constraints[5].values[1]: expected a string, got null", detail, StringComparison.Ordinal);
+        Assert.Contains("constraints[6].mostly: has_completeness needs", detail, StringComparison.Ordinal);
         Assert.Equal("ready", (await fixture.Server.Client.Datasets.GetVersionAsync(name, 1)).Status);
     }
 
@@ -104,6 +108,7 @@ public sealed class DatasetValidationTests(ServerFixture fixture) : IClassFixtur
         var suite = await fixture.Server.Client.Datasets.SuggestSuiteAsync(name);
         Assert.Equal(
             [
+                (ConstraintTypes.HasSize, null),
                 (ConstraintTypes.IsComplete, "order_id"),
                 (ConstraintTypes.IsContainedIn, "order_id"),
                 (ConstraintTypes.HasCompleteness, "amount"),
@@ -113,9 +118,10 @@ public sealed class DatasetValidationTests(ServerFixture fixture) : IClassFixtur
                 (ConstraintTypes.IsUnique, "email"),
                 (ConstraintTypes.IsContainedIn, "email"),
             ],
-            suite.Constraints!.Select(c => (c.Type!, c.Column!)));
-        Assert.Equal(0.8, suite.Constraints![2].Mostly);
-        Assert.Equal(["DE", "FR", "XX"], suite.Constraints[4].Values);
+            suite.Constraints!.Select(c => (c.Type!, c.Column)));
+        Assert.Equal(1, suite.Constraints![0].Min);
+        Assert.Equal(0.8, suite.Constraints[3].Mostly);
+        Assert.Equal(["DE", "FR", "XX"], suite.Constraints[5].Values);
         var report = await fixture.Server.Client.Datasets.ValidateAsync(name, 1, suite);
         Assert.Equal("passed", report.Status);
     }

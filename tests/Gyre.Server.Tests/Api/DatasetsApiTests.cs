@@ -97,7 +97,8 @@ public sealed class DatasetsApiTests(ServerFixture fixture) : IClassFixture<Serv
     [Theory]
     [InlineData("", "body: the file is empty")]
     [InlineData("a,,c\n1,2,3\n", "header: column 2 has no name")]
-    [InlineData("a,b,a\n1,2,3\n", "header: column name 'a' appears more than once (columns 1 and 3)")]
+    [InlineData("a,b,a\n1,2,3\n", "header: column name 'a' appears more than once, ignoring case (columns 1 and 3)")]
+    [InlineData("id,ID\n1,2\n", "header: column name 'ID' appears more than once, ignoring case (columns 1 and 2)")]
     [InlineData("a,b\n1,2\n3,4,5,6\n5,6\n", "not a readable CSV file: CSV Error on Line: 3")]
     [InlineData("a,b\n1,2\n3\n", "CSV Error on Line: 3")]
     [InlineData("a,b\n1,\"unterminated\n", "not a readable CSV file")]
@@ -134,4 +135,25 @@ public sealed class DatasetsApiTests(ServerFixture fixture) : IClassFixture<Serv
     [Fact]
     public async Task NameWithAnAtSign_Is400() =>
         await ProblemAssert.IsAsync(await PostAsync("churn@2", Encoding.UTF8.GetBytes(Churn)), HttpStatusCode.BadRequest, "invalid_argument", "name: key 'churn@2' may hold only");
+
+    [Fact]
+    public async Task InfiniteValues_AreProfiled_NotRefused()
+    {
+        var parquet = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".parquet");
+        using (var duck = new DuckDBConnection("DataSource=:memory:"))
+        {
+            duck.Open();
+            using var copy = duck.CreateCommand();
+            copy.CommandText = $"COPY (SELECT * FROM (VALUES (1.0), ('Infinity'::DOUBLE), (-2.5)) t(x)) TO '{parquet}' (FORMAT parquet)";
+            copy.ExecuteNonQuery();
+        }
+        var name = Unique.Name("inf");
+        await fixture.Server.Client.Datasets.AddAsync(name, File.OpenRead(parquet), DatasetFormat.Parquet);
+        var x = Assert.Single((await fixture.Server.Client.Datasets.GetProfileAsync(name)).Columns);
+        Assert.Equal((-2.5, double.PositiveInfinity), (x.Min, x.Max));
+        Assert.Equal(double.PositiveInfinity, x.Mean);
+        Assert.Null(x.Stddev);
+        Assert.Equal(3, Assert.Single(x.Histogram!).Count);
+        File.Delete(parquet);
+    }
 }

@@ -67,6 +67,17 @@ public static class SuiteChecks
             {
                 problems.Add($"{field}.values: is_contained_in needs the allowed values");
             }
+            for (var j = 0; j < (c.Values?.Count ?? 0); j++)
+            {
+                if (c.Values![j] is null)
+                {
+                    problems.Add($"{field}.values[{j}]: expected a string, got null");
+                }
+            }
+            if (c.Type == ConstraintTypes.HasCompleteness && c.Mostly is null)
+            {
+                problems.Add($"{field}.mostly: has_completeness needs the fraction that must be present");
+            }
             if (c.Type == ConstraintTypes.HasPattern && string.IsNullOrEmpty(c.Pattern))
             {
                 problems.Add($"{field}.pattern: has_pattern needs a regular expression");

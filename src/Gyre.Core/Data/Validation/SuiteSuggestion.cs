@@ -12,7 +12,8 @@ public static class SuiteSuggestion
 {
     public static ValidationSuite From(DatasetProfile profile, string name)
     {
-        var constraints = new List<Constraint>();
+        // The size first: it makes a suite of an empty or all-missing dataset non-empty, and holds for the data.
+        var constraints = new List<Constraint> { new(ConstraintTypes.HasSize, Min: profile.Rows > 0 ? 1 : 0, Max: profile.Rows > 0 ? null : 0) };
         foreach (var column in profile.Columns.Where(c => c.Count > 0))
         {
             if (column.Missing == 0)

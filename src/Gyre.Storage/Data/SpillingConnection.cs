@@ -1,0 +1,22 @@
+using DuckDB.NET.Data;
+
+namespace Gyre.Storage.Data;
+
+/// <summary>A DuckDB connection with its own spill folder, both gone on dispose.</summary>
+internal sealed class SpillingConnection(DuckDBConnection connection, string folder) : IDisposable
+{
+    public DuckDBConnection Connection => connection;
+
+    public void Dispose()
+    {
+        connection.Dispose();
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: an undeleted spill folder holds only temporary data.
+        }
+    }
+}
