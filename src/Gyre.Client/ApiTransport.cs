@@ -30,9 +30,9 @@ internal sealed class ApiTransport(HttpClient http, AuthenticationHeaderValue? a
         await EnsureSuccessAsync(response, timeoutSource.Token);
     }
 
-    public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
+    public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct, bool bounded = true)
     {
-        using var timeoutSource = Timeout(ct);
+        using var timeoutSource = bounded ? Timeout(ct) : CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var response = await Http.SendAsync(Request(method, path, body), timeoutSource.Token);
         await EnsureSuccessAsync(response, timeoutSource.Token);
         return (await response.Content.ReadFromJsonAsync<T>(GyreJson.Options, timeoutSource.Token))!;

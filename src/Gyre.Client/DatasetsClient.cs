@@ -32,10 +32,13 @@ public sealed class DatasetsClient
     public Task<Page<DatasetVersion>> ListVersionsAsync(string name, int maxResults = 100, string? pageToken = null, CancellationToken ct = default) =>
         _api.GetAsync<Page<DatasetVersion>>($"/api/v1/datasets/{E(name)}/versions{Query(("max_results", maxResults.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("page_token", pageToken))}", ct);
 
-    /// <summary>Checks a suite against a version (the latest when null); the version is marked failed when an error constraint fails.</summary>
+    /// <summary>
+    /// Checks a suite against a version (the latest when null); the version is marked failed when an
+    /// error constraint fails. Not bounded by the client's timeout: it reads the whole dataset.
+    /// </summary>
     public Task<Core.Data.Validation.ValidationReport> ValidateAsync(string name, long? version, Core.Data.Validation.ValidationSuite suite, CancellationToken ct = default) =>
-        _api.PostAsync<Core.Data.Validation.ValidationReport>(
-            $"/api/v1/datasets/{E(name)}/versions/{(version is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : "latest")}/validate", suite, ct);
+        _api.SendAsync<Core.Data.Validation.ValidationReport>(HttpMethod.Post,
+            $"/api/v1/datasets/{E(name)}/versions/{(version is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : "latest")}/validate", suite, ct, bounded: false);
 
     /// <summary>A suite proposed from a version's profile with Deequ's default rules.</summary>
     public Task<Core.Data.Validation.ValidationSuite> SuggestSuiteAsync(string name, long? version = null, CancellationToken ct = default) =>

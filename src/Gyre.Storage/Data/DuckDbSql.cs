@@ -41,6 +41,9 @@ internal static class DuckDbSql
         var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
         Execute(connection, $"SET temp_directory = {Literal(folder)}");
+        // DuckDB would take 80 % of the machine per instance; a quarter leaves room for the server
+        // and for a second upload, and DuckDB spills to the folder past it.
+        Execute(connection, $"SET memory_limit = '{Math.Max(256, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4 / (1 << 20))}MB'");
         return new SpillingConnection(connection, folder);
     }
 
