@@ -38,18 +38,22 @@ public sealed class DatasetsClient
     /// </summary>
     public Task<Core.Data.Validation.ValidationReport> ValidateAsync(string name, long? version, Core.Data.Validation.ValidationSuite suite, CancellationToken ct = default) =>
         _api.SendAsync<Core.Data.Validation.ValidationReport>(HttpMethod.Post,
-            $"/api/v1/datasets/{E(name)}/versions/{(version is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : "latest")}/validate", suite, ct, bounded: false);
+            $"/api/v1/datasets/{E(name)}/versions/{VersionSegment(version)}/validate", suite, ct, bounded: false);
 
     /// <summary>A suite proposed from a version's profile with Deequ's default rules.</summary>
     public Task<Core.Data.Validation.ValidationSuite> SuggestSuiteAsync(string name, long? version = null, CancellationToken ct = default) =>
         _api.GetAsync<Core.Data.Validation.ValidationSuite>(
-            $"/api/v1/datasets/{E(name)}/versions/{(version is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : "latest")}/suggested-suite", ct);
+            $"/api/v1/datasets/{E(name)}/versions/{VersionSegment(version)}/suggested-suite", ct);
 
     /// <summary>The profile of a version, or of the latest when <paramref name="version"/> is null.</summary>
     public Task<DatasetProfile> GetProfileAsync(string name, long? version = null, CancellationToken ct = default) =>
-        _api.GetAsync<DatasetProfile>($"/api/v1/datasets/{E(name)}/versions/{(version is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : "latest")}/profile", ct);
+        _api.GetAsync<DatasetProfile>($"/api/v1/datasets/{E(name)}/versions/{VersionSegment(version)}/profile", ct);
 
     /// <summary>A version by number, or the latest when <paramref name="version"/> is null.</summary>
     public Task<DatasetVersion> GetVersionAsync(string name, long? version = null, CancellationToken ct = default) =>
-        _api.GetAsync<DatasetVersion>($"/api/v1/datasets/{E(name)}/versions/{(version is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : "latest")}", ct);
+        _api.GetAsync<DatasetVersion>($"/api/v1/datasets/{E(name)}/versions/{VersionSegment(version)}", ct);
+
+    /// <summary>A version number for a route, or "latest".</summary>
+    private static string VersionSegment(long? version) =>
+        version is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : "latest";
 }

@@ -66,10 +66,16 @@ internal sealed class SqliteDatasetStore(SqliteDatabase db, TimeProvider time) :
 
     public Task<DatasetProfile> GetProfileAsync(string name, long version, CancellationToken ct) => db.ReadAsync(async c =>
     {
-        var found = await GetVersionAsync(name, version, ct);
-        var json = (string)(await c.ScalarAsync(
-            "SELECT v.profile FROM dataset_versions v JOIN datasets d USING (dataset_id) WHERE d.name = $n AND v.version = $v", null, ct,
-            ("$n", name), ("$v", found.Version)))!;
+        // One query on this connection; 0 picks the latest version, as in GetVersionAsync.
+        var json = await c.ScalarAsync("""
+            SELECT v.profile FROM dataset_versions v JOIN datasets d USING (dataset_id)
+            WHERE d.name = $n AND ($v = 0 OR v.version = $v) ORDER BY v.version DESC LIMIT 1
+            """, null, ct, ("$n", name), ("$v", version)) as string;
+        if (json is null)
+        {
+            await RequireDatasetAsync(c, name, ct);
+            throw GyreException.NotFound($"dataset '{name}' has no version {version}");
+        }
         return JsonSerializer.Deserialize<DatasetProfile>(json, GyreJson.Options)!;
     }, ct);
 

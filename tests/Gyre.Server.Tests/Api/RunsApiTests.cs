@@ -102,7 +102,14 @@ public sealed class RunsApiTests(ServerFixture fixture) : IClassFixture<ServerFi
     {
         var run = await NewRunAsync();
         var huge = $"{{\"tags\":[{{\"key\":\"t\",\"value\":\"{new string('x', 1_100_000)}\"}}]}}";
-        await ProblemAssert.IsAsync(await LogAsync(run, huge), HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
+        // Expect: 100-continue lets the server refuse before the body is sent; otherwise it may
+        // close the connection while the client is still writing, and the client sees a reset, not the 413.
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/runs/{run}/log-batch")
+        {
+            Content = new StringContent(huge, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.ExpectContinue = true;
+        await ProblemAssert.IsAsync(await Http.SendAsync(request), HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
     }
 
     [Fact]
