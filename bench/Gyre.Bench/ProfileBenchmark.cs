@@ -23,12 +23,12 @@ internal static class ProfileBenchmark
             Generate(csv);
             Console.WriteLine($"profile: {Rows:N0} rows x 20 columns, {new FileInfo(csv).Length / 1e6:N0} MB");
             var reader = new DuckDbDatasetReader(folder);
-            await reader.InspectAsync(csv, DatasetFormat.Csv, CancellationToken.None);
+            await reader.InspectAsync(csv, DatasetFormat.Csv, ReadOptions.Default, Gyre.Core.Data.Schemas.SchemaCheck.Domains(null), CancellationToken.None);
             var times = new List<double>();
             for (var round = 1; round <= 3; round++)
             {
                 var stopwatch = Stopwatch.StartNew();
-                var file = await reader.InspectAsync(csv, DatasetFormat.Csv, CancellationToken.None);
+                var file = await reader.InspectAsync(csv, DatasetFormat.Csv, ReadOptions.Default, Gyre.Core.Data.Schemas.SchemaCheck.Domains(null), CancellationToken.None);
                 var profile = stopwatch.Elapsed.TotalSeconds;
                 stopwatch.Restart();
                 CountRows(csv);

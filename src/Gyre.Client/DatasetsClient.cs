@@ -1,6 +1,9 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Gyre.Core.Data;
+using Gyre.Core.Data.Reference;
+using Gyre.Core.Data.Schemas;
+using Gyre.Core.Data.Splits;
 using Gyre.Core.Json;
 using Gyre.Core.Tracking;
 using static Gyre.Client.Paths;
@@ -14,10 +17,15 @@ public sealed class DatasetsClient
 
     internal DatasetsClient(ApiTransport api) => _api = api;
 
-    /// <summary>Streams a file as a new version; the same content again returns the existing version.</summary>
-    public async Task<DatasetVersion> AddAsync(string name, Stream content, DatasetFormat format, string? source = null, CancellationToken ct = default)
+    /// <summary>
+    /// Streams a file as a new version; the same content again returns the existing version. For CSV,
+    /// <paramref name="onBadRows"/> says whether a malformed row fails the add (the default) or is skipped and counted.
+    /// </summary>
+    public async Task<DatasetVersion> AddAsync(string name, Stream content, DatasetFormat format, string? source = null,
+        BadRowPolicy onBadRows = BadRowPolicy.Fail, CancellationToken ct = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/datasets/{E(name)}/versions{Query(("source", source))}")
+        var policy = onBadRows == BadRowPolicy.Skip ? "skip" : null;
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/datasets/{E(name)}/versions{Query(("source", source), ("on_bad_rows", policy))}")
         {
             Content = new StreamContent(content),
         };
@@ -52,6 +60,42 @@ public sealed class DatasetsClient
     /// <summary>A version by number, or the latest when <paramref name="version"/> is null.</summary>
     public Task<DatasetVersion> GetVersionAsync(string name, long? version = null, CancellationToken ct = default) =>
         _api.GetAsync<DatasetVersion>($"/api/v1/datasets/{E(name)}/versions/{VersionSegment(version)}", ct);
+
+    /// <summary>Declares the dataset's schema from a YAML text; versions added from now on are checked against it.</summary>
+    public async Task<DatasetSchema> SetSchemaAsync(string name, string yaml, CancellationToken ct = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/datasets/{E(name)}/schema")
+        {
+            Content = new StringContent(yaml, System.Text.Encoding.UTF8, "application/yaml"),
+        };
+        using var response = await _api.SendRawAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+        return (await response.Content.ReadFromJsonAsync<DatasetSchema>(GyreJson.Options, ct))!;
+    }
+
+    /// <summary>Declares the dataset's schema; versions added from now on are checked against it.</summary>
+    public Task<DatasetSchema> SetSchemaAsync(string name, DatasetSchema schema, CancellationToken ct = default) =>
+        _api.PutAsync<DatasetSchema>($"/api/v1/datasets/{E(name)}/schema", schema, ct);
+
+    public Task<DatasetSchema> GetSchemaAsync(string name, CancellationToken ct = default) =>
+        _api.GetAsync<DatasetSchema>($"/api/v1/datasets/{E(name)}/schema", ct);
+
+    public Task DeleteSchemaAsync(string name, CancellationToken ct = default) =>
+        _api.SendAsync(HttpMethod.Delete, $"/api/v1/datasets/{E(name)}/schema", null, ct);
+
+    /// <summary>Compares a stored version with the schema as it is now and records the result; reads the whole version.</summary>
+    public Task<DatasetVersion> CheckSchemaAsync(string name, long? version = null, CancellationToken ct = default) =>
+        _api.SendAsync<DatasetVersion>(HttpMethod.Post, $"/api/v1/datasets/{E(name)}/versions/{VersionSegment(version)}/schema-check", null, ct, bounded: false);
+
+    /// <summary>Splits a version into train and test parts, or returns the split recorded before for the same content and spec.</summary>
+    public Task<DatasetSplit> SplitAsync(string name, long? version, SplitSpec spec, CancellationToken ct = default) =>
+        _api.SendAsync<DatasetSplit>(HttpMethod.Post, $"/api/v1/datasets/{E(name)}/versions/{VersionSegment(version)}/splits", spec, ct, bounded: false);
+
+    public Task<IReadOnlyList<DatasetSplit>> ListSplitsAsync(string name, long? version = null, CancellationToken ct = default) =>
+        _api.GetAsync<IReadOnlyList<DatasetSplit>>($"/api/v1/datasets/{E(name)}/versions/{VersionSegment(version)}/splits", ct);
+
+    /// <summary>The reference statistics of a version for drift tests, computed on first use.</summary>
+    public Task<ReferenceStatistics> GetReferenceAsync(string name, long? version = null, CancellationToken ct = default) =>
+        _api.SendAsync<ReferenceStatistics>(HttpMethod.Get, $"/api/v1/datasets/{E(name)}/versions/{VersionSegment(version)}/reference", null, ct, bounded: false);
 
     /// <summary>A version number for a route, or "latest".</summary>
     private static string VersionSegment(long? version) =>

@@ -30,6 +30,8 @@ public sealed class GyreStorage : IDisposable
         var spill = Directory.CreateDirectory(Path.Combine(home.DatasetsPath, "spill")).FullName;
         DatasetReader = new DuckDbDatasetReader(spill);
         ConstraintMeasurer = new DuckDbConstraintMeasurer(spill);
+        DatasetSplitter = new DuckDbDatasetSplitter(spill);
+        ReferenceComputer = new DuckDbReferenceComputer(spill);
     }
 
     public GyreHome Home { get; }
@@ -49,6 +51,10 @@ public sealed class GyreStorage : IDisposable
     public IDatasetReader DatasetReader { get; }
 
     public Core.Data.Validation.IConstraintMeasurer ConstraintMeasurer { get; }
+
+    public Core.Data.Splits.IDatasetSplitter DatasetSplitter { get; }
+
+    public Core.Data.Reference.IReferenceComputer ReferenceComputer { get; }
 
     /// <summary>Opens the home (creating it if needed) and applies any pending schema migrations.</summary>
     public static async Task<GyreStorage> OpenAsync(GyreHome home, TimeProvider? time = null, Random? random = null, CancellationToken ct = default)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Gyre.Core.Data;
+using Gyre.Core.Data.Schemas;
 using Gyre.Core.Data.Validation;
 using Gyre.Core.Errors;
 using Gyre.Core.Json;
@@ -23,15 +24,36 @@ internal static class DataCommands
         command.Subcommands.Add(Profile());
         command.Subcommands.Add(Validate());
         command.Subcommands.Add(Suggest());
+        command.Subcommands.Add(DataSchemaCommands.Schema());
+        command.Subcommands.Add(DataSchemaCommands.Check());
+        command.Subcommands.Add(DataSplitCommands.Split());
+        command.Subcommands.Add(DataSplitCommands.Splits());
+        command.Subcommands.Add(DataSplitCommands.Reference());
         return command;
     }
 
-    private static void Print(Printer printer, DatasetVersion v)
+    /// <summary>
+    /// A version, then what a person must know about it: the malformed rows skipped, and its
+    /// schema mismatches, which fail the command (exit 1) since nothing may train on the version.
+    /// </summary>
+    internal static void Print(Printer printer, DatasetVersion v)
     {
         printer.Object(v,
             ("dataset", $"{v.Name}@{v.Version}"), ("digest", v.Digest), ("format", Printer.Wire(v.Format)), ("rows", v.Rows),
             ("size", $"{v.SizeBytes:N0} bytes"), ("status", v.Status), ("source", v.Source), ("created", Printer.Time(v.CreationTime)),
-            ("columns", string.Join(", ", v.Columns.Select(c => $"{c.Name}: {Printer.Wire(c.Type)}{(c.Nullable ? "?" : "")}"))));
+            ("derived from", v.DerivedFrom is { } d ? $"{d.Part} part of {d.Split} of {d.Dataset}@{d.Version}" : null),
+            ("skipped rows", v.SkippedRows is { Count: > 0 } s ? $"{s.Count:N0} malformed (first on line {s.Examples[0].Line}: {s.Examples[0].Error})" : null),
+            ("columns", string.Join(", ", v.Columns.Select(c =>
+                $"{c.Name}: {Printer.Wire(c.Type)}{(c.Nullable ? "?" : "")}{(c.Role == ColumnRole.Feature ? "" : $" ({Printer.Wire(c.Role)})")}"))));
+        if (v.SchemaMismatches is { Count: > 0 } mismatches)
+        {
+            if (!printer.IsJson)
+            {
+                printer.List(mismatches, null, "",
+                    ("COLUMN", m => m.Column), ("MISMATCH", m => m.Kind), ("EXPECTED", m => m.Expected), ("FOUND", m => m.Found));
+            }
+            throw GyreException.Conflict($"{v.Name}@{v.Version} does not match the declared schema ({mismatches.Count} mismatch(es)); the version is marked failed");
+        }
     }
 
     private static Command Add()
@@ -40,7 +62,9 @@ internal static class DataCommands
         var name = new Option<string>("--name") { Required = true, Description = "The dataset's name" };
         var format = new Option<string?>("--format") { Description = "csv or parquet (default: from the file's extension)" };
         var source = new Option<string?>("--source") { Description = "Where the data came from (default: the file's path)" };
-        var command = new Command("add", "Add a file as a dataset version; the same content again gives the existing version") { file, name, format, source };
+        var schema = new Option<FileInfo?>("--schema") { Description = "A YAML schema file to declare for the dataset before adding" };
+        var badRows = new Option<string>("--on-bad-rows") { Description = "fail (default) on a malformed CSV row, or skip malformed rows and count them", DefaultValueFactory = _ => "fail" };
+        var command = new Command("add", "Add a file as a dataset version; the same content again gives the existing version") { file, name, format, source, schema, badRows };
         command.WithClient(async (parse, client, printer, ct) =>
         {
             var path = parse.GetValue(file)!;
@@ -55,8 +79,18 @@ internal static class DataCommands
                 "parquet" => DatasetFormat.Parquet,
                 var other => throw GyreException.Invalid($"--format: expected csv or parquet, got '{other}'"),
             };
+            var policy = parse.GetValue(badRows)!.ToLowerInvariant() switch
+            {
+                "fail" => BadRowPolicy.Fail,
+                "skip" => BadRowPolicy.Skip,
+                var other => throw GyreException.Invalid($"--on-bad-rows: expected fail or skip, got '{other}'"),
+            };
+            if (parse.GetValue(schema) is { } schemaFile)
+            {
+                await client.Datasets.SetSchemaAsync(parse.GetValue(name)!, await DataSchemaCommands.ReadFileAsync(schemaFile, "--schema", ct), ct);
+            }
             await using var stream = path.OpenRead();
-            Print(printer, await client.Datasets.AddAsync(parse.GetValue(name)!, stream, kind, parse.GetValue(source) ?? path.FullName, ct));
+            Print(printer, await client.Datasets.AddAsync(parse.GetValue(name)!, stream, kind, parse.GetValue(source) ?? path.FullName, policy, ct));
         });
         return command;
     }
@@ -93,7 +127,7 @@ internal static class DataCommands
         var command = new Command("show", "Show a dataset version with its schema") { reference };
         command.WithClient(async (parse, client, printer, ct) =>
         {
-            var (name, version) = Reference(parse.GetValue(reference)!);
+            var (name, version) = DatasetReference.Parse(parse.GetValue(reference)!);
             Print(printer, await client.Datasets.GetVersionAsync(name, version, ct));
         });
         return command;
@@ -105,7 +139,7 @@ internal static class DataCommands
         var command = new Command("profile", "Show a version's profile: per-column counts, missing, distinct, statistics, top values") { reference };
         command.WithClient(async (parse, client, printer, ct) =>
         {
-            var (name, version) = Reference(parse.GetValue(reference)!);
+            var (name, version) = DatasetReference.Parse(parse.GetValue(reference)!);
             var profile = await client.Datasets.GetProfileAsync(name, version, ct);
             printer.List(profile.Columns, profile, "The dataset has no columns.",
                 ("COLUMN", c => c.Name), ("TYPE", c => Printer.Wire(c.Type)), ("COUNT", c => c.Count), ("MISSING", c => c.Missing),
@@ -127,7 +161,7 @@ internal static class DataCommands
         var command = new Command("validate", "Check a suite of constraints against a version; exits 1 when an error constraint fails") { reference, suiteFile };
         command.WithClient(async (parse, client, printer, ct) =>
         {
-            var (name, version) = Reference(parse.GetValue(reference)!);
+            var (name, version) = DatasetReference.Parse(parse.GetValue(reference)!);
             var file = parse.GetValue(suiteFile)!;
             if (!file.Exists)
             {
@@ -162,24 +196,11 @@ internal static class DataCommands
         var command = new Command("suggest", "Propose a validation suite from a version's profile (Deequ's rules); prints JSON for --suite") { reference };
         command.WithClient(async (parse, client, _, ct) =>
         {
-            var (name, version) = Reference(parse.GetValue(reference)!);
+            var (name, version) = DatasetReference.Parse(parse.GetValue(reference)!);
             var suite = await client.Datasets.SuggestSuiteAsync(name, version, ct);
             // Always JSON: the output is meant to be saved and passed to `gyre data validate --suite`.
             Console.Out.WriteLine(JsonSerializer.Serialize(suite, Indented));
         });
         return command;
-    }
-
-    /// <summary>NAME, NAME@latest (null version) or NAME@N.</summary>
-    private static (string Name, long? Version) Reference(string text)
-    {
-        var at = text.LastIndexOf('@');
-        if (at < 0 || text[(at + 1)..] == "latest")
-        {
-            return (at < 0 ? text : text[..at], null);
-        }
-        return long.TryParse(text[(at + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
-            ? (text[..at], n)
-            : throw GyreException.Invalid($"dataset: expected NAME@VERSION with a positive number, got '{text}'");
     }
 }

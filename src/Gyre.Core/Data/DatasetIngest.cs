@@ -1,3 +1,4 @@
+using Gyre.Core.Data.Schemas;
 using Gyre.Core.Errors;
 using Gyre.Core.Tracking;
 
@@ -5,24 +6,30 @@ namespace Gyre.Core.Data;
 
 /// <summary>
 /// Adds a dataset version from a stream: hash while streaming to a temporary file, return the
-/// existing version when the content is known, otherwise inspect the file, commit it under its
-/// digest and record the version. A failure at any step leaves neither a file nor a record.
+/// existing version when the content is known, otherwise inspect the file, compare it with the
+/// dataset's declared schema, commit it under its digest and record the version. A failure at any
+/// step leaves neither a file nor a record.
 /// </summary>
 public sealed class DatasetIngest(IDatasetStore store, IDatasetObjectStore objects, IDatasetReader reader)
 {
     public async Task<(DatasetVersion Version, bool Created)> AddAsync(
-        string name, Stream content, DatasetFormat format, string? source, long maxBytes, CancellationToken ct)
+        string name, Stream content, DatasetFormat format, string? source, long maxBytes, ReadOptions options, CancellationToken ct)
     {
         var problems = new List<string>();
-        // A key without '/': the name is one segment of the dataset's URL.
-        Names.AddIf(problems, Names.CheckKey("name", name) ?? (name.Contains('/') ? $"name: dataset name '{name}' must not contain '/'" : null));
+        Names.AddIf(problems, CheckName(name));
         if (source is not null)
         {
             Names.AddIf(problems, Names.CheckValue("source", source, TrackingLimits.MaxTagValueLength));
         }
         GyreException.ThrowIfAny(problems);
-
         await using var staged = await objects.StageAsync(content, format, maxBytes, ct);
+        return await RecordAsync(name, staged, format, source, options, null, ct);
+    }
+
+    /// <summary>Records a staged file as a version of <paramref name="name"/>: the end of every add, and of each part of a split.</summary>
+    internal async Task<(DatasetVersion Version, bool Created)> RecordAsync(
+        string name, IStagedObject staged, DatasetFormat format, string? source, ReadOptions options, Derived? derived, CancellationToken ct)
+    {
         if (staged.SizeBytes == 0)
         {
             throw GyreException.Invalid("body: the file is empty");
@@ -31,8 +38,28 @@ public sealed class DatasetIngest(IDatasetStore store, IDatasetObjectStore objec
         {
             return (known, false);
         }
-        var file = await reader.InspectAsync(staged.Path, format, ct);
+        var schema = derived is null ? await store.GetSchemaAsync(name, ct) : null;
+        var file = await reader.InspectAsync(staged.Path, format, options, SchemaCheck.Domains(schema), ct);
+        var (columns, mismatches) = derived is null ? SchemaCheck.Apply(schema, file) : (derived.Apply(file.Columns), []);
         await staged.CommitAsync(ct);
-        return await store.AddVersionAsync(name, new NewDatasetVersion(staged.Digest, format, staged.SizeBytes, file, source), ct);
+        return await store.AddVersionAsync(name,
+            new NewDatasetVersion(staged.Digest, format, staged.SizeBytes, file, source, options, columns, mismatches, derived?.From), ct);
+    }
+
+    /// <summary>A key without '/': the name is one segment of the dataset's URL.</summary>
+    public static string? CheckName(string name) =>
+        Names.CheckKey("name", name) ?? (name.Contains('/') ? $"name: dataset name '{name}' must not contain '/'" : null);
+
+    /// <summary>
+    /// A version derived from another keeps the source's column types and roles: a smaller part
+    /// could otherwise be inferred differently (a categorical column read as free text).
+    /// </summary>
+    internal sealed record Derived(DatasetDerivation From, IReadOnlyList<ColumnSchema> SourceColumns)
+    {
+        public IReadOnlyList<ColumnSchema> Apply(IReadOnlyList<ColumnSchema> columns)
+        {
+            var source = SourceColumns.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);
+            return columns.Select(c => source.TryGetValue(c.Name, out var s) ? c with { Type = s.Type, Role = s.Role } : c).ToList();
+        }
     }
 }

@@ -1,10 +1,12 @@
 namespace Gyre.Core.Data;
 
 /// <summary>
-/// Reads a CSV or Parquet file for its rows and inferred schema. Bad files are
+/// Reads a CSV or Parquet file for its rows, inferred schema and profile. Bad files are
 /// <see cref="Errors.GyreException"/>s with code invalid_argument whose message says what and where.
 /// </summary>
 public interface IDatasetReader
 {
-    Task<DatasetFile> InspectAsync(string path, DatasetFormat format, CancellationToken ct);
+    /// <summary>Reads the file; <paramref name="domains"/> are columns whose values must lie in a declared set, and the others are counted.</summary>
+    Task<DatasetFile> InspectAsync(string path, DatasetFormat format, ReadOptions options,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> domains, CancellationToken ct);
 }

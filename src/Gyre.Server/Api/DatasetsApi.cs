@@ -27,15 +27,19 @@ internal static class DatasetsApi
         group.MapGet("/{name}/versions/{version}/profile", Profile);
         group.MapPost("/{name}/versions/{version}/validate", Validate);
         group.MapGet("/{name}/versions/{version}/suggested-suite", Suggest);
+        DatasetSchemasApi.Map(group);
+        DatasetSplitsApi.Map(group);
     }
 
     /// <summary>201 with a new version; 200 with the existing one when the same content was added before.</summary>
     private static async Task<Results<Created<DatasetVersion>, Ok<DatasetVersion>>> Add(
-        string name, HttpContext context, DatasetIngest ingest, ServerOptions options, CancellationToken ct, string? source = null)
+        string name, HttpContext context, DatasetIngest ingest, ServerOptions options, CancellationToken ct,
+        string? source = null, [FromQuery(Name = "on_bad_rows")] string? onBadRows = null)
     {
         var format = DatasetFormats.FromMediaType(context.Request.ContentType?.Split(';')[0].Trim());
+        var reading = new ReadOptions(QueryValues.BadRowPolicy(onBadRows, "on_bad_rows"));
         BodyLimit.Apply(context, options.MaxDatasetBytes);
-        var (version, created) = await ingest.AddAsync(name, context.Request.Body, format, source, options.MaxDatasetBytes, ct);
+        var (version, created) = await ingest.AddAsync(name, context.Request.Body, format, source, options.MaxDatasetBytes, reading, ct);
         return created
             ? TypedResults.Created($"/api/v1/datasets/{Uri.EscapeDataString(name)}/versions/{version.Version}", version)
             : TypedResults.Ok(version);

@@ -35,4 +35,11 @@ internal static class QueryValues
         "all" => Core.Tracking.ViewType.All,
         _ => throw GyreException.Invalid($"{field}: expected active_only, deleted_only or all, got '{text}'"),
     };
+
+    public static Core.Data.BadRowPolicy BadRowPolicy(string? text, string field) => text?.ToLowerInvariant() switch
+    {
+        null or "" or "fail" => Core.Data.BadRowPolicy.Fail,
+        "skip" => Core.Data.BadRowPolicy.Skip,
+        _ => throw GyreException.Invalid($"{field}: expected fail or skip, got '{text}'"),
+    };
 }

@@ -105,7 +105,11 @@ public static class GyreServer
         services.AddSingleton(storage.Artifacts);
         services.AddSingleton(storage.Datasets);
         services.AddSingleton(storage.DatasetObjects);
-        services.AddSingleton(new DatasetIngest(storage.Datasets, storage.DatasetObjects, storage.DatasetReader));
+        var ingest = new DatasetIngest(storage.Datasets, storage.DatasetObjects, storage.DatasetReader);
+        services.AddSingleton(ingest);
+        services.AddSingleton(new Core.Data.Schemas.DatasetSchemas(storage.Datasets, storage.DatasetObjects, storage.DatasetReader));
+        services.AddSingleton(new Core.Data.Splits.DatasetSplitting(storage.Datasets, storage.DatasetObjects, storage.DatasetSplitter, ingest));
+        services.AddSingleton(new Core.Data.Reference.DatasetReferences(storage.Datasets, storage.DatasetObjects, storage.ReferenceComputer));
         services.AddSingleton(new Core.Data.Validation.DatasetValidation(storage.Datasets, storage.DatasetObjects, storage.ConstraintMeasurer));
         services.AddSingleton(sp => new ModelVersionRegistration(
             sp.GetRequiredService<ITrackingStore>(), sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<IArtifactStore>()));

@@ -12,22 +12,15 @@ namespace Gyre.Storage.Data;
 /// </summary>
 internal sealed class DuckDbConstraintMeasurer(string tempDirectory) : IConstraintMeasurer
 {
-    public Task<IReadOnlyList<double?>> MeasureAsync(string path, DatasetFormat format, IReadOnlyList<Constraint> constraints, IReadOnlyList<ColumnSchema> columns, CancellationToken ct) =>
-        Task.Run(() => Measure(path, format, constraints, columns), ct);
+    public Task<IReadOnlyList<double?>> MeasureAsync(string path, DatasetVersion version, IReadOnlyList<Constraint> constraints, CancellationToken ct) =>
+        Task.Run(() => Measure(path, version, constraints), ct);
 
-    private IReadOnlyList<double?> Measure(string path, DatasetFormat format, IReadOnlyList<Constraint> constraints, IReadOnlyList<ColumnSchema> columns)
+    private IReadOnlyList<double?> Measure(string path, DatasetVersion version, IReadOnlyList<Constraint> constraints)
     {
         using var spilling = DuckDbSql.Open(tempDirectory);
         var connection = spilling.Connection;
-        try
-        {
-            DuckDbSql.Execute(connection, $"CREATE TABLE data AS SELECT * FROM {DuckDbDatasetReader.Source(path, format)}");
-        }
-        catch (DuckDBException e)
-        {
-            // The file was read once already when it was added; failing now is the server's trouble.
-            throw new GyreException(ErrorCode.Unavailable, $"the stored dataset could not be loaded: {e.Message.Split('\n')[0]}", inner: e);
-        }
+        var columns = version.Columns;
+        DuckDbTableLoader.LoadStored(spilling, path, version);
         var observed = new List<double?>(constraints.Count);
         for (var i = 0; i < constraints.Count; i++)
         {

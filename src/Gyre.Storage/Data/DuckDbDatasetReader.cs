@@ -1,39 +1,31 @@
 using DuckDB.NET.Data;
 using Gyre.Core.Data;
+using Gyre.Core.Data.Schemas;
 using Gyre.Core.Errors;
 
 namespace Gyre.Storage.Data;
 
 /// <summary>
-/// Reads CSV and Parquet files with DuckDB, in process: checks the header and every row, loads
-/// the file once into a DuckDB table, infers the schema (a string column's distinct count tells
-/// categorical from free text) and computes the profile. DuckDB's own messages, which carry line
-/// numbers for malformed CSV, become invalid_argument errors.
+/// Reads CSV and Parquet files with DuckDB, in process: loads the file once into a DuckDB table
+/// (<see cref="DuckDbTableLoader"/>), infers the schema (a string column's distinct count tells
+/// categorical from free text), computes the profile, and counts values outside declared domains.
+/// DuckDB's own messages, which carry line numbers for malformed CSV, become invalid_argument errors.
 /// </summary>
 internal sealed class DuckDbDatasetReader(string tempDirectory) : IDatasetReader
 {
-    public Task<DatasetFile> InspectAsync(string path, DatasetFormat format, CancellationToken ct) =>
-        Task.Run(() => Inspect(path, format), ct);
+    public Task<DatasetFile> InspectAsync(string path, DatasetFormat format, ReadOptions options,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> domains, CancellationToken ct) =>
+        Task.Run(() => Inspect(path, format, options, domains), ct);
 
-    private DatasetFile Inspect(string path, DatasetFormat format)
+    private DatasetFile Inspect(string path, DatasetFormat format, ReadOptions options, IReadOnlyDictionary<string, IReadOnlyList<string>> domains)
     {
         using var spilling = DuckDbSql.Open(tempDirectory);
         var connection = spilling.Connection;
         try
         {
-            var header = format == DatasetFormat.Csv ? CheckHeader(connection, path) : null;
             // Loaded once into DuckDB's columnar memory (spilling to its folder if it must),
             // so that the schema and every statistic read the file a single time.
-            try
-            {
-                DuckDbSql.Execute(connection, $"CREATE TABLE data AS SELECT * FROM {Source(path, format)}");
-            }
-            catch (DuckDBException) when (header is not null)
-            {
-                // The sniffer fails on a malformed file without saying where; this pass names the line.
-                CheckStructure(connection, path, header);
-                throw;
-            }
+            var skipped = DuckDbTableLoader.Load(spilling, path, format, options);
             var described = DuckDbSql.Query(connection, "DESCRIBE data", r => (Name: r.GetString(0), Type: r.GetString(1)));
             if (described.Count == 0)
             {
@@ -47,69 +39,34 @@ internal sealed class DuckDbDatasetReader(string tempDirectory) : IDatasetReader
                     ?? (ColumnTypes.IsCategorical(counts[i].Distinct, counts[i].Count) ? ColumnType.Categorical : ColumnType.Text);
                 return new ColumnSchema(c.Name, type, counts[i].Missing > 0, c.Type);
             }).ToList();
-            return new DatasetFile(rows, columns, DuckDbProfiler.Profile(connection, "data", columns, counts, rows));
+            var profile = DuckDbProfiler.Profile(connection, "data", columns, counts, rows);
+            return new DatasetFile(rows, columns, profile, skipped, DomainViolations(connection, columns, domains));
         }
         catch (DuckDBException e)
         {
-            var first = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var detail = string.Join("; ", first.Take(3)).Replace("Invalid Input Error: ", "", StringComparison.Ordinal);
-            throw GyreException.Invalid($"body: not a readable {(format == DatasetFormat.Csv ? "CSV" : "Parquet")} file: {detail}");
+            throw DuckDbTableLoader.Unreadable(e, format);
         }
     }
 
-    /// <summary>
-    /// Reads the header leniently (so that a malformed body cannot hide it) and refuses empty or
-    /// repeated column names, which the sniffer would otherwise rename silently.
-    /// </summary>
-    private static List<string> CheckHeader(DuckDBConnection connection, string path)
+    /// <summary>Per declared domain over a present column: how many values lie outside it, and a few of them.</summary>
+    private static List<DomainViolation> DomainViolations(DuckDBConnection connection, IReadOnlyList<ColumnSchema> columns, IReadOnlyDictionary<string, IReadOnlyList<string>> domains)
     {
-        var header = DuckDbSql.Query(connection,
-            $"SELECT * FROM read_csv({DuckDbSql.Literal(path)}, delim = ',', quote = '\"', escape = '\"', strict_mode = false, null_padding = true, header = false, all_varchar = true) LIMIT 1",
-            r => Enumerable.Range(0, r.FieldCount).Select(i => r.IsDBNull(i) ? null : r.GetString(i).Trim()).ToList());
-        if (header.Count == 0)
+        var violations = new List<DomainViolation>();
+        foreach (var column in columns)
         {
-            throw GyreException.Invalid("body: the file is empty");
-        }
-        // Trailing NULLs are the lenient reader's padding up to the widest row, not header cells.
-        var names = header[0].ToList();
-        while (names.Count > 0 && names[^1] is null)
-        {
-            names.RemoveAt(names.Count - 1);
-        }
-        var problems = new List<string>();
-        for (var i = 0; i < names.Count; i++)
-        {
-            var name = names[i];
-            if (string.IsNullOrEmpty(name))
+            if (!domains.TryGetValue(column.Name, out var values))
             {
-                problems.Add($"header: column {i + 1} has no name");
+                continue;
             }
-            else if (names.FindIndex(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase)) is var first && first < i)
+            var c = $"{DuckDbSql.Quote(column.Name)}::VARCHAR";
+            var outside = $"FROM data WHERE {c} IS NOT NULL AND {c} NOT IN ({string.Join(", ", values.Select(DuckDbSql.Literal))})";
+            var count = DuckDbSql.Query(connection, $"SELECT count(*) {outside}", r => r.GetInt64(0))[0];
+            if (count > 0)
             {
-                // DuckDB's names are case-insensitive: 'id' and 'ID' would be renamed silently.
-                problems.Add($"header: column name '{name}' appears more than once, ignoring case (columns {first + 1} and {i + 1})");
+                var examples = DuckDbSql.Query(connection, $"SELECT DISTINCT {c} AS v {outside} ORDER BY v LIMIT 3", r => r.GetString(0));
+                violations.Add(new DomainViolation(column.Name, count, examples));
             }
         }
-        GyreException.ThrowIfAny(problems);
-        return names.Select(n => n!).ToList();
+        return violations;
     }
-
-    /// <summary>
-    /// Reads every row against the header with the sniffer off, so that a malformed row is
-    /// reported by DuckDB with its line number ("CSV Error on Line: 3") instead of confusing the sniffer.
-    /// </summary>
-    private static void CheckStructure(DuckDBConnection connection, string path, List<string> header)
-    {
-        var columns = string.Join(", ", header.Select(name => $"{DuckDbSql.Literal(name)}: 'VARCHAR'"));
-        DuckDbSql.Query(connection, $"SELECT count(*) FROM read_csv({DuckDbSql.Literal(path)}, {CsvDialect}, auto_detect = false, header = true, columns = {{{columns}}})", r => r.GetInt64(0));
-    }
-
-    /// <summary>
-    /// RFC 4180: comma-separated, double-quoted, header first. Fixed rather than sniffed, because
-    /// the sniffer "explains" a malformed file as a one-column file instead of reporting the bad line.
-    /// </summary>
-    private const string CsvDialect = "delim = ',', quote = '\"', escape = '\"', strict_mode = true";
-
-    internal static string Source(string path, DatasetFormat format) =>
-        format == DatasetFormat.Csv ? $"read_csv({DuckDbSql.Literal(path)}, {CsvDialect}, header = true)" : $"read_parquet({DuckDbSql.Literal(path)})";
 }

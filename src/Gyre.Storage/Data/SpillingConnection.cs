@@ -7,6 +7,9 @@ internal sealed class SpillingConnection(DuckDBConnection connection, string fol
 {
     public DuckDBConnection Connection => connection;
 
+    /// <summary>The instance's own folder, for scratch files that go with it.</summary>
+    public string Folder => folder;
+
     public void Dispose()
     {
         connection.Dispose();

@@ -166,5 +166,24 @@ internal static class Migrations
                 UNIQUE (dataset_id, digest)
             ) WITHOUT ROWID;
             """),
+        new(5, "dataset schemas, splits and reference statistics", """
+            -- A version's reading options, skipped rows, schema mismatches, derivation and reference
+            -- statistics are JSON; the reference is read alone, never with the version.
+            ALTER TABLE datasets ADD COLUMN schema TEXT;
+            ALTER TABLE dataset_versions ADD COLUMN read_options TEXT;
+            ALTER TABLE dataset_versions ADD COLUMN skipped_rows TEXT;
+            ALTER TABLE dataset_versions ADD COLUMN schema_mismatches TEXT;
+            ALTER TABLE dataset_versions ADD COLUMN derived_from TEXT;
+            ALTER TABLE dataset_versions ADD COLUMN reference TEXT;
+            CREATE TABLE dataset_splits (
+                split_id TEXT PRIMARY KEY,
+                dataset_id INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                body TEXT NOT NULL,
+                creation_time INTEGER NOT NULL,
+                FOREIGN KEY (dataset_id, version) REFERENCES dataset_versions ON DELETE CASCADE
+            );
+            CREATE INDEX dataset_splits_by_source ON dataset_splits (dataset_id, version, creation_time);
+            """),
     ];
 }

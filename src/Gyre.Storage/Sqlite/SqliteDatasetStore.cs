@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gyre.Core.Data;
+using Gyre.Core.Data.Schemas;
 using Gyre.Core.Errors;
 using Gyre.Core.Json;
 using Gyre.Core.Search;
@@ -10,10 +11,11 @@ using Microsoft.Data.Sqlite;
 namespace Gyre.Storage.Sqlite;
 
 /// <summary>Datasets and their versions on SQLite.</summary>
-internal sealed class SqliteDatasetStore(SqliteDatabase db, TimeProvider time) : IDatasetStore
+internal sealed partial class SqliteDatasetStore(SqliteDatabase db, TimeProvider time) : IDatasetStore
 {
     private const string VersionColumns =
-        "d.name, v.version, v.digest, v.format, v.row_count, v.size_bytes, v.columns, v.source, v.status, v.creation_time";
+        "d.name, v.version, v.digest, v.format, v.row_count, v.size_bytes, v.columns, v.source, v.status, v.creation_time, " +
+        "v.read_options, v.skipped_rows, v.schema_mismatches, v.derived_from";
 
     public Task<DatasetVersion?> FindByDigestAsync(string name, string digest, CancellationToken ct) => db.ReadAsync(async c =>
         (await ReadAsync(c, null, "WHERE d.name = $n AND v.digest = $d", [("$n", name), ("$d", digest)], ct)).FirstOrDefault(), ct);
@@ -32,11 +34,13 @@ internal sealed class SqliteDatasetStore(SqliteDatabase db, TimeProvider time) :
             var number = (long)(await c.ScalarAsync(
                 "UPDATE datasets SET next_version = next_version + 1 WHERE dataset_id = $id RETURNING next_version - 1", t, ct, ("$id", id)))!;
             await c.ExecuteAsync("""
-                INSERT INTO dataset_versions (dataset_id, version, digest, format, row_count, size_bytes, columns, profile, source, status, creation_time)
-                VALUES ($id, $v, $d, $f, $r, $s, $c, $p, $src, 'ready', $t)
+                INSERT INTO dataset_versions (dataset_id, version, digest, format, row_count, size_bytes, columns, profile, source, status, creation_time,
+                    read_options, skipped_rows, schema_mismatches, derived_from)
+                VALUES ($id, $v, $d, $f, $r, $s, $c, $p, $src, 'ready', $t, $ro, $sk, $sm, $df)
                 """, t, ct, ("$id", id), ("$v", number), ("$d", version.Digest), ("$f", FormatText(version.Format)), ("$r", version.File.Rows),
-                ("$s", version.SizeBytes), ("$c", JsonSerializer.Serialize(version.File.Columns, GyreJson.Options)),
-                ("$p", JsonSerializer.Serialize(version.File.Profile, GyreJson.Options)), ("$src", version.Source), ("$t", now));
+                ("$s", version.SizeBytes), ("$c", Json(version.Columns)), ("$p", Json(version.File.Profile)), ("$src", version.Source), ("$t", now),
+                ("$ro", Json(version.Options)), ("$sk", Json(version.File.Skipped)), ("$sm", version.Mismatches.Count > 0 ? Json(version.Mismatches) : null),
+                ("$df", Json(version.DerivedFrom)));
             return ((await ReadAsync(c, t, "WHERE v.dataset_id = $id AND v.version = $v", [("$id", id), ("$v", number)], ct))[0], true);
         }, ct);
 
@@ -122,8 +126,17 @@ internal sealed class SqliteDatasetStore(SqliteDatabase db, TimeProvider time) :
     private static string FormatText(DatasetFormat format) => format == DatasetFormat.Csv ? "csv" : "parquet";
 
     private static Task<List<DatasetVersion>> ReadAsync(SqliteConnection c, SqliteTransaction? t, string tail, IReadOnlyList<(string, object?)> parameters, CancellationToken ct) =>
-        c.QueryAsync($"SELECT {VersionColumns} FROM dataset_versions v JOIN datasets d USING (dataset_id) {tail}", t,
-            r => new DatasetVersion(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3) == "csv" ? DatasetFormat.Csv : DatasetFormat.Parquet,
-                r.GetInt64(4), r.GetInt64(5), JsonSerializer.Deserialize<List<ColumnSchema>>(r.GetString(6), GyreJson.Options) ?? [],
-                r.NullableString(7), r.GetString(8), r.GetInt64(9)), ct, [.. parameters]);
+        c.QueryAsync($"SELECT {VersionColumns} FROM dataset_versions v JOIN datasets d USING (dataset_id) {tail}", t, r =>
+        {
+            var mismatches = FromJson<List<SchemaMismatch>>(r.NullableString(12));
+            // A version whose columns do not match the declared schema is failed, whatever validation said.
+            var status = mismatches is { Count: > 0 } ? "failed" : r.GetString(8);
+            return new DatasetVersion(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3) == "csv" ? DatasetFormat.Csv : DatasetFormat.Parquet,
+                r.GetInt64(4), r.GetInt64(5), FromJson<List<ColumnSchema>>(r.GetString(6)) ?? [], r.NullableString(7), status, r.GetInt64(9),
+                FromJson<ReadOptions>(r.NullableString(10)), FromJson<BadRows>(r.NullableString(11)), mismatches, FromJson<DatasetDerivation>(r.NullableString(13)));
+        }, ct, [.. parameters]);
+
+    private static string? Json<T>(T? value) => value is null ? null : JsonSerializer.Serialize(value, GyreJson.Options);
+
+    private static T? FromJson<T>(string? json) where T : class => json is null ? null : JsonSerializer.Deserialize<T>(json, GyreJson.Options);
 }

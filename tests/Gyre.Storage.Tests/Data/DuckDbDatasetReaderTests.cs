@@ -23,7 +23,7 @@ public sealed class DuckDbDatasetReaderTests : IDisposable
             command.CommandText = $"SELECT setseed(0.5); COPY (SELECT range AS x FROM range({n}) ORDER BY random()) TO '{csv}' (HEADER)";
             command.ExecuteNonQuery();
         }
-        var file = await new DuckDbDatasetReader(_folder).InspectAsync(csv, DatasetFormat.Csv, CancellationToken.None);
+        var file = await new DuckDbDatasetReader(_folder).InspectAsync(csv, DatasetFormat.Csv, ReadOptions.Default, Gyre.Core.Data.Schemas.SchemaCheck.Domains(null), CancellationToken.None);
         var x = Assert.Single(file.Profile.Columns);
         Assert.True(x.DistinctApproximate);
         Assert.True(x.QuantilesApproximate);

@@ -1,7 +1,7 @@
 namespace Gyre.Core.Data.Validation;
 
-/// <summary>Measures, over a dataset file, the value each constraint is judged on (a size, a fraction, or a statistic).</summary>
+/// <summary>Measures, over a stored version's file, the value each constraint is judged on (a size, a fraction, or a statistic).</summary>
 public interface IConstraintMeasurer
 {
-    Task<IReadOnlyList<double?>> MeasureAsync(string path, DatasetFormat format, IReadOnlyList<Constraint> constraints, IReadOnlyList<ColumnSchema> columns, CancellationToken ct);
+    Task<IReadOnlyList<double?>> MeasureAsync(string path, DatasetVersion version, IReadOnlyList<Constraint> constraints, CancellationToken ct);
 }

@@ -1,0 +1,22 @@
+using System.Text.Json.Serialization;
+
+namespace Gyre.Core.Data.Schemas;
+
+/// <summary>What a column is for in training: a feature unless a schema says otherwise.</summary>
+public enum ColumnRole
+{
+    [JsonStringEnumMemberName("feature")]
+    Feature,
+
+    [JsonStringEnumMemberName("label")]
+    Label,
+
+    [JsonStringEnumMemberName("id")]
+    Id,
+
+    [JsonStringEnumMemberName("timestamp")]
+    Timestamp,
+
+    [JsonStringEnumMemberName("ignore")]
+    Ignore,
+}

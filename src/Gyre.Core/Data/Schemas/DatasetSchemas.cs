@@ -1,0 +1,33 @@
+using Gyre.Core.Errors;
+
+namespace Gyre.Core.Data.Schemas;
+
+/// <summary>Sets declared schemas and checks stored versions against them.</summary>
+public sealed class DatasetSchemas(IDatasetStore store, IDatasetObjectStore objects, IDatasetReader reader)
+{
+    public async Task<DatasetSchema> SetAsync(string name, DatasetSchema? schema, CancellationToken ct)
+    {
+        var problems = new List<string>();
+        Tracking.Names.AddIf(problems, DatasetIngest.CheckName(name));
+        problems.AddRange(SchemaRules.Validate(schema).Select(p => "schema: " + p));
+        GyreException.ThrowIfAny(problems);
+        await store.SetSchemaAsync(name, schema!, ct);
+        return schema!;
+    }
+
+    public async Task<DatasetSchema> GetAsync(string name, CancellationToken ct) =>
+        await store.GetSchemaAsync(name, ct) ?? throw GyreException.NotFound($"dataset '{name}' has no declared schema");
+
+    /// <summary>
+    /// Reads a stored version again and compares it with the schema as it is now, recording the
+    /// columns' roles and the mismatches on the version (a version with mismatches is failed).
+    /// </summary>
+    public async Task<DatasetVersion> CheckAsync(string name, long version, CancellationToken ct)
+    {
+        var found = await store.GetVersionAsync(name, version, ct);
+        var schema = await GetAsync(name, ct);
+        var file = await reader.InspectAsync(objects.LocalPath(found.Digest, found.Format), found.Format, found.Reading, SchemaCheck.Domains(schema), ct);
+        var (columns, mismatches) = SchemaCheck.Apply(schema, file);
+        return await store.SetSchemaCheckAsync(name, found.Version, columns, mismatches, ct);
+    }
+}

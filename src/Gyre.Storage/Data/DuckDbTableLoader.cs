@@ -1,0 +1,113 @@
+using DuckDB.NET.Data;
+using Gyre.Core.Data;
+using Gyre.Core.Errors;
+
+namespace Gyre.Storage.Data;
+
+/// <summary>
+/// Loads a dataset file into the DuckDB table <c>data</c>, the one way every reader (inspection,
+/// validation, splits, reference statistics) sees a version's rows. CSV is RFC 4180 with a header;
+/// its header is checked first, malformed rows fail the load with their line number or, under
+/// <see cref="BadRowPolicy.Skip"/>, are left out and counted.
+/// </summary>
+internal static class DuckDbTableLoader
+{
+    public const string Table = "data";
+
+    /// <summary>
+    /// RFC 4180: comma-separated, double-quoted, header first. Fixed rather than sniffed, because
+    /// the sniffer "explains" a malformed file as a one-column file instead of reporting the bad line.
+    /// </summary>
+    private const string CsvDialect = "delim = ',', quote = '\"', escape = '\"', strict_mode = true";
+
+    /// <returns>The rows skipped under <see cref="BadRowPolicy.Skip"/>; null under <see cref="BadRowPolicy.Fail"/> and for Parquet.</returns>
+    public static BadRows? Load(SpillingConnection spilling, string path, DatasetFormat format, ReadOptions options)
+    {
+        var connection = spilling.Connection;
+        if (format == DatasetFormat.Parquet)
+        {
+            DuckDbSql.Execute(connection, $"CREATE TABLE {Table} AS SELECT * FROM read_parquet({DuckDbSql.Literal(path)})");
+            return null;
+        }
+        var header = CsvHeader.Read(connection, path);
+        if (options.OnBadRows == BadRowPolicy.Fail)
+        {
+            LoadTyped(connection, path, header);
+            return null;
+        }
+        var skipped = SkipMalformed(connection, path, header);
+        if (skipped.Count == 0)
+        {
+            LoadTyped(connection, path, header);
+            return skipped;
+        }
+        // The well-formed rows, written out once so that types are inferred from them alone.
+        var clean = Path.Combine(spilling.Folder, "clean.csv");
+        DuckDbSql.Execute(connection, $"COPY raw_rows TO {DuckDbSql.Literal(clean)} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"')");
+        DuckDbSql.Execute(connection, "DROP TABLE raw_rows");
+        LoadTyped(connection, clean, header);
+        File.Delete(clean);
+        return skipped;
+    }
+
+    /// <summary>Loads a stored version, read once already when it was added: failing now is the server's trouble, not the caller's.</summary>
+    public static void LoadStored(SpillingConnection spilling, string path, DatasetVersion version)
+    {
+        try
+        {
+            Load(spilling, path, version.Format, version.Reading);
+        }
+        catch (Exception e) when (e is DuckDBException or GyreException)
+        {
+            throw new GyreException(ErrorCode.Unavailable, $"the stored dataset {version.Name}@{version.Version} could not be loaded: {e.Message.Split('\n')[0]}", inner: e);
+        }
+    }
+
+    /// <summary>Reads every row as text against the header, keeping the well-formed ones in <c>raw_rows</c> and counting the others.</summary>
+    private static BadRows SkipMalformed(DuckDBConnection connection, string path, IReadOnlyList<string> header)
+    {
+        DuckDbSql.Execute(connection,
+            $"CREATE TABLE raw_rows AS SELECT * FROM read_csv({DuckDbSql.Literal(path)}, {CsvDialect}, {TextColumns(header)}, ignore_errors = true, store_rejects = true)");
+        var count = DuckDbSql.Query(connection, "SELECT count(DISTINCT line) FROM reject_errors", r => r.GetInt64(0))[0];
+        var examples = DuckDbSql.Query(connection,
+            $"SELECT line, min(error_type || ': ' || error_message) FROM reject_errors GROUP BY line ORDER BY line LIMIT {BadRows.MaxExamples}",
+            r => new BadRow(r.GetInt64(0), r.GetString(1).Split('\n')[0].Trim()));
+        return new BadRows(count, examples);
+    }
+
+    /// <summary>
+    /// Loads with types inferred by DuckDB's sniffer from a sample. A value late in the file that
+    /// does not fit the sampled type is not an error in the data: the load is retried with every
+    /// row sampled, so that the column widens (to text, say).
+    /// </summary>
+    private static void LoadTyped(DuckDBConnection connection, string path, IReadOnlyList<string> header)
+    {
+        var source = $"read_csv({DuckDbSql.Literal(path)}, {CsvDialect}, header = true";
+        try
+        {
+            DuckDbSql.Execute(connection, $"CREATE TABLE {Table} AS SELECT * FROM {source})");
+        }
+        catch (DuckDBException e) when (e.Message.StartsWith("Conversion Error", StringComparison.Ordinal))
+        {
+            DuckDbSql.Execute(connection, $"CREATE TABLE {Table} AS SELECT * FROM {source}, sample_size = -1)");
+        }
+        catch (DuckDBException)
+        {
+            // The sniffer fails on a malformed file without saying where; this pass names the line.
+            DuckDbSql.Query(connection, $"SELECT count(*) FROM read_csv({DuckDbSql.Literal(path)}, {CsvDialect}, {TextColumns(header)})", r => r.GetInt64(0));
+            throw;
+        }
+    }
+
+    /// <summary>The options that read every column as text under the header's names, the sniffer off.</summary>
+    private static string TextColumns(IReadOnlyList<string> header) =>
+        $"auto_detect = false, header = true, columns = {{{string.Join(", ", header.Select(name => $"{DuckDbSql.Literal(name)}: 'VARCHAR'"))}}}";
+
+    /// <summary>DuckDB's message for a file it cannot read, as one invalid_argument line.</summary>
+    public static GyreException Unreadable(DuckDBException e, DatasetFormat format)
+    {
+        var first = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var detail = string.Join("; ", first.Take(3)).Replace("Invalid Input Error: ", "", StringComparison.Ordinal);
+        return GyreException.Invalid($"body: not a readable {(format == DatasetFormat.Csv ? "CSV" : "Parquet")} file: {detail}");
+    }
+}
