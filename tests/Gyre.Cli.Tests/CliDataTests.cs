@@ -49,6 +49,54 @@ public sealed class CliDataTests(ServerProcessFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task SchemaSplitAndReference_FromTheCommandLine()
+    {
+        var name = "cli-schema-" + Guid.NewGuid().ToString("N")[..8];
+        var folder = Directory.CreateTempSubdirectory("gyre-cli-schema-").FullName;
+        try
+        {
+            var csv = Path.Combine(folder, "churn.csv");
+            await File.WriteAllTextAsync(csv, "customer_id,plan,churned\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"c{i},{(i % 3 == 0 ? "pro" : "basic")},{i % 2 == 0}\n")));
+            var schema = Path.Combine(folder, "schema.yaml");
+            await File.WriteAllTextAsync(schema, "columns:\n  customer_id: {role: id}\n  churned: {role: label}\n  plan: {values: [basic]}\n");
+
+            // The version is recorded, but it does not match: exit 1, the mismatch in a table, one error line.
+            var added = await Gyre("data", "add", csv, "--name", name, "--schema", schema);
+            Assert.Equal(1, added.ExitCode);
+            Assert.Contains("out_of_domain", added.Stdout, StringComparison.Ordinal);
+            Assert.Equal($"gyre: error: conflict: {name}@1 does not match the declared schema (1 mismatch(es)); the version is marked failed", added.Stderr.Trim());
+
+            await File.WriteAllTextAsync(schema, "columns:\n  customer_id: {role: id}\n  churned: {role: label}\n  plan: {values: [basic, pro]}\n");
+            Assert.Equal(0, (await Gyre("data", "schema", "set", name, schema)).ExitCode);
+            var check = await Gyre("data", "check", $"{name}@1", "--json");
+            Assert.True(check.ExitCode == 0, check.Stderr);
+            Assert.Equal("ready", JsonDocument.Parse(check.Stdout).RootElement.GetProperty("status").GetString());
+
+            // The label and key come from the roles.
+            var split = JsonDocument.Parse((await Gyre("data", "split", name, "--method", "stratified", "--test", "0.25", "--seed", "3", "--json")).Stdout).RootElement;
+            Assert.Equal("churned", split.GetProperty("spec").GetProperty("label").GetString());
+            Assert.Equal([30L, 10L], split.GetProperty("parts").EnumerateArray().Select(p => p.GetProperty("rows").GetInt64()));
+            var hashed = await Gyre("data", "split", name, "--method", "hash", "--test", "0.5");
+            Assert.True(hashed.ExitCode == 0, hashed.Stderr);
+            Assert.Contains("hash of customer_id, test 0.5", hashed.Stdout, StringComparison.Ordinal);
+            var splits = JsonDocument.Parse((await Gyre("data", "splits", $"{name}@1", "--json")).Stdout).RootElement;
+            Assert.Equal(["stratified", "hash"], splits.EnumerateArray().Select(s => s.GetProperty("spec").GetProperty("method").GetString()));
+            Assert.Equal(($"{name}.train", 30L), (splits[0].GetProperty("parts")[0].GetProperty("dataset").GetString(), splits[0].GetProperty("parts")[0].GetProperty("rows").GetInt64()));
+
+            var badSplit = await Gyre("data", "split", name, "--method", "stratified", "--test", "0.25", "--label", "nope");
+            Assert.Equal(1, badSplit.ExitCode);
+            Assert.StartsWith("gyre: error: invalid_argument: label: column 'nope' does not exist", badSplit.Stderr.Trim(), StringComparison.Ordinal);
+
+            var reference = JsonDocument.Parse((await Gyre("data", "reference", name, "--json")).Stdout).RootElement;
+            Assert.Equal(["plan", "churned"], reference.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task DataAdd_OfAnUnknownExtension_FailsWithOneLine()
     {
         var file = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".xlsx");

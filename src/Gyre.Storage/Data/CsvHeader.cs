@@ -10,27 +10,21 @@ namespace Gyre.Storage.Data;
 /// </summary>
 internal static class CsvHeader
 {
-    public static List<string> Read(DuckDBConnection connection, string path)
+    public static List<string> Read(DuckDBConnection connection, string path, string scratchFolder)
     {
-        // Read leniently, so that a malformed body cannot hide the header.
-        var header = DuckDbSql.Query(connection,
-            $"SELECT * FROM read_csv({DuckDbSql.Literal(path)}, delim = ',', quote = '\"', escape = '\"', strict_mode = false, null_padding = true, header = false, all_varchar = true) LIMIT 1",
-            r => Enumerable.Range(0, r.FieldCount).Select(i => r.IsDBNull(i) ? null : r.GetString(i).Trim()).ToList());
-        if (header.Count == 0)
+        // The first line alone, so that malformed rows below cannot confuse the sniffer about the header.
+        var line = FirstLine(path);
+        if (line.Length == 0)
         {
             throw GyreException.Invalid("body: the file is empty");
         }
-        // Trailing NULLs are the lenient reader's padding up to the widest row, not header cells,
-        // unless the header line itself ends with a separator.
-        var names = header[0].ToList();
-        while (names.Count > 0 && names[^1] is null)
-        {
-            names.RemoveAt(names.Count - 1);
-        }
-        if (FirstLine(path).EndsWith(',') && names.Count > 0)
-        {
-            names.Add(null);
-        }
+        var headerFile = Path.Combine(scratchFolder, "header.csv");
+        File.WriteAllText(headerFile, line + "\n");
+        var header = DuckDbSql.Query(connection,
+            $"SELECT * FROM read_csv({DuckDbSql.Literal(headerFile)}, delim = ',', quote = '\"', escape = '\"', header = false, all_varchar = true)",
+            r => Enumerable.Range(0, r.FieldCount).Select(i => r.IsDBNull(i) ? null : r.GetString(i).Trim()).ToList());
+        File.Delete(headerFile);
+        var names = header.Count == 0 ? [] : header[0];
         var problems = new List<string>();
         for (var i = 0; i < names.Count; i++)
         {
@@ -50,6 +44,7 @@ internal static class CsvHeader
     }
 
     /// <summary>The file's first line as text, without its line break (at most 1 MiB of it).</summary>
+    /// <remarks>A header cell holding a quoted line break is not supported: headers are names.</remarks>
     private static string FirstLine(string path)
     {
         using var stream = File.OpenRead(path);

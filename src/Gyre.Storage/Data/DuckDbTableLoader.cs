@@ -29,7 +29,7 @@ internal static class DuckDbTableLoader
             DuckDbSql.Execute(connection, $"CREATE TABLE {Table} AS SELECT * FROM read_parquet({DuckDbSql.Literal(path)})");
             return null;
         }
-        var header = CsvHeader.Read(connection, path);
+        var header = CsvHeader.Read(connection, path, spilling.Folder);
         if (options.OnBadRows == BadRowPolicy.Fail)
         {
             LoadTyped(connection, path, header);

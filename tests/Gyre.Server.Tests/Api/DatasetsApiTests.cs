@@ -102,6 +102,7 @@ public sealed class DatasetsApiTests(ServerFixture fixture) : IClassFixture<Serv
     [InlineData("a,b\n1,2\n3,4,5,6\n5,6\n", "not a readable CSV file: CSV Error on Line: 3")]
     [InlineData("a,b\n1,2\n3\n", "CSV Error on Line: 3")]
     [InlineData("a,b\n1,\"unterminated\n", "not a readable CSV file")]
+    [InlineData("a,b,\n1,2,\n", "header: column 3 has no name")]
     public async Task BadCsv_Is400_AndLeavesNothingBehind(string csv, string expected)
     {
         var name = Unique.Name("bad");
@@ -109,6 +110,45 @@ public sealed class DatasetsApiTests(ServerFixture fixture) : IClassFixture<Serv
         await ProblemAssert.IsAsync(await PostAsync(name, Encoding.UTF8.GetBytes(csv)), HttpStatusCode.BadRequest, "invalid_argument", expected);
         Assert.Equal(before, StoredFiles().Length);
         await ProblemAssert.IsAsync(await Http.GetAsync($"/api/v1/datasets/{name}/versions"), HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task SkipPolicy_LeavesMalformedRowsOut_CountsThem_AndEveryReadingAgrees()
+    {
+        var name = Unique.Name("skip");
+        const string Csv = "id,score,plan\n1,0.5,basic\n2,0.7\n3,0.9,pro,extra\n4,1.1,pro\n5,\"unterminated,basic\n";
+        var response = await Http.PostAsync($"/api/v1/datasets/{name}/versions?on_bad_rows=skip",
+            new ByteArrayContent(Encoding.UTF8.GetBytes(Csv)) { Headers = { ContentType = new MediaTypeHeaderValue("text/csv") } });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var version = await fixture.Server.Client.Datasets.GetVersionAsync(name, 1);
+        Assert.Equal(2, version.Rows);
+        Assert.Equal(BadRowPolicy.Skip, version.ReadOptions!.OnBadRows);
+        Assert.Equal(3, version.SkippedRows!.Count);
+        Assert.Equal([3L, 4L, 6L], version.SkippedRows.Examples.Select(e => e.Line));
+        Assert.Equal(["MISSING COLUMNS", "TOO MANY COLUMNS", "UNQUOTED VALUE"], version.SkippedRows.Examples.Select(e => e.Error.Split(':')[0]));
+        Assert.Equal([ColumnType.Integer, ColumnType.Float, ColumnType.Categorical], version.Columns.Select(c => c.Type));
+        // Validation reads the version with the same policy: it sees the same two rows.
+        var report = await fixture.Server.Client.Datasets.ValidateAsync(name, 1,
+            new Core.Data.Validation.ValidationSuite([new Core.Data.Validation.Constraint("has_size", Min: 2, Max: 2)]));
+        Assert.Equal(2.0, Assert.Single(report.Results).Observed);
+        // The default policy refuses the same file, naming the first bad line.
+        await ProblemAssert.IsAsync(await PostAsync(Unique.Name("fail"), Encoding.UTF8.GetBytes(Csv)), HttpStatusCode.BadRequest, "invalid_argument", "Line: 3");
+        await ProblemAssert.IsAsync(await Http.PostAsync($"/api/v1/datasets/{name}/versions?on_bad_rows=ignore", new StringContent("a\n1\n", Encoding.UTF8, "text/csv")),
+            HttpStatusCode.BadRequest, "invalid_argument", "on_bad_rows: expected fail or skip, got 'ignore'");
+    }
+
+    [Fact]
+    public async Task ValueLateInTheFile_WidensTheColumn_InsteadOfFailing()
+    {
+        var csv = new StringBuilder("id,code\n");
+        for (var i = 0; i < 30_000; i++)
+        {
+            csv.Append(i).Append(',').Append(i % 7).Append('\n');
+        }
+        csv.Append("30000,X7\n");
+        var version = await TestServer.JsonAsync(await PostAsync(Unique.Name("late"), Encoding.UTF8.GetBytes(csv.ToString())));
+        Assert.Equal(30_001, version.GetProperty("rows").GetInt64());
+        Assert.Equal("categorical", version.GetProperty("columns")[1].GetProperty("type").GetString());
     }
 
     [Fact]
