@@ -25,7 +25,7 @@ internal sealed class DuckDbDatasetReader(string tempDirectory) : IDatasetReader
         {
             // Loaded once into DuckDB's columnar memory (spilling to its folder if it must),
             // so that the schema and every statistic read the file a single time.
-            var skipped = DuckDbTableLoader.Load(spilling, path, format, options);
+            var skipped = DuckDbTableLoader.Load(spilling, path, format, options, keepOrder: false);
             var described = DuckDbSql.Query(connection, "DESCRIBE data", r => (Name: r.GetString(0), Type: r.GetString(1)));
             if (described.Count == 0)
             {

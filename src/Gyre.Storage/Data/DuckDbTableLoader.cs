@@ -20,10 +20,16 @@ internal static class DuckDbTableLoader
     /// </summary>
     private const string CsvDialect = "delim = ',', quote = '\"', escape = '\"', strict_mode = true";
 
-    /// <returns>The rows skipped under <see cref="BadRowPolicy.Skip"/>; null under <see cref="BadRowPolicy.Fail"/> and for Parquet.</returns>
-    public static BadRows? Load(SpillingConnection spilling, string path, DatasetFormat format, ReadOptions options)
+    /// <summary>
+    /// Loads a file into <c>data</c> and returns the rows skipped under <see cref="BadRowPolicy.Skip"/>
+    /// (null under <see cref="BadRowPolicy.Fail"/> and for Parquet). <paramref name="keepOrder"/> says
+    /// whether the table's <c>rowid</c> must follow the file's row order (splits number rows by it);
+    /// statistics do not need it, and a load free to reorder is faster.
+    /// </summary>
+    public static BadRows? Load(SpillingConnection spilling, string path, DatasetFormat format, ReadOptions options, bool keepOrder = true)
     {
         var connection = spilling.Connection;
+        DuckDbSql.Execute(connection, $"SET preserve_insertion_order = {(keepOrder ? "true" : "false")}");
         if (format == DatasetFormat.Parquet)
         {
             DuckDbSql.Execute(connection, $"CREATE TABLE {Table} AS SELECT * FROM read_parquet({DuckDbSql.Literal(path)})");
