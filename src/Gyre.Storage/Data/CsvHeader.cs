@@ -51,6 +51,15 @@ internal static class CsvHeader
         var buffer = new byte[1 << 20];
         var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
         var end = Array.IndexOf(buffer, (byte)'\n', 0, read);
+        // DuckDB reads UTF-8 only; a UTF-16 file would otherwise fail as an unexplained dialect.
+        if (read >= 2 && ((buffer[0] == 0xFF && buffer[1] == 0xFE) || (buffer[0] == 0xFE && buffer[1] == 0xFF)))
+        {
+            throw GyreException.Invalid("body: the file is UTF-16 encoded; expected UTF-8 (convert it, for example with iconv -f UTF-16 -t UTF-8)");
+        }
+        if (Array.IndexOf(buffer, (byte)0, 0, end < 0 ? read : end) >= 0)
+        {
+            throw GyreException.Invalid("body: the header holds NUL bytes: the file is binary or not UTF-8 text");
+        }
         return Encoding.UTF8.GetString(buffer, 0, end < 0 ? read : end).TrimEnd('\r', ' ');
     }
 }

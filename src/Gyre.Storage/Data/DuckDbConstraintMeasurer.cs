@@ -13,11 +13,11 @@ namespace Gyre.Storage.Data;
 internal sealed class DuckDbConstraintMeasurer(string tempDirectory) : IConstraintMeasurer
 {
     public Task<IReadOnlyList<double?>> MeasureAsync(string path, DatasetVersion version, IReadOnlyList<Constraint> constraints, CancellationToken ct) =>
-        Task.Run(() => Measure(path, version, constraints), ct);
+        Task.Run(() => Measure(path, version, constraints, ct), ct);
 
-    private IReadOnlyList<double?> Measure(string path, DatasetVersion version, IReadOnlyList<Constraint> constraints)
+    private IReadOnlyList<double?> Measure(string path, DatasetVersion version, IReadOnlyList<Constraint> constraints, CancellationToken ct)
     {
-        using var spilling = DuckDbSql.Open(tempDirectory);
+        using var spilling = DuckDbSql.Open(tempDirectory, ct);
         var connection = spilling.Connection;
         var columns = version.Columns;
         DuckDbTableLoader.LoadStored(spilling, path, version);

@@ -15,11 +15,11 @@ internal sealed class DuckDbDatasetReader(string tempDirectory) : IDatasetReader
 {
     public Task<DatasetFile> InspectAsync(string path, DatasetFormat format, ReadOptions options,
         IReadOnlyDictionary<string, IReadOnlyList<string>> domains, CancellationToken ct) =>
-        Task.Run(() => Inspect(path, format, options, domains), ct);
+        Task.Run(() => Inspect(path, format, options, domains, ct), ct);
 
-    private DatasetFile Inspect(string path, DatasetFormat format, ReadOptions options, IReadOnlyDictionary<string, IReadOnlyList<string>> domains)
+    private DatasetFile Inspect(string path, DatasetFormat format, ReadOptions options, IReadOnlyDictionary<string, IReadOnlyList<string>> domains, CancellationToken ct)
     {
-        using var spilling = DuckDbSql.Open(tempDirectory);
+        using var spilling = DuckDbSql.Open(tempDirectory, ct);
         var connection = spilling.Connection;
         try
         {

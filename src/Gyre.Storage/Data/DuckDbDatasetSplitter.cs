@@ -18,11 +18,11 @@ internal sealed class DuckDbDatasetSplitter(string tempDirectory) : IDatasetSpli
     private const long HashBuckets = 1_000_000;
 
     public Task<SplitFiles> SplitAsync(string path, DatasetVersion version, SplitSpec spec, CancellationToken ct) =>
-        Task.Run(() => Split(path, version, spec), ct);
+        Task.Run(() => Split(path, version, spec, ct), ct);
 
-    private SplitFiles Split(string path, DatasetVersion version, SplitSpec spec)
+    private SplitFiles Split(string path, DatasetVersion version, SplitSpec spec, CancellationToken ct)
     {
-        using var spilling = DuckDbSql.Open(tempDirectory);
+        using var spilling = DuckDbSql.Open(tempDirectory, ct);
         var connection = spilling.Connection;
         DuckDbTableLoader.LoadStored(spilling, path, version);
         if ((spec.Key ?? spec.TimeColumn) is { } required)

@@ -16,11 +16,11 @@ namespace Gyre.Storage.Data;
 internal sealed class DuckDbReferenceComputer(string tempDirectory) : IReferenceComputer
 {
     public Task<ReferenceStatistics> ComputeAsync(string path, DatasetVersion version, CancellationToken ct) =>
-        Task.Run(() => Compute(path, version), ct);
+        Task.Run(() => Compute(path, version, ct), ct);
 
-    private ReferenceStatistics Compute(string path, DatasetVersion version)
+    private ReferenceStatistics Compute(string path, DatasetVersion version, CancellationToken ct)
     {
-        using var spilling = DuckDbSql.Open(tempDirectory);
+        using var spilling = DuckDbSql.Open(tempDirectory, ct);
         var connection = spilling.Connection;
         DuckDbTableLoader.LoadStored(spilling, path, version);
         var rows = DuckDbSql.Query(connection, "SELECT count(*) FROM data", r => r.GetInt64(0))[0];

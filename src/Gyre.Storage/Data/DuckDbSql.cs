@@ -33,9 +33,10 @@ internal static class DuckDbSql
 
     /// <summary>
     /// An in-memory DuckDB spilling to a folder of its own, removed on dispose: instances that
-    /// shared one folder would delete each other's spill files when they close.
+    /// shared one folder would delete each other's spill files when they close. Cancelling
+    /// <paramref name="ct"/> interrupts the query running on it (a client gone mid-profile frees the cores).
     /// </summary>
-    public static SpillingConnection Open(string spillRoot)
+    public static SpillingConnection Open(string spillRoot, CancellationToken ct)
     {
         var folder = Directory.CreateDirectory(Path.Combine(spillRoot, Guid.NewGuid().ToString("N"))).FullName;
         var connection = new DuckDBConnection("DataSource=:memory:");
@@ -44,7 +45,7 @@ internal static class DuckDbSql
         // DuckDB would take 80 % of the machine per instance; a quarter leaves room for the server
         // and for a second upload, and DuckDB spills to the folder past it.
         Execute(connection, $"SET memory_limit = '{Math.Max(256, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4 / (1 << 20))}MB'");
-        return new SpillingConnection(connection, folder);
+        return new SpillingConnection(connection, folder, ct);
     }
 
     public static void Execute(DuckDBConnection connection, string sql)

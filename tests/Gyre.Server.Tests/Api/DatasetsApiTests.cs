@@ -113,6 +113,15 @@ public sealed class DatasetsApiTests(ServerFixture fixture) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task OtherEncodings_Are400_NamingTheEncoding()
+    {
+        byte[] latin1 = [.. "name,city\nRen"u8, 0xE9, .. ",Paris\n"u8];
+        await ProblemAssert.IsAsync(await PostAsync(Unique.Name("latin1"), latin1), HttpStatusCode.BadRequest, "invalid_argument", "This file is not utf-8 encoded");
+        byte[] utf16 = [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes("a,b\n1,2\n")];
+        await ProblemAssert.IsAsync(await PostAsync(Unique.Name("utf16"), utf16), HttpStatusCode.BadRequest, "invalid_argument", "body: the file is UTF-16 encoded; expected UTF-8");
+    }
+
+    [Fact]
     public async Task SkipPolicy_LeavesMalformedRowsOut_CountsThem_AndEveryReadingAgrees()
     {
         var name = Unique.Name("skip");

@@ -19,4 +19,23 @@ public sealed class DuckDbTableLoaderTests : IDisposable
         Assert.Equal(2, file.Rows);
         Assert.Equal([3L, 4L, 6L], file.Skipped!.Examples.Select(e => e.Line));
     }
+
+    [Fact]
+    public async Task Cancelling_InterruptsTheRunningQuery()
+    {
+        var csv = Path.Combine(_folder, "big.csv");
+        using (var duck = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:"))
+        {
+            duck.Open();
+            using var command = duck.CreateCommand();
+            command.CommandText = $"COPY (SELECT range AS a, range * 0.5 AS b, md5(range::VARCHAR) AS c FROM range(5000000)) TO '{csv}' (HEADER)";
+            command.ExecuteNonQuery();
+        }
+        using var cancel = new CancellationTokenSource();
+        var inspect = new DuckDbDatasetReader(_folder).InspectAsync(csv, DatasetFormat.Csv, ReadOptions.Default, SchemaCheck.Domains(null), cancel.Token);
+        // Reading and profiling 5 million rows takes seconds; the interrupt ends it at once.
+        cancel.CancelAfter(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => inspect);
+        Assert.Empty(Directory.GetDirectories(_folder));
+    }
 }
