@@ -36,6 +36,12 @@ public sealed class DatasetIngest(IDatasetStore store, IDatasetObjectStore objec
         }
         if (await store.FindByDigestAsync(name, staged.Digest, ct) is { } known)
         {
+            if (known.Reading.OnBadRows != options.OnBadRows && format == DatasetFormat.Csv)
+            {
+                // Returning it would hand back rows read another way than the caller asked for.
+                throw GyreException.Conflict(
+                    $"on_bad_rows: this content is {name}@{known.Version} already, read with on_bad_rows={Wire(known.Reading.OnBadRows)}; add it with that policy or under another name");
+            }
             return (known, false);
         }
         var schema = derived is null ? await store.GetSchemaAsync(name, ct) : null;
@@ -45,6 +51,8 @@ public sealed class DatasetIngest(IDatasetStore store, IDatasetObjectStore objec
         return await store.AddVersionAsync(name,
             new NewDatasetVersion(staged.Digest, format, staged.SizeBytes, file, source, options, columns, mismatches, derived?.From), ct);
     }
+
+    private static string Wire(BadRowPolicy policy) => policy == BadRowPolicy.Skip ? "skip" : "fail";
 
     /// <summary>A key without '/': the name is one segment of the dataset's URL.</summary>
     public static string? CheckName(string name) =>

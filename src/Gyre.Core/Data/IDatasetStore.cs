@@ -42,8 +42,8 @@ public interface IDatasetStore
     /// <summary>Records a fresh comparison of a version with the schema: its columns (roles, types) and mismatches.</summary>
     Task<DatasetVersion> SetSchemaCheckAsync(string name, long version, IReadOnlyList<ColumnSchema> columns, IReadOnlyList<SchemaMismatch> mismatches, CancellationToken ct);
 
-    /// <summary>Records a split and its parts, or returns the one recorded before with the same id.</summary>
-    Task<DatasetSplit> AddSplitAsync(DatasetSplit split, CancellationToken ct);
+    /// <summary>Records a split and its parts, or returns the one recorded before with the same id (<c>Created</c> false).</summary>
+    Task<(DatasetSplit Split, bool Created)> AddSplitAsync(DatasetSplit split, CancellationToken ct);
 
     /// <summary>A recorded split by id, or null.</summary>
     Task<DatasetSplit?> FindSplitAsync(string id, CancellationToken ct);

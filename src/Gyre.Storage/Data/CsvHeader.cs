@@ -51,6 +51,10 @@ internal static class CsvHeader
         var buffer = new byte[1 << 20];
         var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
         var end = Array.IndexOf(buffer, (byte)'\n', 0, read);
+        if (end < 0 && read == buffer.Length)
+        {
+            throw GyreException.Invalid("header: the first line is longer than 1 MiB; expected a header row of column names");
+        }
         // DuckDB reads UTF-8 only; a UTF-16 file would otherwise fail as an unexplained dialect.
         if (read >= 2 && ((buffer[0] == 0xFF && buffer[1] == 0xFE) || (buffer[0] == 0xFE && buffer[1] == 0xFF)))
         {

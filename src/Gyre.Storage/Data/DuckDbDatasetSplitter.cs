@@ -24,7 +24,8 @@ internal sealed class DuckDbDatasetSplitter(string tempDirectory) : IDatasetSpli
     {
         using var spilling = DuckDbSql.Open(tempDirectory, ct);
         var connection = spilling.Connection;
-        DuckDbTableLoader.LoadStored(spilling, path, version);
+        // The key is hashed as written, so that its type as DuckDB infers it cannot move a row.
+        DuckDbTableLoader.LoadStored(spilling, path, version, spec.Key is { } key ? [key] : null);
         if ((spec.Key ?? spec.TimeColumn) is { } required)
         {
             var field = spec.Key is null ? "time_column" : "key";

@@ -57,7 +57,7 @@ internal sealed class DuckDbReferenceComputer(string tempDirectory) : IReference
         }
         if (reference.Distinct <= ReferenceSettings.NumericCountsMaxDistinct)
         {
-            reference = reference with { Counts = ValueCounts(connection, column.Name, reference.Distinct) };
+            reference = reference with { Counts = ValueCounts(connection, column, reference.Distinct) };
         }
         return reference with { Bins = DecileBins(connection, x, quantiles) };
     }
@@ -86,16 +86,20 @@ internal sealed class DuckDbReferenceComputer(string tempDirectory) : IReference
         var c = DuckDbSql.Quote(column.Name);
         var (count, missing, distinct) = DuckDbSql.Query(connection, $"SELECT count({c}), count(*) - count({c}), count(DISTINCT {c}) FROM data",
             r => (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)))[0];
-        var counts = ValueCounts(connection, column.Name, ReferenceSettings.MaxCategories);
+        var counts = ValueCounts(connection, column, ReferenceSettings.MaxCategories);
         return new ColumnReference(column.Name, column.Type, count, missing, distinct, Counts: counts, OtherCount: count - counts.Sum(v => v.Count));
     }
 
-    /// <summary>The most frequent values, most frequent first (ties by value), as text: booleans read true/false.</summary>
-    private static List<ValueCount> ValueCounts(DuckDBConnection connection, string name, long limit)
+    /// <summary>
+    /// The most frequent values, most frequent first (ties by value), as text: booleans read
+    /// true/false, also when a schema declared 0/1 integers boolean.
+    /// </summary>
+    private static List<ValueCount> ValueCounts(DuckDBConnection connection, ColumnSchema column, long limit)
     {
-        var c = DuckDbSql.Quote(name);
+        var c = DuckDbSql.Quote(column.Name);
+        var text = column.Type == ColumnType.Boolean ? $"{c}::BOOLEAN::VARCHAR" : $"{c}::VARCHAR";
         return DuckDbSql.Query(connection,
-            $"SELECT {c}::VARCHAR AS v, count(*) AS n FROM data WHERE {c} IS NOT NULL GROUP BY v ORDER BY n DESC, v LIMIT {limit}",
+            $"SELECT {text} AS v, count(*) AS n FROM data WHERE {c} IS NOT NULL GROUP BY v ORDER BY n DESC, v LIMIT {limit}",
             r => new ValueCount(r.GetString(0), r.GetInt64(1)));
     }
 

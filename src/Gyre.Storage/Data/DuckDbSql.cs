@@ -42,6 +42,8 @@ internal static class DuckDbSql
         var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
         Execute(connection, $"SET temp_directory = {Literal(folder)}");
+        // Times with a zone compare in UTC, whatever the machine's zone: a split's cut-off means the same everywhere.
+        Execute(connection, "SET TimeZone = 'UTC'");
         // DuckDB would take 80 % of the machine per instance; a quarter leaves room for the server
         // and for a second upload, and DuckDB spills to the folder past it.
         Execute(connection, $"SET memory_limit = '{Math.Max(256, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4 / (1 << 20))}MB'");

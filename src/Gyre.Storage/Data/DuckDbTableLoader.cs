@@ -24,9 +24,11 @@ internal static class DuckDbTableLoader
     /// Loads a file into <c>data</c> and returns the rows skipped under <see cref="BadRowPolicy.Skip"/>
     /// (null under <see cref="BadRowPolicy.Fail"/> and for Parquet). <paramref name="keepOrder"/> says
     /// whether the table's <c>rowid</c> must follow the file's row order (splits number rows by it);
-    /// statistics do not need it, and a load free to reorder is faster.
+    /// statistics do not need it, and a load free to reorder is faster. <paramref name="textColumns"/>
+    /// of a CSV keep their text as written (a key "007" stays "007", not the integer 7).
     /// </summary>
-    public static BadRows? Load(SpillingConnection spilling, string path, DatasetFormat format, ReadOptions options, bool keepOrder = true)
+    public static BadRows? Load(SpillingConnection spilling, string path, DatasetFormat format, ReadOptions options, bool keepOrder = true,
+        IReadOnlyList<string>? textColumns = null)
     {
         var connection = spilling.Connection;
         DuckDbSql.Execute(connection, $"SET preserve_insertion_order = {(keepOrder ? "true" : "false")}");
@@ -38,30 +40,31 @@ internal static class DuckDbTableLoader
         var header = CsvHeader.Read(connection, path, spilling.Folder);
         if (options.OnBadRows == BadRowPolicy.Fail)
         {
-            LoadTyped(connection, path, header);
+            LoadTyped(connection, path, header, textColumns);
             return null;
         }
         var skipped = SkipMalformed(connection, path, header);
         if (skipped.Count == 0)
         {
-            LoadTyped(connection, path, header);
+            DuckDbSql.Execute(connection, "DROP TABLE raw_rows");
+            LoadTyped(connection, path, header, textColumns);
             return skipped;
         }
         // The well-formed rows, written out once so that types are inferred from them alone.
         var clean = Path.Combine(spilling.Folder, "clean.csv");
         DuckDbSql.Execute(connection, $"COPY raw_rows TO {DuckDbSql.Literal(clean)} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"')");
         DuckDbSql.Execute(connection, "DROP TABLE raw_rows");
-        LoadTyped(connection, clean, header);
+        LoadTyped(connection, clean, header, textColumns);
         File.Delete(clean);
         return skipped;
     }
 
     /// <summary>Loads a stored version, read once already when it was added: failing now is the server's trouble, not the caller's.</summary>
-    public static void LoadStored(SpillingConnection spilling, string path, DatasetVersion version)
+    public static void LoadStored(SpillingConnection spilling, string path, DatasetVersion version, IReadOnlyList<string>? textColumns = null)
     {
         try
         {
-            Load(spilling, path, version.Format, version.Reading);
+            Load(spilling, path, version.Format, version.Reading, textColumns: textColumns);
         }
         catch (Exception e) when (e is DuckDBException or GyreException)
         {
@@ -86,9 +89,10 @@ internal static class DuckDbTableLoader
     /// does not fit the sampled type is not an error in the data: the load is retried with every
     /// row sampled, so that the column widens (to text, say).
     /// </summary>
-    private static void LoadTyped(DuckDBConnection connection, string path, IReadOnlyList<string> header)
+    private static void LoadTyped(DuckDBConnection connection, string path, IReadOnlyList<string> header, IReadOnlyList<string>? textColumns)
     {
-        var source = $"read_csv({DuckDbSql.Literal(path)}, {CsvDialect}, header = true";
+        var types = textColumns is { Count: > 0 } ? $", types = {{{string.Join(", ", textColumns.Select(c => $"{DuckDbSql.Literal(c)}: 'VARCHAR'"))}}}" : "";
+        var source = $"read_csv({DuckDbSql.Literal(path)}, {CsvDialect}, header = true{types}";
         try
         {
             DuckDbSql.Execute(connection, $"CREATE TABLE {Table} AS SELECT * FROM {source})");

@@ -20,11 +20,12 @@ internal sealed partial class SqliteDatasetStore
     public Task<bool> DeleteSchemaAsync(string name, CancellationToken ct) => db.WriteAsync(async (c, t) =>
         await c.ExecuteAsync("UPDATE datasets SET schema = NULL WHERE name = $n AND schema IS NOT NULL", t, ct, ("$n", name)) > 0, ct);
 
+    /// <summary>The kept reference statistics go: they follow the columns' roles, which may have changed.</summary>
     public Task<DatasetVersion> SetSchemaCheckAsync(string name, long version, IReadOnlyList<ColumnSchema> columns, IReadOnlyList<SchemaMismatch> mismatches, CancellationToken ct) =>
         db.WriteAsync(async (c, t) =>
         {
             var changed = await c.ExecuteAsync("""
-                UPDATE dataset_versions SET columns = $c, schema_mismatches = $m
+                UPDATE dataset_versions SET columns = $c, schema_mismatches = $m, reference = NULL
                 WHERE version = $v AND dataset_id = (SELECT dataset_id FROM datasets WHERE name = $n)
                 """, t, ct, ("$c", Json(columns)), ("$m", mismatches.Count > 0 ? Json(mismatches) : null), ("$v", version), ("$n", name));
             if (changed == 0)

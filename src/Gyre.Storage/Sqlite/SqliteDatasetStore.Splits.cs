@@ -10,7 +10,7 @@ internal sealed partial class SqliteDatasetStore
 {
     private const string SourceVersion = "dataset_id = (SELECT dataset_id FROM datasets WHERE name = $n) AND version = $v";
 
-    public Task<DatasetSplit> AddSplitAsync(DatasetSplit split, CancellationToken ct) => db.WriteAsync(async (c, t) =>
+    public Task<(DatasetSplit Split, bool Created)> AddSplitAsync(DatasetSplit split, CancellationToken ct) => db.WriteAsync(async (c, t) =>
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var stored = split with { CreationTime = now };
@@ -21,11 +21,12 @@ internal sealed partial class SqliteDatasetStore
             """, t, ct, ("$id", split.Id), ("$b", Json(stored)), ("$t", now), ("$n", split.Dataset), ("$v", split.Version));
         if (inserted == 1)
         {
-            return stored;
+            return (stored, true);
         }
         // Recorded by a concurrent request for the same split, or its source is gone.
-        return FromJson<DatasetSplit>(await c.ScalarAsync("SELECT body FROM dataset_splits WHERE split_id = $id", t, ct, ("$id", split.Id)) as string)
+        var existing = FromJson<DatasetSplit>(await c.ScalarAsync("SELECT body FROM dataset_splits WHERE split_id = $id", t, ct, ("$id", split.Id)) as string)
             ?? throw GyreException.NotFound($"dataset '{split.Dataset}' has no version {split.Version}");
+        return (existing, false);
     }, ct);
 
     public Task<DatasetSplit?> FindSplitAsync(string id, CancellationToken ct) => db.ReadAsync(async c =>

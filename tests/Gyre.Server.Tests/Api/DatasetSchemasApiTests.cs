@@ -103,6 +103,11 @@ public sealed class DatasetSchemasApiTests(ServerFixture fixture) : IClassFixtur
         Assert.Equal("ready", rechecked.Status);
         Assert.Null(rechecked.SchemaMismatches);
         Assert.Equal(ColumnRole.Label, rechecked.Columns.Single(c => c.Name == "churned").Role);
+
+        // With the schema gone, a check clears the roles (and a failed version would be ready again).
+        await fixture.Server.Client.Datasets.DeleteSchemaAsync(name);
+        var cleared = await fixture.Server.Client.Datasets.CheckSchemaAsync(name, 1);
+        Assert.All(cleared.Columns, c => Assert.Equal(ColumnRole.Feature, c.Role));
     }
 
     [Fact]
@@ -126,6 +131,12 @@ public sealed class DatasetSchemasApiTests(ServerFixture fixture) : IClassFixtur
         Assert.Contains("columns.c.values: a domain of values needs a discrete type", ruleDetail, StringComparison.Ordinal);
         Assert.Contains("at most one column may have the role label, found b, c", ruleDetail, StringComparison.Ordinal);
 
+        await ProblemAssert.IsAsync(await PutSchemaAsync(Unique.Name("deep"), "columns: " + new string('[', 100_000)),
+            HttpStatusCode.BadRequest, "invalid_argument", "nested more than 32 levels deep");
+        await ProblemAssert.IsAsync(await PutSchemaAsync(Unique.Name("alias"), "columns:\n  a: &x {role: id}\n  b: *x\n"),
+            HttpStatusCode.BadRequest, "invalid_argument", "schema: line 3: aliases (*x) are not allowed");
+        await ProblemAssert.IsAsync(await PutSchemaAsync(Unique.Name("json"), """{"columns": {"a": {"rol": "id"}}}""", "application/json"),
+            HttpStatusCode.BadRequest, "invalid_argument", "$.columns.a.rol: invalid JSON");
         await ProblemAssert.IsAsync(await PutSchemaAsync(Unique.Name("syntax"), "columns: [a, {"), HttpStatusCode.BadRequest, "invalid_argument", "schema: line 2: While parsing a node");
         await ProblemAssert.IsAsync(await PutSchemaAsync(Unique.Name("type"), "columns: {}", "text/plain"), HttpStatusCode.UnsupportedMediaType, "unsupported_media_type", "application/yaml");
         await ProblemAssert.IsAsync(await PutSchemaAsync(Unique.Name("empty"), "columns: {}"), HttpStatusCode.BadRequest, "invalid_argument", "columns: expected at least one column");

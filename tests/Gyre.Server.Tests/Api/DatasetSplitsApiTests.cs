@@ -129,6 +129,22 @@ public sealed class DatasetSplitsApiTests(ServerFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task HashSplit_HashesTheKeyAsWritten_SoATypeChangeMovesNoRow()
+    {
+        var name = Unique.Name("hashtext");
+        var rows = string.Concat(Enumerable.Range(0, 400).Select(i => $"{i:D4},a,{i},1.0\n"));
+        await AddAsync(name, "id,label,day,x\n" + rows);
+        // One key that is not a number turns the column from integers ("0007" read as 7) into text.
+        await AddAsync(name, "id,label,day,x\n" + rows + "K1,b,400,2.0\n");
+        var before = await Datasets.SplitAsync(name, 1, new SplitSpec("hash", 0.3, Key: "id"));
+        var after = await Datasets.SplitAsync(name, 2, new SplitSpec("hash", 0.3, Key: "id"));
+        var testBefore = (await RowsAsync(Part(before, "test"))).Select(r => r.Id).ToHashSet();
+        var testAfter = (await RowsAsync(Part(after, "test"))).Select(r => r.Id).Where(id => id != "K1").ToHashSet();
+        Assert.Equal(testBefore, testAfter);
+        Assert.Contains("0007", testBefore.Concat((await RowsAsync(Part(before, "train"))).Select(r => r.Id)));
+    }
+
+    [Fact]
     public async Task TimeSplit_CutsAtATime_OrTakesTheLatestShare()
     {
         var name = Unique.Name("time");
@@ -165,6 +181,12 @@ public sealed class DatasetSplitsApiTests(ServerFixture fixture) : IClassFixture
         Assert.Contains("leaves the test part empty", await Refused("""{"method": "random", "test_fraction": 0.1}"""), StringComparison.Ordinal);
         Assert.Contains("time_column: column 'label' is categorical", await Refused("""{"method": "time", "test_fraction": 0.5, "time_column": "label"}"""), StringComparison.Ordinal);
         Assert.Contains("at: column 'day' holds integers; expected an integer cut-off, got 'soon'", await Refused("""{"method": "time", "at": "soon", "time_column": "day"}"""), StringComparison.Ordinal);
+        Assert.Contains("$.test: invalid JSON", await Refused("""{"method": "random", "test": 0.2}"""), StringComparison.Ordinal);
+        var rowid = Unique.Name("rowid");
+        await AddAsync(rowid, "RowId,label\n1,a\n1,b\n");
+        await ProblemAssert.IsAsync(await fixture.Server.Http.PostAsync($"/api/v1/datasets/{rowid}/versions/1/splits",
+            new StringContent("""{"method": "random", "test_fraction": 0.5}""", Encoding.UTF8, "application/json")),
+            HttpStatusCode.BadRequest, "invalid_argument", "has a column named 'RowId', which the splitter reserves");
         await ProblemAssert.IsAsync(await fixture.Server.Http.PostAsync($"/api/v1/datasets/{name}/versions/9/splits",
             new StringContent("""{"method": "random", "test_fraction": 0.5}""", Encoding.UTF8, "application/json")), HttpStatusCode.NotFound, "not_found");
         // Nothing was recorded by the refused requests.

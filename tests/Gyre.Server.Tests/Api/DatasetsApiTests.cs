@@ -142,6 +142,9 @@ public sealed class DatasetsApiTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal(2.0, Assert.Single(report.Results).Observed);
         // The default policy refuses the same file, naming the first bad line.
         await ProblemAssert.IsAsync(await PostAsync(Unique.Name("fail"), Encoding.UTF8.GetBytes(Csv)), HttpStatusCode.BadRequest, "invalid_argument", "Line: 3");
+        // The same content asked for with the other policy would be other rows: refused, not returned.
+        await ProblemAssert.IsAsync(await PostAsync(name, Encoding.UTF8.GetBytes(Csv)), HttpStatusCode.Conflict, "conflict",
+            $"on_bad_rows: this content is {name}@1 already, read with on_bad_rows=skip");
         await ProblemAssert.IsAsync(await Http.PostAsync($"/api/v1/datasets/{name}/versions?on_bad_rows=ignore", new StringContent("a\n1\n", Encoding.UTF8, "text/csv")),
             HttpStatusCode.BadRequest, "invalid_argument", "on_bad_rows: expected fail or skip, got 'ignore'");
     }

@@ -5,4 +5,5 @@ namespace Gyre.Core.Data.Schemas;
 /// columns it does not name (they are features of their inferred type). Versions added while a
 /// schema is set are checked against it, column by column.
 /// </summary>
+[System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
 public sealed record DatasetSchema(IReadOnlyDictionary<string, DeclaredColumn> Columns, bool AllowExtraColumns = true);

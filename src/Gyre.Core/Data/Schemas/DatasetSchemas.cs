@@ -21,11 +21,12 @@ public sealed class DatasetSchemas(IDatasetStore store, IDatasetObjectStore obje
     /// <summary>
     /// Reads a stored version again and compares it with the schema as it is now, recording the
     /// columns' roles and the mismatches on the version (a version with mismatches is failed).
+    /// With no schema set, the version's roles and mismatches are cleared.
     /// </summary>
     public async Task<DatasetVersion> CheckAsync(string name, long version, CancellationToken ct)
     {
         var found = await store.GetVersionAsync(name, version, ct);
-        var schema = await GetAsync(name, ct);
+        var schema = await store.GetSchemaAsync(name, ct);
         var file = await reader.InspectAsync(objects.LocalPath(found.Digest, found.Format), found.Format, found.Reading, SchemaCheck.Domains(schema), ct);
         var (columns, mismatches) = SchemaCheck.Apply(schema, file);
         return await store.SetSchemaCheckAsync(name, found.Version, columns, mismatches, ct);

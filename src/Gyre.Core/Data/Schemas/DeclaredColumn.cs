@@ -5,6 +5,7 @@ namespace Gyre.Core.Data.Schemas;
 /// type when the data allows it, <c>Nullable</c> false forbids missing values, and <c>Values</c> is
 /// the categorical domain: every non-missing value must be one of them.
 /// </summary>
+[System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
 public sealed record DeclaredColumn(
     ColumnType? Type = null,
     ColumnRole? Role = null,

@@ -26,6 +26,7 @@ public static class SchemaYaml
         YamlMappingNode root;
         try
         {
+            YamlGuard.Check(text, "schema");
             var stream = new YamlStream();
             stream.Load(new StringReader(text));
             if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode mapping)

@@ -33,8 +33,8 @@ public sealed class DatasetSplitting(IDatasetStore store, IDatasetObjectStore ob
                 $"{part} part of {id} of {name}@{found.Version}", ReadOptions.Default, derived, ct);
             parts.Add(new SplitPart(part, partVersion.Name, partVersion.Version, partVersion.Digest, partVersion.Rows));
         }
-        var split = await store.AddSplitAsync(new DatasetSplit(id, name, found.Version, found.Digest, normalized, parts, 0), ct);
-        return (split, true);
+        // A part recorded before a failure here is found again by its digest when the split is retried.
+        return await store.AddSplitAsync(new DatasetSplit(id, name, found.Version, found.Digest, normalized, parts, 0), ct);
     }
 
     public async Task<IReadOnlyList<DatasetSplit>> ListAsync(string name, long version, CancellationToken ct)

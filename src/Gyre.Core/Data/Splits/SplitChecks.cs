@@ -23,6 +23,11 @@ public static class SplitChecks
             problems.Add($"method: expected one of {string.Join(", ", SplitMethods.All)}, got {(spec.Method is null ? "nothing" : $"'{spec.Method}'")}");
             GyreException.ThrowIfAny(problems);
         }
+        if (version.Columns.FirstOrDefault(c => string.Equals(c.Name, "rowid", StringComparison.OrdinalIgnoreCase)) is { } rowid)
+        {
+            // DuckDB numbers rows with a hidden rowid column, which a real column of that name hides.
+            problems.Add($"columns: {version.Name}@{version.Version} has a column named '{rowid.Name}', which the splitter reserves for row numbers; rename it");
+        }
         var normalized = new SplitSpec(method);
         var fractionNeeded = method != SplitMethods.Time || spec.At is null;
         if (spec.TestFraction is { } fraction && !(fraction > 0 && fraction < 1))
@@ -92,7 +97,9 @@ public static class SplitChecks
             {
                 return byRole[0].Name;
             }
-            problems.Add($"{field}: expected a column name (no column has the role {SchemaRules.Wire(role)} in {version.Name}@{version.Version})");
+            problems.Add(byRole.Count == 0
+                ? $"{field}: expected a column name (no column has the role {SchemaRules.Wire(role)} in {version.Name}@{version.Version})"
+                : $"{field}: expected a column name: {string.Join(", ", byRole.Select(c => c.Name))} all have the role {SchemaRules.Wire(role)}");
             return null;
         }
         var found = columns.FirstOrDefault(c => string.Equals(c.Name, named, StringComparison.OrdinalIgnoreCase));

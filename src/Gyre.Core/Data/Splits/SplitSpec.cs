@@ -6,6 +6,7 @@ namespace Gyre.Core.Data.Splits;
 /// (rows before <c>At</c> train, the others test; or the latest <c>TestFraction</c> when <c>At</c> is
 /// not given), and <c>hash</c> on the <c>Key</c> column (a row stays on its side as the data grows).
 /// </summary>
+[System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow)]
 public sealed record SplitSpec(
     string? Method = null,
     double? TestFraction = null,
