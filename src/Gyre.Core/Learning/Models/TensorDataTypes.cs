@@ -1,0 +1,15 @@
+namespace Gyre.Core.Learning.Models;
+
+/// <summary>The Open Inference Protocol's datatype names, which Gyre uses in every signature.</summary>
+public static class TensorDataTypes
+{
+    public const string Bool = "BOOL";
+    public const string Int32 = "INT32";
+    public const string Int64 = "INT64";
+    public const string Fp32 = "FP32";
+    public const string Fp64 = "FP64";
+    public const string Bytes = "BYTES";
+
+    /// <summary>Whether values of this type travel as numbers.</summary>
+    public static bool IsNumeric(string dataType) => dataType is Int32 or Int64 or Fp32 or Fp64 or Bool;
+}
