@@ -1,4 +1,5 @@
 using Gyre.Core.Api;
+using Gyre.Core.Learning.Models;
 using Gyre.Core.Registry;
 using Gyre.Core.Tracking;
 using static Gyre.Client.Paths;
@@ -42,6 +43,26 @@ public sealed class ModelsClient
     /// <summary>Registers the artifact <paramref name="artifactPath"/> of run <paramref name="runId"/> as the next version.</summary>
     public Task<ModelVersion> CreateVersionAsync(string name, RunId runId, string artifactPath, string? description = null, IReadOnlyList<Tag>? tags = null, CancellationToken ct = default) =>
         _api.PostAsync<ModelVersion>($"/api/v1/models/{E(name)}/versions", new CreateModelVersionRequest(runId, artifactPath, description, tags), ct);
+
+    /// <summary>
+    /// Imports an ONNX model as the next version (creating the model if needed): its signature is read
+    /// from the graph and checked with <paramref name="options"/>; a run records the package.
+    /// </summary>
+    public async Task<ModelVersion> ImportOnnxAsync(string name, Stream model, ImportOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= new ImportOptions();
+        var query = Query(("task", options.Task), ("feature_input", options.FeatureInput),
+            ("feature_columns", options.FeatureColumns is { } columns ? string.Join(',', columns) : null), ("output", options.Output),
+            ("output_meaning", options.OutputMeaning), ("classes", options.Classes is { } classes ? string.Join(',', classes) : null));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/models/{E(name)}/versions{query}") { Content = new StreamContent(model) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/onnx");
+        using var response = await _api.SendRawAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+        return (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<ModelVersion>(response.Content, Core.Json.GyreJson.Options, ct))!;
+    }
+
+    /// <summary>The package manifest of a version: flavor, checksum, signature, task and what the output means.</summary>
+    public Task<ModelPackage> GetPackageAsync(string name, long version, CancellationToken ct = default) =>
+        _api.GetAsync<ModelPackage>($"/api/v1/models/{E(name)}/versions/{version}/package", ct);
 
     public Task<ModelVersion> GetVersionAsync(string name, long version, CancellationToken ct = default) =>
         _api.GetAsync<ModelVersion>($"/api/v1/models/{E(name)}/versions/{version}", ct);

@@ -24,6 +24,53 @@ internal static class ModelVersionsCommands
         return command;
     }
 
+    public static Command Import()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "An .onnx model file" };
+        var name = new Option<string>("--name") { Required = true, Description = "The registered model (created if needed)" };
+        var task = new Option<string?>("--task") { Description = "binary, multiclass or regression" };
+        var input = new Option<string?>("--feature-input") { Description = "The [batch, n] input that takes the features (default: the first)" };
+        var features = new Option<string?>("--features") { Description = "The names of the feature columns, comma-separated, in the input's order" };
+        var output = new Option<string?>("--output") { Description = "The output that is the prediction (default: the first)" };
+        var meaning = new Option<string?>("--output-meaning") { Description = "probability, probabilities, score or value" };
+        var classes = new Option<string?>("--classes") { Description = "The class labels, comma-separated, in the output's order" };
+        var command = new Command("import", "Import an ONNX model as the next version; its signature is read from the graph")
+        {
+            file, name, task, input, features, output, meaning, classes,
+        };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                throw Core.Errors.GyreException.Invalid($"file: '{path.FullName}' does not exist");
+            }
+            static List<string>? Split(string? text) => text is null ? null : [.. text.Split(',', StringSplitOptions.TrimEntries)];
+            var options = new Core.Learning.Models.ImportOptions(parse.GetValue(task), parse.GetValue(input), Split(parse.GetValue(features)),
+                parse.GetValue(output), parse.GetValue(meaning), Split(parse.GetValue(classes)));
+            await using var stream = path.OpenRead();
+            Print(printer, await client.Models.ImportOnnxAsync(parse.GetValue(name)!, stream, options, ct));
+        });
+        return command;
+    }
+
+    public static Command Package()
+    {
+        var reference = new Argument<string>("model") { Description = "NAME/VERSION or NAME@ALIAS" };
+        var command = new Command("package", "Show a version's package: flavor, checksum, signature, task, features and output") { reference };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var version = await client.Models.ResolveAsync(parse.GetValue(reference)!, ct);
+            var p = await client.Models.GetPackageAsync(version.Name, version.Version, ct);
+            printer.Object(p, ("flavor", p.Flavor), ("file", p.ModelFile), ("checksum", p.Sha256), ("task", p.Task),
+                ("inputs", string.Join("; ", p.Signature.Inputs.Select(t => $"{t.Name} {t.DataType} [{string.Join(", ", t.Shape)}]"))),
+                ("outputs", string.Join("; ", p.Signature.Outputs.Select(t => $"{t.Name} {t.DataType} [{string.Join(", ", t.Shape)}]"))),
+                ("features", string.Join(", ", p.FeatureColumns)), ("prediction", $"{p.Output} ({p.OutputMeaning ?? "unspecified"})"),
+                ("classes", p.Classes is { } c ? string.Join(", ", c) : null));
+        });
+        return command;
+    }
+
     public static Command Versions()
     {
         var name = new Argument<string>("name");

@@ -18,6 +18,8 @@ internal static class ModelsCommands
         command.Subcommands.Add(Delete());
         command.Subcommands.Add(Tag());
         command.Subcommands.Add(ModelVersionsCommands.Register());
+        command.Subcommands.Add(ModelVersionsCommands.Import());
+        command.Subcommands.Add(ModelVersionsCommands.Package());
         command.Subcommands.Add(ModelVersionsCommands.Versions());
         command.Subcommands.Add(ModelVersionsCommands.Version());
         command.Subcommands.Add(ModelVersionsCommands.Alias());

@@ -1,7 +1,11 @@
 using Gyre.Core.Api;
 using Gyre.Core.Errors;
+using Gyre.Core.Json;
+using Gyre.Core.Learning.Models;
 using Gyre.Core.Registry;
 using Gyre.Core.Tracking;
+using Gyre.Server.Hosting;
+using Gyre.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,6 +28,7 @@ internal static class ModelVersionsApi
         versions.MapPut("/{version}/tags/{**key}", SetTag);
         versions.MapDelete("/{version}/tags/{**key}", DeleteTag);
         versions.MapGet("/{version}/lineage", Lineage);
+        versions.MapGet("/{version}/package", Package);
 
         var aliases = routes.MapGroup("/api/v1/models/{name}/aliases").WithTags("Model aliases");
         aliases.MapPut("/{alias}", SetAlias);
@@ -31,14 +36,53 @@ internal static class ModelVersionsApi
         aliases.MapDelete("/{alias}", DeleteAlias);
     }
 
-    private static async Task<Created<ModelVersion>> Create(string name, CreateModelVersionRequest request, ModelVersionRegistration registration, CancellationToken ct)
+    /// <summary>
+    /// A version from a run's artifact (a JSON body), or imported from an ONNX file sent as the body
+    /// (<c>Content-Type: application/onnx</c> or <c>application/octet-stream</c>), with the import
+    /// options in the query: <c>task</c>, <c>feature_input</c>, <c>feature_columns</c> (comma-separated),
+    /// <c>output</c>, <c>output_meaning</c>, <c>classes</c> (comma-separated).
+    /// </summary>
+    private static async Task<Created<ModelVersion>> Create(
+        string name, HttpContext context, ModelVersionRegistration registration, ModelImport import, ServerOptions options, CancellationToken ct)
+    {
+        var mediaType = context.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        ModelVersion version;
+        if (mediaType is "application/onnx" or "application/octet-stream")
+        {
+            BodyLimit.Apply(context, options.MaxArtifactBytes);
+            var query = context.Request.Query;
+            var importOptions = new ImportOptions(query["task"], query["feature_input"], CommaList(query["feature_columns"]), query["output"],
+                query["output_meaning"], CommaList(query["classes"]));
+            (version, _) = await import.ImportAsync(name, context.Request.Body, importOptions, options.MaxArtifactBytes, ct);
+        }
+        else if (mediaType is "application/json")
+        {
+            BodyLimit.Apply(context, options.MaxJsonBodyBytes);
+            var request = await context.Request.ReadFromJsonAsync<CreateModelVersionRequest>(GyreJson.Options, ct)
+                ?? throw GyreException.Invalid("body: expected {run_id, artifact_path}");
+            version = await Register(name, request, registration, ct);
+        }
+        else
+        {
+            throw new GyreException(ErrorCode.UnsupportedMediaType,
+                $"Content-Type: expected application/json (a run's artifact) or application/onnx (a model file to import), got '{mediaType}'");
+        }
+        return TypedResults.Created($"/api/v1/models/{Uri.EscapeDataString(name)}/versions/{version.Version}", version);
+    }
+
+    private static List<string>? CommaList(string? commaSeparated) =>
+        commaSeparated is null ? null : [.. commaSeparated.Split(',', StringSplitOptions.TrimEntries)];
+
+    private static async Task<Ok<ModelPackage>> Package(string name, string version, ModelImport import, CancellationToken ct) =>
+        TypedResults.Ok(await import.GetPackageAsync(name, QueryValues.Version(version), ct));
+
+    private static async Task<ModelVersion> Register(string name, CreateModelVersionRequest request, ModelVersionRegistration registration, CancellationToken ct)
     {
         if (request.RunId is not { } runId)
         {
             throw GyreException.Invalid("run_id: expected the id of the run whose artifact becomes this version");
         }
-        var version = await registration.RegisterAsync(name, new NewModelVersion(runId, request.ArtifactPath!, request.Description, request.Tags), ct);
-        return TypedResults.Created($"/api/v1/models/{Uri.EscapeDataString(name)}/versions/{version.Version}", version);
+        return await registration.RegisterAsync(name, new NewModelVersion(runId, request.ArtifactPath!, request.Description, request.Tags), ct);
     }
 
     private static async Task<Ok<Page<ModelVersion>>> List(

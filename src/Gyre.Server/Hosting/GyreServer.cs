@@ -111,8 +111,10 @@ public static class GyreServer
         services.AddSingleton(new Core.Data.Splits.DatasetSplitting(storage.Datasets, storage.DatasetObjects, storage.DatasetSplitter, ingest));
         services.AddSingleton(new Core.Data.Reference.DatasetReferences(storage.Datasets, storage.DatasetObjects, storage.ReferenceComputer));
         services.AddSingleton(new Core.Data.Validation.DatasetValidation(storage.Datasets, storage.DatasetObjects, storage.ConstraintMeasurer));
-        services.AddSingleton(sp => new ModelVersionRegistration(
-            sp.GetRequiredService<ITrackingStore>(), sp.GetRequiredService<IRegistryStore>(), sp.GetRequiredService<IArtifactStore>()));
+        var registration = new ModelVersionRegistration(storage.Tracking, storage.Registry, storage.Artifacts);
+        services.AddSingleton(registration);
+        services.AddSingleton(new Core.Learning.Models.ModelImport(storage.Tracking, storage.Registry, storage.Artifacts, registration,
+            new Learning.Onnx.OnnxInspector(), Path.Combine(storage.Home.Root, "tmp"), time));
     }
 
     private static void MapEndpoints(WebApplication app)

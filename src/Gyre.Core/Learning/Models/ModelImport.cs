@@ -1,0 +1,119 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Gyre.Core.Artifacts;
+using Gyre.Core.Errors;
+using Gyre.Core.Json;
+using Gyre.Core.Registry;
+using Gyre.Core.Tracking;
+
+namespace Gyre.Core.Learning.Models;
+
+/// <summary>
+/// Imports a model trained anywhere as a registered version: the file is streamed to scratch
+/// space while hashed, its signature read from the graph and checked with the options, and only
+/// then a run records the package (model file and manifest) as artifacts and the version is
+/// registered from it, so that lineage leads from the version to that run. Nothing is recorded for
+/// a file that fails a check.
+/// </summary>
+public sealed class ModelImport(
+    ITrackingStore tracking, IRegistryStore registry, IArtifactStore artifacts, ModelVersionRegistration registration,
+    IModelInspector inspector, string scratchDirectory, TimeProvider time)
+{
+    public const string PackagePath = "model";
+
+    public async Task<(ModelVersion Version, ModelPackage Package)> ImportAsync(
+        string modelName, Stream content, ImportOptions options, long maxBytes, CancellationToken ct)
+    {
+        GyreException.ThrowIfAny(ModelNames.CheckModelName("name", modelName) is { } problem ? [problem] : []);
+        Directory.CreateDirectory(scratchDirectory);
+        var scratch = Path.Combine(scratchDirectory, Guid.NewGuid().ToString("N") + ".model");
+        try
+        {
+            var sha256 = await CopyHashingAsync(content, scratch, maxBytes, ct);
+            var modelFile = $"model.{inspector.Flavor}";
+            var package = ModelPackages.Build(inspector.Flavor, modelFile, sha256, inspector.Inspect(scratch), options, time.GetUtcNow().ToUnixTimeMilliseconds());
+            await EnsureModelAsync(modelName, ct);
+
+            var run = await tracking.CreateRunAsync(new NewRun(ExperimentId.Default, $"import {modelName}", Tags: [new Tag("gyre.source", "import")]), ct);
+            var root = RunArtifacts.RootOf(run.ArtifactUri);
+            try
+            {
+                await using (var model = File.OpenRead(scratch))
+                {
+                    await artifacts.WriteAsync(root, ArtifactPath.Parse($"{PackagePath}/{modelFile}", "path"), model, maxBytes, ct);
+                }
+                await using (var manifest = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(package, GyreJson.Options)))
+                {
+                    await artifacts.WriteAsync(root, ArtifactPath.Parse($"{PackagePath}/{ModelPackage.ManifestFile}", "path"), manifest, maxBytes, ct);
+                }
+                var version = await registration.RegisterAsync(modelName, new NewModelVersion(run.RunId, PackagePath), ct);
+                await tracking.UpdateRunAsync(run.RunId, new RunUpdate(RunStatus.Finished, time.GetUtcNow().ToUnixTimeMilliseconds()), ct);
+                return (version, package);
+            }
+            catch
+            {
+                await tracking.UpdateRunAsync(run.RunId, new RunUpdate(RunStatus.Failed, time.GetUtcNow().ToUnixTimeMilliseconds()), CancellationToken.None);
+                throw;
+            }
+        }
+        finally
+        {
+            File.Delete(scratch);
+        }
+    }
+
+    /// <summary>The package manifest of a registered version; not_found when the version was not made from a package.</summary>
+    public async Task<ModelPackage> GetPackageAsync(string modelName, long version, CancellationToken ct)
+    {
+        var found = await registry.GetVersionAsync(modelName, version, ct);
+        if (found.RunId is not { } runId || found.ArtifactPath is not { } path)
+        {
+            throw GyreException.NotFound($"model '{modelName}' version {version} has no package");
+        }
+        var run = await tracking.GetRunAsync(runId, ct);
+        var manifest = ArtifactPath.Parse(path.Length == 0 ? ModelPackage.ManifestFile : $"{path}/{ModelPackage.ManifestFile}", "path");
+        var root = RunArtifacts.RootOf(run.ArtifactUri);
+        if (!await artifacts.ExistsAsync(root, manifest, ct))
+        {
+            throw GyreException.NotFound($"model '{modelName}' version {version} has no package: its artifact '{path}' holds no {ModelPackage.ManifestFile}");
+        }
+        await using var stream = await artifacts.OpenReadAsync(root, manifest, ct);
+        return (await JsonSerializer.DeserializeAsync<ModelPackage>(stream, GyreJson.Options, ct))!;
+    }
+
+    private async Task EnsureModelAsync(string modelName, CancellationToken ct)
+    {
+        try
+        {
+            await registry.CreateModelAsync(modelName, null, [], ct);
+        }
+        catch (GyreException e) when (e.Code == ErrorCode.AlreadyExists)
+        {
+            // Importing a new version of a model that exists: the usual case.
+        }
+    }
+
+    private static async Task<string> CopyHashingAsync(Stream content, string path, long maxBytes, CancellationToken ct)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        var buffer = new byte[1 << 16];
+        long total = 0;
+        int read;
+        while ((read = await content.ReadAsync(buffer, ct)) > 0)
+        {
+            total += read;
+            if (total > maxBytes)
+            {
+                throw new GyreException(ErrorCode.PayloadTooLarge, $"body: the model is larger than the limit of {maxBytes} bytes");
+            }
+            hash.AppendData(buffer, 0, read);
+            await file.WriteAsync(buffer.AsMemory(0, read), ct);
+        }
+        if (total == 0)
+        {
+            throw GyreException.Invalid("body: the model file is empty");
+        }
+        return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+}

@@ -1,0 +1,29 @@
+using System.Text.Json;
+
+namespace Gyre.Cli.Tests;
+
+public sealed class CliModelImportTests(ServerProcessFixture fixture) : IClassFixture<ServerProcessFixture>
+{
+    private static readonly string Onnx = Path.Combine(AppContext.BaseDirectory, "Fixtures", "onnx");
+
+    private Task<GyreProcess.Result> Gyre(params string[] args) => GyreProcess.RunAsync(fixture.Server.Environment, args);
+
+    [Fact]
+    public async Task ModelsImport_RegistersTheOnnxFile_AndPackageShowsItsSignature()
+    {
+        var name = "cli-wine-" + Guid.NewGuid().ToString("N")[..8];
+        var imported = await Gyre("models", "import", Path.Combine(Onnx, "wine_mlp.onnx"), "--name", name, "--task", "multiclass", "--classes", "a,b,c", "--json");
+        Assert.True(imported.ExitCode == 0, imported.Stderr);
+        Assert.Equal(1, JsonDocument.Parse(imported.Stdout).RootElement.GetProperty("version").GetInt64());
+
+        var package = JsonDocument.Parse((await Gyre("models", "package", $"{name}/1", "--json")).Stdout).RootElement;
+        Assert.Equal(["a", "b", "c"], package.GetProperty("classes").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal("probabilities", package.GetProperty("output_meaning").GetString());
+        var shown = await Gyre("models", "package", $"{name}/1");
+        Assert.Contains("features FP32 [-1, 13]", shown.Stdout, StringComparison.Ordinal);
+
+        var bad = await Gyre("models", "import", Path.Combine(Onnx, "wine_mlp.onnx"), "--name", name, "--task", "regression");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.StartsWith("gyre: error: invalid_argument: output_meaning: a regression's output is one value per row", bad.Stderr.Trim(), StringComparison.Ordinal);
+    }
+}
