@@ -32,6 +32,7 @@ public sealed class GyreStorage : IDisposable
         ConstraintMeasurer = new DuckDbConstraintMeasurer(spill);
         DatasetSplitter = new DuckDbDatasetSplitter(spill);
         ReferenceComputer = new DuckDbReferenceComputer(spill);
+        DatasetExporter = new DuckDbDatasetExporter(spill);
     }
 
     public GyreHome Home { get; }
@@ -55,6 +56,8 @@ public sealed class GyreStorage : IDisposable
     public Core.Data.Splits.IDatasetSplitter DatasetSplitter { get; }
 
     public Core.Data.Reference.IReferenceComputer ReferenceComputer { get; }
+
+    public Core.Learning.Training.IDatasetExporter DatasetExporter { get; }
 
     /// <summary>Opens the home (creating it if needed) and applies any pending schema migrations.</summary>
     public static async Task<GyreStorage> OpenAsync(GyreHome home, TimeProvider? time = null, Random? random = null, CancellationToken ct = default)

@@ -108,13 +108,16 @@ public static class GyreServer
         var ingest = new DatasetIngest(storage.Datasets, storage.DatasetObjects, storage.DatasetReader);
         services.AddSingleton(ingest);
         services.AddSingleton(new Core.Data.Schemas.DatasetSchemas(storage.Datasets, storage.DatasetObjects, storage.DatasetReader));
-        services.AddSingleton(new Core.Data.Splits.DatasetSplitting(storage.Datasets, storage.DatasetObjects, storage.DatasetSplitter, ingest));
+        var splitting = new Core.Data.Splits.DatasetSplitting(storage.Datasets, storage.DatasetObjects, storage.DatasetSplitter, ingest);
+        services.AddSingleton(splitting);
         services.AddSingleton(new Core.Data.Reference.DatasetReferences(storage.Datasets, storage.DatasetObjects, storage.ReferenceComputer));
         services.AddSingleton(new Core.Data.Validation.DatasetValidation(storage.Datasets, storage.DatasetObjects, storage.ConstraintMeasurer));
         var registration = new ModelVersionRegistration(storage.Tracking, storage.Registry, storage.Artifacts);
         services.AddSingleton(registration);
         services.AddSingleton(new Core.Learning.Models.ModelImport(storage.Tracking, storage.Registry, storage.Artifacts, registration,
             new Learning.Onnx.OnnxInspector(), Path.Combine(storage.Home.Root, "tmp"), time));
+        services.AddSingleton(new Core.Learning.Training.ModelTraining(storage.Datasets, storage.DatasetObjects, splitting, storage.DatasetExporter,
+            new Learning.MlNet.MlNetTrainer(), storage.Tracking, storage.Artifacts, registration, storage.Registry, Path.Combine(storage.Home.Root, "tmp"), time));
     }
 
     private static void MapEndpoints(WebApplication app)
@@ -126,6 +129,7 @@ public static class GyreServer
         RunArtifactsApi.Map(app);
         ModelsApi.Map(app);
         ModelVersionsApi.Map(app);
+        TrainingsApi.Map(app);
         TokensApi.Map(app);
         DatasetsApi.Map(app);
     }

@@ -25,4 +25,6 @@ public sealed record ModelPackage(
     public const string ManifestFile = "gyre-model.json";
 
     public const string Onnx = "onnx";
+
+    public const string MlNet = "mlnet";
 }

@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Text.Json;
+using Gyre.Core.Artifacts;
+using Gyre.Core.Data;
+using Gyre.Core.Data.Splits;
+using Gyre.Core.Errors;
+using Gyre.Core.Json;
+using Gyre.Core.Learning.Evaluation;
+using Gyre.Core.Learning.Models;
+using Gyre.Core.Registry;
+using Gyre.Core.Tracking;
+
+namespace Gyre.Core.Learning.Training;
+
+/// <summary>
+/// Runs a training as a tracking run: checks the request, finds the train and test parts (making
+/// a recorded split when the version is not one), exports them for the trainer, trains, evaluates
+/// on the test part with scikit-learn's metric definitions, and records params, metrics, dataset
+/// inputs and the model package on the run; registers the package when asked.
+/// </summary>
+public sealed class ModelTraining(
+    IDatasetStore datasets, IDatasetObjectStore objects, DatasetSplitting splitting, IDatasetExporter exporter, ITrainer trainer,
+    ITrackingStore tracking, IArtifactStore artifacts, ModelVersionRegistration registration, IRegistryStore registry,
+    string scratchDirectory, TimeProvider time)
+{
+    /// <summary>Classification needs at least this many training rows, and every class at least twice.</summary>
+    public const int MinimumRows = 10;
+
+    public async Task<TrainingResult> TrainAsync(TrainingRequest request, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(request.Dataset))
+        {
+            throw GyreException.Invalid("dataset: expected the name of a dataset");
+        }
+        if (request.Register is { } register && ModelNames.CheckModelName("register", register) is { } badName)
+        {
+            throw GyreException.Invalid(badName);
+        }
+        var version = await datasets.GetVersionAsync(request.Dataset, request.Version ?? 0, ct);
+        if (version.Status == "failed")
+        {
+            throw GyreException.Conflict($"{version.Name}@{version.Version} is failed (a validation error or a schema mismatch); nothing trains on a failed version");
+        }
+        var (task, trainerName, label, features) = TrainingPlan.Check(request, version);
+        var seed = (int)(request.Seed ?? 0);
+        var (train, test) = await PartsAsync(version, seed, ct);
+        var classes = await ClassesAsync(task, train, test, label, ct);
+
+        Directory.CreateDirectory(scratchDirectory);
+        var trainPath = Path.Combine(scratchDirectory, Guid.NewGuid().ToString("N") + ".train.csv");
+        var testPath = Path.Combine(scratchDirectory, Guid.NewGuid().ToString("N") + ".test.csv");
+        try
+        {
+            var columns = features.Select(f => f.Name).ToList();
+            await exporter.ExportAsync(objects.LocalPath(train.Digest, train.Format), train, label, classes, columns, trainPath, ct);
+            await exporter.ExportAsync(objects.LocalPath(test.Digest, test.Format), test, label, classes, columns, testPath, ct);
+            var hyperparameters = request.Hyperparameters ?? new Dictionary<string, double>();
+            var trained = await trainer.TrainAsync(new TrainingData(trainPath, testPath, task, label, features, classes, trainerName, hyperparameters, seed), ct);
+            var (binary, multiclass, regression) = Evaluate(task, classes, trained);
+            var result = new TrainingResult(default!, task, trainerName, label, $"{train.Name}@{train.Version}", $"{test.Name}@{test.Version}",
+                columns, classes, binary, multiclass, regression, trained.TrainingTime.TotalSeconds, null);
+            return await RecordAsync(request, result, train, test, hyperparameters, features, trained, ct);
+        }
+        finally
+        {
+            File.Delete(trainPath);
+            File.Delete(testPath);
+        }
+    }
+
+    /// <summary>The version's sibling test part when it is a split's train part; otherwise a recorded seeded 80/20 split of it.</summary>
+    private async Task<(DatasetVersion Train, DatasetVersion Test)> PartsAsync(DatasetVersion version, int seed, CancellationToken ct)
+    {
+        if (version.DerivedFrom is { Part: SplitMethods.Train } derived && await datasets.FindSplitAsync(derived.Split, ct) is { } recorded)
+        {
+            var testPart = recorded.Parts.Single(p => p.Part == SplitMethods.Test);
+            return (version, await datasets.GetVersionAsync(testPart.Dataset, testPart.Version, ct));
+        }
+        var (split, _) = await splitting.SplitAsync(version.Name, version.Version, new SplitSpec(SplitMethods.Random, 0.2, seed), ct);
+        var parts = split.Parts.ToDictionary(p => p.Part);
+        return (await datasets.GetVersionAsync(parts[SplitMethods.Train].Dataset, parts[SplitMethods.Train].Version, ct),
+            await datasets.GetVersionAsync(parts[SplitMethods.Test].Dataset, parts[SplitMethods.Test].Version, ct));
+    }
+
+    /// <summary>The class labels in order (sorted as text; a binary task's positive class is the second), checked against both parts.</summary>
+    private async Task<IReadOnlyList<string>?> ClassesAsync(string task, DatasetVersion train, DatasetVersion test, string label, CancellationToken ct)
+    {
+        var (values, missing) = await exporter.DistinctAsync(objects.LocalPath(train.Digest, train.Format), train, label, 1001, ct);
+        var (testValues, testMissing) = await exporter.DistinctAsync(objects.LocalPath(test.Digest, test.Format), test, label, 1001, ct);
+        if (missing + testMissing > 0)
+        {
+            throw GyreException.Invalid($"label: '{label}' has {missing + testMissing} missing values in {train.Name}@{train.Version} and {test.Name}@{test.Version}; drop or fill them first");
+        }
+        if (train.Rows < MinimumRows)
+        {
+            throw GyreException.Invalid($"dataset: {train.Name}@{train.Version} has {train.Rows} rows; training needs at least {MinimumRows}");
+        }
+        if (task == ModelTasks.Regression)
+        {
+            return null;
+        }
+        if (values.Count < 2)
+        {
+            throw GyreException.Invalid($"label: '{label}' has one value ({string.Join(", ", values)}) in {train.Name}@{train.Version}; a {task} task needs at least two classes");
+        }
+        if (task == ModelTasks.Binary && values.Count > 2)
+        {
+            throw GyreException.Invalid($"label: '{label}' has {values.Count} values in {train.Name}@{train.Version}; a binary task needs two (use multiclass)");
+        }
+        if (values.Count > 1000)
+        {
+            throw GyreException.Invalid($"label: '{label}' has more than 1000 classes; a multiclass task takes at most 1000");
+        }
+        if (testValues.Except(values).ToList() is { Count: > 0 } unseen)
+        {
+            throw GyreException.Invalid($"label: the test part {test.Name}@{test.Version} has classes the train part lacks: {string.Join(", ", unseen.Take(5))}");
+        }
+        return values;
+    }
+
+    private static (BinaryEvaluation?, MulticlassEvaluation?, RegressionEvaluation?) Evaluate(string task, IReadOnlyList<string>? classes, TrainedModel trained) => task switch
+    {
+        ModelTasks.Binary => (Metrics.Binary([.. trained.TestLabels.Select(l => l == 1)], [.. trained.TestPredictions.Select(p => p[0])]), null, null),
+        ModelTasks.Multiclass => (null, Metrics.Multiclass([.. trained.TestLabels.Select(l => (int)l)], trained.TestPredictions, classes!.Count), null),
+        _ => (null, null, Metrics.Regression(trained.TestLabels, [.. trained.TestPredictions.Select(p => p[0])])),
+    };
+
+    private async Task<TrainingResult> RecordAsync(TrainingRequest request, TrainingResult result, DatasetVersion train, DatasetVersion test,
+        IReadOnlyDictionary<string, double> hyperparameters, IReadOnlyList<TrainingColumn> features, TrainedModel trained, CancellationToken ct)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var run = await tracking.CreateRunAsync(new NewRun(ExperimentId.Default, $"train {result.TrainDataset}", Tags: [new Tag("gyre.source", "training")]), ct);
+        try
+        {
+            var parameters = new List<Param>
+            {
+                new("task", result.Task), new("trainer", result.Trainer), new("label", result.Label),
+                new("train_dataset", result.TrainDataset), new("test_dataset", result.TestDataset), new("features", string.Join(",", result.Features)),
+                new("seed", (request.Seed ?? 0).ToString(CultureInfo.InvariantCulture)),
+            };
+            parameters.AddRange(hyperparameters.Select(h => new Param(h.Key, h.Value.ToString("R", CultureInfo.InvariantCulture))));
+            var metrics = MetricValues(result).Select(m => new Metric($"test_{m.Key}", m.Value, 0, now)).ToList();
+            metrics.Add(new Metric("training_seconds", result.TrainingSeconds, 0, now));
+            await tracking.LogBatchAsync(run.RunId, new LogBatch(metrics, parameters), ct);
+            await tracking.LogInputsAsync(run.RunId, [new DatasetInput(result.TrainDataset, train.Digest, train.Source, "train"), new DatasetInput(result.TestDataset, test.Digest, test.Source, "test")], ct);
+
+            var root = RunArtifacts.RootOf(run.ArtifactUri);
+            var package = MlNetPackage(result, features, trained.Model, now);
+            await WriteAsync(root, $"{ModelImport.PackagePath}/{package.ModelFile}", trained.Model, ct);
+            await WriteAsync(root, $"{ModelImport.PackagePath}/{ModelPackage.ManifestFile}", JsonSerializer.SerializeToUtf8Bytes(package, GyreJson.Options), ct);
+            await WriteAsync(root, "evaluation.json", JsonSerializer.SerializeToUtf8Bytes(result with { RunId = run.RunId }, GyreJson.Options), ct);
+
+            ModelVersion? registered = null;
+            if (request.Register is { } model)
+            {
+                try
+                {
+                    await registry.CreateModelAsync(model, null, [], ct);
+                }
+                catch (GyreException e) when (e.Code == ErrorCode.AlreadyExists)
+                {
+                    // A new version of a model that exists: the usual case.
+                }
+                registered = await registration.RegisterAsync(model, new NewModelVersion(run.RunId, ModelImport.PackagePath), ct);
+            }
+            await tracking.UpdateRunAsync(run.RunId, new RunUpdate(RunStatus.Finished, time.GetUtcNow().ToUnixTimeMilliseconds()), ct);
+            return result with { RunId = run.RunId, ModelVersion = registered };
+        }
+        catch
+        {
+            await tracking.UpdateRunAsync(run.RunId, new RunUpdate(RunStatus.Failed, time.GetUtcNow().ToUnixTimeMilliseconds()), CancellationToken.None);
+            throw;
+        }
+    }
+
+    private Task WriteAsync(string root, string path, byte[] content, CancellationToken ct) =>
+        artifacts.WriteAsync(root, ArtifactPath.Parse(path, "path"), new MemoryStream(content), long.MaxValue, ct);
+
+    /// <summary>The manifest of a trained ML.NET model: its input columns with their types, and the prediction it gives.</summary>
+    private static ModelPackage MlNetPackage(TrainingResult result, IReadOnlyList<TrainingColumn> features, byte[] model, long now)
+    {
+        var inputs = features.Select(f => new TensorSpec(f.Name, f.Categorical ? TensorDataTypes.Bytes : TensorDataTypes.Fp32, [-1, 1])).ToList();
+        var width = result.Task == ModelTasks.Multiclass ? result.Classes!.Count : 1;
+        var output = new TensorSpec("prediction", TensorDataTypes.Fp32, [-1, width]);
+        var meaning = result.Task switch
+        {
+            ModelTasks.Binary => ModelTasks.Probability,
+            ModelTasks.Multiclass => ModelTasks.Probabilities,
+            _ => ModelTasks.Value,
+        };
+        var digest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(model));
+        return new ModelPackage(ModelPackage.CurrentFormat, ModelPackage.MlNet, "model.zip", digest, new ModelSignature(inputs, [output]),
+            result.Task, null, [.. features.Select(f => f.Name)], output.Name, meaning, result.Classes, now);
+    }
+
+    private static Dictionary<string, double> MetricValues(TrainingResult r)
+    {
+        if (r.Binary is { } b)
+        {
+            return new() { ["auc"] = b.Auc, ["average_precision"] = b.AveragePrecision, ["log_loss"] = b.LogLoss, ["accuracy"] = b.Accuracy, ["precision"] = b.Precision, ["recall"] = b.Recall, ["f1"] = b.F1, ["brier"] = b.Brier };
+        }
+        if (r.Multiclass is { } m)
+        {
+            return new() { ["accuracy"] = m.Accuracy, ["macro_f1"] = m.MacroF1, ["micro_f1"] = m.MicroF1, ["log_loss"] = m.LogLoss };
+        }
+        var g = r.Regression!;
+        return new() { ["rmse"] = g.Rmse, ["mae"] = g.Mae, ["r2"] = g.R2, ["mape"] = g.Mape };
+    }
+}

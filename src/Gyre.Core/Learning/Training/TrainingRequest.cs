@@ -1,0 +1,19 @@
+namespace Gyre.Core.Learning.Training;
+
+/// <summary>
+/// <c>POST /api/v1/trainings</c>: train a model on a dataset version. <c>Version</c> null is the
+/// latest. When the version is the train part of a split, the split's test part evaluates the
+/// model; otherwise Gyre makes (and records) a seeded random 80/20 split of it first. Features
+/// default to every feature-role column of a usable type; <c>Hyperparameters</c> are the trainer's
+/// (see <see cref="Trainers"/>). <c>Register</c> names a model to register the result as a version of.
+/// </summary>
+public sealed record TrainingRequest(
+    string? Dataset,
+    long? Version = null,
+    string? Task = null,
+    string? Label = null,
+    string? Trainer = null,
+    IReadOnlyList<string>? Features = null,
+    IReadOnlyDictionary<string, double>? Hyperparameters = null,
+    string? Register = null,
+    long? Seed = null);

@@ -1,0 +1,24 @@
+using Gyre.Core.Learning.Evaluation;
+using Gyre.Core.Registry;
+using Gyre.Core.Tracking;
+
+namespace Gyre.Core.Learning.Training;
+
+/// <summary>
+/// A finished training: its run, the datasets it read, the test metrics (one of the three
+/// evaluations, as the task), the class labels, and the registered version when one was asked for.
+/// </summary>
+public sealed record TrainingResult(
+    RunId RunId,
+    string Task,
+    string Trainer,
+    string Label,
+    string TrainDataset,
+    string TestDataset,
+    IReadOnlyList<string> Features,
+    IReadOnlyList<string>? Classes,
+    BinaryEvaluation? Binary,
+    MulticlassEvaluation? Multiclass,
+    RegressionEvaluation? Regression,
+    double TrainingSeconds,
+    ModelVersion? ModelVersion);

@@ -1,0 +1,42 @@
+using Gyre.Core.Data;
+using Gyre.Core.Learning.Training;
+
+namespace Gyre.Storage.Data;
+
+/// <summary>
+/// Writes a stored version's columns as the CSV a trainer reads, with DuckDB: the label first —
+/// as its class index when classes are given, "true"/"false" for a binary task's positive class —
+/// then the features, numbers as doubles and categories as text.
+/// </summary>
+internal sealed class DuckDbDatasetExporter(string tempDirectory) : IDatasetExporter
+{
+    public Task ExportAsync(string path, DatasetVersion version, string label, IReadOnlyList<string>? classes, IReadOnlyList<string> features,
+        string outputPath, CancellationToken ct) => Task.Run(() =>
+    {
+        using var spilling = DuckDbSql.Open(tempDirectory, ct);
+        DuckDbTableLoader.LoadStored(spilling, path, version);
+        var types = version.Columns.ToDictionary(c => c.Name, c => c.Type, StringComparer.OrdinalIgnoreCase);
+        var y = DuckDbSql.Quote(label);
+        var labelSql = classes switch
+        {
+            null => $"{y}::DOUBLE",
+            { Count: 2 } => $"CASE WHEN {y}::VARCHAR = {DuckDbSql.Literal(classes[1])} THEN 'true' ELSE 'false' END",
+            _ => $"list_position([{string.Join(", ", classes.Select(DuckDbSql.Literal))}], {y}::VARCHAR) - 1",
+        };
+        var columns = features.Select(f => types[f] is ColumnType.Integer or ColumnType.Float
+            ? $"{DuckDbSql.Quote(f)}::DOUBLE"
+            : $"{DuckDbSql.Quote(f)}::VARCHAR");
+        DuckDbSql.Execute(spilling.Connection,
+            $"COPY (SELECT {labelSql} AS label, {string.Join(", ", columns)} FROM data) TO {DuckDbSql.Literal(outputPath)} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"')");
+    }, ct);
+
+    public Task<(IReadOnlyList<string> Values, long Missing)> DistinctAsync(string path, DatasetVersion version, string column, int limit, CancellationToken ct) => Task.Run(() =>
+    {
+        using var spilling = DuckDbSql.Open(tempDirectory, ct);
+        DuckDbTableLoader.LoadStored(spilling, path, version);
+        var c = DuckDbSql.Quote(column);
+        var values = DuckDbSql.Query(spilling.Connection, $"SELECT DISTINCT {c}::VARCHAR AS v FROM data WHERE {c} IS NOT NULL ORDER BY v LIMIT {limit}", r => r.GetString(0));
+        var missing = DuckDbSql.Query(spilling.Connection, $"SELECT count(*) - count({c}) FROM data", r => r.GetInt64(0))[0];
+        return ((IReadOnlyList<string>)values, missing);
+    }, ct);
+}

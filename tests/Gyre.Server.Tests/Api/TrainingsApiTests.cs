@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Net;
+using System.Text;
+using Gyre.Core.Data;
+using Gyre.Core.Learning.Models;
+using Gyre.Core.Learning.Training;
+
+namespace Gyre.Server.Tests.Api;
+
+public sealed class TrainingsApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private Gyre.Client.GyreClient Client => fixture.Server.Client;
+
+    /// <summary>
+    /// A churn-like table with a known signal: churned when tenure is short and charges high, with
+    /// 10 % of labels flipped; monthly_charges misses 5 % of its values; segment is one of three.
+    /// </summary>
+    private static string Churn(int rows, int seed)
+    {
+        var random = new Random(seed);
+        var text = new StringBuilder("customer_id,tenure,monthly_charges,plan,segment,churned\n");
+        for (var i = 0; i < rows; i++)
+        {
+            var tenure = random.Next(0, 72);
+            var charges = 20 + (random.NextDouble() * 100);
+            var plan = random.Next(3) switch { 0 => "basic", 1 => "plus", _ => "pro" };
+            var churned = (charges / 120.0) - (tenure / 72.0) + (plan == "basic" ? 0.2 : 0) > 0.1;
+            churned ^= random.NextDouble() < 0.1;
+            var segment = tenure < 24 ? "new" : tenure < 48 ? "settled" : "loyal";
+            var chargesText = random.NextDouble() < 0.05 ? "" : charges.ToString("F2", CultureInfo.InvariantCulture);
+            text.Append(CultureInfo.InvariantCulture, $"c{i},{tenure},{chargesText},{plan},{segment},{(churned ? "true" : "false")}\n");
+        }
+        return text.ToString();
+    }
+
+    private async Task<string> AddAsync(string csv, string? schema = null)
+    {
+        var name = Unique.Name("train");
+        if (schema is not null)
+        {
+            await Client.Datasets.SetSchemaAsync(name, schema);
+        }
+        await using var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv));
+        await Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
+        return name;
+    }
+
+    private async Task<TrainingResult> TrainAsync(TrainingRequest request)
+    {
+        var response = await fixture.Server.Http.PostAsJsonAsync("/api/v1/trainings", request, Core.Json.GyreJson.Options);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<TrainingResult>(Core.Json.GyreJson.Options))!;
+    }
+
+    [Fact]
+    public async Task BinaryTraining_IsARunWithMetricsInputsAndARegisteredPackage()
+    {
+        var name = await AddAsync(Churn(800, 1), "columns:\n  customer_id: {role: id}\n  churned: {role: label}\n");
+        var result = await TrainAsync(new TrainingRequest(name, Task: "binary", Register: name + "-model"));
+
+        // The label and features come from the schema's roles; the id is left out.
+        Assert.Equal("churned", result.Label);
+        Assert.Equal(["tenure", "monthly_charges", "plan", "segment"], result.Features);
+        Assert.Equal(["false", "true"], result.Classes!);
+        Assert.Equal((name + ".train@1", name + ".test@1"), (result.TrainDataset, result.TestDataset));
+        Assert.InRange(result.Binary!.Auc, 0.8, 1.0);
+        Assert.Equal(160, result.Binary.Count);
+
+        var run = await Client.Runs.GetAsync(result.RunId);
+        Assert.Equal(result.Binary.Auc, run.Metrics.Single(m => m.Key == "test_auc").Value);
+        Assert.Equal(("binary", "lightgbm"), (run.Params.Single(p => p.Key == "task").Value, run.Params.Single(p => p.Key == "trainer").Value));
+        Assert.Equal(["test", "train"], run.Inputs.Select(i => i.Context).Order());
+
+        var package = await Client.Models.GetPackageAsync(name + "-model", 1);
+        Assert.Equal((ModelPackage.MlNet, "model.zip", ModelTasks.Probability), (package.Flavor, package.ModelFile, package.OutputMeaning));
+        Assert.Equal(result.Features, package.FeatureColumns);
+        // The automatic split was recorded, so the same training reads the same rows again.
+        Assert.Single(await Client.Datasets.ListSplitsAsync(name, 1));
+    }
+
+    [Theory]
+    [InlineData("multiclass", "linear")]
+    [InlineData("multiclass", "fasttree")]
+    [InlineData("regression", "fasttree")]
+    [InlineData("regression", "lightgbm")]
+    [InlineData("binary", "linear")]
+    public async Task EveryTaskAndTrainer_Learns(string task, string trainer)
+    {
+        var name = await AddAsync(Churn(600, 2));
+        var result = task switch
+        {
+            "multiclass" => await TrainAsync(new TrainingRequest(name, Task: task, Label: "segment", Trainer: trainer, Features: ["tenure", "monthly_charges"])),
+            "regression" => await TrainAsync(new TrainingRequest(name, Task: task, Label: "tenure", Trainer: trainer, Features: ["segment", "plan"])),
+            _ => await TrainAsync(new TrainingRequest(name, Task: task, Label: "churned", Trainer: trainer, Features: ["tenure", "monthly_charges", "plan"])),
+        };
+        switch (task)
+        {
+            case "multiclass":
+                Assert.Equal(["loyal", "new", "settled"], result.Classes!);
+                Assert.InRange(result.Multiclass!.Accuracy, 0.8, 1.0);
+                break;
+            case "regression":
+                Assert.InRange(result.Regression!.R2, 0.6, 1.0);
+                break;
+            default:
+                Assert.InRange(result.Binary!.Auc, 0.8, 1.0);
+                break;
+        }
+    }
+
+    [Fact]
+    public async Task BadTrainingRequests_AreRefusedBeforeAnyTraining()
+    {
+        var name = await AddAsync(Churn(100, 3));
+        async Task<string> Refused(string body, HttpStatusCode status = HttpStatusCode.BadRequest) =>
+            await ProblemAssert.IsAsync(await fixture.Server.Http.PostAsync("/api/v1/trainings", new StringContent(body, Encoding.UTF8, "application/json")),
+                status, status == HttpStatusCode.BadRequest ? "invalid_argument" : "conflict");
+
+        Assert.Contains("label: column 'churn' does not exist in", await Refused($$"""{"dataset": "{{name}}", "task": "binary", "label": "churn"}"""), StringComparison.Ordinal);
+        var many = await Refused($$"""{"dataset": "{{name}}", "task": "ranking", "trainer": "xgboost", "label": "churned"}""");
+        Assert.Contains("task: expected one of binary, multiclass, regression, got 'ranking'", many, StringComparison.Ordinal);
+        Assert.Contains("trainer: expected one of lightgbm, fasttree, linear, got 'xgboost'", many, StringComparison.Ordinal);
+        Assert.Contains("hyperparameters.depth: not a hyperparameter of lightgbm", await Refused($$$"""{"dataset": "{{{name}}}", "task": "binary", "label": "churned", "hyperparameters": {"depth": 3}}"""), StringComparison.Ordinal);
+        Assert.Contains("features: 'customer_id' is text", await Refused($$"""{"dataset": "{{name}}", "task": "binary", "label": "churned", "features": ["customer_id"]}"""), StringComparison.Ordinal);
+        Assert.Contains("a binary task needs two (use multiclass)", await Refused($$"""{"dataset": "{{name}}", "task": "binary", "label": "plan"}"""), StringComparison.Ordinal);
+        Assert.Contains("a regression needs a numeric label", await Refused($$"""{"dataset": "{{name}}", "task": "regression", "label": "plan"}"""), StringComparison.Ordinal);
+
+        var constant = await AddAsync("x,y\n" + string.Concat(Enumerable.Range(0, 50).Select(i => $"{i},same\n")));
+        Assert.Contains("label: 'y' has one value (same)", await Refused($$"""{"dataset": "{{constant}}", "task": "binary", "label": "y"}"""), StringComparison.Ordinal);
+        var tiny = await AddAsync("x,y\n1,a\n2,b\n3,a\n4,b\n5,a\n6,b\n");
+        Assert.Contains("training needs at least 10", await Refused($$"""{"dataset": "{{tiny}}", "task": "binary", "label": "y"}"""), StringComparison.Ordinal);
+    }
+}
