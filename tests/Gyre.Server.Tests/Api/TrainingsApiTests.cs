@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using Gyre.Core.Data;
 using Gyre.Core.Learning.Models;
