@@ -39,6 +39,7 @@ public sealed class GyreClient : IDisposable
         Models = new ModelsClient(transport);
         Tokens = new TokensClient(transport);
         Datasets = new DatasetsClient(transport);
+        Trainings = new TrainingsClient(transport);
         System = new SystemClient(transport);
     }
 
@@ -51,6 +52,9 @@ public sealed class GyreClient : IDisposable
     public TokensClient Tokens { get; }
 
     public DatasetsClient Datasets { get; }
+
+    /// <summary>Training models with ML.NET on dataset versions.</summary>
+    public TrainingsClient Trainings { get; }
 
     /// <summary>Health and readiness.</summary>
     public SystemClient System { get; }

@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Gyre.Cli.Tests;
+
+public sealed class CliTrainTests(ServerProcessFixture fixture) : IClassFixture<ServerProcessFixture>
+{
+    private Task<GyreProcess.Result> Gyre(params string[] args) => GyreProcess.RunAsync(fixture.Server.Environment, args);
+
+    [Fact]
+    public async Task Train_FromTheCommandLine_ReportsTestMetricsAndRegisters()
+    {
+        var name = "cli-train-" + Guid.NewGuid().ToString("N")[..8];
+        var file = Path.Combine(Path.GetTempPath(), name + ".csv");
+        var random = new Random(5);
+        var csv = new StringBuilder("x,noise,group,y\n");
+        for (var i = 0; i < 300; i++)
+        {
+            var x = random.NextDouble();
+            csv.Append(CultureInfo.InvariantCulture, $"{x:F4},{random.NextDouble():F4},{(i % 2 == 0 ? "a" : "b")},{(x > 0.5 ? 1 : 0)}\n");
+        }
+        await File.WriteAllTextAsync(file, csv.ToString());
+        try
+        {
+            Assert.Equal(0, (await Gyre("data", "add", file, "--name", name)).ExitCode);
+            var trained = await Gyre("train", "--dataset", $"{name}@1", "--task", "binary", "--label", "y", "--trainer", "fasttree",
+                "-p", "num_trees=20", "--register", name, "--json");
+            Assert.True(trained.ExitCode == 0, trained.Stderr);
+            var result = JsonDocument.Parse(trained.Stdout).RootElement;
+            Assert.InRange(result.GetProperty("binary").GetProperty("auc").GetDouble(), 0.95, 1.0);
+            Assert.Equal(1, result.GetProperty("model_version").GetProperty("version").GetInt64());
+
+            var shown = await Gyre("train", "--dataset", name, "--task", "binary", "--label", "y");
+            Assert.True(shown.ExitCode == 0, shown.Stderr);
+            Assert.Contains("auc", shown.Stdout, StringComparison.Ordinal);
+
+            var bad = await Gyre("train", "--dataset", name, "--task", "binary", "--label", "target");
+            Assert.Equal(1, bad.ExitCode);
+            Assert.Equal($"gyre: error: invalid_argument: label: column 'target' does not exist in {name}@1; its columns are x, noise, group, y", bad.Stderr.Trim());
+            var badParam = await Gyre("train", "--dataset", name, "--task", "binary", "-p", "leaves");
+            Assert.Equal("gyre: error: invalid_argument: --param: expected NAME=NUMBER, got 'leaves'", badParam.Stderr.Trim());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
