@@ -1,6 +1,6 @@
 using Gyre.Bench;
 
-// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|all]
+// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|all]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "ingest" or "all")
 {
@@ -17,4 +17,8 @@ if (which is "profile" or "all")
 if (which is "hash" or "all")
 {
     await HashBenchmark.RunAsync();
+}
+if (which is "train" or "all")
+{
+    await TrainBenchmark.RunAsync();
 }
