@@ -17,6 +17,7 @@ internal static class GyreCli
         root.Subcommands.Add(ModelsCommands.Build());
         root.Subcommands.Add(DataCommands.Build());
         root.Subcommands.Add(TrainCommand.Build());
+        root.Subcommands.Add(PredictCommand.Build());
         root.Subcommands.Add(TokensCommands.Build());
 
         var result = root.Parse(args);

@@ -31,6 +31,26 @@ public sealed class CliTrainTests(ServerProcessFixture fixture) : IClassFixture<
             Assert.InRange(result.GetProperty("binary").GetProperty("auc").GetDouble(), 0.95, 1.0);
             Assert.Equal(1, result.GetProperty("model_version").GetProperty("version").GetInt64());
 
+            // Batch scoring of the test part with the registered package gives the training's own test AUC.
+            var testPart = Path.Combine(Path.GetTempPath(), name + ".test.parquet");
+            var scored = Path.Combine(Path.GetTempPath(), name + ".scored.csv");
+            using (var http = new HttpClient { BaseAddress = new Uri(fixture.Server.Url) })
+            {
+                await File.WriteAllBytesAsync(testPart, await http.GetByteArrayAsync($"/api/v1/datasets/{name}.test/versions/1/content"));
+            }
+            var predicted = await Gyre("predict", "--model", $"{name}/1", "--input", testPart, "--output", scored);
+            Assert.True(predicted.ExitCode == 0, predicted.Stderr);
+            Assert.StartsWith("Scored 60 rows with", predicted.Stdout, StringComparison.Ordinal);
+            var lines = (await File.ReadAllLinesAsync(scored)).Select(l => l.Split(',')).ToList();
+            Assert.Equal(["x", "noise", "group", "y", "probability", "predicted_label"], lines[0]);
+            var auc = Core.Learning.Evaluation.Metrics.Binary(
+                [.. lines.Skip(1).Select(l => l[3] == "1")], [.. lines.Skip(1).Select(l => double.Parse(l[4], CultureInfo.InvariantCulture))]).Auc;
+            Assert.Equal(result.GetProperty("binary").GetProperty("auc").GetDouble(), auc, 9);
+            File.Delete(testPart);
+            File.Delete(scored);
+            var missing = await Gyre("predict", "--model", $"{name}/1", "--input", file.Replace(".csv", ".xlsx", StringComparison.Ordinal), "--output", scored);
+            Assert.Equal(1, missing.ExitCode);
+
             var shown = await Gyre("train", "--dataset", name, "--task", "binary", "--label", "y");
             Assert.True(shown.ExitCode == 0, shown.Stderr);
             Assert.Contains("auc", shown.Stdout, StringComparison.Ordinal);

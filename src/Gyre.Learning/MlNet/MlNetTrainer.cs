@@ -24,6 +24,13 @@ public sealed class MlNetTrainer : ITrainer
         var train = loader.Load(data.TrainPath);
         var test = loader.Load(data.TestPath);
 
+        if (data.Task == ModelTasks.Multiclass)
+        {
+            // Class indices become keys outside the saved model, so that scoring needs no label column.
+            var keys = ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue).Fit(train);
+            train = keys.Transform(train);
+            test = keys.Transform(test);
+        }
         var stopwatch = Stopwatch.StartNew();
         ct.ThrowIfCancellationRequested();
         var model = Featurize(ml, data).Append(TrainerFor(ml, data)).Fit(train);
@@ -47,13 +54,11 @@ public sealed class MlNetTrainer : ITrainer
     }
 
     /// <summary>Features by position: the files' headers carry the users' names, which need not be valid ML.NET column names.</summary>
-    private static string Column(int index) => $"f{index}";
+    internal static string Column(int index) => $"f{index}";
 
     private static IEstimator<ITransformer> Featurize(MLContext ml, TrainingData data)
     {
-        IEstimator<ITransformer> pipeline = data.Task == ModelTasks.Multiclass
-            ? ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
-            : new EstimatorChain<ITransformer>();
+        IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
         var parts = new List<string>();
         for (var i = 0; i < data.Features.Count; i++)
         {
