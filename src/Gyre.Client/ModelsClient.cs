@@ -60,6 +60,10 @@ public sealed class ModelsClient
         return (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<ModelVersion>(response.Content, Core.Json.GyreJson.Options, ct))!;
     }
 
+    /// <summary>Runs the champion/challenger gate on a version; the verdict is stored with it (tags gyre.gate, gyre.gate.verdict).</summary>
+    public Task<Core.Learning.Gate.GateVerdict> GateAsync(string name, long version, Core.Learning.Gate.GateRequest request, CancellationToken ct = default) =>
+        _api.SendAsync<Core.Learning.Gate.GateVerdict>(HttpMethod.Post, $"/api/v1/models/{E(name)}/versions/{version}/gate", request, ct, bounded: false);
+
     /// <summary>The package manifest of a version: flavor, checksum, signature, task and what the output means.</summary>
     public Task<ModelPackage> GetPackageAsync(string name, long version, CancellationToken ct = default) =>
         _api.GetAsync<ModelPackage>($"/api/v1/models/{E(name)}/versions/{version}/package", ct);

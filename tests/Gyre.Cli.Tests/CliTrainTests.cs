@@ -51,6 +51,15 @@ public sealed class CliTrainTests(ServerProcessFixture fixture) : IClassFixture<
             var missing = await Gyre("predict", "--model", $"{name}/1", "--input", file.Replace(".csv", ".xlsx", StringComparison.Ordinal), "--output", scored);
             Assert.Equal(1, missing.ExitCode);
 
+            // The gate: no champion yet, so only the threshold applies; an unreachable one fails with exit 1.
+            var passed = await Gyre("models", "gate", $"{name}/1", "--metric", "auc", "--threshold", "0.9");
+            Assert.True(passed.ExitCode == 0, passed.Stderr);
+            var failedGate = await Gyre("models", "gate", $"{name}/1", "--metric", "log_loss", "--threshold", "0.000001");
+            Assert.Equal(1, failedGate.ExitCode);
+            Assert.StartsWith($"gyre: error: conflict: {name}/1 failed the gate: log_loss ", failedGate.Stderr.Trim(), StringComparison.Ordinal);
+            var version = JsonDocument.Parse((await Gyre("models", "version", $"{name}/1", "--json")).Stdout).RootElement;
+            Assert.Contains(version.GetProperty("tags").EnumerateArray(), t => t.GetProperty("key").GetString() == "gyre.gate" && t.GetProperty("value").GetString() == "failed");
+
             var shown = await Gyre("train", "--dataset", name, "--task", "binary", "--label", "y");
             Assert.True(shown.ExitCode == 0, shown.Stderr);
             Assert.Contains("auc", shown.Stdout, StringComparison.Ordinal);

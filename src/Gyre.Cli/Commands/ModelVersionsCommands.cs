@@ -10,7 +10,60 @@ internal static class ModelVersionsCommands
     internal static void Print(Printer printer, ModelVersion v) => printer.Object(v,
         ("name", v.Name), ("version", v.Version), ("status", Printer.Wire(v.Status)), ("source", v.Source), ("run_id", v.RunId),
         ("aliases", string.Join(", ", v.Aliases)), ("description", v.Description),
-        ("tags", string.Join(", ", v.Tags.Select(t => $"{t.Key}={t.Value}"))), ("created", Printer.Time(v.CreationTime)));
+        ("gate", GateLine(v)),
+        ("tags", string.Join(", ", v.Tags.Where(t => !t.Key.StartsWith("gyre.gate", StringComparison.Ordinal)).Select(t => $"{t.Key}={t.Value}"))),
+        ("created", Printer.Time(v.CreationTime)));
+
+    /// <summary>The stored gate verdict in one line: passed or failed, and the reasons of what failed.</summary>
+    private static string? GateLine(ModelVersion v)
+    {
+        var json = v.Tags.FirstOrDefault(t => t.Key == Core.Learning.Gate.ModelGate.VerdictJsonTag)?.Value;
+        if (json is null)
+        {
+            return null;
+        }
+        var verdict = System.Text.Json.JsonSerializer.Deserialize<Core.Learning.Gate.GateVerdict>(json, Core.Json.GyreJson.Options)!;
+        var failed = verdict.Checks.Where(c => !c.Passed).Select(c => c.Reason).ToList();
+        return verdict.Passed
+            ? $"passed against {(verdict.Baseline is { } b ? $"version {b}" : "no baseline")} on {verdict.TestDataset}: {string.Join("; ", verdict.Checks.Select(c => c.Reason))}"
+            : $"FAILED: {string.Join("; ", failed)}";
+    }
+
+    public static Command Gate()
+    {
+        var reference = new Argument<string>("model") { Description = "NAME/VERSION of the candidate" };
+        var metric = new Option<string>("--metric") { Required = true, Description = "The metric compared, e.g. auc or rmse" };
+        var threshold = new Option<double?>("--threshold") { Description = "The value the candidate must reach" };
+        var absolute = new Option<double?>("--min-absolute-change") { Description = "How much the candidate must beat the baseline by" };
+        var relative = new Option<double?>("--min-relative-change") { Description = "The same, as a fraction of the baseline's value" };
+        var baseline = new Option<string?>("--baseline") { Description = "The alias of the baseline (default champion)" };
+        var dataset = new Option<string?>("--dataset") { Description = "Test data NAME@VERSION (default: the candidate's own test part)" };
+        var slice = new Option<string?>("--slice") { Description = "A column whose every slice must not get worse" };
+        var drop = new Option<double?>("--max-slice-drop") { Description = "How much worse a slice may get" };
+        var command = new Command("gate", "Compare a version with the champion on the same test data; exits 1 when it fails")
+        {
+            reference, metric, threshold, absolute, relative, baseline, dataset, slice, drop,
+        };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var version = await client.Models.ResolveAsync(parse.GetValue(reference)!, ct);
+            var (data, dataVersion) = parse.GetValue(dataset) is { } d ? DatasetReference.Parse(d) : (null, null);
+            var request = new Core.Learning.Gate.GateRequest(
+                [new Core.Learning.Gate.MetricThreshold(parse.GetValue(metric), parse.GetValue(threshold), parse.GetValue(absolute), parse.GetValue(relative))],
+                data, dataVersion, null, parse.GetValue(baseline), parse.GetValue(slice), parse.GetValue(drop));
+            var verdict = await client.Models.GateAsync(version.Name, version.Version, request, ct);
+            printer.List(verdict.Checks, verdict, "No check applied.",
+                ("CHECK", c => c.Check), ("METRIC", c => c.Metric), ("CANDIDATE", c => GateValue(c.Value)), ("BASELINE", c => c.Against is { } a ? GateValue(a) : ""),
+                ("RESULT", c => c.Passed ? "passed" : "FAILED"));
+            if (!verdict.Passed)
+            {
+                throw Core.Errors.GyreException.Conflict($"{verdict.Model}/{verdict.Candidate} failed the gate: {string.Join("; ", verdict.Checks.Where(c => !c.Passed).Select(c => c.Reason))}");
+            }
+        });
+        return command;
+    }
+
+    private static string GateValue(double value) => value.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture);
 
     public static Command Register()
     {

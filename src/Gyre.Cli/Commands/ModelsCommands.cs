@@ -20,6 +20,7 @@ internal static class ModelsCommands
         command.Subcommands.Add(ModelVersionsCommands.Register());
         command.Subcommands.Add(ModelVersionsCommands.Import());
         command.Subcommands.Add(ModelVersionsCommands.Package());
+        command.Subcommands.Add(ModelVersionsCommands.Gate());
         command.Subcommands.Add(ModelVersionsCommands.Versions());
         command.Subcommands.Add(ModelVersionsCommands.Version());
         command.Subcommands.Add(ModelVersionsCommands.Alias());

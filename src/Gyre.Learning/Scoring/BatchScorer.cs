@@ -19,18 +19,42 @@ namespace Gyre.Learning.Scoring;
 /// <c>probability_CLASS</c> per class and <c>predicted_label</c> (multiclass), <c>prediction</c>
 /// (regression), <c>score_0</c>… when the task is unknown.
 /// </summary>
-public sealed class BatchScorer(string scratchDirectory)
+public sealed class BatchScorer(string scratchDirectory) : IModelScorer
 {
     public const int OnnxBatchRows = 8192;
 
     public Task<long> ScoreAsync(ModelPackage package, byte[] model, string input, DatasetFormat inputFormat, string output, DatasetFormat outputFormat, CancellationToken ct) =>
-        Task.Run(() => Score(package, model, input, inputFormat, output, outputFormat, ct), ct);
+        Task.Run(() =>
+        {
+            using var connection = Open(input, inputFormat, ct, out var interrupt);
+            using (interrupt)
+            {
+                var predictions = Predict(connection, package, model, ct);
+                Write(connection, package, predictions, output, outputFormat);
+                return (long)predictions.Count;
+            }
+        }, ct);
 
-    private long Score(ModelPackage package, byte[] model, string input, DatasetFormat inputFormat, string output, DatasetFormat outputFormat, CancellationToken ct)
+    /// <summary>The predictions for every row of a file, with the text of some of its columns (a label, a slice), in row order.</summary>
+    public Task<(IReadOnlyList<double[]> Predictions, IReadOnlyDictionary<string, IReadOnlyList<string?>> Columns)> PredictAsync(
+        ModelPackage package, byte[] model, string input, DatasetFormat inputFormat, IReadOnlyList<string> columns, CancellationToken ct) =>
+        Task.Run(() =>
+        {
+            using var connection = Open(input, inputFormat, ct, out var interrupt);
+            using (interrupt)
+            {
+                var predictions = Predict(connection, package, model, ct);
+                var texts = columns.ToDictionary(c => c, c => (IReadOnlyList<string?>)Query(connection,
+                    $"SELECT {Quote(c)}::VARCHAR FROM input ORDER BY rowid", r => r.IsDBNull(0) ? null : r.GetString(0)));
+                return ((IReadOnlyList<double[]>)predictions, (IReadOnlyDictionary<string, IReadOnlyList<string?>>)texts);
+            }
+        }, ct);
+
+    private DuckDBConnection Open(string input, DatasetFormat inputFormat, CancellationToken ct, out CancellationTokenRegistration interrupt)
     {
-        using var connection = new DuckDBConnection("DataSource=:memory:");
+        var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
-        using var interrupt = ct.Register(() =>
+        interrupt = ct.Register(() =>
         {
             using var command = connection.CreateCommand();
             command.Cancel();
@@ -42,8 +66,15 @@ public sealed class BatchScorer(string scratchDirectory)
         }
         catch (DuckDBException e)
         {
+            interrupt.Dispose();
+            connection.Dispose();
             throw GyreException.Invalid($"input: not a readable {(inputFormat == DatasetFormat.Csv ? "CSV" : "Parquet")} file: {e.Message.Split('\n')[0]}");
         }
+        return connection;
+    }
+
+    private List<double[]> Predict(DuckDBConnection connection, ModelPackage package, byte[] model, CancellationToken ct)
+    {
         var present = Query(connection, "DESCRIBE input", r => r.GetString(0)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var missing = package.FeatureColumns.Where(c => !present.Contains(c)).ToList();
         if (missing.Count > 0)
@@ -52,8 +83,7 @@ public sealed class BatchScorer(string scratchDirectory)
         }
         var predictions = package.Flavor == ModelPackage.MlNet ? MlNet(connection, package, model) : Onnx(connection, package, model, ct);
         ct.ThrowIfCancellationRequested();
-        Write(connection, package, predictions, output, outputFormat);
-        return predictions.Count;
+        return predictions;
     }
 
     private List<double[]> MlNet(DuckDBConnection connection, ModelPackage package, byte[] model)

@@ -29,6 +29,7 @@ internal static class ModelVersionsApi
         versions.MapDelete("/{version}/tags/{**key}", DeleteTag);
         versions.MapGet("/{version}/lineage", Lineage);
         versions.MapGet("/{version}/package", Package);
+        versions.MapPost("/{version}/gate", Gate);
 
         var aliases = routes.MapGroup("/api/v1/models/{name}/aliases").WithTags("Model aliases");
         aliases.MapPut("/{alias}", SetAlias);
@@ -72,6 +73,11 @@ internal static class ModelVersionsApi
 
     private static List<string>? CommaList(string? commaSeparated) =>
         commaSeparated is null ? null : [.. commaSeparated.Split(',', StringSplitOptions.TrimEntries)];
+
+    /// <summary>Runs the champion/challenger gate and stores its verdict with the version.</summary>
+    private static async Task<Ok<Core.Learning.Gate.GateVerdict>> Gate(
+        string name, string version, Core.Learning.Gate.GateRequest request, Core.Learning.Gate.ModelGate gate, CancellationToken ct) =>
+        TypedResults.Ok(await gate.EvaluateAsync(name, QueryValues.Version(version), request, ct));
 
     private static async Task<Ok<ModelPackage>> Package(string name, string version, ModelImport import, CancellationToken ct) =>
         TypedResults.Ok(await import.GetPackageAsync(name, QueryValues.Version(version), ct));

@@ -131,4 +131,45 @@ public sealed class TrainingsApiTests(ServerFixture fixture) : IClassFixture<Ser
         var tiny = await AddAsync("x,y\n1,a\n2,b\n3,a\n4,b\n5,a\n6,b\n");
         Assert.Contains("training needs at least 10", await Refused($$"""{"dataset": "{{tiny}}", "task": "binary", "label": "y"}"""), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Gate_ComparesWithTheChampionOnTheSameTestData_AndStoresTheVerdict()
+    {
+        var name = await AddAsync(Churn(800, 4), "columns:\n  customer_id: {role: id}\n  churned: {role: label}\n");
+        var model = name + "-gated";
+        var weak = await TrainAsync(new TrainingRequest(name, Task: "binary", Features: ["plan"], Register: model));
+        var gate = new Core.Learning.Gate.GateRequest([new Core.Learning.Gate.MetricThreshold("auc", Threshold: 0.5, MinAbsoluteChange: 0.002)]);
+
+        // No champion yet: only the absolute threshold applies; the AUC is the training's own.
+        var first = await Client.Models.GateAsync(model, 1, gate);
+        Assert.True(first.Passed);
+        Assert.Null(first.Baseline);
+        Assert.Equal(["threshold"], first.Checks.Select(c => c.Check));
+        Assert.Equal(weak.Binary!.Auc, first.CandidateMetrics["auc"], 12);
+        await Client.Models.SetAliasAsync(model, "champion", 1);
+
+        var strong = await TrainAsync(new TrainingRequest(name, Task: "binary", Register: model));
+        var second = await Client.Models.GateAsync(model, 2, gate with { SliceColumn = "segment", MaxSliceDrop = 0.5 });
+        Assert.True(second.Passed, string.Join("; ", second.Checks.Select(c => c.Reason)));
+        Assert.Equal(1, second.Baseline);
+        Assert.Equal(weak.Binary.Auc, second.BaselineMetrics!["auc"], 12);
+        Assert.Equal(strong.Binary!.Auc, second.CandidateMetrics["auc"], 12);
+        Assert.Equal(["threshold", "min_absolute_change", "slice segment=loyal", "slice segment=new", "slice segment=settled"], second.Checks.Select(c => c.Check));
+
+        // The weak model gated against the strong one as champion fails, and says why.
+        await Client.Models.SetAliasAsync(model, "champion", 2);
+        var third = await Client.Models.GateAsync(model, 1, gate);
+        Assert.False(third.Passed);
+        var failed = Assert.Single(third.Checks, c => !c.Passed);
+        Assert.Equal("min_absolute_change", failed.Check);
+        Assert.Contains("less than the 0.002 required", failed.Reason, StringComparison.Ordinal);
+        var stored = await Client.Models.GetVersionAsync(model, 1);
+        Assert.Contains(stored.Tags, t => t is { Key: "gyre.gate", Value: "failed" });
+
+        var bad = await fixture.Server.Http.PostAsJsonAsync($"/api/v1/models/{model}/versions/1/gate",
+            new Core.Learning.Gate.GateRequest([new Core.Learning.Gate.MetricThreshold("rmse", Threshold: 1)]), Core.Json.GyreJson.Options);
+        await ProblemAssert.IsAsync(bad, HttpStatusCode.BadRequest, "invalid_argument", "thresholds: 'rmse' is not a binary metric");
+        var none = await fixture.Server.Http.PostAsJsonAsync($"/api/v1/models/{model}/versions/1/gate", new Core.Learning.Gate.GateRequest([]), Core.Json.GyreJson.Options);
+        await ProblemAssert.IsAsync(none, HttpStatusCode.BadRequest, "invalid_argument", "thresholds: expected at least one");
+    }
 }

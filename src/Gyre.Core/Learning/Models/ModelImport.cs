@@ -81,6 +81,19 @@ public sealed class ModelImport(
         return (await JsonSerializer.DeserializeAsync<ModelPackage>(stream, GyreJson.Options, ct))!;
     }
 
+    /// <summary>The model file of a version's package, as bytes (the loaders check its checksum).</summary>
+    public async Task<byte[]> ReadModelAsync(ModelVersion version, ModelPackage package, CancellationToken ct)
+    {
+        var run = await tracking.GetRunAsync(version.RunId ?? throw GyreException.NotFound($"{version.Name}/{version.Version} has no run"), ct);
+        var path = string.IsNullOrEmpty(version.ArtifactPath) ? package.ModelFile : $"{version.ArtifactPath}/{package.ModelFile}";
+        await using var stream = await artifacts.OpenReadAsync(RunArtifacts.RootOf(run.ArtifactUri), ArtifactPath.Parse(path, "path"), ct);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy, ct);
+        return copy.ToArray();
+    }
+
+    public Task<Run> GetRunAsync(RunId id, CancellationToken ct) => tracking.GetRunAsync(id, ct);
+
     private async Task EnsureModelAsync(string modelName, CancellationToken ct)
     {
         try

@@ -4,7 +4,8 @@ namespace Gyre.Core.Learning.Models;
 /// The manifest of a model package (<c>gyre-model.json</c> beside the model file): the flavor
 /// (<c>onnx</c>, or <c>mlnet</c> for ML.NET zips), the model file and its SHA-256 (checked on every
 /// load), the signature (checked against the graph on every load), and what the prediction means.
-/// Gyre loads only these two flavors; nothing in a package is ever executed as code.
+/// Gyre loads only these two flavors; nothing in a package is ever executed as code. <c>Label</c>
+/// names the column a trained model predicts, which evaluation reads from test data.
 /// </summary>
 public sealed record ModelPackage(
     int FormatVersion,
@@ -18,7 +19,8 @@ public sealed record ModelPackage(
     string Output,
     string? OutputMeaning,
     IReadOnlyList<string>? Classes,
-    long CreationTime)
+    long CreationTime,
+    string? Label = null)
 {
     public const int CurrentFormat = 1;
 

@@ -190,20 +190,9 @@ public sealed class ModelTraining(
         };
         var digest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(model));
         return new ModelPackage(ModelPackage.CurrentFormat, ModelPackage.MlNet, "model.zip", digest, new ModelSignature(inputs, [output]),
-            result.Task, null, [.. features.Select(f => f.Name)], output.Name, meaning, result.Classes, now);
+            result.Task, null, [.. features.Select(f => f.Name)], output.Name, meaning, result.Classes, now, result.Label);
     }
 
-    private static Dictionary<string, double> MetricValues(TrainingResult r)
-    {
-        if (r.Binary is { } b)
-        {
-            return new() { ["auc"] = b.Auc, ["average_precision"] = b.AveragePrecision, ["log_loss"] = b.LogLoss, ["accuracy"] = b.Accuracy, ["precision"] = b.Precision, ["recall"] = b.Recall, ["f1"] = b.F1, ["brier"] = b.Brier };
-        }
-        if (r.Multiclass is { } m)
-        {
-            return new() { ["accuracy"] = m.Accuracy, ["macro_f1"] = m.MacroF1, ["micro_f1"] = m.MicroF1, ["log_loss"] = m.LogLoss };
-        }
-        var g = r.Regression!;
-        return new() { ["rmse"] = g.Rmse, ["mae"] = g.Mae, ["r2"] = g.R2, ["mape"] = g.Mape };
-    }
+    private static Dictionary<string, double> MetricValues(TrainingResult r) =>
+        r.Binary is { } b ? TaskMetrics.Of(b) : r.Multiclass is { } m ? TaskMetrics.Of(m) : TaskMetrics.Of(r.Regression!);
 }

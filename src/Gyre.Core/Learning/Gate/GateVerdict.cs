@@ -1,0 +1,17 @@
+namespace Gyre.Core.Learning.Gate;
+
+/// <summary>
+/// The outcome of a gate, stored with the candidate version: passed or not, each check with its
+/// values and reason, the metrics of both models, and what was compared. TFX calls a passing
+/// model blessed: only such a model should be promoted.
+/// </summary>
+public sealed record GateVerdict(
+    string Model,
+    long Candidate,
+    long? Baseline,
+    string TestDataset,
+    bool Passed,
+    IReadOnlyList<GateCheck> Checks,
+    IReadOnlyDictionary<string, double> CandidateMetrics,
+    IReadOnlyDictionary<string, double>? BaselineMetrics,
+    long CreationTime);
