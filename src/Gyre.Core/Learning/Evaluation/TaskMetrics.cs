@@ -37,17 +37,29 @@ public static class TaskMetrics
 
     public static Dictionary<string, double> Of(BinaryEvaluation b) => new()
     {
-        ["auc"] = b.Auc, ["average_precision"] = b.AveragePrecision, ["log_loss"] = b.LogLoss, ["accuracy"] = b.Accuracy,
-        ["precision"] = b.Precision, ["recall"] = b.Recall, ["f1"] = b.F1, ["brier"] = b.Brier,
+        ["auc"] = b.Auc,
+        ["average_precision"] = b.AveragePrecision,
+        ["log_loss"] = b.LogLoss,
+        ["accuracy"] = b.Accuracy,
+        ["precision"] = b.Precision,
+        ["recall"] = b.Recall,
+        ["f1"] = b.F1,
+        ["brier"] = b.Brier,
     };
 
     public static Dictionary<string, double> Of(MulticlassEvaluation m) => new()
     {
-        ["accuracy"] = m.Accuracy, ["macro_f1"] = m.MacroF1, ["micro_f1"] = m.MicroF1, ["log_loss"] = m.LogLoss,
+        ["accuracy"] = m.Accuracy,
+        ["macro_f1"] = m.MacroF1,
+        ["micro_f1"] = m.MicroF1,
+        ["log_loss"] = m.LogLoss,
     };
 
     public static Dictionary<string, double> Of(RegressionEvaluation r) => new()
     {
-        ["rmse"] = r.Rmse, ["mae"] = r.Mae, ["r2"] = r.R2, ["mape"] = r.Mape,
+        ["rmse"] = r.Rmse,
+        ["mae"] = r.Mae,
+        ["r2"] = r.R2,
+        ["mape"] = r.Mape,
     };
 }
