@@ -17,8 +17,14 @@ internal static class TrainCommand
         var features = new Option<string?>("--features") { Description = "Feature columns, comma-separated (default: every usable feature column)" };
         var hyper = new Option<string[]>("--param", "-p") { Description = "A hyperparameter, NAME=VALUE (repeatable), e.g. num_leaves=31", AllowMultipleArgumentsPerToken = false };
         var register = new Option<string?>("--register") { Description = "Register the model as the next version of this model" };
-        var seed = new Option<long?>("--seed") { Description = "Seed of the split and the trainer (default 0)" };
-        var command = new Command("train", "Train a model with ML.NET on a dataset version; a tracking run records it") { dataset, task, label, trainer, features, hyper, register, seed };
+        var seed = new Option<long?>("--seed") { Description = "Seed of the split, the search and the trainer (default 0)" };
+        var trials = new Option<int?>("--search-trials") { Description = "Random search: this many trials, each a nested run, before the final training" };
+        var seconds = new Option<double?>("--search-seconds") { Description = "Random search: stop starting trials after this many seconds" };
+        var searchMetric = new Option<string?>("--search-metric") { Description = "Random search: the validation metric to optimise (default auc, accuracy or rmse)" };
+        var command = new Command("train", "Train a model with ML.NET on a dataset version; a tracking run records it")
+        {
+            dataset, task, label, trainer, features, hyper, register, seed, trials, seconds, searchMetric,
+        };
         command.WithClient(async (parse, client, printer, ct) =>
         {
             var (name, version) = DatasetReference.Parse(parse.GetValue(dataset)!);
@@ -33,7 +39,10 @@ internal static class TrainCommand
                 parameters[pair[..at]] = value;
             }
             var request = new TrainingRequest(name, version, parse.GetValue(task), parse.GetValue(label), parse.GetValue(trainer),
-                parse.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries), parameters, parse.GetValue(register), parse.GetValue(seed));
+                parse.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries), parameters, parse.GetValue(register), parse.GetValue(seed),
+                parse.GetValue(trials) is null && parse.GetValue(seconds) is null && parse.GetValue(searchMetric) is null
+                    ? null
+                    : new SearchSpec(parse.GetValue(trials), parse.GetValue(seconds), parse.GetValue(searchMetric)));
             var result = await client.Trainings.TrainAsync(request, ct);
             var metrics = Metrics(result);
             printer.Object(result,
@@ -42,6 +51,8 @@ internal static class TrainCommand
                  ("classes", result.Classes is { } c ? string.Join(", ", c) : null),
                  .. metrics.Select(m => (m.Key, (object?)m.Value.ToString("0.####", CultureInfo.InvariantCulture))),
                  ("training time", $"{result.TrainingSeconds:0.##} s"),
+                 ("hyperparameters", result.Hyperparameters is { Count: > 0 } h ? string.Join(", ", h.Select(p => $"{p.Key}={p.Value.ToString("0.####", CultureInfo.InvariantCulture)}")) : null),
+                 ("search", result.Trials is { } t ? $"{t.Count} trials, best validation {t.Max(x => x.Value).ToString("0.####", CultureInfo.InvariantCulture)}" : null),
                  ("registered", result.ModelVersion is { } v ? $"{v.Name}/{v.Version}" : null)]);
         });
         return command;

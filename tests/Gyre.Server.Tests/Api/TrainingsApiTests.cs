@@ -172,4 +172,37 @@ public sealed class TrainingsApiTests(ServerFixture fixture) : IClassFixture<Ser
         var none = await fixture.Server.Http.PostAsJsonAsync($"/api/v1/models/{model}/versions/1/gate", new Core.Learning.Gate.GateRequest([]), Core.Json.GyreJson.Options);
         await ProblemAssert.IsAsync(none, HttpStatusCode.BadRequest, "invalid_argument", "thresholds: expected at least one");
     }
+
+    [Fact]
+    public async Task Search_RunsSeededTrialsAsNestedRuns_AndTrainsWithTheBest()
+    {
+        var name = await AddAsync(Churn(500, 6));
+        var request = new TrainingRequest(name, Task: "binary", Label: "churned", Trainer: "fasttree", Seed: 7,
+            Hyperparameters: new Dictionary<string, double> { ["num_trees"] = 30 }, Search: new SearchSpec(Trials: 3, Metric: "log_loss"));
+        var result = await TrainAsync(request);
+        Assert.Equal(3, result.Trials!.Count);
+        Assert.All(result.Trials, t => Assert.Equal(30, t.Hyperparameters["num_trees"]));
+        // log-loss is lower-better: the final model takes the trial with the least.
+        var best = result.Trials.MinBy(t => t.Value)!;
+        Assert.Equal(best.Hyperparameters, result.Hyperparameters!);
+        foreach (var trial in result.Trials)
+        {
+            var run = await Client.Runs.GetAsync(trial.RunId);
+            Assert.Equal(result.RunId, run.ParentRunId);
+            Assert.Equal(trial.Value, run.Metrics.Single(m => m.Key == "validation_log_loss").Value);
+        }
+        // The validation part is split off the train part, recorded, and never the test part.
+        Assert.Single(await Client.Datasets.ListSplitsAsync(name + ".train", 1));
+
+        // The same seed draws the same trials.
+        var again = await TrainAsync(request);
+        Assert.Equal(result.Trials.Select(t => t.Hyperparameters["num_leaves"]), again.Trials!.Select(t => t.Hyperparameters["num_leaves"]));
+        Assert.Equal(result.Trials.Select(t => t.Value), again.Trials!.Select(t => t.Value));
+
+        var bad = await fixture.Server.Http.PostAsJsonAsync("/api/v1/trainings",
+            request with { Search = new SearchSpec(Trials: 0, Metric: "rmse") }, Core.Json.GyreJson.Options);
+        var detail = await ProblemAssert.IsAsync(bad, HttpStatusCode.BadRequest, "invalid_argument");
+        Assert.Contains("search.trials: expected 1 to 200, got 0", detail, StringComparison.Ordinal);
+        Assert.Contains("search.metric: expected one of auc, average_precision", detail, StringComparison.Ordinal);
+    }
 }

@@ -43,6 +43,7 @@ public sealed class ModelTraining(
         }
         var (task, trainerName, label, features) = TrainingPlan.Check(request, version);
         var seed = (int)(request.Seed ?? 0);
+        var metric = CheckSearch(request.Search, task);
         var (train, test) = await PartsAsync(version, seed, ct);
         var classes = await ClassesAsync(task, train, test, label, ct);
 
@@ -54,17 +55,107 @@ public sealed class ModelTraining(
             var columns = features.Select(f => f.Name).ToList();
             await exporter.ExportAsync(objects.LocalPath(train.Digest, train.Format), train, label, classes, columns, trainPath, ct);
             await exporter.ExportAsync(objects.LocalPath(test.Digest, test.Format), test, label, classes, columns, testPath, ct);
-            var hyperparameters = request.Hyperparameters ?? new Dictionary<string, double>();
+            IReadOnlyDictionary<string, double> hyperparameters = request.Hyperparameters ?? new Dictionary<string, double>();
+            Run? run = null;
+            IReadOnlyList<TrialResult>? trials = null;
+            if (request.Search is { } search)
+            {
+                run = await tracking.CreateRunAsync(new NewRun(ExperimentId.Default, $"train {train.Name}@{train.Version}", Tags: [new Tag("gyre.source", "training")]), ct);
+                var data = new TrainingData(trainPath, testPath, task, label, features, classes, trainerName, hyperparameters, seed);
+                (hyperparameters, trials) = await SearchAsync(search, metric!, data, train, run.RunId, ct);
+            }
             var trained = await trainer.TrainAsync(new TrainingData(trainPath, testPath, task, label, features, classes, trainerName, hyperparameters, seed), ct);
             var (binary, multiclass, regression) = Evaluate(task, classes, trained);
             var result = new TrainingResult(default!, task, trainerName, label, $"{train.Name}@{train.Version}", $"{test.Name}@{test.Version}",
-                columns, classes, binary, multiclass, regression, trained.TrainingTime.TotalSeconds, null);
-            return await RecordAsync(request, result, train, test, hyperparameters, features, trained, ct);
+                columns, classes, binary, multiclass, regression, trained.TrainingTime.TotalSeconds, null, hyperparameters, trials);
+            return await RecordAsync(request, result, train, test, hyperparameters, features, trained, run, ct);
         }
         finally
         {
             File.Delete(trainPath);
             File.Delete(testPath);
+        }
+    }
+
+    /// <summary>The metric a search optimises, checked against the task; null when there is no search.</summary>
+    private static string? CheckSearch(SearchSpec? search, string task)
+    {
+        if (search is null)
+        {
+            return null;
+        }
+        var problems = new List<string>();
+        if (search.Trials is < 1 or > SearchSpec.MaxTrials)
+        {
+            problems.Add($"search.trials: expected 1 to {SearchSpec.MaxTrials}, got {search.Trials}");
+        }
+        if (search.Seconds is { } seconds && !(seconds > 0))
+        {
+            problems.Add($"search.seconds: expected a positive number of seconds, got {seconds}");
+        }
+        var metrics = task switch
+        {
+            ModelTasks.Binary => TaskMetrics.Of(new BinaryEvaluation(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, [])).Keys,
+            ModelTasks.Multiclass => TaskMetrics.Of(new MulticlassEvaluation(0, 0, 0, 0, 0, [])).Keys,
+            _ => TaskMetrics.Of(new RegressionEvaluation(0, 0, 0, 0, 0)).Keys,
+        };
+        var metric = search.Metric ?? (task == ModelTasks.Binary ? "auc" : task == ModelTasks.Multiclass ? "accuracy" : "rmse");
+        if (!metrics.Contains(metric))
+        {
+            problems.Add($"search.metric: expected one of {string.Join(", ", metrics)} for a {task} task, got '{metric}'");
+        }
+        GyreException.ThrowIfAny(problems);
+        return metric;
+    }
+
+    /// <summary>
+    /// Random search: each trial trains on the train part less a validation part (a recorded seeded
+    /// split of the train part) and is scored on that validation part, never on the test part, which
+    /// stays for the final model's evaluation. Each trial is a nested run of the training's run.
+    /// </summary>
+    private async Task<(IReadOnlyDictionary<string, double> Best, IReadOnlyList<TrialResult> Trials)> SearchAsync(
+        SearchSpec search, string metric, TrainingData final, DatasetVersion train, RunId parent, CancellationToken ct)
+    {
+        var (inner, _) = await splitting.SplitAsync(train.Name, train.Version, new SplitSpec(SplitMethods.Random, 0.2, final.Seed), ct);
+        var parts = inner.Parts.ToDictionary(p => p.Part);
+        var fit = await datasets.GetVersionAsync(parts[SplitMethods.Train].Dataset, parts[SplitMethods.Train].Version, ct);
+        var validation = await datasets.GetVersionAsync(parts[SplitMethods.Test].Dataset, parts[SplitMethods.Test].Version, ct);
+        var fitPath = Path.Combine(scratchDirectory, Guid.NewGuid().ToString("N") + ".fit.csv");
+        var validationPath = Path.Combine(scratchDirectory, Guid.NewGuid().ToString("N") + ".validation.csv");
+        try
+        {
+            var columns = final.Features.Select(f => f.Name).ToList();
+            await exporter.ExportAsync(objects.LocalPath(fit.Digest, fit.Format), fit, final.Label, final.Classes, columns, fitPath, ct);
+            await exporter.ExportAsync(objects.LocalPath(validation.Digest, validation.Format), validation, final.Label, final.Classes, columns, validationPath, ct);
+            var random = new Random(final.Seed);
+            var up = TaskMetrics.GreaterIsBetter(metric);
+            var started = time.GetTimestamp();
+            var trials = new List<TrialResult>();
+            for (var trial = 1; trial <= (search.Trials ?? SearchSpec.DefaultTrials); trial++)
+            {
+                if (trial > 1 && search.Seconds is { } budget && time.GetElapsedTime(started).TotalSeconds >= budget)
+                {
+                    break;
+                }
+                var drawn = SearchSpaces.Draw(final.Trainer, final.Hyperparameters, random);
+                var trained = await trainer.TrainAsync(final with { TrainPath = fitPath, TestPath = validationPath, Hyperparameters = drawn }, ct);
+                var (b, m, r) = Evaluate(final.Task, final.Classes, trained);
+                var value = (b is not null ? TaskMetrics.Of(b) : m is not null ? TaskMetrics.Of(m) : TaskMetrics.Of(r!))[metric];
+                var run = await tracking.CreateRunAsync(new NewRun(ExperimentId.Default, $"trial {trial}", parent, Tags: [new Tag("gyre.source", "search")]), ct);
+                var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+                await tracking.LogBatchAsync(run.RunId, new LogBatch([new Metric($"validation_{metric}", value, 0, now)],
+                    [.. drawn.Select(h => new Param(h.Key, h.Value.ToString("R", CultureInfo.InvariantCulture)))]), ct);
+                await tracking.UpdateRunAsync(run.RunId, new RunUpdate(RunStatus.Finished, now), ct);
+                trials.Add(new TrialResult(run.RunId, trial, drawn, value));
+            }
+            // Ties go to the earlier trial, so that the choice is reproducible.
+            var best = trials.Aggregate((a, c) => (up ? c.Value > a.Value : c.Value < a.Value) ? c : a);
+            return (best.Hyperparameters, trials);
+        }
+        finally
+        {
+            File.Delete(fitPath);
+            File.Delete(validationPath);
         }
     }
 
@@ -126,10 +217,10 @@ public sealed class ModelTraining(
     };
 
     private async Task<TrainingResult> RecordAsync(TrainingRequest request, TrainingResult result, DatasetVersion train, DatasetVersion test,
-        IReadOnlyDictionary<string, double> hyperparameters, IReadOnlyList<TrainingColumn> features, TrainedModel trained, CancellationToken ct)
+        IReadOnlyDictionary<string, double> hyperparameters, IReadOnlyList<TrainingColumn> features, TrainedModel trained, Run? searched, CancellationToken ct)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var run = await tracking.CreateRunAsync(new NewRun(ExperimentId.Default, $"train {result.TrainDataset}", Tags: [new Tag("gyre.source", "training")]), ct);
+        var run = searched ?? await tracking.CreateRunAsync(new NewRun(ExperimentId.Default, $"train {result.TrainDataset}", Tags: [new Tag("gyre.source", "training")]), ct);
         try
         {
             var parameters = new List<Param>

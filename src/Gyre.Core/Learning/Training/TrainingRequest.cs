@@ -6,6 +6,7 @@ namespace Gyre.Core.Learning.Training;
 /// model; otherwise Gyre makes (and records) a seeded random 80/20 split of it first. Features
 /// default to every feature-role column of a usable type; <c>Hyperparameters</c> are the trainer's
 /// (see <see cref="Trainers"/>). <c>Register</c> names a model to register the result as a version of.
+/// <c>Search</c> runs a random search first and trains the final model with the best hyperparameters.
 /// </summary>
 public sealed record TrainingRequest(
     string? Dataset,
@@ -16,4 +17,5 @@ public sealed record TrainingRequest(
     IReadOnlyList<string>? Features = null,
     IReadOnlyDictionary<string, double>? Hyperparameters = null,
     string? Register = null,
-    long? Seed = null);
+    long? Seed = null,
+    SearchSpec? Search = null);

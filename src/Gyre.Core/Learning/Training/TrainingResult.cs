@@ -21,4 +21,6 @@ public sealed record TrainingResult(
     MulticlassEvaluation? Multiclass,
     RegressionEvaluation? Regression,
     double TrainingSeconds,
-    ModelVersion? ModelVersion);
+    ModelVersion? ModelVersion,
+    IReadOnlyDictionary<string, double>? Hyperparameters = null,
+    IReadOnlyList<TrialResult>? Trials = null);
