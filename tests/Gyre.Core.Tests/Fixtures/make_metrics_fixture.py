@@ -10,6 +10,7 @@ import json
 import numpy as np
 import sklearn
 from sklearn import metrics
+from sklearn.calibration import calibration_curve
 
 rng = np.random.default_rng(20261129)
 cases = {"sklearn": sklearn.__version__, "binary": [], "multiclass": [], "regression": []}
@@ -30,6 +31,7 @@ for n, decimals in [(300, 2), (57, 1), (1000, 6)]:
         "f1": metrics.f1_score(y, pred, zero_division=0),
         "brier": metrics.brier_score_loss(y, p),
         "confusion": metrics.confusion_matrix(y, pred, labels=[0, 1]).tolist(),
+        "calibration": [list(map(float, a)) for a in calibration_curve(y, p, n_bins=10, strategy="uniform")],
     })
 
 for n, k in [(200, 3), (90, 5)]:

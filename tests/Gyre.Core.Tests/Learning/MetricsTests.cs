@@ -38,6 +38,16 @@ public sealed class MetricsTests
             Close(c, "f1", e.F1, index);
             Close(c, "brier", e.Brier, index);
             Assert.Equal(Matrix(c.GetProperty("confusion")), e.Confusion.Select(r => r.ToList()).ToList());
+            var calibration = c.GetProperty("calibration");
+            var observed = calibration[0].EnumerateArray().Select(v => v.GetDouble()).ToList();
+            var predicted = calibration[1].EnumerateArray().Select(v => v.GetDouble()).ToList();
+            Assert.Equal(observed.Count, e.Calibration!.Count);
+            for (var b = 0; b < observed.Count; b++)
+            {
+                Assert.True(Math.Abs(observed[b] - e.Calibration[b].ObservedRate) <= 1e-12, $"case {index} bin {b}: observed {observed[b]} vs {e.Calibration[b].ObservedRate}");
+                Assert.True(Math.Abs(predicted[b] - e.Calibration[b].MeanPredicted) <= 1e-12, $"case {index} bin {b}: predicted {predicted[b]} vs {e.Calibration[b].MeanPredicted}");
+            }
+            Assert.Equal(labels.Count, e.Calibration.Sum(b => b.Count));
             index++;
         }
         Assert.Equal(3, index);

@@ -5,7 +5,8 @@ namespace Gyre.Core.Learning.Evaluation;
 /// count half), <c>AveragePrecision</c> is PR-AUC as <c>average_precision_score</c> (no
 /// interpolation), <c>LogLoss</c> clips probabilities to [1e-15, 1 − 1e-15], and accuracy,
 /// precision, recall and F1 are of the class-1 predictions at <c>Threshold</c> (score ≥ threshold;
-/// 0 where undefined). <c>Confusion</c> is [[tn, fp], [fn, tp]].
+/// 0 where undefined). <c>Confusion</c> is [[tn, fp], [fn, tp]]. <c>Calibration</c> has the
+/// non-empty bins of ten equal-width ones.
 /// </summary>
 public sealed record BinaryEvaluation(
     long Count,
@@ -18,4 +19,5 @@ public sealed record BinaryEvaluation(
     double F1,
     double Brier,
     double Threshold,
-    IReadOnlyList<IReadOnlyList<long>> Confusion);
+    IReadOnlyList<IReadOnlyList<long>> Confusion,
+    IReadOnlyList<CalibrationBin>? Calibration = null);

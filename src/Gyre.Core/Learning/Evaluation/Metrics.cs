@@ -41,7 +41,35 @@ public static class Metrics
         var precision = Ratio(tp, tp + fp);
         var recall = Ratio(tp, tp + fn);
         return new BinaryEvaluation(n, RocAuc(labels, probabilities), AveragePrecision(labels, probabilities), logLoss / n,
-            (double)(tp + tn) / n, precision, recall, F1(precision, recall), brier / n, threshold, [[tn, fp], [fn, tp]]);
+            (double)(tp + tn) / n, precision, recall, F1(precision, recall), brier / n, threshold, [[tn, fp], [fn, tp]],
+            Calibration(labels, probabilities, CalibrationBins));
+    }
+
+    public const int CalibrationBins = 10;
+
+    /// <summary>
+    /// scikit-learn's <c>calibration_curve(strategy="uniform")</c>: edges k/bins as NumPy's
+    /// <c>linspace</c> computes them, a value on an inner edge in the lower bin, empty bins left out.
+    /// </summary>
+    public static List<CalibrationBin> Calibration(IReadOnlyList<bool> labels, IReadOnlyList<double> probabilities, int bins)
+    {
+        var step = 1.0 / bins;
+        var counts = new long[bins];
+        var positives = new long[bins];
+        var sums = new double[bins];
+        for (var i = 0; i < labels.Count; i++)
+        {
+            var bin = 0;
+            while (bin < bins - 1 && (bin + 1) * step < probabilities[i])
+            {
+                bin++;
+            }
+            counts[bin]++;
+            positives[bin] += labels[i] ? 1 : 0;
+            sums[bin] += probabilities[i];
+        }
+        return [.. Enumerable.Range(0, bins).Where(b => counts[b] > 0)
+            .Select(b => new CalibrationBin(b * step, (b + 1) * step, counts[b], sums[b] / counts[b], (double)positives[b] / counts[b]))];
     }
 
     public static MulticlassEvaluation Multiclass(IReadOnlyList<int> labels, IReadOnlyList<IReadOnlyList<double>> probabilities, int classes)
