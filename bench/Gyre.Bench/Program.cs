@@ -1,6 +1,6 @@
 using Gyre.Bench;
 
-// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|all]
+// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|all]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "ingest" or "all")
 {
@@ -21,4 +21,8 @@ if (which is "hash" or "all")
 if (which is "train" or "all")
 {
     await TrainBenchmark.RunAsync();
+}
+if (which is "score" or "all")
+{
+    await ScoreBenchmark.RunAsync();
 }
