@@ -29,7 +29,7 @@ public sealed class BatchScorer(string scratchDirectory) : IModelScorer
             using var connection = Open(input, inputFormat, ct, out var interrupt);
             using (interrupt)
             {
-                var predictions = Predict(connection, package, model, ct);
+                var predictions = Predict(connection, package, model, input, inputFormat, ct);
                 Write(connection, package, predictions, output, outputFormat);
                 return (long)predictions.Count;
             }
@@ -43,9 +43,9 @@ public sealed class BatchScorer(string scratchDirectory) : IModelScorer
             using var connection = Open(input, inputFormat, ct, out var interrupt);
             using (interrupt)
             {
-                var predictions = Predict(connection, package, model, ct);
+                var predictions = Predict(connection, package, model, input, inputFormat, ct);
                 var texts = columns.ToDictionary(c => c, c => (IReadOnlyList<string?>)Query(connection,
-                    $"SELECT {Quote(c)}::VARCHAR FROM input ORDER BY rowid", r => r.IsDBNull(0) ? null : r.GetString(0)));
+                    $"SELECT {Quote(c)}::VARCHAR FROM input", r => r.IsDBNull(0) ? null : r.GetString(0)));
                 return ((IReadOnlyList<double[]>)predictions, (IReadOnlyDictionary<string, IReadOnlyList<string?>>)texts);
             }
         }, ct);
@@ -62,7 +62,12 @@ public sealed class BatchScorer(string scratchDirectory) : IModelScorer
         Execute(connection, $"SET temp_directory = {Literal(Path.Combine(scratchDirectory, "spill"))}");
         try
         {
-            Execute(connection, $"CREATE TABLE input AS SELECT * FROM {(inputFormat == DatasetFormat.Csv ? "read_csv" : "read_parquet")}({Literal(input)})");
+            // A view, read as a stream in file order by every query (DuckDB keeps insertion order).
+            var source = inputFormat == DatasetFormat.Csv
+                ? $"read_csv({Literal(input)}, delim = ',', quote = '\"', escape = '\"', header = true)"
+                : $"read_parquet({Literal(input)})";
+            Execute(connection, $"CREATE VIEW input AS SELECT * FROM {source}");
+            Execute(connection, "DESCRIBE input");
         }
         catch (DuckDBException e)
         {
@@ -73,7 +78,7 @@ public sealed class BatchScorer(string scratchDirectory) : IModelScorer
         return connection;
     }
 
-    private List<double[]> Predict(DuckDBConnection connection, ModelPackage package, byte[] model, CancellationToken ct)
+    private List<double[]> Predict(DuckDBConnection connection, ModelPackage package, byte[] model, string input, DatasetFormat inputFormat, CancellationToken ct)
     {
         var present = Query(connection, "DESCRIBE input", r => r.GetString(0)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var missing = package.FeatureColumns.Where(c => !present.Contains(c)).ToList();
@@ -81,12 +86,16 @@ public sealed class BatchScorer(string scratchDirectory) : IModelScorer
         {
             throw GyreException.Invalid($"input: {string.Join(", ", missing.Select(c => $"'{c}'"))} missing; the model needs the columns {string.Join(", ", package.FeatureColumns)}");
         }
-        var predictions = package.Flavor == ModelPackage.MlNet ? MlNet(connection, package, model) : Onnx(connection, package, model, ct);
+        var predictions = package.Flavor == ModelPackage.MlNet ? MlNet(connection, package, model, input, inputFormat) : Onnx(connection, package, model, ct);
         ct.ThrowIfCancellationRequested();
         return predictions;
     }
 
-    private List<double[]> MlNet(DuckDBConnection connection, ModelPackage package, byte[] model)
+    /// <summary>
+    /// ML.NET reads a CSV input itself, each feature from its position in the header; a Parquet
+    /// input is first written out as a CSV of the features, which ML.NET's loader can read.
+    /// </summary>
+    private List<double[]> MlNet(DuckDBConnection connection, ModelPackage package, byte[] model, string input, DatasetFormat inputFormat)
     {
         var (ml, transformer) = MlNetPackageLoader.Load(package, model);
         var categorical = package.Signature.Inputs.Select(i => i.DataType == TensorDataTypes.Bytes).ToList();
@@ -94,12 +103,23 @@ public sealed class BatchScorer(string scratchDirectory) : IModelScorer
         var features = Path.Combine(scratchDirectory, Guid.NewGuid().ToString("N") + ".csv");
         try
         {
-            var columns = package.FeatureColumns.Select((c, i) => categorical[i] ? $"{Quote(c)}::VARCHAR" : $"{Quote(c)}::DOUBLE");
-            Execute(connection, $"COPY (SELECT {string.Join(", ", columns)} FROM input ORDER BY rowid) TO {Literal(features)} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"')");
+            var positions = Enumerable.Range(0, package.FeatureColumns.Count).ToList();
+            var file = features;
+            if (inputFormat == DatasetFormat.Csv)
+            {
+                var header = Query(connection, "DESCRIBE input", r => r.GetString(0));
+                positions = [.. package.FeatureColumns.Select(c => header.FindIndex(h => string.Equals(h, c, StringComparison.OrdinalIgnoreCase)))];
+                file = input;
+            }
+            else
+            {
+                var columns = package.FeatureColumns.Select((c, i) => categorical[i] ? $"{Quote(c)}::VARCHAR" : $"{Quote(c)}::DOUBLE");
+                Execute(connection, $"COPY (SELECT {string.Join(", ", columns)} FROM input) TO {Literal(features)} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"')");
+            }
             var loader = ml.Data.CreateTextLoader(
-                [.. package.FeatureColumns.Select((_, i) => new TextLoader.Column(MlNetTrainer.Column(i), categorical[i] ? DataKind.String : DataKind.Single, i))],
+                [.. package.FeatureColumns.Select((_, i) => new TextLoader.Column(MlNetTrainer.Column(i), categorical[i] ? DataKind.String : DataKind.Single, positions[i]))],
                 separatorChar: ',', hasHeader: true, allowQuoting: true);
-            var scored = transformer.Transform(loader.Load(features));
+            var scored = transformer.Transform(loader.Load(file));
             var predictions = new List<double[]>();
             if (package.Task == ModelTasks.Multiclass)
             {
@@ -161,7 +181,7 @@ public sealed class BatchScorer(string scratchDirectory) : IModelScorer
             ct.ThrowIfCancellationRequested();
         }
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {string.Join(", ", package.FeatureColumns.Select(c => $"{Quote(c)}::DOUBLE"))} FROM input ORDER BY rowid";
+        command.CommandText = $"SELECT {string.Join(", ", package.FeatureColumns.Select(c => $"{Quote(c)}::DOUBLE"))} FROM input";
         using var reader = command.ExecuteReader();
         var row = 0L;
         while (reader.Read())
@@ -190,12 +210,12 @@ public sealed class BatchScorer(string scratchDirectory) : IModelScorer
         var k = predictions.Count > 0 ? predictions[0].Length : 1;
         var names = OutputNames(package, k);
         var labels = package.Classes is { Count: >= 2 } classes && package.Task is ModelTasks.Binary or ModelTasks.Multiclass ? classes : null;
-        Execute(connection, $"CREATE TABLE scores (gyre_row BIGINT, {string.Join(", ", names.Select(n => $"{Quote(n)} DOUBLE"))}{(labels is null ? "" : ", predicted_label VARCHAR")})");
+        Execute(connection, $"CREATE TABLE scores ({string.Join(", ", names.Select(n => $"{Quote(n)} DOUBLE"))}{(labels is null ? "" : ", predicted_label VARCHAR")})");
         using (var appender = connection.CreateAppender("scores"))
         {
             for (var i = 0; i < predictions.Count; i++)
             {
-                var row = appender.CreateRow().AppendValue((long)i);
+                var row = appender.CreateRow();
                 foreach (var value in predictions[i])
                 {
                     row = row.AppendValue(value);
@@ -211,9 +231,7 @@ public sealed class BatchScorer(string scratchDirectory) : IModelScorer
         }
         var to = format == DatasetFormat.Csv ? "FORMAT csv, HEADER true" : "FORMAT parquet";
         Execute(connection, $"""
-            COPY (SELECT numbered.* EXCLUDE (gyre_row), scores.* EXCLUDE (gyre_row)
-                  FROM (SELECT rowid AS gyre_row, * FROM input) AS numbered JOIN scores USING (gyre_row)
-                  ORDER BY gyre_row) TO {Literal(output)} ({to})
+            COPY (SELECT input.*, scores.* FROM input POSITIONAL JOIN scores) TO {Literal(output)} ({to})
             """);
     }
 

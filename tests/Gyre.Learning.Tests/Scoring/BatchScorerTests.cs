@@ -71,4 +71,32 @@ public sealed class BatchScorerTests : IDisposable
         Assert.StartsWith("input: 'mean_perimeter', 'mean_area'", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_folder, "out.csv")));
     }
+
+    [Fact]
+    public async Task MlNetScores_AreTheSame_FromCsvInAnyColumnOrder_AndFromParquet()
+    {
+        var train = Path.Combine(_folder, "train.csv");
+        var rows = Enumerable.Range(0, 400).Select(i => (X: i % 17 / 17.0, Kind: i % 3 == 0 ? "a" : "b", Y: (i % 17 / 17.0) + (i % 3 == 0 ? 0.3 : 0) > 0.6)).ToList();
+        await File.WriteAllLinesAsync(train, ["label,x,kind", .. rows.Select(r => $"{(r.Y ? "true" : "false")},{r.X.ToString(System.Globalization.CultureInfo.InvariantCulture)},{r.Kind}")]);
+        var trained = await new Gyre.Learning.MlNet.MlNetTrainer().TrainAsync(new Core.Learning.Training.TrainingData(train, train, ModelTasks.Binary, "y",
+            [new("x", false), new("kind", true)], ["false", "true"], Core.Learning.Training.Trainers.LightGbm, new Dictionary<string, double>(), 0), CancellationToken.None);
+        var package = new ModelPackage(1, ModelPackage.MlNet, "model.zip", "sha256:" + Convert.ToHexStringLower(SHA256.HashData(trained.Model)),
+            new ModelSignature([new TensorSpec("x", TensorDataTypes.Fp32, [-1, 1]), new TensorSpec("kind", TensorDataTypes.Bytes, [-1, 1])], [new TensorSpec("prediction", TensorDataTypes.Fp32, [-1, 1])]),
+            ModelTasks.Binary, null, ["x", "kind"], "prediction", ModelTasks.Probability, ["false", "true"], 0, "y");
+
+        // The input has its columns in another order, with one the model does not use.
+        var input = Path.Combine(_folder, "input.csv");
+        await File.WriteAllLinesAsync(input, ["id,KIND,x", .. rows.Select((r, i) => $"{i},{r.Kind},{r.X.ToString(System.Globalization.CultureInfo.InvariantCulture)}")]);
+        var parquet = Path.Combine(_folder, "input.parquet");
+        Read(input, "COPY (SELECT * FROM read_csv('FILE')) TO '" + parquet + "' (FORMAT parquet)");
+        var scorer = new BatchScorer(_folder);
+        await scorer.ScoreAsync(package, trained.Model, input, DatasetFormat.Csv, Path.Combine(_folder, "from-csv.csv"), DatasetFormat.Csv, CancellationToken.None);
+        await scorer.ScoreAsync(package, trained.Model, parquet, DatasetFormat.Parquet, Path.Combine(_folder, "from-parquet.csv"), DatasetFormat.Csv, CancellationToken.None);
+        var fromCsv = Read(Path.Combine(_folder, "from-csv.csv"), "SELECT id, probability FROM read_csv('FILE')");
+        var fromParquet = Read(Path.Combine(_folder, "from-parquet.csv"), "SELECT id, probability FROM read_csv('FILE')");
+        Assert.Equal(400, fromCsv.Count);
+        Assert.Equal(fromParquet.Select(r => (r[0], r[1])), fromCsv.Select(r => (r[0], r[1])));
+        // The training's own test predictions, for the same rows in the same order.
+        Assert.Equal(trained.TestPredictions.Select(p => Math.Round(p[0], 5)), fromCsv.Select(r => Math.Round(r[1], 5)));
+    }
 }
