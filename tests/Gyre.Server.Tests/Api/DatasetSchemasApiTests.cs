@@ -8,14 +8,7 @@ namespace Gyre.Server.Tests.Api;
 
 public sealed class DatasetSchemasApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private const string Churn = """
-        customer_id,tenure,monthly_charges,contract,churned,signup
-        c1,12,70.5,monthly,true,2024-01-03
-        c2,40,,yearly,false,2023-05-10
-        c3,3,99.9,monthly,true,2024-06-01
-        c4,25,45.25,two_year,false,2022-11-20
-
-        """;
+    private const string Churn = SmallChurn.Csv;
 
     private HttpClient Http => fixture.Server.Http;
 
