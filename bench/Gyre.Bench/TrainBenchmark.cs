@@ -36,7 +36,7 @@ internal static class TrainBenchmark
             var registration = new ModelVersionRegistration(storage.Tracking, storage.Registry, storage.Artifacts);
             var trainer = new MlNetTrainer();
             var training = new ModelTraining(storage.Datasets, storage.DatasetObjects, splitting, storage.DatasetExporter, trainer,
-                storage.Tracking, storage.Artifacts, registration, storage.Registry, Path.Combine(folder, "tmp"), TimeProvider.System);
+                new Gyre.Learning.Scoring.BatchScorer(Path.Combine(folder, "tmp")), storage.Tracking, storage.Artifacts, registration, storage.Registry, Path.Combine(folder, "tmp"), TimeProvider.System);
 
             // The bare ML.NET side reads the same parts, exported once outside the timing.
             var train = await storage.Datasets.GetVersionAsync("churn.train", 1, CancellationToken.None);

@@ -51,6 +51,9 @@ internal static class TrainCommand
                  ("classes", result.Classes is { } c ? string.Join(", ", c) : null),
                  .. metrics.Select(m => (m.Key, (object?)m.Value.ToString("0.####", CultureInfo.InvariantCulture))),
                  ("training time", $"{result.TrainingSeconds:0.##} s"),
+                 ("importance", result.Importance is { Count: > 0 } imp
+                     ? string.Join(", ", imp.Take(5).Select(i => $"{i.Feature} {i.Drop.ToString("0.####", CultureInfo.InvariantCulture)}")) + $" (drop in {imp[0].Metric} when shuffled)"
+                     : null),
                  ("hyperparameters", result.Hyperparameters is { Count: > 0 } h ? string.Join(", ", h.Select(p => $"{p.Key}={p.Value.ToString("0.####", CultureInfo.InvariantCulture)}")) : null),
                  ("search", result.Trials is { } t ? $"{t.Count} trials, best validation {t.Max(x => x.Value).ToString("0.####", CultureInfo.InvariantCulture)}" : null),
                  ("registered", result.ModelVersion is { } v ? $"{v.Name}/{v.Version}" : null)]);

@@ -120,7 +120,7 @@ public static class GyreServer
         services.AddSingleton(new Core.Learning.Gate.ModelGate(storage.Registry, storage.Datasets, storage.DatasetObjects, import,
             new Learning.Scoring.BatchScorer(Path.Combine(storage.Home.Root, "tmp")), time));
         services.AddSingleton(new Core.Learning.Training.ModelTraining(storage.Datasets, storage.DatasetObjects, splitting, storage.DatasetExporter,
-            new Learning.MlNet.MlNetTrainer(), storage.Tracking, storage.Artifacts, registration, storage.Registry, Path.Combine(storage.Home.Root, "tmp"), time));
+            new Learning.MlNet.MlNetTrainer(), new Learning.Scoring.BatchScorer(Path.Combine(storage.Home.Root, "tmp")), storage.Tracking, storage.Artifacts, registration, storage.Registry, Path.Combine(storage.Home.Root, "tmp"), time));
     }
 
     private static void MapEndpoints(WebApplication app)

@@ -15,20 +15,44 @@ internal sealed class DuckDbDatasetExporter(string tempDirectory) : IDatasetExpo
     {
         using var spilling = DuckDbSql.Open(tempDirectory, ct);
         DuckDbTableLoader.LoadStored(spilling, path, version);
+        Write(spilling, version, label, classes, features, null, 0, outputPath);
+    }, ct);
+
+    public Task ExportPermutedAsync(string path, DatasetVersion version, string label, IReadOnlyList<string>? classes, IReadOnlyList<string> features,
+        IReadOnlyList<(string Feature, string OutputPath)> permuted, int seed, CancellationToken ct) => Task.Run(() =>
+    {
+        using var spilling = DuckDbSql.Open(tempDirectory, ct);
+        DuckDbTableLoader.LoadStored(spilling, path, version);
+        foreach (var (feature, outputPath) in permuted)
+        {
+            Write(spilling, version, label, classes, features, feature, seed, outputPath);
+        }
+    }, ct);
+
+    private static void Write(SpillingConnection spilling, DatasetVersion version, string label, IReadOnlyList<string>? classes, IReadOnlyList<string> features,
+        string? permute, int seed, string outputPath)
+    {
         var types = version.Columns.ToDictionary(c => c.Name, c => c.Type, StringComparer.OrdinalIgnoreCase);
-        var y = DuckDbSql.Quote(label);
+        var y = "data." + DuckDbSql.Quote(label);
         var labelSql = classes switch
         {
             null => $"{y}::DOUBLE",
             { Count: 2 } => $"CASE WHEN {y}::VARCHAR = {DuckDbSql.Literal(classes[1])} THEN 'true' ELSE 'false' END",
             _ => $"list_position([{string.Join(", ", classes.Select(DuckDbSql.Literal))}], {y}::VARCHAR) - 1",
         };
-        var columns = features.Select(f => types[f] is ColumnType.Integer or ColumnType.Float
-            ? $"{DuckDbSql.Quote(f)}::DOUBLE"
-            : $"{DuckDbSql.Quote(f)}::VARCHAR");
+        var columns = features.Select(f =>
+        {
+            // A permuted feature takes its values from the shuffled copy of its column.
+            var source = f == permute ? "shuffled.value" : "data." + DuckDbSql.Quote(f);
+            var type = types[f] is ColumnType.Integer or ColumnType.Float ? "DOUBLE" : "VARCHAR";
+            return $"{source}::{type} AS {DuckDbSql.Quote(f)}";
+        });
+        var from = permute is null
+            ? "data"
+            : $"data JOIN (SELECT row_number() OVER (ORDER BY md5_number('{seed}:' || rowid::VARCHAR), rowid) - 1 AS position, {DuckDbSql.Quote(permute)} AS value FROM data) AS shuffled ON data.rowid = shuffled.position";
         DuckDbSql.Execute(spilling.Connection,
-            $"COPY (SELECT {labelSql} AS label, {string.Join(", ", columns)} FROM data) TO {DuckDbSql.Literal(outputPath)} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"')");
-    }, ct);
+            $"COPY (SELECT {labelSql} AS {IDatasetExporter.LabelColumn}, {string.Join(", ", columns)} FROM {from} ORDER BY data.rowid) TO {DuckDbSql.Literal(outputPath)} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"')");
+    }
 
     public Task<(IReadOnlyList<string> Values, long Missing)> DistinctAsync(string path, DatasetVersion version, string column, int limit, CancellationToken ct) => Task.Run(() =>
     {

@@ -75,6 +75,16 @@ public sealed class TrainingsApiTests(ServerFixture fixture) : IClassFixture<Ser
         var package = await Client.Models.GetPackageAsync(name + "-model", 1);
         Assert.Equal((ModelPackage.MlNet, "model.zip", ModelTasks.Probability), (package.Flavor, package.ModelFile, package.OutputMeaning));
         Assert.Equal(result.Features, package.FeatureColumns);
+        // Permutation importance: the columns the label was made from matter most; every feature is measured.
+        Assert.Equal(["monthly_charges", "plan", "segment", "tenure"], result.Importance!.Select(i => i.Feature).Order());
+        Assert.Contains(result.Importance![0].Feature, new[] { "tenure", "monthly_charges" });
+        Assert.True(result.Importance[0].Drop > 0.05, $"{result.Importance[0].Feature} drop {result.Importance[0].Drop}");
+        Assert.All(result.Importance, i => Assert.Equal("auc", i.Metric));
+        // Metrics per value of each categorical feature, over all the test rows.
+        Assert.Equal(["plan=basic", "plan=plus", "plan=pro", "segment=loyal", "segment=new", "segment=settled"], result.Slices!.Select(s => $"{s.Column}={s.Value}"));
+        Assert.Equal(160, result.Slices!.Where(s => s.Column == "plan").Sum(s => s.Count));
+        Assert.All(result.Slices!, s => Assert.InRange(s.Metrics["accuracy"], 0.5, 1.0));
+
         // The automatic split was recorded, so the same training reads the same rows again.
         Assert.Single(await Client.Datasets.ListSplitsAsync(name, 1));
     }

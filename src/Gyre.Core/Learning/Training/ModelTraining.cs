@@ -19,7 +19,7 @@ namespace Gyre.Core.Learning.Training;
 /// inputs and the model package on the run; registers the package when asked.
 /// </summary>
 public sealed class ModelTraining(
-    IDatasetStore datasets, IDatasetObjectStore objects, DatasetSplitting splitting, IDatasetExporter exporter, ITrainer trainer,
+    IDatasetStore datasets, IDatasetObjectStore objects, DatasetSplitting splitting, IDatasetExporter exporter, ITrainer trainer, IModelScorer scorer,
     ITrackingStore tracking, IArtifactStore artifacts, ModelVersionRegistration registration, IRegistryStore registry,
     string scratchDirectory, TimeProvider time)
 {
@@ -68,13 +68,66 @@ public sealed class ModelTraining(
             var (binary, multiclass, regression) = Evaluate(task, classes, trained);
             var result = new TrainingResult(default!, task, trainerName, label, $"{train.Name}@{train.Version}", $"{test.Name}@{test.Version}",
                 columns, classes, binary, multiclass, regression, trained.TrainingTime.TotalSeconds, null, hyperparameters, trials);
-            return await RecordAsync(request, result, train, test, hyperparameters, features, trained, run, ct);
+            var package = MlNetPackage(result, features, trained.Model, time.GetUtcNow().ToUnixTimeMilliseconds());
+            var (importance, slices) = await InspectAsync(package, trained.Model, test, label, classes, features, testPath, seed, ct);
+            result = result with { Importance = importance, Slices = slices };
+            return await RecordAsync(request, result, train, test, hyperparameters, package, trained, run, ct);
         }
         finally
         {
             File.Delete(trainPath);
             File.Delete(testPath);
         }
+    }
+
+    /// <summary>Permutation importance is computed for at most this many features (one scoring of the test part each).</summary>
+    public const int MaxImportanceFeatures = 50;
+
+    /// <summary>
+    /// Scores the test part again through the saved package (as serving and the gate will) for the
+    /// metrics per value of each categorical feature, then once per feature with that feature's values
+    /// shuffled (seeded) for its permutation importance on the task's main metric.
+    /// </summary>
+    private async Task<(List<FeatureImportance> Importance, List<SliceMetrics> Slices)> InspectAsync(ModelPackage package, byte[] model, DatasetVersion test,
+        string label, IReadOnlyList<string>? classes, IReadOnlyList<TrainingColumn> features, string testPath, int seed, CancellationToken ct)
+    {
+        // The exported label is "true"/"false" for two classes and the class index for more.
+        var exported = package.Task switch
+        {
+            ModelTasks.Binary => new[] { "false", "true" },
+            ModelTasks.Multiclass => [.. Enumerable.Range(0, classes!.Count).Select(i => i.ToString(CultureInfo.InvariantCulture))],
+            _ => null,
+        };
+        var scoring = package with { Classes = exported };
+        var metric = package.Task == ModelTasks.Binary ? "auc" : package.Task == ModelTasks.Multiclass ? "accuracy" : "rmse";
+        var up = TaskMetrics.GreaterIsBetter(metric);
+        var categorical = features.Where(f => f.Categorical).Select(f => f.Name).ToList();
+        var (predictions, texts) = await scorer.PredictAsync(scoring, model, testPath, DatasetFormat.Csv, [IDatasetExporter.LabelColumn, .. categorical], ct);
+        var labels = texts[IDatasetExporter.LabelColumn];
+        var overall = TaskMetrics.Evaluate(package.Task!, exported, labels, predictions)[metric];
+        var slices = categorical.SelectMany(column => Enumerable.Range(0, predictions.Count).GroupBy(i => texts[column][i] ?? "(missing)")
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new SliceMetrics(column, g.Key, g.Count(), TaskMetrics.Evaluate(package.Task!, exported, [.. g.Select(i => labels[i])], [.. g.Select(i => predictions[i])]))))
+            .ToList();
+
+        var importance = new List<FeatureImportance>();
+        var permuted = features.Take(MaxImportanceFeatures).Select((f, i) => (f.Name, $"{testPath}.permuted{i}.csv")).ToList();
+        try
+        {
+            await exporter.ExportPermutedAsync(objects.LocalPath(test.Digest, test.Format), test, label, classes, [.. features.Select(f => f.Name)], permuted, seed, ct);
+            foreach (var (feature, path) in permuted)
+            {
+                var (scores, scoreTexts) = await scorer.PredictAsync(scoring, model, path, DatasetFormat.Csv, [IDatasetExporter.LabelColumn], ct);
+                var value = TaskMetrics.Evaluate(package.Task!, exported, scoreTexts[IDatasetExporter.LabelColumn], scores)[metric];
+                importance.Add(new FeatureImportance(feature, metric, up ? overall - value : value - overall));
+                File.Delete(path);
+            }
+        }
+        finally
+        {
+            permuted.ForEach(p => File.Delete(p.Item2));
+        }
+        return ([.. importance.OrderByDescending(i => i.Drop)], slices);
     }
 
     /// <summary>The metric a search optimises, checked against the task; null when there is no search.</summary>
@@ -217,7 +270,7 @@ public sealed class ModelTraining(
     };
 
     private async Task<TrainingResult> RecordAsync(TrainingRequest request, TrainingResult result, DatasetVersion train, DatasetVersion test,
-        IReadOnlyDictionary<string, double> hyperparameters, IReadOnlyList<TrainingColumn> features, TrainedModel trained, Run? searched, CancellationToken ct)
+        IReadOnlyDictionary<string, double> hyperparameters, ModelPackage package, TrainedModel trained, Run? searched, CancellationToken ct)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var run = searched ?? await tracking.CreateRunAsync(new NewRun(ExperimentId.Default, $"train {result.TrainDataset}", Tags: [new Tag("gyre.source", "training")]), ct);
@@ -236,7 +289,6 @@ public sealed class ModelTraining(
             await tracking.LogInputsAsync(run.RunId, [new DatasetInput(result.TrainDataset, train.Digest, train.Source, "train"), new DatasetInput(result.TestDataset, test.Digest, test.Source, "test")], ct);
 
             var root = RunArtifacts.RootOf(run.ArtifactUri);
-            var package = MlNetPackage(result, features, trained.Model, now);
             await WriteAsync(root, $"{ModelImport.PackagePath}/{package.ModelFile}", trained.Model, ct);
             await WriteAsync(root, $"{ModelImport.PackagePath}/{ModelPackage.ManifestFile}", JsonSerializer.SerializeToUtf8Bytes(package, GyreJson.Options), ct);
             await WriteAsync(root, "evaluation.json", JsonSerializer.SerializeToUtf8Bytes(result with { RunId = run.RunId }, GyreJson.Options), ct);

@@ -6,7 +6,8 @@ namespace Gyre.Core.Learning.Training;
 
 /// <summary>
 /// A finished training: its run, the datasets it read, the test metrics (one of the three
-/// evaluations, as the task), the class labels, and the registered version when one was asked for.
+/// evaluations, as the task), the class labels, and the registered version when one was asked for;
+/// the permutation importance of each feature and the metrics per value of each categorical feature.
 /// </summary>
 public sealed record TrainingResult(
     RunId RunId,
@@ -23,4 +24,6 @@ public sealed record TrainingResult(
     double TrainingSeconds,
     ModelVersion? ModelVersion,
     IReadOnlyDictionary<string, double>? Hyperparameters = null,
-    IReadOnlyList<TrialResult>? Trials = null);
+    IReadOnlyList<TrialResult>? Trials = null,
+    IReadOnlyList<FeatureImportance>? Importance = null,
+    IReadOnlyList<SliceMetrics>? Slices = null);
