@@ -21,9 +21,10 @@ internal static class TrainCommand
         var trials = new Option<int?>("--search-trials") { Description = "Random search: this many trials, each a nested run, before the final training" };
         var seconds = new Option<double?>("--search-seconds") { Description = "Random search: stop starting trials after this many seconds" };
         var searchMetric = new Option<string?>("--search-metric") { Description = "Random search: the validation metric to optimise (default auc, accuracy or rmse)" };
+        var importance = new Option<bool>("--importance") { Description = "Measure each feature's permutation importance (scores the test part once more per feature)" };
         var command = new Command("train", "Train a model with ML.NET on a dataset version; a tracking run records it")
         {
-            dataset, task, label, trainer, features, hyper, register, seed, trials, seconds, searchMetric,
+            dataset, task, label, trainer, features, hyper, register, seed, trials, seconds, searchMetric, importance,
         };
         command.WithClient(async (parse, client, printer, ct) =>
         {
@@ -42,7 +43,8 @@ internal static class TrainCommand
                 parse.GetValue(features)?.Split(',', StringSplitOptions.TrimEntries), parameters, parse.GetValue(register), parse.GetValue(seed),
                 parse.GetValue(trials) is null && parse.GetValue(seconds) is null && parse.GetValue(searchMetric) is null
                     ? null
-                    : new SearchSpec(parse.GetValue(trials), parse.GetValue(seconds), parse.GetValue(searchMetric)));
+                    : new SearchSpec(parse.GetValue(trials), parse.GetValue(seconds), parse.GetValue(searchMetric)),
+                parse.GetValue(importance));
             var result = await client.Trainings.TrainAsync(request, ct);
             var metrics = Metrics(result);
             printer.Object(result,

@@ -57,7 +57,7 @@ public sealed class TrainingsApiTests(ServerFixture fixture) : IClassFixture<Ser
     public async Task BinaryTraining_IsARunWithMetricsInputsAndARegisteredPackage()
     {
         var name = await AddAsync(Churn(800, 1), "columns:\n  customer_id: {role: id}\n  churned: {role: label}\n");
-        var result = await TrainAsync(new TrainingRequest(name, Task: "binary", Register: name + "-model"));
+        var result = await TrainAsync(new TrainingRequest(name, Task: "binary", Register: name + "-model", Importance: true));
 
         // The label and features come from the schema's roles; the id is left out.
         Assert.Equal("churned", result.Label);

@@ -69,7 +69,7 @@ public sealed class ModelTraining(
             var result = new TrainingResult(default!, task, trainerName, label, $"{train.Name}@{train.Version}", $"{test.Name}@{test.Version}",
                 columns, classes, binary, multiclass, regression, trained.TrainingTime.TotalSeconds, null, hyperparameters, trials);
             var package = MlNetPackage(result, features, trained.Model, time.GetUtcNow().ToUnixTimeMilliseconds());
-            var (importance, slices) = await InspectAsync(package, trained.Model, test, label, classes, features, testPath, seed, ct);
+            var (importance, slices) = await InspectAsync(package, trained.Model, test, label, classes, request.Importance ? features : [], features, testPath, seed, ct);
             result = result with { Importance = importance, Slices = slices };
             return await RecordAsync(request, result, train, test, hyperparameters, package, trained, run, ct);
         }
@@ -85,11 +85,12 @@ public sealed class ModelTraining(
 
     /// <summary>
     /// Scores the test part again through the saved package (as serving and the gate will) for the
-    /// metrics per value of each categorical feature, then once per feature with that feature's values
-    /// shuffled (seeded) for its permutation importance on the task's main metric.
+    /// metrics per value of each categorical feature, then, for each <paramref name="measured"/>
+    /// feature, once with its values shuffled (seeded) for its permutation importance on the task's
+    /// main metric.
     /// </summary>
-    private async Task<(List<FeatureImportance> Importance, List<SliceMetrics> Slices)> InspectAsync(ModelPackage package, byte[] model, DatasetVersion test,
-        string label, IReadOnlyList<string>? classes, IReadOnlyList<TrainingColumn> features, string testPath, int seed, CancellationToken ct)
+    private async Task<(List<FeatureImportance>? Importance, List<SliceMetrics> Slices)> InspectAsync(ModelPackage package, byte[] model, DatasetVersion test,
+        string label, IReadOnlyList<string>? classes, IReadOnlyList<TrainingColumn> measured, IReadOnlyList<TrainingColumn> features, string testPath, int seed, CancellationToken ct)
     {
         // The exported label is "true"/"false" for two classes and the class index for more.
         var exported = package.Task switch
@@ -110,8 +111,12 @@ public sealed class ModelTraining(
             .Select(g => new SliceMetrics(column, g.Key, g.Count(), TaskMetrics.Evaluate(package.Task!, exported, [.. g.Select(i => labels[i])], [.. g.Select(i => predictions[i])]))))
             .ToList();
 
+        if (measured.Count == 0)
+        {
+            return (null, slices);
+        }
         var importance = new List<FeatureImportance>();
-        var permuted = features.Take(MaxImportanceFeatures).Select((f, i) => (f.Name, $"{testPath}.permuted{i}.csv")).ToList();
+        var permuted = measured.Take(MaxImportanceFeatures).Select((f, i) => (f.Name, $"{testPath}.permuted{i}.csv")).ToList();
         try
         {
             await exporter.ExportPermutedAsync(objects.LocalPath(test.Digest, test.Format), test, label, classes, [.. features.Select(f => f.Name)], permuted, seed, ct);

@@ -7,6 +7,7 @@ namespace Gyre.Core.Learning.Training;
 /// default to every feature-role column of a usable type; <c>Hyperparameters</c> are the trainer's
 /// (see <see cref="Trainers"/>). <c>Register</c> names a model to register the result as a version of.
 /// <c>Search</c> runs a random search first and trains the final model with the best hyperparameters.
+/// <c>Importance</c> adds permutation importance (one more scoring of the test part per feature).
 /// </summary>
 public sealed record TrainingRequest(
     string? Dataset,
@@ -18,4 +19,5 @@ public sealed record TrainingRequest(
     IReadOnlyDictionary<string, double>? Hyperparameters = null,
     string? Register = null,
     long? Seed = null,
-    SearchSpec? Search = null);
+    SearchSpec? Search = null,
+    bool Importance = false);
