@@ -54,6 +54,15 @@ internal sealed class DuckDbDatasetExporter(string tempDirectory) : IDatasetExpo
             $"COPY (SELECT {labelSql} AS {IDatasetExporter.LabelColumn}, {string.Join(", ", columns)} FROM {from} ORDER BY data.rowid) TO {DuckDbSql.Literal(outputPath)} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"')");
     }
 
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<string?>>> ColumnsAsync(string path, DatasetVersion version, IReadOnlyList<string> columns, CancellationToken ct) =>
+        Task.Run(() =>
+        {
+            using var spilling = DuckDbSql.Open(tempDirectory, ct);
+            DuckDbTableLoader.LoadStored(spilling, path, version);
+            return (IReadOnlyDictionary<string, IReadOnlyList<string?>>)columns.ToDictionary(c => c, c => (IReadOnlyList<string?>)DuckDbSql.Query(spilling.Connection,
+                $"SELECT {DuckDbSql.Quote(c)}::VARCHAR FROM data ORDER BY rowid", r => r.IsDBNull(0) ? null : r.GetString(0)));
+        }, ct);
+
     public Task<(IReadOnlyList<string> Values, long Missing)> DistinctAsync(string path, DatasetVersion version, string column, int limit, CancellationToken ct) => Task.Run(() =>
     {
         using var spilling = DuckDbSql.Open(tempDirectory, ct);

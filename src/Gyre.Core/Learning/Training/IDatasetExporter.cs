@@ -19,6 +19,9 @@ public interface IDatasetExporter
     Task ExportPermutedAsync(string path, DatasetVersion version, string label, IReadOnlyList<string>? classes, IReadOnlyList<string> features,
         IReadOnlyList<(string Feature, string OutputPath)> permuted, int seed, CancellationToken ct);
 
+    /// <summary>Columns of a stored version as text, in row order (the order of the exports).</summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<string?>>> ColumnsAsync(string path, DatasetVersion version, IReadOnlyList<string> columns, CancellationToken ct);
+
     /// <summary>The distinct non-missing values of a column, as text, sorted (at most <paramref name="limit"/>); and how many rows miss it.</summary>
     Task<(IReadOnlyList<string> Values, long Missing)> DistinctAsync(string path, DatasetVersion version, string column, int limit, CancellationToken ct);
 }

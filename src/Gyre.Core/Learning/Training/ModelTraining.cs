@@ -69,7 +69,7 @@ public sealed class ModelTraining(
             var result = new TrainingResult(default!, task, trainerName, label, $"{train.Name}@{train.Version}", $"{test.Name}@{test.Version}",
                 columns, classes, binary, multiclass, regression, trained.TrainingTime.TotalSeconds, null, hyperparameters, trials);
             var package = MlNetPackage(result, features, trained.Model, time.GetUtcNow().ToUnixTimeMilliseconds());
-            var (importance, slices) = await InspectAsync(package, trained.Model, test, label, classes, request.Importance ? features : [], features, testPath, seed, ct);
+            var (importance, slices) = await InspectAsync(package, trained, test, label, classes, request.Importance ? features : [], features, testPath, seed, ct);
             result = result with { Importance = importance, Slices = slices };
             return await RecordAsync(request, result, train, test, hyperparameters, package, trained, run, ct);
         }
@@ -84,12 +84,12 @@ public sealed class ModelTraining(
     public const int MaxImportanceFeatures = 50;
 
     /// <summary>
-    /// Scores the test part again through the saved package (as serving and the gate will) for the
-    /// metrics per value of each categorical feature, then, for each <paramref name="measured"/>
-    /// feature, once with its values shuffled (seeded) for its permutation importance on the task's
-    /// main metric.
+    /// The metrics per value of each categorical feature, from the trainer's test predictions; then,
+    /// for each <paramref name="measured"/> feature, the test part scored again through the saved
+    /// package (as serving and the gate will) with that feature's values shuffled (seeded), for its
+    /// permutation importance on the task's main metric.
     /// </summary>
-    private async Task<(List<FeatureImportance>? Importance, List<SliceMetrics> Slices)> InspectAsync(ModelPackage package, byte[] model, DatasetVersion test,
+    private async Task<(List<FeatureImportance>? Importance, List<SliceMetrics> Slices)> InspectAsync(ModelPackage package, TrainedModel trained, DatasetVersion test,
         string label, IReadOnlyList<string>? classes, IReadOnlyList<TrainingColumn> measured, IReadOnlyList<TrainingColumn> features, string testPath, int seed, CancellationToken ct)
     {
         // The exported label is "true"/"false" for two classes and the class index for more.
@@ -103,8 +103,14 @@ public sealed class ModelTraining(
         var metric = package.Task == ModelTasks.Binary ? "auc" : package.Task == ModelTasks.Multiclass ? "accuracy" : "rmse";
         var up = TaskMetrics.GreaterIsBetter(metric);
         var categorical = features.Where(f => f.Categorical).Select(f => f.Name).ToList();
-        var (predictions, texts) = await scorer.PredictAsync(scoring, model, testPath, DatasetFormat.Csv, [IDatasetExporter.LabelColumn, .. categorical], ct);
-        var labels = texts[IDatasetExporter.LabelColumn];
+        // Slices read the trainer's own test predictions, in row order, beside the stored test part's columns.
+        var predictions = trained.TestPredictions.Select(p => p.ToArray()).ToList();
+        var labels = trained.TestLabels.Select(l => (string?)(package.Task switch
+        {
+            ModelTasks.Binary => l == 1 ? "true" : "false",
+            _ => l.ToString("R", CultureInfo.InvariantCulture),
+        })).ToList();
+        var texts = await exporter.ColumnsAsync(objects.LocalPath(test.Digest, test.Format), test, categorical, ct);
         var overall = TaskMetrics.Evaluate(package.Task!, exported, labels, predictions)[metric];
         var slices = categorical.SelectMany(column => Enumerable.Range(0, predictions.Count).GroupBy(i => texts[column][i] ?? "(missing)")
             .OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -122,7 +128,7 @@ public sealed class ModelTraining(
             await exporter.ExportPermutedAsync(objects.LocalPath(test.Digest, test.Format), test, label, classes, [.. features.Select(f => f.Name)], permuted, seed, ct);
             foreach (var (feature, path) in permuted)
             {
-                var (scores, scoreTexts) = await scorer.PredictAsync(scoring, model, path, DatasetFormat.Csv, [IDatasetExporter.LabelColumn], ct);
+                var (scores, scoreTexts) = await scorer.PredictAsync(scoring, trained.Model, path, DatasetFormat.Csv, [IDatasetExporter.LabelColumn], ct);
                 var value = TaskMetrics.Evaluate(package.Task!, exported, scoreTexts[IDatasetExporter.LabelColumn], scores)[metric];
                 importance.Add(new FeatureImportance(feature, metric, up ? overall - value : value - overall));
                 File.Delete(path);
