@@ -27,7 +27,16 @@ public sealed class DatasetSchemas(IDatasetStore store, IDatasetObjectStore obje
     {
         var found = await store.GetVersionAsync(name, version, ct);
         var schema = await store.GetSchemaAsync(name, ct);
-        var file = await reader.InspectAsync(objects.LocalPath(found.Digest, found.Format), found.Format, found.Reading, SchemaCheck.Domains(schema), ct);
+        DatasetFile file;
+        try
+        {
+            file = await reader.InspectAsync(objects.LocalPath(found.Digest, found.Format), found.Format, found.Reading, SchemaCheck.Domains(schema), ct);
+        }
+        catch (GyreException e) when (e.Code == ErrorCode.InvalidArgument)
+        {
+            // The file was read once already when it was added: failing now is the server's trouble, not the caller's.
+            throw new GyreException(ErrorCode.Unavailable, $"the stored dataset {found.Name}@{found.Version} could not be read again: {e.Message}", inner: e);
+        }
         var (columns, mismatches) = SchemaCheck.Apply(schema, file);
         return await store.SetSchemaCheckAsync(name, found.Version, columns, mismatches, ct);
     }
