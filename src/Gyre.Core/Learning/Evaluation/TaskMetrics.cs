@@ -8,6 +8,21 @@ public static class TaskMetrics
 {
     private static readonly HashSet<string> LowerIsBetter = ["log_loss", "brier", "rmse", "mae", "mape"];
 
+    private static readonly string[] BinaryNames = ["auc", "average_precision", "log_loss", "accuracy", "precision", "recall", "f1", "brier"];
+    private static readonly string[] MulticlassNames = ["accuracy", "macro_f1", "micro_f1", "log_loss"];
+    private static readonly string[] RegressionNames = ["rmse", "mae", "r2", "mape"];
+
+    /// <summary>The names of a task's metrics, in the order <see cref="Evaluate"/> gives them.</summary>
+    public static IReadOnlyList<string> Names(string task) => task switch
+    {
+        ModelTasks.Binary => BinaryNames,
+        ModelTasks.Multiclass => MulticlassNames,
+        _ => RegressionNames,
+    };
+
+    /// <summary>The metric a task is judged on when none is named: AUC, accuracy or RMSE.</summary>
+    public static string Main(string task) => Names(task)[0];
+
     /// <summary>Whether a larger value of the metric is the better one.</summary>
     public static bool GreaterIsBetter(string metric) => !LowerIsBetter.Contains(metric);
 

@@ -35,6 +35,12 @@ public sealed class ModelGate(IRegistryStore registry, IDatasetStore datasets, I
         var label = request.Label ?? package.Label
             ?? throw GyreException.Invalid("label: name the label column of the test data (the package does not say which it is)");
         var task = package.Task ?? throw GyreException.Invalid($"package: {name}/{version} has no task; import it with one to gate it");
+        // Checked before either model is scored.
+        var unknown = request.Thresholds!.Select(t => t.Metric!).Where(m => !TaskMetrics.Names(task).Contains(m)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw GyreException.Invalid($"thresholds: {string.Join(", ", unknown.Select(m => $"'{m}'"))} is not a {task} metric; expected one of {string.Join(", ", TaskMetrics.Names(task))}");
+        }
 
         var (candidateMetrics, candidateSlices) = await EvaluateAsync(candidate, package, test, task, label, request.SliceColumn, ct);
         Dictionary<string, double>? baselineMetrics = null;
@@ -43,11 +49,6 @@ public sealed class ModelGate(IRegistryStore registry, IDatasetStore datasets, I
         {
             var baselinePackage = await packages.GetPackageAsync(name, baseline.Version, ct);
             (baselineMetrics, baselineSlices) = await EvaluateAsync(baseline, baselinePackage, test, task, label, request.SliceColumn, ct);
-        }
-        var unknown = request.Thresholds!.Select(t => t.Metric!).Where(m => !candidateMetrics.ContainsKey(m)).ToList();
-        if (unknown.Count > 0)
-        {
-            throw GyreException.Invalid($"thresholds: {string.Join(", ", unknown.Select(m => $"'{m}'"))} is not a {task} metric; expected one of {string.Join(", ", candidateMetrics.Keys)}");
         }
         var checks = GateJudge.Judge(request.Thresholds!, candidateMetrics, baselineMetrics);
         if (request.SliceColumn is { } sliceColumn && baselineSlices is not null)

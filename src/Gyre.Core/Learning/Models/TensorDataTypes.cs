@@ -9,7 +9,4 @@ public static class TensorDataTypes
     public const string Fp32 = "FP32";
     public const string Fp64 = "FP64";
     public const string Bytes = "BYTES";
-
-    /// <summary>Whether values of this type travel as numbers.</summary>
-    public static bool IsNumeric(string dataType) => dataType is Int32 or Int64 or Fp32 or Fp64 or Bool;
 }

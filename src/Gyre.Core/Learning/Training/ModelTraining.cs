@@ -100,7 +100,7 @@ public sealed class ModelTraining(
             _ => null,
         };
         var scoring = package with { Classes = exported };
-        var metric = package.Task == ModelTasks.Binary ? "auc" : package.Task == ModelTasks.Multiclass ? "accuracy" : "rmse";
+        var metric = TaskMetrics.Main(package.Task!);
         var up = TaskMetrics.GreaterIsBetter(metric);
         var categorical = features.Where(f => f.Categorical).Select(f => f.Name).ToList();
         // Slices read the trainer's own test predictions, in row order, beside the stored test part's columns.
@@ -157,13 +157,8 @@ public sealed class ModelTraining(
         {
             problems.Add($"search.seconds: expected a positive number of seconds, got {seconds}");
         }
-        var metrics = task switch
-        {
-            ModelTasks.Binary => TaskMetrics.Of(new BinaryEvaluation(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, [])).Keys,
-            ModelTasks.Multiclass => TaskMetrics.Of(new MulticlassEvaluation(0, 0, 0, 0, 0, [])).Keys,
-            _ => TaskMetrics.Of(new RegressionEvaluation(0, 0, 0, 0, 0)).Keys,
-        };
-        var metric = search.Metric ?? (task == ModelTasks.Binary ? "auc" : task == ModelTasks.Multiclass ? "accuracy" : "rmse");
+        var metrics = TaskMetrics.Names(task);
+        var metric = search.Metric ?? TaskMetrics.Main(task);
         if (!metrics.Contains(metric))
         {
             problems.Add($"search.metric: expected one of {string.Join(", ", metrics)} for a {task} task, got '{metric}'");
