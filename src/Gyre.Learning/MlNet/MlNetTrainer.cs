@@ -10,12 +10,15 @@ namespace Gyre.Learning.MlNet;
 /// <summary>
 /// Trains with ML.NET. Featurisation follows the schema: numeric columns get their missing values
 /// replaced by the mean with an indicator column beside them, categorical and boolean ones are
-/// one-hot encoded, and linear trainers see min-max normalised features. The label column of the
+/// one-hot encoded (hashed into 2^HashBits slots above ModelTraining.OneHotMaxDistinct values), and linear trainers see min-max normalised features. The label column of the
 /// files holds class indices (binary: "true" for the positive class).
 /// </summary>
 public sealed class MlNetTrainer : ITrainer
 {
     public Task<TrainedModel> TrainAsync(TrainingData data, CancellationToken ct) => Task.Run(() => Train(data, ct), ct);
+
+    /// <summary>Hashed categorical columns get 4096 slots: few collisions for thousands of values, and still sparse.</summary>
+    public const int HashBits = 12;
 
     private static TrainedModel Train(TrainingData data, CancellationToken ct)
     {
@@ -63,7 +66,12 @@ public sealed class MlNetTrainer : ITrainer
         for (var i = 0; i < data.Features.Count; i++)
         {
             var name = Column(i);
-            if (data.Features[i].Categorical)
+            if (data.Features[i].Hashed)
+            {
+                pipeline = pipeline.Append(ml.Transforms.Categorical.OneHotHashEncoding(name, numberOfBits: HashBits));
+                parts.Add(name);
+            }
+            else if (data.Features[i].Categorical)
             {
                 pipeline = pipeline.Append(ml.Transforms.Categorical.OneHotEncoding(name));
                 parts.Add(name);

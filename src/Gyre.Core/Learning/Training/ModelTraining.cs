@@ -46,6 +46,7 @@ public sealed class ModelTraining(
         var metric = CheckSearch(request.Search, task);
         var (train, test) = await PartsAsync(version, seed, ct);
         var classes = await ClassesAsync(task, train, test, label, ct);
+        features = await EncodingsAsync(features, train, ct);
 
         Directory.CreateDirectory(scratchDirectory);
         var trainPath = Path.Combine(scratchDirectory, Guid.NewGuid().ToString("N") + ".train.csv");
@@ -71,13 +72,33 @@ public sealed class ModelTraining(
             var package = MlNetPackage(result, features, trained.Model, time.GetUtcNow().ToUnixTimeMilliseconds());
             var (importance, slices) = await InspectAsync(package, trained, test, label, classes, request.Importance ? features : [], features, testPath, seed, ct);
             result = result with { Importance = importance, Slices = slices };
-            return await RecordAsync(request, result, train, test, hyperparameters, package, trained, run, ct);
+            return await RecordAsync(request, result, train, test, hyperparameters, package, trained, run, [.. features.Where(f => f.Hashed).Select(f => f.Name)], ct);
         }
         finally
         {
             File.Delete(trainPath);
             File.Delete(testPath);
         }
+    }
+
+    /// <summary>A categorical feature with more distinct training values than this is hashed rather than one-hot encoded.</summary>
+    public const int OneHotMaxDistinct = 100;
+
+    /// <summary>Marks the categorical features whose training part holds too many values for one-hot encoding.</summary>
+    private async Task<IReadOnlyList<TrainingColumn>> EncodingsAsync(IReadOnlyList<TrainingColumn> features, DatasetVersion train, CancellationToken ct)
+    {
+        var encoded = new List<TrainingColumn>(features.Count);
+        foreach (var feature in features)
+        {
+            if (!feature.Categorical)
+            {
+                encoded.Add(feature);
+                continue;
+            }
+            var (values, _) = await exporter.DistinctAsync(objects.LocalPath(train.Digest, train.Format), train, feature.Name, OneHotMaxDistinct + 1, ct);
+            encoded.Add(feature with { Hashed = values.Count > OneHotMaxDistinct });
+        }
+        return encoded;
     }
 
     /// <summary>Permutation importance is computed for at most this many features (one scoring of the test part each).</summary>
@@ -102,7 +123,8 @@ public sealed class ModelTraining(
         var scoring = package with { Classes = exported };
         var metric = TaskMetrics.Main(package.Task!);
         var up = TaskMetrics.GreaterIsBetter(metric);
-        var categorical = features.Where(f => f.Categorical).Select(f => f.Name).ToList();
+        // A hashed column has too many values for a slice each to mean anything.
+        var categorical = features.Where(f => f.Categorical && !f.Hashed).Select(f => f.Name).ToList();
         // Slices read the trainer's own test predictions, in row order, beside the stored test part's columns.
         var predictions = trained.TestPredictions.Select(p => p.ToArray()).ToList();
         var labels = trained.TestLabels.Select(l => (string?)(package.Task switch
@@ -276,7 +298,7 @@ public sealed class ModelTraining(
     };
 
     private async Task<TrainingResult> RecordAsync(TrainingRequest request, TrainingResult result, DatasetVersion train, DatasetVersion test,
-        IReadOnlyDictionary<string, double> hyperparameters, ModelPackage package, TrainedModel trained, Run? searched, CancellationToken ct)
+        IReadOnlyDictionary<string, double> hyperparameters, ModelPackage package, TrainedModel trained, Run? searched, IReadOnlyList<string> hashed, CancellationToken ct)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var run = searched ?? await tracking.CreateRunAsync(new NewRun(ExperimentId.Default, $"train {result.TrainDataset}", Tags: [new Tag("gyre.source", "training")]), ct);
@@ -289,6 +311,10 @@ public sealed class ModelTraining(
                 new("seed", (request.Seed ?? 0).ToString(CultureInfo.InvariantCulture)),
             };
             parameters.AddRange(hyperparameters.Select(h => new Param(h.Key, h.Value.ToString("R", CultureInfo.InvariantCulture))));
+            if (hashed.Count > 0)
+            {
+                parameters.Add(new Param("hashed_features", string.Join(",", hashed)));
+            }
             var metrics = MetricValues(result).Select(m => new Metric($"test_{m.Key}", m.Value, 0, now)).ToList();
             metrics.Add(new Metric("training_seconds", result.TrainingSeconds, 0, now));
             await tracking.LogBatchAsync(run.RunId, new LogBatch(metrics, parameters), ct);
