@@ -1,0 +1,16 @@
+using Gyre.Core.Learning.Models;
+
+namespace Gyre.Core.Serving.Runtime;
+
+/// <summary>
+/// A loaded model, ready to answer: safe to call from many threads at once. Each row's prediction
+/// is what the package's output means: P(positive) for a binary model, one probability per class,
+/// or the value of a regression (an imported model's raw output row when it has no task).
+/// </summary>
+public interface IPredictor : IDisposable
+{
+    ModelPackage Package { get; }
+
+    /// <summary>The predictions for every row of the batch; invalid_argument naming the column when a value cannot be used.</summary>
+    double[][] Predict(FeatureBatch batch);
+}

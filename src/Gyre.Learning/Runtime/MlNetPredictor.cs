@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using Gyre.Core.Errors;
+using Gyre.Core.Learning.Models;
+using Gyre.Core.Serving.Runtime;
+using Gyre.Learning.MlNet;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Gyre.Learning.Runtime;
+
+/// <summary>
+/// Serves an ML.NET model row by row, the way ML.NET's <c>PredictionEngine</c> does, but for
+/// columns known only at run time: the model's row mapper reads from a mutable input row. A mapper
+/// row is not thread-safe, so each thread takes one from a pool and returns it.
+/// </summary>
+internal sealed class MlNetPredictor : IPredictor
+{
+    private readonly IRowToRowMapper _mapper;
+    private readonly DataViewSchema.Column _output;
+    private readonly bool[] _text;
+    private readonly ConcurrentBag<Engine> _engines = [];
+
+    private MlNetPredictor(ModelPackage package, ITransformer model)
+    {
+        Package = package;
+        _text = [.. ModelInput.Of(package).Select(c => c.Text)];
+        var schema = new DataViewSchema.Builder();
+        for (var i = 0; i < _text.Length; i++)
+        {
+            schema.AddColumn(MlNetTrainer.Column(i), _text[i] ? TextDataViewType.Instance : NumberDataViewType.Single);
+        }
+        _mapper = model.GetRowToRowMapper(schema.ToSchema());
+        var output = package.Task == ModelTasks.Binary ? "Probability" : "Score";
+        _output = _mapper.OutputSchema.GetColumnOrNull(output)
+            ?? throw GyreException.Invalid($"model: the ML.NET model gives no '{output}' column for a {package.Task} task");
+    }
+
+    public ModelPackage Package { get; }
+
+    public static MlNetPredictor Load(ModelPackage package, byte[] model)
+    {
+        if (package.Task is null)
+        {
+            throw GyreException.Invalid("package: an ML.NET package needs its task");
+        }
+        var (_, transformer) = MlNetPackageLoader.Load(package, model);
+        return new MlNetPredictor(package, transformer);
+    }
+
+    public double[][] Predict(FeatureBatch batch)
+    {
+        if (!_engines.TryTake(out var engine))
+        {
+            engine = new Engine(this);
+        }
+        try
+        {
+            var predictions = new double[batch.Rows][];
+            for (var r = 0; r < batch.Rows; r++)
+            {
+                predictions[r] = engine.Predict(batch, r);
+            }
+            return predictions;
+        }
+        finally
+        {
+            _engines.Add(engine);
+        }
+    }
+
+    public void Dispose()
+    {
+        while (_engines.TryTake(out var engine))
+        {
+            engine.Dispose();
+        }
+    }
+
+    /// <summary>An input row, the model's output row over it, and the getter of the prediction.</summary>
+    private sealed class Engine : IDisposable
+    {
+        private readonly InputRow _input;
+        private readonly DataViewRow _row;
+        private readonly ValueGetter<float>? _single;
+        private readonly ValueGetter<VBuffer<float>>? _vector;
+        private readonly string _task;
+        private VBuffer<float> _scores;
+
+        public Engine(MlNetPredictor predictor)
+        {
+            _task = predictor.Package.Task!;
+            _input = new InputRow(predictor._mapper.InputSchema, predictor._text);
+            _row = predictor._mapper.GetRow(_input, [predictor._output]);
+            if (_task == ModelTasks.Multiclass)
+            {
+                _vector = _row.GetGetter<VBuffer<float>>(predictor._output);
+            }
+            else
+            {
+                _single = _row.GetGetter<float>(predictor._output);
+            }
+        }
+
+        public double[] Predict(FeatureBatch batch, int row)
+        {
+            _input.Set(batch, row);
+            if (_vector is not null)
+            {
+                _vector(ref _scores);
+                var values = new double[_scores.Length];
+                var sum = 0.0;
+                var i = 0;
+                foreach (var v in _scores.DenseValues())
+                {
+                    values[i] = Math.Max(v, 0);
+                    sum += values[i++];
+                }
+                if (sum > 0)
+                {
+                    for (var k = 0; k < values.Length; k++)
+                    {
+                        values[k] /= sum;
+                    }
+                }
+                return values;
+            }
+            float value = 0;
+            _single!(ref value);
+            return [_task == ModelTasks.Binary ? Math.Clamp(value, 0.0, 1.0) : value];
+        }
+
+        public void Dispose() => _row.Dispose();
+    }
+
+    /// <summary>One row of features, set in place before each prediction; the position moves so that no mapper serves a cached value.</summary>
+    private sealed class InputRow(DataViewSchema schema, bool[] text) : DataViewRow
+    {
+        private readonly float[] _numbers = new float[text.Length];
+        private readonly ReadOnlyMemory<char>[] _texts = new ReadOnlyMemory<char>[text.Length];
+        private long _position = -1;
+
+        public override long Position => _position;
+
+        public override long Batch => 0;
+
+        public override DataViewSchema Schema => schema;
+
+        public void Set(FeatureBatch batch, int row)
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                var column = batch.Columns[i];
+                if (text[i])
+                {
+                    _texts[i] = (column.Texts![row] ?? "").AsMemory();
+                }
+                else
+                {
+                    _numbers[i] = (float)column.Numbers![row];
+                }
+            }
+            _position++;
+        }
+
+        public override bool IsColumnActive(DataViewSchema.Column column) => true;
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            var i = column.Index;
+            if (text[i])
+            {
+                ValueGetter<ReadOnlyMemory<char>> getText = (ref ReadOnlyMemory<char> value) => value = _texts[i];
+                return (ValueGetter<TValue>)(Delegate)getText;
+            }
+            ValueGetter<float> getNumber = (ref float value) => value = _numbers[i];
+            return (ValueGetter<TValue>)(Delegate)getNumber;
+        }
+
+        public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId value) => value = new DataViewRowId((ulong)_position, 0);
+    }
+}
