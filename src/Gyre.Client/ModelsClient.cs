@@ -60,6 +60,23 @@ public sealed class ModelsClient
         return (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<ModelVersion>(response.Content, Core.Json.GyreJson.Options, ct))!;
     }
 
+    /// <summary>Registers the next version from a package archive (gyre-model.json and the model file), as <see cref="DownloadPackageAsync"/> writes one.</summary>
+    public async Task<ModelVersion> UploadPackageAsync(string name, Stream archive, CancellationToken ct = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/models/{E(name)}/versions") { Content = new StreamContent(archive) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(Core.Learning.Models.PackageArchive.MediaType);
+        using var response = await _api.SendRawAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+        return (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<ModelVersion>(response.Content, Core.Json.GyreJson.Options, ct))!;
+    }
+
+    /// <summary>Writes a version's package archive to <paramref name="destination"/>.</summary>
+    public async Task DownloadPackageAsync(string name, long version, Stream destination, CancellationToken ct = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/models/{E(name)}/versions/{version}/package.zip");
+        using var response = await _api.SendRawAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        await response.Content.CopyToAsync(destination, ct);
+    }
+
     /// <summary>Runs the champion/challenger gate on a version; the verdict is stored with it (tags gyre.gate, gyre.gate.verdict).</summary>
     public Task<Core.Learning.Gate.GateVerdict> GateAsync(string name, long version, Core.Learning.Gate.GateRequest request, CancellationToken ct = default) =>
         _api.SendAsync<Core.Learning.Gate.GateVerdict>(HttpMethod.Post, $"/api/v1/models/{E(name)}/versions/{version}/gate", request, ct, bounded: false);

@@ -107,6 +107,56 @@ internal static class ModelVersionsCommands
         return command;
     }
 
+    public static Command Upload()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "A package archive (.zip with gyre-model.json and the model file), as `gyre models download` writes" };
+        var name = new Option<string>("--name") { Required = true, Description = "The registered model (created if needed)" };
+        var command = new Command("upload", "Register a package archive as the next version; its checksum and signature are checked by loading it") { file, name };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                throw Core.Errors.GyreException.Invalid($"file: '{path.FullName}' does not exist");
+            }
+            await using var stream = path.OpenRead();
+            Print(printer, await client.Models.UploadPackageAsync(parse.GetValue(name)!, stream, ct));
+        });
+        return command;
+    }
+
+    public static Command Download()
+    {
+        var reference = new Argument<string>("model") { Description = "NAME/VERSION or NAME@ALIAS" };
+        var output = new Option<FileInfo>("--output", "-o") { Required = true, Description = "The archive to write (.zip); an existing file is not overwritten" };
+        var command = new Command("download", "Write a version's package (manifest and model file) as one zip archive") { reference, output };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var path = parse.GetValue(output)!;
+            var version = await client.Models.ResolveAsync(parse.GetValue(reference)!, ct);
+            if (path.Exists)
+            {
+                throw Core.Errors.GyreException.Invalid($"--output: '{path.FullName}' exists; choose another file");
+            }
+            // Written beside the target and moved into place, so that a failed download leaves no half file.
+            var partial = path.FullName + ".partial";
+            try
+            {
+                await using (var stream = new FileStream(partial, FileMode.Create, FileAccess.Write))
+                {
+                    await client.Models.DownloadPackageAsync(version.Name, version.Version, stream, ct);
+                }
+                File.Move(partial, path.FullName);
+            }
+            finally
+            {
+                File.Delete(partial);
+            }
+            printer.Done($"Wrote {version.Name}/{version.Version} to {path.FullName} ({new FileInfo(path.FullName).Length} bytes)", new { path = path.FullName, name = version.Name, version = version.Version });
+        });
+        return command;
+    }
+
     public static Command Package()
     {
         var reference = new Argument<string>("model") { Description = "NAME/VERSION or NAME@ALIAS" };

@@ -19,6 +19,8 @@ internal static class ModelsCommands
         command.Subcommands.Add(Tag());
         command.Subcommands.Add(ModelVersionsCommands.Register());
         command.Subcommands.Add(ModelVersionsCommands.Import());
+        command.Subcommands.Add(ModelVersionsCommands.Upload());
+        command.Subcommands.Add(ModelVersionsCommands.Download());
         command.Subcommands.Add(ModelVersionsCommands.Package());
         command.Subcommands.Add(ModelVersionsCommands.Gate());
         command.Subcommands.Add(ModelVersionsCommands.Versions());

@@ -29,6 +29,7 @@ internal static class ModelVersionsApi
         versions.MapDelete("/{version}/tags/{**key}", DeleteTag);
         versions.MapGet("/{version}/lineage", Lineage);
         versions.MapGet("/{version}/package", Package);
+        versions.MapGet("/{version}/package.zip", PackageArchive);
         versions.MapPost("/{version}/gate", Gate);
 
         var aliases = routes.MapGroup("/api/v1/models/{name}/aliases").WithTags("Model aliases");
@@ -38,7 +39,8 @@ internal static class ModelVersionsApi
     }
 
     /// <summary>
-    /// A version from a run's artifact (a JSON body), or imported from an ONNX file sent as the body
+    /// A version from a run's artifact (a JSON body); from a package archive (<c>application/zip</c>:
+    /// <c>gyre-model.json</c> and the model file); or imported from an ONNX file sent as the body
     /// (<c>Content-Type: application/onnx</c> or <c>application/octet-stream</c>), with the import
     /// options in the query: <c>task</c>, <c>feature_input</c>, <c>feature_columns</c> (comma-separated),
     /// <c>output</c>, <c>output_meaning</c>, <c>classes</c> (comma-separated).
@@ -56,6 +58,11 @@ internal static class ModelVersionsApi
                 query["output_meaning"], CommaList(query["classes"]));
             (version, _) = await import.ImportAsync(name, context.Request.Body, importOptions, options.MaxArtifactBytes, ct);
         }
+        else if (mediaType is Core.Learning.Models.PackageArchive.MediaType)
+        {
+            BodyLimit.Apply(context, options.MaxArtifactBytes);
+            (version, _) = await import.UploadAsync(name, context.Request.Body, options.MaxArtifactBytes, ct);
+        }
         else if (mediaType is "application/json")
         {
             BodyLimit.Apply(context, options.MaxJsonBodyBytes);
@@ -66,7 +73,7 @@ internal static class ModelVersionsApi
         else
         {
             throw new GyreException(ErrorCode.UnsupportedMediaType,
-                $"Content-Type: expected application/json (a run's artifact) or application/onnx (a model file to import), got '{mediaType}'");
+                $"Content-Type: expected application/json (a run's artifact), application/zip (a package) or application/onnx (a model file to import), got '{mediaType}'");
         }
         return TypedResults.Created($"/api/v1/models/{Uri.EscapeDataString(name)}/versions/{version.Version}", version);
     }
@@ -81,6 +88,17 @@ internal static class ModelVersionsApi
 
     private static async Task<Ok<ModelPackage>> Package(string name, string version, ModelImport import, CancellationToken ct) =>
         TypedResults.Ok(await import.GetPackageAsync(name, QueryValues.Version(version), ct));
+
+    /// <summary>The version's package as one zip archive, which <c>POST .../versions</c> accepts on any Gyre server.</summary>
+    private static async Task PackageArchive(string name, string version, HttpContext context, ModelImport import, CancellationToken ct)
+    {
+        var number = QueryValues.Version(version);
+        context.Response.ContentType = Core.Learning.Models.PackageArchive.MediaType;
+        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}-{number}.zip\"";
+        await using var archive = await import.ExportAsync(name, number, ct);
+        context.Response.ContentLength = archive.Length;
+        await archive.CopyToAsync(context.Response.Body, ct);
+    }
 
     private static async Task<ModelVersion> Register(string name, CreateModelVersionRequest request, ModelVersionRegistration registration, CancellationToken ct)
     {

@@ -114,8 +114,10 @@ public static class GyreServer
         services.AddSingleton(new Core.Data.Validation.DatasetValidation(storage.Datasets, storage.DatasetObjects, storage.ConstraintMeasurer));
         var registration = new ModelVersionRegistration(storage.Tracking, storage.Registry, storage.Artifacts);
         services.AddSingleton(registration);
+        var runtime = new Learning.Runtime.ModelRuntime();
+        services.AddSingleton<Core.Serving.Runtime.IModelRuntime>(runtime);
         var import = new Core.Learning.Models.ModelImport(storage.Tracking, storage.Registry, storage.Artifacts, registration,
-            new Learning.Onnx.OnnxInspector(), Path.Combine(storage.Home.Root, "tmp"), time);
+            new Learning.Onnx.OnnxInspector(), runtime, Path.Combine(storage.Home.Root, "tmp"), time);
         services.AddSingleton(import);
         services.AddSingleton(new Core.Learning.Gate.ModelGate(storage.Registry, storage.Datasets, storage.DatasetObjects, import,
             new Learning.Scoring.BatchScorer(Path.Combine(storage.Home.Root, "tmp")), time));

@@ -4,20 +4,21 @@ using Gyre.Core.Artifacts;
 using Gyre.Core.Errors;
 using Gyre.Core.Json;
 using Gyre.Core.Registry;
+using Gyre.Core.Serving.Runtime;
 using Gyre.Core.Tracking;
 
 namespace Gyre.Core.Learning.Models;
 
 /// <summary>
-/// Imports a model trained anywhere as a registered version: the file is streamed to scratch
-/// space while hashed, its signature read from the graph and checked with the options, and only
-/// then a run records the package (model file and manifest) as artifacts and the version is
-/// registered from it, so that lineage leads from the version to that run. Nothing is recorded for
-/// a file that fails a check.
+/// Brings models in and out as registered versions. An ONNX file trained anywhere is imported: it
+/// is streamed to scratch space while hashed, and its signature read from the graph and checked
+/// with the options. A package archive is uploaded: its manifest is checked and its model loaded.
+/// Only then does a run record the package (model file and manifest) as artifacts and the version
+/// get registered from it. Nothing is recorded for a file that fails a check.
 /// </summary>
 public sealed class ModelImport(
     ITrackingStore tracking, IRegistryStore registry, IArtifactStore artifacts, ModelVersionRegistration registration,
-    IModelInspector inspector, string scratchDirectory, TimeProvider time)
+    IModelInspector inspector, IModelRuntime runtime, string scratchDirectory, TimeProvider time)
 {
     public const string PackagePath = "model";
 
@@ -25,41 +26,109 @@ public sealed class ModelImport(
         string modelName, Stream content, ImportOptions options, long maxBytes, CancellationToken ct)
     {
         GyreException.ThrowIfAny(ModelNames.CheckModelName("name", modelName) is { } problem ? [problem] : []);
-        Directory.CreateDirectory(scratchDirectory);
-        var scratch = Path.Combine(scratchDirectory, Guid.NewGuid().ToString("N") + ".model");
+        var scratch = Scratch(".model");
         try
         {
             var sha256 = await CopyHashingAsync(content, scratch, maxBytes, ct);
             var modelFile = $"model.{inspector.Flavor}";
             var package = ModelPackages.Build(inspector.Flavor, modelFile, sha256, inspector.Inspect(scratch), options, time.GetUtcNow().ToUnixTimeMilliseconds());
-            await EnsureModelAsync(modelName, ct);
-
-            var run = await tracking.CreateRunAsync(new NewRun(ExperimentId.Default, $"import {modelName}", Tags: [new Tag("gyre.source", "import")]), ct);
-            var root = RunArtifacts.RootOf(run.ArtifactUri);
-            try
-            {
-                await using (var model = File.OpenRead(scratch))
-                {
-                    await artifacts.WriteAsync(root, ArtifactPath.Parse($"{PackagePath}/{modelFile}", "path"), model, maxBytes, ct);
-                }
-                await using (var manifest = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(package, GyreJson.Options)))
-                {
-                    await artifacts.WriteAsync(root, ArtifactPath.Parse($"{PackagePath}/{ModelPackage.ManifestFile}", "path"), manifest, maxBytes, ct);
-                }
-                var version = await registration.RegisterAsync(modelName, new NewModelVersion(run.RunId, PackagePath), ct);
-                await tracking.UpdateRunAsync(run.RunId, new RunUpdate(RunStatus.Finished, time.GetUtcNow().ToUnixTimeMilliseconds()), ct);
-                return (version, package);
-            }
-            catch
-            {
-                await tracking.UpdateRunAsync(run.RunId, new RunUpdate(RunStatus.Failed, time.GetUtcNow().ToUnixTimeMilliseconds()), CancellationToken.None);
-                throw;
-            }
+            return (await RecordAsync(modelName, package, scratch, "import", maxBytes, ct), package);
         }
         finally
         {
             File.Delete(scratch);
         }
+    }
+
+    /// <summary>
+    /// Registers a version from a package archive (<see cref="PackageArchive"/>) made by Gyre or by
+    /// hand: the manifest is checked, then the model is loaded by its engine, which checks the
+    /// checksum and that the model reads the manifest's inputs, before anything is recorded.
+    /// </summary>
+    public async Task<(ModelVersion Version, ModelPackage Package)> UploadAsync(string modelName, Stream content, long maxBytes, CancellationToken ct)
+    {
+        GyreException.ThrowIfAny(ModelNames.CheckModelName("name", modelName) is { } problem ? [problem] : []);
+        var archive = Scratch(".zip");
+        var model = Scratch(".model");
+        try
+        {
+            await CopyHashingAsync(content, archive, maxBytes, ct);
+            var package = await PackageArchive.ExtractAsync(archive, model, maxBytes, ct);
+            runtime.Load(package, await File.ReadAllBytesAsync(model, ct)).Dispose();
+            return (await RecordAsync(modelName, package, model, "upload", maxBytes, ct), package);
+        }
+        finally
+        {
+            File.Delete(archive);
+            File.Delete(model);
+        }
+    }
+
+    /// <summary>
+    /// A version's package as an archive that <see cref="UploadAsync"/> accepts on any Gyre server:
+    /// a scratch file (zip writing wants a seekable stream; a file keeps a large model out of
+    /// memory), open at its start and deleted when closed.
+    /// </summary>
+    public async Task<Stream> ExportAsync(string modelName, long version, CancellationToken ct)
+    {
+        var archive = new FileStream(Scratch(".zip"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        try
+        {
+            await WriteArchiveAsync(modelName, version, archive, ct);
+            archive.Position = 0;
+            return archive;
+        }
+        catch
+        {
+            await archive.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task WriteArchiveAsync(string modelName, long version, Stream destination, CancellationToken ct)
+    {
+        var package = await GetPackageAsync(modelName, version, ct);
+        var found = await registry.GetVersionAsync(modelName, version, ct);
+        var run = await tracking.GetRunAsync(found.RunId!.Value, ct);
+        var path = string.IsNullOrEmpty(found.ArtifactPath) ? package.ModelFile : $"{found.ArtifactPath}/{package.ModelFile}";
+        await using var model = await artifacts.OpenReadAsync(RunArtifacts.RootOf(run.ArtifactUri), ArtifactPath.Parse(path, "path"), ct);
+        await PackageArchive.WriteAsync(destination, package, model, ct);
+    }
+
+    /// <summary>
+    /// Records a checked package: a run holds the model file and manifest as artifacts, and the
+    /// version is registered from it, so that lineage leads from the version to that run.
+    /// </summary>
+    private async Task<ModelVersion> RecordAsync(string modelName, ModelPackage package, string modelPath, string source, long maxBytes, CancellationToken ct)
+    {
+        await EnsureModelAsync(modelName, ct);
+        var run = await tracking.CreateRunAsync(new NewRun(ExperimentId.Default, $"{source} {modelName}", Tags: [new Tag("gyre.source", source)]), ct);
+        var root = RunArtifacts.RootOf(run.ArtifactUri);
+        try
+        {
+            await using (var model = File.OpenRead(modelPath))
+            {
+                await artifacts.WriteAsync(root, ArtifactPath.Parse($"{PackagePath}/{package.ModelFile}", "path"), model, maxBytes, ct);
+            }
+            await using (var manifest = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(package, GyreJson.Options)))
+            {
+                await artifacts.WriteAsync(root, ArtifactPath.Parse($"{PackagePath}/{ModelPackage.ManifestFile}", "path"), manifest, maxBytes, ct);
+            }
+            var version = await registration.RegisterAsync(modelName, new NewModelVersion(run.RunId, PackagePath), ct);
+            await tracking.UpdateRunAsync(run.RunId, new RunUpdate(RunStatus.Finished, time.GetUtcNow().ToUnixTimeMilliseconds()), ct);
+            return version;
+        }
+        catch
+        {
+            await tracking.UpdateRunAsync(run.RunId, new RunUpdate(RunStatus.Failed, time.GetUtcNow().ToUnixTimeMilliseconds()), CancellationToken.None);
+            throw;
+        }
+    }
+
+    private string Scratch(string extension)
+    {
+        Directory.CreateDirectory(scratchDirectory);
+        return Path.Combine(scratchDirectory, Guid.NewGuid().ToString("N") + extension);
     }
 
     /// <summary>The package manifest of a registered version; not_found when the version was not made from a package.</summary>

@@ -41,6 +41,83 @@ public static class ModelPackages
     }
 
     /// <summary>
+    /// Checks a manifest that came from outside (an uploaded package) the way Gyre checks its own:
+    /// an ONNX manifest must be one that importing the model with its options would give, an
+    /// ML.NET one must read one <c>[batch, 1]</c> column per feature (FP32 or BYTES) and answer as
+    /// its task says. Whether the model file agrees is the loader's check.
+    /// </summary>
+    public static ModelPackage Check(ModelPackage manifest)
+    {
+        var problems = new List<string>();
+        if (manifest.FormatVersion != ModelPackage.CurrentFormat)
+        {
+            problems.Add($"format_version: expected {ModelPackage.CurrentFormat}, got {manifest.FormatVersion}");
+        }
+        var extension = manifest.Flavor switch { ModelPackage.Onnx => ".onnx", ModelPackage.MlNet => ".zip", _ => null };
+        if (extension is null)
+        {
+            problems.Add($"flavor: expected {ModelPackage.Onnx} or {ModelPackage.MlNet}, got '{manifest.Flavor}'");
+        }
+        else if (manifest.ModelFile is not { Length: > 0 and <= 100 } file || !file.EndsWith(extension, StringComparison.Ordinal)
+            || file == ModelPackage.ManifestFile || !file.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') || file.StartsWith('.'))
+        {
+            problems.Add($"model_file: expected a plain file name ending in {extension} (letters, digits, '.', '_', '-'), got '{manifest.ModelFile}'");
+        }
+        if (manifest.Sha256 is not { Length: 71 } sha || !sha.StartsWith("sha256:", StringComparison.Ordinal))
+        {
+            problems.Add($"sha256: expected 'sha256:' and 64 hex digits, got '{manifest.Sha256}'");
+        }
+        if (manifest.Signature?.Inputs is null || manifest.Signature.Outputs is null || manifest.FeatureColumns is null || manifest.Output is null)
+        {
+            problems.Add("signature: expected inputs and outputs, feature_columns and output");
+        }
+        GyreException.ThrowIfAny(problems);
+        if (manifest.Flavor == ModelPackage.Onnx)
+        {
+            var built = Build(manifest.Flavor, manifest.ModelFile, manifest.Sha256, manifest.Signature!,
+                new ImportOptions(manifest.Task, manifest.FeatureInput, manifest.FeatureColumns, manifest.Output, manifest.OutputMeaning, manifest.Classes), manifest.CreationTime);
+            return built with { Label = manifest.Label };
+        }
+        if (manifest.Task is not { } task || !ModelTasks.All.Contains(task))
+        {
+            problems.Add($"task: an ML.NET package needs one of {string.Join(", ", ModelTasks.All)}, got '{manifest.Task}'");
+        }
+        if (manifest.FeatureInput is not null)
+        {
+            problems.Add("feature_input: an ML.NET package reads one input per column; expected none");
+        }
+        var inputs = manifest.Signature!.Inputs;
+        if (!inputs.Select(i => i.Name).SequenceEqual(manifest.FeatureColumns!))
+        {
+            problems.Add($"feature_columns: expected the signature's inputs in order ({string.Join(", ", inputs.Select(i => i.Name))})");
+        }
+        foreach (var input in inputs.Where(i => i.DataType is not (TensorDataTypes.Fp32 or TensorDataTypes.Bytes) || i.Shape.Count != 2 || i.Shape[1] != 1))
+        {
+            problems.Add($"signature: input '{input.Name}' is {input.DataType} [{string.Join(", ", input.Shape)}]; an ML.NET package takes FP32 or BYTES columns of shape [-1, 1]");
+        }
+        var output = manifest.Signature.Outputs!.FirstOrDefault(o => o.Name == manifest.Output);
+        if (output is null)
+        {
+            problems.Add($"output: '{manifest.Output}' is not among the signature's outputs");
+        }
+        else if (manifest.Task is { } known && ModelTasks.All.Contains(known))
+        {
+            var expected = DefaultMeaning(known, output);
+            if (manifest.OutputMeaning != expected)
+            {
+                problems.Add($"output_meaning: an ML.NET {known} model gives {expected}, the manifest says '{manifest.OutputMeaning}'");
+            }
+            CheckTask(known, manifest.OutputMeaning, Width(output), manifest.Classes, problems);
+            if (known != ModelTasks.Regression && manifest.Classes is null)
+            {
+                problems.Add("classes: a classifier's package names its classes");
+            }
+        }
+        GyreException.ThrowIfAny(problems);
+        return manifest;
+    }
+
+    /// <summary>
     /// The feature input and its columns: one <c>[batch, n]</c> tensor whose n columns the user
     /// names (or that get the names f0..f(n−1)), or one <c>[batch, 1]</c> input per column.
     /// </summary>
