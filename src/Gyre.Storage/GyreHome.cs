@@ -12,6 +12,9 @@ public sealed record GyreHome(string Root)
 
     public string DatasetsPath => Path.Combine(Root, "datasets");
 
+    /// <summary>The prediction log: its own SQLite file, so the hot path's writes never queue behind metadata.</summary>
+    public string PredictionLogPath => Path.Combine(Root, "predictions.db");
+
     public static GyreHome Resolve(string? explicitHome)
     {
         var root = !string.IsNullOrWhiteSpace(explicitHome) ? explicitHome

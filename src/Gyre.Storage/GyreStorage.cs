@@ -33,6 +33,8 @@ public sealed class GyreStorage : IDisposable
         DatasetSplitter = new DuckDbDatasetSplitter(spill);
         ReferenceComputer = new DuckDbReferenceComputer(spill);
         DatasetExporter = new DuckDbDatasetExporter(spill);
+        Endpoints = new SqliteEndpointStore(database, time);
+        PredictionLog = Serving.SqlitePredictionLog.Open(home.PredictionLogPath, time);
     }
 
     public GyreHome Home { get; }
@@ -59,6 +61,11 @@ public sealed class GyreStorage : IDisposable
 
     public Core.Learning.Training.IDatasetExporter DatasetExporter { get; }
 
+    public Core.Serving.Endpoints.IEndpointStore Endpoints { get; }
+
+    /// <summary>The prediction log; disposing the storage writes what it has queued.</summary>
+    public Core.Serving.Log.IPredictionLog PredictionLog { get; }
+
     /// <summary>Opens the home (creating it if needed) and applies any pending schema migrations.</summary>
     public static async Task<GyreStorage> OpenAsync(GyreHome home, TimeProvider? time = null, Random? random = null, CancellationToken ct = default)
     {
@@ -68,5 +75,9 @@ public sealed class GyreStorage : IDisposable
         return new GyreStorage(home, database, time ?? TimeProvider.System, random ?? new Random());
     }
 
-    public void Dispose() => _database.Dispose();
+    public void Dispose()
+    {
+        ((IDisposable)PredictionLog).Dispose();
+        _database.Dispose();
+    }
 }

@@ -23,7 +23,7 @@ public sealed class MlNetTrainer : ITrainer
     private static TrainedModel Train(TrainingData data, CancellationToken ct)
     {
         var ml = new MLContext(seed: data.Seed);
-        var loader = ml.Data.CreateTextLoader(Columns(data), separatorChar: ',', hasHeader: true, allowQuoting: true);
+        var loader = CsvLoader(ml, Columns(data));
         var train = loader.Load(data.TrainPath);
         var test = loader.Load(data.TestPath);
 
@@ -55,6 +55,20 @@ public sealed class MlNetTrainer : ITrainer
             .. data.Features.Select((f, i) => new TextLoader.Column(Column(i), f.Categorical ? DataKind.String : DataKind.Single, i + 1)),
         ];
     }
+
+    /// <summary>
+    /// The loader for the CSV files Gyre writes: an empty number is missing (NaN), as in serving,
+    /// so that the imputation learned in training is what fills it everywhere; ML.NET's default
+    /// would read it as 0.
+    /// </summary>
+    internal static TextLoader CsvLoader(MLContext ml, TextLoader.Column[] columns) => ml.Data.CreateTextLoader(new TextLoader.Options
+    {
+        Columns = columns,
+        Separators = [','],
+        HasHeader = true,
+        AllowQuoting = true,
+        MissingRealsAsNaNs = true,
+    });
 
     /// <summary>Features by position: the files' headers carry the users' names, which need not be valid ML.NET column names.</summary>
     internal static string Column(int index) => $"f{index}";

@@ -116,9 +116,8 @@ public sealed class BatchScorer(string scratchDirectory) : IModelScorer
                 var columns = package.FeatureColumns.Select((c, i) => categorical[i] ? $"{Quote(c)}::VARCHAR" : $"{Quote(c)}::DOUBLE");
                 Execute(connection, $"COPY (SELECT {string.Join(", ", columns)} FROM input) TO {Literal(features)} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"')");
             }
-            var loader = ml.Data.CreateTextLoader(
-                [.. package.FeatureColumns.Select((_, i) => new TextLoader.Column(MlNetTrainer.Column(i), categorical[i] ? DataKind.String : DataKind.Single, positions[i]))],
-                separatorChar: ',', hasHeader: true, allowQuoting: true);
+            var loader = MlNetTrainer.CsvLoader(ml,
+                [.. package.FeatureColumns.Select((_, i) => new TextLoader.Column(MlNetTrainer.Column(i), categorical[i] ? DataKind.String : DataKind.Single, positions[i]))]);
             var scored = transformer.Transform(loader.Load(file));
             var predictions = new List<double[]>();
             if (package.Task == ModelTasks.Multiclass)

@@ -15,6 +15,11 @@ internal static class QueryValues
         : int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value
         : throw GyreException.Invalid($"{field}: expected an integer, got '{text}'");
 
+    public static long Long(string? text, string field, long defaultValue) =>
+        text is null ? defaultValue
+        : long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value
+        : throw GyreException.Invalid($"{field}: expected an integer, got '{text}'");
+
     /// <summary>A version number from a route; with <paramref name="allowLatest"/>, "latest" is 0.</summary>
     public static long Version(string text, bool allowLatest = false) =>
         allowLatest && text == "latest" ? 0

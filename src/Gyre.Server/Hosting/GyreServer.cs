@@ -17,6 +17,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Prometheus;
 
 namespace Gyre.Server.Hosting;
 
@@ -80,6 +81,9 @@ public static class GyreServer
         app.UseRouting();
         app.UseMiddleware<TokenAuthMiddleware>();
         MapEndpoints(app);
+        // Every stored endpoint is loaded and warmed up before the server takes requests.
+        await app.Services.GetRequiredService<Core.Serving.Endpoints.EndpointService>().StartAsync(ct);
+        app.Lifetime.ApplicationStopping.Register(app.Services.GetRequiredService<Core.Serving.Gateway.ModelHost>().Dispose);
         GyreServerLog.Started(app.Logger, storage.Home.Root, options.RequireAuth ? "required" : "off (loopback only)");
         return app;
     }
@@ -114,19 +118,41 @@ public static class GyreServer
         services.AddSingleton(new Core.Data.Validation.DatasetValidation(storage.Datasets, storage.DatasetObjects, storage.ConstraintMeasurer));
         var registration = new ModelVersionRegistration(storage.Tracking, storage.Registry, storage.Artifacts);
         services.AddSingleton(registration);
+        var scratch = new ServerScratch(Path.Combine(storage.Home.Root, "tmp"));
+        services.AddSingleton(scratch);
         var runtime = new Learning.Runtime.ModelRuntime();
         services.AddSingleton<Core.Serving.Runtime.IModelRuntime>(runtime);
         var import = new Core.Learning.Models.ModelImport(storage.Tracking, storage.Registry, storage.Artifacts, registration,
-            new Learning.Onnx.OnnxInspector(), runtime, Path.Combine(storage.Home.Root, "tmp"), time);
+            new Learning.Onnx.OnnxInspector(), runtime, scratch.Directory, time);
         services.AddSingleton(import);
+        AddServing(services, options, storage, import, runtime, time);
         services.AddSingleton(new Core.Learning.Gate.ModelGate(storage.Registry, storage.Datasets, storage.DatasetObjects, import,
-            new Learning.Scoring.BatchScorer(Path.Combine(storage.Home.Root, "tmp")), time));
+            new Learning.Scoring.BatchScorer(scratch.Directory), time));
         services.AddSingleton(new Core.Learning.Training.ModelTraining(storage.Datasets, storage.DatasetObjects, splitting, storage.DatasetExporter,
-            new Learning.MlNet.MlNetTrainer(), new Learning.Scoring.BatchScorer(Path.Combine(storage.Home.Root, "tmp")), storage.Tracking, storage.Artifacts, registration, storage.Registry, Path.Combine(storage.Home.Root, "tmp"), time));
+            new Learning.MlNet.MlNetTrainer(), new Learning.Scoring.BatchScorer(scratch.Directory), storage.Tracking, storage.Artifacts, registration, storage.Registry, scratch.Directory, time));
+    }
+
+    private static void AddServing(IServiceCollection services, ServerOptions options, GyreStorage storage, Core.Learning.Models.ModelImport import,
+        Core.Serving.Runtime.IModelRuntime runtime, TimeProvider time)
+    {
+        var router = new Core.Serving.Gateway.EndpointRouter();
+        var host = new Core.Serving.Gateway.ModelHost(storage.Registry, import, runtime, time);
+        services.AddSingleton(router);
+        services.AddSingleton(host);
+        services.AddSingleton(storage.Endpoints);
+        services.AddSingleton(storage.PredictionLog);
+        services.AddSingleton(options.Gateway);
+        services.AddSingleton(new Core.Serving.Endpoints.EndpointService(storage.Endpoints, storage.Registry, host, router, time));
+        services.AddSingleton(new Core.Serving.Gateway.InferenceGateway(router, storage.PredictionLog, time));
+        services.AddSingleton(new Gateway.GatewayMetrics(router, storage.PredictionLog));
     }
 
     private static void MapEndpoints(WebApplication app)
     {
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<Gateway.GatewayMetrics>().Registry).WithMetadata(new Anonymous());
+        EndpointsApi.Map(app);
+        Gateway.PredictApi.Map(app);
+        Gateway.OipApi.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json").WithMetadata(new Anonymous());
         HealthApi.Map(app);
         ExperimentsApi.Map(app);

@@ -23,6 +23,9 @@ public sealed record ServerOptions
     /// <summary>The largest dataset file, in bytes.</summary>
     public long MaxDatasetBytes { get; init; } = 10L << 30;
 
+    /// <summary>The inference gateway's limits: body size and rows per request (413 beyond).</summary>
+    public Core.Serving.Gateway.GatewayOptions Gateway { get; init; } = new();
+
     /// <summary>How long a validated token is trusted before it is looked up again (so revocation takes at most this long).</summary>
     public TimeSpan TokenCacheTime { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -185,5 +185,17 @@ internal static class Migrations
             );
             CREATE INDEX dataset_splits_by_source ON dataset_splits (dataset_id, version, creation_time);
             """),
+        new(6, "serving endpoints", """
+            -- An endpoint's variants are JSON: a handful per endpoint, always read and replaced whole.
+            CREATE TABLE endpoints (
+                name TEXT PRIMARY KEY,
+                model TEXT NOT NULL,
+                description TEXT,
+                log_mode TEXT NOT NULL,
+                variants TEXT NOT NULL,
+                creation_time INTEGER NOT NULL,
+                last_update_time INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
 }

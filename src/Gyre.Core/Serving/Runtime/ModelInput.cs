@@ -2,8 +2,8 @@ using Gyre.Core.Learning.Models;
 
 namespace Gyre.Core.Serving.Runtime;
 
-/// <summary>A column a model reads: its name, and whether it takes text (a categorical value) or a number.</summary>
-public sealed record ModelInput(string Name, bool Text)
+/// <summary>A column a model reads: its name, whether it takes text (a categorical value) or a number, and its datatype as the signature names it.</summary>
+public sealed record ModelInput(string Name, bool Text, string DataType)
 {
     /// <summary>
     /// The columns of a package in order. A per-column input of type BYTES takes text; a column of a
@@ -11,11 +11,16 @@ public sealed record ModelInput(string Name, bool Text)
     /// </summary>
     public static IReadOnlyList<ModelInput> Of(ModelPackage package)
     {
-        if (package.FeatureInput is not null)
+        if (package.FeatureInput is { } tensor)
         {
-            return [.. package.FeatureColumns.Select(c => new ModelInput(c, false))];
+            var type = package.Signature.Inputs.FirstOrDefault(i => i.Name == tensor)?.DataType ?? TensorDataTypes.Fp32;
+            return [.. package.FeatureColumns.Select(c => new ModelInput(c, false, type))];
         }
         var types = package.Signature.Inputs.ToDictionary(i => i.Name, i => i.DataType, StringComparer.Ordinal);
-        return [.. package.FeatureColumns.Select(c => new ModelInput(c, types.GetValueOrDefault(c) == TensorDataTypes.Bytes))];
+        return [.. package.FeatureColumns.Select(c =>
+        {
+            var type = types.GetValueOrDefault(c, TensorDataTypes.Fp32);
+            return new ModelInput(c, type == TensorDataTypes.Bytes, type);
+        })];
     }
 }

@@ -1,0 +1,7 @@
+namespace Gyre.Core.Serving.Endpoints;
+
+/// <summary><c>POST /api/v1/endpoints</c>: a name, the model (<c>NAME@ALIAS</c> or <c>NAME/VERSION</c>), and how predictions are logged (default durable).</summary>
+public sealed record CreateEndpointRequest(string? Name, string? Model, string? Description = null, string? LogMode = null);
+
+/// <summary>An endpoint and whether the gateway serves it: <c>ready</c>, or <c>failed</c> with the reason (a model that no longer loads).</summary>
+public sealed record EndpointStatus(Endpoint Endpoint, string State, string? Reason);

@@ -1,0 +1,19 @@
+namespace Gyre.Core.Serving.Endpoints;
+
+/// <summary>Where endpoints are kept. Names are unique; a write replaces an endpoint's variants in one step.</summary>
+public interface IEndpointStore
+{
+    /// <summary>already_exists when the name is taken.</summary>
+    Task CreateEndpointAsync(Endpoint endpoint, CancellationToken ct);
+
+    /// <summary>not_found when there is no such endpoint.</summary>
+    Task<Endpoint> GetEndpointAsync(string name, CancellationToken ct);
+
+    Task<IReadOnlyList<Endpoint>> ListEndpointsAsync(CancellationToken ct);
+
+    /// <summary>Replaces the variants (and the followed model reference); not_found when there is no such endpoint.</summary>
+    Task<Endpoint> UpdateEndpointAsync(string name, string model, IReadOnlyList<EndpointVariant> variants, CancellationToken ct);
+
+    /// <summary>not_found when there is no such endpoint.</summary>
+    Task DeleteEndpointAsync(string name, CancellationToken ct);
+}

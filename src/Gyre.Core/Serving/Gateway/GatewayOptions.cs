@@ -1,0 +1,14 @@
+namespace Gyre.Core.Serving.Gateway;
+
+/// <summary>The gateway's limits.</summary>
+public sealed record GatewayOptions
+{
+    /// <summary>Rows in one request; more is a 413.</summary>
+    public int MaxBatchRows { get; init; } = 10_000;
+
+    /// <summary>Bytes in one request body; more is a 413.</summary>
+    public long MaxBodyBytes { get; init; } = 8L << 20;
+
+    /// <summary>The request header whose value keeps a caller on one variant (A/B tests).</summary>
+    public string RoutingKeyHeader { get; init; } = "X-Gyre-Routing-Key";
+}

@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using System.Text;
+using Gyre.Core.Serving.Endpoints;
+using Gyre.Core.Serving.Runtime;
+
+namespace Gyre.Core.Serving.Gateway;
+
+/// <summary>A variant with its loaded model.</summary>
+public sealed record ServedVariant(EndpointVariant Variant, IPredictor Predictor);
+
+/// <summary>
+/// What the gateway serves for one endpoint: an immutable snapshot, replaced whole when the
+/// endpoint changes, so a request sees one consistent set of variants and weights.
+/// </summary>
+public sealed class ServedEndpoint
+{
+    private readonly int[] _cumulative;
+
+    public ServedEndpoint(Endpoint endpoint, IReadOnlyList<ServedVariant> variants)
+    {
+        Endpoint = endpoint;
+        Live = [.. variants.Where(v => v.Variant.Role == VariantRoles.Live)];
+        Shadows = [.. variants.Where(v => v.Variant.Role == VariantRoles.Shadow && v.Variant.Weight > 0)];
+        var sum = 0;
+        _cumulative = [.. Live.Select(v => sum += Math.Max(v.Variant.Weight, 0))];
+    }
+
+    public Endpoint Endpoint { get; }
+
+    public IReadOnlyList<ServedVariant> Live { get; }
+
+    public IReadOnlyList<ServedVariant> Shadows { get; }
+
+    /// <summary>
+    /// The variant that answers: by weight, drawn with <paramref name="draw"/> in [0, 1), or, when
+    /// the request carries a routing key, by the key's hash, so that one key always meets the same
+    /// variant while the weights stay. Returns the routing decision for the log.
+    /// </summary>
+    public (ServedVariant Variant, string Routing) Route(string? routingKey, double draw)
+    {
+        var total = _cumulative.Length == 0 ? 0 : _cumulative[^1];
+        if (Live.Count == 1 || total == 0)
+        {
+            return (Live[0], "single");
+        }
+        var point = routingKey is null ? draw * total : KeyPoint(routingKey) * total;
+        for (var i = 0; i < _cumulative.Length; i++)
+        {
+            if (point < _cumulative[i])
+            {
+                return (Live[i], routingKey is null ? "weighted" : "sticky");
+            }
+        }
+        return (Live[^1], routingKey is null ? "weighted" : "sticky");
+    }
+
+    /// <summary>A key's stable place in [0, 1): the same on every replica and after every restart.</summary>
+    public static double KeyPoint(string key)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(key), hash);
+        return (BitConverter.ToUInt64(hash) >> 11) / (double)(1UL << 53);
+    }
+}

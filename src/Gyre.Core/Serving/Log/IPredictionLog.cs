@@ -1,0 +1,27 @@
+namespace Gyre.Core.Serving.Log;
+
+/// <summary>
+/// The prediction log and its feedback. <see cref="AppendAsync"/> in durable mode completes only
+/// once the records are on disk; in fast mode it completes at once and the records are written in
+/// the background, or dropped (and counted) when the queue is full.
+/// </summary>
+public interface IPredictionLog
+{
+    ValueTask AppendAsync(IReadOnlyList<PredictionRecord> records, bool durable, CancellationToken ct);
+
+    /// <summary>Records queued in fast mode and not yet written.</summary>
+    long QueueDepth { get; }
+
+    /// <summary>Records dropped in fast mode because the queue was full, since start.</summary>
+    long Dropped { get; }
+
+    /// <summary>Joins ground truth to an endpoint's logged predictions.</summary>
+    Task<FeedbackResult> AddFeedbackAsync(string endpoint, IReadOnlyList<Feedback> feedback, CancellationToken ct);
+
+    /// <summary>An endpoint's predictions with time in [since, until), oldest first, after the page token.</summary>
+    Task<(IReadOnlyList<LoggedPrediction> Items, string? NextPageToken)> QueryAsync(
+        string endpoint, long since, long until, int maxResults, string? pageToken, CancellationToken ct);
+
+    /// <summary>Writes an endpoint's predictions with time in [since, until) and their feedback as a Parquet file; returns the row count.</summary>
+    Task<long> ExportParquetAsync(string endpoint, long since, long until, string path, CancellationToken ct);
+}

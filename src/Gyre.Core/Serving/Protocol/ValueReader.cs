@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text.Json;
+using Gyre.Core.Errors;
+using Gyre.Core.Learning.Models;
+using Gyre.Core.Serving.Runtime;
+
+namespace Gyre.Core.Serving.Protocol;
+
+/// <summary>
+/// Turns one JSON value into what a model column takes, or an invalid_argument naming where it was
+/// and what was expected. The policy, the same in both dialects: <c>null</c> is a missing value
+/// (ML.NET models impute it as in training; ONNX models refuse it); a number column takes numbers
+/// and <c>true</c>/<c>false</c> as 1/0, never strings, and only finite values that fit its type; a
+/// text column takes strings, and numbers and booleans as their JSON text.
+/// </summary>
+internal static class ValueReader
+{
+    public static double Number(JsonElement value, ModelInput input, string where)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Number:
+                if (!value.TryGetDouble(out var number) || !double.IsFinite(number)
+                    || (input.DataType == TensorDataTypes.Fp32 && Math.Abs(number) > float.MaxValue))
+                {
+                    throw GyreException.Invalid($"{where}: expected a finite number that fits {input.DataType}, got {value.GetRawText()}");
+                }
+                if (input.DataType is TensorDataTypes.Int32 or TensorDataTypes.Int64 && Math.Floor(number) != number)
+                {
+                    throw GyreException.Invalid($"{where}: expected an integer ({input.DataType}), got {value.GetRawText()}");
+                }
+                return number;
+            case JsonValueKind.True:
+                return 1;
+            case JsonValueKind.False:
+                return 0;
+            case JsonValueKind.Null:
+                return double.NaN;
+            default:
+                throw GyreException.Invalid($"{where}: expected a number ({input.DataType}), got {Kind(value)}");
+        }
+    }
+
+    public static string? Text(JsonElement value, ModelInput input, string where) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Number => value.GetRawText(),
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        JsonValueKind.Null => null,
+        _ => throw GyreException.Invalid($"{where}: expected a value ({input.DataType}), got {Kind(value)}"),
+    };
+
+    public static string Kind(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Number => value.GetRawText(),
+        _ => value.GetRawText(),
+    };
+
+    public static string Describe(ModelInput input) => $"'{input.Name}' ({input.DataType})";
+
+    public static string Index(int i) => i.ToString(CultureInfo.InvariantCulture);
+}

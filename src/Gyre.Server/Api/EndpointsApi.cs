@@ -1,0 +1,74 @@
+using Gyre.Core.Serving.Endpoints;
+using Gyre.Core.Serving.Log;
+using Gyre.Core.Tracking;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Gyre.Server.Api;
+
+/// <summary><c>/api/v1/endpoints</c>: serving endpoints, and their prediction log.</summary>
+internal static class EndpointsApi
+{
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        var endpoints = routes.MapGroup("/api/v1/endpoints").WithTags("Endpoints");
+        endpoints.MapPost("/", Create);
+        endpoints.MapGet("/", List);
+        endpoints.MapGet("/{name}", Get);
+        endpoints.MapDelete("/{name}", Delete);
+        endpoints.MapGet("/{name}/predictions", Predictions);
+        endpoints.MapGet("/{name}/predictions.parquet", Parquet);
+    }
+
+    private static async Task<Created<EndpointStatus>> Create(CreateEndpointRequest request, EndpointService service, CancellationToken ct)
+    {
+        var created = await service.CreateAsync(request, ct);
+        return TypedResults.Created($"/api/v1/endpoints/{Uri.EscapeDataString(created.Endpoint.Name)}", created);
+    }
+
+    private static async Task<Ok<Page<EndpointStatus>>> List(EndpointService service, CancellationToken ct) =>
+        TypedResults.Ok(new Page<EndpointStatus>(await service.ListAsync(ct), null));
+
+    private static async Task<Ok<EndpointStatus>> Get(string name, EndpointService service, CancellationToken ct) =>
+        TypedResults.Ok(await service.GetAsync(name, ct));
+
+    private static async Task<NoContent> Delete(string name, EndpointService service, CancellationToken ct)
+    {
+        await service.DeleteAsync(name, ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>The logged predictions with their feedback, oldest first: <c>?since=&amp;until=</c> (ms since the epoch), <c>max_results</c>, <c>page_token</c>.</summary>
+    private static async Task<Ok<Page<LoggedPrediction>>> Predictions(
+        string name, EndpointService service, IPredictionLog log, CancellationToken ct,
+        [FromQuery] string? since = null, [FromQuery] string? until = null,
+        [FromQuery(Name = "max_results")] string? maxResults = null, [FromQuery(Name = "page_token")] string? pageToken = null)
+    {
+        await service.GetAsync(name, ct);
+        var (items, next) = await log.QueryAsync(name, QueryValues.Long(since, "since", 0), QueryValues.Long(until, "until", long.MaxValue),
+            QueryValues.Int(maxResults, "max_results", 1000), pageToken, ct);
+        return TypedResults.Ok(new Page<LoggedPrediction>(items, next));
+    }
+
+    /// <summary>The same rows as one Parquet file (readable by DuckDB, pandas, Spark): inputs, outputs and actual as JSON text.</summary>
+    private static async Task Parquet(string name, HttpContext context, EndpointService service, IPredictionLog log, Hosting.ServerScratch scratch, CancellationToken ct,
+        [FromQuery] string? since = null, [FromQuery] string? until = null)
+    {
+        await service.GetAsync(name, ct);
+        var path = scratch.NewFile(".parquet");
+        try
+        {
+            await log.ExportParquetAsync(name, QueryValues.Long(since, "since", 0), QueryValues.Long(until, "until", long.MaxValue), path, ct);
+            context.Response.ContentType = "application/vnd.apache.parquet";
+            context.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}-predictions.parquet\"";
+            await context.Response.SendFileAsync(path, ct);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Gyre.Core.Serving.Gateway;
+using Gyre.Core.Serving.Log;
+using Prometheus;
+
+namespace Gyre.Server.Gateway;
+
+/// <summary>
+/// The gateway's Prometheus metrics, in a registry of this server's own (several servers can share
+/// one process in tests): requests, errors and latency per endpoint and variant, the prediction
+/// log's queue and drops, and each variant's traffic weight, read from the router at scrape time.
+/// </summary>
+internal sealed class GatewayMetrics
+{
+    private readonly Counter _requests;
+    private readonly Counter _errors;
+    private readonly Histogram _latency;
+    private readonly Counter _rows;
+
+    public GatewayMetrics(EndpointRouter router, IPredictionLog log)
+    {
+        Registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(Registry);
+        _requests = factory.CreateCounter("gyre_inference_requests_total", "Inference requests answered, per endpoint, variant and protocol.", "endpoint", "variant", "protocol");
+        _rows = factory.CreateCounter("gyre_inference_rows_total", "Rows predicted, per endpoint and variant.", "endpoint", "variant");
+        _errors = factory.CreateCounter("gyre_inference_errors_total", "Inference requests refused or failed, per endpoint and error code.", "endpoint", "code");
+        _latency = factory.CreateHistogram("gyre_inference_duration_seconds", "Time from request to answer, per endpoint and variant.",
+            new HistogramConfiguration
+            {
+                LabelNames = ["endpoint", "variant"],
+                Buckets = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+            });
+        var queue = factory.CreateGauge("gyre_prediction_log_queue_depth", "Predictions queued for the log and not yet written.");
+        var dropped = factory.CreateGauge("gyre_prediction_log_dropped", "Predictions dropped by fast-mode logging since start (the queue was full).");
+        var weight = factory.CreateGauge("gyre_endpoint_variant_weight", "Each variant's share of live traffic in percent (shadow: share of requests copied).", "endpoint", "variant", "role");
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            queue.Set(log.QueueDepth);
+            dropped.Set(log.Dropped);
+            foreach (var endpoint in router.All)
+            {
+                foreach (var variant in endpoint.Endpoint.Variants)
+                {
+                    weight.WithLabels(endpoint.Endpoint.Name, variant.Name, variant.Role).Set(variant.Weight);
+                }
+            }
+        });
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public void Answered(string endpoint, string variant, string protocol, int rows, TimeSpan elapsed)
+    {
+        _requests.WithLabels(endpoint, variant, protocol).Inc();
+        _rows.WithLabels(endpoint, variant).Inc(rows);
+        _latency.WithLabels(endpoint, variant).Observe(elapsed.TotalSeconds);
+    }
+
+    public void Failed(string endpoint, string code) => _errors.WithLabels(endpoint, code).Inc();
+}

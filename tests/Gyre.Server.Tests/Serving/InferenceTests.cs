@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Gyre.Core.Data;
+using Gyre.Core.Learning.Models;
+using Gyre.Learning.Scoring;
+using Gyre.Server.Tests.Api;
+
+namespace Gyre.Server.Tests.Serving;
+
+public sealed class InferenceTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private TestServer Server => fixture.Server;
+
+    private async Task<JsonElement> PostOkAsync(string path, object body)
+    {
+        var response = await Server.Http.PostAsJsonAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        return JsonDocument.Parse(text).RootElement;
+    }
+
+    /// <summary>The same rows scored by batch scoring (a CSV through the package, the path `gyre predict` takes).</summary>
+    private async Task<double[]> BatchProbabilitiesAsync(string model, string csv)
+    {
+        var package = await Server.Client.Models.GetPackageAsync(model, 1);
+        var lineage = await Server.Client.Models.GetLineageAsync(model, 1);
+        await using var stored = await Server.Client.Runs.DownloadArtifactAsync(lineage.Run!.RunId, "model/" + package.ModelFile);
+        using var bytes = new MemoryStream();
+        await stored.CopyToAsync(bytes);
+        var folder = Directory.CreateTempSubdirectory("gyre-serving-batch-").FullName;
+        try
+        {
+            var input = Path.Combine(folder, "rows.csv");
+            await File.WriteAllTextAsync(input, csv);
+            var (predictions, _) = await new BatchScorer(folder).PredictAsync(package, bytes.ToArray(), input, DatasetFormat.Csv, [], CancellationToken.None);
+            return [.. predictions.Select(p => p[0])];
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AnMlNetEndpoint_AnswersInBothDialects_WithTheBatchScorersProbabilities()
+    {
+        var model = await ServingModels.TrainChurnAsync(Server);
+        var endpoint = await ServingModels.CreateEndpointAsync(Server, $"{model}/1");
+        var status = await TestServer.JsonAsync(await Server.Http.GetAsync($"/api/v1/endpoints/{endpoint}"));
+        Assert.Equal("ready", status.GetProperty("state").GetString());
+        Assert.Equal($"{model}/1", status.GetProperty("endpoint").GetProperty("model").GetString());
+        Assert.Equal(100, status.GetProperty("endpoint").GetProperty("variants")[0].GetProperty("weight").GetInt32());
+
+        // A missing tenure (imputed as in training), a plan never seen in training, an extra column (ignored).
+        object[] instances =
+        [
+            new { tenure = 3, plan = "basic", customer = "c1" },
+            new { tenure = 60, plan = "pro" },
+            new { tenure = (int?)null, plan = "plus" },
+            new { tenure = 10, plan = "gold" },
+            new { tenure = 30.5, plan = "basic" },
+        ];
+        var simple = await PostOkAsync($"/endpoints/{endpoint}/predict", new { instances });
+        Assert.Equal($"{model}/1", simple.GetProperty("model").GetString());
+        Assert.Equal($"{model}-v1", simple.GetProperty("variant").GetString());
+        var predictions = simple.GetProperty("predictions").EnumerateArray().ToList();
+        var probabilities = predictions.Select(p => p.GetProperty("probability").GetDouble()).ToArray();
+        // Classes sort as text, and the probability is the second's: P(stayed).
+        Assert.Equal(predictions.Select(p => p.GetProperty("probability").GetDouble() >= 0.5 ? "stayed" : "left"), predictions.Select(p => p.GetProperty("label").GetString()));
+        Assert.Equal(5, simple.GetProperty("prediction_ids").EnumerateArray().Select(i => i.GetString()).Distinct().Count());
+        // The model learned the rule: short tenure on basic churns, long tenure on pro does not.
+        Assert.Equal(("left", "stayed"), (predictions[0].GetProperty("label").GetString(), predictions[1].GetProperty("label").GetString()));
+
+        var batch = await BatchProbabilitiesAsync(model, "tenure,plan\n3,basic\n60,pro\n,plus\n10,gold\n30.5,basic\n");
+        Assert.True(Enumerable.Range(0, 5).All(i => Math.Abs(batch[i] - probabilities[i]) < 1e-6), $"batch {string.Join(", ", batch)}; served {string.Join(", ", probabilities)}");
+
+        var frame = await PostOkAsync($"/endpoints/{endpoint}/predict", new
+        {
+            dataframe_split = new { columns = new[] { "plan", "tenure" }, data = new object?[][] { ["basic", 3], ["pro", 60], ["plus", null], ["gold", 10], ["basic", 30.5] } },
+        });
+        Assert.Equal(probabilities, frame.GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("probability").GetDouble()));
+
+        var v2 = await PostOkAsync($"/v2/models/{endpoint}/infer", new
+        {
+            id = "request-7",
+            inputs = new object[]
+            {
+                new { name = "tenure", datatype = "FP32", shape = new[] { 5, 1 }, data = new double?[] { 3, 60, null, 10, 30.5 } },
+                new { name = "plan", datatype = "BYTES", shape = new[] { 5 }, data = new[] { "basic", "pro", "plus", "gold", "basic" } },
+            },
+        });
+        Assert.Equal((endpoint, "1", "request-7"), (v2.GetProperty("model_name").GetString(), v2.GetProperty("model_version").GetString(), v2.GetProperty("id").GetString()));
+        var outputs = v2.GetProperty("outputs").EnumerateArray().ToDictionary(o => o.GetProperty("name").GetString()!);
+        Assert.Equal([5, 1], outputs["prediction"].GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()));
+        Assert.Equal("FP64", outputs["prediction"].GetProperty("datatype").GetString());
+        Assert.Equal(probabilities, outputs["prediction"].GetProperty("data").EnumerateArray().Select(d => d.GetDouble()));
+        Assert.Equal(predictions.Select(p => p.GetProperty("label").GetString()), outputs["label"].GetProperty("data").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal(5, outputs["prediction_id"].GetProperty("data").GetArrayLength());
+
+        var metadata = await TestServer.JsonAsync(await Server.Http.GetAsync($"/v2/models/{endpoint}"));
+        Assert.Equal(("mlnet", "1"), (metadata.GetProperty("platform").GetString(), metadata.GetProperty("versions")[0].GetString()));
+        Assert.Equal(["tenure FP32", "plan BYTES"], metadata.GetProperty("inputs").EnumerateArray().Select(i => $"{i.GetProperty("name").GetString()} {i.GetProperty("datatype").GetString()}"));
+        Assert.Equal(HttpStatusCode.OK, (await Server.Http.GetAsync($"/v2/models/{endpoint}/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Server.Http.GetAsync("/v2/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Server.Http.GetAsync("/v2/health/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnOnnxEndpoint_TakesAVectorOrNamedColumns_AndGivesTheReferenceScores()
+    {
+        var model = await ServingModels.ImportBreastCancerAsync(Server);
+        var endpoint = await ServingModels.CreateEndpointAsync(Server, $"{model}/1");
+        var rows = ServingModels.BreastCancerRows().Take(8).ToList();
+        var features = ServingModels.BreastCancerFeatures();
+
+        var vector = await PostOkAsync($"/endpoints/{endpoint}/predict", new { instances = rows.Select(r => new { features = r[..30] }) });
+        var named = await PostOkAsync($"/endpoints/{endpoint}/predict", new { instances = rows.Select(r => features.Select((f, j) => (f, j)).ToDictionary(p => p.f, p => r[p.j])) });
+        foreach (var answer in new[] { vector, named })
+        {
+            var scores = answer.GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("score").GetDouble()).ToList();
+            Assert.All(Enumerable.Range(0, rows.Count), i => Assert.Equal(rows[i][31], scores[i], 1e-5));
+            Assert.Equal(rows.Select(r => r[31] >= 0 ? "benign" : "malignant"), answer.GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("label").GetString()));
+        }
+
+        var v2 = await PostOkAsync($"/v2/models/{endpoint}/infer", new
+        {
+            inputs = new[] { new { name = "features", datatype = "FP32", shape = new[] { rows.Count, 30 }, data = rows.Select(r => r[..30]).ToArray() } },
+        });
+        var output = v2.GetProperty("outputs").EnumerateArray().First(o => o.GetProperty("name").GetString() == "score");
+        var data = output.GetProperty("data").EnumerateArray().Select(d => d.GetDouble()).ToList();
+        Assert.All(Enumerable.Range(0, rows.Count), i => Assert.Equal(rows[i][31], data[i], 1e-5));
+        var metadata = await TestServer.JsonAsync(await Server.Http.GetAsync($"/v2/models/{endpoint}"));
+        Assert.Equal("features FP32 -1,30", metadata.GetProperty("inputs").EnumerateArray().Select(i =>
+            $"{i.GetProperty("name").GetString()} {i.GetProperty("datatype").GetString()} {string.Join(',', i.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()))}").Single());
+    }
+
+    [Fact]
+    public async Task ABodyOverTheLimit_Is413()
+    {
+        await using var server = await TestServer.StartAsync(o => o with { Gateway = new Core.Serving.Gateway.GatewayOptions { MaxBodyBytes = 4096 } });
+        var model = await ServingModels.ImportBreastCancerAsync(server);
+        var endpoint = await ServingModels.CreateEndpointAsync(server, $"{model}/1");
+        var rows = ServingModels.BreastCancerRows();
+        var small = await server.Http.PostAsJsonAsync($"/endpoints/{endpoint}/predict", new { instances = rows.Take(1).Select(r => new { features = r[..30] }) });
+        Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+        var large = await server.Http.PostAsJsonAsync($"/endpoints/{endpoint}/predict", new { instances = rows.Take(20).Select(r => new { features = r[..30] }) });
+        await ProblemAssert.IsAsync(large, HttpStatusCode.RequestEntityTooLarge, "payload_too_large", "larger than the server's limit");
+    }
+
+    [Fact]
+    public async Task BadRequests_AreFourHundredsThatNameTheField_NeverFiveHundreds()
+    {
+        var model = await ServingModels.TrainChurnAsync(Server);
+        var endpoint = await ServingModels.CreateEndpointAsync(Server, $"{model}/1");
+        var onnx = await ServingModels.CreateEndpointAsync(Server, $"{await ServingModels.ImportBreastCancerAsync(Server)}/1");
+        var predict = $"/endpoints/{endpoint}/predict";
+        async Task Refused(string path, object body, HttpStatusCode status, string code, string detail) =>
+            await ProblemAssert.IsAsync(await Server.Http.PostAsJsonAsync(path, body), status, code, detail);
+
+        await Refused(predict, new { instances = new[] { new { plan = "basic" } } }, HttpStatusCode.BadRequest, "invalid_argument",
+            "instances[0]: missing column 'tenure' (FP32)");
+        await Refused(predict, new { instances = new object[] { new { tenure = 1, plan = "basic" }, new { tenure = "ten", plan = "basic" } } }, HttpStatusCode.BadRequest,
+            "invalid_argument", "instances[1].tenure: expected a number (FP32), got a string");
+        await Refused(predict, new { instances = new[] { new { tenure = 1e300, plan = "basic" } } }, HttpStatusCode.BadRequest, "invalid_argument",
+            "instances[0].tenure: expected a finite number that fits FP32");
+        await Refused(predict, new { instances = new[] { new { tenure = 1, plan = new[] { "a" } } } }, HttpStatusCode.BadRequest, "invalid_argument",
+            "instances[0].plan: expected a value (BYTES), got an array");
+        await Refused(predict, new { rows = 1 }, HttpStatusCode.BadRequest, "invalid_argument", "body: expected {\"instances\"");
+        await Refused(predict, new { instances = Array.Empty<object>() }, HttpStatusCode.BadRequest, "invalid_argument", "instances: expected a non-empty array");
+        await Refused(predict, new { dataframe_split = new { columns = new[] { "tenure" }, data = new[] { new[] { 1 } } } }, HttpStatusCode.BadRequest,
+            "invalid_argument", "dataframe_split.columns: missing column 'plan' (BYTES)");
+        await Refused(predict, new { instances = Enumerable.Range(0, 10_001).Select(i => new { tenure = i, plan = "pro" }) }, HttpStatusCode.RequestEntityTooLarge,
+            "payload_too_large", "instances: 10001 rows; a request takes at most 10000");
+        await Refused("/endpoints/nope/predict", new { instances = new[] { new { tenure = 1 } } }, HttpStatusCode.NotFound, "not_found", "endpoint 'nope' does not exist");
+        await Refused($"/endpoints/{onnx}/predict", new { instances = new[] { new { features = new double?[] { 1, null } } } }, HttpStatusCode.BadRequest,
+            "invalid_argument", "instances[0].features: expected 30 numbers, got 2");
+        await Refused($"/endpoints/{onnx}/predict", new { instances = new[] { new { features = Enumerable.Repeat((double?)null, 30) } } }, HttpStatusCode.BadRequest,
+            "invalid_argument", "mean_radius: row 0 has no value; an ONNX model needs every feature");
+        await Refused($"/v2/models/{endpoint}/infer", new { inputs = new[] { new { name = "tenure", datatype = "FP32", shape = new[] { 2, 1 }, data = new[] { 1.0 } } } },
+            HttpStatusCode.BadRequest, "invalid_argument", "inputs[0].data: the shape holds 2 values, data has 1");
+        await Refused($"/v2/models/{endpoint}/infer", new { inputs = new object[] { new { name = "tenure", datatype = "FP32", shape = new[] { 1 }, data = new[] { 1.0 } }, new { name = "plan", datatype = "FP32", shape = new[] { 1 }, data = new[] { 1.0 } } } },
+            HttpStatusCode.BadRequest, "invalid_argument", "inputs[1].datatype: expected BYTES, got 'FP32'");
+        await Refused($"/v2/models/{endpoint}/infer", new { inputs = new[] { new { name = "plan", datatype = "BYTES", shape = new[] { 1 }, data = new[] { "pro" } } } },
+            HttpStatusCode.BadRequest, "invalid_argument", "inputs: missing 'tenure' (FP32) of shape [batch, 1]");
+
+        using var notJson = new StringContent("{\"instances\": [", System.Text.Encoding.UTF8, "application/json");
+        await ProblemAssert.IsAsync(await Server.Http.PostAsync(predict, notJson), HttpStatusCode.BadRequest, "invalid_argument", "body: not valid JSON");
+        using var text = new StringContent("tenure=1", System.Text.Encoding.UTF8, "text/plain");
+        await ProblemAssert.IsAsync(await Server.Http.PostAsync(predict, text), HttpStatusCode.UnsupportedMediaType, "unsupported_media_type", "Content-Type: expected application/json");
+
+        // Creating endpoints: every field checked.
+        var bad = await Server.Http.PostAsJsonAsync("/api/v1/endpoints", new { name = "no spaces", model = "churn", log_mode = "sometimes" });
+        var detail = await ProblemAssert.IsAsync(bad, HttpStatusCode.BadRequest, "invalid_argument");
+        Assert.Contains("name: expected 1 to 64 letters", detail, StringComparison.Ordinal);
+        Assert.Contains("log_mode: expected durable or fast, got 'sometimes'", detail, StringComparison.Ordinal);
+        Assert.Contains("model: expected NAME@ALIAS or NAME/VERSION, got 'churn'", detail, StringComparison.Ordinal);
+        await ProblemAssert.IsAsync(await Server.Http.PostAsJsonAsync("/api/v1/endpoints", new { name = endpoint, model = $"{model}/1" }), HttpStatusCode.Conflict, "already_exists");
+        await ProblemAssert.IsAsync(await Server.Http.PostAsJsonAsync("/api/v1/endpoints", new { name = "x-" + endpoint, model = $"{model}@champion" }), HttpStatusCode.NotFound, "not_found");
+    }
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Gyre.Core.Data;
+using Gyre.Core.Json;
+using Gyre.Core.Learning.Models;
+using Gyre.Core.Learning.Training;
+
+namespace Gyre.Server.Tests.Serving;
+
+/// <summary>Models for serving tests: a LightGBM churn model trained through the API, and the PyTorch ONNX fixtures imported.</summary>
+internal static class ServingModels
+{
+    public static readonly string Onnx = Path.Combine(AppContext.BaseDirectory, "Fixtures", "onnx");
+
+    /// <summary>Trains churned ~ tenure (number) + plan (categorical) and registers it; returns the model name (version 1).</summary>
+    public static async Task<string> TrainChurnAsync(TestServer server)
+    {
+        var random = new Random(7);
+        var csv = new StringBuilder("tenure,plan,churned\n");
+        for (var i = 0; i < 400; i++)
+        {
+            var tenure = random.Next(72);
+            var plan = random.Next(3) switch { 0 => "basic", 1 => "plus", _ => "pro" };
+            var churned = (tenure < 24 && plan != "pro") ^ (random.NextDouble() < 0.05);
+            csv.Append(CultureInfo.InvariantCulture, $"{tenure},{plan},{(churned ? "left" : "stayed")}\n");
+        }
+        var name = Unique.Name("churn");
+        await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())))
+        {
+            await server.Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
+        }
+        var response = await server.Http.PostAsJsonAsync("/api/v1/trainings",
+            new TrainingRequest(name, Task: "binary", Label: "churned", Register: name + "-model", Hyperparameters: new Dictionary<string, double> { ["min_data_per_leaf"] = 5 }), GyreJson.Options);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return name + "-model";
+    }
+
+    public static string[] BreastCancerFeatures() => File.ReadLines(Path.Combine(Onnx, "breast_cancer_mlp.csv")).First().Split(',')[..30];
+
+    /// <summary>The breast-cancer rows: 30 features, the label, and ONNX Runtime's reference score.</summary>
+    public static List<double[]> BreastCancerRows() => [.. File.ReadLines(Path.Combine(Onnx, "breast_cancer_mlp.csv")).Skip(1)
+        .Select(l => l.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray())];
+
+    public static async Task<string> ImportBreastCancerAsync(TestServer server)
+    {
+        var name = Unique.Name("cancer");
+        await using var stream = File.OpenRead(Path.Combine(Onnx, "breast_cancer_mlp.onnx"));
+        await server.Client.Models.ImportOnnxAsync(name, stream, new ImportOptions("binary", FeatureColumns: BreastCancerFeatures(), OutputMeaning: "score", Classes: ["malignant", "benign"]));
+        return name;
+    }
+
+    public static async Task<string> CreateEndpointAsync(TestServer server, string model, string? logMode = null)
+    {
+        var name = Unique.Name("ep");
+        var response = await server.Http.PostAsJsonAsync("/api/v1/endpoints", new { name, model, log_mode = logMode });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return name;
+    }
+}
