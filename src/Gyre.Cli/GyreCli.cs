@@ -8,7 +8,7 @@ internal static class GyreCli
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("Gyre, the MLOps loop for .NET. Today: experiment tracking, artifacts, a model registry and dataset versions.");
+        var root = new RootCommand("Gyre, the MLOps loop for .NET: datasets, training, a model registry, serving and experiment tracking.");
         root.Options.Add(CliOptions.Server);
         root.Options.Add(CliOptions.Json);
         root.Subcommands.Add(ServerCommand.Build());
@@ -18,6 +18,7 @@ internal static class GyreCli
         root.Subcommands.Add(DataCommands.Build());
         root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(PredictCommand.Build());
+        root.Subcommands.Add(EndpointsCommands.Build());
         root.Subcommands.Add(TokensCommands.Build());
 
         var result = root.Parse(args);

@@ -4,7 +4,8 @@ namespace Gyre.Client;
 
 /// <summary>
 /// The .NET client of a Gyre server, in catalogs like ML.NET's: <see cref="Experiments"/>,
-/// <see cref="Runs"/>, <see cref="Models"/>, <see cref="Datasets"/>, <see cref="Tokens"/>. Thread-safe; make one and keep it.
+/// <see cref="Runs"/>, <see cref="Models"/>, <see cref="Datasets"/>, <see cref="Trainings"/>,
+/// <see cref="Endpoints"/>, <see cref="Tokens"/>. Thread-safe; make one and keep it.
 /// </summary>
 public sealed class GyreClient : IDisposable
 {
@@ -40,6 +41,7 @@ public sealed class GyreClient : IDisposable
         Tokens = new TokensClient(transport);
         Datasets = new DatasetsClient(transport);
         Trainings = new TrainingsClient(transport);
+        Endpoints = new EndpointsClient(transport);
         System = new SystemClient(transport);
     }
 
@@ -48,6 +50,8 @@ public sealed class GyreClient : IDisposable
     public RunsClient Runs { get; }
 
     public ModelsClient Models { get; }
+
+    public EndpointsClient Endpoints { get; }
 
     public TokensClient Tokens { get; }
 

@@ -53,6 +53,13 @@ internal sealed class ServerProcess : IAsyncDisposable
         throw new InvalidOperationException($"gyre server exited before listening: {error}");
     }
 
+    /// <summary>kill -9: the server gets no chance to flush or stop; the home is kept for a restart.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -1,0 +1,143 @@
+using System.CommandLine;
+using System.Text.Json;
+using Gyre.Core.Errors;
+using Gyre.Core.Serving.Endpoints;
+
+namespace Gyre.Cli.Commands;
+
+/// <summary><c>gyre endpoints create|list|show|delete|predict|predictions</c>: serving endpoints through the server.</summary>
+internal static class EndpointsCommands
+{
+    public static Command Build()
+    {
+        var command = new Command("endpoints", "Serve model versions as REST endpoints, predict through them and read their prediction log");
+        command.Subcommands.Add(Create());
+        command.Subcommands.Add(List());
+        command.Subcommands.Add(Show());
+        command.Subcommands.Add(Delete());
+        command.Subcommands.Add(Predict());
+        command.Subcommands.Add(Predictions());
+        return command;
+    }
+
+    private static Command Create()
+    {
+        var name = new Argument<string>("name") { Description = "The endpoint's name (letters, digits, '-', '_', '.')" };
+        var model = new Option<string>("--model") { Required = true, Description = "NAME@ALIAS (follows the alias through rollouts) or NAME/VERSION" };
+        var logMode = new Option<string?>("--log-mode") { Description = "durable (default: answered once logged on disk) or fast (logged in the background)" };
+        var description = new Option<string?>("--description");
+        var command = new Command("create", "Create an endpoint; its model is loaded and answers a sample row first") { name, model, logMode, description };
+        command.WithClient(async (parse, client, printer, ct) =>
+            Print(printer, await client.Endpoints.CreateAsync(parse.GetValue(name)!, parse.GetValue(model)!, parse.GetValue(logMode), parse.GetValue(description), ct)));
+        return command;
+    }
+
+    private static Command List()
+    {
+        var command = new Command("list", "List endpoints with their state and variants");
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var page = await client.Endpoints.ListAsync(ct);
+            printer.List(page.Items, page, "No endpoints yet. Create one with `gyre endpoints create NAME --model MODEL@champion`.",
+                ("NAME", e => e.Endpoint.Name), ("MODEL", e => e.Endpoint.Model), ("STATE", e => e.State), ("VARIANTS", e => Variants(e.Endpoint)),
+                ("LOG", e => e.Endpoint.LogMode), ("CREATED", e => Printer.Time(e.Endpoint.CreationTime)));
+        });
+        return command;
+    }
+
+    private static Command Show()
+    {
+        var name = new Argument<string>("name");
+        var command = new Command("show", "Show an endpoint") { name };
+        command.WithClient(async (parse, client, printer, ct) => Print(printer, await client.Endpoints.GetAsync(parse.GetValue(name)!, ct)));
+        return command;
+    }
+
+    private static Command Delete()
+    {
+        var name = new Argument<string>("name");
+        var command = new Command("delete", "Delete an endpoint (its prediction log is kept)") { name };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            await client.Endpoints.DeleteAsync(parse.GetValue(name)!, ct);
+            printer.Done($"Deleted endpoint {parse.GetValue(name)}");
+        });
+        return command;
+    }
+
+    private static Command Predict()
+    {
+        var name = new Argument<string>("name");
+        var data = new Option<string>("--data") { Required = true, Description = "The request body: {\"instances\": [...]} or {\"dataframe_split\": {...}}, or @FILE to read it from a file" };
+        var command = new Command("predict", "Send one prediction request and print the answer") { name, data };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var text = parse.GetValue(data)!;
+            if (text.StartsWith('@'))
+            {
+                var path = text[1..];
+                text = File.Exists(path) ? await File.ReadAllTextAsync(path, ct) : throw GyreException.Invalid($"--data: file '{path}' does not exist");
+            }
+            JsonElement body;
+            try
+            {
+                body = JsonDocument.Parse(text).RootElement;
+            }
+            catch (JsonException e)
+            {
+                throw GyreException.Invalid($"--data: not valid JSON ({e.Message.Split(" Path:")[0]})");
+            }
+            var answer = await client.Endpoints.PredictAsync(parse.GetValue(name)!, body, ct);
+            if (printer.IsJson)
+            {
+                printer.Done("", answer);
+                return;
+            }
+            printer.List(answer.Predictions.Select((p, i) => (Id: answer.PredictionIds[i], Prediction: p.GetRawText())).ToList(), null, "",
+                ("PREDICTION_ID", r => r.Id), ("PREDICTION", r => r.Prediction));
+            Console.Out.WriteLine($"answered by {answer.Model} (variant {answer.Variant})");
+        });
+        return command;
+    }
+
+    private static Command Predictions()
+    {
+        var name = new Argument<string>("name");
+        var output = new Option<FileInfo>("--output", "-o") { Required = true, Description = "The Parquet file to write; an existing file is not overwritten" };
+        var since = new Option<DateTimeOffset?>("--since") { Description = "From this time (ISO 8601; default: the beginning)" };
+        var until = new Option<DateTimeOffset?>("--until") { Description = "Before this time (default: now)" };
+        var command = new Command("predictions", "Export an endpoint's prediction log, with feedback, as Parquet") { name, output, since, until };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var path = parse.GetValue(output)!;
+            if (path.Exists)
+            {
+                throw GyreException.Invalid($"--output: '{path.FullName}' exists; choose another file");
+            }
+            var partial = path.FullName + ".partial";
+            try
+            {
+                await using (var stream = new FileStream(partial, FileMode.Create, FileAccess.Write))
+                {
+                    await client.Endpoints.DownloadPredictionsAsync(parse.GetValue(name)!, stream,
+                        parse.GetValue(since)?.ToUnixTimeMilliseconds(), parse.GetValue(until)?.ToUnixTimeMilliseconds(), ct);
+                }
+                File.Move(partial, path.FullName);
+            }
+            finally
+            {
+                File.Delete(partial);
+            }
+            printer.Done($"Wrote {path.FullName} ({new FileInfo(path.FullName).Length} bytes)", new { path = path.FullName });
+        });
+        return command;
+    }
+
+    private static string Variants(Endpoint endpoint) =>
+        string.Join(", ", endpoint.Variants.Select(v => $"{v.ModelName}/{v.ModelVersion} {v.Weight}%{(v.Role == VariantRoles.Shadow ? " shadow" : "")}"));
+
+    private static void Print(Printer printer, EndpointStatus status) =>
+        printer.Object(status, ("name", status.Endpoint.Name), ("model", status.Endpoint.Model), ("state", status.State), ("reason", status.Reason),
+            ("variants", Variants(status.Endpoint)), ("log mode", status.Endpoint.LogMode), ("description", status.Endpoint.Description),
+            ("created", Printer.Time(status.Endpoint.CreationTime)), ("updated", Printer.Time(status.Endpoint.LastUpdateTime)));
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Gyre.Core.Serving.Endpoints;
+using Gyre.Core.Serving.Log;
+using Gyre.Core.Serving.Protocol;
+using Gyre.Core.Tracking;
+using static Gyre.Client.Paths;
+
+namespace Gyre.Client;
+
+/// <summary>Serving endpoints: create and delete them, predict through the gateway, report ground truth, read the prediction log.</summary>
+public sealed class EndpointsClient
+{
+    private readonly ApiTransport _api;
+
+    internal EndpointsClient(ApiTransport api) => _api = api;
+
+    /// <summary>Creates an endpoint serving <paramref name="model"/> (<c>NAME@ALIAS</c> or <c>NAME/VERSION</c>); the model is loaded before this returns.</summary>
+    public Task<EndpointStatus> CreateAsync(string name, string model, string? logMode = null, string? description = null, CancellationToken ct = default) =>
+        _api.SendAsync<EndpointStatus>(HttpMethod.Post, "/api/v1/endpoints", new CreateEndpointRequest(name, model, description, logMode), ct, bounded: false);
+
+    public Task<EndpointStatus> GetAsync(string name, CancellationToken ct = default) => _api.GetAsync<EndpointStatus>($"/api/v1/endpoints/{E(name)}", ct);
+
+    public Task<Page<EndpointStatus>> ListAsync(CancellationToken ct = default) => _api.GetAsync<Page<EndpointStatus>>("/api/v1/endpoints", ct);
+
+    public Task DeleteAsync(string name, CancellationToken ct = default) => _api.SendAsync(HttpMethod.Delete, $"/api/v1/endpoints/{E(name)}", null, ct);
+
+    /// <summary>Predicts rows given as column-to-value maps (the <c>instances</c> form).</summary>
+    public Task<PredictResponse> PredictAsync(string name, IEnumerable<IReadOnlyDictionary<string, object?>> instances, CancellationToken ct = default) =>
+        _api.PostAsync<PredictResponse>($"/endpoints/{E(name)}/predict", new { instances }, ct);
+
+    /// <summary>Sends a request body as it is (either dialect's <c>instances</c> or <c>dataframe_split</c> form).</summary>
+    public Task<PredictResponse> PredictAsync(string name, JsonElement body, CancellationToken ct = default) =>
+        _api.PostAsync<PredictResponse>($"/endpoints/{E(name)}/predict", body, ct);
+
+    /// <summary>Ground truth for predictions, by their ids; actual is a label, class or number.</summary>
+    public Task<FeedbackResult> FeedbackAsync(string name, IEnumerable<(string PredictionId, object Actual)> feedback, CancellationToken ct = default) =>
+        _api.PostAsync<FeedbackResult>($"/endpoints/{E(name)}/feedback", feedback.Select(f => new { prediction_id = f.PredictionId, actual = f.Actual }).ToList(), ct);
+
+    public Task<Page<LoggedPrediction>> ListPredictionsAsync(string name, long? since = null, long? until = null, int maxResults = 1000, string? pageToken = null, CancellationToken ct = default) =>
+        _api.GetAsync<Page<LoggedPrediction>>($"/api/v1/endpoints/{E(name)}/predictions{Query(("since", since?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("until", until?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("max_results", maxResults.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("page_token", pageToken))}", ct);
+
+    /// <summary>Writes the prediction log (with feedback) of a time range as Parquet to <paramref name="destination"/>.</summary>
+    public async Task DownloadPredictionsAsync(string name, Stream destination, long? since = null, long? until = null, CancellationToken ct = default)
+    {
+        var query = Query(("since", since?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("until", until?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/endpoints/{E(name)}/predictions.parquet{query}");
+        using var response = await _api.SendRawAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        await response.Content.CopyToAsync(destination, ct);
+    }
+}
