@@ -2,6 +2,7 @@ using System.Text.Json;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Log;
 using Gyre.Core.Serving.Protocol;
+using Gyre.Core.Serving.Rollouts;
 using Gyre.Core.Tracking;
 using static Gyre.Client.Paths;
 
@@ -23,6 +24,21 @@ public sealed class EndpointsClient
     public Task<Page<EndpointStatus>> ListAsync(CancellationToken ct = default) => _api.GetAsync<Page<EndpointStatus>>("/api/v1/endpoints", ct);
 
     public Task DeleteAsync(string name, CancellationToken ct = default) => _api.SendAsync(HttpMethod.Delete, $"/api/v1/endpoints/{E(name)}", null, ct);
+
+    /// <summary>Starts moving the endpoint's traffic to a candidate version (canary by default).</summary>
+    public Task<Rollout> StartRolloutAsync(string name, RolloutRequest request, CancellationToken ct = default) =>
+        _api.SendAsync<Rollout>(HttpMethod.Post, $"/api/v1/endpoints/{E(name)}/rollouts", request, ct, bounded: false);
+
+    public Task<Rollout> GetRolloutAsync(string name, long id, CancellationToken ct = default) => _api.GetAsync<Rollout>($"/api/v1/endpoints/{E(name)}/rollouts/{id}", ct);
+
+    /// <summary>The endpoint's rollouts, newest first.</summary>
+    public Task<Page<Rollout>> ListRolloutsAsync(string name, CancellationToken ct = default) => _api.GetAsync<Page<Rollout>>($"/api/v1/endpoints/{E(name)}/rollouts", ct);
+
+    public Task<Rollout> AbortRolloutAsync(string name, long id, CancellationToken ct = default) =>
+        _api.SendAsync<Rollout>(HttpMethod.Post, $"/api/v1/endpoints/{E(name)}/rollouts/{id}/abort", null, ct);
+
+    public Task<Rollout> PromoteRolloutAsync(string name, long id, CancellationToken ct = default) =>
+        _api.SendAsync<Rollout>(HttpMethod.Post, $"/api/v1/endpoints/{E(name)}/rollouts/{id}/promote", null, ct);
 
     /// <summary>Predicts rows given as column-to-value maps (the <c>instances</c> form).</summary>
     public Task<PredictResponse> PredictAsync(string name, IEnumerable<IReadOnlyDictionary<string, object?>> instances, CancellationToken ct = default) =>

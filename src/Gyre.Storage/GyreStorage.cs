@@ -34,6 +34,7 @@ public sealed class GyreStorage : IDisposable
         ReferenceComputer = new DuckDbReferenceComputer(spill);
         DatasetExporter = new DuckDbDatasetExporter(spill);
         Endpoints = new SqliteEndpointStore(database, time);
+        Rollouts = new SqliteRolloutStore(database);
         PredictionLog = Serving.SqlitePredictionLog.Open(home.PredictionLogPath, time);
     }
 
@@ -62,6 +63,8 @@ public sealed class GyreStorage : IDisposable
     public Core.Learning.Training.IDatasetExporter DatasetExporter { get; }
 
     public Core.Serving.Endpoints.IEndpointStore Endpoints { get; }
+
+    public Core.Serving.Rollouts.IRolloutStore Rollouts { get; }
 
     /// <summary>The prediction log; disposing the storage writes what it has queued.</summary>
     public Core.Serving.Log.IPredictionLog PredictionLog { get; }

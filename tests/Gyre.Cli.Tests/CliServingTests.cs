@@ -109,4 +109,66 @@ public sealed class CliServingTests
             await server.DisposeAsync();
         }
     }
+
+    private static async Task<string> WeightsAsync(ServerProcess server)
+    {
+        var shown = await GyreProcess.RunAsync(server.Environment, "endpoints", "show", "diabetes", "--json");
+        return string.Join(" ", JsonDocument.Parse(shown.Stdout).RootElement.GetProperty("endpoint").GetProperty("variants").EnumerateArray()
+            .Select(v => $"{v.GetProperty("model_version").GetInt64()}:{v.GetProperty("weight").GetInt32()}"));
+    }
+
+    [Fact]
+    public async Task ACanaryKilledMidway_ContinuesAfterRestart_AndIsPutRightIfItsTrafficWasNeverMoved()
+    {
+        var server = await ServerProcess.StartAsync();
+        var restarts = new List<ServerProcess>();
+        try
+        {
+            Task<GyreProcess.Result> Gyre(ServerProcess s, params string[] args) => GyreProcess.RunAsync(s.Environment, args);
+            var import = Path.Combine(Onnx, "diabetes_mlp.onnx");
+            Assert.Equal(0, (await Gyre(server, "models", "import", import, "--name", "diabetes", "--task", "regression")).ExitCode);
+            Assert.Equal(0, (await Gyre(server, "models", "import", import, "--name", "diabetes", "--task", "regression")).ExitCode);
+            Assert.Equal(0, (await Gyre(server, "endpoints", "create", "diabetes", "--model", "diabetes/1")).ExitCode);
+            var started = await Gyre(server, "endpoints", "rollout", "start", "diabetes", "--model", "diabetes/2", "--steps", "20,100", "--bake-seconds", "3600");
+            Assert.True(started.ExitCode == 0, started.Stderr);
+            Assert.Contains("canary diabetes/2 at 20%", started.Stdout, StringComparison.Ordinal);
+
+            await server.KillAsync();
+            var second = await ServerProcess.StartAsync(server.Home);
+            restarts.Add(second);
+            var status = await Gyre(second, "endpoints", "rollout", "status", "diabetes", "--json");
+            var rollout = JsonDocument.Parse(status.Stdout).RootElement;
+            Assert.Equal(("running", 0), (rollout.GetProperty("state").GetString(), rollout.GetProperty("step").GetInt32()));
+            Assert.Equal("1:80 2:20", await WeightsAsync(second));
+
+            // A crash between recording a step and moving traffic: the record says 20%, the endpoint 100/0.
+            await second.KillAsync();
+            using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(server.Home, "gyre.db")};Pooling=false"))
+            {
+                db.Open();
+                using var command = db.CreateCommand();
+                command.CommandText = "UPDATE endpoints SET variants = '[{\"name\":\"diabetes-v1\",\"model_name\":\"diabetes\",\"model_version\":1,\"weight\":100,\"role\":\"live\"}]'";
+                Assert.Equal(1, command.ExecuteNonQuery());
+            }
+            var third = await ServerProcess.StartAsync(server.Home);
+            restarts.Add(third);
+            Assert.Equal("1:80 2:20", await WeightsAsync(third));
+
+            var aborted = await Gyre(third, "endpoints", "rollout", "abort", "diabetes");
+            Assert.True(aborted.ExitCode == 0, aborted.Stderr);
+            Assert.Contains("aborted", aborted.Stdout, StringComparison.Ordinal);
+            Assert.Equal("1:100", await WeightsAsync(third));
+            var none = await Gyre(third, "endpoints", "rollout", "abort", "diabetes");
+            Assert.Equal(1, none.ExitCode);
+            Assert.Contains("endpoint 'diabetes' has no running rollout", none.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var restarted in restarts)
+            {
+                await restarted.DisposeAsync();
+            }
+            await server.DisposeAsync();
+        }
+    }
 }

@@ -32,13 +32,13 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>The typed .NET client, as users' programs use it.</summary>
     public GyreClient Client { get; }
 
-    public static Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null, string? home = null) =>
-        StartInAsync(home ?? Path.Combine(Path.GetTempPath(), "gyre-server-test-" + Guid.NewGuid().ToString("N")), configure);
+    public static Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null, string? home = null, TimeProvider? time = null) =>
+        StartInAsync(home ?? Path.Combine(Path.GetTempPath(), "gyre-server-test-" + Guid.NewGuid().ToString("N")), configure, time);
 
-    private static async Task<TestServer> StartInAsync(string home, Func<ServerOptions, ServerOptions>? configure)
+    private static async Task<TestServer> StartInAsync(string home, Func<ServerOptions, ServerOptions>? configure, TimeProvider? time)
     {
         var options = new ServerOptions { Urls = "http://127.0.0.1:0", Home = home, Quiet = true };
-        var app = await GyreServer.BuildAsync(configure?.Invoke(options) ?? options);
+        var app = await GyreServer.BuildAsync(configure?.Invoke(options) ?? options, time);
         await app.StartAsync();
         return new TestServer(app, home, new Uri(GyreServer.Addresses(app)[0]));
     }

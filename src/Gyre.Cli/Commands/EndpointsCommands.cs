@@ -17,6 +17,7 @@ internal static class EndpointsCommands
         command.Subcommands.Add(Delete());
         command.Subcommands.Add(Predict());
         command.Subcommands.Add(Predictions());
+        command.Subcommands.Add(RolloutCommands.Build());
         return command;
     }
 

@@ -35,8 +35,12 @@ internal static class EndpointsApi
     private static async Task<Ok<EndpointStatus>> Get(string name, EndpointService service, CancellationToken ct) =>
         TypedResults.Ok(await service.GetAsync(name, ct));
 
-    private static async Task<NoContent> Delete(string name, EndpointService service, CancellationToken ct)
+    private static async Task<NoContent> Delete(string name, EndpointService service, Core.Serving.Rollouts.IRolloutStore rollouts, CancellationToken ct)
     {
+        if ((await rollouts.ListRunningAsync(ct)).FirstOrDefault(r => r.Endpoint == name) is { } running)
+        {
+            throw Core.Errors.GyreException.Conflict($"endpoint '{name}' has rollout {running.Id} running; abort or promote it first");
+        }
         await service.DeleteAsync(name, ct);
         return TypedResults.NoContent();
     }

@@ -16,7 +16,7 @@ internal sealed class GatewayMetrics
     private readonly Histogram _latency;
     private readonly Counter _rows;
 
-    public GatewayMetrics(EndpointRouter router, IPredictionLog log)
+    public GatewayMetrics(EndpointRouter router, IPredictionLog log, VariantWindows windows)
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
@@ -32,10 +32,22 @@ internal sealed class GatewayMetrics
         var queue = factory.CreateGauge("gyre_prediction_log_queue_depth", "Predictions queued for the log and not yet written.");
         var dropped = factory.CreateGauge("gyre_prediction_log_dropped", "Predictions dropped by fast-mode logging since start (the queue was full).");
         var weight = factory.CreateGauge("gyre_endpoint_variant_weight", "Each variant's share of live traffic in percent (shadow: share of requests copied).", "endpoint", "variant", "role");
+        var shadowDropped = factory.CreateGauge("gyre_shadow_dropped", "Shadow copies dropped since start because the shadow queue was full.");
+        var shadowCompared = factory.CreateGauge("gyre_shadow_comparisons", "Rows a shadow answered and compared with the primary in the current window, by outcome.", "endpoint", "variant", "outcome");
         Registry.AddBeforeCollectCallback(() =>
         {
             queue.Set(log.QueueDepth);
             dropped.Set(log.Dropped);
+            shadowDropped.Set(windows.ShadowDropped);
+            foreach (var endpoint in router.All)
+            {
+                foreach (var shadow in endpoint.Shadows)
+                {
+                    var window = windows.Of(endpoint.Endpoint.Name, shadow.Variant.Name);
+                    shadowCompared.WithLabels(endpoint.Endpoint.Name, shadow.Variant.Name, "agree").Set(window.Agreed);
+                    shadowCompared.WithLabels(endpoint.Endpoint.Name, shadow.Variant.Name, "disagree").Set(window.Compared - window.Agreed);
+                }
+            }
             foreach (var endpoint in router.All)
             {
                 foreach (var variant in endpoint.Endpoint.Variants)

@@ -72,12 +72,9 @@ internal static class OipApi
             var endpoint = gateway.Get(name);
             using var body = await JsonBody.ReadAsync(context, options.MaxBodyBytes, ct);
             var key = context.Request.Headers[options.RoutingKeyHeader].FirstOrDefault();
-            result = await gateway.PredictAsync(endpoint, key, predictor =>
-            {
-                var (parsed, requestId) = OipReader.Read(body.RootElement, ModelInput.Of(predictor.Package), predictor.Package.FeatureInput, options.MaxBatchRows);
-                id = requestId;
-                return parsed;
-            }, started, ct);
+            id = OipReader.RequestId(body.RootElement);
+            result = await gateway.PredictAsync(endpoint, key, body.RootElement, (root, predictor) =>
+                OipReader.Read(root, ModelInput.Of(predictor.Package), predictor.Package.FeatureInput, options.MaxBatchRows).Request, started, ct);
         }
         catch (GyreException e)
         {

@@ -37,8 +37,8 @@ internal static class PredictApi
             var endpoint = gateway.Get(name);
             using var body = await JsonBody.ReadAsync(context, options.MaxBodyBytes, ct);
             var key = context.Request.Headers[options.RoutingKeyHeader].FirstOrDefault();
-            result = await gateway.PredictAsync(endpoint, key, predictor =>
-                InstancesReader.Read(body.RootElement, ModelInput.Of(predictor.Package), predictor.Package.FeatureInput, options.MaxBatchRows), started, ct);
+            result = await gateway.PredictAsync(endpoint, key, body.RootElement, (root, predictor) =>
+                InstancesReader.Read(root, ModelInput.Of(predictor.Package), predictor.Package.FeatureInput, options.MaxBatchRows), started, ct);
         }
         catch (GyreException e)
         {

@@ -81,9 +81,17 @@ public static class GyreServer
         app.UseRouting();
         app.UseMiddleware<TokenAuthMiddleware>();
         MapEndpoints(app);
-        // Every stored endpoint is loaded and warmed up before the server takes requests.
-        await app.Services.GetRequiredService<Core.Serving.Endpoints.EndpointService>().StartAsync(ct);
-        app.Lifetime.ApplicationStopping.Register(app.Services.GetRequiredService<Core.Serving.Gateway.ModelHost>().Dispose);
+        // Every stored endpoint is loaded and warmed up, and rollouts interrupted by a stop are put
+        // right, before the server takes requests.
+        var endpoints = app.Services.GetRequiredService<Core.Serving.Endpoints.EndpointService>();
+        await endpoints.StartAsync(ct);
+        await app.Services.GetRequiredService<Core.Serving.Rollouts.RolloutController>().TickAsync(ct);
+        foreach (var failed in (await endpoints.ListAsync(ct)).Where(e => e.State == "failed"))
+        {
+            GyreServerLog.EndpointFailed(app.Logger, failed.Endpoint.Name, failed.Reason!);
+        }
+        app.Lifetime.ApplicationStopping.Register(app.Services.GetRequiredService<Core.Serving.Gateway.ShadowDispatcher>().Dispose);
+        app.Lifetime.ApplicationStopped.Register(app.Services.GetRequiredService<Core.Serving.Gateway.ModelHost>().Dispose);
         GyreServerLog.Started(app.Logger, storage.Home.Root, options.RequireAuth ? "required" : "off (loopback only)");
         return app;
     }
@@ -143,14 +151,23 @@ public static class GyreServer
         services.AddSingleton(storage.PredictionLog);
         services.AddSingleton(options.Gateway);
         services.AddSingleton(new Core.Serving.Endpoints.EndpointService(storage.Endpoints, storage.Registry, host, router, time));
-        services.AddSingleton(new Core.Serving.Gateway.InferenceGateway(router, storage.PredictionLog, time));
-        services.AddSingleton(new Gateway.GatewayMetrics(router, storage.PredictionLog));
+        var windows = new Core.Serving.Gateway.VariantWindows();
+        services.AddSingleton(windows);
+        var shadows = new Core.Serving.Gateway.ShadowDispatcher(storage.PredictionLog, windows, time);
+        services.AddSingleton(shadows);
+        services.AddSingleton(new Core.Serving.Gateway.InferenceGateway(router, storage.PredictionLog, windows, shadows, time));
+        services.AddSingleton(new Gateway.GatewayMetrics(router, storage.PredictionLog, windows));
+        services.AddSingleton(storage.Rollouts);
+        services.AddSingleton(sp => new Core.Serving.Rollouts.RolloutController(storage.Rollouts, storage.Endpoints, sp.GetRequiredService<Core.Serving.Endpoints.EndpointService>(),
+            router, storage.Registry, windows, storage.PredictionLog, time));
+        services.AddHostedService<RolloutWorker>();
     }
 
     private static void MapEndpoints(WebApplication app)
     {
         app.MapMetrics("/metrics", app.Services.GetRequiredService<Gateway.GatewayMetrics>().Registry).WithMetadata(new Anonymous());
         EndpointsApi.Map(app);
+        RolloutsApi.Map(app);
         Gateway.PredictApi.Map(app);
         Gateway.OipApi.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json").WithMetadata(new Anonymous());

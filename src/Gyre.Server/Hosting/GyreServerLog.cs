@@ -13,4 +13,10 @@ internal static partial class GyreServerLog
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "artifacts of purged {Kind} {Id} could not be removed")]
     public static partial void ArtifactCleanupFailed(ILogger logger, Exception exception, string kind, string id);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "the rollout controller's tick failed")]
+    public static partial void RolloutTickFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "endpoint {Endpoint} is not serving: {Reason}")]
+    public static partial void EndpointFailed(ILogger logger, string endpoint, string reason);
 }

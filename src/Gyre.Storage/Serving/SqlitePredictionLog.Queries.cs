@@ -66,6 +66,15 @@ public sealed partial class SqlitePredictionLog
         return (rows.Take(maxResults).ToList(), $"{Text(last.Time)}:{last.PredictionId}");
     }
 
+    public async Task<IReadOnlyList<LabelledPrediction>> LabelledAsync(string endpoint, long since, CancellationToken ct)
+    {
+        await using var connection = await OpenReaderAsync(ct);
+        return await connection.QueryAsync(
+            "SELECT p.variant, p.outputs, f.actual FROM predictions p JOIN feedback f ON f.prediction_id = p.prediction_id "
+            + "WHERE p.endpoint = $e AND p.time >= $since AND p.routing <> 'shadow'",
+            null, r => new LabelledPrediction(r.GetString(0), r.GetString(1), r.GetString(2)), ct, ("$e", endpoint), ("$since", since));
+    }
+
     public async Task<long> ExportParquetAsync(string endpoint, long since, long until, string path, CancellationToken ct)
     {
         await using var connection = await OpenReaderAsync(ct);

@@ -197,5 +197,18 @@ internal static class Migrations
                 last_update_time INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
+        new(7, "rollouts", """
+            -- A rollout is one JSON record (settings, step, transitions, analyses); state and endpoint
+            -- are columns so that at most one runs per endpoint, enforced by the index.
+            CREATE TABLE rollouts (
+                rollout_id INTEGER PRIMARY KEY AUTOINCREMENT,
+                endpoint TEXT NOT NULL,
+                state TEXT NOT NULL,
+                body TEXT NOT NULL,
+                start_time INTEGER NOT NULL
+            );
+            CREATE UNIQUE INDEX one_running_rollout ON rollouts (endpoint) WHERE state = 'running';
+            CREATE INDEX rollouts_by_endpoint ON rollouts (endpoint, rollout_id);
+            """),
     ];
 }

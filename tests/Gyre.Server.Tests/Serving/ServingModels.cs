@@ -14,17 +14,22 @@ internal static class ServingModels
 {
     public static readonly string Onnx = Path.Combine(AppContext.BaseDirectory, "Fixtures", "onnx");
 
-    /// <summary>Trains churned ~ tenure (number) + plan (categorical) and registers it; returns the model name (version 1).</summary>
-    public static async Task<string> TrainChurnAsync(TestServer server)
+    /// <summary>
+    /// Trains churned ~ tenure (number) + plan (categorical) — and region, which serving traffic
+    /// never carries, when asked — and registers it as the next version of <paramref name="register"/>
+    /// (a new model by default); returns the model name.
+    /// </summary>
+    public static async Task<string> TrainChurnAsync(TestServer server, string? register = null, int seed = 7, bool withRegion = false)
     {
-        var random = new Random(7);
-        var csv = new StringBuilder("tenure,plan,churned\n");
+        var random = new Random(seed);
+        var csv = new StringBuilder(withRegion ? "tenure,plan,region,churned\n" : "tenure,plan,churned\n");
         for (var i = 0; i < 400; i++)
         {
             var tenure = random.Next(72);
             var plan = random.Next(3) switch { 0 => "basic", 1 => "plus", _ => "pro" };
             var churned = (tenure < 24 && plan != "pro") ^ (random.NextDouble() < 0.05);
-            csv.Append(CultureInfo.InvariantCulture, $"{tenure},{plan},{(churned ? "left" : "stayed")}\n");
+            var region = withRegion ? (random.Next(2) == 0 ? "north," : "south,") : "";
+            csv.Append(CultureInfo.InvariantCulture, $"{tenure},{plan},{region}{(churned ? "left" : "stayed")}\n");
         }
         var name = Unique.Name("churn");
         await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())))
@@ -32,9 +37,9 @@ internal static class ServingModels
             await server.Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
         }
         var response = await server.Http.PostAsJsonAsync("/api/v1/trainings",
-            new TrainingRequest(name, Task: "binary", Label: "churned", Register: name + "-model", Hyperparameters: new Dictionary<string, double> { ["min_data_per_leaf"] = 5 }), GyreJson.Options);
+            new TrainingRequest(name, Task: "binary", Label: "churned", Register: register ?? name + "-model", Hyperparameters: new Dictionary<string, double> { ["min_data_per_leaf"] = 5 }), GyreJson.Options);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return name + "-model";
+        return register ?? name + "-model";
     }
 
     public static string[] BreastCancerFeatures() => File.ReadLines(Path.Combine(Onnx, "breast_cancer_mlp.csv")).First().Split(',')[..30];

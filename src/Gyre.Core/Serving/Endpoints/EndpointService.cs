@@ -74,6 +74,39 @@ public sealed class EndpointService(IEndpointStore store, IRegistryStore registr
         }
     }
 
+    /// <summary>
+    /// Replaces an endpoint's variants: new versions are loaded and warmed up first, then the store
+    /// and the router switch in one step each, then versions no longer used are let go (after a
+    /// grace time, so requests in flight finish). A version that fails to load changes nothing.
+    /// </summary>
+    public async Task<Endpoint> SetVariantsAsync(string name, string model, IReadOnlyList<EndpointVariant> variants, CancellationToken ct)
+    {
+        var old = router.TryGet(name, out var current) ? current.Endpoint.Variants : [];
+        var served = new List<ServedVariant>();
+        try
+        {
+            foreach (var variant in variants)
+            {
+                served.Add(new ServedVariant(variant, await host.AcquireAsync(variant.ModelName, variant.ModelVersion, ct)));
+            }
+            var updated = await store.UpdateEndpointAsync(name, model, variants, ct);
+            router.Set(new ServedEndpoint(updated, served));
+            served.Clear();
+            foreach (var variant in old)
+            {
+                host.Release(variant.ModelName, variant.ModelVersion);
+            }
+            return updated;
+        }
+        finally
+        {
+            foreach (var loaded in served)
+            {
+                host.Release(loaded.Variant.ModelName, loaded.Variant.ModelVersion);
+            }
+        }
+    }
+
     /// <summary>Loads every stored endpoint into the router; returns how many serve.</summary>
     public async Task<int> StartAsync(CancellationToken ct)
     {

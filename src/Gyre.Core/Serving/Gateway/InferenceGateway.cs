@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Gyre.Core.Errors;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Log;
 using Gyre.Core.Serving.Protocol;
@@ -10,27 +12,39 @@ public sealed record InferenceResult(ServedVariant Variant, string Routing, doub
 
 /// <summary>
 /// The hot path: routes a request to a variant, reads its rows against that variant's signature,
-/// predicts, and logs every row (waiting for the disk in durable mode) before the answer goes out.
-/// No database is read on the way.
+/// predicts, and logs every row (waiting for the disk in durable mode) before the answer goes out;
+/// copies it to shadow variants off the path. No database is read on the way.
 /// </summary>
-public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, TimeProvider time)
+public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, VariantWindows windows, ShadowDispatcher shadows, TimeProvider time)
 {
-    private readonly Random _random = Random.Shared;
-
     public ServedEndpoint Get(string name) => router.Get(name);
 
     /// <param name="endpoint">The endpoint's snapshot, taken once for the request.</param>
     /// <param name="routingKey">The caller's routing key, for sticky variants; null to draw by weight.</param>
-    /// <param name="parse">Reads the body against a model's inputs (called once, for the chosen variant).</param>
+    /// <param name="body">The request body.</param>
+    /// <param name="read">Reads the body against a model's inputs (the dialect's reader).</param>
     /// <param name="started">When the request arrived (<see cref="TimeProvider.GetTimestamp"/>), for the logged latency.</param>
     /// <param name="ct">Cancels the wait for the log.</param>
-    public async Task<InferenceResult> PredictAsync(ServedEndpoint endpoint, string? routingKey, Func<IPredictor, ParsedRequest> parse, long started, CancellationToken ct)
+    public async Task<InferenceResult> PredictAsync(ServedEndpoint endpoint, string? routingKey, JsonElement body, Func<JsonElement, IPredictor, ParsedRequest> read,
+        long started, CancellationToken ct)
     {
-        var (variant, routing) = endpoint.Route(routingKey, _random.NextDouble());
-        var request = parse(variant.Predictor);
-        var predictions = variant.Predictor.Predict(request.Batch);
+        var (variant, routing) = endpoint.Route(routingKey, Random.Shared.NextDouble());
+        var window = windows.Of(endpoint.Endpoint.Name, variant.Variant.Name);
+        ParsedRequest request;
+        double[][] predictions;
+        try
+        {
+            request = read(body, variant.Predictor);
+            predictions = variant.Predictor.Predict(request.Batch);
+        }
+        catch (GyreException)
+        {
+            window.Failed();
+            throw;
+        }
         var now = time.GetUtcNow();
         var latency = time.GetElapsedTime(started).TotalMilliseconds;
+        window.Answered(latency);
         var package = variant.Predictor.Package;
         var ids = new string[predictions.Length];
         var json = new string[predictions.Length];
@@ -41,6 +55,13 @@ public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, 
             json[r] = PredictionFormat.Json(package, predictions[r]);
             records[r] = new PredictionRecord(ids[r], endpoint.Endpoint.Name, variant.Variant.Name, variant.Variant.ModelName, variant.Variant.ModelVersion,
                 now.ToUnixTimeMilliseconds(), latency, request.RowInputs[r], json[r], routing);
+        }
+        foreach (var shadow in endpoint.Shadows)
+        {
+            if (Random.Shared.Next(100) < shadow.Variant.Weight)
+            {
+                shadows.TryEnqueue(new ShadowWork(endpoint, shadow, body.Clone(), read, package, predictions));
+            }
         }
         await log.AppendAsync(records, endpoint.Endpoint.LogMode == LogModes.Durable, ct);
         return new InferenceResult(variant, routing, predictions, ids, json);

@@ -22,6 +22,9 @@ public interface IPredictionLog
     Task<(IReadOnlyList<LoggedPrediction> Items, string? NextPageToken)> QueryAsync(
         string endpoint, long since, long until, int maxResults, string? pageToken, CancellationToken ct);
 
+    /// <summary>An endpoint's predictions since a time that have feedback: the variant, the answer and the actual (both JSON), for online metrics.</summary>
+    Task<IReadOnlyList<LabelledPrediction>> LabelledAsync(string endpoint, long since, CancellationToken ct);
+
     /// <summary>Writes an endpoint's predictions with time in [since, until) and their feedback as a Parquet file; returns the row count.</summary>
     Task<long> ExportParquetAsync(string endpoint, long since, long until, string path, CancellationToken ct);
 }

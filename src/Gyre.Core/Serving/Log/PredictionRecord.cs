@@ -28,3 +28,6 @@ public sealed record Feedback(string PredictionId, string Actual);
 /// repeat changes nothing), or about predictions this endpoint never logged (not stored).
 /// </summary>
 public sealed record FeedbackResult(int Accepted, int Duplicates, IReadOnlyList<string> Unknown);
+
+/// <summary>A prediction with its ground truth, as online metrics read it.</summary>
+public sealed record LabelledPrediction(string Variant, string Outputs, string Actual);

@@ -17,6 +17,12 @@ public static class OipReader
     private static readonly HashSet<string> NumericTypes =
         ["BOOL", "UINT8", "UINT16", "UINT32", "UINT64", "INT8", "INT16", "INT32", "INT64", "FP16", "FP32", "FP64"];
 
+    /// <summary>The request's <c>id</c>, echoed in the answer; null when it has none.</summary>
+    public static string? RequestId(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty("id", out var id)
+            ? id.ValueKind == JsonValueKind.String ? id.GetString() : throw GyreException.Invalid($"id: expected a string, got {ValueReader.Kind(id)}")
+            : null;
+
     public static (ParsedRequest Request, string? Id) Read(JsonElement root, IReadOnlyList<ModelInput> inputs, string? vectorInput, int maxRows)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("inputs", out var tensors) || tensors.ValueKind != JsonValueKind.Array || tensors.GetArrayLength() == 0)

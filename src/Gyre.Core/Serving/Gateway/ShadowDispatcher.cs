@@ -1,0 +1,97 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Gyre.Core.Learning.Models;
+using Gyre.Core.Serving.Log;
+using Gyre.Core.Serving.Protocol;
+using Gyre.Core.Serving.Runtime;
+
+namespace Gyre.Core.Serving.Gateway;
+
+/// <summary>A request copied to a shadow variant: the body, how to read it, and what the primary answered.</summary>
+public sealed record ShadowWork(ServedEndpoint Endpoint, ServedVariant Shadow, JsonElement Body, Func<JsonElement, IPredictor, ParsedRequest> Read,
+    ModelPackage PrimaryPackage, double[][] PrimaryPredictions);
+
+/// <summary>
+/// Runs shadow copies off the request path: a bounded queue (a full queue drops the copy and
+/// counts it) drained by one worker, so a slow or failing shadow never slows or fails the primary.
+/// The shadow's answers are logged (routing <c>shadow</c>) and compared with the primary's: the same
+/// label for a classifier, within 5 % for a regression.
+/// </summary>
+public sealed class ShadowDispatcher : IDisposable
+{
+    public const int QueueCapacity = 1024;
+
+    private readonly Channel<ShadowWork> _queue = Channel.CreateBounded<ShadowWork>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly IPredictionLog _log;
+    private readonly VariantWindows _windows;
+    private readonly TimeProvider _time;
+    private readonly Task _worker;
+
+    public ShadowDispatcher(IPredictionLog log, VariantWindows windows, TimeProvider time)
+    {
+        _log = log;
+        _windows = windows;
+        _time = time;
+        _worker = Task.Run(WorkAsync);
+    }
+
+    public int QueueDepth => _queue.Reader.CanCount ? _queue.Reader.Count : 0;
+
+    /// <summary>Queues a copy; false (and counted) when the queue is full.</summary>
+    public bool TryEnqueue(ShadowWork work)
+    {
+        if (_queue.Writer.TryWrite(work))
+        {
+            return true;
+        }
+        _windows.ShadowDrop();
+        return false;
+    }
+
+    private async Task WorkAsync()
+    {
+        await foreach (var work in _queue.Reader.ReadAllAsync())
+        {
+            var window = _windows.Of(work.Endpoint.Endpoint.Name, work.Shadow.Variant.Name);
+            var started = _time.GetTimestamp();
+            try
+            {
+                var request = work.Read(work.Body, work.Shadow.Predictor);
+                var predictions = work.Shadow.Predictor.Predict(request.Batch);
+                var latency = _time.GetElapsedTime(started).TotalMilliseconds;
+                window.Answered(latency);
+                var package = work.Shadow.Predictor.Package;
+                var now = _time.GetUtcNow();
+                var records = new PredictionRecord[predictions.Length];
+                for (var r = 0; r < predictions.Length; r++)
+                {
+                    window.Shadowed(Agree(work.PrimaryPackage, work.PrimaryPredictions[r], package, predictions[r]));
+                    records[r] = new PredictionRecord(Guid.CreateVersion7(now).ToString("N"), work.Endpoint.Endpoint.Name, work.Shadow.Variant.Name,
+                        work.Shadow.Variant.ModelName, work.Shadow.Variant.ModelVersion, now.ToUnixTimeMilliseconds(), latency, request.RowInputs[r],
+                        PredictionFormat.Json(package, predictions[r]), "shadow");
+                }
+                await _log.AppendAsync(records, durable: false, CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A shadow's failure is its own: counted, never seen by the caller.
+                window.Failed();
+            }
+        }
+    }
+
+    private static bool Agree(ModelPackage primary, double[] a, ModelPackage shadow, double[] b)
+    {
+        if (PredictionFormat.Label(primary, a) is { } left && PredictionFormat.Label(shadow, b) is { } right)
+        {
+            return left == right;
+        }
+        return a.Length == b.Length && a.Zip(b).All(p => Math.Abs(p.First - p.Second) <= 0.05 * Math.Max(Math.Abs(p.First), Math.Abs(p.Second)));
+    }
+
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _worker.Wait(TimeSpan.FromSeconds(5));
+    }
+}

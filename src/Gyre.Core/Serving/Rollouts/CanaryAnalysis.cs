@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text.Json;
+using Gyre.Core.Learning.Models;
+using Gyre.Core.Serving.Gateway;
+using Gyre.Core.Serving.Log;
+
+namespace Gyre.Core.Serving.Rollouts;
+
+/// <summary>
+/// Judges a canary step, comparing the canary with the stable variant over the step's window:
+/// the error rate may rise by at most <c>max_error_rate_increase</c>; p99 latency may grow to at most
+/// <c>max_latency_ratio</c> times the stable's (differences under 1 ms are noise); and where both
+/// sides have <c>min_labelled</c> predictions with feedback, the online metric — accuracy for a
+/// classifier, RMSE for a regression — may be worse by at most <c>max_metric_drop</c> (accuracy
+/// points, or RMSE relative to the stable's). With fewer than <c>min_requests</c> canary requests
+/// the verdict is <c>wait</c>: the step bakes on.
+/// </summary>
+public static class CanaryAnalysis
+{
+    public const string Pass = "pass";
+    public const string Fail = "fail";
+    public const string Wait = "wait";
+
+    public static AnalysisResult Judge(long now, Rollout rollout, VariantWindow stable, VariantWindow candidate, IReadOnlyList<LabelledPrediction> labelled, string? task)
+    {
+        var settings = rollout.Settings;
+        var (stableMetric, stableLabelled) = Online(labelled.Where(l => l.Variant == rollout.Stable.Variant), task);
+        var (candidateMetric, candidateLabelled) = Online(labelled.Where(l => l.Variant == rollout.Candidate.Variant), task);
+        var metricName = task == ModelTasks.Regression ? "rmse" : task is null ? null : "accuracy";
+        var s = Figures(stable, metricName, stableMetric, stableLabelled);
+        var c = Figures(candidate, metricName, candidateMetric, candidateLabelled);
+        if (c.Requests < settings.MinRequests)
+        {
+            return new AnalysisResult(now, rollout.Step, Wait, s, c, [$"the canary has {c.Requests} requests in this step; the analysis needs {settings.MinRequests}"]);
+        }
+        var reasons = new List<string>();
+        if (c.ErrorRate - s.ErrorRate > settings.MaxErrorRateIncrease)
+        {
+            reasons.Add($"error rate {Percent(c.ErrorRate)} against the stable's {Percent(s.ErrorRate)}: more than {Percent(settings.MaxErrorRateIncrease)} higher");
+        }
+        if (c.P99LatencyMs > s.P99LatencyMs * settings.MaxLatencyRatio && c.P99LatencyMs - s.P99LatencyMs > 1)
+        {
+            reasons.Add($"p99 latency {c.P99LatencyMs:0.###} ms against the stable's {s.P99LatencyMs:0.###} ms: more than {settings.MaxLatencyRatio}x");
+        }
+        if (candidateMetric is { } cm && stableMetric is { } sm && c.Labelled >= settings.MinLabelled && s.Labelled >= settings.MinLabelled)
+        {
+            var drop = metricName == "rmse" ? (cm - sm) / Math.Max(sm, 1e-12) : sm - cm;
+            if (drop > settings.MaxMetricDrop)
+            {
+                reasons.Add($"online {metricName} {cm:0.####} against the stable's {sm:0.####} on {c.Labelled} and {s.Labelled} labelled predictions: worse by more than {settings.MaxMetricDrop}");
+            }
+        }
+        return new AnalysisResult(now, rollout.Step, reasons.Count == 0 ? Pass : Fail, s, c,
+            reasons.Count == 0 ? [$"the canary is no worse than the stable on {c.Requests} requests"] : reasons);
+    }
+
+    private static VariantFigures Figures(VariantWindow window, string? metric, double? value, int labelled)
+    {
+        var requests = window.Requests;
+        var errors = window.Errors;
+        return new VariantFigures(requests, errors, requests == 0 ? 0 : errors / (double)requests, window.P99LatencyMs(), metric, value, labelled);
+    }
+
+    /// <summary>Accuracy (the answered label against the actual) or RMSE, and how many predictions it covers.</summary>
+    private static (double? Value, int Count) Online(IEnumerable<LabelledPrediction> rows, string? task)
+    {
+        var pairs = new List<(JsonElement Output, JsonElement Actual)>();
+        foreach (var row in rows)
+        {
+            pairs.Add((JsonDocument.Parse(row.Outputs).RootElement, JsonDocument.Parse(row.Actual).RootElement));
+        }
+        if (pairs.Count == 0 || task is null)
+        {
+            return (null, pairs.Count);
+        }
+        if (task == ModelTasks.Regression)
+        {
+            var squares = pairs.Where(p => p.Output.ValueKind == JsonValueKind.Number && p.Actual.ValueKind == JsonValueKind.Number)
+                .Select(p => Math.Pow(p.Output.GetDouble() - p.Actual.GetDouble(), 2)).ToList();
+            return squares.Count == 0 ? (null, 0) : (Math.Sqrt(squares.Average()), squares.Count);
+        }
+        var correct = pairs.Count(p => p.Output.ValueKind == JsonValueKind.Object && p.Output.TryGetProperty("label", out var label) && label.GetString() == Text(p.Actual));
+        return (correct / (double)pairs.Count, pairs.Count);
+    }
+
+    private static string? Text(JsonElement actual) => actual.ValueKind == JsonValueKind.String ? actual.GetString() : actual.GetRawText();
+
+    private static string Percent(double rate) => (rate * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
+}

@@ -1,0 +1,251 @@
+using Gyre.Core.Errors;
+using Gyre.Core.Registry;
+using Gyre.Core.Serving.Endpoints;
+using Gyre.Core.Serving.Gateway;
+using Gyre.Core.Serving.Log;
+
+namespace Gyre.Core.Serving.Rollouts;
+
+/// <summary>
+/// Moves traffic between an endpoint's stable version and a candidate. Every change is first
+/// recorded in the rollout (state, step, transition with its reason) and only then applied to the
+/// endpoint's variants, which are derived from the record. <see cref="TickAsync"/> — run every
+/// second by the server, and at start — puts an endpoint's variants right when they differ from
+/// its record (a crash between the two writes), ends blue-green retention, judges canary steps and
+/// ends shadows. One change at a time, whoever asks.
+/// </summary>
+public sealed class RolloutController(
+    IRolloutStore store, IEndpointStore endpoints, EndpointService service, EndpointRouter router, IRegistryStore registry,
+    VariantWindows windows, IPredictionLog log, TimeProvider time) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public async Task<Rollout> StartAsync(string endpointName, RolloutRequest request, CancellationToken ct)
+    {
+        var strategy = request.Strategy?.ToLowerInvariant() ?? RolloutStrategies.Canary;
+        var problems = new List<string>();
+        if (!RolloutStrategies.All.Contains(strategy))
+        {
+            problems.Add($"strategy: expected one of {string.Join(", ", RolloutStrategies.All)}, got '{request.Strategy}'");
+        }
+        RolloutSettings? settings = null;
+        try
+        {
+            settings = RolloutPlan.Settings(request);
+        }
+        catch (GyreException e)
+        {
+            problems.AddRange(e.Errors.Count > 0 ? e.Errors : [e.Message]);
+        }
+        GyreException.ThrowIfAny(problems);
+
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var endpoint = await endpoints.GetEndpointAsync(endpointName, ct);
+            router.Get(endpointName);
+            if ((await store.ListRunningAsync(ct)).FirstOrDefault(r => r.Endpoint == endpointName) is { } running)
+            {
+                throw GyreException.Conflict($"endpoint '{endpointName}' has rollout {running.Id} running ({running.Strategy}); finish or abort it first");
+            }
+            if (endpoint.Variants is not [var stable])
+            {
+                throw GyreException.Conflict($"endpoint '{endpointName}' has {endpoint.Variants.Count} variants; a rollout starts from one");
+            }
+            var reference = ModelReference.Parse("model", request.Model ?? endpoint.Model);
+            var version = await reference.ResolveAsync(registry, ct);
+            if (version.Name == stable.ModelName && version.Version == stable.ModelVersion)
+            {
+                throw GyreException.Conflict($"endpoint '{endpointName}' already serves {version.Name}/{version.Version}");
+            }
+            var now = Now();
+            var candidate = new RolloutVariant($"{version.Name}-v{version.Version}", version.Name, version.Version);
+            var rollout = new Rollout(0, endpointName, strategy, RolloutStates.Running, new RolloutVariant(stable.Name, stable.ModelName, stable.ModelVersion),
+                candidate, settings!, 0, now, now, now, []);
+            rollout = rollout with { Transitions = [new RolloutTransition(now, RolloutStates.Running, RolloutPlan.CandidateWeight(rollout), Started(rollout))] };
+            rollout = await store.CreateRolloutAsync(rollout, ct);
+            try
+            {
+                await ApplyAsync(rollout, ct);
+            }
+            catch (GyreException e)
+            {
+                // The candidate did not load or answer its sample row: traffic never moved.
+                rollout = await FinishAsync(rollout, RolloutStates.Failed, $"the candidate could not be served: {e.Message}", ct);
+                throw new GyreException(e.Code, $"rollout {rollout.Id} failed: the candidate could not be served: {e.Message}");
+            }
+            return rollout;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Stops a running rollout: all traffic back to the stable version (instantly, for a blue-green within its retention).</summary>
+    public Task<Rollout> AbortAsync(string endpointName, long id, CancellationToken ct) =>
+        ActAsync(endpointName, id, r => (RolloutStates.Aborted, "aborted by request: all traffic back on the stable version"), ct);
+
+    /// <summary>Ends a running rollout with the candidate serving all traffic (skipping remaining canary steps, or promoting a shadow or A/B candidate).</summary>
+    public Task<Rollout> PromoteAsync(string endpointName, long id, CancellationToken ct) =>
+        ActAsync(endpointName, id, r => (RolloutStates.Succeeded, "promoted by request: the candidate serves all traffic"), ct);
+
+    /// <summary>Drives every running rollout one step: reconcile, then time-based moves.</summary>
+    public async Task TickAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            foreach (var rollout in await store.ListRunningAsync(ct))
+            {
+                try
+                {
+                    await AdvanceAsync(rollout, ct);
+                }
+                catch (GyreException e)
+                {
+                    // One endpoint's trouble must not stop the others; it is recorded on its rollout.
+                    await FinishAsync(rollout, RolloutStates.Failed, $"the controller could not continue: {e.Message}", ct);
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task AdvanceAsync(Rollout rollout, CancellationToken ct)
+    {
+        if (!router.TryGet(rollout.Endpoint, out var served) || !SameVariants(served.Endpoint.Variants, RolloutPlan.Variants(rollout)))
+        {
+            // After a crash between recording a change and applying it: apply it now. A running
+            // rollout restarts its bake time, since what its window saw before is gone.
+            if (rollout.State == RolloutStates.Running && rollout.Strategy == RolloutStrategies.Canary)
+            {
+                rollout = rollout with { StepStartTime = Now() };
+                await store.SaveRolloutAsync(rollout, ct);
+            }
+            await ApplyAsync(rollout, ct);
+            return;
+        }
+        var elapsed = (Now() - rollout.StepStartTime) / 1000.0;
+        switch (rollout.Strategy)
+        {
+            case RolloutStrategies.BlueGreen when elapsed >= rollout.Settings.RetentionSeconds:
+                await FinishAsync(rollout, RolloutStates.Succeeded, $"blue retained for {rollout.Settings.RetentionSeconds} s without a rollback; unloaded", ct);
+                break;
+            case RolloutStrategies.Shadow when elapsed >= rollout.Settings.DurationSeconds:
+                var window = windows.Of(rollout.Endpoint, rollout.Candidate.Variant);
+                await FinishAsync(rollout, RolloutStates.Completed,
+                    $"shadow ran {rollout.Settings.DurationSeconds} s: {window.Compared} rows compared, {window.Agreed} agreed with the primary, {window.Errors} failed; unloaded", ct);
+                break;
+            case RolloutStrategies.Canary when elapsed >= rollout.Settings.BakeSeconds:
+                await AnalyseAsync(rollout, served, ct);
+                break;
+        }
+    }
+
+    private async Task AnalyseAsync(Rollout rollout, ServedEndpoint served, CancellationToken ct)
+    {
+        var task = served.Live.FirstOrDefault(v => v.Variant.Name == rollout.Candidate.Variant)?.Predictor.Package.Task;
+        var labelled = await log.LabelledAsync(rollout.Endpoint, rollout.StepStartTime, ct);
+        var result = CanaryAnalysis.Judge(Now(), rollout, windows.Of(rollout.Endpoint, rollout.Stable.Variant), windows.Of(rollout.Endpoint, rollout.Candidate.Variant), labelled, task);
+        if (result.Verdict == CanaryAnalysis.Wait)
+        {
+            return;
+        }
+        rollout = rollout with { Analyses = [.. rollout.Analyses ?? [], result] };
+        if (result.Verdict == CanaryAnalysis.Fail)
+        {
+            await FinishAsync(rollout, RolloutStates.Failed, $"analysis at {rollout.Settings.Steps[rollout.Step]}% failed: {string.Join("; ", result.Reasons)}", ct);
+        }
+        else if (rollout.Step == rollout.Settings.Steps.Count - 1)
+        {
+            await FinishAsync(rollout, RolloutStates.Succeeded, $"analysis at 100% passed: {result.Reasons[0]}", ct);
+        }
+        else
+        {
+            var next = rollout with { Step = rollout.Step + 1, StepStartTime = Now(), LastUpdateTime = Now() };
+            next = next with
+            {
+                Transitions = [.. rollout.Transitions, new RolloutTransition(Now(), RolloutStates.Running, RolloutPlan.CandidateWeight(next),
+                    $"analysis at {rollout.Settings.Steps[rollout.Step]}% passed ({result.Reasons[0]}); canary to {RolloutPlan.CandidateWeight(next)}%")],
+            };
+            await store.SaveRolloutAsync(next, ct);
+            await ApplyAsync(next, ct);
+        }
+    }
+
+    private async Task<Rollout> ActAsync(string endpointName, long id, Func<Rollout, (string State, string Reason)> act, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var rollout = await store.GetRolloutAsync(endpointName, id, ct);
+            if (RolloutStates.IsFinal(rollout.State))
+            {
+                throw GyreException.Conflict($"rollout {id} on '{endpointName}' is {rollout.State}; only a running rollout can be changed");
+            }
+            var (state, reason) = act(rollout);
+            return await FinishAsync(rollout, state, reason, ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Records a final state, then applies its variants; on success the followed alias moves to the candidate.</summary>
+    private async Task<Rollout> FinishAsync(Rollout rollout, string state, string reason, CancellationToken ct)
+    {
+        var now = Now();
+        var finished = rollout with { State = state, LastUpdateTime = now, StepStartTime = now };
+        finished = finished with { Transitions = [.. rollout.Transitions, new RolloutTransition(now, state, RolloutPlan.CandidateWeight(finished), reason)] };
+        await store.SaveRolloutAsync(finished, ct);
+        await ApplyAsync(finished, ct);
+        return finished;
+    }
+
+    /// <summary>Gives the endpoint the variants its rollout's record says, and on success makes the candidate what the endpoint follows.</summary>
+    private async Task ApplyAsync(Rollout rollout, CancellationToken ct)
+    {
+        var endpoint = await endpoints.GetEndpointAsync(rollout.Endpoint, ct);
+        var model = endpoint.Model;
+        if (rollout.State == RolloutStates.Succeeded)
+        {
+            var followed = ModelReference.Parse("model", endpoint.Model);
+            if (followed.Alias is { } alias && followed.Name == rollout.Candidate.ModelName)
+            {
+                await registry.SetAliasAsync(followed.Name, alias, rollout.Candidate.ModelVersion, ct);
+            }
+            else if (followed.Alias is null)
+            {
+                model = $"{rollout.Candidate.ModelName}/{rollout.Candidate.ModelVersion}";
+            }
+        }
+        var variants = RolloutPlan.Variants(rollout);
+        if (!SameVariants(endpoint.Variants, variants) || model != endpoint.Model || !router.TryGet(rollout.Endpoint, out _))
+        {
+            await service.SetVariantsAsync(rollout.Endpoint, model, variants, ct);
+        }
+        foreach (var variant in variants)
+        {
+            windows.Of(rollout.Endpoint, variant.Name).Begin();
+        }
+    }
+
+    private static bool SameVariants(IReadOnlyList<EndpointVariant> a, IReadOnlyList<EndpointVariant> b) => a.SequenceEqual(b);
+
+    private static string Started(Rollout rollout) => rollout.Strategy switch
+    {
+        RolloutStrategies.BlueGreen => $"green {rollout.Candidate.ModelName}/{rollout.Candidate.ModelVersion} loaded and answered a sample row; switched 100% from blue; blue retained {rollout.Settings.RetentionSeconds} s",
+        RolloutStrategies.Canary => $"canary {rollout.Candidate.ModelName}/{rollout.Candidate.ModelVersion} at {rollout.Settings.Steps[0]}%, steps {string.Join(", ", rollout.Settings.Steps)}, bake {rollout.Settings.BakeSeconds} s each",
+        RolloutStrategies.Shadow => $"shadow {rollout.Candidate.ModelName}/{rollout.Candidate.ModelVersion} gets copies of {rollout.Settings.ShadowPercent}% of requests for {rollout.Settings.DurationSeconds} s",
+        _ => $"A/B: {rollout.Candidate.ModelName}/{rollout.Candidate.ModelVersion} takes {rollout.Settings.CandidateWeight}%, sticky per routing key",
+    };
+
+    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public void Dispose() => _gate.Dispose();
+}
