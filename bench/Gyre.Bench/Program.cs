@@ -1,6 +1,6 @@
 using Gyre.Bench;
 
-// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|all]
+// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|serve|all]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "ingest" or "all")
 {
@@ -25,4 +25,8 @@ if (which is "train" or "all")
 if (which is "score" or "all")
 {
     await ScoreBenchmark.RunAsync();
+}
+if (which is "serve" or "all")
+{
+    await ServeBenchmark.RunAsync();
 }

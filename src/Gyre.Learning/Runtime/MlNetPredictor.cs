@@ -23,7 +23,8 @@ internal sealed class MlNetPredictor : IPredictor
     private MlNetPredictor(ModelPackage package, ITransformer model)
     {
         Package = package;
-        _text = [.. ModelInput.Of(package).Select(c => c.Text)];
+        Inputs = ModelInput.Of(package);
+        _text = [.. Inputs.Select(c => c.Text)];
         var schema = new DataViewSchema.Builder();
         for (var i = 0; i < _text.Length; i++)
         {
@@ -36,6 +37,8 @@ internal sealed class MlNetPredictor : IPredictor
     }
 
     public ModelPackage Package { get; }
+
+    public IReadOnlyList<ModelInput> Inputs { get; }
 
     public static MlNetPredictor Load(ModelPackage package, byte[] model)
     {

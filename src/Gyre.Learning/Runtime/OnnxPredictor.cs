@@ -15,6 +15,8 @@ internal sealed class OnnxPredictor(OnnxModel model, ModelPackage package) : IPr
 {
     public ModelPackage Package => package;
 
+    public IReadOnlyList<ModelInput> Inputs { get; } = ModelInput.Of(package);
+
     public static OnnxPredictor Load(ModelPackage package, byte[] bytes) => new(OnnxPackageLoader.Load(package, bytes), package);
 
     public double[][] Predict(FeatureBatch batch)

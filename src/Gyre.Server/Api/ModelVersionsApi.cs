@@ -120,9 +120,16 @@ internal static class ModelVersionsApi
     private static async Task<Ok<ModelVersion>> Update(string name, string version, UpdateModelVersionRequest request, IRegistryStore registry, CancellationToken ct) =>
         TypedResults.Ok(await registry.UpdateVersionAsync(name, QueryValues.Version(version), request.Description, ct));
 
-    private static async Task<NoContent> Delete(string name, string version, IRegistryStore registry, CancellationToken ct)
+    /// <summary>Deletes a version; conflict while an endpoint serves it (a restart would find nothing to load).</summary>
+    private static async Task<NoContent> Delete(string name, string version, IRegistryStore registry, Core.Serving.Endpoints.IEndpointStore endpoints, CancellationToken ct)
     {
-        await registry.DeleteVersionAsync(name, QueryValues.Version(version), ct);
+        var number = QueryValues.Version(version);
+        var serving = (await endpoints.ListEndpointsAsync(ct)).Where(e => e.Variants.Any(v => v.ModelName == name && v.ModelVersion == number)).Select(e => e.Name).ToList();
+        if (serving.Count > 0)
+        {
+            throw GyreException.Conflict($"model '{name}' version {number} is served by endpoint {string.Join(", ", serving.Select(e => $"'{e}'"))}; roll it out of them first");
+        }
+        await registry.DeleteVersionAsync(name, number, ct);
         return TypedResults.NoContent();
     }
 

@@ -74,7 +74,7 @@ internal static class OipApi
             var key = context.Request.Headers[options.RoutingKeyHeader].FirstOrDefault();
             id = OipReader.RequestId(body.RootElement);
             result = await gateway.PredictAsync(endpoint, key, body.RootElement, (root, predictor) =>
-                OipReader.Read(root, ModelInput.Of(predictor.Package), predictor.Package.FeatureInput, options.MaxBatchRows).Request, started, ct);
+                OipReader.Read(root, predictor.Inputs, predictor.Package.FeatureInput, options.MaxBatchRows).Request, started, ct);
         }
         catch (GyreException e)
         {

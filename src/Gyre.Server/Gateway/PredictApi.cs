@@ -38,7 +38,7 @@ internal static class PredictApi
             using var body = await JsonBody.ReadAsync(context, options.MaxBodyBytes, ct);
             var key = context.Request.Headers[options.RoutingKeyHeader].FirstOrDefault();
             result = await gateway.PredictAsync(endpoint, key, body.RootElement, (root, predictor) =>
-                InstancesReader.Read(root, ModelInput.Of(predictor.Package), predictor.Package.FeatureInput, options.MaxBatchRows), started, ct);
+                InstancesReader.Read(root, predictor.Inputs, predictor.Package.FeatureInput, options.MaxBatchRows), started, ct);
         }
         catch (GyreException e)
         {

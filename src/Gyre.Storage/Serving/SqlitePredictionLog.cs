@@ -39,8 +39,11 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = FULL;
             PRAGMA busy_timeout = 60000;
+            -- A rowid table: rows of a few hundred bytes append at the end of the table, and the
+            -- ids (time-ordered UUIDv7) and the (endpoint, time) index append at the end of theirs.
             CREATE TABLE IF NOT EXISTS predictions (
-                prediction_id TEXT PRIMARY KEY,
+                row INTEGER PRIMARY KEY,
+                prediction_id TEXT NOT NULL UNIQUE,
                 endpoint TEXT NOT NULL,
                 variant TEXT NOT NULL,
                 model_name TEXT NOT NULL,
@@ -50,8 +53,8 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
                 inputs TEXT NOT NULL,
                 outputs TEXT NOT NULL,
                 routing TEXT NOT NULL
-            ) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS predictions_by_endpoint ON predictions (endpoint, time, prediction_id);
+            );
+            CREATE INDEX IF NOT EXISTS predictions_by_endpoint ON predictions (endpoint, time);
             -- Ground truth, joined by id; the first report of an id is kept.
             CREATE TABLE IF NOT EXISTS feedback (
                 prediction_id TEXT PRIMARY KEY,

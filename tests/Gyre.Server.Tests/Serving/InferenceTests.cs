@@ -199,5 +199,6 @@ public sealed class InferenceTests(ServerFixture fixture) : IClassFixture<Server
         Assert.Contains("model: expected NAME@ALIAS or NAME/VERSION, got 'churn'", detail, StringComparison.Ordinal);
         await ProblemAssert.IsAsync(await Server.Http.PostAsJsonAsync("/api/v1/endpoints", new { name = endpoint, model = $"{model}/1" }), HttpStatusCode.Conflict, "already_exists");
         await ProblemAssert.IsAsync(await Server.Http.PostAsJsonAsync("/api/v1/endpoints", new { name = "x-" + endpoint, model = $"{model}@champion" }), HttpStatusCode.NotFound, "not_found");
+        await ProblemAssert.IsAsync(await Server.Http.DeleteAsync($"/api/v1/models/{model}/versions/1"), HttpStatusCode.Conflict, "conflict", $"is served by endpoint '{endpoint}'");
     }
 }

@@ -88,7 +88,7 @@ public sealed class ModelHost(IRegistryStore registry, ModelImport packages, IMo
     /// <summary>One sample row (zeros and empty text) through the model: the first real request pays no first-call costs, and a model that cannot answer is found now.</summary>
     private static void WarmUp(IPredictor predictor)
     {
-        var columns = ModelInput.Of(predictor.Package).Select(c => c.Text ? new FeatureColumn(c.Name, null, [""]) : new FeatureColumn(c.Name, [0.0], null)).ToList();
+        var columns = predictor.Inputs.Select(c => c.Text ? new FeatureColumn(c.Name, null, [""]) : new FeatureColumn(c.Name, [0.0], null)).ToList();
         predictor.Predict(new FeatureBatch(1, columns));
     }
 

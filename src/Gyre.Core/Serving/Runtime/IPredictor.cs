@@ -11,6 +11,9 @@ public interface IPredictor : IDisposable
 {
     ModelPackage Package { get; }
 
+    /// <summary>The columns the model reads (<see cref="ModelInput.Of"/>), worked out once at load, since every request is read against them.</summary>
+    IReadOnlyList<ModelInput> Inputs { get; }
+
     /// <summary>The predictions for every row of the batch; invalid_argument naming the column when a value cannot be used.</summary>
     double[][] Predict(FeatureBatch batch);
 }

@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Gyre.Client;
+using Gyre.Core.Data;
+using Gyre.Core.Learning.Training;
+using Gyre.Core.Serving.Rollouts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Gyre.Bench;
+
+/// <summary>
+/// Serving under load, measured with wrk on loopback, side by side in alternating rounds:
+/// single-row predictions from a LightGBM model on 20 features through Gyre (durable logging on,
+/// a 90/10 canary active); a bare Kestrel endpoint that reads the body and writes a constant
+/// answer; and gunicorn + Flask + scikit-learn (Debian's packages) serving a gradient-boosted
+/// model trained on the same data. Needs wrk, gunicorn, python3-flask and python3-sklearn.
+/// </summary>
+internal static partial class ServeBenchmark
+{
+    private const int TrainRows = 20_000;
+    private const int Connections = 32;
+    private static readonly TimeSpan Duration = TimeSpan.FromSeconds(10);
+
+    public static async Task RunAsync()
+    {
+        var folder = Directory.CreateTempSubdirectory("gyre-bench-serve-").FullName;
+        try
+        {
+            var features = Enumerable.Range(0, 20).Select(i => $"x{i}").ToList();
+            var values = string.Join(", ", features.Select((f, i) => $"random() * {i + 1} AS {f}"));
+            var train = Path.Combine(folder, "train.csv");
+            GeneratedCsv.Write(train, 0.3, $"SELECT CASE WHEN x0 + x1 / 2 + random() > 1.5 THEN 'yes' ELSE 'no' END AS label, * FROM (SELECT {values} FROM range({TrainRows}))");
+            var row = string.Join(", ", features.Select((f, i) => $"\"{f}\": {((i + 1) * 0.37).ToString(CultureInfo.InvariantCulture)}"));
+            var body = $"{{\"instances\": [{{{row}}}]}}";
+            var script = Path.Combine(folder, "post.lua");
+            await File.WriteAllTextAsync(script, $"wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [[{body}]]\n");
+
+            await using var gyre = await BenchServer.StartAsync();
+            using var client = new GyreClient(new GyreClientOptions { Server = gyre.Address, Timeout = TimeSpan.FromMinutes(10) });
+            await using (var stream = File.OpenRead(train))
+            {
+                await client.Datasets.AddAsync("serve", stream, DatasetFormat.Csv);
+            }
+            await client.Trainings.TrainAsync(new TrainingRequest("serve", Task: "binary", Label: "label", Register: "serve"));
+            await client.Trainings.TrainAsync(new TrainingRequest("serve", Task: "binary", Label: "label", Register: "serve", Seed: 1,
+                Hyperparameters: new Dictionary<string, double> { ["learning_rate"] = 0.05 }));
+            await client.Endpoints.CreateAsync("bench", "serve/1", logMode: "durable");
+            await client.Endpoints.StartRolloutAsync("bench", new RolloutRequest("serve/2", "canary", [10, 100], BakeSeconds: 1e5));
+            await client.Endpoints.CreateAsync("bench-fast", "serve/1", logMode: "fast");
+            await client.Endpoints.StartRolloutAsync("bench-fast", new RolloutRequest("serve/2", "canary", [10, 100], BakeSeconds: 1e5));
+
+            await using var bare = await BareKestrel.StartAsync();
+            using var python = await PythonServer.StartAsync(folder, train, features);
+
+            Console.WriteLine($"serve: wrk -t2 -c{Connections} -d{Duration.TotalSeconds:0}s, one row x 20 features per request; Gyre: LightGBM, durable log, canary 90/10");
+            var targets = new (string Name, string Url)[]
+            {
+                ("bare Kestrel", $"{bare.Address}predict"),
+                ("gyre", $"{gyre.Address}endpoints/bench/predict"),
+                ("gyre, fast log", $"{gyre.Address}endpoints/bench-fast/predict"),
+                ("gunicorn+flask+sklearn", $"{python.Address}predict"),
+            };
+            var results = targets.ToDictionary(t => t.Name, _ => new List<WrkResult>());
+            foreach (var (name, url) in targets)
+            {
+                await WrkAsync(url, script, TimeSpan.FromSeconds(3)); // warm-up
+            }
+            for (var round = 1; round <= 2; round++)
+            {
+                foreach (var (name, url) in targets)
+                {
+                    var result = await WrkAsync(url, script, Duration);
+                    results[name].Add(result);
+                    Console.WriteLine($"serve round {round}: {name,-24} {result.RequestsPerSecond,10:N0} req/s  p50 {result.P50Ms,7:0.00} ms  p99 {result.P99Ms,7:0.00} ms  non-2xx {result.Errors}");
+                }
+            }
+            double Best(string name) => results[name].Max(r => r.RequestsPerSecond);
+            Console.WriteLine($"serve: gyre/bare throughput {Best("gyre") / Best("bare Kestrel"):N2}x (goal >= 0.7x); gyre/python {Best("gyre") / Best("gunicorn+flask+sklearn"):N1}x (goal >= 20x); gyre p99 {results["gyre"].Min(r => r.P99Ms):0.00} ms (goal < 5 ms)");
+            var logged = await client.Endpoints.ListPredictionsAsync("bench", maxResults: 1);
+            Console.WriteLine($"serve: prediction log answers ({logged.Items.Count} row read back); acknowledged requests are all logged in durable mode (see CliServingTests for the kill -9 check)");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Errors);
+
+    private static async Task<WrkResult> WrkAsync(string url, string script, TimeSpan duration)
+    {
+        var wrk = Process.Start(new ProcessStartInfo("wrk", ["-t2", $"-c{Connections}", $"-d{duration.TotalSeconds:0}s", "--latency", "-s", script, url])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = await wrk.StandardOutput.ReadToEndAsync();
+        await wrk.WaitForExitAsync();
+        var rps = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        var errors = NonSuccess().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        return new WrkResult(rps, Percentile(output, "50%"), Percentile(output, "99%"), errors);
+    }
+
+    private static double Percentile(string output, string which)
+    {
+        var match = Regex.Match(output, $@"^\s*{Regex.Escape(which)}\s+([0-9.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
+        var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
+    private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")]
+    private static partial Regex NonSuccess();
+
+    /// <summary>The floor: Kestrel that reads the body and answers a constant.</summary>
+    private sealed class BareKestrel(WebApplication app, Uri address) : IAsyncDisposable
+    {
+        public Uri Address { get; } = address;
+
+        public static async Task<BareKestrel> StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            var app = builder.Build();
+            app.MapPost("/predict", async context =>
+            {
+                using var reader = new StreamReader(context.Request.Body);
+                await reader.ReadToEndAsync(context.RequestAborted);
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync("{\"predictions\": [0.5]}", context.RequestAborted);
+            });
+            await app.StartAsync();
+            return new BareKestrel(app, new Uri(Gyre.Server.Hosting.GyreServer.Addresses(app)[0] + "/"));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>What Python users run today: gunicorn (one sync worker per core) + Flask + scikit-learn.</summary>
+    private sealed class PythonServer(Process process, Uri address) : IDisposable
+    {
+        public Uri Address { get; } = address;
+
+        public static async Task<PythonServer> StartAsync(string folder, string train, IReadOnlyList<string> features)
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "app.py"), $$"""
+                import csv
+                import numpy as np
+                from flask import Flask, request, jsonify
+                from sklearn.ensemble import HistGradientBoostingClassifier
+                FEATURES = [{{string.Join(", ", features.Select(f => $"'{f}'"))}}]
+                with open('{{train}}') as f:
+                    rows = list(csv.DictReader(f))
+                x = np.array([[float(r[c]) for c in FEATURES] for r in rows])
+                y = np.array([r['label'] == 'yes' for r in rows])
+                model = HistGradientBoostingClassifier(max_iter=100).fit(x, y)
+                app = Flask(__name__)
+                @app.post('/predict')
+                def predict():
+                    rows = request.get_json()['instances']
+                    x = np.array([[row[f] for f in FEATURES] for row in rows], dtype=float)
+                    return jsonify(predictions=model.predict_proba(x)[:, 1].tolist())
+                """);
+            var port = FreePort();
+            // No --preload: scikit-learn's OpenMP pool does not survive gunicorn's fork; one thread per worker, as one worker per core.
+            var start = new ProcessStartInfo("gunicorn", ["-w", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture),
+                "-b", $"127.0.0.1:{port}", "--log-level", "warning", "app:app"])
+            {
+                WorkingDirectory = folder,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            start.Environment["OMP_NUM_THREADS"] = "1";
+            var process = Process.Start(start)!;
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                try
+                {
+                    using var tcp = new TcpClient();
+                    await tcp.ConnectAsync("127.0.0.1", port);
+                    return new PythonServer(process, new Uri($"http://127.0.0.1:{port}/"));
+                }
+                catch (SocketException) when (clock.Elapsed < TimeSpan.FromMinutes(2) && !process.HasExited)
+                {
+                    await Task.Delay(200);
+                }
+            }
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+            listener.Start();
+            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        public void Dispose()
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            process.Dispose();
+        }
+    }
+}
