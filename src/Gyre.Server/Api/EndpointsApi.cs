@@ -21,6 +21,7 @@ internal static class EndpointsApi
         endpoints.MapDelete("/{name}", Delete);
         endpoints.MapGet("/{name}/predictions", Predictions);
         endpoints.MapGet("/{name}/predictions.parquet", Parquet);
+        endpoints.MapGet("/{name}/online-metrics", Online);
     }
 
     private static async Task<Created<EndpointStatus>> Create(CreateEndpointRequest request, EndpointService service, CancellationToken ct)
@@ -56,6 +57,16 @@ internal static class EndpointsApi
             QueryValues.Int(maxResults, "max_results", 1000), pageToken, ct);
         return TypedResults.Ok(new Page<LoggedPrediction>(items, next));
     }
+
+    /// <summary>Online quality per variant from predictions with feedback since <c>?since=</c> (ms; default: all).</summary>
+    private static async Task<Ok<OnlineMetricsResponse>> Online(string name, EndpointService service, IPredictionLog log, CancellationToken ct, [FromQuery] string? since = null)
+    {
+        await service.GetAsync(name, ct);
+        var from = QueryValues.Long(since, "since", 0);
+        return TypedResults.Ok(new OnlineMetricsResponse(from, OnlineMetrics.PerVariant(await log.LabelledAsync(name, from, ct))));
+    }
+
+    internal sealed record OnlineMetricsResponse(long Since, IReadOnlyList<VariantOnlineMetric> Variants);
 
     /// <summary>The same rows as one Parquet file (readable by DuckDB, pandas, Spark): inputs, outputs and actual as JSON text.</summary>
     private static async Task Parquet(string name, HttpContext context, EndpointService service, IPredictionLog log, Hosting.ServerScratch scratch, CancellationToken ct,

@@ -141,6 +141,39 @@ public sealed class RolloutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACanaryWorseOnFeedback_FailsOnItsOnlineAccuracy()
+    {
+        // A candidate trained on inverted labels: it answers every request, and is wrong.
+        var inverted = await ServingModels.TrainChurnAsync(_server, inverted: true);
+        var endpoint = await ServingModels.CreateEndpointAsync(_server, $"{_model}/1");
+        var id = (await StartAsync(endpoint, new { model = $"{inverted}/1", steps = new[] { 50, 100 }, bake_seconds = 30, min_requests = 5, min_labelled = 10 }))
+            .GetProperty("id").GetInt64();
+        var feedback = new List<object>();
+        for (var i = 0; i < 80; i++)
+        {
+            var (tenure, plan) = (i % 72, (i % 3) switch { 0 => "basic", 1 => "plus", _ => "pro" });
+            var response = await TestServer.JsonAsync(await Http.PostAsJsonAsync($"/endpoints/{endpoint}/predict", new { instances = new[] { new { tenure, plan } } }));
+            feedback.Add(new { prediction_id = response.GetProperty("prediction_ids")[0].GetString(), actual = ServingModels.Churns(tenure, plan) ? "left" : "stayed" });
+        }
+        var accepted = await TestServer.JsonAsync(await Http.PostAsJsonAsync($"/endpoints/{endpoint}/feedback", feedback));
+        Assert.Equal(80, accepted.GetProperty("accepted").GetInt32());
+
+        var online = await TestServer.JsonAsync(await Http.GetAsync($"/api/v1/endpoints/{endpoint}/online-metrics"));
+        var byVariant = online.GetProperty("variants").EnumerateArray().ToDictionary(v => v.GetProperty("variant").GetString()!);
+        Assert.Equal(80, byVariant.Values.Sum(v => v.GetProperty("labelled").GetInt32()));
+        Assert.InRange(byVariant[$"{_model}-v1"].GetProperty("value").GetDouble(), 0.8, 1.0);
+        Assert.InRange(byVariant[$"{inverted}-v1"].GetProperty("value").GetDouble(), 0.0, 0.2);
+        Assert.Equal("accuracy", byVariant[$"{_model}-v1"].GetProperty("metric").GetString());
+
+        var failed = await AdvanceUntilAsync(endpoint, id, TimeSpan.FromSeconds(31), r => r.GetProperty("state").GetString() != "running");
+        Assert.Equal("failed", failed.GetProperty("state").GetString());
+        var reason = failed.GetProperty("transitions")[1].GetProperty("reason").GetString()!;
+        Assert.Contains("online accuracy", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("error rate", reason, StringComparison.Ordinal);
+        Assert.Equal("v1:100", await WeightsAsync(endpoint));
+    }
+
+    [Fact]
     public async Task BlueGreen_SwitchesAtOnceUnderLoadWithoutAFailedRequest_AndRollsBackInstantly()
     {
         var endpoint = await ServingModels.CreateEndpointAsync(_server, $"{_model}/1");

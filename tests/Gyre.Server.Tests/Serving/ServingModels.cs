@@ -19,7 +19,7 @@ internal static class ServingModels
     /// never carries, when asked — and registers it as the next version of <paramref name="register"/>
     /// (a new model by default); returns the model name.
     /// </summary>
-    public static async Task<string> TrainChurnAsync(TestServer server, string? register = null, int seed = 7, bool withRegion = false)
+    public static async Task<string> TrainChurnAsync(TestServer server, string? register = null, int seed = 7, bool withRegion = false, bool inverted = false)
     {
         var random = new Random(seed);
         var csv = new StringBuilder(withRegion ? "tenure,plan,region,churned\n" : "tenure,plan,churned\n");
@@ -27,7 +27,7 @@ internal static class ServingModels
         {
             var tenure = random.Next(72);
             var plan = random.Next(3) switch { 0 => "basic", 1 => "plus", _ => "pro" };
-            var churned = (tenure < 24 && plan != "pro") ^ (random.NextDouble() < 0.05);
+            var churned = Churns(tenure, plan) ^ (random.NextDouble() < 0.05) ^ inverted;
             var region = withRegion ? (random.Next(2) == 0 ? "north," : "south,") : "";
             csv.Append(CultureInfo.InvariantCulture, $"{tenure},{plan},{region}{(churned ? "left" : "stayed")}\n");
         }
@@ -41,6 +41,9 @@ internal static class ServingModels
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return register ?? name + "-model";
     }
+
+    /// <summary>The rule the churn data follows (before its 5 % noise): what really happens, for feedback.</summary>
+    public static bool Churns(int tenure, string plan) => tenure < 24 && plan != "pro";
 
     public static string[] BreastCancerFeatures() => File.ReadLines(Path.Combine(Onnx, "breast_cancer_mlp.csv")).First().Split(',')[..30];
 

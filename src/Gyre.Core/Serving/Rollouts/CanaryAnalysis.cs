@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using Gyre.Core.Learning.Models;
 using Gyre.Core.Serving.Gateway;
 using Gyre.Core.Serving.Log;
 
@@ -24,11 +22,13 @@ public static class CanaryAnalysis
     public static AnalysisResult Judge(long now, Rollout rollout, VariantWindow stable, VariantWindow candidate, IReadOnlyList<LabelledPrediction> labelled, string? task)
     {
         var settings = rollout.Settings;
-        var (stableMetric, stableLabelled) = Online(labelled.Where(l => l.Variant == rollout.Stable.Variant), task);
-        var (candidateMetric, candidateLabelled) = Online(labelled.Where(l => l.Variant == rollout.Candidate.Variant), task);
-        var metricName = task == ModelTasks.Regression ? "rmse" : task is null ? null : "accuracy";
-        var s = Figures(stable, metricName, stableMetric, stableLabelled);
-        var c = Figures(candidate, metricName, candidateMetric, candidateLabelled);
+        var stableOnline = OnlineMetrics.Of(rollout.Stable.Variant, labelled.Where(l => l.Variant == rollout.Stable.Variant));
+        var candidateOnline = OnlineMetrics.Of(rollout.Candidate.Variant, labelled.Where(l => l.Variant == rollout.Candidate.Variant));
+        var metricName = candidateOnline.Metric ?? stableOnline.Metric;
+        var comparable = task is not null && stableOnline.Metric == candidateOnline.Metric;
+        var (stableMetric, candidateMetric) = comparable ? (stableOnline.Value, candidateOnline.Value) : (null, null);
+        var s = Figures(stable, metricName, stableOnline.Value, stableOnline.Labelled);
+        var c = Figures(candidate, metricName, candidateOnline.Value, candidateOnline.Labelled);
         if (c.Requests < settings.MinRequests)
         {
             return new AnalysisResult(now, rollout.Step, Wait, s, c, [$"the canary has {c.Requests} requests in this step; the analysis needs {settings.MinRequests}"]);
@@ -44,7 +44,7 @@ public static class CanaryAnalysis
         }
         if (candidateMetric is { } cm && stableMetric is { } sm && c.Labelled >= settings.MinLabelled && s.Labelled >= settings.MinLabelled)
         {
-            var drop = metricName == "rmse" ? (cm - sm) / Math.Max(sm, 1e-12) : sm - cm;
+            var drop = metricName == OnlineMetrics.Rmse ? (cm - sm) / Math.Max(sm, 1e-12) : sm - cm;
             if (drop > settings.MaxMetricDrop)
             {
                 reasons.Add($"online {metricName} {cm:0.####} against the stable's {sm:0.####} on {c.Labelled} and {s.Labelled} labelled predictions: worse by more than {settings.MaxMetricDrop}");
@@ -60,30 +60,6 @@ public static class CanaryAnalysis
         var errors = window.Errors;
         return new VariantFigures(requests, errors, requests == 0 ? 0 : errors / (double)requests, window.P99LatencyMs(), metric, value, labelled);
     }
-
-    /// <summary>Accuracy (the answered label against the actual) or RMSE, and how many predictions it covers.</summary>
-    private static (double? Value, int Count) Online(IEnumerable<LabelledPrediction> rows, string? task)
-    {
-        var pairs = new List<(JsonElement Output, JsonElement Actual)>();
-        foreach (var row in rows)
-        {
-            pairs.Add((JsonDocument.Parse(row.Outputs).RootElement, JsonDocument.Parse(row.Actual).RootElement));
-        }
-        if (pairs.Count == 0 || task is null)
-        {
-            return (null, pairs.Count);
-        }
-        if (task == ModelTasks.Regression)
-        {
-            var squares = pairs.Where(p => p.Output.ValueKind == JsonValueKind.Number && p.Actual.ValueKind == JsonValueKind.Number)
-                .Select(p => Math.Pow(p.Output.GetDouble() - p.Actual.GetDouble(), 2)).ToList();
-            return squares.Count == 0 ? (null, 0) : (Math.Sqrt(squares.Average()), squares.Count);
-        }
-        var correct = pairs.Count(p => p.Output.ValueKind == JsonValueKind.Object && p.Output.TryGetProperty("label", out var label) && label.GetString() == Text(p.Actual));
-        return (correct / (double)pairs.Count, pairs.Count);
-    }
-
-    private static string? Text(JsonElement actual) => actual.ValueKind == JsonValueKind.String ? actual.GetString() : actual.GetRawText();
 
     private static string Percent(double rate) => (rate * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
 }
