@@ -115,21 +115,9 @@ internal static class EndpointsCommands
             {
                 throw GyreException.Invalid($"--output: '{path.FullName}' exists; choose another file");
             }
-            var partial = path.FullName + ".partial";
-            try
-            {
-                await using (var stream = new FileStream(partial, FileMode.Create, FileAccess.Write))
-                {
-                    await client.Endpoints.DownloadPredictionsAsync(parse.GetValue(name)!, stream,
-                        parse.GetValue(since)?.ToUnixTimeMilliseconds(), parse.GetValue(until)?.ToUnixTimeMilliseconds(), ct);
-                }
-                File.Move(partial, path.FullName);
-            }
-            finally
-            {
-                File.Delete(partial);
-            }
-            printer.Done($"Wrote {path.FullName} ({new FileInfo(path.FullName).Length} bytes)", new { path = path.FullName });
+            var size = await Downloads.WriteAsync(path, stream => client.Endpoints.DownloadPredictionsAsync(parse.GetValue(name)!, stream,
+                parse.GetValue(since)?.ToUnixTimeMilliseconds(), parse.GetValue(until)?.ToUnixTimeMilliseconds(), ct));
+            printer.Done($"Wrote {path.FullName} ({size} bytes)", new { path = path.FullName });
         });
         return command;
     }

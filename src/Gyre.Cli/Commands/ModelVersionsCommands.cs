@@ -138,21 +138,8 @@ internal static class ModelVersionsCommands
             {
                 throw Core.Errors.GyreException.Invalid($"--output: '{path.FullName}' exists; choose another file");
             }
-            // Written beside the target and moved into place, so that a failed download leaves no half file.
-            var partial = path.FullName + ".partial";
-            try
-            {
-                await using (var stream = new FileStream(partial, FileMode.Create, FileAccess.Write))
-                {
-                    await client.Models.DownloadPackageAsync(version.Name, version.Version, stream, ct);
-                }
-                File.Move(partial, path.FullName);
-            }
-            finally
-            {
-                File.Delete(partial);
-            }
-            printer.Done($"Wrote {version.Name}/{version.Version} to {path.FullName} ({new FileInfo(path.FullName).Length} bytes)", new { path = path.FullName, name = version.Name, version = version.Version });
+            var size = await Downloads.WriteAsync(path, stream => client.Models.DownloadPackageAsync(version.Name, version.Version, stream, ct));
+            printer.Done($"Wrote {version.Name}/{version.Version} to {path.FullName} ({size} bytes)", new { path = path.FullName, name = version.Name, version = version.Version });
         });
         return command;
     }

@@ -52,20 +52,7 @@ internal static class RunArtifactsCommands
             }
             var target = parse.GetValue(output) ?? new FileInfo(name);
             await using var stream = await client.Runs.DownloadArtifactAsync(new RunId(parse.GetValue(id)!), artifact, ct);
-            var partial = target.FullName + ".partial";
-            try
-            {
-                await using (var file = File.Create(partial))
-                {
-                    await stream.CopyToAsync(file, ct);
-                }
-                File.Move(partial, target.FullName, overwrite: true);
-            }
-            finally
-            {
-                File.Delete(partial);
-            }
-            var size = new FileInfo(target.FullName).Length;
+            var size = await Downloads.WriteAsync(target, file => stream.CopyToAsync(file, ct));
             printer.Done($"Wrote {target.FullName} ({size} bytes).", new { path = target.FullName, size });
         });
         return command;

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Gyre.Core.Errors;
 using Gyre.Core.Learning.Models;
 using Gyre.Core.Serving.Runtime;
@@ -21,11 +20,7 @@ public static class MlNetPackageLoader
         {
             throw GyreException.Invalid($"package: flavor '{package.Flavor}' is not mlnet");
         }
-        var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(model));
-        if (digest != package.Sha256)
-        {
-            throw GyreException.Conflict($"package: {package.ModelFile} has checksum {digest}, the manifest says {package.Sha256}; the file was changed");
-        }
+        ModelPackages.VerifyChecksum(package, model);
         var ml = new MLContext(seed: 0);
         ITransformer transformer;
         DataViewSchema inputs;

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Gyre.Core.Errors;
 using Gyre.Core.Learning.Models;
 
@@ -16,11 +15,7 @@ public static class OnnxPackageLoader
         {
             throw GyreException.Invalid($"package: flavor '{package.Flavor}' is not onnx");
         }
-        var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(model));
-        if (digest != package.Sha256)
-        {
-            throw GyreException.Conflict($"package: {package.ModelFile} has checksum {digest}, the manifest says {package.Sha256}; the file was changed");
-        }
+        ModelPackages.VerifyChecksum(package, model);
         var loaded = OnnxModel.Load(model);
         if (!Same(loaded.Signature, package.Signature))
         {

@@ -8,6 +8,19 @@ namespace Gyre.Core.Learning.Models;
 /// </summary>
 public static class ModelPackages
 {
+    /// <summary>A model file's digest as manifests write it: <c>sha256:</c> and 64 hex digits.</summary>
+    public static string Digest(byte[] model) => "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(model));
+
+    /// <summary>Conflict when the model file is not the one the manifest was made for.</summary>
+    public static void VerifyChecksum(ModelPackage package, byte[] model)
+    {
+        var digest = Digest(model);
+        if (digest != package.Sha256)
+        {
+            throw GyreException.Conflict($"package: {package.ModelFile} has checksum {digest}, the manifest says {package.Sha256}; the file was changed");
+        }
+    }
+
     public static ModelPackage Build(string flavor, string modelFile, string sha256, ModelSignature signature, ImportOptions options, long now)
     {
         var problems = new List<string>();

@@ -363,7 +363,7 @@ public sealed class ModelTraining(
             ModelTasks.Multiclass => ModelTasks.Probabilities,
             _ => ModelTasks.Value,
         };
-        var digest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(model));
+        var digest = ModelPackages.Digest(model);
         return new ModelPackage(ModelPackage.CurrentFormat, ModelPackage.MlNet, "model.zip", digest, new ModelSignature(inputs, [output]),
             result.Task, null, [.. features.Select(f => f.Name)], output.Name, meaning, result.Classes, now, result.Label);
     }
