@@ -112,17 +112,8 @@ public sealed class ModelsClient
     /// <summary>Resolves <c>NAME@ALIAS</c> or <c>NAME/VERSION</c>.</summary>
     public Task<ModelVersion> ResolveAsync(string reference, CancellationToken ct = default)
     {
-        var at = reference.LastIndexOf('@');
-        if (at > 0)
-        {
-            return GetByAliasAsync(reference[..at], reference[(at + 1)..], ct);
-        }
-        var slash = reference.LastIndexOf('/');
-        if (slash > 0 && long.TryParse(reference[(slash + 1)..], out var version))
-        {
-            return GetVersionAsync(reference[..slash], version, ct);
-        }
-        throw Core.Errors.GyreException.Invalid($"model: expected NAME@ALIAS or NAME/VERSION, got '{reference}'");
+        var parsed = Core.Registry.ModelReference.Parse("model", reference);
+        return parsed.Alias is { } alias ? GetByAliasAsync(parsed.Name, alias, ct) : GetVersionAsync(parsed.Name, parsed.Version!.Value, ct);
     }
 
     public Task<ModelLineage> GetLineageAsync(string name, long version, CancellationToken ct = default) =>

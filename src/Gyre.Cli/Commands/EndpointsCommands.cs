@@ -79,16 +79,20 @@ internal static class EndpointsCommands
                 var path = text[1..];
                 text = File.Exists(path) ? await File.ReadAllTextAsync(path, ct) : throw GyreException.Invalid($"--data: file '{path}' does not exist");
             }
-            JsonElement body;
+            JsonDocument body;
+            Core.Serving.Protocol.PredictResponse answer;
             try
             {
-                body = JsonDocument.Parse(text).RootElement;
+                body = JsonDocument.Parse(text);
             }
             catch (JsonException e)
             {
                 throw GyreException.Invalid($"--data: not valid JSON ({e.Message.Split(" Path:")[0]})");
             }
-            var answer = await client.Endpoints.PredictAsync(parse.GetValue(name)!, body, ct);
+            using (body)
+            {
+                answer = await client.Endpoints.PredictAsync(parse.GetValue(name)!, body.RootElement, ct);
+            }
             if (printer.IsJson)
             {
                 printer.Done("", answer);

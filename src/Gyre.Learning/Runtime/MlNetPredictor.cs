@@ -19,6 +19,7 @@ internal sealed class MlNetPredictor : IPredictor
     private readonly DataViewSchema.Column _output;
     private readonly bool[] _text;
     private readonly ConcurrentBag<Engine> _engines = [];
+    private volatile bool _disposed;
 
     private MlNetPredictor(ModelPackage package, ITransformer model)
     {
@@ -67,12 +68,21 @@ internal sealed class MlNetPredictor : IPredictor
         }
         finally
         {
-            _engines.Add(engine);
+            if (_disposed)
+            {
+                engine.Dispose();
+            }
+            else
+            {
+                _engines.Add(engine);
+            }
         }
     }
 
+    /// <summary>Disposes the idle engines now, and engines in use when their request hands them back.</summary>
     public void Dispose()
     {
+        _disposed = true;
         while (_engines.TryTake(out var engine))
         {
             engine.Dispose();

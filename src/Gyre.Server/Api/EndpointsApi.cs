@@ -36,13 +36,9 @@ internal static class EndpointsApi
     private static async Task<Ok<EndpointStatus>> Get(string name, EndpointService service, CancellationToken ct) =>
         TypedResults.Ok(await service.GetAsync(name, ct));
 
-    private static async Task<NoContent> Delete(string name, EndpointService service, Core.Serving.Rollouts.IRolloutStore rollouts, CancellationToken ct)
+    private static async Task<NoContent> Delete(string name, Core.Serving.Rollouts.RolloutController rollouts, CancellationToken ct)
     {
-        if ((await rollouts.ListRunningAsync(ct)).FirstOrDefault(r => r.Endpoint == name) is { } running)
-        {
-            throw Core.Errors.GyreException.Conflict($"endpoint '{name}' has rollout {running.Id} running; abort or promote it first");
-        }
-        await service.DeleteAsync(name, ct);
+        await rollouts.DeleteEndpointAsync(name, ct);
         return TypedResults.NoContent();
     }
 
@@ -54,7 +50,7 @@ internal static class EndpointsApi
     {
         await service.GetAsync(name, ct);
         var (items, next) = await log.QueryAsync(name, QueryValues.Long(since, "since", 0), QueryValues.Long(until, "until", long.MaxValue),
-            QueryValues.Int(maxResults, "max_results", 1000), pageToken, ct);
+            Core.Search.MaxResults.Check(QueryValues.Int(maxResults, "max_results", 1000), 10_000), pageToken, ct);
         return TypedResults.Ok(new Page<LoggedPrediction>(items, next));
     }
 

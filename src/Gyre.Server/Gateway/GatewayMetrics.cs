@@ -39,6 +39,10 @@ internal sealed class GatewayMetrics
             queue.Set(log.QueueDepth);
             dropped.Set(log.Dropped);
             shadowDropped.Set(windows.ShadowDropped);
+            foreach (var stale in shadowCompared.GetAllLabelValues().Where(l => !router.All.Any(e => e.Endpoint.Name == l[0] && e.Shadows.Any(s => s.Variant.Name == l[1]))).ToList())
+            {
+                shadowCompared.RemoveLabelled(stale);
+            }
             foreach (var endpoint in router.All)
             {
                 foreach (var shadow in endpoint.Shadows)
@@ -48,12 +52,15 @@ internal sealed class GatewayMetrics
                     shadowCompared.WithLabels(endpoint.Endpoint.Name, shadow.Variant.Name, "disagree").Set(window.Compared - window.Agreed);
                 }
             }
-            foreach (var endpoint in router.All)
+            // Series of variants that no longer exist are removed, not left at their last value.
+            var current = router.All.SelectMany(e => e.Endpoint.Variants.Select(v => (Labels: new[] { e.Endpoint.Name, v.Name, v.Role }, v.Weight))).ToList();
+            foreach (var stale in weight.GetAllLabelValues().Where(l => !current.Any(c => c.Labels.SequenceEqual(l))).ToList())
             {
-                foreach (var variant in endpoint.Endpoint.Variants)
-                {
-                    weight.WithLabels(endpoint.Endpoint.Name, variant.Name, variant.Role).Set(variant.Weight);
-                }
+                weight.RemoveLabelled(stale);
+            }
+            foreach (var (labels, value) in current)
+            {
+                weight.WithLabels(labels).Set(value);
             }
         });
     }
@@ -67,5 +74,7 @@ internal sealed class GatewayMetrics
         _latency.WithLabels(endpoint, variant).Observe(elapsed.TotalSeconds);
     }
 
-    public void Failed(string endpoint, string code) => _errors.WithLabels(endpoint, code).Inc();
+    /// <summary>Counts a refused request; names no endpoint that does not exist, so that made-up names cannot grow the series.</summary>
+    public void Failed(InferenceGateway gateway, string endpoint, string code) =>
+        _errors.WithLabels(gateway.Exists(endpoint) ? endpoint : "(unknown)", code).Inc();
 }

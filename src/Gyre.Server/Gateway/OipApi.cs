@@ -51,7 +51,7 @@ internal static class OipApi
         var package = primary.Predictor.Package;
         var inputs = package.FeatureInput is { } tensor
             ? [.. package.Signature.Inputs.Where(i => i.Name == tensor).Select(i => new TensorMetadata(i.Name, i.DataType, i.Shape))]
-            : ModelInput.Of(package).Select(i => new TensorMetadata(i.Name, i.DataType, [-1, 1])).ToList();
+            : primary.Predictor.Inputs.Select(i => new TensorMetadata(i.Name, i.DataType, [-1, 1])).ToList();
         var outputs = new List<TensorMetadata> { new(package.Output, TensorDataTypes.Fp64, [-1, Width(package)]) };
         if (package.Task is ModelTasks.Binary or ModelTasks.Multiclass)
         {
@@ -74,11 +74,11 @@ internal static class OipApi
             var key = context.Request.Headers[options.RoutingKeyHeader].FirstOrDefault();
             id = OipReader.RequestId(body.RootElement);
             result = await gateway.PredictAsync(endpoint, key, body.RootElement, (root, predictor) =>
-                OipReader.Read(root, predictor.Inputs, predictor.Package.FeatureInput, options.MaxBatchRows).Request, started, ct);
+                OipReader.Read(root, predictor.Inputs, predictor.Package.FeatureInput, options.MaxBatchRows), started, ct);
         }
         catch (GyreException e)
         {
-            metrics.Failed(name, e.Code.WireName());
+            metrics.Failed(gateway, name, e.Code.WireName());
             throw;
         }
         var package = result.Variant.Predictor.Package;
@@ -103,7 +103,7 @@ internal static class OipApi
             {
                 foreach (var value in result.Predictions.SelectMany(p => p))
                 {
-                    json.WriteNumberValue(value);
+                    PredictionFormat.Number(json, value);
                 }
             });
             if (package.Task is ModelTasks.Binary or ModelTasks.Multiclass)

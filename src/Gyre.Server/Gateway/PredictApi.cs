@@ -42,7 +42,7 @@ internal static class PredictApi
         }
         catch (GyreException e)
         {
-            metrics.Failed(name, e.Code.WireName());
+            metrics.Failed(gateway, name, e.Code.WireName());
             throw;
         }
         context.Response.ContentType = "application/json";

@@ -85,7 +85,9 @@ public static class GyreServer
         // right, before the server takes requests.
         var endpoints = app.Services.GetRequiredService<Core.Serving.Endpoints.EndpointService>();
         await endpoints.StartAsync(ct);
-        await app.Services.GetRequiredService<Core.Serving.Rollouts.RolloutController>().TickAsync(ct);
+        var controller = app.Services.GetRequiredService<Core.Serving.Rollouts.RolloutController>();
+        controller.Failures = (rollout, e) => GyreServerLog.RolloutFailed(app.Logger, e, rollout.Id, rollout.Endpoint);
+        await controller.TickAsync(ct);
         foreach (var failed in (await endpoints.ListAsync(ct)).Where(e => e.State == "failed"))
         {
             GyreServerLog.EndpointFailed(app.Logger, failed.Endpoint.Name, failed.Reason!);

@@ -17,6 +17,9 @@ internal static partial class GyreServerLog
     [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "the rollout controller's tick failed")]
     public static partial void RolloutTickFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "rollout {Id} on endpoint {Endpoint} could not be moved on; the next tick tries again")]
+    public static partial void RolloutFailed(ILogger logger, Exception exception, long id, string endpoint);
+
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "endpoint {Endpoint} is not serving: {Reason}")]
     public static partial void EndpointFailed(ILogger logger, string endpoint, string reason);
 }

@@ -136,8 +136,9 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
                     pending.Done?.TrySetResult();
                 }
             }
-            catch (SqliteException e)
+            catch (Exception e)
             {
+                // The writer lives on: this group fails (durable callers get a 503; fast rows are counted as dropped), the next may succeed.
                 var error = new GyreException(ErrorCode.Unavailable, $"prediction log: the write failed: {e.Message}");
                 foreach (var pending in group)
                 {

@@ -46,8 +46,11 @@ internal sealed class SqliteRolloutStore(SqliteDatabase db) : IRolloutStore
     public Task<IReadOnlyList<Rollout>> ListRolloutsAsync(string endpoint, CancellationToken ct) => db.ReadAsync<IReadOnlyList<Rollout>>(async c =>
         await c.QueryAsync("SELECT body FROM rollouts WHERE endpoint = $e ORDER BY rollout_id DESC", null, Map, ct, ("$e", endpoint)), ct);
 
-    public Task<IReadOnlyList<Rollout>> ListRunningAsync(CancellationToken ct) => db.ReadAsync<IReadOnlyList<Rollout>>(async c =>
-        await c.QueryAsync("SELECT body FROM rollouts WHERE state = 'running' ORDER BY rollout_id", null, Map, ct), ct);
+    public Task<Rollout?> GetRunningAsync(string endpoint, CancellationToken ct) => db.ReadAsync(async c =>
+        (await c.QueryAsync("SELECT body FROM rollouts WHERE endpoint = $e AND state = 'running'", null, Map, ct, ("$e", endpoint))).FirstOrDefault(), ct);
+
+    public Task<IReadOnlyList<Rollout>> ListLatestAsync(CancellationToken ct) => db.ReadAsync<IReadOnlyList<Rollout>>(async c =>
+        await c.QueryAsync("SELECT body FROM rollouts WHERE rollout_id IN (SELECT MAX(rollout_id) FROM rollouts GROUP BY endpoint) ORDER BY rollout_id", null, Map, ct), ct);
 
     private static string Json(Rollout rollout) => JsonSerializer.Serialize(rollout, GyreJson.Options);
 

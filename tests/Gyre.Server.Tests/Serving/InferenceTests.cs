@@ -186,6 +186,11 @@ public sealed class InferenceTests(ServerFixture fixture) : IClassFixture<Server
         await Refused($"/v2/models/{endpoint}/infer", new { inputs = new[] { new { name = "plan", datatype = "BYTES", shape = new[] { 1 }, data = new[] { "pro" } } } },
             HttpStatusCode.BadRequest, "invalid_argument", "inputs: missing 'tenure' (FP32) of shape [batch, 1]");
 
+        await Refused($"/v2/models/{onnx}/infer", new { inputs = new[] { new { name = "features", datatype = "FP32", shape = new[] { 2147483648L, 30 }, data = new[] { 1.0 } } } },
+            HttpStatusCode.RequestEntityTooLarge, "payload_too_large", "inputs[0].shape: 2147483648 rows; a request takes at most 10000");
+        await ProblemAssert.IsAsync(await Server.Http.GetAsync($"/api/v1/endpoints/{endpoint}/predictions?max_results=0"), HttpStatusCode.BadRequest, "invalid_argument",
+            "max_results: expected a number from 1 to 10000, got 0");
+
         using var notJson = new StringContent("{\"instances\": [", System.Text.Encoding.UTF8, "application/json");
         await ProblemAssert.IsAsync(await Server.Http.PostAsync(predict, notJson), HttpStatusCode.BadRequest, "invalid_argument", "body: not valid JSON");
         using var text = new StringContent("tenure=1", System.Text.Encoding.UTF8, "text/plain");

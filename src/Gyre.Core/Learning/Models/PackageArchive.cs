@@ -21,10 +21,11 @@ public static class PackageArchive
     /// <summary>Reads the manifest and extracts the model file to <paramref name="modelPath"/>; invalid_argument naming what is wrong.</summary>
     public static async Task<ModelPackage> ExtractAsync(string archivePath, string modelPath, long maxBytes, CancellationToken ct)
     {
+        await using var file = File.OpenRead(archivePath);
         ZipArchive zip;
         try
         {
-            zip = await ZipArchive.CreateAsync(File.OpenRead(archivePath), ZipArchiveMode.Read, leaveOpen: false, entryNameEncoding: null, ct);
+            zip = await ZipArchive.CreateAsync(file, ZipArchiveMode.Read, leaveOpen: true, entryNameEncoding: null, ct);
         }
         catch (InvalidDataException e)
         {
@@ -81,12 +82,12 @@ public static class PackageArchive
 
     private static async Task CopyLimitedAsync(ZipArchiveEntry entry, Stream destination, long maxBytes, CancellationToken ct)
     {
-        await using var source = await entry.OpenAsync(ct);
         var buffer = new byte[1 << 16];
         long total = 0;
         int read;
         try
         {
+            await using var source = await entry.OpenAsync(ct);
             while ((read = await source.ReadAsync(buffer, ct)) > 0)
             {
                 total += read;

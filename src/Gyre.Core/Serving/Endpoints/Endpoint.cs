@@ -19,7 +19,13 @@ public sealed record Endpoint(
 /// percent; a shadow variant takes no live traffic and receives copies of <see cref="Weight"/>
 /// percent of requests instead.
 /// </summary>
-public sealed record EndpointVariant(string Name, string ModelName, long ModelVersion, int Weight, string Role = VariantRoles.Live);
+public sealed record EndpointVariant(string Name, string ModelName, long ModelVersion, int Weight, string Role = VariantRoles.Live)
+{
+    /// <summary>A variant named after its model version (<c>NAME-vN</c>).</summary>
+    public static EndpointVariant Of(string modelName, long modelVersion, int weight) => new(NameOf(modelName, modelVersion), modelName, modelVersion, weight);
+
+    public static string NameOf(string modelName, long modelVersion) => $"{modelName}-v{modelVersion}";
+}
 
 public static class VariantRoles
 {

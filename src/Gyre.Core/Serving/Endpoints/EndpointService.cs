@@ -42,7 +42,7 @@ public sealed class EndpointService(IEndpointStore store, IRegistryStore registr
         var version = await reference!.ResolveAsync(registry, ct);
         var predictor = await host.AcquireAsync(version.Name, version.Version, ct);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var variant = new EndpointVariant($"{version.Name}-v{version.Version}", version.Name, version.Version, 100);
+        var variant = EndpointVariant.Of(version.Name, version.Version, 100);
         var endpoint = new Endpoint(request.Name!, reference.ToString(), request.Description, logMode, [variant], now, now);
         try
         {
@@ -61,16 +61,13 @@ public sealed class EndpointService(IEndpointStore store, IRegistryStore registr
 
     public async Task<IReadOnlyList<EndpointStatus>> ListAsync(CancellationToken ct) => [.. (await store.ListEndpointsAsync(ct)).Select(Status)];
 
+    /// <summary>Deletes an endpoint; callers keep this in turn with variant changes (the rollout controller does).</summary>
     public async Task DeleteAsync(string name, CancellationToken ct)
     {
-        var endpoint = await store.GetEndpointAsync(name, ct);
         await store.DeleteEndpointAsync(name, ct);
-        if (router.Remove(name) is not null)
+        if (router.Remove(name) is { } removed)
         {
-            foreach (var variant in endpoint.Variants)
-            {
-                host.Release(variant.ModelName, variant.ModelVersion);
-            }
+            host.ReleaseAll(removed.Endpoint.Variants);
         }
     }
 
@@ -82,29 +79,20 @@ public sealed class EndpointService(IEndpointStore store, IRegistryStore registr
     public async Task<Endpoint> SetVariantsAsync(string name, string model, IReadOnlyList<EndpointVariant> variants, CancellationToken ct)
     {
         var old = router.TryGet(name, out var current) ? current.Endpoint.Variants : [];
-        var served = new List<ServedVariant>();
+        var served = await host.AcquireAllAsync(variants, ct);
+        Endpoint updated;
         try
         {
-            foreach (var variant in variants)
-            {
-                served.Add(new ServedVariant(variant, await host.AcquireAsync(variant.ModelName, variant.ModelVersion, ct)));
-            }
-            var updated = await store.UpdateEndpointAsync(name, model, variants, ct);
-            router.Set(new ServedEndpoint(updated, served));
-            served.Clear();
-            foreach (var variant in old)
-            {
-                host.Release(variant.ModelName, variant.ModelVersion);
-            }
-            return updated;
+            updated = await store.UpdateEndpointAsync(name, model, variants, ct);
         }
-        finally
+        catch
         {
-            foreach (var loaded in served)
-            {
-                host.Release(loaded.Variant.ModelName, loaded.Variant.ModelVersion);
-            }
+            host.ReleaseAll(variants);
+            throw;
         }
+        router.Set(new ServedEndpoint(updated, served));
+        host.ReleaseAll(old);
+        return updated;
     }
 
     /// <summary>Loads every stored endpoint into the router; returns how many serve.</summary>
@@ -121,22 +109,13 @@ public sealed class EndpointService(IEndpointStore store, IRegistryStore registr
     /// <summary>Loads an endpoint's variants and puts it in the router; on failure it is marked failed with the reason.</summary>
     private async Task<bool> ServeAsync(Endpoint endpoint, CancellationToken ct)
     {
-        var served = new List<ServedVariant>();
         try
         {
-            foreach (var variant in endpoint.Variants)
-            {
-                served.Add(new ServedVariant(variant, await host.AcquireAsync(variant.ModelName, variant.ModelVersion, ct)));
-            }
-            router.Set(new ServedEndpoint(endpoint, served));
+            router.Set(new ServedEndpoint(endpoint, await host.AcquireAllAsync(endpoint.Variants, ct)));
             return true;
         }
-        catch (GyreException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            foreach (var loaded in served)
-            {
-                host.Release(loaded.Variant.ModelName, loaded.Variant.ModelVersion);
-            }
             router.SetFailed(endpoint.Name, e.Message);
             return false;
         }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Gyre.Core.Errors;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Log;
 using Gyre.Core.Serving.Protocol;
@@ -19,6 +18,8 @@ public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, 
 {
     public ServedEndpoint Get(string name) => router.Get(name);
 
+    public bool Exists(string name) => router.TryGet(name, out _) || router.FailureOf(name) is not null;
+
     /// <param name="endpoint">The endpoint's snapshot, taken once for the request.</param>
     /// <param name="routingKey">The caller's routing key, for sticky variants; null to draw by weight.</param>
     /// <param name="body">The request body.</param>
@@ -30,6 +31,9 @@ public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, 
     {
         var (variant, routing) = endpoint.Route(routingKey, Random.Shared.NextDouble());
         var window = windows.Of(endpoint.Endpoint.Name, variant.Variant.Name);
+        // Every failure after routing counts against the variant, a request its signature refuses
+        // included: both sides of a split see the same callers, so a canary that refuses requests
+        // the stable variant answers shows as a higher error rate.
         ParsedRequest request;
         double[][] predictions;
         try
@@ -37,33 +41,24 @@ public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, 
             request = read(body, variant.Predictor);
             predictions = variant.Predictor.Predict(request.Batch);
         }
-        catch (GyreException)
+        catch
         {
             window.Failed();
             throw;
         }
-        var now = time.GetUtcNow();
         var latency = time.GetElapsedTime(started).TotalMilliseconds;
         window.Answered(latency);
-        var package = variant.Predictor.Package;
-        var ids = new string[predictions.Length];
-        var json = new string[predictions.Length];
-        var records = new PredictionRecord[predictions.Length];
-        for (var r = 0; r < predictions.Length; r++)
+        var records = PredictionRecords.Build(endpoint.Endpoint.Name, variant, time.GetUtcNow(), latency, request, predictions, routing);
+        var copies = endpoint.Shadows.Where(s => Random.Shared.Next(100) < s.Variant.Weight).ToList();
+        if (copies.Count > 0)
         {
-            ids[r] = Guid.CreateVersion7(now).ToString("N");
-            json[r] = PredictionFormat.Json(package, predictions[r]);
-            records[r] = new PredictionRecord(ids[r], endpoint.Endpoint.Name, variant.Variant.Name, variant.Variant.ModelName, variant.Variant.ModelVersion,
-                now.ToUnixTimeMilliseconds(), latency, request.RowInputs[r], json[r], routing);
-        }
-        foreach (var shadow in endpoint.Shadows)
-        {
-            if (Random.Shared.Next(100) < shadow.Variant.Weight)
+            var copy = body.Clone();
+            foreach (var shadow in copies)
             {
-                shadows.TryEnqueue(new ShadowWork(endpoint, shadow, body.Clone(), read, package, predictions));
+                shadows.TryEnqueue(new ShadowWork(endpoint, shadow, copy, read, variant.Predictor.Package, predictions));
             }
         }
         await log.AppendAsync(records, endpoint.Endpoint.LogMode == LogModes.Durable, ct);
-        return new InferenceResult(variant, routing, predictions, ids, json);
+        return new InferenceResult(variant, routing, predictions, [.. records.Select(r => r.PredictionId)], [.. records.Select(r => r.Outputs)]);
     }
 }

@@ -40,6 +40,33 @@ public sealed class ModelHost(IRegistryStore registry, ModelImport packages, IMo
         }
     }
 
+    /// <summary>Loads every variant's version; on a failure, lets go of those already loaded and throws.</summary>
+    public async Task<IReadOnlyList<ServedVariant>> AcquireAllAsync(IReadOnlyList<Endpoints.EndpointVariant> variants, CancellationToken ct)
+    {
+        var served = new List<ServedVariant>();
+        try
+        {
+            foreach (var variant in variants)
+            {
+                served.Add(new ServedVariant(variant, await AcquireAsync(variant.ModelName, variant.ModelVersion, ct)));
+            }
+            return served;
+        }
+        catch
+        {
+            ReleaseAll([.. served.Select(s => s.Variant)]);
+            throw;
+        }
+    }
+
+    public void ReleaseAll(IReadOnlyList<Endpoints.EndpointVariant> variants)
+    {
+        foreach (var variant in variants)
+        {
+            Release(variant.ModelName, variant.ModelVersion);
+        }
+    }
+
     public void Release(string name, long version)
     {
         Hosted? retired = null;

@@ -60,16 +60,11 @@ public sealed class ShadowDispatcher : IDisposable
                 var predictions = work.Shadow.Predictor.Predict(request.Batch);
                 var latency = _time.GetElapsedTime(started).TotalMilliseconds;
                 window.Answered(latency);
-                var package = work.Shadow.Predictor.Package;
-                var now = _time.GetUtcNow();
-                var records = new PredictionRecord[predictions.Length];
                 for (var r = 0; r < predictions.Length; r++)
                 {
-                    window.Shadowed(Agree(work.PrimaryPackage, work.PrimaryPredictions[r], package, predictions[r]));
-                    records[r] = new PredictionRecord(Guid.CreateVersion7(now).ToString("N"), work.Endpoint.Endpoint.Name, work.Shadow.Variant.Name,
-                        work.Shadow.Variant.ModelName, work.Shadow.Variant.ModelVersion, now.ToUnixTimeMilliseconds(), latency, request.RowInputs[r],
-                        PredictionFormat.Json(package, predictions[r]), "shadow");
+                    window.Shadowed(Agree(work.PrimaryPackage, work.PrimaryPredictions[r], work.Shadow.Predictor.Package, predictions[r]));
                 }
+                var records = PredictionRecords.Build(work.Endpoint.Endpoint.Name, work.Shadow, _time.GetUtcNow(), latency, request, predictions, "shadow");
                 await _log.AppendAsync(records, durable: false, CancellationToken.None);
             }
             catch (Exception e) when (e is not OutOfMemoryException)

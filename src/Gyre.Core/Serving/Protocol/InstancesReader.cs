@@ -120,7 +120,7 @@ public static class InstancesReader
         return new ParsedRequest(new FeatureBatch(rows, columns), rowInputs);
     }
 
-    internal static int CheckRows(string field, int rows, int maxRows) => rows <= maxRows ? rows
+    internal static int CheckRows(string field, long rows, int maxRows) => rows <= maxRows ? (int)rows
         : throw new GyreException(ErrorCode.PayloadTooLarge, $"{field}: {rows} rows; a request takes at most {maxRows}");
 
     internal static FeatureColumn[] Columns(IReadOnlyList<ModelInput> inputs, int rows) =>

@@ -23,16 +23,11 @@ public static class OipReader
             ? id.ValueKind == JsonValueKind.String ? id.GetString() : throw GyreException.Invalid($"id: expected a string, got {ValueReader.Kind(id)}")
             : null;
 
-    public static (ParsedRequest Request, string? Id) Read(JsonElement root, IReadOnlyList<ModelInput> inputs, string? vectorInput, int maxRows)
+    public static ParsedRequest Read(JsonElement root, IReadOnlyList<ModelInput> inputs, string? vectorInput, int maxRows)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("inputs", out var tensors) || tensors.ValueKind != JsonValueKind.Array || tensors.GetArrayLength() == 0)
         {
             throw GyreException.Invalid("inputs: expected a non-empty array of tensors {name, shape, datatype, data}");
-        }
-        string? id = null;
-        if (root.TryGetProperty("id", out var idValue))
-        {
-            id = idValue.ValueKind == JsonValueKind.String ? idValue.GetString() : throw GyreException.Invalid($"id: expected a string, got {ValueReader.Kind(idValue)}");
         }
         var byName = new Dictionary<string, (int Index, JsonElement Tensor)>(StringComparer.Ordinal);
         var i = 0;
@@ -51,9 +46,9 @@ public static class OipReader
         }
         if (vectorInput is not null && byName.TryGetValue(vectorInput, out var matrix))
         {
-            return (Matrix(matrix.Index, matrix.Tensor, inputs, maxRows), id);
+            return Matrix(matrix.Index, matrix.Tensor, inputs, maxRows);
         }
-        return (PerColumn(byName, inputs, vectorInput, maxRows), id);
+        return PerColumn(byName, inputs, vectorInput, maxRows);
     }
 
     private static ParsedRequest Matrix(int index, JsonElement tensor, IReadOnlyList<ModelInput> inputs, int maxRows)
@@ -65,8 +60,8 @@ public static class OipReader
             throw GyreException.Invalid($"{where}.shape: expected [batch, {inputs.Count}], got [{string.Join(", ", shape)}]");
         }
         CheckType(where, datatype, text: false);
-        var rows = InstancesReader.CheckRows($"{where}.shape", (int)shape[0], maxRows);
-        var values = Flatten(data, $"{where}.data", rows * inputs.Count);
+        var rows = InstancesReader.CheckRows($"{where}.shape", shape[0], maxRows);
+        var values = Flatten(data, $"{where}.data", (long)rows * inputs.Count);
         var columns = InstancesReader.Columns(inputs, rows);
         var rowInputs = new string[rows];
         for (var r = 0; r < rows; r++)
@@ -106,7 +101,7 @@ public static class OipReader
             {
                 throw GyreException.Invalid($"{where}.shape: every input needs the same batch size; '{inputs[j].Name}' has {shape[0]}, others {known}");
             }
-            rows = InstancesReader.CheckRows($"{where}.shape", (int)shape[0], maxRows);
+            rows = InstancesReader.CheckRows($"{where}.shape", shape[0], maxRows);
             values[j] = Flatten(data, $"{where}.data", rows.Value);
         }
         var columns = InstancesReader.Columns(inputs, rows!.Value);

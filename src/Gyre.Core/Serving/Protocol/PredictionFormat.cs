@@ -10,7 +10,8 @@ namespace Gyre.Core.Serving.Protocol;
 /// How a prediction is answered in the simple dialect (and logged): a regression's value as a
 /// number; a classifier's <c>{"label", "probability"}</c> (binary) or <c>{"label", "probabilities":
 /// {class: p}}</c> (multiclass) — <c>score</c>/<c>scores</c> when the model gives raw scores; an
-/// imported model without a task, its output row as an array.
+/// imported model without a task, its output row as an array. A number the model gave as NaN or an
+/// infinity is written as null.
 /// </summary>
 public static class PredictionFormat
 {
@@ -50,12 +51,13 @@ public static class PredictionFormat
         switch (package.Task)
         {
             case ModelTasks.Regression:
-                json.WriteNumberValue(prediction[0]);
+                Number(json, prediction[0]);
                 break;
             case ModelTasks.Binary:
                 json.WriteStartObject();
                 json.WriteString("label", Label(package, prediction));
-                json.WriteNumber(scores ? "score" : "probability", Positive(package, prediction));
+                json.WritePropertyName(scores ? "score" : "probability");
+                Number(json, Positive(package, prediction));
                 json.WriteEndObject();
                 break;
             case ModelTasks.Multiclass:
@@ -64,7 +66,8 @@ public static class PredictionFormat
                 json.WriteStartObject(scores ? "scores" : "probabilities");
                 for (var k = 0; k < prediction.Length; k++)
                 {
-                    json.WriteNumber(ClassName(package, k), prediction[k]);
+                    json.WritePropertyName(ClassName(package, k));
+                    Number(json, prediction[k]);
                 }
                 json.WriteEndObject();
                 json.WriteEndObject();
@@ -73,10 +76,23 @@ public static class PredictionFormat
                 json.WriteStartArray();
                 foreach (var value in prediction)
                 {
-                    json.WriteNumberValue(value);
+                    Number(json, value);
                 }
                 json.WriteEndArray();
                 break;
+        }
+    }
+
+    /// <summary>A model's number, or null where the model gave NaN or an infinity, which JSON cannot write.</summary>
+    public static void Number(Utf8JsonWriter json, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            json.WriteNumberValue(value);
+        }
+        else
+        {
+            json.WriteNullValue();
         }
     }
 

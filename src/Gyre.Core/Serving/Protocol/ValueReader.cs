@@ -25,9 +25,10 @@ internal static class ValueReader
                 {
                     throw GyreException.Invalid($"{where}: expected a finite number that fits {input.DataType}, got {value.GetRawText()}");
                 }
-                if (input.DataType is TensorDataTypes.Int32 or TensorDataTypes.Int64 && Math.Floor(number) != number)
+                var (min, max) = input.DataType == TensorDataTypes.Int32 ? (int.MinValue, (double)int.MaxValue) : (-9.007199254740992e15, 9.007199254740992e15);
+                if (input.DataType is TensorDataTypes.Int32 or TensorDataTypes.Int64 && (Math.Floor(number) != number || number < min || number > max))
                 {
-                    throw GyreException.Invalid($"{where}: expected an integer ({input.DataType}), got {value.GetRawText()}");
+                    throw GyreException.Invalid($"{where}: expected an integer that fits {input.DataType}, got {value.GetRawText()}");
                 }
                 return number;
             case JsonValueKind.True:

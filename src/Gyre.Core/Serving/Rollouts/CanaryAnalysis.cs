@@ -19,6 +19,16 @@ public static class CanaryAnalysis
     public const string Fail = "fail";
     public const string Wait = "wait";
 
+    /// <param name="now">When the analysis is made.</param>
+    /// <param name="rollout">The rollout, at the step being judged.</param>
+    /// <param name="stable">The stable variant's window.</param>
+    /// <param name="candidate">The canary's window.</param>
+    /// <param name="labelled">Predictions with feedback since the step began.</param>
+    /// <param name="task">The models' task, for the online metric.</param>
+    /// <remarks>
+    /// When the stable variant had too little traffic in the step to compare with (at 100% it has
+    /// none), its figures from the previous step's analysis stand in for its error rate and latency.
+    /// </remarks>
     public static AnalysisResult Judge(long now, Rollout rollout, VariantWindow stable, VariantWindow candidate, IReadOnlyList<LabelledPrediction> labelled, string? task)
     {
         var settings = rollout.Settings;
@@ -34,13 +44,18 @@ public static class CanaryAnalysis
             return new AnalysisResult(now, rollout.Step, Wait, s, c, [$"the canary has {c.Requests} requests in this step; the analysis needs {settings.MinRequests}"]);
         }
         var reasons = new List<string>();
-        if (c.ErrorRate - s.ErrorRate > settings.MaxErrorRateIncrease)
+        var baseline = s.Requests >= Math.Max(settings.MinRequests, 1) ? s : rollout.Analyses is [.., var previous] ? previous.Stable : null;
+        if (baseline is null)
         {
-            reasons.Add($"error rate {Percent(c.ErrorRate)} against the stable's {Percent(s.ErrorRate)}: more than {Percent(settings.MaxErrorRateIncrease)} higher");
+            return new AnalysisResult(now, rollout.Step, Pass, s, c, [$"the stable variant had no traffic to compare with; the canary answered {c.Requests} requests with {Percent(c.ErrorRate)} errors"]);
         }
-        if (c.P99LatencyMs > s.P99LatencyMs * settings.MaxLatencyRatio && c.P99LatencyMs - s.P99LatencyMs > 1)
+        if (c.ErrorRate - baseline.ErrorRate > settings.MaxErrorRateIncrease)
         {
-            reasons.Add($"p99 latency {c.P99LatencyMs:0.###} ms against the stable's {s.P99LatencyMs:0.###} ms: more than {settings.MaxLatencyRatio}x");
+            reasons.Add($"error rate {Percent(c.ErrorRate)} against the stable's {Percent(baseline.ErrorRate)}: more than {Percent(settings.MaxErrorRateIncrease)} higher");
+        }
+        if (c.P99LatencyMs > baseline.P99LatencyMs * settings.MaxLatencyRatio && c.P99LatencyMs - baseline.P99LatencyMs > 1)
+        {
+            reasons.Add($"p99 latency {c.P99LatencyMs:0.###} ms against the stable's {baseline.P99LatencyMs:0.###} ms: more than {settings.MaxLatencyRatio}x");
         }
         if (candidateMetric is { } cm && stableMetric is { } sm && c.Labelled >= settings.MinLabelled && s.Labelled >= settings.MinLabelled)
         {

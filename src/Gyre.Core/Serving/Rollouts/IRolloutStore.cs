@@ -14,6 +14,9 @@ public interface IRolloutStore
     /// <summary>An endpoint's rollouts, newest first.</summary>
     Task<IReadOnlyList<Rollout>> ListRolloutsAsync(string endpoint, CancellationToken ct);
 
-    /// <summary>Every running rollout, for the controller to drive (and to resume after a restart).</summary>
-    Task<IReadOnlyList<Rollout>> ListRunningAsync(CancellationToken ct);
+    /// <summary>The running rollout of an endpoint, if any.</summary>
+    Task<Rollout?> GetRunningAsync(string endpoint, CancellationToken ct);
+
+    /// <summary>The newest rollout of every endpoint, whatever its state: the record the controller keeps each endpoint's variants to.</summary>
+    Task<IReadOnlyList<Rollout>> ListLatestAsync(CancellationToken ct);
 }

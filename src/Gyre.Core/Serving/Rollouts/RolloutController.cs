@@ -19,6 +19,10 @@ public sealed class RolloutController(
     VariantWindows windows, IPredictionLog log, TimeProvider time) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private bool _resumed;
+
+    /// <summary>Told when a tick could not deal with a rollout (the server logs it); the next tick tries again.</summary>
+    public Action<Rollout, Exception>? Failures { get; set; }
 
     public async Task<Rollout> StartAsync(string endpointName, RolloutRequest request, CancellationToken ct)
     {
@@ -44,7 +48,7 @@ public sealed class RolloutController(
         {
             var endpoint = await endpoints.GetEndpointAsync(endpointName, ct);
             router.Get(endpointName);
-            if ((await store.ListRunningAsync(ct)).FirstOrDefault(r => r.Endpoint == endpointName) is { } running)
+            if (await store.GetRunningAsync(endpointName, ct) is { } running)
             {
                 throw GyreException.Conflict($"endpoint '{endpointName}' has rollout {running.Id} running ({running.Strategy}); finish or abort it first");
             }
@@ -59,7 +63,7 @@ public sealed class RolloutController(
                 throw GyreException.Conflict($"endpoint '{endpointName}' already serves {version.Name}/{version.Version}");
             }
             var now = Now();
-            var candidate = new RolloutVariant($"{version.Name}-v{version.Version}", version.Name, version.Version);
+            var candidate = new RolloutVariant(EndpointVariant.NameOf(version.Name, version.Version), version.Name, version.Version);
             var rollout = new Rollout(0, endpointName, strategy, RolloutStates.Running, new RolloutVariant(stable.Name, stable.ModelName, stable.ModelVersion),
                 candidate, settings!, 0, now, now, now, []);
             rollout = rollout with { Transitions = [new RolloutTransition(now, RolloutStates.Running, RolloutPlan.CandidateWeight(rollout), Started(rollout))] };
@@ -82,6 +86,24 @@ public sealed class RolloutController(
         }
     }
 
+    /// <summary>Deletes an endpoint, in turn with rollout changes; conflict while a rollout runs on it.</summary>
+    public async Task DeleteEndpointAsync(string endpointName, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (await store.GetRunningAsync(endpointName, ct) is { } running)
+            {
+                throw GyreException.Conflict($"endpoint '{endpointName}' has rollout {running.Id} running; abort or promote it first");
+            }
+            await service.DeleteAsync(endpointName, ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Stops a running rollout: all traffic back to the stable version (instantly, for a blue-green within its retention).</summary>
     public Task<Rollout> AbortAsync(string endpointName, long id, CancellationToken ct) =>
         ActAsync(endpointName, id, r => (RolloutStates.Aborted, "aborted by request: all traffic back on the stable version"), ct);
@@ -96,16 +118,29 @@ public sealed class RolloutController(
         await _gate.WaitAsync(ct);
         try
         {
-            foreach (var rollout in await store.ListRunningAsync(ct))
+            var resuming = !_resumed;
+            _resumed = true;
+            foreach (var rollout in await store.ListLatestAsync(ct))
             {
                 try
                 {
-                    await AdvanceAsync(rollout, ct);
+                    await AdvanceAsync(rollout, resuming, ct);
                 }
-                catch (GyreException e)
+                catch (Exception e) when (e is not OperationCanceledException && rollout.State == RolloutStates.Running)
                 {
                     // One endpoint's trouble must not stop the others; it is recorded on its rollout.
-                    await FinishAsync(rollout, RolloutStates.Failed, $"the controller could not continue: {e.Message}", ct);
+                    try
+                    {
+                        await FinishAsync(rollout, RolloutStates.Failed, $"the controller could not continue: {e.Message}", ct);
+                    }
+                    catch (Exception again) when (again is not OperationCanceledException)
+                    {
+                        Failures?.Invoke(rollout, again);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Failures?.Invoke(rollout, e);
                 }
             }
         }
@@ -115,18 +150,29 @@ public sealed class RolloutController(
         }
     }
 
-    private async Task AdvanceAsync(Rollout rollout, CancellationToken ct)
+    /// <summary>
+    /// Puts the endpoint's variants right when they differ from its latest rollout's record (a crash
+    /// between recording a change and applying it, whatever the state), then moves a running
+    /// rollout on. A canary whose process restarted bakes its step again: its window was in memory.
+    /// </summary>
+    private async Task AdvanceAsync(Rollout rollout, bool resuming, CancellationToken ct)
     {
+        var running = rollout.State == RolloutStates.Running;
+        if (running && rollout.Strategy == RolloutStrategies.Canary && resuming)
+        {
+            rollout = rollout with { StepStartTime = Now() };
+            await store.SaveRolloutAsync(rollout, ct);
+        }
         if (!router.TryGet(rollout.Endpoint, out var served) || !SameVariants(served.Endpoint.Variants, RolloutPlan.Variants(rollout)))
         {
-            // After a crash between recording a change and applying it: apply it now. A running
-            // rollout restarts its bake time, since what its window saw before is gone.
-            if (rollout.State == RolloutStates.Running && rollout.Strategy == RolloutStrategies.Canary)
+            if (running || router.TryGet(rollout.Endpoint, out _))
             {
-                rollout = rollout with { StepStartTime = Now() };
-                await store.SaveRolloutAsync(rollout, ct);
+                await ApplyAsync(rollout, ct);
             }
-            await ApplyAsync(rollout, ct);
+            return;
+        }
+        if (!running)
+        {
             return;
         }
         var elapsed = (Now() - rollout.StepStartTime) / 1000.0;
@@ -148,6 +194,10 @@ public sealed class RolloutController(
 
     private async Task AnalyseAsync(Rollout rollout, ServedEndpoint served, CancellationToken ct)
     {
+        if (windows.Of(rollout.Endpoint, rollout.Candidate.Variant).Requests < rollout.Settings.MinRequests)
+        {
+            return;
+        }
         var task = served.Live.FirstOrDefault(v => v.Variant.Name == rollout.Candidate.Variant)?.Predictor.Package.Task;
         var labelled = await log.LabelledAsync(rollout.Endpoint, rollout.StepStartTime, ct);
         var result = CanaryAnalysis.Judge(Now(), rollout, windows.Of(rollout.Endpoint, rollout.Stable.Variant), windows.Of(rollout.Endpoint, rollout.Candidate.Variant), labelled, task);
@@ -203,7 +253,8 @@ public sealed class RolloutController(
         var finished = rollout with { State = state, LastUpdateTime = now, StepStartTime = now };
         finished = finished with { Transitions = [.. rollout.Transitions, new RolloutTransition(now, state, RolloutPlan.CandidateWeight(finished), reason)] };
         await store.SaveRolloutAsync(finished, ct);
-        await ApplyAsync(finished, ct);
+        // Recorded: from here the change is applied even if the caller goes away.
+        await ApplyAsync(finished, CancellationToken.None);
         return finished;
     }
 
@@ -212,22 +263,20 @@ public sealed class RolloutController(
     {
         var endpoint = await endpoints.GetEndpointAsync(rollout.Endpoint, ct);
         var model = endpoint.Model;
-        if (rollout.State == RolloutStates.Succeeded)
+        var followed = ModelReference.Parse("model", endpoint.Model);
+        if (rollout.State == RolloutStates.Succeeded && followed.Alias is null)
         {
-            var followed = ModelReference.Parse("model", endpoint.Model);
-            if (followed.Alias is { } alias && followed.Name == rollout.Candidate.ModelName)
-            {
-                await registry.SetAliasAsync(followed.Name, alias, rollout.Candidate.ModelVersion, ct);
-            }
-            else if (followed.Alias is null)
-            {
-                model = $"{rollout.Candidate.ModelName}/{rollout.Candidate.ModelVersion}";
-            }
+            model = $"{rollout.Candidate.ModelName}/{rollout.Candidate.ModelVersion}";
         }
         var variants = RolloutPlan.Variants(rollout);
         if (!SameVariants(endpoint.Variants, variants) || model != endpoint.Model || !router.TryGet(rollout.Endpoint, out _))
         {
             await service.SetVariantsAsync(rollout.Endpoint, model, variants, ct);
+        }
+        if (rollout.State == RolloutStates.Succeeded && followed.Alias is { } alias && followed.Name == rollout.Candidate.ModelName)
+        {
+            // After the switch, so that the alias never points at a version the endpoint does not serve.
+            await registry.SetAliasAsync(followed.Name, alias, rollout.Candidate.ModelVersion, ct);
         }
         foreach (var variant in variants)
         {

@@ -29,7 +29,7 @@ public static class RolloutPlan
             }
         }
         Range("bake_seconds", request.BakeSeconds, 0, 7 * 86400);
-        Range("min_requests", request.MinRequests, 0, 1e9);
+        Range("min_requests", request.MinRequests, 1, 1e9);
         Range("max_error_rate_increase", request.MaxErrorRateIncrease, 0, 1);
         Range("max_latency_ratio", request.MaxLatencyRatio, 1, 1000);
         Range("min_labelled", request.MinLabelled, 1, 1e9);
