@@ -155,7 +155,7 @@ public static class GyreServer
         services.AddSingleton(new Core.Serving.Endpoints.EndpointService(storage.Endpoints, storage.Registry, host, router, time));
         var windows = new Core.Serving.Gateway.VariantWindows();
         services.AddSingleton(windows);
-        var shadows = new Core.Serving.Gateway.ShadowDispatcher(storage.PredictionLog, windows, time);
+        var shadows = new Core.Serving.Gateway.ShadowDispatcher(storage.PredictionLog, windows, time, options.Gateway.ShadowQueueCapacity);
         services.AddSingleton(shadows);
         services.AddSingleton(new Core.Serving.Gateway.InferenceGateway(router, storage.PredictionLog, windows, shadows, time));
         services.AddSingleton(new Gateway.GatewayMetrics(router, storage.PredictionLog, windows));

@@ -254,6 +254,29 @@ public sealed class RolloutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AShadowThatCannotKeepUp_LosesCopiesNotRequests()
+    {
+        // A queue of one copy and requests of 5,000 rows each: the shadow answers one copy while the
+        // primary answers many; the copies that find the queue full are dropped and counted.
+        await using var server = await TestServer.StartAsync(o => o with { Gateway = new Core.Serving.Gateway.GatewayOptions { ShadowQueueCapacity = 1 } }, time: _time);
+        var model = await ServingModels.TrainChurnAsync(server);
+        await ServingModels.TrainChurnAsync(server, register: model, seed: 8);
+        var endpoint = await ServingModels.CreateEndpointAsync(server, $"{model}/1", "fast");
+        var started = await server.Http.PostAsJsonAsync($"/api/v1/endpoints/{endpoint}/rollouts", new { model = $"{model}/2", strategy = "shadow" });
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+        var rows = Enumerable.Range(0, 5000).Select(i => new { tenure = i % 72, plan = "basic" }).ToArray();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => server.Http.PostAsJsonAsync($"/endpoints/{endpoint}/predict", new { instances = rows })));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        foreach (var answer in answers)
+        {
+            Assert.Equal($"{model}/1", (await TestServer.JsonAsync(answer)).GetProperty("model").GetString());
+        }
+        var metrics = await server.Http.GetStringAsync("/metrics");
+        var dropped = double.Parse(metrics.Split('\n').Single(l => l.StartsWith("gyre_shadow_dropped ", StringComparison.Ordinal)).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(dropped, 1, 23);
+    }
+
+    [Fact]
     public async Task AnABTest_KeepsEachRoutingKeyOnOneVariant_UntilPromoted()
     {
         var endpoint = await ServingModels.CreateEndpointAsync(_server, $"{_model}@champion");

@@ -9,6 +9,9 @@ public sealed record GatewayOptions
     /// <summary>Bytes in one request body; more is a 413.</summary>
     public long MaxBodyBytes { get; init; } = 8L << 20;
 
+    /// <summary>Copies waiting for shadow variants; a copy that finds the queue full is dropped and counted.</summary>
+    public int ShadowQueueCapacity { get; init; } = 1024;
+
     /// <summary>The request header whose value keeps a caller on one variant (A/B tests).</summary>
     public string RoutingKeyHeader { get; init; } = "X-Gyre-Routing-Key";
 }

@@ -12,23 +12,22 @@ public sealed record ShadowWork(ServedEndpoint Endpoint, ServedVariant Shadow, J
     ModelPackage PrimaryPackage, double[][] PrimaryPredictions);
 
 /// <summary>
-/// Runs shadow copies off the request path: a bounded queue (a full queue drops the copy and
-/// counts it) drained by one worker, so a slow or failing shadow never slows or fails the primary.
+/// Runs shadow copies off the request path: a bounded queue (<see cref="GatewayOptions.ShadowQueueCapacity"/>;
+/// a full queue drops the copy and counts it) drained by one worker, so a slow or failing shadow never slows or fails the primary.
 /// The shadow's answers are logged (routing <c>shadow</c>) and compared with the primary's: the same
 /// label for a classifier, within 5 % for a regression.
 /// </summary>
 public sealed class ShadowDispatcher : IDisposable
 {
-    public const int QueueCapacity = 1024;
-
-    private readonly Channel<ShadowWork> _queue = Channel.CreateBounded<ShadowWork>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly Channel<ShadowWork> _queue;
     private readonly IPredictionLog _log;
     private readonly VariantWindows _windows;
     private readonly TimeProvider _time;
     private readonly Task _worker;
 
-    public ShadowDispatcher(IPredictionLog log, VariantWindows windows, TimeProvider time)
+    public ShadowDispatcher(IPredictionLog log, VariantWindows windows, TimeProvider time, int capacity)
     {
+        _queue = Channel.CreateBounded<ShadowWork>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _log = log;
         _windows = windows;
         _time = time;
