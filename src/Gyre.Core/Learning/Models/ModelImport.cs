@@ -88,10 +88,7 @@ public sealed class ModelImport(
     private async Task WriteArchiveAsync(string modelName, long version, Stream destination, CancellationToken ct)
     {
         var package = await GetPackageAsync(modelName, version, ct);
-        var found = await registry.GetVersionAsync(modelName, version, ct);
-        var run = await tracking.GetRunAsync(found.RunId!.Value, ct);
-        var path = string.IsNullOrEmpty(found.ArtifactPath) ? package.ModelFile : $"{found.ArtifactPath}/{package.ModelFile}";
-        await using var model = await artifacts.OpenReadAsync(RunArtifacts.RootOf(run.ArtifactUri), ArtifactPath.Parse(path, "path"), ct);
+        await using var model = await OpenModelAsync(await registry.GetVersionAsync(modelName, version, ct), package, ct);
         await PackageArchive.WriteAsync(destination, package, model, ct);
     }
 
@@ -153,12 +150,18 @@ public sealed class ModelImport(
     /// <summary>The model file of a version's package, as bytes (the loaders check its checksum).</summary>
     public async Task<byte[]> ReadModelAsync(ModelVersion version, ModelPackage package, CancellationToken ct)
     {
-        var run = await tracking.GetRunAsync(version.RunId ?? throw GyreException.NotFound($"{version.Name}/{version.Version} has no run"), ct);
-        var path = string.IsNullOrEmpty(version.ArtifactPath) ? package.ModelFile : $"{version.ArtifactPath}/{package.ModelFile}";
-        await using var stream = await artifacts.OpenReadAsync(RunArtifacts.RootOf(run.ArtifactUri), ArtifactPath.Parse(path, "path"), ct);
+        await using var stream = await OpenModelAsync(version, package, ct);
         using var copy = new MemoryStream();
         await stream.CopyToAsync(copy, ct);
         return copy.ToArray();
+    }
+
+    /// <summary>The model file of a version's package: beside the manifest, in the artifacts of the version's run.</summary>
+    private async Task<Stream> OpenModelAsync(ModelVersion version, ModelPackage package, CancellationToken ct)
+    {
+        var run = await tracking.GetRunAsync(version.RunId ?? throw GyreException.NotFound($"{version.Name}/{version.Version} has no run"), ct);
+        var path = string.IsNullOrEmpty(version.ArtifactPath) ? package.ModelFile : $"{version.ArtifactPath}/{package.ModelFile}";
+        return await artifacts.OpenReadAsync(RunArtifacts.RootOf(run.ArtifactUri), ArtifactPath.Parse(path, "path"), ct);
     }
 
     public Task<Run> GetRunAsync(RunId id, CancellationToken ct) => tracking.GetRunAsync(id, ct);
