@@ -19,6 +19,8 @@ internal static class GyreCli
         root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(PredictCommand.Build());
         root.Subcommands.Add(EndpointsCommands.Build());
+        root.Subcommands.Add(PipelinesCommands.Build());
+        root.Subcommands.Add(LineageCommand.Build());
         root.Subcommands.Add(TokensCommands.Build());
 
         var result = root.Parse(args);

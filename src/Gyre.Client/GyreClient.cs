@@ -42,6 +42,7 @@ public sealed class GyreClient : IDisposable
         Datasets = new DatasetsClient(transport);
         Trainings = new TrainingsClient(transport);
         Endpoints = new EndpointsClient(transport);
+        Pipelines = new PipelinesClient(transport);
         System = new SystemClient(transport);
     }
 
@@ -54,6 +55,9 @@ public sealed class GyreClient : IDisposable
     public EndpointsClient Endpoints { get; }
 
     public TokensClient Tokens { get; }
+
+    /// <summary>Pipelines, their runs, and the lineage graph they record.</summary>
+    public PipelinesClient Pipelines { get; }
 
     public DatasetsClient Datasets { get; }
 

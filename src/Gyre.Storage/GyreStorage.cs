@@ -36,6 +36,9 @@ public sealed class GyreStorage : IDisposable
         Endpoints = new SqliteEndpointStore(database, time);
         Rollouts = new SqliteRolloutStore(database);
         PredictionLog = Serving.SqlitePredictionLog.Open(home.PredictionLogPath, time);
+        Pipelines = new Storage.Pipelines.SqlitePipelineStore(database);
+        Lineage = new Storage.Pipelines.SqliteLineageStore(database, time);
+        StepLogs = new Storage.Pipelines.FileStepLogs(Path.Combine(home.Root, "pipeline-logs"));
     }
 
     public GyreHome Home { get; }
@@ -68,6 +71,12 @@ public sealed class GyreStorage : IDisposable
 
     /// <summary>The prediction log; disposing the storage writes what it has queued.</summary>
     public Core.Serving.Log.IPredictionLog PredictionLog { get; }
+
+    public Core.Pipelines.Runs.IPipelineStore Pipelines { get; }
+
+    public Core.Pipelines.Lineage.ILineageStore Lineage { get; }
+
+    public Core.Pipelines.Runs.IStepLogs StepLogs { get; }
 
     /// <summary>Opens the home (creating it if needed) and applies any pending schema migrations.</summary>
     public static async Task<GyreStorage> OpenAsync(GyreHome home, TimeProvider? time = null, Random? random = null, CancellationToken ct = default)

@@ -92,6 +92,18 @@ public static class GyreServer
         {
             GyreServerLog.EndpointFailed(app.Logger, failed.Endpoint.Name, failed.Reason!);
         }
+        var pipelines = app.Services.GetRequiredService<Core.Pipelines.Runs.PipelineService>();
+        pipelines.Finished = run =>
+        {
+            if (run.State != Core.Pipelines.Runs.RunStates.Succeeded)
+            {
+                GyreServerLog.PipelineRunEnded(app.Logger, run.Id, run.Pipeline, run.State, run.Error);
+            }
+        };
+        app.Services.GetRequiredService<Core.Pipelines.Triggers.PipelineTriggerWatcher>().Failures = (name, e) => GyreServerLog.PipelineTriggerFailed(app.Logger, e, name);
+        await pipelines.RecoverAsync(ct);
+        // Runs still going when the server stops are interrupted (their record says so) and can be resumed.
+        app.Lifetime.ApplicationStopping.Register(() => pipelines.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.Lifetime.ApplicationStopping.Register(app.Services.GetRequiredService<Core.Serving.Gateway.ShadowDispatcher>().Dispose);
         app.Lifetime.ApplicationStopped.Register(app.Services.GetRequiredService<Core.Serving.Gateway.ModelHost>().Dispose);
         GyreServerLog.Started(app.Logger, storage.Home.Root, options.RequireAuth ? "required" : "off (loopback only)");
@@ -136,10 +148,31 @@ public static class GyreServer
             new Learning.Onnx.OnnxInspector(), runtime, scratch.Directory, time);
         services.AddSingleton(import);
         AddServing(services, options, storage, import, runtime, time);
-        services.AddSingleton(new Core.Learning.Gate.ModelGate(storage.Registry, storage.Datasets, storage.DatasetObjects, import,
-            new Learning.Scoring.BatchScorer(scratch.Directory), time));
-        services.AddSingleton(new Core.Learning.Training.ModelTraining(storage.Datasets, storage.DatasetObjects, splitting, storage.DatasetExporter,
-            new Learning.MlNet.MlNetTrainer(), new Learning.Scoring.BatchScorer(scratch.Directory), storage.Tracking, storage.Artifacts, registration, storage.Registry, scratch.Directory, time));
+        var gate = new Core.Learning.Gate.ModelGate(storage.Registry, storage.Datasets, storage.DatasetObjects, import,
+            new Learning.Scoring.BatchScorer(scratch.Directory), time);
+        services.AddSingleton(gate);
+        var training = new Core.Learning.Training.ModelTraining(storage.Datasets, storage.DatasetObjects, splitting, storage.DatasetExporter,
+            new Learning.MlNet.MlNetTrainer(), new Learning.Scoring.BatchScorer(scratch.Directory), storage.Tracking, storage.Artifacts, registration, storage.Registry, scratch.Directory, time);
+        services.AddSingleton(training);
+        services.AddSingleton(sp => new Core.Pipelines.Steps.StepServices(storage.Datasets, storage.DatasetObjects, ingest,
+            sp.GetRequiredService<Core.Data.Validation.DatasetValidation>(), splitting, training, gate, import, storage.Registry,
+            sp.GetRequiredService<Core.Serving.Endpoints.EndpointService>(), sp.GetRequiredService<Core.Serving.Rollouts.RolloutController>(), storage.Rollouts,
+            storage.PredictionLog, new Core.Pipelines.Steps.FileDigests(storage.Pipelines), time, scratch.Directory));
+        AddPipelines(services, storage, time);
+    }
+
+    private static void AddPipelines(IServiceCollection services, GyreStorage storage, TimeProvider time)
+    {
+        services.AddSingleton(storage.Pipelines);
+        services.AddSingleton(storage.Lineage);
+        services.AddSingleton(storage.StepLogs);
+        services.AddSingleton(sp => new Core.Pipelines.Runs.PipelineExecutor(storage.Pipelines, storage.Lineage,
+            Core.Pipelines.Steps.BuiltInSteps.Create(sp.GetRequiredService<Core.Pipelines.Steps.StepServices>()), storage.StepLogs, time));
+        services.AddSingleton(sp => new Core.Pipelines.Runs.PipelineService(storage.Pipelines, sp.GetRequiredService<Core.Pipelines.Runs.PipelineExecutor>(), storage.Datasets, time));
+        services.AddSingleton(sp => new Core.Pipelines.Triggers.PipelineTriggerWatcher(storage.Pipelines, sp.GetRequiredService<Core.Pipelines.Runs.PipelineService>(),
+            storage.Datasets, storage.PredictionLog, time));
+        services.AddSingleton(new Core.Pipelines.Lineage.LineageService(storage.Lineage, storage.Endpoints));
+        services.AddHostedService<PipelineWorker>();
     }
 
     private static void AddServing(IServiceCollection services, ServerOptions options, GyreStorage storage, Core.Learning.Models.ModelImport import,
@@ -182,5 +215,7 @@ public static class GyreServer
         TrainingsApi.Map(app);
         TokensApi.Map(app);
         DatasetsApi.Map(app);
+        PipelinesApi.Map(app);
+        LineageApi.Map(app);
     }
 }

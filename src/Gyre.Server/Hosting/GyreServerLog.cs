@@ -22,4 +22,10 @@ internal static partial class GyreServerLog
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "endpoint {Endpoint} is not serving: {Reason}")]
     public static partial void EndpointFailed(ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "pipeline run {Id} of {Pipeline} ended {State}: {Error}")]
+    public static partial void PipelineRunEnded(ILogger logger, long id, string pipeline, string state, string? error);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "the triggers of pipeline {Pipeline} could not be checked; the next tick tries again")]
+    public static partial void PipelineTriggerFailed(ILogger logger, Exception exception, string pipeline);
 }

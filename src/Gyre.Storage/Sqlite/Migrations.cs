@@ -210,5 +210,67 @@ internal static class Migrations
             CREATE UNIQUE INDEX one_running_rollout ON rollouts (endpoint) WHERE state = 'running';
             CREATE INDEX rollouts_by_endpoint ON rollouts (endpoint, rollout_id);
             """),
+        new(8, "pipelines, runs, the step cache and lineage", """
+            -- A pipeline's file is kept per digest, so that a run made with an older file can resume.
+            CREATE TABLE pipelines (
+                name TEXT PRIMARY KEY,
+                digest TEXT NOT NULL,
+                directory TEXT,
+                triggers TEXT NOT NULL,
+                creation_time INTEGER NOT NULL,
+                last_update_time INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE pipeline_versions (
+                name TEXT NOT NULL,
+                digest TEXT NOT NULL,
+                yaml TEXT NOT NULL,
+                directory TEXT,
+                PRIMARY KEY (name, digest)
+            ) WITHOUT ROWID;
+            -- A run is one JSON record (steps, artifacts, trigger); state and pipeline are columns for the queue.
+            CREATE TABLE pipeline_runs (
+                run_id INTEGER PRIMARY KEY AUTOINCREMENT,
+                pipeline TEXT NOT NULL,
+                state TEXT NOT NULL,
+                body TEXT NOT NULL,
+                creation_time INTEGER NOT NULL
+            );
+            CREATE INDEX pipeline_runs_by_pipeline ON pipeline_runs (pipeline, run_id);
+            CREATE INDEX pipeline_runs_by_state ON pipeline_runs (state) WHERE state IN ('queued', 'running');
+            CREATE TABLE step_cache (
+                cache_key TEXT PRIMARY KEY,
+                body TEXT NOT NULL,
+                creation_time INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE file_digests (
+                path TEXT PRIMARY KEY,
+                size_bytes INTEGER NOT NULL,
+                modified INTEGER NOT NULL,
+                digest TEXT NOT NULL
+            ) WITHOUT ROWID;
+            -- ML Metadata's model: artifacts (one per URI), executions, and events linking them.
+            CREATE TABLE lineage_artifacts (
+                artifact_id INTEGER PRIMARY KEY AUTOINCREMENT,
+                type TEXT NOT NULL,
+                uri TEXT NOT NULL UNIQUE,
+                digest TEXT NOT NULL,
+                properties TEXT,
+                creation_time INTEGER NOT NULL
+            );
+            CREATE TABLE lineage_executions (
+                execution_id INTEGER PRIMARY KEY AUTOINCREMENT,
+                run_id INTEGER NOT NULL,
+                body TEXT NOT NULL
+            );
+            CREATE INDEX lineage_executions_by_run ON lineage_executions (run_id);
+            CREATE TABLE lineage_events (
+                execution_id INTEGER NOT NULL REFERENCES lineage_executions ON DELETE CASCADE,
+                artifact_id INTEGER NOT NULL REFERENCES lineage_artifacts,
+                kind TEXT NOT NULL,
+                role TEXT NOT NULL,
+                PRIMARY KEY (execution_id, artifact_id, kind, role)
+            ) WITHOUT ROWID;
+            CREATE INDEX lineage_events_by_artifact ON lineage_events (artifact_id, kind);
+            """),
     ];
 }

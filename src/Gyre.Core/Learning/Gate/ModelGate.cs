@@ -62,6 +62,16 @@ public sealed class ModelGate(IRegistryStore registry, IDatasetStore datasets, I
         return verdict;
     }
 
+    /// <summary>The task's metrics of a version on a dataset version (a pipeline's evaluate step); the label defaults to the package's.</summary>
+    public async Task<IReadOnlyDictionary<string, double>> MetricsAsync(string name, long version, DatasetVersion test, string? label, CancellationToken ct)
+    {
+        var model = await registry.GetVersionAsync(name, version, ct);
+        var package = await packages.GetPackageAsync(name, version, ct);
+        var task = package.Task ?? throw GyreException.Invalid($"model: {name}/{version} has no task; import it with one to evaluate it");
+        label ??= package.Label ?? throw GyreException.Invalid("label: name the label column of the test data (the package does not say which it is)");
+        return (await EvaluateAsync(model, package, test, task, label, null, ct)).Overall;
+    }
+
     private static void Check(GateRequest request)
     {
         var problems = new List<string>();

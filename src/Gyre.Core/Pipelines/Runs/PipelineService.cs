@@ -1,0 +1,299 @@
+using System.Collections.Concurrent;
+using Gyre.Core.Errors;
+using Gyre.Core.Pipelines.Definitions;
+using Gyre.Core.Pipelines.Steps;
+
+namespace Gyre.Core.Pipelines.Runs;
+
+/// <summary>
+/// Pipelines and their runs: saves checked pipeline files, starts runs (in the background, under
+/// the pipeline's concurrency policy), cancels and resumes them, and on start marks the runs a
+/// stopped server left running as interrupted. Whatever starts a run — a person, a schedule, new
+/// data, an alert — comes through <see cref="StartRunAsync"/> and is recorded on the run.
+/// </summary>
+public sealed class PipelineService(IPipelineStore store, PipelineExecutor executor, Data.IDatasetStore datasets, TimeProvider time) : IAsyncDisposable
+{
+    private static readonly string[] Active = [RunStates.Queued, RunStates.Running];
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ConcurrentDictionary<long, ActiveRun> _active = new();
+    private readonly CancellationTokenSource _shutdown = new();
+    private int _disposed;
+
+    public IReadOnlyDictionary<string, IStepType> Types => executor.Types;
+
+    /// <summary>Told when a run ends, with its final record (the server logs failures).</summary>
+    public Action<PipelineRun>? Finished { get; set; }
+
+    /// <summary>Checks the file and stores it as the pipeline of its name; its triggers start counting from now.</summary>
+    public async Task<StoredPipeline> SaveAsync(string yaml, string? directory, CancellationToken ct)
+    {
+        var definition = PipelineYaml.Parse(yaml, Types);
+        if (directory is not null && !Path.IsPathFullyQualified(directory))
+        {
+            throw GyreException.Invalid($"directory: expected an absolute path, got '{directory}'");
+        }
+        var digest = Digests.Of(yaml + "\n" + directory);
+        var now = Now();
+        StoredPipeline? existing = null;
+        try
+        {
+            existing = await store.GetPipelineAsync(definition.Name, ct);
+        }
+        catch (GyreException e) when (e.Code == ErrorCode.NotFound)
+        {
+            // A new pipeline.
+        }
+        var triggers = existing?.Triggers ?? new TriggerState(now, await LatestVersionAsync(definition.Triggers.Dataset, ct), now);
+        if (existing is not null && PipelineYaml.Parse(existing.Yaml, Types).Triggers != definition.Triggers)
+        {
+            triggers = new TriggerState(now, await LatestVersionAsync(definition.Triggers.Dataset, ct), now, existing.Triggers.Skipped, existing.Triggers.LastSkip);
+        }
+        var stored = new StoredPipeline(definition.Name, digest, yaml, directory, existing?.CreationTime ?? now, now, triggers);
+        if (existing?.Digest != digest || existing.Triggers != triggers)
+        {
+            await store.SavePipelineAsync(stored, ct);
+        }
+        return stored;
+    }
+
+    public Task<StoredPipeline> GetPipelineAsync(string name, CancellationToken ct) => store.GetPipelineAsync(name, ct);
+
+    public Task<IReadOnlyList<StoredPipeline>> ListPipelinesAsync(CancellationToken ct) => store.ListPipelinesAsync(ct);
+
+    public async Task DeletePipelineAsync(string name, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (FirstOrNull(await ActiveRunsAsync(name, ct)) is { } run)
+            {
+                throw GyreException.Conflict($"pipeline '{name}' has run {run.Id} {run.State}; cancel it first");
+            }
+            await store.DeletePipelineAsync(name, ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Starts a run of the stored pipeline with <paramref name="parameters"/> set. While another run
+    /// of it is queued or running, <c>skip</c> refuses (409) and <c>queue</c> queues it.
+    /// </summary>
+    public async Task<PipelineRun> StartRunAsync(string name, RunTrigger trigger, IReadOnlyDictionary<string, string>? parameters, bool noCache, CancellationToken ct)
+    {
+        if (!TriggerTypes.All.Contains(trigger.Type))
+        {
+            throw GyreException.Invalid($"trigger: expected one of {string.Join(", ", TriggerTypes.All)}, got '{trigger.Type}'");
+        }
+        var stored = await store.GetPipelineAsync(name, ct);
+        var definition = PipelineYaml.Parse(stored.Yaml, Types, parameters);
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var busy = FirstOrNull(await ActiveRunsAsync(name, ct));
+            if (busy is not null && definition.Concurrency == ConcurrencyPolicies.Skip)
+            {
+                throw GyreException.Conflict($"pipeline '{name}' has run {busy.Id} {busy.State}, and its concurrency is skip; wait for it, or set concurrency: queue");
+            }
+            var run = await store.CreateRunAsync(new PipelineRun(0, name, stored.Digest, busy is null ? RunStates.Running : RunStates.Queued, trigger,
+                parameters ?? new Dictionary<string, string>(), noCache, [.. definition.Steps.Select(s => new StepRun(s.Id, s.Uses, StepStates.Pending))], Now()), ct);
+            if (busy is null)
+            {
+                Launch(run, definition, stored.Directory);
+            }
+            return run;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public Task<PipelineRun> GetRunAsync(long id, CancellationToken ct) => store.GetRunAsync(id, ct);
+
+    public Task<IReadOnlyList<PipelineRun>> ListRunsAsync(string? pipeline, int limit, CancellationToken ct) => store.ListRunsAsync(pipeline, limit, ct);
+
+    /// <summary>Cancels a queued or running run; running steps are stopped (a command's process tree is killed).</summary>
+    public async Task<PipelineRun> CancelAsync(long id, CancellationToken ct)
+    {
+        if (_active.TryGetValue(id, out var active))
+        {
+            await active.Cancel.CancelAsync();
+            await active.Task;
+            return await store.GetRunAsync(id, ct);
+        }
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var run = await store.GetRunAsync(id, ct);
+            if (run.State != RunStates.Queued)
+            {
+                throw GyreException.Conflict($"run {id} is {run.State}; only a queued or running run can be cancelled");
+            }
+            run = run with
+            {
+                State = RunStates.Cancelled, EndTime = Now(), Error = "cancelled while queued",
+                Steps = [.. run.Steps.Select(s => s with { State = StepStates.Cancelled })],
+            };
+            await store.SaveRunAsync(run, ct);
+            return run;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Continues an interrupted, failed or cancelled run with the same file and parameters: finished
+    /// steps keep their outputs, the others run again.
+    /// </summary>
+    public async Task<PipelineRun> ResumeAsync(long id, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var run = await store.GetRunAsync(id, ct);
+            if (run.State is not (RunStates.Interrupted or RunStates.Failed or RunStates.Cancelled))
+            {
+                throw GyreException.Conflict($"run {id} is {run.State}; only an interrupted, failed or cancelled run can be resumed");
+            }
+            if (FirstOrNull(await ActiveRunsAsync(run.Pipeline, ct)) is { } busy)
+            {
+                throw GyreException.Conflict($"pipeline '{run.Pipeline}' has run {busy.Id} {busy.State}; resume this one after it");
+            }
+            var (yaml, directory) = await store.GetVersionAsync(run.Pipeline, run.Digest, ct);
+            var definition = PipelineYaml.Parse(yaml, Types, run.Params);
+            run = run with
+            {
+                State = RunStates.Running, Attempt = run.Attempt + 1, EndTime = null, Error = null,
+                Steps = [.. run.Steps.Select(s => s.Done ? s : new StepRun(s.Id, s.Uses, StepStates.Pending))],
+            };
+            await store.SaveRunAsync(run, ct);
+            Launch(run, definition, directory);
+            return run;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>At server start: runs left running by a stop are interrupted (resume continues them); queued ones start.</summary>
+    public async Task RecoverAsync(CancellationToken ct)
+    {
+        foreach (var run in await store.ListRunsInStateAsync([RunStates.Running], ct))
+        {
+            if (_active.ContainsKey(run.Id))
+            {
+                continue;
+            }
+            await store.SaveRunAsync(run with
+            {
+                State = RunStates.Interrupted, EndTime = Now(),
+                Error = "the server stopped during the run; resume it to continue from the last finished step",
+                Steps = [.. run.Steps.Select(s => s.State is StepStates.Running or StepStates.Pending
+                    ? s with { State = StepStates.Interrupted, Error = s.State == StepStates.Running ? "the server stopped during this step" : null } : s)],
+            }, ct);
+        }
+        await StartQueuedAsync(ct);
+    }
+
+    /// <summary>Starts the oldest queued run of each pipeline that has none running.</summary>
+    public async Task StartQueuedAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var runs = await store.ListRunsInStateAsync(Active, ct);
+            foreach (var group in runs.GroupBy(r => r.Pipeline).Where(g => g.All(r => r.State == RunStates.Queued)))
+            {
+                var next = group.First() with { State = RunStates.Running };
+                var (yaml, directory) = await store.GetVersionAsync(next.Pipeline, next.Digest, ct);
+                await store.SaveRunAsync(next, ct);
+                Launch(next, PipelineYaml.Parse(yaml, Types, next.Params), directory);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Waits for a run to end (tests, and the CLI's in-process demo).</summary>
+    public async Task<PipelineRun> WaitAsync(long id, CancellationToken ct)
+    {
+        if (_active.TryGetValue(id, out var active))
+        {
+            await active.Task.WaitAsync(ct);
+        }
+        return await store.GetRunAsync(id, ct);
+    }
+
+    /// <summary>Stops every running run as interrupted (the server is stopping) and waits for their steps to let go.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+        await _shutdown.CancelAsync();
+        await Task.WhenAll(_active.Values.Select(a => a.Task));
+        _shutdown.Dispose();
+        _gate.Dispose();
+    }
+
+    private void Launch(PipelineRun run, PipelineDefinition definition, string? directory)
+    {
+        var cancel = new CancellationTokenSource();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var task = Task.Run(async () =>
+        {
+            await started.Task;
+            PipelineRun? final = null;
+            try
+            {
+                final = await executor.ExecuteAsync(run, definition, directory, cancel.Token, _shutdown.Token);
+            }
+            finally
+            {
+                _active.TryRemove(run.Id, out _);
+                cancel.Dispose();
+            }
+            Finished?.Invoke(final);
+            if (!_shutdown.IsCancellationRequested)
+            {
+                await StartQueuedAsync(CancellationToken.None);
+            }
+        });
+        _active[run.Id] = new ActiveRun(task, cancel);
+        started.SetResult();
+    }
+
+    private static PipelineRun? FirstOrNull(IReadOnlyList<PipelineRun> runs) => runs.Count > 0 ? runs[0] : null;
+
+    private async Task<IReadOnlyList<PipelineRun>> ActiveRunsAsync(string pipeline, CancellationToken ct) =>
+        [.. (await store.ListRunsInStateAsync(Active, ct)).Where(r => r.Pipeline == pipeline)];
+
+    private async Task<long?> LatestVersionAsync(string? dataset, CancellationToken ct)
+    {
+        if (dataset is null)
+        {
+            return null;
+        }
+        try
+        {
+            return (await datasets.GetVersionAsync(dataset, 0, ct)).Version;
+        }
+        catch (GyreException e) when (e.Code == ErrorCode.NotFound)
+        {
+            return 0;
+        }
+    }
+
+    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private sealed record ActiveRun(Task Task, CancellationTokenSource Cancel);
+}

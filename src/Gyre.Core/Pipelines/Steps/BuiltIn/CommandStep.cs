@@ -1,0 +1,174 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Gyre.Core.Errors;
+
+namespace Gyre.Core.Pipelines.Steps.BuiltIn;
+
+/// <summary>
+/// <c>command</c>: runs an external program — a Python script that trains with PyTorch and writes
+/// ONNX, say — with declared <c>inputs</c> (files hashed into the cache key, as DVC's deps),
+/// <c>outputs</c> (files it must write, as DVC's outs: deleted before it runs, checked after, and
+/// passed on as <c>file:NAME</c> artifacts) and <c>env</c>. It sees the datasets of the steps
+/// before it as <c>GYRE_DATASET_ROLE</c> (a local CSV or Parquet path) and each output's path as
+/// <c>GYRE_OUTPUT_NAME</c>. Its output and errors go to the step's log; a non-zero exit fails it; a
+/// timeout or cancellation kills its whole process tree.
+/// </summary>
+internal sealed class CommandStep(StepServices services) : StepType(services)
+{
+    private const int TailLines = 5;
+
+    public override string Name => "command";
+
+    public override IReadOnlyList<StepParameter> Parameters { get; } =
+    [
+        new("run", ParameterKind.Command, "a command line for /bin/sh, or a list of arguments", Required: true),
+        new("inputs", ParameterKind.Strings, "files the command reads (its script too): their digests go into the cache key"),
+        new("outputs", ParameterKind.StringMap, "name: path of each file the command writes"),
+        new("env", ParameterKind.StringMap, "environment variables to set"),
+        new("workdir", ParameterKind.String, "the working folder (default: the pipeline file's)"),
+    ];
+
+    public override bool Cacheable(JsonObject with) => with["outputs"] is JsonObject { Count: > 0 };
+
+    public override IReadOnlyList<string> Check(JsonObject with)
+    {
+        var problems = new List<string>();
+        if (with["run"] is JsonArray { Count: 0 })
+        {
+            problems.Add("run: expected a command");
+        }
+        foreach (var (name, _) in with["outputs"] as JsonObject ?? [])
+        {
+            if (!name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            {
+                problems.Add($"outputs.{name}: output names are letters, digits and '_'");
+            }
+        }
+        return problems;
+    }
+
+    public override async Task<IReadOnlyList<PipelineArtifact>> InputsAsync(StepContext context, CancellationToken ct)
+    {
+        var inputs = new List<PipelineArtifact>();
+        foreach (var path in context.Strings("inputs") ?? [])
+        {
+            inputs.Add(await Services.Files.ArtifactAsync("input:" + path, context.FullPath(path), ct));
+        }
+        // The datasets it is handed are inputs too: the nearest of each role.
+        inputs.AddRange(context.Available.Where(a => a.Type == ArtifactTypes.Dataset).DistinctBy(a => a.Role));
+        return inputs;
+    }
+
+    public override async Task<StepResult> ExecuteAsync(StepContext context, IReadOnlyList<PipelineArtifact> inputs, CancellationToken ct)
+    {
+        var outputs = (context.StringMap("outputs") ?? new Dictionary<string, string>()).ToDictionary(o => o.Key, o => context.FullPath(o.Value));
+        foreach (var path in outputs.Values)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.Delete(path);
+        }
+        var start = await StartAsync(context, inputs, outputs, ct);
+        var tail = new Queue<string>();
+        using var process = new Process { StartInfo = start };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw GyreException.Invalid($"run: cannot start '{start.FileName}': {e.Message}");
+        }
+        await context.Log.WriteLineAsync($"$ {Describe(context)}");
+        var pumps = Task.WhenAll(PumpAsync(process.StandardOutput, context.Log, tail), PumpAsync(process.StandardError, context.Log, tail));
+        try
+        {
+            await process.WaitForExitAsync(ct);
+            await pumps;
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        if (process.ExitCode != 0)
+        {
+            throw GyreException.Invalid(string.Create(CultureInfo.InvariantCulture,
+                $"run: the command exited with code {process.ExitCode}{(tail.Count > 0 ? ": " + string.Join(" | ", tail) : "")}"));
+        }
+        var made = new List<PipelineArtifact>();
+        foreach (var (name, path) in outputs)
+        {
+            if (!File.Exists(path))
+            {
+                throw GyreException.Invalid($"outputs.{name}: the command succeeded but did not write {path}");
+            }
+            made.Add(await Services.Files.ArtifactAsync("file:" + name, path, ct));
+        }
+        return new StepResult(made, made.Count == 0 ? "exited 0" : $"exited 0, wrote {string.Join(", ", outputs.Keys)}");
+    }
+
+    private async Task<ProcessStartInfo> StartAsync(StepContext context, IReadOnlyList<PipelineArtifact> inputs, Dictionary<string, string> outputs, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = context.String("workdir") is { } workdir ? context.FullPath(workdir) : context.Directory ?? Environment.CurrentDirectory,
+        };
+        if (context.Step.With["run"] is JsonArray && context.Strings("run") is { Count: > 0 } argv)
+        {
+            start.FileName = argv[0];
+            foreach (var argument in argv.Skip(1))
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+        else
+        {
+            start.FileName = "/bin/sh";
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(context.String("run")!);
+        }
+        start.Environment["GYRE_PIPELINE"] = context.Pipeline;
+        start.Environment["GYRE_RUN_ID"] = context.RunKey;
+        start.Environment["GYRE_STEP"] = context.Step.Id;
+        foreach (var dataset in inputs.Where(i => i.Type == ArtifactTypes.Dataset))
+        {
+            var (name, version) = ArtifactUris.ParseDataset(dataset.Uri)!.Value;
+            var stored = await Services.Datasets.GetVersionAsync(name, version, ct);
+            start.Environment[$"GYRE_DATASET_{EnvName(dataset.Role)}"] = Services.Objects.LocalPath(stored.Digest, stored.Format);
+        }
+        foreach (var (name, path) in outputs)
+        {
+            start.Environment[$"GYRE_OUTPUT_{EnvName(name)}"] = path;
+        }
+        foreach (var (name, value) in context.StringMap("env") ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+        return start;
+    }
+
+    private static string Describe(StepContext context) =>
+        context.Step.With["run"] is JsonArray list ? string.Join(' ', list.Select(a => a!.GetValue<string>())) : context.String("run")!;
+
+    private static string EnvName(string role) => new([.. role.ToUpperInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_')]);
+
+    private static async Task PumpAsync(StreamReader reader, TextWriter log, Queue<string> tail)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            lock (tail)
+            {
+                log.WriteLine(line);
+                tail.Enqueue(line);
+                if (tail.Count > TailLines)
+                {
+                    tail.Dequeue();
+                }
+            }
+        }
+    }
+}

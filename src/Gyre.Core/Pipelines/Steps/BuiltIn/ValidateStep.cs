@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gyre.Core.Data.Validation;
+using Gyre.Core.Errors;
+using Gyre.Core.Json;
+using Gyre.Core.Pipelines.Definitions;
+
+namespace Gyre.Core.Pipelines.Steps.BuiltIn;
+
+/// <summary>
+/// <c>validate</c>: checks the dataset from the step before against a suite — a JSON or YAML file
+/// (<c>suite</c>), or the constraints suggested from another version's profile (<c>suggest_from</c>,
+/// as Deequ suggests them). A failed error constraint fails the step, so nothing trains on the data.
+/// </summary>
+internal sealed class ValidateStep(StepServices services) : StepType(services)
+{
+    public override string Name => "validate";
+
+    public override IReadOnlyList<StepParameter> Parameters { get; } =
+    [
+        new("suite", ParameterKind.String, "a suite file, JSON or YAML: {constraints: [{type, column, ...}]}"),
+        new("suggest_from", ParameterKind.String, "NAME@VERSION whose profile suggests the constraints"),
+    ];
+
+    public override IReadOnlyList<string> Check(JsonObject with) =>
+        with.ContainsKey("suite") == with.ContainsKey("suggest_from") ? ["suite: give suite or suggest_from (one of them)"] : [];
+
+    public override async Task<IReadOnlyList<PipelineArtifact>> InputsAsync(StepContext context, CancellationToken ct)
+    {
+        var data = context.Require("dataset", "train");
+        if (context.String("suite") is { } suite)
+        {
+            return [data, await Services.Files.ArtifactAsync("suite", context.FullPath(suite), ct)];
+        }
+        var reference = await ReferenceAsync(context.String("suggest_from")!, ct);
+        return [data, DatasetArtifact("reference", reference)];
+    }
+
+    public override async Task<StepResult> ExecuteAsync(StepContext context, IReadOnlyList<PipelineArtifact> inputs, CancellationToken ct)
+    {
+        var data = await DatasetAsync(inputs[0], ct);
+        ValidationSuite suite;
+        if (inputs[1].Role == "suite")
+        {
+            suite = Read(inputs[1].Uri["file:".Length..]);
+        }
+        else
+        {
+            var reference = await DatasetAsync(inputs[1], ct);
+            suite = SuiteSuggestion.From(await Services.Datasets.GetProfileAsync(reference.Name, reference.Version, ct), $"{reference.Name}@{reference.Version}");
+        }
+        var report = await Services.Validation.ValidateAsync(data.Name, data.Version, suite, ct);
+        foreach (var result in report.Results.Where(r => !r.Passed))
+        {
+            await context.Log.WriteLineAsync($"{result.Severity} {result.Type} {result.Column}: {result.Expectation}");
+        }
+        var failed = report.Results.Count(r => !r.Passed);
+        if (report.Status == "failed")
+        {
+            throw GyreException.Invalid($"{data.Name}@{data.Version} failed validation: {failed} of {report.Results.Count} constraints failed (the step's log lists them)");
+        }
+        var json = JsonSerializer.Serialize(report, GyreJson.Options);
+        var artifact = new PipelineArtifact("validation", ArtifactTypes.ValidationReport,
+            ArtifactUris.Produced(ArtifactTypes.ValidationReport, context.RunKey, context.Step.Id), Digests.Of(json),
+            new JsonObject { ["status"] = report.Status, ["failed"] = failed, ["constraints"] = report.Results.Count });
+        return new StepResult([artifact], string.Create(CultureInfo.InvariantCulture, $"{report.Status}: {report.Results.Count - failed} of {report.Results.Count} constraints hold"));
+    }
+
+    public override Task<bool> OutputsExistAsync(IReadOnlyList<PipelineArtifact> outputs, CancellationToken ct) => Task.FromResult(true);
+
+    private async Task<Data.DatasetVersion> ReferenceAsync(string text, CancellationToken ct)
+    {
+        var at = text.LastIndexOf('@');
+        var version = at < 0 || text[(at + 1)..] == "latest" ? 0
+            : long.TryParse(text.AsSpan(at + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v
+            : throw GyreException.Invalid($"suggest_from: expected NAME@VERSION, got '{text}'");
+        return await Services.Datasets.GetVersionAsync(at < 0 ? text : text[..at], version, ct);
+    }
+
+    private static ValidationSuite Read(string path)
+    {
+        var text = File.ReadAllText(path);
+        try
+        {
+            var node = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? JsonNode.Parse(text) : PipelineYaml.ToJsonNode(text, "suite");
+            return node.Deserialize<ValidationSuite>(GyreJson.Options) ?? throw GyreException.Invalid($"suite: {path} is empty");
+        }
+        catch (JsonException e)
+        {
+            throw GyreException.Invalid($"suite: {path}: {e.Message}");
+        }
+    }
+}
