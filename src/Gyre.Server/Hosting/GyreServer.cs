@@ -154,7 +154,7 @@ public static class GyreServer
         var training = new Core.Learning.Training.ModelTraining(storage.Datasets, storage.DatasetObjects, splitting, storage.DatasetExporter,
             new Learning.MlNet.MlNetTrainer(), new Learning.Scoring.BatchScorer(scratch.Directory), storage.Tracking, storage.Artifacts, registration, storage.Registry, scratch.Directory, time);
         services.AddSingleton(training);
-        services.AddSingleton(sp => new Core.Pipelines.Steps.StepServices(storage.Datasets, storage.DatasetObjects, ingest,
+        services.AddSingleton(sp => new Core.Pipelines.Steps.StepServices(storage.Datasets, storage.DatasetObjects, storage.DatasetExporter, ingest,
             sp.GetRequiredService<Core.Data.Validation.DatasetValidation>(), splitting, training, gate, import, storage.Registry,
             sp.GetRequiredService<Core.Serving.Endpoints.EndpointService>(), sp.GetRequiredService<Core.Serving.Rollouts.RolloutController>(), storage.Rollouts,
             storage.PredictionLog, new Core.Pipelines.Steps.FileDigests(storage.Pipelines), time, scratch.Directory));

@@ -54,6 +54,15 @@ internal sealed class DuckDbDatasetExporter(string tempDirectory) : IDatasetExpo
             $"COPY (SELECT {labelSql} AS {IDatasetExporter.LabelColumn}, {string.Join(", ", columns)} FROM {from} ORDER BY data.rowid) TO {DuckDbSql.Literal(outputPath)} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"')");
     }
 
+    public Task ExportCsvAsync(string path, DatasetVersion version, string outputPath, CancellationToken ct) => Task.Run(() =>
+    {
+        using var spilling = DuckDbSql.Open(tempDirectory, ct);
+        DuckDbTableLoader.LoadStored(spilling, path, version);
+        var columns = string.Join(", ", version.Columns.Select(c => DuckDbSql.Quote(c.Name)));
+        DuckDbSql.Execute(spilling.Connection,
+            $"COPY (SELECT {columns} FROM data ORDER BY rowid) TO {DuckDbSql.Literal(outputPath)} (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"')");
+    }, ct);
+
     public Task<IReadOnlyDictionary<string, IReadOnlyList<string?>>> ColumnsAsync(string path, DatasetVersion version, IReadOnlyList<string> columns, CancellationToken ct) =>
         Task.Run(() =>
         {

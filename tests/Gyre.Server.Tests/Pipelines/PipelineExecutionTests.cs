@@ -172,4 +172,29 @@ public sealed class PipelineExecutionTests(ServerFixture fixture) : IClassFixtur
         Assert.Equal(StepStates.Succeeded, changed.Step("fit").State);
         Assert.Equal(StepStates.Cached, changed.Step("register").State);
     }
+
+    [Fact]
+    public async Task CommandStep_IsHandedTheDatasetsBeforeIt_AsStored_OrAsCsv()
+    {
+        using var work = PipelineWorkspace.Create(fixture.Server);
+        var name = Unique.Name("handed");
+        work.WriteChurn("churn.csv", 100);
+        await work.SaveAsync($$$"""
+            name: {{{name}}}
+            steps:
+              - {id: data, uses: ingest, with: {dataset: {{{name}}}, path: churn.csv}}
+              - {id: split, uses: split, needs: [data]}
+              - {id: stored, uses: command, needs: [split], with: {run: 'head -c 4 "$GYRE_DATASET_TRAIN"; echo'}}
+              - {id: csv, uses: command, needs: [split], with: {run: 'head -1 "$GYRE_DATASET_TEST"; wc -l < "$GYRE_DATASET_TRAIN"', dataset_format: csv}}
+            """);
+
+        var run = await work.RunAsync(name);
+
+        Assert.True(run.State == RunStates.Succeeded, run.Error);
+        Assert.Equal("PAR1", (await fixture.Server.Client.Pipelines.GetLogsAsync(run.Id, "stored")).Split('\n')[1]);
+        var csv = (await fixture.Server.Client.Pipelines.GetLogsAsync(run.Id, "csv")).Split('\n');
+        Assert.Equal("customer_id,tenure,contract,support_calls,churned", csv[1]);
+        var trainRows = run.Step("split").Outputs![0].Properties!["rows"]!.GetValue<long>();
+        Assert.Equal(trainRows + 1, long.Parse(csv[2].Trim(), System.Globalization.CultureInfo.InvariantCulture));
+    }
 }

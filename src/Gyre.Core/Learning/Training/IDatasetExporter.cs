@@ -19,6 +19,9 @@ public interface IDatasetExporter
     Task ExportPermutedAsync(string path, DatasetVersion version, string label, IReadOnlyList<string>? classes, IReadOnlyList<string> features,
         IReadOnlyList<(string Feature, string OutputPath)> permuted, int seed, CancellationToken ct);
 
+    /// <summary>Every column of a stored version, as it was read, to a CSV file with a header (for programs that read no Parquet).</summary>
+    Task ExportCsvAsync(string path, DatasetVersion version, string outputPath, CancellationToken ct);
+
     /// <summary>Columns of a stored version as text, in row order (the order of the exports).</summary>
     Task<IReadOnlyDictionary<string, IReadOnlyList<string?>>> ColumnsAsync(string path, DatasetVersion version, IReadOnlyList<string> columns, CancellationToken ct);
 

@@ -76,7 +76,13 @@ public sealed class PipelineExecutor(IPipelineStore store, ILineageStore lineage
                 await RecordAsync(progress.Run, step, type, "cached", key, started, inputs, hit.Outputs);
                 await progress.UpdateStepAsync(step.Id, s => s with
                 {
-                    State = StepStates.Cached, EndTime = Now(), Inputs = inputs, Outputs = hit.Outputs, CacheKey = key, Summary = hit.Summary, StopReason = hit.StopReason,
+                    State = StepStates.Cached,
+                    EndTime = Now(),
+                    Inputs = inputs,
+                    Outputs = hit.Outputs,
+                    CacheKey = key,
+                    Summary = hit.Summary,
+                    StopReason = hit.StopReason,
                 });
                 return;
             }
@@ -93,7 +99,13 @@ public sealed class PipelineExecutor(IPipelineStore store, ILineageStore lineage
             }
             await progress.UpdateStepAsync(step.Id, s => s with
             {
-                State = StepStates.Succeeded, EndTime = Now(), Inputs = inputs, Outputs = result.Outputs, CacheKey = key, Summary = result.Summary, StopReason = result.StopReason,
+                State = StepStates.Succeeded,
+                EndTime = Now(),
+                Inputs = inputs,
+                Outputs = result.Outputs,
+                CacheKey = key,
+                Summary = result.Summary,
+                StopReason = result.StopReason,
             });
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -134,7 +134,9 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
             }
             run = run with
             {
-                State = RunStates.Cancelled, EndTime = Now(), Error = "cancelled while queued",
+                State = RunStates.Cancelled,
+                EndTime = Now(),
+                Error = "cancelled while queued",
                 Steps = [.. run.Steps.Select(s => s with { State = StepStates.Cancelled })],
             };
             await store.SaveRunAsync(run, ct);
@@ -168,7 +170,10 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
             var definition = PipelineYaml.Parse(yaml, Types, run.Params);
             run = run with
             {
-                State = RunStates.Running, Attempt = run.Attempt + 1, EndTime = null, Error = null,
+                State = RunStates.Running,
+                Attempt = run.Attempt + 1,
+                EndTime = null,
+                Error = null,
                 Steps = [.. run.Steps.Select(s => s.Done ? s : new StepRun(s.Id, s.Uses, StepStates.Pending))],
             };
             await store.SaveRunAsync(run, ct);
@@ -192,7 +197,8 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
             }
             await store.SaveRunAsync(run with
             {
-                State = RunStates.Interrupted, EndTime = Now(),
+                State = RunStates.Interrupted,
+                EndTime = Now(),
                 Error = "the server stopped during the run; resume it to continue from the last finished step",
                 Steps = [.. run.Steps.Select(s => s.State is StepStates.Running or StepStates.Pending
                     ? s with { State = StepStates.Interrupted, Error = s.State == StepStates.Running ? "the server stopped during this step" : null } : s)],

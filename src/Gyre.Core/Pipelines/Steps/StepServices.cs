@@ -15,6 +15,7 @@ namespace Gyre.Core.Pipelines.Steps;
 public sealed record StepServices(
     IDatasetStore Datasets,
     IDatasetObjectStore Objects,
+    IDatasetExporter Exporter,
     DatasetIngest Ingest,
     DatasetValidation Validation,
     DatasetSplitting Splitting,

@@ -10,7 +10,8 @@ namespace Gyre.Core.Pipelines.Steps.BuiltIn;
 /// ONNX, say — with declared <c>inputs</c> (files hashed into the cache key, as DVC's deps),
 /// <c>outputs</c> (files it must write, as DVC's outs: deleted before it runs, checked after, and
 /// passed on as <c>file:NAME</c> artifacts) and <c>env</c>. It sees the datasets of the steps
-/// before it as <c>GYRE_DATASET_ROLE</c> (a local CSV or Parquet path) and each output's path as
+/// before it as <c>GYRE_DATASET_ROLE</c> — the stored file, CSV or Parquet, or with
+/// <c>dataset_format: csv</c> always a CSV copy (split parts are stored as Parquet) — and each output's path as
 /// <c>GYRE_OUTPUT_NAME</c>. Its output and errors go to the step's log; a non-zero exit fails it; a
 /// timeout or cancellation kills its whole process tree.
 /// </summary>
@@ -27,6 +28,7 @@ internal sealed class CommandStep(StepServices services) : StepType(services)
         new("outputs", ParameterKind.StringMap, "name: path of each file the command writes"),
         new("env", ParameterKind.StringMap, "environment variables to set"),
         new("workdir", ParameterKind.String, "the working folder (default: the pipeline file's)"),
+        new("dataset_format", ParameterKind.String, "csv: hand every dataset over as a CSV file (default: as stored, CSV or Parquet)"),
     ];
 
     public override bool Cacheable(JsonObject with) => with["outputs"] is JsonObject { Count: > 0 };
@@ -34,6 +36,10 @@ internal sealed class CommandStep(StepServices services) : StepType(services)
     public override IReadOnlyList<string> Check(JsonObject with)
     {
         var problems = new List<string>();
+        if (with["dataset_format"]?.GetValue<string>() is { } format && format != "csv")
+        {
+            problems.Add($"dataset_format: expected csv, got '{format}'");
+        }
         if (with["run"] is JsonArray { Count: 0 })
         {
             problems.Add("run: expected a command");
@@ -68,7 +74,20 @@ internal sealed class CommandStep(StepServices services) : StepType(services)
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.Delete(path);
         }
-        var start = await StartAsync(context, inputs, outputs, ct);
+        var copies = new List<string>();
+        try
+        {
+            return await RunAsync(context, inputs, outputs, copies, ct);
+        }
+        finally
+        {
+            copies.ForEach(File.Delete);
+        }
+    }
+
+    private async Task<StepResult> RunAsync(StepContext context, IReadOnlyList<PipelineArtifact> inputs, Dictionary<string, string> outputs, List<string> copies, CancellationToken ct)
+    {
+        var start = await StartAsync(context, inputs, outputs, copies, ct);
         var tail = new Queue<string>();
         using var process = new Process { StartInfo = start };
         try
@@ -108,7 +127,7 @@ internal sealed class CommandStep(StepServices services) : StepType(services)
         return new StepResult(made, made.Count == 0 ? "exited 0" : $"exited 0, wrote {string.Join(", ", outputs.Keys)}");
     }
 
-    private async Task<ProcessStartInfo> StartAsync(StepContext context, IReadOnlyList<PipelineArtifact> inputs, Dictionary<string, string> outputs, CancellationToken ct)
+    private async Task<ProcessStartInfo> StartAsync(StepContext context, IReadOnlyList<PipelineArtifact> inputs, Dictionary<string, string> outputs, List<string> copies, CancellationToken ct)
     {
         var start = new ProcessStartInfo
         {
@@ -138,7 +157,16 @@ internal sealed class CommandStep(StepServices services) : StepType(services)
         {
             var (name, version) = ArtifactUris.ParseDataset(dataset.Uri)!.Value;
             var stored = await Services.Datasets.GetVersionAsync(name, version, ct);
-            start.Environment[$"GYRE_DATASET_{EnvName(dataset.Role)}"] = Services.Objects.LocalPath(stored.Digest, stored.Format);
+            var path = Services.Objects.LocalPath(stored.Digest, stored.Format);
+            if (context.String("dataset_format") == "csv" && stored.Format != Data.DatasetFormat.Csv)
+            {
+                Directory.CreateDirectory(Services.ScratchDirectory);
+                var copy = Path.Combine(Services.ScratchDirectory, $"{dataset.Role}-{Guid.NewGuid():N}.csv");
+                copies.Add(copy);
+                await Services.Exporter.ExportCsvAsync(path, stored, copy, ct);
+                path = copy;
+            }
+            start.Environment[$"GYRE_DATASET_{EnvName(dataset.Role)}"] = path;
         }
         foreach (var (name, path) in outputs)
         {

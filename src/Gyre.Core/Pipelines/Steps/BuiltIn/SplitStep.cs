@@ -32,9 +32,9 @@ internal sealed class SplitStep(StepServices services) : StepType(services)
     public override async Task<StepResult> ExecuteAsync(StepContext context, IReadOnlyList<PipelineArtifact> inputs, CancellationToken ct)
     {
         var source = await DatasetAsync(inputs[0], ct);
-        var method = context.String("method");
+        var method = context.String("method") ?? SplitMethods.Random;
         var label = context.String("label") ?? (method == SplitMethods.Stratified ? context.Param("label") : null);
-        var spec = new SplitSpec(method, context.Number("test"), context.Integer("seed"), label, context.String("key"), context.String("time_column"), context.String("at"));
+        var spec = new SplitSpec(method, context.Number("test") ?? (method == SplitMethods.Time && context.String("at") is not null ? null : 0.2), context.Integer("seed"), label, context.String("key"), context.String("time_column"), context.String("at"));
         var (split, created) = await Services.Splitting.SplitAsync(source.Name, source.Version, spec, ct);
         await context.Log.WriteLineAsync($"split {split.Id} of {source.Name}@{source.Version} {(created ? "made" : "found")}");
         var outputs = new List<PipelineArtifact>();
