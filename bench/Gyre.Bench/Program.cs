@@ -1,6 +1,6 @@
 using Gyre.Bench;
 
-// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|serve|all]
+// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|serve|pipeline|all]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "ingest" or "all")
 {
@@ -29,4 +29,8 @@ if (which is "score" or "all")
 if (which is "serve" or "all")
 {
     await ServeBenchmark.RunAsync();
+}
+if (which is "pipeline" or "all")
+{
+    await PipelineBenchmark.RunAsync();
 }

@@ -107,4 +107,26 @@ public sealed class AuthTests
             await app.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task PipelinesThatRunProgramsOrReadServerFiles_NeedAnAdminToken()
+    {
+        var (home, secrets) = await HomeWithTokensAsync();
+        await using var server = await TestServer.StartAsync(o => o with { RequireAuth = true }, home);
+        var command = new { yaml = "name: shell\nsteps:\n  - {id: a, uses: command, with: {run: 'id'}}\n" };
+        var file = new { yaml = "name: file\nsteps:\n  - {id: a, uses: ingest, with: {dataset: d, path: /etc/passwd}}\n" };
+        var plain = new { yaml = "name: plain\nsteps:\n  - {id: a, uses: ingest, with: {dataset: d}}\n" };
+
+        await ProblemAssert.IsAsync(await server.Http.SendAsync(Request(HttpMethod.Post, "/api/v1/pipelines", secrets[TokenScope.Write], command)),
+            HttpStatusCode.Forbidden, "permission_denied", "admin");
+        await ProblemAssert.IsAsync(await server.Http.SendAsync(Request(HttpMethod.Post, "/api/v1/pipelines", secrets[TokenScope.Write], file)),
+            HttpStatusCode.Forbidden, "permission_denied", "admin");
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.SendAsync(Request(HttpMethod.Post, "/api/v1/pipelines", secrets[TokenScope.Write], plain))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.SendAsync(Request(HttpMethod.Post, "/api/v1/pipelines", secrets[TokenScope.Admin], command))).StatusCode);
+        await ProblemAssert.IsAsync(await server.Http.SendAsync(Request(HttpMethod.Post, "/api/v1/pipelines/shell/runs", secrets[TokenScope.Write], new { })),
+            HttpStatusCode.Forbidden, "permission_denied", "admin");
+        await ProblemAssert.IsAsync(await server.Http.SendAsync(Request(HttpMethod.Post, "/api/v1/pipelines/plain/runs", secrets[TokenScope.Read], new { })),
+            HttpStatusCode.Forbidden, "permission_denied", "write");
+        Assert.Equal(HttpStatusCode.Accepted, (await server.Http.SendAsync(Request(HttpMethod.Post, "/api/v1/pipelines/shell/runs", secrets[TokenScope.Admin], new { }))).StatusCode);
+    }
 }
