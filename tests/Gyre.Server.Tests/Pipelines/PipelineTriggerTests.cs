@@ -1,6 +1,7 @@
 using System.Text;
 using Gyre.Core.Data;
 using Gyre.Core.Pipelines.Runs;
+using Gyre.Server.Tests.Serving;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Gyre.Server.Tests.Pipelines;
@@ -68,6 +69,41 @@ public sealed class PipelineTriggerTests : IAsyncLifetime
         Assert.Equal(new RunTrigger(TriggerTypes.Dataset, $"new version {dataset}@2"), run.Trigger);
         var done = await work.WaitAsync(run.Id);
         Assert.Equal($"dataset:{dataset}@2", done.Step("data").Outputs![0].Uri);
+    }
+
+    [Fact]
+    public async Task EnoughNewFeedback_StartsARetraining_OnThePredictionsJoinedWithTheirActuals()
+    {
+        using var work = PipelineWorkspace.Create(_server);
+        var model = await ServingModels.TrainChurnAsync(_server);
+        var endpoint = await ServingModels.CreateEndpointAsync(_server, model + "/1");
+        var name = Unique.Name("retrain");
+        var dataset = Unique.Name("served");
+        await work.SaveAsync($$$"""
+            name: {{{name}}}
+            params: {label: churned}
+            triggers: {feedback: {endpoint: {{{endpoint}}}, count: 3}}
+            steps:
+              - {id: data, uses: ingest, with: {dataset: {{{dataset}}}, endpoint: {{{endpoint}}}, since: 1d}}
+              - {id: train, uses: train, needs: [data], with: {task: binary, hyperparameters: {min_data_per_leaf: 1} }}
+            """);
+        var rows = Enumerable.Range(0, 40).Select(i => new Dictionary<string, object?> { ["tenure"] = i * 2, ["plan"] = i % 3 == 0 ? "pro" : "basic", ["extra"] = i }).ToList();
+        var answer = await _server.Client.Endpoints.PredictAsync(endpoint, rows);
+        // Two reports are not enough; the trigger waits for three.
+        await _server.Client.Endpoints.FeedbackAsync(endpoint, answer.PredictionIds.Take(2).Select((id, i) => (id, (object)(ServingModels.Churns(i * 2, i % 3 == 0 ? "pro" : "basic") ? "left" : "stayed"))));
+        Assert.Empty(await RunsAfterAsync(name, TimeSpan.FromSeconds(10), expected: 0));
+        await _server.Client.Endpoints.FeedbackAsync(endpoint, answer.PredictionIds.Skip(2).Select((id, i) => (id, (object)(ServingModels.Churns((i + 2) * 2, (i + 2) % 3 == 0 ? "pro" : "basic") ? "left" : "stayed"))));
+
+        var run = Assert.Single(await RunsAfterAsync(name, TimeSpan.FromSeconds(10), expected: 1));
+
+        Assert.Equal(TriggerTypes.Feedback, run.Trigger.Type);
+        Assert.Equal($"40 new predictions with feedback on '{endpoint}'", run.Trigger.Detail);
+        var done = await work.WaitAsync(run.Id);
+        Assert.True(done.State == RunStates.Succeeded, done.Error);
+        var version = await _server.Client.Datasets.GetVersionAsync(dataset, 1);
+        Assert.Equal(40, version.Rows);
+        Assert.Equal(["tenure", "plan", "extra", "churned"], version.Columns.Select(c => c.Name));
+        Assert.Equal($"model:{name}/1", done.Step("train").Outputs![0].Uri);
     }
 
     private async Task AddAsync(string dataset, string csv)

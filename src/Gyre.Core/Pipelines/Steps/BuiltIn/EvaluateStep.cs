@@ -41,7 +41,7 @@ internal sealed class EvaluateStep(StepServices services) : StepType(services)
         var values = new JsonObject();
         foreach (var (metric, value) in metrics)
         {
-            values[metric] = value;
+            values[metric] = JsonNumbers.Of(value);
             await context.Log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{metric} = {value:G6}"));
         }
         var text = values.ToJsonString();

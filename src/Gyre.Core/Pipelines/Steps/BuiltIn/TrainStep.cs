@@ -50,7 +50,7 @@ internal sealed class TrainStep(StepServices services, bool tune) : StepType(ser
         var metrics = new JsonObject();
         foreach (var (name, value) in Metrics(result))
         {
-            metrics[name] = value;
+            metrics[name] = JsonNumbers.Of(value);
             await context.Log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"test {name} = {value:G6}"));
         }
         await context.Log.WriteLineAsync($"run {result.RunId}, registered {version.Name}/{version.Version}");
