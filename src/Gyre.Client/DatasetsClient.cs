@@ -94,6 +94,10 @@ public sealed class DatasetsClient
         _api.GetAsync<IReadOnlyList<DatasetSplit>>($"/api/v1/datasets/{E(name)}/versions/{VersionSegment(version)}/splits", ct);
 
     /// <summary>The reference statistics of a version for drift tests, computed on first use.</summary>
+    /// <summary>Drift between two versions, column by column (Evidently's default tests unless set).</summary>
+    public Task<Core.Monitoring.Drift.DriftReport> DriftAsync(Core.Monitoring.Drift.DriftRequest request, CancellationToken ct = default) =>
+        _api.SendAsync<Core.Monitoring.Drift.DriftReport>(HttpMethod.Post, "/api/v1/drift", request, ct, bounded: false);
+
     public Task<ReferenceStatistics> GetReferenceAsync(string name, long? version = null, CancellationToken ct = default) =>
         _api.SendAsync<ReferenceStatistics>(HttpMethod.Get, $"/api/v1/datasets/{E(name)}/versions/{VersionSegment(version)}/reference", null, ct, bounded: false);
 

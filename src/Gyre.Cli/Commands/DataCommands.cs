@@ -29,6 +29,7 @@ internal static class DataCommands
         command.Subcommands.Add(DataSplitCommands.Split());
         command.Subcommands.Add(DataSplitCommands.Splits());
         command.Subcommands.Add(DataSplitCommands.Reference());
+        command.Subcommands.Add(DataDriftCommand.Build());
         return command;
     }
 

@@ -136,7 +136,9 @@ public static class GyreServer
         services.AddSingleton(new Core.Data.Schemas.DatasetSchemas(storage.Datasets, storage.DatasetObjects, storage.DatasetReader));
         var splitting = new Core.Data.Splits.DatasetSplitting(storage.Datasets, storage.DatasetObjects, storage.DatasetSplitter, ingest);
         services.AddSingleton(splitting);
-        services.AddSingleton(new Core.Data.Reference.DatasetReferences(storage.Datasets, storage.DatasetObjects, storage.ReferenceComputer));
+        var references = new Core.Data.Reference.DatasetReferences(storage.Datasets, storage.DatasetObjects, storage.ReferenceComputer);
+        services.AddSingleton(references);
+        services.AddSingleton(new Core.Monitoring.Drift.DatasetDrift(references));
         services.AddSingleton(new Core.Data.Validation.DatasetValidation(storage.Datasets, storage.DatasetObjects, storage.ConstraintMeasurer));
         var registration = new ModelVersionRegistration(storage.Tracking, storage.Registry, storage.Artifacts);
         services.AddSingleton(registration);
@@ -217,5 +219,6 @@ public static class GyreServer
         DatasetsApi.Map(app);
         PipelinesApi.Map(app);
         LineageApi.Map(app);
+        DriftApi.Map(app);
     }
 }
