@@ -1,6 +1,6 @@
 using Gyre.Bench;
 
-// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|serve|pipeline|all]
+// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|serve|pipeline|drift|all]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "ingest" or "all")
 {
@@ -33,4 +33,8 @@ if (which is "serve" or "all")
 if (which is "pipeline" or "all")
 {
     await PipelineBenchmark.RunAsync();
+}
+if (which is "drift" or "all")
+{
+    await DriftBenchmark.RunAsync();
 }

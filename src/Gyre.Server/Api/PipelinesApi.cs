@@ -107,11 +107,12 @@ internal static class PipelinesApi
     private static async Task<Ok<PipelineRun>> Cancel(string id, PipelineService service, CancellationToken ct) =>
         TypedResults.Ok(await service.CancelAsync(Id(id), ct));
 
-    private static async Task<Ok<PipelineRun>> Resume(string id, PipelineService service, HttpContext http, CancellationToken ct)
+    private static async Task<Ok<PipelineRun>> Resume(string id, PipelineService service, IPipelineStore store, HttpContext http, CancellationToken ct)
     {
         var run = await service.GetRunAsync(Id(id), ct);
-        var stored = await service.GetPipelineAsync(run.Pipeline, ct);
-        if (TouchesServer(PipelineYaml.Parse(stored.Yaml, service.Types)))
+        // The run resumes with the file it was made with, whatever the pipeline's file is now.
+        var (yaml, _) = await store.GetVersionAsync(run.Pipeline, run.Digest, ct);
+        if (TouchesServer(PipelineYaml.Parse(yaml, service.Types)))
         {
             Scopes.Demand(http, TokenScope.Admin);
         }

@@ -75,6 +75,14 @@ public sealed partial class SqlitePredictionLog
             null, r => new LabelledPrediction(r.GetString(0), r.GetString(1), r.GetString(2)), ct, ("$e", endpoint), ("$since", since));
     }
 
+    public async Task<long> CountFeedbackAsync(string endpoint, long since, CancellationToken ct)
+    {
+        await using var connection = await OpenReaderAsync(ct);
+        return Convert.ToInt64(await connection.ScalarAsync(
+            "SELECT count(*) FROM feedback f JOIN predictions p ON p.prediction_id = f.prediction_id "
+            + "WHERE p.endpoint = $e AND f.time >= $since AND p.routing <> 'shadow'", null, ct, ("$e", endpoint), ("$since", since)), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async Task<long> ExportParquetAsync(string endpoint, long since, long until, string path, CancellationToken ct)
     {
         await using var connection = await OpenReaderAsync(ct);

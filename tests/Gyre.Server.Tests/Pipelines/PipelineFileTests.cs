@@ -97,4 +97,19 @@ public sealed class PipelineFileTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.Contains("params.test: expected a number, got 'lots'", errors);
         Assert.Contains(errors, e => e.StartsWith("params.other: not declared in the file", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task ListAndMappingParameters_AreUsedWhole_AndCheckedAgainstTheKind()
+    {
+        var (status, body) = await DryRunAsync("""
+            name: lists
+            params: {features: [tenure, plan], hp: {min_data_per_leaf: 5}, steps: [10, 50, 100], bad: {a: b}}
+            steps:
+              - {id: train, uses: train, with: {features: "${params.features}", hyperparameters: "${params.hp}"}}
+              - {id: ship, uses: deploy, needs: [train], with: {endpoint: e, steps: "${params.steps}"}}
+              - {id: other, uses: train, with: {hyperparameters: "${params.bad}"}}
+            """);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(["line 6: steps.other.with.hyperparameters: expected a mapping of names to numbers, and the parameter 'bad' is a mapping that is not"], Errors(body));
+    }
 }

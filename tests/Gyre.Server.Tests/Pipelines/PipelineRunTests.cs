@@ -62,7 +62,7 @@ public sealed class PipelineRunTests(ServerFixture fixture) : IClassFixture<Serv
         var train = Assert.Single(upstream.Executions, e => e.Step == "train");
         Assert.Equal("train/1", train.CodeVersion);
         Assert.Equal(10, train.Parameters["hyperparameters"]!["min_data_per_leaf"]!.GetValue<double>());
-        Assert.Contains(upstream.Artifacts, a => a.Uri == "file:" + work.PathOf("churn.csv"));
+        Assert.Contains(upstream.Artifacts, a => a.Uri.StartsWith("file:" + work.PathOf("churn.csv") + "#sha256:", StringComparison.Ordinal));
 
         var downstream = await fixture.Server.Client.Pipelines.LineageAsync($"dataset:{name}@1", "downstream");
         Assert.Contains($"model:{name}/1", downstream.Models);
@@ -102,6 +102,13 @@ public sealed class PipelineRunTests(ServerFixture fixture) : IClassFixture<Serv
         var fourth = await work.RunAsync(name);
         Assert.Equal(["succeeded", "succeeded", "succeeded", "succeeded"], fourth.Steps.Take(4).Select(s => s.State));
         Assert.Equal($"dataset:{name}@2", fourth.Step("data").Outputs![0].Uri);
+
+        // The same file under another pipeline's name: its data and split are shared, but it trains and registers its own model.
+        var other = Unique.Name("other");
+        await work.SaveAsync(Churn(name, Unique.Name("ep")).Replace($"name: {name}\n", $"name: {other}\n", StringComparison.Ordinal));
+        var theirs = await work.RunAsync(other);
+        Assert.Equal(["cached", "cached", "cached", "succeeded"], theirs.Steps.Take(4).Select(s => s.State));
+        Assert.Equal($"model:{other}/1", theirs.Step("train").Outputs![0].Uri);
 
         // --no-cache runs every step; the same content is the same version. The retrained model is no
         // better than the champion trained on the same data, so the gate stops the deployment.

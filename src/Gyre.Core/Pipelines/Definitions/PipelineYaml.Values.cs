@@ -13,6 +13,12 @@ public static partial class PipelineYaml
     private static JsonNode? Convert(YamlNode node, ParameterKind kind, string field, Dictionary<string, JsonNode?> parameters, List<string> problems)
     {
         var before = problems.Count;
+        if (node is YamlScalarNode reference && Reference().Match(reference.Value ?? "") is { Success: true } match && match.Length == reference.Value!.Length
+            && parameters.TryGetValue(match.Groups[1].Value, out var whole) && whole is JsonArray or JsonObject)
+        {
+            // A list or mapping parameter used whole: its items must have the kind's type.
+            return Typed(whole, kind) ?? Problem($"{Line(node)}{field}: expected {Describe(kind)}, and the parameter '{match.Groups[1].Value}' is {(whole is JsonArray ? "a list" : "a mapping")} that is not");
+        }
         JsonNode? result = kind switch
         {
             ParameterKind.Strings or ParameterKind.Numbers => List(node, kind == ParameterKind.Strings ? ParameterKind.String : ParameterKind.Number),
@@ -21,6 +27,12 @@ public static partial class PipelineYaml
             _ => One(node, kind == ParameterKind.Command ? ParameterKind.String : kind, field),
         };
         return problems.Count == before ? result : null;
+
+        JsonNode? Problem(string message)
+        {
+            problems.Add(message);
+            return null;
+        }
 
         JsonArray? List(YamlNode list, ParameterKind item)
         {
@@ -161,8 +173,34 @@ public static partial class PipelineYaml
         ParameterKind.Number => "a number",
         ParameterKind.Integer => "a whole number",
         ParameterKind.Boolean => "true or false",
+        ParameterKind.Strings or ParameterKind.Command => "a list of strings",
+        ParameterKind.Numbers => "a list of numbers",
+        ParameterKind.NumberMap => "a mapping of names to numbers",
+        ParameterKind.StringMap => "a mapping of names to strings",
         _ => "a string",
     };
+
+    /// <summary>A list or mapping parameter's value as the kind wants it, or null when its items do not fit.</summary>
+    private static JsonNode? Typed(JsonNode value, ParameterKind kind)
+    {
+        static JsonNode? Text(JsonNode? item) => item is JsonValue v ? JsonValue.Create(v.TryGetValue<string>(out var s) ? s : v.ToJsonString()) : null;
+        static JsonNode? Number(JsonNode? item) => item is JsonValue v && v.TryGetValue<double>(out var d) ? JsonValue.Create(d) : null;
+        JsonNode? Items(Func<JsonNode?, JsonNode?> convert)
+        {
+            switch (value)
+            {
+                case JsonArray array when kind is ParameterKind.Strings or ParameterKind.Numbers or ParameterKind.Command:
+                    var items = array.Select(convert).ToList();
+                    return items.Any(i => i is null) ? null : new JsonArray([.. items]);
+                case JsonObject map when kind is ParameterKind.NumberMap or ParameterKind.StringMap:
+                    var pairs = map.Select(p => KeyValuePair.Create(p.Key, convert(p.Value))).ToList();
+                    return pairs.Any(p => p.Value is null) ? null : new JsonObject(pairs);
+                default:
+                    return null;
+            }
+        }
+        return kind is ParameterKind.Numbers or ParameterKind.NumberMap ? Items(Number) : Items(Text);
+    }
 
     [GeneratedRegex(@"\$\{params\.([A-Za-z][A-Za-z0-9_]*)\}")]
     private static partial Regex Reference();

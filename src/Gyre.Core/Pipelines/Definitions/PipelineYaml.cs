@@ -164,9 +164,9 @@ public static partial class PipelineYaml
             }
             var delay = Optional(map, "retry_delay_seconds", ParameterKind.Number, field, parameters, problems)?.GetValue<double>() ?? PipelineStep.DefaultRetryDelaySeconds;
             var timeout = Optional(map, "timeout_seconds", ParameterKind.Number, field, parameters, problems)?.GetValue<double>();
-            if (delay < 0 || timeout <= 0)
+            if (delay is < 0 or > 86_400 || timeout is <= 0 or > 7 * 86_400)
             {
-                problems.Add($"{Line(map)}{field}: retry_delay_seconds must not be negative and timeout_seconds must be positive");
+                problems.Add($"{Line(map)}{field}: retry_delay_seconds is 0 to 86400 and timeout_seconds above 0 and at most 604800 (a week)");
             }
             var cache = Optional(map, "cache", ParameterKind.Boolean, field, parameters, problems)?.GetValue<bool>() ?? true;
             steps.Add(new PipelineStep(id, uses, needs, with, (int)retries, delay, timeout, cache, (int)map.Start.Line));

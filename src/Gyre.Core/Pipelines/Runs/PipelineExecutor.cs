@@ -52,13 +52,28 @@ public sealed class PipelineExecutor(IPipelineStore store, ILineageStore lineage
                 running.Remove(id);
             }
         }
-        await progress.UpdateAsync(r => Finish(r, cancel.IsCancellationRequested, shutdown.IsCancellationRequested));
+        // A cancel or stop that came after every step had ended changes nothing.
+        var open = progress.Run.Steps.Any(st => st.State is StepStates.Pending or StepStates.Cancelled or StepStates.Interrupted);
+        await progress.UpdateAsync(r => Finish(r, open && cancel.IsCancellationRequested, open && shutdown.IsCancellationRequested));
         return progress.Run;
     }
 
     private async Task RunStepAsync(RunProgress progress, PipelineDefinition pipeline, PipelineStep step, string? directory, CancellationToken cancel, CancellationToken ct)
     {
         await Task.Yield();
+        try
+        {
+            await RunStepCoreAsync(progress, pipeline, step, directory, cancel, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The step's log could not be opened, or its first state not saved: the step fails with the reason.
+            await progress.UpdateStepAsync(step.Id, s => s with { State = StepStates.Failed, EndTime = Now(), Error = Describe(e) });
+        }
+    }
+
+    private async Task RunStepCoreAsync(RunProgress progress, PipelineDefinition pipeline, PipelineStep step, string? directory, CancellationToken cancel, CancellationToken ct)
+    {
         var type = Types[step.Uses];
         var available = PipelineGraph.Ancestors(pipeline, step.Id).SelectMany(id => progress.Run.Step(id).Outputs ?? []).ToList();
         await using var log = logs.Open(progress.Run.Id, step.Id);
@@ -68,11 +83,12 @@ public sealed class PipelineExecutor(IPipelineStore store, ILineageStore lineage
         try
         {
             var inputs = await type.InputsAsync(context, ct);
-            var key = StepCacheKey.Of(step, type, inputs);
+            var key = StepCacheKey.Of(step, type, type.Implicit(context), inputs);
             if (step.Cache && !progress.Run.NoCache && type.Cacheable(step.With)
                 && await store.GetCachedAsync(key, ct) is { } hit && await type.OutputsExistAsync(hit.Outputs, ct))
             {
                 await log.WriteLineAsync($"cached: the outputs of run {hit.RunId} step '{hit.StepId}' are reused (key {key})");
+                await type.ReapplyAsync(context, hit.Outputs, ct);
                 await RecordAsync(progress.Run, step, type, "cached", key, started, inputs, hit.Outputs);
                 await progress.UpdateStepAsync(step.Id, s => s with
                 {

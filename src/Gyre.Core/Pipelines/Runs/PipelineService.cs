@@ -87,6 +87,10 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
         {
             throw GyreException.Invalid($"trigger: expected one of {string.Join(", ", TriggerTypes.All)}, got '{trigger.Type}'");
         }
+        if (_shutdown.IsCancellationRequested)
+        {
+            throw new GyreException(ErrorCode.Unavailable, "the server is stopping; start the run again once it is back");
+        }
         var stored = await store.GetPipelineAsync(name, ct);
         var definition = PipelineYaml.Parse(stored.Yaml, Types, parameters);
         await _gate.WaitAsync(ct);
@@ -118,33 +122,41 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
     /// <summary>Cancels a queued or running run; running steps are stopped (a command's process tree is killed).</summary>
     public async Task<PipelineRun> CancelAsync(long id, CancellationToken ct)
     {
-        if (_active.TryGetValue(id, out var active))
+        while (true)
         {
-            await active.Cancel.CancelAsync();
-            await active.Task;
-            return await store.GetRunAsync(id, ct);
-        }
-        await _gate.WaitAsync(ct);
-        try
-        {
-            var run = await store.GetRunAsync(id, ct);
-            if (run.State != RunStates.Queued)
+            if (_active.TryGetValue(id, out var active))
             {
-                throw GyreException.Conflict($"run {id} is {run.State}; only a queued or running run can be cancelled");
+                await active.Cancel.CancelAsync();
+                await active.Task;
+                return await store.GetRunAsync(id, ct);
             }
-            run = run with
+            await _gate.WaitAsync(ct);
+            try
             {
-                State = RunStates.Cancelled,
-                EndTime = Now(),
-                Error = "cancelled while queued",
-                Steps = [.. run.Steps.Select(s => s with { State = StepStates.Cancelled })],
-            };
-            await store.SaveRunAsync(run, ct);
-            return run;
-        }
-        finally
-        {
-            _gate.Release();
+                if (_active.ContainsKey(id))
+                {
+                    // Started from the queue meanwhile: cancel it as a running run.
+                    continue;
+                }
+                var run = await store.GetRunAsync(id, ct);
+                if (run.State != RunStates.Queued)
+                {
+                    throw GyreException.Conflict($"run {id} is {run.State}; only a queued or running run can be cancelled");
+                }
+                run = run with
+                {
+                    State = RunStates.Cancelled,
+                    EndTime = Now(),
+                    Error = "cancelled while queued",
+                    Steps = [.. run.Steps.Select(s => s with { State = StepStates.Cancelled })],
+                };
+                await store.SaveRunAsync(run, ct);
+                return run;
+            }
+            finally
+            {
+                _gate.Release();
+            }
         }
     }
 
@@ -216,10 +228,23 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
             var runs = await store.ListRunsInStateAsync(Active, ct);
             foreach (var group in runs.GroupBy(r => r.Pipeline).Where(g => g.All(r => r.State == RunStates.Queued)))
             {
-                var next = group.First() with { State = RunStates.Running };
-                var (yaml, directory) = await store.GetVersionAsync(next.Pipeline, next.Digest, ct);
+                var next = group.First();
+                PipelineDefinition definition;
+                string? directory;
+                try
+                {
+                    (var yaml, directory) = await store.GetVersionAsync(next.Pipeline, next.Digest, ct);
+                    definition = PipelineYaml.Parse(yaml, Types, next.Params);
+                }
+                catch (GyreException e)
+                {
+                    // The file no longer reads (a newer Gyre checks more): the run fails instead of blocking the queue.
+                    await store.SaveRunAsync(next with { State = RunStates.Failed, EndTime = Now(), Error = $"cannot start: {e.Message}" }, ct);
+                    continue;
+                }
+                next = next with { State = RunStates.Running };
                 await store.SaveRunAsync(next, ct);
-                Launch(next, PipelineYaml.Parse(yaml, Types, next.Params), directory);
+                Launch(next, definition, directory);
             }
         }
         finally
@@ -247,14 +272,13 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
         }
         await _shutdown.CancelAsync();
         await Task.WhenAll(_active.Values.Select(a => a.Task));
-        _shutdown.Dispose();
-        _gate.Dispose();
     }
 
     private void Launch(PipelineRun run, PipelineDefinition definition, string? directory)
     {
         var cancel = new CancellationTokenSource();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ActiveRun? self = null;
         var task = Task.Run(async () =>
         {
             await started.Task;
@@ -263,19 +287,44 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
             {
                 final = await executor.ExecuteAsync(run, definition, directory, cancel.Token, _shutdown.Token);
             }
+            catch (Exception e)
+            {
+                // The run record could not be kept up to date (the store failed): say so, if it can still be said.
+                final = await TryFailAsync(run.Id, e);
+            }
             finally
             {
-                _active.TryRemove(run.Id, out _);
-                cancel.Dispose();
+                // Only this launch's entry: a resume may already have put the next one under the same id.
+                _active.TryRemove(KeyValuePair.Create(run.Id, self!));
             }
-            Finished?.Invoke(final);
+            if (final is not null)
+            {
+                Finished?.Invoke(final);
+            }
             if (!_shutdown.IsCancellationRequested)
             {
                 await StartQueuedAsync(CancellationToken.None);
             }
         });
-        _active[run.Id] = new ActiveRun(task, cancel);
+        self = new ActiveRun(task, cancel);
+        _active[run.Id] = self;
         started.SetResult();
+    }
+
+    private async Task<PipelineRun?> TryFailAsync(long id, Exception e)
+    {
+        try
+        {
+            var run = await store.GetRunAsync(id, CancellationToken.None);
+            run = run with { State = RunStates.Failed, EndTime = Now(), Error = $"the run stopped: {e.Message}" };
+            await store.SaveRunAsync(run, CancellationToken.None);
+            return run;
+        }
+        catch (Exception)
+        {
+            // The store is down; at the next start the run is marked interrupted.
+            return null;
+        }
     }
 
     private static PipelineRun? FirstOrNull(IReadOnlyList<PipelineRun> runs) => runs.Count > 0 ? runs[0] : null;

@@ -4,7 +4,7 @@ namespace Gyre.Core.Pipelines.Steps;
 
 /// <summary>
 /// How artifacts are named: <c>dataset:NAME@VERSION</c>, <c>model:NAME/VERSION</c>,
-/// <c>file:PATH</c>, <c>rollout:ENDPOINT/ID</c>; reports and metrics are named by the step
+/// <c>file:PATH#sha256:HEX</c>, <c>rollout:ENDPOINT/ID</c>; reports and metrics are named by the step
 /// execution that made them, <c>TYPE:RUN/STEP</c>.
 /// </summary>
 public static class ArtifactUris
@@ -13,7 +13,11 @@ public static class ArtifactUris
 
     public static string Model(string name, long version) => string.Create(CultureInfo.InvariantCulture, $"model:{name}/{version}");
 
-    public static string File(string fullPath) => "file:" + fullPath;
+    /// <summary>A file's content at a path: the same path with other content is another artifact, so lineage never mixes two runs' outputs.</summary>
+    public static string File(string fullPath, string digest) => $"file:{fullPath}#{digest}";
+
+    /// <summary>The path of a <c>file:</c> URI.</summary>
+    public static string FilePath(string uri) => uri["file:".Length..(uri.LastIndexOf('#') is > 0 and var hash ? hash : uri.Length)];
 
     public static string Rollout(string endpoint, long id) => string.Create(CultureInfo.InvariantCulture, $"rollout:{endpoint}/{id}");
 

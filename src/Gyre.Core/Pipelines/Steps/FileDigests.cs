@@ -9,12 +9,12 @@ namespace Gyre.Core.Pipelines.Steps;
 /// </summary>
 public sealed class FileDigests(IPipelineStore store)
 {
-    public async Task<string> DigestAsync(string path, CancellationToken ct)
+    public async Task<string> DigestAsync(string path, CancellationToken ct, string field = "path")
     {
         var info = new FileInfo(path);
         if (!info.Exists)
         {
-            throw Errors.GyreException.Invalid($"path: no file at {path}");
+            throw Errors.GyreException.Invalid($"{field}: no file at {path}");
         }
         var modified = info.LastWriteTimeUtc.Ticks;
         if (await store.GetFileDigestAsync(info.FullName, info.Length, modified, ct) is { } known)
@@ -28,6 +28,9 @@ public sealed class FileDigests(IPipelineStore store)
     }
 
     /// <summary>The file as an artifact with the given role.</summary>
-    public async Task<PipelineArtifact> ArtifactAsync(string role, string path, CancellationToken ct) =>
-        new(role, ArtifactTypes.File, ArtifactUris.File(Path.GetFullPath(path)), await DigestAsync(path, ct));
+    public async Task<PipelineArtifact> ArtifactAsync(string role, string path, CancellationToken ct, string field = "path")
+    {
+        var digest = await DigestAsync(path, ct, field);
+        return new(role, ArtifactTypes.File, ArtifactUris.File(Path.GetFullPath(path), digest), digest);
+    }
 }

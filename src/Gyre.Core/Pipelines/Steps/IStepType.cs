@@ -27,6 +27,15 @@ public interface IStepType
 
     Task<StepResult> ExecuteAsync(StepContext context, IReadOnlyList<PipelineArtifact> inputs, CancellationToken ct);
 
+    /// <summary>
+    /// Values the step takes from outside its <c>with</c> — the pipeline's <c>label</c> parameter, the
+    /// pipeline's name as the model's — so that they go into the cache key too.
+    /// </summary>
+    JsonObject Implicit(StepContext context) => [];
+
+    /// <summary>Redoes a cached execution's cheap, idempotent effects (an alias pointed at the registered version).</summary>
+    Task ReapplyAsync(StepContext context, IReadOnlyList<PipelineArtifact> outputs, CancellationToken ct) => Task.CompletedTask;
+
     /// <summary>Whether cached outputs are still there to be reused (a deleted model version, a changed file are not).</summary>
     Task<bool> OutputsExistAsync(IReadOnlyList<PipelineArtifact> outputs, CancellationToken ct);
 }

@@ -56,7 +56,7 @@ public sealed class PipelineTriggerWatcher(IPipelineStore store, PipelineService
         if (triggers.FeedbackEndpoint is { } endpoint)
         {
             var since = pipeline.Triggers.FeedbackSince ?? pipeline.CreationTime;
-            var labelled = (await predictions.LabelledAsync(endpoint, since, ct)).Count;
+            var labelled = await predictions.CountFeedbackAsync(endpoint, since, ct);
             if (labelled >= triggers.FeedbackCount)
             {
                 fire ??= new RunTrigger(TriggerTypes.Feedback, string.Create(CultureInfo.InvariantCulture, $"{labelled} new predictions with feedback on '{endpoint}'"));

@@ -25,6 +25,9 @@ public interface IPredictionLog
     /// <summary>An endpoint's predictions since a time that have feedback: the variant, the answer and the actual (both JSON), for online metrics.</summary>
     Task<IReadOnlyList<LabelledPrediction>> LabelledAsync(string endpoint, long since, CancellationToken ct);
 
+    /// <summary>How many of an endpoint's predictions got their feedback at or after <paramref name="since"/> (shadow copies left out).</summary>
+    Task<long> CountFeedbackAsync(string endpoint, long since, CancellationToken ct);
+
     /// <summary>Writes an endpoint's predictions with time in [since, until) and their feedback as a Parquet file; returns the row count.</summary>
     Task<long> ExportParquetAsync(string endpoint, long since, long until, string path, CancellationToken ct);
 }

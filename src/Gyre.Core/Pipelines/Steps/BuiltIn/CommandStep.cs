@@ -59,7 +59,7 @@ internal sealed class CommandStep(StepServices services) : StepType(services)
         var inputs = new List<PipelineArtifact>();
         foreach (var path in context.Strings("inputs") ?? [])
         {
-            inputs.Add(await Services.Files.ArtifactAsync("input:" + path, context.FullPath(path), ct));
+            inputs.Add(await Services.Files.ArtifactAsync("input:" + path, context.FullPath(path), ct, "inputs"));
         }
         // The datasets it is handed are inputs too: the nearest of each role.
         inputs.AddRange(context.Available.Where(a => a.Type == ArtifactTypes.Dataset).DistinctBy(a => a.Role));
@@ -103,13 +103,15 @@ internal sealed class CommandStep(StepServices services) : StepType(services)
         try
         {
             await process.WaitForExitAsync(ct);
-            await pumps;
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
+            await DrainAsync(pumps);
             throw;
         }
+        // A child left running in the background can hold the pipes open: its output is not waited for long.
+        await DrainAsync(pumps);
         if (process.ExitCode != 0)
         {
             throw GyreException.Invalid(string.Create(CultureInfo.InvariantCulture,
@@ -122,7 +124,7 @@ internal sealed class CommandStep(StepServices services) : StepType(services)
             {
                 throw GyreException.Invalid($"outputs.{name}: the command succeeded but did not write {path}");
             }
-            made.Add(await Services.Files.ArtifactAsync("file:" + name, path, ct));
+            made.Add(await Services.Files.ArtifactAsync("file:" + name, path, ct, $"outputs.{name}"));
         }
         return new StepResult(made, made.Count == 0 ? "exited 0" : $"exited 0, wrote {string.Join(", ", outputs.Keys)}");
     }
@@ -179,6 +181,18 @@ internal sealed class CommandStep(StepServices services) : StepType(services)
         return start;
     }
 
+    private static async Task DrainAsync(Task pumps)
+    {
+        try
+        {
+            await pumps.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (TimeoutException)
+        {
+            // The rest of the output is lost; the step's result does not depend on it.
+        }
+    }
+
     private static string Describe(StepContext context) =>
         context.Step.With["run"] is JsonArray list ? string.Join(' ', list.Select(a => a!.GetValue<string>())) : context.String("run")!;
 
@@ -190,7 +204,14 @@ internal sealed class CommandStep(StepServices services) : StepType(services)
         {
             lock (tail)
             {
-                log.WriteLine(line);
+                try
+                {
+                    log.WriteLine(line);
+                }
+                catch (ObjectDisposedException)
+                {
+                    return;
+                }
                 tail.Enqueue(line);
                 if (tail.Count > TailLines)
                 {

@@ -95,8 +95,8 @@ internal sealed class DeployStep(StepServices services) : StepType(services)
             rollout = await Services.RolloutRecords.GetRolloutAsync(rollout.Endpoint, rollout.Id, ct);
         }
         await context.Log.WriteLineAsync($"rollout {rollout.Id} ended {rollout.State}");
-        return rollout.State == "failed"
-            ? throw GyreException.Conflict($"rollout {rollout.Id} on '{rollout.Endpoint}' failed: {rollout.Transitions[^1].Reason}")
-            : rollout;
+        return rollout.State is "succeeded" or "completed"
+            ? rollout
+            : throw GyreException.Conflict($"rollout {rollout.Id} on '{rollout.Endpoint}' ended {rollout.State}{(rollout.Transitions.Count > 0 ? ": " + rollout.Transitions[^1].Reason : "")}");
     }
 }

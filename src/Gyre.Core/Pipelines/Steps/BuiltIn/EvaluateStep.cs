@@ -30,7 +30,7 @@ internal sealed class EvaluateStep(StepServices services) : StepType(services)
     }
 
     public override IReadOnlyList<string> Check(JsonObject with) =>
-        with["dataset"]?.GetValue<string>() is { } d && !System.Text.RegularExpressions.Regex.IsMatch(d, @"^[^@]+(@\d+)?$")
+        with["dataset"]?.GetValue<string>() is { } d && !System.Text.RegularExpressions.Regex.IsMatch(d, @"^[^@]+(@\d{1,15})?$")
             ? [$"dataset: expected NAME or NAME@VERSION, got '{d}'"] : [];
 
     public override async Task<StepResult> ExecuteAsync(StepContext context, IReadOnlyList<PipelineArtifact> inputs, CancellationToken ct)
@@ -51,4 +51,6 @@ internal sealed class EvaluateStep(StepServices services) : StepType(services)
     }
 
     public override Task<bool> OutputsExistAsync(IReadOnlyList<PipelineArtifact> outputs, CancellationToken ct) => Task.FromResult(true);
+
+    public override JsonObject Implicit(StepContext context) => Label(context);
 }

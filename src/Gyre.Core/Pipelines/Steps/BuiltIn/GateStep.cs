@@ -82,4 +82,6 @@ internal sealed class GateStep(StepServices services) : StepType(services)
     }
 
     public override Task<bool> OutputsExistAsync(IReadOnlyList<PipelineArtifact> outputs, CancellationToken ct) => Task.FromResult(true);
+
+    public override JsonObject Implicit(StepContext context) => Label(context);
 }

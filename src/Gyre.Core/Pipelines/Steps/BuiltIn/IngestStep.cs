@@ -85,7 +85,7 @@ internal sealed class IngestStep(StepServices services) : StepType(services)
             await context.Log.WriteLineAsync($"{source.Uri} is already {known.Name}@{known.Version}");
             return known;
         }
-        var path = source.Uri["file:".Length..];
+        var path = ArtifactUris.FilePath(source.Uri);
         await using var stream = File.OpenRead(path);
         var (version, _) = await Services.Ingest.AddAsync(dataset, stream, DatasetFormats.FromFileName(path),
             $"pipeline {context.Pipeline} run {context.RunId}", long.MaxValue, ReadOptions.Default, ct);
@@ -121,7 +121,7 @@ internal sealed class IngestStep(StepServices services) : StepType(services)
     /// <summary>An ISO 8601 time, or an age (<c>7d</c>, <c>12h</c>, <c>30m</c>) before <paramref name="now"/>.</summary>
     internal static DateTimeOffset? Since(string text, DateTimeOffset now)
     {
-        if (text.Length > 1 && long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+        if (text.Length > 1 && long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 36_500)
         {
             return text[^1] switch
             {

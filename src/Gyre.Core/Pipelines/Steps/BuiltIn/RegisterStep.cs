@@ -60,7 +60,7 @@ internal sealed class RegisterStep(StepServices services) : StepType(services)
         {
             var options = new ImportOptions(context.String("task"), context.String("feature_input"), context.Strings("feature_columns"),
                 context.String("output"), context.String("output_meaning"), context.Strings("classes"));
-            await using var stream = File.OpenRead(input.Uri["file:".Length..]);
+            await using var stream = File.OpenRead(ArtifactUris.FilePath(input.Uri));
             var (registered, package) = await Services.Import.ImportAsync(context.String("model") ?? context.Pipeline, stream, options, long.MaxValue, ct);
             (name, version, digest) = (registered.Name, registered.Version, "sha256:" + package.Sha256);
             await context.Log.WriteLineAsync($"registered {input.Uri} as {name}/{version}");
@@ -77,5 +77,17 @@ internal sealed class RegisterStep(StepServices services) : StepType(services)
         }
         var model = new PipelineArtifact("model", ArtifactTypes.Model, ArtifactUris.Model(name, version), digest);
         return new StepResult([model], $"{name}/{version}{(context.String("alias") is { } a ? $" as @{a}" : "")}");
+    }
+
+    public override JsonObject Implicit(StepContext context) => new() { ["model"] = context.String("model") ?? context.Pipeline };
+
+    public override async Task ReapplyAsync(StepContext context, IReadOnlyList<PipelineArtifact> outputs, CancellationToken ct)
+    {
+        if (context.String("alias") is { } alias && outputs.FirstOrDefault(o => o.Role == "model") is { } model)
+        {
+            var (name, version) = Model(model);
+            await Services.Registry.SetAliasAsync(name, alias, version, ct);
+            await context.Log.WriteLineAsync($"{name}@{alias} -> {version}");
+        }
     }
 }

@@ -45,4 +45,6 @@ internal sealed class SplitStep(StepServices services) : StepType(services)
         }
         return new StepResult(outputs, string.Join(", ", split.Parts.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Part} {p.Rows} rows"))));
     }
+
+    public override JsonObject Implicit(StepContext context) => Label(context);
 }

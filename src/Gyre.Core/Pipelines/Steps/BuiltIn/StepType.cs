@@ -22,6 +22,13 @@ internal abstract class StepType(StepServices services) : IStepType
 
     public abstract Task<StepResult> ExecuteAsync(StepContext context, IReadOnlyList<PipelineArtifact> inputs, CancellationToken ct);
 
+    public virtual JsonObject Implicit(StepContext context) => [];
+
+    public virtual Task ReapplyAsync(StepContext context, IReadOnlyList<PipelineArtifact> outputs, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>The label a step uses: its own, else the pipeline's <c>label</c> parameter.</summary>
+    protected static JsonObject Label(StepContext context) => new() { ["label"] = context.String("label") ?? context.Param("label") };
+
     public virtual async Task<bool> OutputsExistAsync(IReadOnlyList<PipelineArtifact> outputs, CancellationToken ct)
     {
         foreach (var output in outputs)
@@ -36,7 +43,7 @@ internal abstract class StepType(StepServices services) : IStepType
                 {
                     await Services.Registry.GetVersionAsync(model, modelVersion, ct);
                 }
-                else if (output.Type == ArtifactTypes.File && (!File.Exists(output.Uri[5..]) || await Services.Files.DigestAsync(output.Uri[5..], ct) != output.Digest))
+                else if (output.Type == ArtifactTypes.File && (!File.Exists(ArtifactUris.FilePath(output.Uri)) || await Services.Files.DigestAsync(ArtifactUris.FilePath(output.Uri), ct) != output.Digest))
                 {
                     return false;
                 }

@@ -67,4 +67,7 @@ internal sealed class TrainStep(StepServices services, bool tune) : StepType(ser
         : [];
 
     private static IEnumerable<string> ModelTasksList() => ["binary", "multiclass", "regression"];
+
+    public override JsonObject Implicit(StepContext context) =>
+        new() { ["label"] = context.String("label") ?? context.Param("label"), ["register"] = context.String("register") ?? context.Pipeline };
 }

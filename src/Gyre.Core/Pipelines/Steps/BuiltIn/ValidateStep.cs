@@ -31,7 +31,7 @@ internal sealed class ValidateStep(StepServices services) : StepType(services)
         var data = context.Require("dataset", "train");
         if (context.String("suite") is { } suite)
         {
-            return [data, await Services.Files.ArtifactAsync("suite", context.FullPath(suite), ct)];
+            return [data, await Services.Files.ArtifactAsync("suite", context.FullPath(suite), ct, "suite")];
         }
         var reference = await ReferenceAsync(context.String("suggest_from")!, ct);
         return [data, DatasetArtifact("reference", reference)];
@@ -43,7 +43,7 @@ internal sealed class ValidateStep(StepServices services) : StepType(services)
         ValidationSuite suite;
         if (inputs[1].Role == "suite")
         {
-            suite = Read(inputs[1].Uri["file:".Length..]);
+            suite = Read(ArtifactUris.FilePath(inputs[1].Uri));
         }
         else
         {
