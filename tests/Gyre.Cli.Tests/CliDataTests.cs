@@ -113,4 +113,40 @@ public sealed class CliDataTests(ServerProcessFixture fixture) : IClassFixture<S
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public async Task DataDrift_ComparesTwoVersions_ColumnByColumn()
+    {
+        var name = "cli-drift-" + Guid.NewGuid().ToString("N")[..8];
+        var folder = Directory.CreateTempSubdirectory("gyre-cli-drift-").FullName;
+        try
+        {
+            // The reference: amounts around 10, mostly kind a. The current: amounts around 30, mostly kind b.
+            var random = new Random(5);
+            string Rows(double mean, double shareA) => "amount,kind\n" + string.Concat(Enumerable.Range(0, 300).Select(_ =>
+                FormattableString.Invariant($"{mean + (random.NextDouble() * 4):0.000},{(random.NextDouble() < shareA ? "a" : "b")}\n")));
+            await File.WriteAllTextAsync(Path.Combine(folder, "reference.csv"), Rows(10, 0.8));
+            await File.WriteAllTextAsync(Path.Combine(folder, "current.csv"), Rows(30, 0.2));
+            Assert.Equal(0, (await Gyre("data", "add", Path.Combine(folder, "reference.csv"), "--name", name)).ExitCode);
+            Assert.Equal(0, (await Gyre("data", "add", Path.Combine(folder, "current.csv"), "--name", name)).ExitCode);
+
+            var table = await Gyre("data", "drift", "--reference", $"{name}@1", "--current", $"{name}@2");
+            Assert.True(table.ExitCode == 0, table.Stderr);
+            Assert.Contains($"{name}@2 against {name}@1: 2 of 2 columns drifted (100%); data set drift: yes (at 50%)", table.Stdout, StringComparison.Ordinal);
+
+            var json = await Gyre("data", "drift", "--reference", $"{name}@1", "--current", $"{name}@2", "--test", "amount=psi", "--json");
+            var columns = JsonDocument.Parse(json.Stdout).RootElement.GetProperty("columns");
+            Assert.Equal(("psi", true), (columns[0].GetProperty("test").GetString(), columns[0].GetProperty("drifted").GetBoolean()));
+            Assert.Equal("chisquare", columns[1].GetProperty("test").GetString());
+            Assert.True(columns[1].GetProperty("p_value").GetDouble() < 1e-6);
+
+            var bad = await Gyre("data", "drift", "--reference", $"{name}@1", "--current", $"{name}@2", "--test", "kind=ks");
+            Assert.Equal(1, bad.ExitCode);
+            Assert.Equal("gyre: error: invalid_argument: tests.kind: ks compares numbers, and 'kind' is categorical; use chisquare or jensenshannon", bad.Stderr.Trim());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -39,7 +39,7 @@ internal static class DataDriftCommand
                 ("STATISTIC", c => Number(c.Statistic)), ("P-VALUE", c => c.PValue is { } p ? Number(p) : ""), ("THRESHOLD", c => c.Threshold),
                 ("DRIFT", c => c.Drifted ? "yes" : "no"));
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{report.Current} against {report.Reference}: {report.DriftedColumns} of {report.Columns.Count} columns drifted ({report.DriftedShare:P0}); data set drift: {(report.DatasetDrift ? "yes" : "no")} (at {report.ShareThreshold:P0})"));
+                $"{report.Current} against {report.Reference}: {report.DriftedColumns} of {report.Columns.Count} columns drifted ({report.DriftedShare * 100:0.#}%); data set drift: {(report.DatasetDrift ? "yes" : "no")} (at {report.ShareThreshold * 100:0.#}%)"));
         });
         return command;
     }

@@ -94,6 +94,11 @@ public sealed class DriftOracleTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.True(report.DatasetDrift);
         Assert.Equal(1.0, report.DriftedShare);
 
+        // A threshold set for one column leaves the others on their defaults.
+        var strict = await fixture.Server.Client.Datasets.DriftAsync(new DriftRequest(new DatasetSide(reference), new DatasetSide(current),
+            Thresholds: new Dictionary<string, double> { ["income"] = 1e-30 }));
+        Assert.Equal([(1e-30, false), (0.05, true), (0.05, true), (0.05, true)], strict.Columns.Select(c => (c.Threshold, c.Drifted)));
+
         var (sameReference, sameCurrent) = await UploadAsync("same");
         var same = await fixture.Server.Client.Datasets.DriftAsync(new DriftRequest(new DatasetSide(sameReference), new DatasetSide(sameCurrent)));
         Assert.False(same.DatasetDrift);

@@ -64,7 +64,7 @@ public static class DriftCheck
                 throw GyreException.Invalid($"columns.{name}: numeric in one version and not in the other; they cannot be compared");
             }
             var test = request.Tests?.GetValueOrDefault(name) is { } chosen ? DriftTests.All[chosen] : DriftTests.Default(reference.Rows, r);
-            var threshold = request.Thresholds?.GetValueOrDefault(name) ?? test.DefaultThreshold;
+            var threshold = request.Thresholds is { } set && set.TryGetValue(name, out var given) ? given : test.DefaultThreshold;
             var (statistic, p) = test.Compute(r, c);
             var drifted = test.HasPValue ? p < threshold : statistic >= threshold;
             var exact = (r.Values is not null && c.Values is not null) || (!test.NumericOnly && r.Counts is not null && c.Counts is not null && !r.Counts.ContainsKey(ColumnDistribution.Other));
