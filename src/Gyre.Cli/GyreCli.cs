@@ -21,6 +21,7 @@ internal static class GyreCli
         root.Subcommands.Add(EndpointsCommands.Build());
         root.Subcommands.Add(PipelinesCommands.Build());
         root.Subcommands.Add(LineageCommand.Build());
+        root.Subcommands.Add(MonitorCommands.Build());
         root.Subcommands.Add(TokensCommands.Build());
 
         var result = root.Parse(args);

@@ -39,6 +39,7 @@ public sealed class GyreStorage : IDisposable
         Pipelines = new Storage.Pipelines.SqlitePipelineStore(database);
         Lineage = new Storage.Pipelines.SqliteLineageStore(database, time);
         StepLogs = new Storage.Pipelines.FileStepLogs(Path.Combine(home.Root, "pipeline-logs"));
+        Monitors = new Storage.Monitoring.SqliteMonitorStore(database);
     }
 
     public GyreHome Home { get; }
@@ -77,6 +78,8 @@ public sealed class GyreStorage : IDisposable
     public Core.Pipelines.Lineage.ILineageStore Lineage { get; }
 
     public Core.Pipelines.Runs.IStepLogs StepLogs { get; }
+
+    public Core.Monitoring.Endpoints.IMonitorStore Monitors { get; }
 
     /// <summary>Opens the home (creating it if needed) and applies any pending schema migrations.</summary>
     public static async Task<GyreStorage> OpenAsync(GyreHome home, TimeProvider? time = null, Random? random = null, CancellationToken ct = default)

@@ -102,6 +102,10 @@ public static class GyreServer
         };
         app.Services.GetRequiredService<Core.Pipelines.Triggers.PipelineTriggerWatcher>().Failures = (name, e) => GyreServerLog.PipelineTriggerFailed(app.Logger, e, name);
         await pipelines.RecoverAsync(ct);
+        var monitor = app.Services.GetRequiredService<Core.Monitoring.Endpoints.EndpointMonitor>();
+        var monitorMetrics = app.Services.GetRequiredService<Gateway.MonitorMetrics>();
+        monitor.Checked = monitorMetrics.Record;
+        monitor.Failures = (endpoint, e) => GyreServerLog.MonitorFailed(app.Logger, e, endpoint);
         // Runs still going when the server stops are interrupted (their record says so) and can be resumed.
         app.Lifetime.ApplicationStopping.Register(() => pipelines.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.Lifetime.ApplicationStopping.Register(app.Services.GetRequiredService<Core.Serving.Gateway.ShadowDispatcher>().Dispose);
@@ -139,6 +143,10 @@ public static class GyreServer
         var references = new Core.Data.Reference.DatasetReferences(storage.Datasets, storage.DatasetObjects, storage.ReferenceComputer);
         services.AddSingleton(references);
         services.AddSingleton(new Core.Monitoring.Drift.DatasetDrift(references));
+        services.AddSingleton(new Core.Monitoring.Endpoints.EndpointMonitor(storage.Monitors, storage.Endpoints, storage.Registry, storage.Tracking, storage.Datasets,
+            references, storage.PredictionLog, time));
+        services.AddSingleton<Gateway.MonitorMetrics>();
+        services.AddHostedService<MonitorWorker>();
         services.AddSingleton(new Core.Data.Validation.DatasetValidation(storage.Datasets, storage.DatasetObjects, storage.ConstraintMeasurer));
         var registration = new ModelVersionRegistration(storage.Tracking, storage.Registry, storage.Artifacts);
         services.AddSingleton(registration);
@@ -220,5 +228,6 @@ public static class GyreServer
         PipelinesApi.Map(app);
         LineageApi.Map(app);
         DriftApi.Map(app);
+        MonitorApi.Map(app);
     }
 }

@@ -28,4 +28,7 @@ internal static partial class GyreServerLog
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "the triggers of pipeline {Pipeline} could not be checked; the next tick tries again")]
     public static partial void PipelineTriggerFailed(ILogger logger, Exception exception, string pipeline);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "the drift monitor of endpoint {Endpoint} could not check its window; the next tick tries again")]
+    public static partial void MonitorFailed(ILogger logger, Exception exception, string endpoint);
 }

@@ -272,5 +272,19 @@ internal static class Migrations
             ) WITHOUT ROWID;
             CREATE INDEX lineage_events_by_artifact ON lineage_events (artifact_id, kind);
             """),
+        new(9, "endpoint drift monitors", """
+            -- A monitor's settings and next window start are one JSON record; windows are a time series per endpoint.
+            CREATE TABLE monitors (
+                endpoint TEXT PRIMARY KEY,
+                body TEXT NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE drift_windows (
+                window_id INTEGER PRIMARY KEY AUTOINCREMENT,
+                endpoint TEXT NOT NULL,
+                end_time INTEGER NOT NULL,
+                body TEXT NOT NULL
+            );
+            CREATE INDEX drift_windows_by_endpoint ON drift_windows (endpoint, window_id);
+            """),
     ];
 }

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Globalization;
+using Gyre.Core.Monitoring.Drift;
+using Gyre.Core.Monitoring.Endpoints;
+
+namespace Gyre.Cli.Commands;
+
+/// <summary><c>gyre monitor set|show|delete ENDPOINT</c>: drift monitoring of an endpoint's traffic.</summary>
+internal static class MonitorCommands
+{
+    public static Command Build()
+    {
+        var command = new Command("monitor", "Watch endpoints for data and prediction drift in tumbling windows");
+        command.Subcommands.Add(Set());
+        command.Subcommands.Add(Show());
+        command.Subcommands.Add(Delete());
+        return command;
+    }
+
+    private static Command Set()
+    {
+        var endpoint = new Argument<string>("endpoint");
+        var reference = new Option<string?>("--reference") { Description = "NAME@VERSION to compare with (default: the dataset the served version was trained on)" };
+        var predictions = new Option<int?>("--window-predictions") { Description = $"A window every N predictions (default {MonitorSettings.DefaultWindowPredictions})" };
+        var seconds = new Option<double?>("--window-seconds") { Description = "A window every S seconds instead" };
+        var tests = new Option<string[]>("--test") { Description = "COLUMN=TEST (ks, chisquare, wasserstein, jensenshannon, psi)" };
+        var share = new Option<double?>("--share") { Description = "The share of drifted features at which the data set drifts (0.5)" };
+        var command = new Command("set", "Start or change an endpoint's drift monitor") { endpoint, reference, predictions, seconds, tests, share };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            DatasetSide? side = null;
+            if (parse.GetValue(reference) is { } text)
+            {
+                var (name, version) = DatasetReference.Parse(text);
+                side = new DatasetSide(name, version);
+            }
+            var state = await client.Endpoints.SetMonitorAsync(parse.GetValue(endpoint)!, new MonitorSettings(side, parse.GetValue(predictions), parse.GetValue(seconds),
+                KeyValues.Parse(parse.GetValue(tests), "--test").ToDictionary(p => p.Key, p => p.Value), null, parse.GetValue(share)), ct);
+            printer.Done($"Monitoring '{state.Endpoint}' for drift, {Window(state.Settings)}", state);
+        });
+        return command;
+    }
+
+    private static Command Show()
+    {
+        var endpoint = new Argument<string>("endpoint");
+        var max = new Option<int>("--max-results") { DefaultValueFactory = _ => 20 };
+        var command = new Command("show", "Show an endpoint's latest drift windows, newest first") { endpoint, max };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var name = parse.GetValue(endpoint)!;
+            var state = await client.Endpoints.GetMonitorAsync(name, ct);
+            var windows = await client.Endpoints.ListDriftWindowsAsync(name, parse.GetValue(max), ct);
+            if (printer.IsJson)
+            {
+                printer.Done("", new { monitor = state, windows = windows.Items });
+                return;
+            }
+            Console.Out.WriteLine($"'{name}': {Window(state.Settings)}; {windows.Items.Count} window(s) shown");
+            printer.List(windows.Items, null, "No complete window yet: it is checked once its predictions have arrived.",
+                ("WINDOW", w => w.Id), ("FROM", w => Printer.Time(w.Start)), ("TO", w => Printer.Time(w.End)), ("ROWS", w => w.Predictions),
+                ("DRIFTED", w => string.Join(", ", w.Data.Columns.Where(c => c.Drifted).Select(c => c.Column))),
+                ("SHARE", w => (w.Data.DriftedShare * 100).ToString("0", CultureInfo.InvariantCulture) + "%"),
+                ("DATA DRIFT", w => w.Data.DatasetDrift ? "yes" : "no"),
+                ("PREDICTIONS", w => w.Prediction is { } p ? (p.Drifted ? "drifted" : "stable") : ""));
+        });
+        return command;
+    }
+
+    private static Command Delete()
+    {
+        var endpoint = new Argument<string>("endpoint");
+        var command = new Command("delete", "Stop monitoring an endpoint (its windows are kept)") { endpoint };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            await client.Endpoints.DeleteMonitorAsync(parse.GetValue(endpoint)!, ct);
+            printer.Done($"Stopped monitoring {parse.GetValue(endpoint)}");
+        });
+        return command;
+    }
+
+    private static string Window(MonitorSettings settings) => settings.WindowSeconds is { } s
+        ? string.Create(CultureInfo.InvariantCulture, $"a window every {s} s")
+        : $"a window every {settings.WindowPredictions ?? MonitorSettings.DefaultWindowPredictions} predictions";
+}

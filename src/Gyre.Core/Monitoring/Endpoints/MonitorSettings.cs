@@ -1,0 +1,24 @@
+using Gyre.Core.Monitoring.Drift;
+
+namespace Gyre.Core.Monitoring.Endpoints;
+
+/// <summary>
+/// <c>PUT /api/v1/endpoints/{name}/monitor</c>: watch an endpoint's inputs and predictions for drift
+/// in tumbling windows of <c>WindowPredictions</c> predictions (default 1,000) or of
+/// <c>WindowSeconds</c>, against <c>Reference</c> (default: the dataset the served version was
+/// trained on), with the drift tests' defaults unless <c>Tests</c>, <c>Thresholds</c> and <c>Share</c> say otherwise.
+/// </summary>
+public sealed record MonitorSettings(
+    DatasetSide? Reference = null,
+    int? WindowPredictions = null,
+    double? WindowSeconds = null,
+    IReadOnlyDictionary<string, string>? Tests = null,
+    IReadOnlyDictionary<string, double>? Thresholds = null,
+    double? Share = null)
+{
+    public const int DefaultWindowPredictions = 1000;
+    public const int MinWindowPredictions = 10;
+}
+
+/// <summary>An endpoint's monitor as stored: its settings, and where its next window starts.</summary>
+public sealed record EndpointMonitorState(string Endpoint, MonitorSettings Settings, long NextWindowStart, long CreationTime);

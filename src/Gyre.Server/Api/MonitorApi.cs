@@ -1,0 +1,49 @@
+using Gyre.Core.Errors;
+using Gyre.Core.Monitoring.Endpoints;
+using Gyre.Core.Tracking;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace Gyre.Server.Api;
+
+/// <summary><c>/api/v1/endpoints/{name}/monitor</c> and <c>/drift</c>: watch an endpoint for drift, and read its drift windows.</summary>
+internal static class MonitorApi
+{
+    public const int DefaultWindows = 100;
+    public const int MaxWindows = 10_000;
+
+    public static void Map(IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/endpoints/{name}").WithTags("Monitoring");
+        group.MapPut("/monitor", Set);
+        group.MapGet("/monitor", Get);
+        group.MapDelete("/monitor", Delete);
+        group.MapGet("/drift", Windows);
+    }
+
+    private static async Task<Ok<EndpointMonitorState>> Set(string name, MonitorSettings settings, EndpointMonitor monitor, CancellationToken ct) =>
+        TypedResults.Ok(await monitor.SetAsync(name, settings, ct));
+
+    private static async Task<Ok<EndpointMonitorState>> Get(string name, EndpointMonitor monitor, CancellationToken ct) =>
+        TypedResults.Ok(await monitor.GetAsync(name, ct));
+
+    private static async Task<NoContent> Delete(string name, EndpointMonitor monitor, CancellationToken ct)
+    {
+        await monitor.DeleteAsync(name, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<Page<DriftWindow>>> Windows(string name, [FromQuery(Name = "max_results")] string? maxResults, EndpointMonitor monitor, CancellationToken ct)
+    {
+        var limit = QueryValues.Int(maxResults, "max_results", DefaultWindows);
+        if (limit is < 1 or > MaxWindows)
+        {
+            throw GyreException.Invalid($"max_results: expected 1 to {MaxWindows}, got {limit}");
+        }
+        await monitor.GetAsync(name, ct);
+        return TypedResults.Ok(new Page<DriftWindow>(await monitor.ListWindowsAsync(name, limit, ct), null));
+    }
+}
