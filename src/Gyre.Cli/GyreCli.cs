@@ -22,6 +22,7 @@ internal static class GyreCli
         root.Subcommands.Add(PipelinesCommands.Build());
         root.Subcommands.Add(LineageCommand.Build());
         root.Subcommands.Add(MonitorCommands.Build());
+        root.Subcommands.Add(PoliciesCommands.Build());
         root.Subcommands.Add(TokensCommands.Build());
 
         var result = root.Parse(args);

@@ -43,6 +43,7 @@ public sealed class GyreClient : IDisposable
         Trainings = new TrainingsClient(transport);
         Endpoints = new EndpointsClient(transport);
         Pipelines = new PipelinesClient(transport);
+        Policies = new PoliciesClient(transport);
         System = new SystemClient(transport);
     }
 
@@ -58,6 +59,9 @@ public sealed class GyreClient : IDisposable
 
     /// <summary>Pipelines, their runs, and the lineage graph they record.</summary>
     public PipelinesClient Pipelines { get; }
+
+    /// <summary>Policies that act on monitoring: retrain, notify, roll back.</summary>
+    public PoliciesClient Policies { get; }
 
     public DatasetsClient Datasets { get; }
 

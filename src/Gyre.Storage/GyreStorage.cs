@@ -40,6 +40,7 @@ public sealed class GyreStorage : IDisposable
         Lineage = new Storage.Pipelines.SqliteLineageStore(database, time);
         StepLogs = new Storage.Pipelines.FileStepLogs(Path.Combine(home.Root, "pipeline-logs"));
         Monitors = new Storage.Monitoring.SqliteMonitorStore(database);
+        Policies = new Storage.Monitoring.SqlitePolicyStore(database);
     }
 
     public GyreHome Home { get; }
@@ -80,6 +81,8 @@ public sealed class GyreStorage : IDisposable
     public Core.Pipelines.Runs.IStepLogs StepLogs { get; }
 
     public Core.Monitoring.Endpoints.IMonitorStore Monitors { get; }
+
+    public Core.Monitoring.Policies.IPolicyStore Policies { get; }
 
     /// <summary>Opens the home (creating it if needed) and applies any pending schema migrations.</summary>
     public static async Task<GyreStorage> OpenAsync(GyreHome home, TimeProvider? time = null, Random? random = null, CancellationToken ct = default)

@@ -106,6 +106,7 @@ public static class GyreServer
         var monitorMetrics = app.Services.GetRequiredService<Gateway.MonitorMetrics>();
         monitor.Checked = monitorMetrics.Record;
         monitor.Failures = (endpoint, e) => GyreServerLog.MonitorFailed(app.Logger, e, endpoint);
+        app.Services.GetRequiredService<Core.Monitoring.Policies.PolicyEngine>().Failures = (policy, e) => GyreServerLog.PolicyFailed(app.Logger, e, policy);
         // Runs still going when the server stops are interrupted (their record says so) and can be resumed.
         app.Lifetime.ApplicationStopping.Register(() => pipelines.DisposeAsync().AsTask().GetAwaiter().GetResult());
         app.Lifetime.ApplicationStopping.Register(app.Services.GetRequiredService<Core.Serving.Gateway.ShadowDispatcher>().Dispose);
@@ -146,6 +147,10 @@ public static class GyreServer
         services.AddSingleton(new Core.Monitoring.Endpoints.EndpointMonitor(storage.Monitors, storage.Endpoints, storage.Registry, storage.Tracking, storage.Datasets,
             references, storage.PredictionLog, time));
         services.AddSingleton<Gateway.MonitorMetrics>();
+        var webhooks = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        services.AddSingleton(sp => new Core.Monitoring.Policies.PolicyEngine(storage.Policies, storage.Endpoints, storage.Monitors, storage.PredictionLog,
+            sp.GetRequiredService<Core.Serving.Gateway.VariantWindows>(), sp.GetRequiredService<Core.Pipelines.Runs.PipelineService>(),
+            sp.GetRequiredService<Core.Serving.Rollouts.RolloutController>(), storage.Rollouts, webhooks, time));
         services.AddHostedService<MonitorWorker>();
         services.AddSingleton(new Core.Data.Validation.DatasetValidation(storage.Datasets, storage.DatasetObjects, storage.ConstraintMeasurer));
         var registration = new ModelVersionRegistration(storage.Tracking, storage.Registry, storage.Artifacts);
@@ -229,5 +234,6 @@ public static class GyreServer
         LineageApi.Map(app);
         DriftApi.Map(app);
         MonitorApi.Map(app);
+        PoliciesApi.Map(app);
     }
 }

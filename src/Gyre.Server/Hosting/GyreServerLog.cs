@@ -31,4 +31,7 @@ internal static partial class GyreServerLog
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "the drift monitor of endpoint {Endpoint} could not check its window; the next tick tries again")]
     public static partial void MonitorFailed(ILogger logger, Exception exception, string endpoint);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "policy {Policy} could not be evaluated; the next tick tries again")]
+    public static partial void PolicyFailed(ILogger logger, Exception exception, string policy);
 }

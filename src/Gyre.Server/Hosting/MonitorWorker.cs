@@ -1,10 +1,14 @@
 using Gyre.Core.Monitoring.Endpoints;
+using Gyre.Core.Monitoring.Policies;
 using Microsoft.Extensions.Hosting;
 
 namespace Gyre.Server.Hosting;
 
-/// <summary>Checks monitored endpoints for complete drift windows every few seconds on the server's clock.</summary>
-internal sealed class MonitorWorker(EndpointMonitor monitor, TimeProvider time) : BackgroundService
+/// <summary>
+/// Every few seconds on the server's clock: checks monitored endpoints for complete drift windows,
+/// then evaluates the policies, which see those windows at once.
+/// </summary>
+internal sealed class MonitorWorker(EndpointMonitor monitor, PolicyEngine policies, TimeProvider time) : BackgroundService
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
 
@@ -16,6 +20,7 @@ internal sealed class MonitorWorker(EndpointMonitor monitor, TimeProvider time) 
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 await monitor.TickAsync(stoppingToken);
+                await policies.TickAsync(stoppingToken);
             }
         }
         catch (OperationCanceledException)

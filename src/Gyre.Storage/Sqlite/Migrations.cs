@@ -286,5 +286,17 @@ internal static class Migrations
             );
             CREATE INDEX drift_windows_by_endpoint ON drift_windows (endpoint, window_id);
             """),
+        new(10, "policies", """
+            CREATE TABLE policies (
+                name TEXT PRIMARY KEY,
+                body TEXT NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE policy_firings (
+                firing_id INTEGER PRIMARY KEY AUTOINCREMENT,
+                policy TEXT NOT NULL,
+                body TEXT NOT NULL
+            );
+            CREATE INDEX policy_firings_by_policy ON policy_firings (policy, firing_id);
+            """),
     ];
 }
