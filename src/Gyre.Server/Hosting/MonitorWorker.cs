@@ -1,31 +1,22 @@
 using Gyre.Core.Monitoring.Endpoints;
 using Gyre.Core.Monitoring.Policies;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Gyre.Server.Hosting;
 
 /// <summary>
-/// Every few seconds on the server's clock: checks monitored endpoints for complete drift windows,
-/// then evaluates the policies, which see those windows at once.
+/// Every few seconds: checks monitored endpoints for complete drift windows, then evaluates the
+/// policies, which see those windows at once.
 /// </summary>
-internal sealed class MonitorWorker(EndpointMonitor monitor, PolicyEngine policies, TimeProvider time) : BackgroundService
+internal sealed class MonitorWorker(EndpointMonitor monitor, PolicyEngine policies, TimeProvider time, ILogger<MonitorWorker> logger) : PeriodicWorker(time, Period)
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task TickAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(Period, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await monitor.TickAsync(stoppingToken);
-                await policies.TickAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
-        }
+        await monitor.TickAsync(ct);
+        await policies.TickAsync(ct);
     }
+
+    protected override void TickFailed(Exception exception) => GyreServerLog.MonitorFailed(logger, exception, "(all)");
 }

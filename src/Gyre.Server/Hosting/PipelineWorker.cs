@@ -1,26 +1,14 @@
 using Gyre.Core.Pipelines.Triggers;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Gyre.Server.Hosting;
 
-/// <summary>Checks pipeline triggers every few seconds on the server's clock (a fake one in tests, so schedules fire without waiting).</summary>
-internal sealed class PipelineWorker(PipelineTriggerWatcher watcher, TimeProvider time) : BackgroundService
+/// <summary>Checks pipeline triggers every few seconds.</summary>
+internal sealed class PipelineWorker(PipelineTriggerWatcher watcher, TimeProvider time, ILogger<PipelineWorker> logger) : PeriodicWorker(time, Period)
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Period, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await watcher.TickAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
-        }
-    }
+    protected override Task TickAsync(CancellationToken ct) => watcher.TickAsync(ct);
+
+    protected override void TickFailed(Exception exception) => GyreServerLog.PipelineTriggerFailed(logger, exception, "(all)");
 }

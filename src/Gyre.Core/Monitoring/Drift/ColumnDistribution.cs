@@ -96,9 +96,15 @@ public sealed class ColumnDistribution
     public double Quantile(double p)
     {
         var points = Values is { Length: > 0 } values ? values : Quantiles ?? throw new InvalidOperationException($"column '{Name}' has no quantiles");
-        var position = p * (points.Length - 1);
+        return LinearQuantile(points, p);
+    }
+
+    /// <summary>The quantile at <paramref name="p"/> of sorted points, interpolating between the two around p·(n − 1).</summary>
+    public static double LinearQuantile(double[] sorted, double p)
+    {
+        var position = p * (sorted.Length - 1);
         var below = (int)Math.Floor(position);
-        return below >= points.Length - 1 ? points[^1] : points[below] + ((position - below) * (points[below + 1] - points[below]));
+        return below >= sorted.Length - 1 ? sorted[^1] : sorted[below] + ((position - below) * (sorted[below + 1] - sorted[below]));
     }
 
     internal static long CountBelow(double[] sorted, double x, bool strict) => strict ? LowerBound(sorted, x) : UpperBound(sorted, x);

@@ -33,7 +33,7 @@ public static class WindowStatistics
                 return new ColumnReference(name, type, 0, missing, 0);
             }
             var mean = numbers.Average();
-            var grid = Enumerable.Range(0, ReferenceSettings.QuantilePoints).Select(i => Quantile(numbers, i / (double)(ReferenceSettings.QuantilePoints - 1))).ToList();
+            var grid = Enumerable.Range(0, ReferenceSettings.QuantilePoints).Select(i => Drift.ColumnDistribution.LinearQuantile(numbers, i / (double)(ReferenceSettings.QuantilePoints - 1))).ToList();
             var distinct = numbers.Distinct().Count();
             return new ColumnReference(name, type, numbers.Length, missing, distinct, mean,
                 Math.Sqrt(numbers.Sum(x => (x - mean) * (x - mean)) / numbers.Length), numbers[0], numbers[^1], grid,
@@ -53,11 +53,4 @@ public static class WindowStatistics
 
     private static List<ValueCount> Counts(IEnumerable<string> values) =>
         [.. values.GroupBy(v => v, StringComparer.Ordinal).Select(g => new ValueCount(g.Key, g.Count())).OrderByDescending(c => c.Count).ThenBy(c => c.Value, StringComparer.Ordinal)];
-
-    private static double Quantile(double[] sorted, double p)
-    {
-        var position = p * (sorted.Length - 1);
-        var below = (int)Math.Floor(position);
-        return below >= sorted.Length - 1 ? sorted[^1] : sorted[below] + ((position - below) * (sorted[below + 1] - sorted[below]));
-    }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
+using Gyre.Core.Data.Schemas;
 using Gyre.Core.Errors;
 using Gyre.Core.Serving.Endpoints;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Gyre.Core.Monitoring.Policies;
@@ -31,19 +31,7 @@ public static class PolicyYaml
 
     public static PolicyDefinition Parse(string text)
     {
-        YamlMappingNode root;
-        try
-        {
-            Data.Schemas.YamlGuard.Check(text, "policy");
-            var stream = new YamlStream();
-            stream.Load(new StringReader(text));
-            root = stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode m ? m
-                : throw GyreException.Invalid("policy: expected a YAML mapping with name, endpoint, when and then");
-        }
-        catch (YamlException e)
-        {
-            throw GyreException.Invalid($"policy: line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}");
-        }
+        var root = YamlNodes.LoadMapping(text, "policy", "name, endpoint, when and then");
         var problems = new List<string>();
         foreach (var key in root.Children.Keys.Select(k => (YamlScalarNode)k).Where(k => !RootKeys.Contains(k.Value)))
         {
@@ -204,7 +192,7 @@ public static class PolicyYaml
         }
     }
 
-    private static YamlNode? Child(YamlMappingNode map, string key) => map.Children.FirstOrDefault(p => p.Key is YamlScalarNode s && s.Value == key).Value;
+    private static YamlNode? Child(YamlMappingNode map, string key) => YamlNodes.Child(map, key);
 
-    private static string Line(YamlNode node) => $"line {node.Start.Line}: ";
+    private static string Line(YamlNode node) => YamlNodes.Line(node);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Gyre.Core.Data.Schemas;
 using Gyre.Core.Pipelines.Steps;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -127,20 +128,7 @@ public static partial class PipelineYaml
     }
 
     /// <summary>A YAML document as JSON (plain scalars that read as numbers or booleans become them), for files that may be either.</summary>
-    public static JsonNode? ToJsonNode(string text, string field)
-    {
-        try
-        {
-            Gyre.Core.Data.Schemas.YamlGuard.Check(text, field);
-            var stream = new YamlStream();
-            stream.Load(new StringReader(text));
-            return stream.Documents.Count == 0 ? null : ToJson(stream.Documents[0].RootNode);
-        }
-        catch (YamlException e)
-        {
-            throw Errors.GyreException.Invalid($"{field}: line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}");
-        }
-    }
+    public static JsonNode? ToJsonNode(string text, string field) => ToJson(YamlNodes.LoadMapping(text, field, "constraints"));
 
     /// <summary>A declared parameter's value: plain scalars become numbers or booleans when they read as such.</summary>
     private static JsonNode? Infer(YamlScalarNode scalar)

@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using Gyre.Core.Data.Schemas;
 using Gyre.Core.Errors;
 using Gyre.Core.Pipelines.Steps;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Gyre.Core.Pipelines.Definitions;
@@ -25,7 +24,7 @@ public static partial class PipelineYaml
 
     public static PipelineDefinition Parse(string text, IReadOnlyDictionary<string, IStepType> types, IReadOnlyDictionary<string, string>? overrides = null)
     {
-        var root = Load(text);
+        var root = YamlNodes.LoadMapping(text, "pipeline", "'name' and 'steps'");
         var problems = new List<string>();
         Unknown(root, RootKeys, "", problems);
         var name = Scalar(root, "name", problems, required: true) ?? "";
@@ -56,23 +55,6 @@ public static partial class PipelineYaml
         }
         GyreException.ThrowIfAny(problems);
         return new PipelineDefinition(name, Scalar(root, "description", problems), parameters, steps, triggers, concurrency, maxParallel);
-    }
-
-    private static YamlMappingNode Load(string text)
-    {
-        try
-        {
-            YamlGuard.Check(text, "pipeline");
-            var stream = new YamlStream();
-            stream.Load(new StringReader(text));
-            return stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode mapping
-                ? mapping
-                : throw GyreException.Invalid("pipeline: expected a YAML mapping with 'name' and 'steps'");
-        }
-        catch (YamlException e)
-        {
-            throw GyreException.Invalid($"pipeline: line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}");
-        }
     }
 
     private static Dictionary<string, JsonNode?> ReadParams(YamlNode? node, IReadOnlyDictionary<string, string> overrides, List<string> problems)
@@ -303,10 +285,9 @@ public static partial class PipelineYaml
         }
     }
 
-    internal static YamlNode? Child(YamlMappingNode map, string key) =>
-        map.Children.FirstOrDefault(p => p.Key is YamlScalarNode s && s.Value == key).Value;
+    private static YamlNode? Child(YamlMappingNode map, string key) => YamlNodes.Child(map, key);
 
-    internal static string Line(YamlNode node) => $"line {node.Start.Line}: ";
+    private static string Line(YamlNode node) => YamlNodes.Line(node);
 
     private static string Join(IEnumerable<string> names) => string.Join(", ", names.Order(StringComparer.Ordinal));
 

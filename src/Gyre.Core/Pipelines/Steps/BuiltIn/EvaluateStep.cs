@@ -22,9 +22,7 @@ internal sealed class EvaluateStep(StepServices services) : StepType(services)
         var model = context.Require("model");
         if (context.String("dataset") is { } named)
         {
-            var at = named.LastIndexOf('@');
-            var version = at < 0 ? 0 : long.Parse(named.AsSpan(at + 1), CultureInfo.InvariantCulture);
-            return [model, DatasetArtifact("test", await Services.Datasets.GetVersionAsync(at < 0 ? named : named[..at], version, ct))];
+            return [model, DatasetArtifact("test", await ResolveDatasetAsync("dataset", named, ct))];
         }
         return [model, context.Require("test")];
     }

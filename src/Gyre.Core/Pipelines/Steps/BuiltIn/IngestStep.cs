@@ -67,11 +67,7 @@ internal sealed class IngestStep(StepServices services) : StepType(services)
         }
         else
         {
-            var at = dataset.LastIndexOf('@');
-            var number = at < 0 || dataset[(at + 1)..] == "latest" ? 0
-                : long.TryParse(dataset.AsSpan(at + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v
-                : throw GyreException.Invalid($"dataset: expected NAME, NAME@latest or NAME@VERSION, got '{dataset}'");
-            version = await Services.Datasets.GetVersionAsync(at < 0 ? dataset : dataset[..at], number, ct);
+            version = await ResolveDatasetAsync("dataset", dataset, ct);
         }
         await context.Log.WriteLineAsync($"dataset {version.Name}@{version.Version}: {version.Rows} rows, {version.Digest}");
         return new StepResult([DatasetArtifact("dataset", version)], $"{version.Name}@{version.Version} ({version.Rows} rows)");

@@ -33,7 +33,7 @@ internal sealed class ValidateStep(StepServices services) : StepType(services)
         {
             return [data, await Services.Files.ArtifactAsync("suite", context.FullPath(suite), ct, "suite")];
         }
-        var reference = await ReferenceAsync(context.String("suggest_from")!, ct);
+        var reference = await ResolveDatasetAsync("suggest_from", context.String("suggest_from")!, ct);
         return [data, DatasetArtifact("reference", reference)];
     }
 
@@ -68,15 +68,6 @@ internal sealed class ValidateStep(StepServices services) : StepType(services)
     }
 
     public override Task<bool> OutputsExistAsync(IReadOnlyList<PipelineArtifact> outputs, CancellationToken ct) => Task.FromResult(true);
-
-    private async Task<Data.DatasetVersion> ReferenceAsync(string text, CancellationToken ct)
-    {
-        var at = text.LastIndexOf('@');
-        var version = at < 0 || text[(at + 1)..] == "latest" ? 0
-            : long.TryParse(text.AsSpan(at + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v
-            : throw GyreException.Invalid($"suggest_from: expected NAME@VERSION, got '{text}'");
-        return await Services.Datasets.GetVersionAsync(at < 0 ? text : text[..at], version, ct);
-    }
 
     private static ValidationSuite Read(string path)
     {
