@@ -55,14 +55,22 @@ internal static class EndpointsApi
     }
 
     /// <summary>Online quality per variant from predictions with feedback since <c>?since=</c> (ms; default: all).</summary>
-    private static async Task<Ok<OnlineMetricsResponse>> Online(string name, EndpointService service, IPredictionLog log, CancellationToken ct, [FromQuery] string? since = null)
+    private static async Task<Ok<OnlineMetricsResponse>> Online(string name, EndpointService service, IPredictionLog log, CancellationToken ct,
+        [FromQuery] string? since = null, [FromQuery(Name = "window_seconds")] string? windowSeconds = null)
     {
         await service.GetAsync(name, ct);
         var from = QueryValues.Long(since, "since", 0);
-        return TypedResults.Ok(new OnlineMetricsResponse(from, OnlineMetrics.PerVariant(await log.LabelledAsync(name, from, ct))));
+        var window = QueryValues.Long(windowSeconds, "window_seconds", 0);
+        if (windowSeconds is not null && window is < 1 or > 366L * 86400)
+        {
+            throw Core.Errors.GyreException.Invalid($"window_seconds: expected 1 to {366L * 86400}, got '{windowSeconds}'");
+        }
+        var rows = await log.LabelledAsync(name, from, ct);
+        var windows = window > 0 ? OnlineMetrics.Windows(rows, await log.CountByWindowAsync(name, from, window * 1000, ct), from, window * 1000) : null;
+        return TypedResults.Ok(new OnlineMetricsResponse(from, OnlineMetrics.PerVariant(rows), windows));
     }
 
-    internal sealed record OnlineMetricsResponse(long Since, IReadOnlyList<VariantOnlineMetric> Variants);
+    internal sealed record OnlineMetricsResponse(long Since, IReadOnlyList<VariantOnlineMetric> Variants, IReadOnlyList<OnlineWindow>? Windows = null);
 
     /// <summary>The same rows as one Parquet file (readable by DuckDB, pandas, Spark): inputs, outputs and actual as JSON text.</summary>
     private static async Task Parquet(string name, HttpContext context, EndpointService service, IPredictionLog log, Hosting.ServerScratch scratch, CancellationToken ct,

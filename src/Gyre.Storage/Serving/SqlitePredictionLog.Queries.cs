@@ -70,9 +70,17 @@ public sealed partial class SqlitePredictionLog
     {
         await using var connection = await OpenReaderAsync(ct);
         return await connection.QueryAsync(
-            "SELECT p.variant, p.outputs, f.actual FROM predictions p JOIN feedback f ON f.prediction_id = p.prediction_id "
+            "SELECT p.variant, p.outputs, f.actual, p.time FROM predictions p JOIN feedback f ON f.prediction_id = p.prediction_id "
             + "WHERE p.endpoint = $e AND p.time >= $since AND p.routing <> 'shadow'",
-            null, r => new LabelledPrediction(r.GetString(0), r.GetString(1), r.GetString(2)), ct, ("$e", endpoint), ("$since", since));
+            null, r => new LabelledPrediction(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3)), ct, ("$e", endpoint), ("$since", since));
+    }
+
+    public async Task<IReadOnlyList<(long Window, string Variant, long Predictions)>> CountByWindowAsync(string endpoint, long since, long windowMs, CancellationToken ct)
+    {
+        await using var connection = await OpenReaderAsync(ct);
+        return await connection.QueryAsync(
+            "SELECT (time - $since) / $w AS k, variant, count(*) FROM predictions WHERE endpoint = $e AND time >= $since AND routing <> 'shadow' GROUP BY k, variant ORDER BY k, variant",
+            null, r => (r.GetInt64(0), r.GetString(1), r.GetInt64(2)), ct, ("$e", endpoint), ("$since", since), ("$w", windowMs));
     }
 
     public async Task<long> CountFeedbackAsync(string endpoint, long since, CancellationToken ct)

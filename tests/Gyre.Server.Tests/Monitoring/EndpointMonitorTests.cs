@@ -97,4 +97,42 @@ public sealed class EndpointMonitorTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, (await _server.Http.PutAsJsonAsync("/api/v1/endpoints/nothing/monitor", new { })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _server.Http.GetAsync($"/api/v1/endpoints/{endpoint}/drift")).StatusCode);
     }
+
+    [Fact]
+    public async Task OnlineMetricsPerWindow_CountLateLabelsInTheWindowOfTheirPrediction()
+    {
+        var model = await ServingModels.TrainChurnAsync(_server);
+        var endpoint = await ServingModels.CreateEndpointAsync(_server, model + "/1");
+        var since = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var rows = Enumerable.Range(0, 10).Select(i => new Dictionary<string, object?> { ["tenure"] = i * 7, ["plan"] = "basic" }).ToList();
+        var first = await _server.Client.Endpoints.PredictAsync(endpoint, rows);
+        _time.Advance(TimeSpan.FromSeconds(60));
+        var second = await _server.Client.Endpoints.PredictAsync(endpoint, rows);
+        // The truth for the first minute arrives at once: every answer right.
+        await _server.Client.Endpoints.FeedbackAsync(endpoint, first.PredictionIds.Select((id, i) => (id, (object)first.Predictions[i].GetProperty("label").GetString()!)));
+
+        async Task<System.Text.Json.JsonElement> WindowsAsync() =>
+            (await TestServer.JsonAsync(await _server.Http.GetAsync($"/api/v1/endpoints/{endpoint}/online-metrics?since={since}&window_seconds=60"))).GetProperty("windows");
+        var windows = await WindowsAsync();
+        Assert.Equal(2, windows.GetArrayLength());
+        var early = windows[0].GetProperty("variants")[0];
+        Assert.Equal((1.0, 10, 10), (early.GetProperty("value").GetDouble(), early.GetProperty("labelled").GetInt32(), early.GetProperty("predictions").GetInt64()));
+        var waiting = windows[1].GetProperty("variants")[0];
+        Assert.Equal((0, 10), (waiting.GetProperty("labelled").GetInt32(), waiting.GetProperty("predictions").GetInt64()));
+        Assert.False(waiting.TryGetProperty("value", out _));
+
+        // The second minute's truth comes an hour late, half of it contradicting the answers: it lands in the second window.
+        _time.Advance(TimeSpan.FromHours(1));
+        await _server.Client.Endpoints.FeedbackAsync(endpoint, second.PredictionIds.Select((id, i) =>
+        {
+            var answered = second.Predictions[i].GetProperty("label").GetString()!;
+            return (id, (object)(i % 2 == 0 ? answered : answered == "left" ? "stayed" : "left"));
+        }));
+        windows = await WindowsAsync();
+        Assert.Equal(2, windows.GetArrayLength());
+        Assert.Equal(1.0, windows[0].GetProperty("variants")[0].GetProperty("value").GetDouble());
+        var late = windows[1].GetProperty("variants")[0];
+        Assert.Equal((0.5, 10), (late.GetProperty("value").GetDouble(), late.GetProperty("labelled").GetInt32()));
+        Assert.Equal(HttpStatusCode.BadRequest, (await _server.Http.GetAsync($"/api/v1/endpoints/{endpoint}/online-metrics?window_seconds=0")).StatusCode);
+    }
 }

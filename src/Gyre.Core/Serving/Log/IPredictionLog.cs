@@ -25,6 +25,9 @@ public interface IPredictionLog
     /// <summary>An endpoint's predictions since a time that have feedback: the variant, the answer and the actual (both JSON), for online metrics.</summary>
     Task<IReadOnlyList<LabelledPrediction>> LabelledAsync(string endpoint, long since, CancellationToken ct);
 
+    /// <summary>An endpoint's predictions (shadow copies left out) per variant in windows of <paramref name="windowMs"/> from <paramref name="since"/>: window k is [since + k·w, since + (k+1)·w).</summary>
+    Task<IReadOnlyList<(long Window, string Variant, long Predictions)>> CountByWindowAsync(string endpoint, long since, long windowMs, CancellationToken ct);
+
     /// <summary>How many of an endpoint's predictions got their feedback at or after <paramref name="since"/> (shadow copies left out).</summary>
     Task<long> CountFeedbackAsync(string endpoint, long since, CancellationToken ct);
 

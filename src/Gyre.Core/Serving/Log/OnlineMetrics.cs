@@ -5,6 +5,12 @@ namespace Gyre.Core.Serving.Log;
 /// <summary>A variant's online metric from its predictions joined with feedback.</summary>
 public sealed record VariantOnlineMetric(string Variant, string? Metric, double? Value, int Labelled);
 
+/// <summary>One window of prediction time [Start, End) with each variant's online metric.</summary>
+public sealed record OnlineWindow(long Start, long End, IReadOnlyList<VariantOnlineWindow> Variants);
+
+/// <summary>A variant in a window: its metric over the predictions labelled so far, and how many predictions it answered.</summary>
+public sealed record VariantOnlineWindow(string Variant, string? Metric, double? Value, int Labelled, long Predictions);
+
 /// <summary>
 /// Online quality from the prediction log joined with feedback, per variant: accuracy for
 /// classifiers (the answered label against the actual) and RMSE for regressions (the answered
@@ -14,6 +20,20 @@ public static class OnlineMetrics
 {
     public const string Accuracy = "accuracy";
     public const string Rmse = "rmse";
+
+    /// <summary>
+    /// The metric per variant in tumbling windows of prediction time. A window's figures are computed
+    /// when asked, from the feedback that has arrived by then: a label that comes late counts in the
+    /// window of its prediction, and <c>Predictions</c> beside <c>Labelled</c> shows how much is still missing.
+    /// </summary>
+    public static IReadOnlyList<OnlineWindow> Windows(IEnumerable<LabelledPrediction> rows, IEnumerable<(long Window, string Variant, long Predictions)> counts, long since, long windowMs)
+    {
+        var labelled = rows.GroupBy(r => ((r.Time - since) / windowMs, r.Variant)).ToDictionary(g => g.Key, g => Of(g.Key.Variant, g));
+        return [.. counts.GroupBy(c => c.Window).OrderBy(g => g.Key).Select(g => new OnlineWindow(since + (g.Key * windowMs), since + ((g.Key + 1) * windowMs),
+            [.. g.OrderBy(c => c.Variant, StringComparer.Ordinal).Select(c => labelled.GetValueOrDefault((g.Key, c.Variant)) is { } m
+                ? new VariantOnlineWindow(c.Variant, m.Metric, m.Value, m.Labelled, c.Predictions)
+                : new VariantOnlineWindow(c.Variant, null, null, 0, c.Predictions))]))];
+    }
 
     public static IReadOnlyList<VariantOnlineMetric> PerVariant(IEnumerable<LabelledPrediction> rows) =>
         [.. rows.GroupBy(r => r.Variant).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Of(g.Key, g))];

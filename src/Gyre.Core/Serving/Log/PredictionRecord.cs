@@ -29,5 +29,5 @@ public sealed record Feedback(string PredictionId, string Actual);
 /// </summary>
 public sealed record FeedbackResult(int Accepted, int Duplicates, IReadOnlyList<string> Unknown);
 
-/// <summary>A prediction with its ground truth, as online metrics read it.</summary>
-public sealed record LabelledPrediction(string Variant, string Outputs, string Actual);
+/// <summary>A prediction with its ground truth, as online metrics read it; <c>Time</c> is the prediction's.</summary>
+public sealed record LabelledPrediction(string Variant, string Outputs, string Actual, long Time = 0);
