@@ -172,7 +172,7 @@ public static class GyreServer
         services.AddSingleton(sp => new Core.Pipelines.Steps.StepServices(storage.Datasets, storage.DatasetObjects, storage.DatasetExporter, ingest,
             sp.GetRequiredService<Core.Data.Validation.DatasetValidation>(), splitting, training, gate, import, storage.Registry,
             sp.GetRequiredService<Core.Serving.Endpoints.EndpointService>(), sp.GetRequiredService<Core.Serving.Rollouts.RolloutController>(), storage.Rollouts,
-            storage.PredictionLog, new Core.Pipelines.Steps.FileDigests(storage.Pipelines), time, scratch.Directory));
+            storage.PredictionLog, storage.Monitors, new Core.Pipelines.Steps.FileDigests(storage.Pipelines), time, scratch.Directory));
         AddPipelines(services, storage, time);
     }
 

@@ -21,7 +21,7 @@ internal sealed class IngestStep(StepServices services) : StepType(services)
         new("dataset", ParameterKind.String, "NAME@VERSION, NAME@latest, or with path or endpoint the dataset to add a version to", Required: true),
         new("path", ParameterKind.String, "a CSV or Parquet file to add as a version"),
         new("endpoint", ParameterKind.String, "an endpoint whose predictions with feedback become a version"),
-        new("since", ParameterKind.String, "with endpoint: an ISO 8601 time, or an age such as 7d, 12h or 30m (default: all)"),
+        new("since", ParameterKind.String, "with endpoint: an ISO 8601 time, an age such as 7d, 12h or 30m, or drift: the start of the endpoint's latest drifted window (default: all)"),
         new("label", ParameterKind.String, "with endpoint: the column the actuals go in (default: the pipeline's label parameter, else 'label')"),
     ];
 
@@ -43,9 +43,9 @@ internal sealed class IngestStep(StepServices services) : StepType(services)
         {
             problems.Add("since: since and label go with endpoint");
         }
-        if (with["since"]?.GetValue<string>() is { } since && Since(since, DateTimeOffset.UnixEpoch) is null)
+        if (with["since"]?.GetValue<string>() is { } since && since != "drift" && Since(since, DateTimeOffset.UnixEpoch) is null)
         {
-            problems.Add($"since: expected an ISO 8601 time or an age such as 7d, 12h or 30m; got '{since}'");
+            problems.Add($"since: expected an ISO 8601 time, an age such as 7d, 12h or 30m, or drift; got '{since}'");
         }
         return problems;
     }
@@ -91,7 +91,12 @@ internal sealed class IngestStep(StepServices services) : StepType(services)
     private async Task<DatasetVersion> FromPredictionsAsync(StepContext context, string dataset, string endpoint, CancellationToken ct)
     {
         var now = Services.Time.GetUtcNow();
-        var since = context.String("since") is { } text ? Since(text, now)!.Value : DateTimeOffset.UnixEpoch;
+        var since = context.String("since") switch
+        {
+            null => DateTimeOffset.UnixEpoch,
+            "drift" => await DriftStartAsync(endpoint, ct),
+            var text => Since(text, now)!.Value,
+        };
         var label = context.String("label") ?? context.Param("label") ?? "label";
         var path = Path.Combine(Services.ScratchDirectory, $"feedback-{Guid.NewGuid():N}.csv");
         Directory.CreateDirectory(Services.ScratchDirectory);
@@ -112,6 +117,14 @@ internal sealed class IngestStep(StepServices services) : StepType(services)
         {
             File.Delete(path);
         }
+    }
+
+    /// <summary>Where the endpoint's latest drifted window began: retraining after drift learns from the world as it is now.</summary>
+    private async Task<DateTimeOffset> DriftStartAsync(string endpoint, CancellationToken ct)
+    {
+        var drifted = (await Services.Monitors.ListWindowsAsync(endpoint, 1000, ct)).FirstOrDefault(w => w.Data.DatasetDrift)
+            ?? throw GyreException.Invalid($"since: endpoint '{endpoint}' has no drifted window to start from (is it monitored?)");
+        return DateTimeOffset.FromUnixTimeMilliseconds(drifted.Start);
     }
 
     /// <summary>An ISO 8601 time, or an age (<c>7d</c>, <c>12h</c>, <c>30m</c>) before <paramref name="now"/>.</summary>

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Globalization;
+using Gyre.Cli.Demo;
+using Gyre.Client;
+using Gyre.Core.Errors;
+using Gyre.Server.Hosting;
+using Microsoft.Extensions.Hosting;
+using Spectre.Console;
+
+namespace Gyre.Cli.Commands;
+
+/// <summary>
+/// <c>gyre demo</c>: starts a server on the embedded defaults and plays the whole loop with a known
+/// drift — train, serve, drift, detect, retrain, canary, promote — printing a timeline and a
+/// summary; then leaves the server running (or exits with <c>--exit</c>).
+/// </summary>
+internal static class DemoCommand
+{
+    public static Command Build()
+    {
+        var urls = new Option<string>("--urls") { Description = "Listen URLs, ';'-separated", DefaultValueFactory = _ => ServerOptions.DefaultUrls };
+        var home = new Option<string?>("--home") { Description = "The Gyre home folder (default: a new folder under the system's temp folder, so that the demo always starts afresh)" };
+        var fast = new Option<bool>("--fast") { Description = "A short run (under a minute), for tests" };
+        var exit = new Option<bool>("--exit") { Description = "Stop the server when the demo ends" };
+        var command = new Command("demo", "Start a server and play the closed loop: a model decays under drift, is retrained and promoted by itself") { urls, home, fast, exit };
+        command.WithoutClient(async (parse, _, ct) =>
+        {
+            var folder = parse.GetValue(home) ?? Path.Combine(Path.GetTempPath(), "gyre-demo-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+            var app = await GyreServer.BuildAsync(new ServerOptions { Urls = parse.GetValue(urls)!, Home = folder, Quiet = true }, ct: ct);
+            await app.StartAsync(ct);
+            var address = GyreServer.Addresses(app)[0];
+            Console.Out.WriteLine($"gyre server listening on {address}, home {folder}; playing the demo{(parse.GetValue(fast) ? " (fast)" : "")}");
+            DemoSummary summary;
+            using (var client = new GyreClient(new GyreClientOptions { Server = new Uri(address), Timeout = TimeSpan.FromMinutes(5) }))
+            {
+                summary = await new DemoRun(client, parse.GetValue(fast) ? DemoSettings.Fast : DemoSettings.Full, Console.Out).RunAsync(ct);
+            }
+            Print(summary);
+            if (!parse.GetValue(exit))
+            {
+                Console.Out.WriteLine($"The server keeps running on {address} (Ctrl+C to stop). In another terminal, with GYRE_SERVER={address}: "
+                    + "`gyre monitor show credit`, `gyre policies firings credit-drift`, `gyre pipelines runs`, `gyre lineage credit/2`.");
+                await app.WaitForShutdownAsync(ct);
+            }
+            else
+            {
+                await app.StopAsync(CancellationToken.None);
+            }
+            if (!summary.Promoted)
+            {
+                throw GyreException.Conflict("the loop did not close in time: no retrained model was promoted (see the timeline above)");
+            }
+        });
+        return command;
+    }
+
+    private static void Print(DemoSummary s)
+    {
+        static string Percent(double v) => double.IsNaN(v) ? "-" : (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("phase").AddColumn("predictions").AddColumn("online accuracy");
+        table.AddRow("before the drift (v1)", s.BeforeCount.ToString(CultureInfo.InvariantCulture), Percent(s.Before));
+        table.AddRow("after the drift, before promotion", s.AfterDriftCount.ToString(CultureInfo.InvariantCulture), Percent(s.AfterDrift));
+        table.AddRow("after promotion (v2)", s.AfterPromotionCount.ToString(CultureInfo.InvariantCulture), Percent(s.AfterPromotion));
+        AnsiConsole.Write(table);
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"false alarms: {s.FalseAlarms} in {s.WindowsBeforeDrift} windows before the drift; "
+            + $"drift detected {(s.WindowsToDetect is { } w ? $"{w} window(s) after its onset" : "not at all")}; v2 {(s.Promoted ? "promoted" : "not promoted")}; "
+            + $"accuracy after promotion {(double.IsNaN(s.AfterPromotion) ? "-" : ((s.AfterPromotion - s.Before) * 100).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + " points")} against before the drift; {s.Elapsed.TotalSeconds:0} s"));
+    }
+}

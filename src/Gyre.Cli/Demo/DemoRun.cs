@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Gyre.Client;
+using Gyre.Core.Data;
+using Gyre.Core.Errors;
+using Gyre.Core.Monitoring.Endpoints;
+using Gyre.Core.Pipelines.Runs;
+
+namespace Gyre.Cli.Demo;
+
+/// <summary>
+/// Plays the closed loop against a running server: v1 is trained and served, traffic streams with
+/// its ground truth arriving one batch late, the world drifts, the monitor sees it, the policy starts
+/// the retraining on what happened since, the gate and a canary promote v2, and accuracy recovers.
+/// Prints a timeline as it goes and a summary at the end; returns the figures.
+/// </summary>
+internal sealed class DemoRun(GyreClient client, DemoSettings settings, TextWriter output)
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly CreditScenario _world = new(settings.Seed);
+    private readonly List<(string Phase, bool Right)> _outcomes = [];
+    private readonly HashSet<string> _seen = [];
+    private bool _drifting;
+
+    public async Task<DemoSummary> RunAsync(CancellationToken ct)
+    {
+        if (await ExistsAsync(ct))
+        {
+            throw GyreException.Conflict($"this home already holds the demo's endpoint '{DemoPipelines.Endpoint}'; run the demo with --home and a new folder");
+        }
+        Say($"training data: {settings.TrainingRows:N0} loan applications before the drift");
+        await using (var csv = new MemoryStream(Encoding.UTF8.GetBytes(_world.Csv(settings.TrainingRows, drifted: false))))
+        {
+            await client.Datasets.AddAsync("credit", csv, DatasetFormat.Csv, ct: ct);
+        }
+        await client.Pipelines.SaveAsync(DemoPipelines.TrainYaml, ct: ct);
+        var first = await WaitRunAsync((await client.Pipelines.StartRunAsync(DemoPipelines.Train, ct: ct)).Id, ct);
+        Say($"pipeline {DemoPipelines.Train} run {first.Id} {first.State}: {first.Step("train").Summary}; {first.Step("ship").Summary}");
+        if (first.State != RunStates.Succeeded)
+        {
+            throw GyreException.Conflict($"the first training failed: {first.Error}");
+        }
+        await client.Endpoints.SetMonitorAsync(DemoPipelines.Endpoint, new MonitorSettings(WindowPredictions: settings.WindowPredictions), ct);
+        await client.Pipelines.SaveAsync(DemoPipelines.RetrainYaml(settings.BakeSeconds), ct: ct);
+        await client.Policies.ApplyAsync(DemoPipelines.PolicyYaml, ct);
+        Say($"monitoring '{DemoPipelines.Endpoint}' in windows of {settings.WindowPredictions} predictions; policy {DemoPipelines.Policy}: on data set drift, run {DemoPipelines.Retrain}");
+
+        var deadline = _clock.Elapsed + settings.Deadline;
+        var phase = "before drift";
+        var batches = 0;
+        var afterPromotion = 0;
+        var driftBatch = settings.BatchesBeforeDrift;
+        DateTimeOffset? onset = null;
+        string[]? pendingIds = null;
+        string[]? pendingTruth = null;
+        while (afterPromotion < settings.BatchesAfterPromotion && _clock.Elapsed < deadline)
+        {
+            if (batches == driftBatch)
+            {
+                phase = "after drift";
+                onset = DateTimeOffset.UtcNow;
+                Say("the world drifts: incomes fall, the east region grows, and default now follows region and age");
+            }
+            var draws = Enumerable.Range(0, settings.BatchSize).Select(_ => _world.Draw(phase != "before drift")).ToList();
+            var answer = await client.Endpoints.PredictAsync(DemoPipelines.Endpoint, draws.Select(d => (IReadOnlyDictionary<string, object?>)d.Row), ct);
+            var labels = answer.Predictions.Select(p => p.GetProperty("label").GetString()).ToList();
+            _outcomes.AddRange(labels.Select((l, i) => (phase, l == draws[i].Truth)));
+            // The truth about a batch is reported one batch later: feedback arrives late.
+            if (pendingIds is not null && pendingTruth is not null)
+            {
+                var truth = pendingTruth;
+                await client.Endpoints.FeedbackAsync(DemoPipelines.Endpoint, pendingIds.Select((id, i) => (id, (object)truth[i])), ct);
+            }
+            pendingIds = [.. answer.PredictionIds];
+            pendingTruth = [.. draws.Select(d => d.Truth)];
+            batches++;
+            if (phase == "after promotion")
+            {
+                afterPromotion++;
+            }
+            var promoted = await ReportAsync(ct);
+            if (promoted && phase == "after drift")
+            {
+                phase = "after promotion";
+                Say("v2 serves all traffic; measuring its accuracy on the drifted world");
+            }
+            await Task.Delay(settings.Pause, ct);
+        }
+        var (windowsBefore, falseAlarms, windowsToDetect) = await WindowsAsync(onset, ct);
+        return Summary(windowsToDetect, phase == "after promotion") with { WindowsBeforeDrift = windowsBefore, FalseAlarms = falseAlarms };
+    }
+
+    /// <summary>Prints what changed since the last look: drift verdicts, policy firings, retraining steps, canary steps. Returns whether a canary has been promoted.</summary>
+    private async Task<bool> ReportAsync(CancellationToken ct)
+    {
+        foreach (var window in (await client.Endpoints.ListDriftWindowsAsync(DemoPipelines.Endpoint, 50, ct)).Items.Reverse().Where(w => _seen.Add($"window {w.Id}")))
+        {
+            // Only a change of verdict is news: every window is in `gyre monitor show credit`.
+            if (window.Data.DatasetDrift != _drifting)
+            {
+                _drifting = window.Data.DatasetDrift;
+                var drifted = string.Join(", ", window.Data.Columns.Where(c => c.Drifted).Select(c => c.Column));
+                Say($"drift window {window.Id} ({window.Predictions} predictions): {window.Data.DriftedColumns} of {window.Data.Columns.Count} features drifted"
+                    + (drifted.Length > 0 ? $" ({drifted})" : "") + (_drifting ? " — DATA SET DRIFT" : " — no data set drift"));
+            }
+        }
+        foreach (var firing in (await client.Policies.FiringsAsync(DemoPipelines.Policy, ct: ct)).Items.Reverse())
+        {
+            if (_seen.Add($"firing {firing.Id}"))
+            {
+                Say($"policy {firing.Policy} fired: {string.Join("; ", firing.Actions.Select(a => $"{a.Kind} {a.Target}: {a.Detail}"))}");
+            }
+        }
+        foreach (var run in (await client.Pipelines.ListRunsAsync(DemoPipelines.Retrain, 5, ct)).Items.Reverse())
+        {
+            foreach (var step in run.Steps.Where(s => s.State is StepStates.Succeeded or StepStates.Failed or StepStates.Skipped))
+            {
+                if (_seen.Add($"run {run.Id} {step.Id} {step.State}"))
+                {
+                    Say($"  {DemoPipelines.Retrain} run {run.Id} ({run.Trigger.Type}) {step.Id}: {step.State} {step.Error ?? step.StopReason ?? step.Summary}");
+                }
+            }
+        }
+        var promoted = false;
+        foreach (var rollout in (await client.Endpoints.ListRolloutsAsync(DemoPipelines.Endpoint, ct)).Items.Reverse())
+        {
+            foreach (var transition in rollout.Transitions)
+            {
+                if (_seen.Add($"rollout {rollout.Id} {transition.Time} {transition.State} {transition.CandidateWeight}"))
+                {
+                    Say($"  canary {rollout.Id} {rollout.Candidate.ModelName}/{rollout.Candidate.ModelVersion}: {transition.State}, {transition.CandidateWeight}% — {transition.Reason}");
+                }
+            }
+            promoted |= rollout.State == "succeeded";
+        }
+        return promoted;
+    }
+
+    /// <summary>
+    /// The windows wholly before the drift and how many of them raised a (false) data set drift; and
+    /// the number of windows from the one holding the drift's first prediction to the first that
+    /// found it (1: that same window).
+    /// </summary>
+    private async Task<(int Before, int FalseAlarms, int? ToDetect)> WindowsAsync(DateTimeOffset? onset, CancellationToken ct)
+    {
+        var windows = (await client.Endpoints.ListDriftWindowsAsync(DemoPipelines.Endpoint, 10_000, ct)).Items.Reverse().ToList();
+        var at = onset?.ToUnixTimeMilliseconds() ?? long.MaxValue;
+        var before = windows.Where(w => w.End <= at).ToList();
+        var first = windows.FindIndex(w => w.End > at);
+        var found = windows.FindIndex(w => w.End > at && w.Data.DatasetDrift);
+        return (before.Count, before.Count(w => w.Data.DatasetDrift), onset is null || first < 0 || found < 0 ? null : found - first + 1);
+    }
+
+    private DemoSummary Summary(int? windowsToDetect, bool promoted)
+    {
+        double Accuracy(string phase) => _outcomes.Where(o => o.Phase == phase) is var rows && rows.Any() ? rows.Average(r => r.Right ? 1.0 : 0.0) : double.NaN;
+        int Count(string phase) => _outcomes.Count(o => o.Phase == phase);
+        return new DemoSummary(
+            Accuracy("before drift"), Count("before drift"),
+            Accuracy("after drift"), Count("after drift"),
+            Accuracy("after promotion"), Count("after promotion"),
+            windowsToDetect, promoted, _clock.Elapsed);
+    }
+
+    private async Task<bool> ExistsAsync(CancellationToken ct)
+    {
+        try
+        {
+            await client.Endpoints.GetAsync(DemoPipelines.Endpoint, ct);
+            return true;
+        }
+        catch (GyreApiException e) when (e.Code == ErrorCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    private async Task<PipelineRun> WaitRunAsync(long id, CancellationToken ct)
+    {
+        var run = await client.Pipelines.GetRunAsync(id, ct);
+        while (!run.Finished)
+        {
+            await Task.Delay(200, ct);
+            run = await client.Pipelines.GetRunAsync(id, ct);
+        }
+        return run;
+    }
+
+    private void Say(string message) =>
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{_clock.Elapsed:mm\\:ss\\.f}] {message}"));
+}
+
+/// <summary>How the demo plays: <see cref="Fast"/> for tests (under a minute), <see cref="Full"/> for people.</summary>
+internal sealed record DemoSettings(int TrainingRows, int BatchSize, int BatchesBeforeDrift, int BatchesAfterPromotion, int WindowPredictions,
+    double BakeSeconds, TimeSpan Pause, TimeSpan Deadline, int Seed = 7)
+{
+    public static DemoSettings Fast => new(2000, 100, 20, 10, 1000, 2, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(55));
+
+    /// <summary>20 windows of traffic before the drift (to show that the monitor keeps quiet), then the drift, at a pace a person can follow.</summary>
+    public static DemoSettings Full => new(5000, 100, 200, 30, 1000, 10, TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(10));
+}
+
+/// <summary>What the demo measured: online accuracy in each phase, how many windows after the onset the drift was detected, whether v2 was promoted.</summary>
+internal sealed record DemoSummary(double Before, int BeforeCount, double AfterDrift, int AfterDriftCount, double AfterPromotion, int AfterPromotionCount,
+    int? WindowsToDetect, bool Promoted, TimeSpan Elapsed, int WindowsBeforeDrift = 0, int FalseAlarms = 0);
