@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using Gyre.Core.Json;
 using Gyre.Core.Monitoring.Policies;
 using Gyre.Storage.Sql;
 using Gyre.Storage.Sqlite;
@@ -11,13 +9,13 @@ namespace Gyre.Storage.Monitoring;
 internal sealed class SqlitePolicyStore(SqliteDatabase db) : IPolicyStore
 {
     public Task SavePolicyAsync(StoredPolicy policy, CancellationToken ct) => db.WriteAsync(async (c, t) =>
-        await c.ExecuteAsync("INSERT OR REPLACE INTO policies (name, body) VALUES ($n, $b)", t, ct, ("$n", policy.Name), ("$b", Json(policy))), ct);
+        await c.ExecuteAsync("INSERT OR REPLACE INTO policies (name, body) VALUES ($n, $b)", t, ct, ("$n", policy.Name), ("$b", JsonRecords.Write(policy))), ct);
 
     public Task<StoredPolicy?> GetPolicyAsync(string name, CancellationToken ct) => db.ReadAsync(async c =>
-        (await c.QueryAsync("SELECT body FROM policies WHERE name = $n", null, r => Read<StoredPolicy>(r.GetString(0)), ct, ("$n", name))).FirstOrDefault(), ct);
+        (await c.QueryAsync("SELECT body FROM policies WHERE name = $n", null, r => JsonRecords.Read<StoredPolicy>(r.GetString(0)), ct, ("$n", name))).FirstOrDefault(), ct);
 
     public Task<IReadOnlyList<StoredPolicy>> ListPoliciesAsync(CancellationToken ct) => db.ReadAsync<IReadOnlyList<StoredPolicy>>(async c =>
-        await c.QueryAsync("SELECT body FROM policies ORDER BY name", null, r => Read<StoredPolicy>(r.GetString(0)), ct), ct);
+        await c.QueryAsync("SELECT body FROM policies ORDER BY name", null, r => JsonRecords.Read<StoredPolicy>(r.GetString(0)), ct), ct);
 
     public Task<bool> DeletePolicyAsync(string name, CancellationToken ct) => db.WriteAsync(async (c, t) =>
         await c.ExecuteAsync("DELETE FROM policies WHERE name = $n", t, ct, ("$n", name)) > 0, ct);
@@ -27,16 +25,12 @@ internal sealed class SqlitePolicyStore(SqliteDatabase db) : IPolicyStore
         var id = Convert.ToInt64(await c.ScalarAsync("INSERT INTO policy_firings (policy, body) VALUES ($p, '{}') RETURNING firing_id", t, ct,
             ("$p", firing.Policy)), CultureInfo.InvariantCulture);
         var stored = firing with { Id = id };
-        await c.ExecuteAsync("UPDATE policy_firings SET body = $b WHERE firing_id = $id", t, ct, ("$b", Json(stored)), ("$id", id));
-        await c.ExecuteAsync("UPDATE policies SET body = $b WHERE name = $n", t, ct, ("$b", Json(state)), ("$n", state.Name));
+        await c.ExecuteAsync("UPDATE policy_firings SET body = $b WHERE firing_id = $id", t, ct, ("$b", JsonRecords.Write(stored)), ("$id", id));
+        await c.ExecuteAsync("UPDATE policies SET body = $b WHERE name = $n", t, ct, ("$b", JsonRecords.Write(state)), ("$n", state.Name));
         return stored;
     }, ct);
 
     public Task<IReadOnlyList<PolicyFiring>> ListFiringsAsync(string policy, int limit, CancellationToken ct) => db.ReadAsync<IReadOnlyList<PolicyFiring>>(async c =>
         await c.QueryAsync("SELECT body FROM policy_firings WHERE policy = $p ORDER BY firing_id DESC LIMIT $l", null,
-            r => Read<PolicyFiring>(r.GetString(0)), ct, ("$p", policy), ("$l", limit)), ct);
-
-    private static string Json<T>(T value) => JsonSerializer.Serialize(value, GyreJson.Options);
-
-    private static T Read<T>(string json) => JsonSerializer.Deserialize<T>(json, GyreJson.Options)!;
+            r => JsonRecords.Read<PolicyFiring>(r.GetString(0)), ct, ("$p", policy), ("$l", limit)), ct);
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gyre.Core.Json;
 using Gyre.Core.Pipelines.Lineage;
 using Gyre.Core.Pipelines.Steps;
 using Gyre.Storage.Sql;
@@ -21,7 +20,7 @@ internal sealed class SqliteLineageStore(SqliteDatabase db, TimeProvider time) :
             var id = Convert.ToInt64(await c.ScalarAsync("INSERT INTO lineage_executions (run_id, body) VALUES ($r, '{}') RETURNING execution_id", t, ct,
                 ("$r", execution.RunId)), CultureInfo.InvariantCulture);
             await c.ExecuteAsync("UPDATE lineage_executions SET body = $b WHERE execution_id = $id", t, ct,
-                ("$b", JsonSerializer.Serialize(execution with { Id = id }, GyreJson.Options)), ("$id", id));
+                ("$b", JsonRecords.Write(execution with { Id = id })), ("$id", id));
             foreach (var (artifact, kind) in inputs.Select(a => (a, LineageEvent.Input)).Concat(outputs.Select(a => (a, LineageEvent.Output))))
             {
                 await c.ExecuteAsync(
@@ -50,7 +49,7 @@ internal sealed class SqliteLineageStore(SqliteDatabase db, TimeProvider time) :
 
     public Task<IReadOnlyList<LineageExecution>> GetExecutionsAsync(IReadOnlyCollection<long> ids, CancellationToken ct) => db.ReadAsync<IReadOnlyList<LineageExecution>>(async c =>
         await c.QueryAsync("SELECT body FROM lineage_executions WHERE execution_id IN (SELECT value FROM json_each($ids)) ORDER BY execution_id", null,
-            r => JsonSerializer.Deserialize<LineageExecution>(r.GetString(0), GyreJson.Options)!, ct, ("$ids", Ids(ids))), ct);
+            r => JsonRecords.Read<LineageExecution>(r), ct, ("$ids", Ids(ids))), ct);
 
     private Task<IReadOnlyList<LineageEvent>> EventsAsync(string column, IReadOnlyCollection<long> ids, string kind, CancellationToken ct) =>
         ids.Count == 0 ? Task.FromResult<IReadOnlyList<LineageEvent>>([]) : db.ReadAsync<IReadOnlyList<LineageEvent>>(async c =>

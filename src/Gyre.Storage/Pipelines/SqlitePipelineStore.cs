@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
 using Gyre.Core.Errors;
-using Gyre.Core.Json;
 using Gyre.Core.Pipelines.Runs;
 using Gyre.Storage.Sql;
 using Gyre.Storage.Sqlite;
@@ -22,7 +20,7 @@ internal sealed class SqlitePipelineStore(SqliteDatabase db) : IPipelineStore
         await c.ExecuteAsync(
             "INSERT INTO pipelines (name, digest, directory, triggers, creation_time, last_update_time) VALUES ($n, $d, $dir, $tr, $c, $u) "
             + "ON CONFLICT (name) DO UPDATE SET digest = excluded.digest, directory = excluded.directory, triggers = excluded.triggers, last_update_time = excluded.last_update_time",
-            t, ct, ("$n", pipeline.Name), ("$d", pipeline.Digest), ("$dir", pipeline.Directory), ("$tr", Json(pipeline.Triggers)),
+            t, ct, ("$n", pipeline.Name), ("$d", pipeline.Digest), ("$dir", pipeline.Directory), ("$tr", JsonRecords.Write(pipeline.Triggers)),
             ("$c", pipeline.CreationTime), ("$u", pipeline.LastUpdateTime));
     }, ct);
 
@@ -42,7 +40,7 @@ internal sealed class SqlitePipelineStore(SqliteDatabase db) : IPipelineStore
     }, ct);
 
     public Task SaveTriggerStateAsync(string name, TriggerState state, CancellationToken ct) => db.WriteAsync(async (c, t) =>
-        await c.ExecuteAsync("UPDATE pipelines SET triggers = $tr WHERE name = $n", t, ct, ("$tr", Json(state)), ("$n", name)), ct);
+        await c.ExecuteAsync("UPDATE pipelines SET triggers = $tr WHERE name = $n", t, ct, ("$tr", JsonRecords.Write(state)), ("$n", name)), ct);
 
     public Task<(string Yaml, string? Directory)> GetVersionAsync(string name, string digest, CancellationToken ct) => db.ReadAsync(async c =>
         (await c.QueryAsync("SELECT yaml, directory FROM pipeline_versions WHERE name = $n AND digest = $d", null,
@@ -56,14 +54,14 @@ internal sealed class SqlitePipelineStore(SqliteDatabase db) : IPipelineStore
             "INSERT INTO pipeline_runs (pipeline, state, body, creation_time) VALUES ($p, $s, '{}', $c) RETURNING run_id", t, ct,
             ("$p", run.Pipeline), ("$s", run.State), ("$c", run.CreationTime)), CultureInfo.InvariantCulture);
         var stored = run with { Id = id };
-        await c.ExecuteAsync("UPDATE pipeline_runs SET body = $b WHERE run_id = $id", t, ct, ("$b", Json(stored)), ("$id", id));
+        await c.ExecuteAsync("UPDATE pipeline_runs SET body = $b WHERE run_id = $id", t, ct, ("$b", JsonRecords.Write(stored)), ("$id", id));
         return stored;
     }, ct);
 
     public Task SaveRunAsync(PipelineRun run, CancellationToken ct) => db.WriteAsync(async (c, t) =>
     {
         if (await c.ExecuteAsync("UPDATE pipeline_runs SET state = $s, body = $b WHERE run_id = $id", t, ct,
-                ("$s", run.State), ("$b", Json(run)), ("$id", run.Id)) == 0)
+                ("$s", run.State), ("$b", JsonRecords.Write(run)), ("$id", run.Id)) == 0)
         {
             throw GyreException.NotFound($"pipeline run {run.Id} does not exist");
         }
@@ -84,11 +82,11 @@ internal sealed class SqlitePipelineStore(SqliteDatabase db) : IPipelineStore
 
     public Task<CachedStep?> GetCachedAsync(string key, CancellationToken ct) => db.ReadAsync(async c =>
         (await c.QueryAsync("SELECT body FROM step_cache WHERE cache_key = $k", null,
-            r => JsonSerializer.Deserialize<CachedStep>(r.GetString(0), GyreJson.Options), ct, ("$k", key))).FirstOrDefault(), ct);
+            r => JsonRecords.Read<CachedStep>(r), ct, ("$k", key))).FirstOrDefault(), ct);
 
     public Task PutCachedAsync(CachedStep entry, CancellationToken ct) => db.WriteAsync(async (c, t) =>
         await c.ExecuteAsync("INSERT OR REPLACE INTO step_cache (cache_key, body, creation_time) VALUES ($k, $b, $c)", t, ct,
-            ("$k", entry.Key), ("$b", JsonSerializer.Serialize(entry, GyreJson.Options)), ("$c", entry.CreationTime)), ct);
+            ("$k", entry.Key), ("$b", JsonRecords.Write(entry)), ("$c", entry.CreationTime)), ct);
 
     public Task<string?> GetFileDigestAsync(string path, long size, long modified, CancellationToken ct) => db.ReadAsync(async c =>
         (await c.QueryAsync("SELECT digest FROM file_digests WHERE path = $p AND size_bytes = $s AND modified = $m", null,
@@ -98,10 +96,8 @@ internal sealed class SqlitePipelineStore(SqliteDatabase db) : IPipelineStore
         await c.ExecuteAsync("INSERT OR REPLACE INTO file_digests (path, size_bytes, modified, digest) VALUES ($p, $s, $m, $d)", t, ct,
             ("$p", path), ("$s", size), ("$m", modified), ("$d", digest)), ct);
 
-    private static string Json<T>(T value) => JsonSerializer.Serialize(value, GyreJson.Options);
-
-    private static PipelineRun MapRun(SqliteDataReader r) => JsonSerializer.Deserialize<PipelineRun>(r.GetString(0), GyreJson.Options)!;
+    private static PipelineRun MapRun(SqliteDataReader r) => JsonRecords.Read<PipelineRun>(r);
 
     private static StoredPipeline MapPipeline(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.NullableString(3),
-        r.GetInt64(4), r.GetInt64(5), JsonSerializer.Deserialize<TriggerState>(r.GetString(6), GyreJson.Options)!);
+        r.GetInt64(4), r.GetInt64(5), JsonRecords.Read<TriggerState>(r, 6));
 }

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Gyre.Core.Errors;
-using Gyre.Core.Json;
 using Gyre.Core.Serving.Rollouts;
 using Gyre.Storage.Sql;
 using Microsoft.Data.Sqlite;
@@ -52,7 +50,7 @@ internal sealed class SqliteRolloutStore(SqliteDatabase db) : IRolloutStore
     public Task<IReadOnlyList<Rollout>> ListLatestAsync(CancellationToken ct) => db.ReadAsync<IReadOnlyList<Rollout>>(async c =>
         await c.QueryAsync("SELECT body FROM rollouts WHERE rollout_id IN (SELECT MAX(rollout_id) FROM rollouts GROUP BY endpoint) ORDER BY rollout_id", null, Map, ct), ct);
 
-    private static string Json(Rollout rollout) => JsonSerializer.Serialize(rollout, GyreJson.Options);
+    private static string Json(Rollout rollout) => JsonRecords.Write(rollout);
 
-    private static Rollout Map(SqliteDataReader r) => JsonSerializer.Deserialize<Rollout>(r.GetString(0), GyreJson.Options)!;
+    private static Rollout Map(SqliteDataReader r) => JsonRecords.Read<Rollout>(r);
 }
