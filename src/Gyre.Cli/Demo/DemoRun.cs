@@ -132,7 +132,7 @@ internal sealed class DemoRun(GyreClient client, DemoSettings settings, TextWrit
                     Say($"  canary {rollout.Id} {rollout.Candidate.ModelName}/{rollout.Candidate.ModelVersion}: {transition.State}, {transition.CandidateWeight}% — {transition.Reason}");
                 }
             }
-            promoted |= rollout.State == "succeeded";
+            promoted |= rollout.State == Core.Serving.Rollouts.RolloutStates.Succeeded;
         }
         return promoted;
     }

@@ -1,4 +1,3 @@
-using Gyre.Core.Errors;
 using Gyre.Core.Monitoring.Endpoints;
 using Gyre.Core.Tracking;
 using Microsoft.AspNetCore.Builder;
@@ -38,11 +37,7 @@ internal static class MonitorApi
 
     private static async Task<Ok<Page<DriftWindow>>> Windows(string name, [FromQuery(Name = "max_results")] string? maxResults, EndpointMonitor monitor, CancellationToken ct)
     {
-        var limit = QueryValues.Int(maxResults, "max_results", DefaultWindows);
-        if (limit is < 1 or > MaxWindows)
-        {
-            throw GyreException.Invalid($"max_results: expected 1 to {MaxWindows}, got {limit}");
-        }
+        var limit = Core.Search.MaxResults.Check(QueryValues.Int(maxResults, "max_results", DefaultWindows), MaxWindows);
         await monitor.GetAsync(name, ct);
         return TypedResults.Ok(new Page<DriftWindow>(await monitor.ListWindowsAsync(name, limit, ct), null));
     }

@@ -133,8 +133,7 @@ internal static class PipelinesApi
     private static bool TouchesServer(PipelineDefinition definition) =>
         definition.Steps.Any(s => s.Uses == "command" || s.With.ContainsKey("path") || s.With.ContainsKey("suite"));
 
-    private static int Limit(string? maxResults) => QueryValues.Int(maxResults, "max_results", DefaultRuns) is >= 1 and <= MaxRuns and var limit ? limit
-        : throw GyreException.Invalid($"max_results: expected 1 to {MaxRuns}, got {maxResults}");
+    private static int Limit(string? maxResults) => Core.Search.MaxResults.Check(QueryValues.Int(maxResults, "max_results", DefaultRuns), MaxRuns);
 
     private static long Id(string text) => QueryValues.Long(text, "id", 0) is > 0 and var id ? id
         : throw GyreException.Invalid($"id: expected a pipeline run number, got '{text}'");

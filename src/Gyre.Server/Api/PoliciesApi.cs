@@ -45,11 +45,7 @@ internal static class PoliciesApi
 
     private static async Task<Ok<Page<PolicyFiring>>> Firings(string name, [FromQuery(Name = "max_results")] string? maxResults, PolicyEngine engine, CancellationToken ct)
     {
-        var limit = QueryValues.Int(maxResults, "max_results", 100);
-        if (limit is < 1 or > 10_000)
-        {
-            throw GyreException.Invalid($"max_results: expected 1 to 10000, got {limit}");
-        }
+        var limit = Core.Search.MaxResults.Check(QueryValues.Int(maxResults, "max_results", 100), 10_000);
         return TypedResults.Ok(new Page<PolicyFiring>(await engine.FiringsAsync(name, limit, ct), null));
     }
 }

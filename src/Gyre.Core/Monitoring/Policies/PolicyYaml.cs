@@ -38,9 +38,9 @@ public static class PolicyYaml
             problems.Add($"{Line(key)}{key.Value}: unknown key; expected one of {string.Join(", ", RootKeys)}");
         }
         var name = Text(root, "name", problems, required: true) ?? "";
-        if (name.Length > 0 && Pipelines.PipelineNames.Check("name", name) is { } badName)
+        if (name.Length > 0 && EndpointNames.Check("name", name, "a policy") is { } badName)
         {
-            problems.Add(badName.Replace("pipeline", "policy", StringComparison.Ordinal));
+            problems.Add(badName);
         }
         var endpoint = Text(root, "endpoint", problems, required: true) ?? "";
         if (endpoint.Length > 0 && EndpointNames.Check("endpoint", endpoint) is { } badEndpoint)

@@ -89,13 +89,13 @@ internal sealed class DeployStep(StepServices services) : StepType(services)
 
     private async Task<Rollout> WaitAsync(StepContext context, Rollout rollout, CancellationToken ct)
     {
-        while (rollout.State == "running")
+        while (rollout.State == RolloutStates.Running)
         {
             await Task.Delay(TimeSpan.FromSeconds(1), Services.Time, ct);
             rollout = await Services.RolloutRecords.GetRolloutAsync(rollout.Endpoint, rollout.Id, ct);
         }
         await context.Log.WriteLineAsync($"rollout {rollout.Id} ended {rollout.State}");
-        return rollout.State is "succeeded" or "completed"
+        return rollout.State is RolloutStates.Succeeded or RolloutStates.Completed
             ? rollout
             : throw GyreException.Conflict($"rollout {rollout.Id} on '{rollout.Endpoint}' ended {rollout.State}{(rollout.Transitions.Count > 0 ? ": " + rollout.Transitions[^1].Reason : "")}");
     }
