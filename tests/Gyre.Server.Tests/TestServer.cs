@@ -13,13 +13,17 @@ public sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestServer(WebApplication app, string home, Uri address)
+    private TestServer(WebApplication app, string home, Uri address, string? token)
     {
         _app = app;
         Home = home;
         Address = address;
         Http = new HttpClient { BaseAddress = address };
-        Client = new GyreClient(new HttpClient(), new GyreClientOptions { Server = address });
+        if (token is not null)
+        {
+            Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+        Client = new GyreClient(new HttpClient(), new GyreClientOptions { Server = address, Token = token });
     }
 
     public string Home { get; }
@@ -32,15 +36,16 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>The typed .NET client, as users' programs use it.</summary>
     public GyreClient Client { get; }
 
-    public static Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null, string? home = null, TimeProvider? time = null) =>
-        StartInAsync(home ?? Path.Combine(Path.GetTempPath(), "gyre-server-test-" + Guid.NewGuid().ToString("N")), configure, time);
+    /// <summary>Starts a server; with <paramref name="token"/>, <see cref="Http"/> and <see cref="Client"/> carry it.</summary>
+    public static Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null, string? home = null, TimeProvider? time = null, string? token = null) =>
+        StartInAsync(home ?? Path.Combine(Path.GetTempPath(), "gyre-server-test-" + Guid.NewGuid().ToString("N")), configure, time, token);
 
-    private static async Task<TestServer> StartInAsync(string home, Func<ServerOptions, ServerOptions>? configure, TimeProvider? time)
+    private static async Task<TestServer> StartInAsync(string home, Func<ServerOptions, ServerOptions>? configure, TimeProvider? time, string? token)
     {
         var options = new ServerOptions { Urls = "http://127.0.0.1:0", Home = home, Quiet = true };
         var app = await GyreServer.BuildAsync(configure?.Invoke(options) ?? options, time);
         await app.StartAsync();
-        return new TestServer(app, home, new Uri(GyreServer.Addresses(app)[0]));
+        return new TestServer(app, home, new Uri(GyreServer.Addresses(app)[0]), token);
     }
 
     public GyreClient ClientWithToken(string? token) => new(new HttpClient(), new GyreClientOptions { Server = Address, Token = token });

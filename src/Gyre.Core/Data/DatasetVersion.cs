@@ -26,7 +26,8 @@ public sealed record DatasetVersion(
     ReadOptions? ReadOptions = null,
     BadRows? SkippedRows = null,
     IReadOnlyList<SchemaMismatch>? SchemaMismatches = null,
-    DatasetDerivation? DerivedFrom = null)
+    DatasetDerivation? DerivedFrom = null,
+    Validation.ValidationReport? Validation = null)
 {
     /// <summary>The options every reading of this version must use.</summary>
     public ReadOptions Reading => ReadOptions ?? Data.ReadOptions.Default;

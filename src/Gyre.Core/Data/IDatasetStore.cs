@@ -20,8 +20,8 @@ public interface IDatasetStore
     /// <summary>A version by number; 0 means the latest.</summary>
     Task<DatasetVersion> GetVersionAsync(string name, long version, CancellationToken ct);
 
-    /// <summary>Records the outcome of validating a version: validated, or failed.</summary>
-    Task SetStatusAsync(string name, long version, string status, CancellationToken ct);
+    /// <summary>Records the outcome of validating a version: its status (validated, or failed) and the report, which the version then carries.</summary>
+    Task SetValidationAsync(string name, long version, string status, Validation.ValidationReport report, CancellationToken ct);
 
     /// <summary>The profile recorded with a version; 0 means the latest.</summary>
     Task<DatasetProfile> GetProfileAsync(string name, long version, CancellationToken ct);

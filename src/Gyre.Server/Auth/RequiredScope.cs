@@ -8,5 +8,6 @@ namespace Gyre.Server.Auth;
 /// </summary>
 internal sealed record RequiredScope(TokenScope Scope);
 
-/// <summary>Endpoint metadata for calls that need no token (health, the OpenAPI document).</summary>
-internal sealed record Anonymous;
+/// <summary>Endpoint metadata for calls and pages that need no token (health, the OpenAPI document, the sign-in page).</summary>
+[AttributeUsage(AttributeTargets.Class)]
+internal sealed class Anonymous : Attribute;

@@ -7,6 +7,7 @@ using Gyre.Core.Registry;
 using Gyre.Core.Tracking;
 using Gyre.Server.Api;
 using Gyre.Server.Auth;
+using Gyre.Server.Dashboard;
 using Gyre.Server.Http;
 using Gyre.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -55,6 +56,8 @@ public static class GyreServer
         });
         builder.Logging.SetMinimumLevel(options.Quiet ? LogLevel.Warning : LogLevel.Information);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // The antiforgery keys in the home are as safe as the home itself; there is no key vault to wrap them with.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         AddServices(builder.Services, options, storage, time ?? TimeProvider.System);
 
         var app = builder.Build();
@@ -80,6 +83,7 @@ public static class GyreServer
         });
         app.UseRouting();
         app.UseMiddleware<TokenAuthMiddleware>();
+        app.UseAntiforgery();
         MapEndpoints(app);
         // Every stored endpoint is loaded and warmed up, and rollouts interrupted by a stop are put
         // right, before the server takes requests.
@@ -124,6 +128,7 @@ public static class GyreServer
         services.ConfigureHttpJsonOptions(json => GyreJson.Configure(json.SerializerOptions));
         services.Configure<RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
         services.AddOpenApi();
+        services.AddGyreDashboard(storage.Home.Root);
         services.AddSingleton(options);
         services.AddSingleton(new TokenCache(time, options.TokenCacheTime));
         services.Configure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(hosts =>
@@ -146,13 +151,15 @@ public static class GyreServer
         services.AddSingleton(new Core.Monitoring.Drift.DatasetDrift(references));
         services.AddSingleton(new Core.Monitoring.Endpoints.EndpointMonitor(storage.Monitors, storage.Endpoints, storage.Registry, storage.Tracking, storage.Datasets,
             references, storage.PredictionLog, time));
+        services.AddSingleton(storage.Monitors);
+        services.AddSingleton(storage.Policies);
         services.AddSingleton<Gateway.MonitorMetrics>();
         var webhooks = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         services.AddSingleton(sp => new Core.Monitoring.Policies.PolicyEngine(storage.Policies, storage.Endpoints, storage.Monitors, storage.PredictionLog,
             sp.GetRequiredService<Core.Serving.Gateway.VariantWindows>(), sp.GetRequiredService<Core.Pipelines.Runs.PipelineService>(),
             sp.GetRequiredService<Core.Serving.Rollouts.RolloutController>(), storage.Rollouts, webhooks, time));
         services.AddHostedService<MonitorWorker>();
-        services.AddSingleton(new Core.Data.Validation.DatasetValidation(storage.Datasets, storage.DatasetObjects, storage.ConstraintMeasurer));
+        services.AddSingleton(new Core.Data.Validation.DatasetValidation(storage.Datasets, storage.DatasetObjects, storage.ConstraintMeasurer, time));
         var registration = new ModelVersionRegistration(storage.Tracking, storage.Registry, storage.Artifacts);
         services.AddSingleton(registration);
         var scratch = new ServerScratch(Path.Combine(storage.Home.Root, "tmp"));
@@ -235,5 +242,6 @@ public static class GyreServer
         DriftApi.Map(app);
         MonitorApi.Map(app);
         PoliciesApi.Map(app);
+        app.MapGyreDashboard();
     }
 }

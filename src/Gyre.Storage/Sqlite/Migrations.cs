@@ -298,5 +298,8 @@ internal static class Migrations
             );
             CREATE INDEX policy_firings_by_policy ON policy_firings (policy, firing_id);
             """),
+        new(11, "the latest validation report on a dataset version", """
+            ALTER TABLE dataset_versions ADD COLUMN validation TEXT;
+            """),
     ];
 }

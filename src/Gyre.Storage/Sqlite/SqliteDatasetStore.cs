@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gyre.Core.Data;
 using Gyre.Core.Data.Schemas;
+using Gyre.Core.Data.Validation;
 using Gyre.Core.Errors;
 using Gyre.Core.Json;
 using Gyre.Core.Search;
@@ -15,7 +16,7 @@ internal sealed partial class SqliteDatasetStore(SqliteDatabase db, TimeProvider
 {
     private const string VersionColumns =
         "d.name, v.version, v.digest, v.format, v.row_count, v.size_bytes, v.columns, v.source, v.status, v.creation_time, " +
-        "v.read_options, v.skipped_rows, v.schema_mismatches, v.derived_from";
+        "v.read_options, v.skipped_rows, v.schema_mismatches, v.derived_from, v.validation";
 
     public Task<DatasetVersion?> FindByDigestAsync(string name, string digest, CancellationToken ct) => db.ReadAsync(async c =>
         (await ReadAsync(c, null, "WHERE d.name = $n AND v.digest = $d", [("$n", name), ("$d", digest)], ct)).FirstOrDefault(), ct);
@@ -57,11 +58,11 @@ internal sealed partial class SqliteDatasetStore(SqliteDatabase db, TimeProvider
         throw GyreException.NotFound($"dataset '{name}' has no version {version}");
     }, ct);
 
-    public Task SetStatusAsync(string name, long version, string status, CancellationToken ct) => db.WriteAsync(async (c, t) =>
+    public Task SetValidationAsync(string name, long version, string status, ValidationReport report, CancellationToken ct) => db.WriteAsync(async (c, t) =>
     {
         var changed = await c.ExecuteAsync(
-            "UPDATE dataset_versions SET status = $s WHERE version = $v AND dataset_id = (SELECT dataset_id FROM datasets WHERE name = $n)",
-            t, ct, ("$s", status), ("$v", version), ("$n", name));
+            "UPDATE dataset_versions SET status = $s, validation = $r WHERE version = $v AND dataset_id = (SELECT dataset_id FROM datasets WHERE name = $n)",
+            t, ct, ("$s", status), ("$r", Json(report)), ("$v", version), ("$n", name));
         if (changed == 0)
         {
             throw GyreException.NotFound($"dataset '{name}' has no version {version}");
@@ -133,7 +134,8 @@ internal sealed partial class SqliteDatasetStore(SqliteDatabase db, TimeProvider
             var status = mismatches is { Count: > 0 } ? "failed" : r.GetString(8);
             return new DatasetVersion(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3) == "csv" ? DatasetFormat.Csv : DatasetFormat.Parquet,
                 r.GetInt64(4), r.GetInt64(5), FromJson<List<ColumnSchema>>(r.GetString(6)) ?? [], r.NullableString(7), status, r.GetInt64(9),
-                FromJson<ReadOptions>(r.NullableString(10)), FromJson<BadRows>(r.NullableString(11)), mismatches, FromJson<DatasetDerivation>(r.NullableString(13)));
+                FromJson<ReadOptions>(r.NullableString(10)), FromJson<BadRows>(r.NullableString(11)), mismatches, FromJson<DatasetDerivation>(r.NullableString(13)),
+                FromJson<ValidationReport>(r.NullableString(14)));
         }, ct, [.. parameters]);
 
     private static string? Json<T>(T? value) => value is null ? null : JsonSerializer.Serialize(value, GyreJson.Options);

@@ -7,7 +7,7 @@ namespace Gyre.Core.Data.Validation;
 /// and records the outcome on the version (<c>validated</c>, or <c>failed</c> when an error
 /// constraint failed, so that nothing trains on it).
 /// </summary>
-public sealed class DatasetValidation(IDatasetStore store, IDatasetObjectStore objects, IConstraintMeasurer measurer)
+public sealed class DatasetValidation(IDatasetStore store, IDatasetObjectStore objects, IConstraintMeasurer measurer, TimeProvider time)
 {
     public async Task<ValidationReport> ValidateAsync(string name, long version, ValidationSuite? suite, CancellationToken ct)
     {
@@ -21,7 +21,8 @@ public sealed class DatasetValidation(IDatasetStore store, IDatasetObjectStore o
         }).ToList();
         var errorFailed = results.Any(r => !r.Passed && r.Severity == ConstraintSeverity.Error);
         var status = errorFailed ? "failed" : results.Any(r => !r.Passed) ? "passed_with_warnings" : "passed";
-        await store.SetStatusAsync(name, found.Version, errorFailed ? "failed" : "validated", ct);
-        return new ValidationReport(found.Name, found.Version, status, results);
+        var report = new ValidationReport(found.Name, found.Version, status, results, time.GetUtcNow().ToUnixTimeMilliseconds());
+        await store.SetValidationAsync(name, found.Version, errorFailed ? "failed" : "validated", report, ct);
+        return report;
     }
 }

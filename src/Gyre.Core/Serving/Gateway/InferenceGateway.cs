@@ -43,12 +43,13 @@ public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, 
         }
         catch
         {
-            window.Failed();
+            window.Failed(time.GetUtcNow().ToUnixTimeMilliseconds());
             throw;
         }
         var latency = time.GetElapsedTime(started).TotalMilliseconds;
-        window.Answered(latency);
-        var records = PredictionRecords.Build(endpoint.Endpoint.Name, variant, time.GetUtcNow(), latency, request, predictions, routing);
+        var now = time.GetUtcNow();
+        window.Answered(latency, now.ToUnixTimeMilliseconds());
+        var records = PredictionRecords.Build(endpoint.Endpoint.Name, variant, now, latency, request, predictions, routing);
         var copies = endpoint.Shadows.Where(s => Random.Shared.Next(100) < s.Variant.Weight).ToList();
         if (copies.Count > 0)
         {

@@ -58,7 +58,7 @@ public sealed class ShadowDispatcher : IDisposable
                 var request = work.Read(work.Body, work.Shadow.Predictor);
                 var predictions = work.Shadow.Predictor.Predict(request.Batch);
                 var latency = _time.GetElapsedTime(started).TotalMilliseconds;
-                window.Answered(latency);
+                window.Answered(latency, _time.GetUtcNow().ToUnixTimeMilliseconds());
                 for (var r = 0; r < predictions.Length; r++)
                 {
                     window.Shadowed(Agree(work.PrimaryPackage, work.PrimaryPredictions[r], work.Shadow.Predictor.Package, predictions[r]));
@@ -69,7 +69,7 @@ public sealed class ShadowDispatcher : IDisposable
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // A shadow's failure is its own: counted, never seen by the caller.
-                window.Failed();
+                window.Failed(_time.GetUtcNow().ToUnixTimeMilliseconds());
             }
         }
     }

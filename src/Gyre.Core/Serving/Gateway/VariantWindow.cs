@@ -27,15 +27,20 @@ public sealed class VariantWindow
 
     public long Agreed => Interlocked.Read(ref _agreed);
 
-    public void Answered(double latencyMs)
+    /// <summary>The recent traffic in intervals, which <see cref="Begin"/> leaves alone.</summary>
+    public TrafficSeries Series { get; } = new();
+
+    public void Answered(double latencyMs, long nowMs)
     {
+        Series.Record(nowMs, latencyMs, failed: false);
         Interlocked.Increment(ref _requests);
         var n = Interlocked.Increment(ref _answered);
         _latencies[(n - 1) % Samples] = latencyMs;
     }
 
-    public void Failed()
+    public void Failed(long nowMs)
     {
+        Series.Record(nowMs, 0, failed: true);
         Interlocked.Increment(ref _requests);
         Interlocked.Increment(ref _errors);
     }

@@ -1,0 +1,108 @@
+namespace Gyre.Core.Serving.Gateway;
+
+/// <summary>One interval of a variant's traffic: requests, failures and the latencies' p50 and p99.</summary>
+public sealed record TrafficPoint(long Start, long Requests, long Errors, double P50LatencyMs, double P99LatencyMs);
+
+/// <summary>
+/// A variant's recent traffic in fixed intervals (<see cref="IntervalMs"/>, the last
+/// <see cref="Intervals"/> of them), for the dashboard's charts; Prometheus keeps the long history.
+/// Recording is on the request path: two interlocked increments, and a lock only when an interval
+/// slot is reused. Latencies are counted in geometric bins (ratio 1.25 from 0.05 ms), so a
+/// percentile is exact to one bin.
+/// </summary>
+public sealed class TrafficSeries
+{
+    public const long IntervalMs = 10_000;
+    public const int Intervals = 180;
+    private const int Bins = 64;
+    private const double FirstEdgeMs = 0.05;
+    private const double Ratio = 1.25;
+
+    private readonly Slot[] _slots = Enumerable.Range(0, Intervals).Select(_ => new Slot()).ToArray();
+
+    public void Record(long nowMs, double latencyMs, bool failed)
+    {
+        var start = nowMs - (nowMs % IntervalMs);
+        var slot = _slots[(int)(start / IntervalMs % Intervals)];
+        if (Volatile.Read(ref slot.Start) != start)
+        {
+            lock (slot)
+            {
+                if (slot.Start != start)
+                {
+                    slot.Reset(start);
+                }
+            }
+        }
+        Interlocked.Increment(ref slot.Requests);
+        if (failed)
+        {
+            Interlocked.Increment(ref slot.Errors);
+        }
+        else
+        {
+            Interlocked.Increment(ref slot.Latencies[Bin(latencyMs)]);
+        }
+    }
+
+    /// <summary>The intervals from <paramref name="sinceMs"/> up to now, oldest first; quiet intervals are zeros.</summary>
+    public IReadOnlyList<TrafficPoint> Read(long nowMs, long sinceMs)
+    {
+        var last = nowMs - (nowMs % IntervalMs);
+        var first = Math.Max(sinceMs - (sinceMs % IntervalMs), last - ((Intervals - 1) * IntervalMs));
+        var points = new List<TrafficPoint>();
+        for (var start = first; start <= last; start += IntervalMs)
+        {
+            var slot = _slots[(int)(start / IntervalMs % Intervals)];
+            points.Add(Volatile.Read(ref slot.Start) == start ? slot.Point() : new TrafficPoint(start, 0, 0, 0, 0));
+        }
+        return points;
+    }
+
+    private static int Bin(double latencyMs) =>
+        latencyMs <= FirstEdgeMs ? 0 : Math.Min(Bins - 1, (int)Math.Ceiling(Math.Log(latencyMs / FirstEdgeMs, Ratio)));
+
+    private static double UpperEdge(int bin) => FirstEdgeMs * Math.Pow(Ratio, bin);
+
+    private sealed class Slot
+    {
+        public long Start = -1;
+        public long Requests;
+        public long Errors;
+        public readonly long[] Latencies = new long[Bins];
+
+        public void Reset(long start)
+        {
+            Interlocked.Exchange(ref Requests, 0);
+            Interlocked.Exchange(ref Errors, 0);
+            Array.Clear(Latencies);
+            Volatile.Write(ref Start, start);
+        }
+
+        public TrafficPoint Point()
+        {
+            var counts = Latencies.Select(c => Interlocked.Read(ref c)).ToArray();
+            return new TrafficPoint(Start, Interlocked.Read(ref Requests), Interlocked.Read(ref Errors), Percentile(counts, 0.50), Percentile(counts, 0.99));
+        }
+
+        private static double Percentile(long[] counts, double q)
+        {
+            var total = counts.Sum();
+            if (total == 0)
+            {
+                return 0;
+            }
+            var rank = (long)Math.Ceiling(q * total);
+            long seen = 0;
+            for (var b = 0; b < counts.Length; b++)
+            {
+                seen += counts[b];
+                if (seen >= rank)
+                {
+                    return UpperEdge(b);
+                }
+            }
+            return UpperEdge(counts.Length - 1);
+        }
+    }
+}

@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Net;
+using Gyre.Core.Serving.Rollouts;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Gyre.Server.Tests.Dashboard;
+
+/// <summary>Each page of the dashboard in a real Chromium: it loads cleanly, shows what the API made, and its main interaction works.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed class DashboardPagesTests(BrowserFixture browser, DashboardWorld world) : IClassFixture<DashboardWorld>
+{
+    private Task<DashboardPage> OpenAsync(string path, int width = 1280, int height = 800, string timeZone = "UTC") =>
+        DashboardPage.OpenAsync(browser, world.Server.Address, path, width, height, timeZone);
+
+    [Fact]
+    public async Task Overview_ShowsEndpointsRunsAndFirings()
+    {
+        await using var tab = await OpenAsync("/");
+        await Expect(tab.Page).ToHaveTitleAsync("Overview · Gyre");
+        await Expect(tab.Page.Locator("#overview")).ToContainTextAsync(world.Endpoint);
+        await Expect(tab.Page.Locator("#overview")).ToContainTextAsync(world.Pipeline);
+        await Expect(tab.Page.Locator("#overview")).ToContainTextAsync(world.Policy);
+        await tab.ScreenshotAsync("overview");
+        tab.AssertClean();
+    }
+
+    [Fact]
+    public async Task Experiments_FilterSortAndCompareRuns()
+    {
+        await using var tab = await OpenAsync("/experiments");
+        await tab.Page.GetByRole(AriaRole.Link, new() { Name = world.Experiment }).ClickAsync();
+        await Expect(tab.Page.Locator("#runs tbody tr")).ToHaveCountAsync(3);
+
+        await tab.Page.GetByLabel("Filter (the API's search language)").FillAsync("metrics.auc > 0.8");
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(tab.Page.Locator("#runs tbody tr")).ToHaveCountAsync(2);
+
+        await tab.Page.GetByRole(AriaRole.Link, new() { Name = "metrics.auc", Exact = true }).ClickAsync();
+        await Expect(tab.Page.Locator("#runs tbody tr").First).ToContainTextAsync("fasttree-run");
+        await tab.Page.GetByRole(AriaRole.Link, new() { Name = "metrics.auc ▲" }).ClickAsync();
+        await Expect(tab.Page.Locator("#runs tbody tr").First).ToContainTextAsync("lightgbm-run");
+        Assert.Contains("filter=metrics.auc", tab.Page.Url, StringComparison.Ordinal);
+
+        await tab.Page.GetByLabel("Select lightgbm-run").CheckAsync();
+        await tab.Page.GetByLabel("Select fasttree-run").CheckAsync();
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Compare selected runs" }).ClickAsync();
+        await Expect(tab.Page).ToHaveTitleAsync("Compare runs · Gyre");
+        var trainer = tab.Page.Locator("#comparison tr", new() { HasText = "params.trainer" });
+        await Expect(trainer).ToHaveClassAsync("differs");
+        await Expect(trainer).ToContainTextAsync("lightgbm");
+        await Expect(tab.Page.Locator("#comparison tr", new() { HasText = "params.rounds" })).Not.ToHaveClassAsync("differs");
+        await Expect(tab.Page.Locator("#comparison tr", new() { HasText = "metrics.auc" })).ToContainTextAsync("0.91");
+        // One chart per metric with a history, one line per run.
+        await Expect(tab.Page.Locator("figure.chart", new() { HasText = "auc over steps" }).Locator("polyline")).ToHaveCountAsync(2);
+        await tab.ScreenshotAsync("runs-compare");
+        tab.AssertClean();
+    }
+
+    [Fact]
+    public async Task Experiments_BadFilter_SaysWhatWasExpected()
+    {
+        await using var tab = await OpenAsync("/experiments");
+        var response = await tab.GoAsync($"/experiments/{world.ExperimentId.Value}?filter=metrics.auc+%3E%3E+1");
+        Assert.Equal((int)HttpStatusCode.BadRequest, response!.Status);
+        await Expect(tab.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("filter");
+        // The page still works: the filter box keeps what was typed, to be mended.
+        await Expect(tab.Page.GetByLabel("Filter (the API's search language)")).ToHaveValueAsync("metrics.auc >> 1");
+    }
+
+    [Fact]
+    public async Task RunPage_ChartsEachMetricOverSteps()
+    {
+        var run = (await world.Server.Client.Runs.SearchAsync(new Core.Api.SearchRunsRequest([world.ExperimentId], Filter: "params.trainer = 'linear'"))).Items.Single();
+        await using var tab = await OpenAsync($"/runs/{run.RunId.Value}");
+        await Expect(tab.Page.Locator("h1")).ToHaveTextAsync("linear-run");
+        var chart = tab.Page.Locator("figure.chart", new() { HasText = "auc over steps" });
+        await Expect(chart.Locator("circle")).ToHaveCountAsync(5);
+        await Expect(chart.Locator("circle").Last.Locator("title")).ToHaveTextAsync("auc at step 4: 0.71");
+        tab.AssertClean();
+    }
+
+    [Fact]
+    public async Task Models_ShowGateVerdicts_AndLineageIsFollowedToTheData()
+    {
+        await using var tab = await OpenAsync("/models");
+        await tab.Page.GetByRole(AriaRole.Link, new() { Name = world.Model, Exact = true }).ClickAsync();
+        await Expect(tab.Page.Locator("#versions tbody tr")).ToHaveCountAsync(2);
+        await Expect(tab.Page.Locator("#versions tbody tr").First).ToContainTextAsync("passed");
+
+        await tab.Page.GetByRole(AriaRole.Link, new() { Name = "v2", Exact = true }).ClickAsync();
+        await Expect(tab.Page.Locator("h1")).ToHaveTextAsync($"{world.Model} v2");
+        await Expect(tab.Page.Locator("main")).ToContainTextAsync("against the champion v1");
+        var graph = tab.Page.Locator(".graph svg");
+        await Expect(graph.Locator("[data-node]")).Not.ToHaveCountAsync(0);
+        await Expect(graph.GetByRole(AriaRole.Link, new() { Name = $"{world.Model}/2" })).ToHaveCountAsync(1);
+        await Expect(graph.GetByRole(AriaRole.Link, new() { Name = $"{world.Endpoint}, endpoint" })).ToHaveCountAsync(1);
+        await tab.ScreenshotAsync("model-version");
+
+        // Follow the lineage back to the data the model was trained on, then forward again.
+        await graph.GetByRole(AriaRole.Link, new() { Name = $"{world.Dataset}@2, dataset version" }).ClickAsync();
+        await Expect(tab.Page.Locator("h1")).ToHaveTextAsync($"{world.Dataset} v2");
+        await Expect(tab.Page.Locator(".graph").GetByRole(AriaRole.Link, new() { Name = $"{world.Model}/2, model version" })).ToHaveCountAsync(1);
+        tab.AssertClean();
+    }
+
+    [Fact]
+    public async Task DatasetVersion_ShowsHistogramsAndTheValidationReport()
+    {
+        await using var tab = await OpenAsync("/datasets");
+        await tab.Page.GetByRole(AriaRole.Link, new() { Name = world.Dataset, Exact = true }).ClickAsync();
+        await tab.Page.GetByRole(AriaRole.Link, new() { Name = "v1", Exact = true }).ClickAsync();
+        await Expect(tab.Page.Locator("#validation tbody tr")).ToHaveCountAsync(4);
+        var warning = tab.Page.Locator("#validation tr", new() { HasText = "has_max" });
+        await Expect(warning).ToContainTextAsync("failed");
+        await Expect(warning).ToContainTextAsync("5");
+        await Expect(tab.Page.Locator("main")).ToContainTextAsync("passed_with_warnings");
+        var tenure = tab.Page.Locator("section", new() { Has = tab.Page.Locator("h3", new() { HasText = "tenure" }) });
+        await Expect(tenure.Locator("svg.bars rect")).Not.ToHaveCountAsync(0);
+        var contract = tab.Page.Locator("section", new() { Has = tab.Page.Locator("h3", new() { HasText = "contract" }) });
+        await Expect(contract.Locator("svg.bars rect")).ToHaveCountAsync(3);
+        await tab.ScreenshotAsync("dataset-version");
+        tab.AssertClean();
+    }
+
+    [Fact]
+    public async Task Pipelines_ShowTheDagWithStepStates_TriggersAndLogs()
+    {
+        await using var tab = await OpenAsync("/pipelines");
+        await tab.Page.GetByRole(AriaRole.Link, new() { Name = world.Pipeline, Exact = true }).ClickAsync();
+        await Expect(tab.Page.Locator("#runs tbody tr")).ToHaveCountAsync(2);
+        await Expect(tab.Page.Locator("#runs tbody tr").First).ToContainTextAsync("manual");
+        await Expect(tab.Page.Locator(".graph g.state-succeeded")).ToHaveCountAsync(7);
+
+        await tab.Page.Locator("#runs tbody tr").First.GetByRole(AriaRole.Link).ClickAsync();
+        await Expect(tab.Page.Locator("#steps tbody tr")).ToHaveCountAsync(7);
+        await tab.Page.Locator(".graph").GetByRole(AriaRole.Link, new() { Name = "ship, deploy" }).ClickAsync();
+        await Expect(tab.Page.Locator("#log")).ToHaveTextAsync("Log of ship");
+        await Expect(tab.Page.Locator("#step-log")).ToContainTextAsync($"canary rollout {world.CanaryRollout}");
+        await tab.ScreenshotAsync("pipeline-run");
+        tab.AssertClean();
+    }
+
+    [Fact]
+    public async Task Monitoring_ShowsDriftOverTime_OnlineMetrics_AndTheFiring()
+    {
+        await using var tab = await OpenAsync("/monitoring");
+        await Expect(tab.Page.Locator("#monitors")).ToContainTextAsync(world.Endpoint);
+        await Expect(tab.Page.Locator("#policies")).ToContainTextAsync(world.Policy);
+        await tab.Page.Locator("#monitors").GetByRole(AriaRole.Link, new() { Name = world.Endpoint }).ClickAsync();
+        var windows = tab.Page.Locator("#windows tbody tr");
+        Assert.True(await windows.CountAsync() >= 2);
+        await Expect(windows.First).ToContainTextAsync("drift");
+        await Expect(windows.Last).ToContainTextAsync("ok");
+        await Expect(tab.Page.Locator("#latest-window tr", new() { HasText = "tenure" })).ToContainTextAsync("drift");
+        await Expect(tab.Page.Locator("figure.chart", new() { HasText = "Drift statistic per feature" }).Locator("polyline")).ToHaveCountAsync(3);
+        await Expect(tab.Page.Locator("#online")).ToContainTextAsync("accuracy");
+        await Expect(tab.Page.Locator("main")).ToContainTextAsync("features drifted");
+        await tab.ScreenshotAsync("monitoring");
+        tab.AssertClean();
+    }
+
+    [Fact]
+    public async Task Endpoint_ShowsTheLiveSplitAndTraffic_AndAbortsTheCanary()
+    {
+        await using var tab = await OpenAsync($"/endpoints/{world.Endpoint}");
+        await Expect(tab.Page.Locator("#variants tbody tr")).ToHaveCountAsync(2);
+        await Expect(tab.Page.Locator(".split")).ToHaveAttributeAsync("aria-label", $"{world.Model}-v1 90%, {world.Model}-v2 10%");
+        await Expect(tab.Page.Locator("#progress")).ToContainTextAsync("Step1 of 3");
+        await Expect(tab.Page.Locator("figure.chart", new() { HasText = "Requests per second" }).Locator("polyline")).Not.ToHaveCountAsync(0);
+        await tab.ScreenshotAsync("endpoint");
+
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = $"Abort rollout {world.CanaryRollout}" }).ClickAsync();
+        await Expect(tab.Page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Rollout {world.CanaryRollout} aborted");
+        await Expect(tab.Page.Locator(".split")).ToHaveAttributeAsync("aria-label", $"{world.Model}-v1 100%");
+        await Expect(tab.Page.Locator("#rollouts tbody tr").First).ToContainTextAsync("aborted");
+        Assert.Equal(RolloutStates.Aborted, (await world.Server.Client.Endpoints.GetRolloutAsync(world.Endpoint, world.CanaryRollout)).State);
+        tab.AssertClean();
+    }
+
+    [Fact]
+    public async Task LivePage_ShowsANewDatasetWithoutAReload()
+    {
+        await using var tab = await OpenAsync("/datasets");
+        var name = Unique.Name("dash-live");
+        await world.Server.Client.Datasets.AddAsync(name, new MemoryStream("a,b\n1,2\n"u8.ToArray()), Core.Data.DatasetFormat.Csv);
+        await Expect(tab.Page.GetByRole(AriaRole.Link, new() { Name = name })).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        tab.AssertClean();
+    }
+
+    [Fact]
+    public async Task Times_AreShownInTheViewersZone()
+    {
+        await using var tab = await OpenAsync($"/pipelines/{world.Pipeline}", timeZone: "Asia/Tokyo");
+        var time = tab.Page.Locator("#runs time").First;
+        var utc = DateTimeOffset.Parse(await time.GetAttributeAsync("datetime") ?? "", CultureInfo.InvariantCulture);
+        var tokyo = utc.ToOffset(TimeSpan.FromHours(9));
+        await Expect(time).ToContainTextAsync(tokyo.ToString("dd/MM/yyyy, HH:mm:ss", CultureInfo.InvariantCulture));
+        tab.AssertClean();
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/endpoints/{endpoint}")]
+    [InlineData("/monitoring/{endpoint}")]
+    [InlineData("/models/{model}/versions/2")]
+    public async Task NarrowWindow_NeedsNoSidewaysScrolling(string path)
+    {
+        await using var tab = await OpenAsync(path.Replace("{endpoint}", world.Endpoint, StringComparison.Ordinal).Replace("{model}", world.Model, StringComparison.Ordinal), width: 390, height: 844);
+        var overflow = await tab.Page.EvaluateAsync<int>("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"{path} is {overflow}px wider than a 390px window");
+        if (path == "/endpoints/{endpoint}")
+        {
+            await tab.ScreenshotAsync("endpoint-narrow");
+        }
+        tab.AssertClean();
+    }
+
+    [Fact]
+    public async Task Keyboard_SkipLinkComesFirst_AndNavigationIsReachable()
+    {
+        await using var tab = await OpenAsync("/models");
+        await tab.Page.Keyboard.PressAsync("Tab");
+        await Expect(tab.Page.Locator(":focus")).ToHaveTextAsync("Skip to content");
+        await tab.Page.Keyboard.PressAsync("Enter");
+        await Expect(tab.Page.Locator(":focus")).ToHaveIdAsync("main");
+        for (var i = 0; i < 10 && await tab.Page.Locator(":focus").TextContentAsync() != world.Model; i++)
+        {
+            await tab.Page.Keyboard.PressAsync("Tab");
+        }
+        await tab.Page.Keyboard.PressAsync("Enter");
+        await Expect(tab.Page.Locator("h1")).ToHaveTextAsync(world.Model);
+        tab.AssertClean();
+    }
+
+    [Fact]
+    public async Task MissingObject_IsA404PageThatSaysWhatIsMissing()
+    {
+        await using var tab = await OpenAsync("/");
+        var response = await tab.GoAsync("/models/no-such-model/versions/3");
+        Assert.Equal((int)HttpStatusCode.NotFound, response!.Status);
+        await Expect(tab.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("no-such-model");
+    }
+}
