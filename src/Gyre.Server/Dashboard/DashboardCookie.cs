@@ -24,5 +24,6 @@ internal static class DashboardCookie
 
     /// <summary>Where to go after signing in: only a path on this server, so the link cannot send the person elsewhere.</summary>
     public static string SafeReturn(string? next) =>
-        next is { Length: > 0 } && next[0] == '/' && !next.StartsWith("//", StringComparison.Ordinal) && !next.StartsWith("/\\", StringComparison.Ordinal) ? next : "/";
+        next is { Length: > 0 } && next[0] == '/' && !next.StartsWith("//", StringComparison.Ordinal) && !next.StartsWith("/\\", StringComparison.Ordinal)
+            && !next.Any(char.IsControl) ? next : "/";
 }

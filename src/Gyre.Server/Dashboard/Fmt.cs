@@ -34,10 +34,17 @@ internal static class Fmt
     };
 
     /// <summary>UTC in ISO 8601, for <c>datetime</c> attributes; the script shows it in the viewer's zone.</summary>
-    public static string Iso(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", Invariant);
+    public static string Iso(long ms) => Date(ms).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", Invariant);
 
     /// <summary>What a page shows before the script runs (and without scripts): UTC, said so.</summary>
-    public static string Utc(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", Invariant) + " UTC";
+    public static string Utc(long ms) => Date(ms).ToString("yyyy-MM-dd HH:mm:ss", Invariant) + " UTC";
+
+    /// <summary>The time as a date, clamped to the years a date can hold (a run may log any number).</summary>
+    private static DateTime Date(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(Math.Clamp(ms, MinMs, MaxMs)).UtcDateTime;
+
+    private static readonly long MinMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+
+    private static readonly long MaxMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
     public static string Inv(long value) => value.ToString(Invariant);
 

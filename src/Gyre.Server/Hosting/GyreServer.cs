@@ -82,6 +82,7 @@ public static class GyreServer
             }, status: status);
         });
         app.UseRouting();
+        app.UseMiddleware<DashboardHeaders>();
         app.UseMiddleware<TokenAuthMiddleware>();
         app.UseAntiforgery();
         MapEndpoints(app);

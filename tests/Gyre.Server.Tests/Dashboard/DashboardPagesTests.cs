@@ -17,6 +17,9 @@ public sealed class DashboardPagesTests(BrowserFixture browser, DashboardWorld w
     public async Task Overview_ShowsEndpointsRunsAndFirings()
     {
         await using var tab = await OpenAsync("/");
+        var response = await tab.GoAsync("/");
+        Assert.Equal("DENY", response!.Headers["x-frame-options"]);
+        Assert.Contains("frame-ancestors 'none'", response.Headers["content-security-policy"], StringComparison.Ordinal);
         await Expect(tab.Page).ToHaveTitleAsync("Overview · Gyre");
         await Expect(tab.Page.Locator("#overview")).ToContainTextAsync(world.Endpoint);
         await Expect(tab.Page.Locator("#overview")).ToContainTextAsync(world.Pipeline);
@@ -41,6 +44,10 @@ public sealed class DashboardPagesTests(BrowserFixture browser, DashboardWorld w
         await tab.Page.GetByRole(AriaRole.Link, new() { Name = "metrics.auc ▲" }).ClickAsync();
         await Expect(tab.Page.Locator("#runs tbody tr").First).ToContainTextAsync("lightgbm-run");
         Assert.Contains("filter=metrics.auc", tab.Page.Url, StringComparison.Ordinal);
+        // A key with a space sorts too (it is quoted in the order term).
+        await tab.Page.GetByRole(AriaRole.Link, new() { Name = "metrics.val loss", Exact = true }).ClickAsync();
+        await Expect(tab.Page.Locator("#runs tbody tr").First).ToContainTextAsync("lightgbm-run");
+        await Expect(tab.Page.Locator("#runs tbody tr")).ToHaveCountAsync(2);
 
         await tab.Page.GetByLabel("Select lightgbm-run").CheckAsync();
         await tab.Page.GetByLabel("Select fasttree-run").CheckAsync();

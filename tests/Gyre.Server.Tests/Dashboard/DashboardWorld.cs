@@ -52,7 +52,7 @@ public sealed class DashboardWorld : IAsyncLifetime
         {
             var run = await Server.Client.Runs.CreateAsync(ExperimentId, $"{trainer}-run");
             var history = Enumerable.Range(0, 5).Select(step => new MetricInput("auc", auc - ((4 - step) * 0.05), step)).ToList();
-            await Server.Client.Runs.LogBatchAsync(run.RunId, [.. history, new MetricInput("loss", 1 - auc, 4)], [new Param("trainer", trainer), new Param("rounds", "100")]);
+            await Server.Client.Runs.LogBatchAsync(run.RunId, [.. history, new MetricInput("val loss", 1 - auc, 4)], [new Param("trainer", trainer), new Param("rounds", "100")]);
             await Server.Client.Runs.EndAsync(run.RunId);
         }
     }

@@ -22,8 +22,8 @@ public sealed class TrafficSeries
 
     public void Record(long nowMs, double latencyMs, bool failed)
     {
-        var start = nowMs - (nowMs % IntervalMs);
-        var slot = _slots[(int)(start / IntervalMs % Intervals)];
+        var start = IntervalStart(nowMs);
+        var slot = _slots[SlotOf(start)];
         if (Volatile.Read(ref slot.Start) != start)
         {
             lock (slot)
@@ -48,16 +48,21 @@ public sealed class TrafficSeries
     /// <summary>The intervals from <paramref name="sinceMs"/> up to now, oldest first; quiet intervals are zeros.</summary>
     public IReadOnlyList<TrafficPoint> Read(long nowMs, long sinceMs)
     {
-        var last = nowMs - (nowMs % IntervalMs);
-        var first = Math.Max(sinceMs - (sinceMs % IntervalMs), last - ((Intervals - 1) * IntervalMs));
+        var last = IntervalStart(nowMs);
+        var first = Math.Max(IntervalStart(sinceMs), last - ((Intervals - 1) * IntervalMs));
         var points = new List<TrafficPoint>();
         for (var start = first; start <= last; start += IntervalMs)
         {
-            var slot = _slots[(int)(start / IntervalMs % Intervals)];
+            var slot = _slots[SlotOf(start)];
             points.Add(Volatile.Read(ref slot.Start) == start ? slot.Point() : new TrafficPoint(start, 0, 0, 0, 0));
         }
         return points;
     }
+
+    // Floored, not truncated: a clock before 1970 (a test's) still lands in a slot.
+    private static long IntervalStart(long ms) => ms - (((ms % IntervalMs) + IntervalMs) % IntervalMs);
+
+    private static int SlotOf(long start) => (int)((((start / IntervalMs) % Intervals) + Intervals) % Intervals);
 
     private static int Bin(double latencyMs) =>
         latencyMs <= FirstEdgeMs ? 0 : Math.Min(Bins - 1, (int)Math.Ceiling(Math.Log(latencyMs / FirstEdgeMs, Ratio)));

@@ -85,6 +85,9 @@ public sealed class VariantWindows
 
     public VariantWindow Of(string endpoint, string variant) => _windows.GetOrAdd((endpoint, variant), _ => new VariantWindow());
 
+    /// <summary>The variant's window if it has one, without making one (readers such as the dashboard).</summary>
+    public VariantWindow? Find(string endpoint, string variant) => _windows.GetValueOrDefault((endpoint, variant));
+
     /// <summary>Shadow copies dropped because the queue was full, since start.</summary>
     public long ShadowDropped => Interlocked.Read(ref _shadowDropped);
 

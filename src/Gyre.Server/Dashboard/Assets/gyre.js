@@ -8,6 +8,7 @@
   });
   var day = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: '2-digit', day: '2-digit' });
   var clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hour12: false });
+  var period = Number(document.body.getAttribute('data-refresh-ms')) || 2000;
   var lastSeen = {};
 
   function localise(root) {
@@ -23,18 +24,62 @@
     });
   }
 
-  function refresh() {
-    var regions = document.querySelectorAll('[data-live][id]');
-    if (regions.length === 0 || document.hidden) {
+  // What a person set inside a region (ticked boxes, opened details) survives its refresh.
+  function remember(region) {
+    return {
+      checked: Array.prototype.map.call(region.querySelectorAll('input[type=checkbox]:checked[id]'), function (el) { return el.id; }),
+      open: Array.prototype.map.call(region.querySelectorAll('details'), function (el) { return el.open; })
+    };
+  }
+
+  function restore(region, state) {
+    state.checked.forEach(function (id) {
+      var box = document.getElementById(id);
+      if (box && region.contains(box)) {
+        box.checked = true;
+      }
+    });
+    region.querySelectorAll('details').forEach(function (el, i) {
+      if (state.open[i]) {
+        el.open = true;
+      }
+    });
+  }
+
+  function expired() {
+    if (document.getElementById('gyre-expired')) {
       return;
     }
-    fetch(location.href, { headers: { 'X-Gyre-Refresh': '1' }, credentials: 'same-origin', cache: 'no-store' })
+    var notice = document.createElement('div');
+    notice.id = 'gyre-expired';
+    notice.className = 'error';
+    notice.setAttribute('role', 'alert');
+    notice.textContent = 'Your sign-in is no longer valid, so this page stopped updating: reload it to sign in again.';
+    document.querySelector('main').prepend(notice);
+  }
+
+  function refresh() {
+    var regions = document.querySelectorAll('[data-live][id]');
+    if (regions.length === 0) {
+      return Promise.resolve(false);
+    }
+    if (document.hidden) {
+      return Promise.resolve(true);
+    }
+    return fetch(location.href, { credentials: 'same-origin', cache: 'no-store' })
       .then(function (response) {
-        return response.ok && !response.redirected ? response.text() : null;
+        if (response.redirected && new URL(response.url).pathname === '/login') {
+          expired();
+          return null;
+        }
+        return response.ok ? response.text() : '';
       })
       .then(function (html) {
         if (html === null) {
-          return;
+          return false;
+        }
+        if (html === '') {
+          return true;
         }
         var next = new DOMParser().parseFromString(html, 'text/html');
         regions.forEach(function (region) {
@@ -45,21 +90,35 @@
             return;
           }
           if (lastSeen[region.id] !== fresh.innerHTML) {
+            var state = remember(region);
             lastSeen[region.id] = fresh.innerHTML;
             region.innerHTML = fresh.innerHTML;
+            restore(region, state);
             localise(region);
           }
+          if (!fresh.hasAttribute('data-live')) {
+            region.removeAttribute('data-live'); // finished: nothing more will change
+          }
         });
+        return true;
       })
       .catch(function () {
-        // The server may be restarting; the next tick tries again.
+        return true; // the server may be restarting; the next tick tries again
       });
+  }
+
+  // One request at a time: the next starts a period after the last one ended.
+  function tick() {
+    refresh().then(function (again) {
+      if (again) {
+        setTimeout(tick, period);
+      }
+    });
   }
 
   document.querySelectorAll('[data-live][id]').forEach(function (region) {
     lastSeen[region.id] = region.innerHTML;
   });
   localise(document);
-  var period = Number(document.body.getAttribute('data-refresh-ms')) || 2000;
-  setInterval(refresh, period);
+  setTimeout(tick, period);
 })();

@@ -33,10 +33,7 @@ internal static class LineChart
         var (y0, y1) = Range(ys);
         y0 = yMin ?? (y0 >= 0 && y0 < (y1 - y0) ? 0 : y0);
         y1 = yMax ?? y1;
-        if (y1 <= y0)
-        {
-            y1 = y0 + 1;
-        }
+        (y0, y1) = Svg.Widen(y0, y1);
         double X(double x) => Left + ((x - x0) / (x1 - x0) * (Width - Left - Right));
         double Y(double y) => Top + ((1 - ((y - y0) / (y1 - y0))) * (Height - Top - Bottom));
 
@@ -97,8 +94,7 @@ internal static class LineChart
     private static (double, double) Range(IEnumerable<double> values)
     {
         var list = values.ToList();
-        var (min, max) = (list.Min(), list.Max());
-        return max > min ? (min, max) : (min - 1, max + 1);
+        return Svg.Widen(list.Min(), list.Max());
     }
 
     /// <summary>Ticks on round minutes (1, 5, 10, 15, 30, 60 …) so that about six fit.</summary>

@@ -13,6 +13,17 @@ internal static class Svg
 
     public static string Text(string value) => WebUtility.HtmlEncode(value);
 
+    /// <summary>A range that is never empty, also where ±1 vanishes in a double's precision.</summary>
+    public static (double, double) Widen(double min, double max)
+    {
+        if (max > min)
+        {
+            return (min, max);
+        }
+        var half = Math.Max(1, Math.Abs(min) * 1e-6);
+        return (min - half, max + half);
+    }
+
     public static string Short(string value, int max) => value.Length <= max ? value : value[..(max - 1)] + "…";
 
     /// <summary>Tick values that are round numbers (1, 2 or 5 times a power of ten) covering [min, max].</summary>
@@ -25,9 +36,17 @@ internal static class Svg
         var raw = (max - min) / target;
         var power = Math.Pow(10, Math.Floor(Math.Log10(raw)));
         var step = new[] { 1.0, 2, 5, 10 }.Select(m => m * power).First(s => s >= raw);
+        // Each tick from its index, at most 50: at magnitudes where adding the step no longer changes
+        // a double, a running sum would never reach the end.
+        var first = Math.Ceiling(min / step) * step;
         var ticks = new List<double>();
-        for (var t = Math.Ceiling(min / step) * step; t <= max + (step * 1e-9); t += step)
+        for (var i = 0; i <= 50; i++)
         {
+            var t = first + (i * step);
+            if (t > max + (step * 1e-9) || (i > 0 && t <= ticks[^1]))
+            {
+                break;
+            }
             ticks.Add(Math.Abs(t) < step * 1e-9 ? 0 : t);
         }
         return ticks;
