@@ -30,6 +30,7 @@ internal static class DemoCommand
             await app.StartAsync(ct);
             var address = GyreServer.Addresses(app)[0];
             Console.Out.WriteLine($"gyre server listening on {address}, home {folder}; playing the demo{(parse.GetValue(fast) ? " (fast)" : "")}");
+            Console.Out.WriteLine($"Watch the loop on the dashboard: open {address}/ in a browser.");
             DemoSummary summary;
             using (var client = new GyreClient(new GyreClientOptions { Server = new Uri(address), Timeout = TimeSpan.FromMinutes(5) }))
             {
@@ -38,7 +39,7 @@ internal static class DemoCommand
             Print(summary);
             if (!parse.GetValue(exit))
             {
-                Console.Out.WriteLine($"The server keeps running on {address} (Ctrl+C to stop). In another terminal, with GYRE_SERVER={address}: "
+                Console.Out.WriteLine($"The server and its dashboard keep running on {address}/ (Ctrl+C to stop). In another terminal, with GYRE_SERVER={address}: "
                     + "`gyre monitor show credit`, `gyre policies firings credit-drift`, `gyre pipelines runs`, `gyre lineage credit/2`.");
                 await app.WaitForShutdownAsync(ct);
             }

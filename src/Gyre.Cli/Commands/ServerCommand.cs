@@ -25,7 +25,7 @@ internal static class ServerCommand
             };
             var app = await GyreServer.BuildAsync(options, ct: ct);
             await app.StartAsync(ct);
-            await Console.Out.WriteLineAsync($"gyre server listening on {string.Join(", ", GyreServer.Addresses(app))} (Ctrl+C to stop)");
+            await Console.Out.WriteLineAsync($"gyre server listening on {string.Join(", ", GyreServer.Addresses(app))} (the dashboard is at /; Ctrl+C to stop)");
             await app.WaitForShutdownAsync(ct);
         });
         return command;

@@ -21,7 +21,12 @@ internal sealed class DuckDbReferenceComputer(string tempDirectory) : IReference
     public Task<ReferenceStatistics> ComputeWindowAsync(string path, DatasetVersion version, CancellationToken ct) =>
         Task.Run(() => ComputeWindow(path, version, ct), ct);
 
-    /// <summary>One scan for every numeric column's moments and t-digest quantiles; one grouping per discrete column.</summary>
+    /// <summary>
+    /// A monitoring window's statistics: one exact scan for every numeric column's counts and
+    /// moments; the quantile grids from the finite values of a uniform (Bernoulli) sample of at most
+    /// <see cref="ReferenceSettings.WindowSampleRows"/> rows, sorted here; one grouping per discrete
+    /// column. A window no larger than the sample gets exact quantiles (and its values, when few).
+    /// </summary>
     private ReferenceStatistics ComputeWindow(string path, DatasetVersion version, CancellationToken ct)
     {
         using var spilling = DuckDbSql.Open(tempDirectory, ct);
@@ -37,40 +42,87 @@ internal sealed class DuckDbReferenceComputer(string tempDirectory) : IReference
         }
         var compared = version.Columns.Where(c => c.Role is ColumnRole.Feature or ColumnRole.Label && c.Type is not (ColumnType.Text or ColumnType.Datetime)).ToList();
         var numeric = compared.Where(c => c.Type is ColumnType.Integer or ColumnType.Float).ToList();
-        var grid = "[" + string.Join(", ", Enumerable.Range(0, ReferenceSettings.QuantilePoints)
-            .Select(i => (i / (double)(ReferenceSettings.QuantilePoints - 1)).ToString("R", CultureInfo.InvariantCulture))) + "]";
-        var parts = numeric.Select(c =>
+        // Moments without a finite-values filter, which tripled the scan's time: a window holding
+        // infinities gets infinite moments (the tests read the quantiles, which leave them out).
+        var moments = numeric.Select(c => DuckDbSql.Quote(c.Name))
+            .Select(x => $"count({x}), count(*) - count({x}), avg({x}), stddev_pop({x}), min({x}), max({x})").Prepend("count(*)");
+        var (rows, exact) = DuckDbSql.Query(connection, $"SELECT {string.Join(", ", moments)} FROM data", r =>
+            (r.GetInt64(0), numeric.Select((_, k) => 1 + (k * 6))
+                .Select(i => (Count: r.GetInt64(i), Missing: r.GetInt64(i + 1), Mean: Nullable(r, i + 2), Stddev: Nullable(r, i + 3), Min: Nullable(r, i + 4), Max: Nullable(r, i + 5)))
+                .ToList()))[0];
+        var sampled = rows > ReferenceSettings.WindowSampleRows;
+        var sorted = numeric.Count == 0 ? [] : SortedSample(connection, numeric, rows);
+        var byName = new Dictionary<string, ColumnReference>();
+        for (var k = 0; k < numeric.Count; k++)
         {
-            // Moments without the finite-values filter, which tripled the scan's time: a window holding
-            // infinities gets infinite moments (the tests read the quantiles, which keep the filter).
-            var x = DuckDbSql.Quote(c.Name);
-            return $"count({x}), count(*) - count({x}), approx_count_distinct({x}), avg({x}), stddev_pop({x}), min({x}), max({x}), approx_quantile({x}::DOUBLE, {grid}) FILTER (WHERE isfinite({x}::DOUBLE))";
-        }).Prepend("count(*)");
-        var (rows, found) = DuckDbSql.Query(connection, $"SELECT {string.Join(", ", parts)} FROM data", r =>
-        {
-            var columns = numeric.Select((c, k) =>
-            {
-                var i = 1 + (k * 8);
-                return new ColumnReference(c.Name, c.Type, r.GetInt64(i), r.GetInt64(i + 1), r.GetInt64(i + 2), Nullable(r, i + 3), Nullable(r, i + 4),
-                    Nullable(r, i + 5), Nullable(r, i + 6), r.IsDBNull(i + 7) ? null : Doubles(r.GetValue(i + 7)), QuantilesApproximate: true);
-            }).ToList();
-            return (r.GetInt64(0), columns);
-        })[0];
-        var byName = found.ToDictionary(c => c.Name);
-        var result = compared.Select(c =>
-        {
-            if (!byName.TryGetValue(c.Name, out var column))
-            {
-                return Discrete(connection, c);
-            }
-            var x = $"{DuckDbSql.Quote(c.Name)}::DOUBLE";
-            if (column.Count <= ReferenceSettings.ExactMaxValues && column.Quantiles is not null)
-            {
-                column = column with { Values = DuckDbSql.Query(connection, $"SELECT list({x} ORDER BY {x}) FILTER (WHERE isfinite({x})) FROM data", r => Doubles(r.GetValue(0)))[0] };
-            }
-            return column.Distinct <= ReferenceSettings.NumericCountsMaxDistinct ? column with { Counts = ValueCounts(connection, c, ReferenceSettings.MaxCategories) } : column;
-        }).ToList();
+            var values = sorted[k];
+            var column = new ColumnReference(numeric[k].Name, numeric[k].Type, exact[k].Count, exact[k].Missing, DistinctSorted(values), exact[k].Mean, exact[k].Stddev,
+                exact[k].Min, exact[k].Max, values.Length == 0 ? null : Grid(values), QuantilesApproximate: sampled);
+            byName[column.Name] = !sampled && column.Count <= ReferenceSettings.ExactMaxValues && values.Length > 0 ? column with { Values = [.. values] } : column;
+        }
+        var result = compared.Select(c => !byName.TryGetValue(c.Name, out var column) ? Discrete(connection, c)
+            : column.Distinct <= ReferenceSettings.NumericCountsMaxDistinct ? column with { Counts = ValueCounts(connection, c, ReferenceSettings.MaxCategories) }
+            : column).ToList();
         return new ReferenceStatistics(version.Name, version.Version, rows, result);
+    }
+
+    /// <summary>
+    /// Each numeric column's finite values from a uniform sample of the window (all of it when it is
+    /// small), sorted. A sample quantile's rank is off by about √(p(1−p)/n): 0.0011 at the median for
+    /// 200,000 rows, well below any drift threshold. Sorting here beats DuckDB's t-digest, whose
+    /// grid of 1,001 points cost about 70 ms a column.
+    /// </summary>
+    private static double[][] SortedSample(DuckDBConnection connection, IReadOnlyList<ColumnSchema> numeric, long rows)
+    {
+        var sample = rows > ReferenceSettings.WindowSampleRows
+            ? $" USING SAMPLE {(100.0 * ReferenceSettings.WindowSampleRows / rows).ToString("0.######", CultureInfo.InvariantCulture)} PERCENT (bernoulli, 17)"
+            : "";
+        var values = numeric.Select(_ => new List<double>((int)Math.Min(rows, ReferenceSettings.WindowSampleRows * 11 / 10))).ToArray();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT {string.Join(", ", numeric.Select(c => $"{DuckDbSql.Quote(c.Name)}::DOUBLE"))} FROM data{sample}";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                for (var k = 0; k < values.Length; k++)
+                {
+                    if (!reader.IsDBNull(k) && reader.GetDouble(k) is var v && double.IsFinite(v))
+                    {
+                        values[k].Add(v);
+                    }
+                }
+            }
+        }
+        var sorted = new double[values.Length][];
+        Parallel.For(0, values.Length, k =>
+        {
+            sorted[k] = [.. values[k]];
+            Array.Sort(sorted[k]);
+        });
+        return sorted;
+    }
+
+    /// <summary>The quantile grid of sorted values, interpolated linearly between order statistics (NumPy's default), as the reference's.</summary>
+    private static List<double> Grid(double[] sorted)
+    {
+        var n = sorted.Length;
+        return [.. Enumerable.Range(0, ReferenceSettings.QuantilePoints).Select(i =>
+        {
+            var p = i / (double)(ReferenceSettings.QuantilePoints - 1) * (n - 1);
+            var below = (int)Math.Floor(p);
+            var above = Math.Min(below + 1, n - 1);
+            return sorted[below] + ((p - below) * (sorted[above] - sorted[below]));
+        })];
+    }
+
+    private static long DistinctSorted(double[] sorted)
+    {
+        long distinct = sorted.Length == 0 ? 0 : 1;
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            distinct += sorted[i] != sorted[i - 1] ? 1 : 0;
+        }
+        return distinct;
     }
 
     private ReferenceStatistics Compute(string path, DatasetVersion version, CancellationToken ct)

@@ -49,6 +49,14 @@ public sealed class DashboardPagesTests(BrowserFixture browser, DashboardWorld w
         await Expect(tab.Page.Locator("#runs tbody tr").First).ToContainTextAsync("lightgbm-run");
         await Expect(tab.Page.Locator("#runs tbody tr")).ToHaveCountAsync(2);
 
+        // Column choice: a column left out is gone, the others stay, the filter and order with them.
+        await Expect(tab.Page.Locator("#runs thead")).ToContainTextAsync("params.rounds");
+        await tab.Page.GetByLabel("params.rounds").UncheckAsync();
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(tab.Page.Locator("#runs thead")).Not.ToContainTextAsync("params.rounds");
+        await Expect(tab.Page.Locator("#runs thead")).ToContainTextAsync("metrics.auc");
+        await Expect(tab.Page.Locator("#runs tbody tr")).ToHaveCountAsync(2);
+
         await tab.Page.GetByLabel("Select lightgbm-run").CheckAsync();
         await tab.Page.GetByLabel("Select fasttree-run").CheckAsync();
         await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Compare selected runs" }).ClickAsync();

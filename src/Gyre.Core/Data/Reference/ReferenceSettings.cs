@@ -20,4 +20,10 @@ public static class ReferenceSettings
 
     /// <summary>Numeric columns with at most this many distinct values also keep their value counts (chi-square).</summary>
     public const int NumericCountsMaxDistinct = 20;
+
+    /// <summary>
+    /// A monitoring window larger than this is sampled uniformly for its quantile grids; its counts
+    /// and moments are always exact. Stored reference statistics are never sampled.
+    /// </summary>
+    public const long WindowSampleRows = 200_000;
 }
