@@ -194,6 +194,20 @@ public sealed class DashboardPagesTests(BrowserFixture browser, DashboardWorld w
     }
 
     [Fact]
+    public async Task ShadowEndpoint_ComparesTheCandidateWithoutAnsweringWithIt()
+    {
+        await using var tab = await OpenAsync($"/endpoints/{world.ShadowEndpoint}");
+        await Expect(tab.Page.Locator("#variants tr", new() { HasText = "shadow" })).ToContainTextAsync($"{world.Model}/2");
+        await Expect(tab.Page.Locator(".split")).ToHaveAttributeAsync("aria-label", $"{world.Model}-v1 100%");
+        // The shadow's copies are compared off the request path: the page catches up with them.
+        var shadow = tab.Page.Locator("#shadow tbody tr");
+        await Expect(shadow).ToContainTextAsync($"{world.Model}-v2", new() { Timeout = 15_000 });
+        await Expect(shadow.Locator("td").Nth(1)).ToHaveTextAsync("50", new() { Timeout = 15_000 });
+        await tab.ScreenshotAsync("endpoint-shadow");
+        tab.AssertClean();
+    }
+
+    [Fact]
     public async Task LivePage_ShowsANewDatasetWithoutAReload()
     {
         await using var tab = await OpenAsync("/datasets");

@@ -35,6 +35,9 @@ public sealed class DashboardWorld : IAsyncLifetime
 
     public long CanaryRollout { get; private set; }
 
+    /// <summary>A second endpoint on v1 whose v2 runs as a shadow: copies of every request, compared, never answered.</summary>
+    public string ShadowEndpoint { get; } = Unique.Name("dash-shadow");
+
     public async Task InitializeAsync()
     {
         Server = await TestServer.StartAsync();
@@ -42,6 +45,16 @@ public sealed class DashboardWorld : IAsyncLifetime
         _work = PipelineWorkspace.Create(Server);
         await TrainAndDeployAsync();
         await WatchTrafficAsync();
+        await ShadowAsync();
+    }
+
+    private async Task ShadowAsync()
+    {
+        await Server.Client.Endpoints.CreateAsync(ShadowEndpoint, $"{Model}/1");
+        await Server.Client.Endpoints.StartRolloutAsync(ShadowEndpoint, new Core.Serving.Rollouts.RolloutRequest($"{Model}/2", Core.Serving.Rollouts.RolloutStrategies.Shadow, ShadowPercent: 100));
+        var random = new Random(9);
+        string[] contracts = ["monthly", "yearly", "two_year"];
+        await Server.Client.Endpoints.PredictAsync(ShadowEndpoint, [.. Enumerable.Range(0, 50).Select(_ => Row(random.Next(72), contracts[random.Next(3)], random.Next(6)))]);
     }
 
     private async Task LogExperimentAsync()

@@ -29,9 +29,16 @@ internal static class LineChart
             return new MarkupString($"<p class=\"muted\">{Svg.Text(title)}: no points yet.</p>");
         }
         var (x0, x1) = Range(points.Select(p => p.X));
+        if (timeAxis && x1 - x0 < 120_000)
+        {
+            // A moment's worth of points sits in the middle of two minutes, between labelled ticks.
+            var middle = (x0 + x1) / 2;
+            (x0, x1) = (middle - 60_000, middle + 60_000);
+        }
         var ys = points.Select(p => p.Y).Concat(threshold is double t ? [t] : []).ToList();
         var (y0, y1) = Range(ys);
-        y0 = yMin ?? (y0 >= 0 && y0 < (y1 - y0) ? 0 : y0);
+        // Values that cannot be negative (rates, shares, accuracy) keep their axis at zero or above.
+        y0 = yMin ?? (ys.Min() >= 0 && (y0 < 0 || y0 < (y1 - y0)) ? 0 : y0);
         y1 = yMax ?? y1;
         (y0, y1) = Svg.Widen(y0, y1);
         double X(double x) => Left + ((x - x0) / (x1 - x0) * (Width - Left - Right));

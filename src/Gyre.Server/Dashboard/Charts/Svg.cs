@@ -20,7 +20,7 @@ internal static class Svg
         {
             return (min, max);
         }
-        var half = Math.Max(1, Math.Abs(min) * 1e-6);
+        var half = Math.Max(1, Math.Abs(min) * 1e-9);
         return (min - half, max + half);
     }
 
