@@ -13,7 +13,7 @@ namespace Gyre.Server.Auth;
 /// sign-in cookie instead, send a browser without one to the sign-in page, and need only the read
 /// scope to be seen: a page's actions demand their own scope, so a reader sees why an action is refused.
 /// </summary>
-internal sealed class TokenAuthMiddleware(RequestDelegate next, ITokenStore tokens, TokenCache cache, ServerOptions options, TimeProvider time)
+internal sealed class TokenAuthMiddleware(RequestDelegate next, ITokenStore tokens, TokenCache cache, ServerOptions options)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -35,7 +35,7 @@ internal sealed class TokenAuthMiddleware(RequestDelegate next, ITokenStore toke
             await Problems.WriteAsync(context, ErrorCode.Unauthenticated, "Authorization: expected 'Bearer TOKEN' (create one with `gyre tokens create`)");
             return;
         }
-        var token = await FindActiveAsync(header["Bearer ".Length..].Trim(), context);
+        var token = await cache.FindActiveAsync(header["Bearer ".Length..].Trim(), tokens, context.RequestAborted);
         if (token is null)
         {
             context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
@@ -57,7 +57,7 @@ internal sealed class TokenAuthMiddleware(RequestDelegate next, ITokenStore toke
     private async Task PageAsync(HttpContext context)
     {
         var presented = context.Request.Cookies[DashboardCookie.Name];
-        var token = presented is null ? null : await FindActiveAsync(presented, context);
+        var token = presented is null ? null : await cache.FindActiveAsync(presented, tokens, context.RequestAborted);
         if (token is null)
         {
             if (presented is not null)
@@ -70,11 +70,5 @@ internal sealed class TokenAuthMiddleware(RequestDelegate next, ITokenStore toke
         }
         context.Items[Api.Scopes.TokenItem] = token;
         await next(context);
-    }
-
-    private async Task<ApiToken?> FindActiveAsync(string secret, HttpContext context)
-    {
-        var token = await cache.FindAsync(secret, tokens, context.RequestAborted);
-        return token is not null && token.IsActive(time.GetUtcNow().ToUnixTimeMilliseconds()) ? token : null;
     }
 }

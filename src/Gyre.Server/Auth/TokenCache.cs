@@ -39,6 +39,10 @@ internal sealed class TokenCache(TimeProvider time, TimeSpan lifetime)
         return token;
     }
 
+    /// <summary>The token with this secret if it is still active (neither revoked nor expired), else null.</summary>
+    public async Task<ApiToken?> FindActiveAsync(string secret, ITokenStore store, CancellationToken ct) =>
+        await FindAsync(secret, store, ct) is { } token && token.IsActive(time.GetUtcNow().ToUnixTimeMilliseconds()) ? token : null;
+
     public void Evict(string tokenId)
     {
         foreach (var entry in _entries.Where(e => e.Value.Token.Id == tokenId).ToList())

@@ -1,3 +1,4 @@
+using Gyre.Core.Errors;
 using Gyre.Core.Pipelines.Lineage;
 using Gyre.Core.Pipelines.Steps;
 using Gyre.Server.Dashboard.Charts;
@@ -11,6 +12,19 @@ namespace Gyre.Server.Dashboard.Components;
 /// </summary>
 internal static class LineageDrawing
 {
+    /// <summary>The trace, or null when no pipeline step read or made the artifact (lineage is recorded by pipelines).</summary>
+    public static async Task<LineageGraph?> TraceOrNullAsync(LineageService lineage, string uri, string direction, CancellationToken ct)
+    {
+        try
+        {
+            return await lineage.TraceAsync(uri, direction, ct);
+        }
+        catch (GyreException e) when (e.Code == ErrorCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     public static (IReadOnlyList<GraphNode> Nodes, IReadOnlyList<(string, string)> Edges) Build(LineageGraph graph)
     {
         var nodes = new List<GraphNode>();
