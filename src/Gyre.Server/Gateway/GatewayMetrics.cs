@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Gyre.Core.Serving.Gateway;
 using Gyre.Core.Serving.Log;
 using Prometheus;
@@ -15,11 +16,14 @@ internal sealed class GatewayMetrics
     private readonly Counter _errors;
     private readonly Histogram _latency;
     private readonly Counter _rows;
+    private readonly ConcurrentDictionary<(string Endpoint, string Variant, string Protocol), AnsweredSeries> _answered = new();
 
     public GatewayMetrics(EndpointRouter router, IPredictionLog log, VariantWindows windows)
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
+        // No exemplars: they would read the current trace on every request, and no trace is kept.
+        factory.ExemplarBehavior = new ExemplarBehavior { DefaultExemplarProvider = (_, _) => Exemplar.None };
         _requests = factory.CreateCounter("gyre_inference_requests_total", "Inference requests answered, per endpoint, variant and protocol.", "endpoint", "variant", "protocol");
         _rows = factory.CreateCounter("gyre_inference_rows_total", "Rows predicted, per endpoint and variant.", "endpoint", "variant");
         _errors = factory.CreateCounter("gyre_inference_errors_total", "Inference requests refused or failed, per endpoint and error code.", "endpoint", "code");
@@ -69,10 +73,15 @@ internal sealed class GatewayMetrics
 
     public void Answered(string endpoint, string variant, string protocol, int rows, TimeSpan elapsed)
     {
-        _requests.WithLabels(endpoint, variant, protocol).Inc();
-        _rows.WithLabels(endpoint, variant).Inc(rows);
-        _latency.WithLabels(endpoint, variant).Observe(elapsed.TotalSeconds);
+        // The labelled series are looked up once per (endpoint, variant, protocol), not three times per request.
+        var series = _answered.GetOrAdd((endpoint, variant, protocol), key => new AnsweredSeries(
+            _requests.WithLabels(key.Endpoint, key.Variant, key.Protocol), _rows.WithLabels(key.Endpoint, key.Variant), _latency.WithLabels(key.Endpoint, key.Variant)));
+        series.Requests.Inc();
+        series.Rows.Inc(rows);
+        series.Latency.Observe(elapsed.TotalSeconds);
     }
+
+    private sealed record AnsweredSeries(Counter.Child Requests, Counter.Child Rows, Histogram.Child Latency);
 
     /// <summary>Counts a refused request; names no endpoint that does not exist, so that made-up names cannot grow the series.</summary>
     public void Failed(InferenceGateway gateway, string endpoint, string code) =>

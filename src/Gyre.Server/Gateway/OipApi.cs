@@ -84,8 +84,7 @@ internal static class OipApi
         var package = result.Variant.Predictor.Package;
         var rows = result.Predictions.Length;
         var width = rows == 0 ? Width(package) : result.Predictions[0].Length;
-        context.Response.ContentType = "application/json";
-        await using (var json = new Utf8JsonWriter(context.Response.BodyWriter))
+        JsonAnswer.Write(context, json =>
         {
             json.WriteStartObject();
             json.WriteString("model_name", name);
@@ -96,7 +95,7 @@ internal static class OipApi
             }
             json.WriteStartObject("parameters");
             json.WriteString("variant", result.Variant.Variant.Name);
-            json.WriteString("model", $"{result.Variant.Variant.ModelName}/{result.Variant.Variant.ModelVersion}");
+            json.WriteString("model", result.Variant.Model);
             json.WriteEndObject();
             json.WriteStartArray("outputs");
             Tensor(json, package.Output, TensorDataTypes.Fp64, [rows, width], () =>
@@ -125,7 +124,7 @@ internal static class OipApi
             });
             json.WriteEndArray();
             json.WriteEndObject();
-        }
+        });
         metrics.Answered(name, result.Variant.Variant.Name, "v2", rows, time.GetElapsedTime(started));
     }
 

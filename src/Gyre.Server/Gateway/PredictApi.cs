@@ -45,8 +45,7 @@ internal static class PredictApi
             metrics.Failed(gateway, name, e.Code.WireName());
             throw;
         }
-        context.Response.ContentType = "application/json";
-        await using (var json = new Utf8JsonWriter(context.Response.BodyWriter))
+        JsonAnswer.Write(context, json =>
         {
             json.WriteStartObject();
             json.WriteStartArray("predictions");
@@ -61,10 +60,10 @@ internal static class PredictApi
                 json.WriteStringValue(id);
             }
             json.WriteEndArray();
-            json.WriteString("model", $"{result.Variant.Variant.ModelName}/{result.Variant.Variant.ModelVersion}");
+            json.WriteString("model", result.Variant.Model);
             json.WriteString("variant", result.Variant.Variant.Name);
             json.WriteEndObject();
-        }
+        });
         metrics.Answered(name, result.Variant.Variant.Name, "simple", result.PredictionIds.Length, time.GetElapsedTime(started));
     }
 

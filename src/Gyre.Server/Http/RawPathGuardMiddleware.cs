@@ -11,12 +11,19 @@ namespace Gyre.Server.Http;
 /// </summary>
 internal sealed class RawPathGuardMiddleware(RequestDelegate next)
 {
+    private static readonly System.Buffers.SearchValues<char> DotEscapeOrNul = System.Buffers.SearchValues.Create(".%\0");
+
     public Task InvokeAsync(HttpContext context)
     {
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
         var query = raw.IndexOf('?', StringComparison.Ordinal);
-        var path = query >= 0 ? raw[..query] : raw;
-        foreach (var segment in path.Split('/'))
+        var path = query >= 0 ? raw.AsSpan(0, query) : raw.AsSpan();
+        // Most paths hold neither a dot nor an escape nor NUL, and cannot form a dot segment.
+        if (path.IndexOfAny(DotEscapeOrNul) < 0)
+        {
+            return next(context);
+        }
+        foreach (var segment in path.ToString().Split('/'))
         {
             var decoded = Uri.UnescapeDataString(segment);
             if (decoded.Contains('\0') || decoded.Split('/', '\\').Any(part => part is "." or ".."))

@@ -74,6 +74,11 @@ public sealed class InferenceTests(ServerFixture fixture) : IClassFixture<Server
         // The model learned the rule: short tenure on basic churns, long tenure on pro does not.
         Assert.Equal(("left", "stayed"), (predictions[0].GetProperty("label").GetString(), predictions[1].GetProperty("label").GetString()));
 
+        // Columns in any order, among others, give the same answer.
+        using var reordered = new StringContent("{\"instances\": [{\"customer\": \"c1\", \"plan\": \"basic\", \"note\": [1], \"tenure\": 3}]}", System.Text.Encoding.UTF8, "application/json");
+        var shuffled = await TestServer.JsonAsync(await Server.Http.PostAsync($"/endpoints/{endpoint}/predict", reordered));
+        Assert.Equal(probabilities[0], shuffled.GetProperty("predictions")[0].GetProperty("probability").GetDouble());
+
         var batch = await BatchProbabilitiesAsync(model, "tenure,plan\n3,basic\n60,pro\n,plus\n10,gold\n30.5,basic\n");
         Assert.True(Enumerable.Range(0, 5).All(i => Math.Abs(batch[i] - probabilities[i]) < 1e-6), $"batch {string.Join(", ", batch)}; served {string.Join(", ", probabilities)}");
 
@@ -177,10 +182,16 @@ public sealed class InferenceTests(ServerFixture fixture) : IClassFixture<Server
         await Refused("/endpoints/nope/predict", new { instances = new[] { new { tenure = 1 } } }, HttpStatusCode.NotFound, "not_found", "endpoint 'nope' does not exist");
         await Refused($"/endpoints/{onnx}/predict", new { instances = new[] { new { features = new double?[] { 1, null } } } }, HttpStatusCode.BadRequest,
             "invalid_argument", "instances[0].features: expected 30 numbers, got 2");
+        await Refused($"/endpoints/{onnx}/predict", new { instances = new[] { new { features = Enumerable.Range(0, 30).Select(i => i == 3 ? (object)"x" : 1.0) } } }, HttpStatusCode.BadRequest,
+            "invalid_argument", "instances[0].features[3]: expected a number (FP32), got a string");
+        await Refused(predict, new { dataframe_split = new { columns = new[] { "plan", "tenure" }, data = new object[][] { ["pro", 1], ["basic", "x"] } } }, HttpStatusCode.BadRequest,
+            "invalid_argument", "dataframe_split.data[1][1]: expected a number (FP32), got a string");
         await Refused($"/endpoints/{onnx}/predict", new { instances = new[] { new { features = Enumerable.Repeat((double?)null, 30) } } }, HttpStatusCode.BadRequest,
             "invalid_argument", "mean_radius: row 0 has no value; an ONNX model needs every feature");
         await Refused($"/v2/models/{endpoint}/infer", new { inputs = new[] { new { name = "tenure", datatype = "FP32", shape = new[] { 2, 1 }, data = new[] { 1.0 } } } },
             HttpStatusCode.BadRequest, "invalid_argument", "inputs[0].data: the shape holds 2 values, data has 1");
+        await Refused($"/v2/models/{endpoint}/infer", new { inputs = new object[] { new { name = "plan", datatype = "BYTES", shape = new[] { 2 }, data = new[] { "pro", "basic" } }, new { name = "tenure", datatype = "FP32", shape = new[] { 2 }, data = new object[] { 1.0, "x" } } } },
+            HttpStatusCode.BadRequest, "invalid_argument", "inputs[1].data[1]: expected a number (FP32), got a string");
         await Refused($"/v2/models/{endpoint}/infer", new { inputs = new object[] { new { name = "tenure", datatype = "FP32", shape = new[] { 1 }, data = new[] { 1.0 } }, new { name = "plan", datatype = "FP32", shape = new[] { 1 }, data = new[] { 1.0 } } } },
             HttpStatusCode.BadRequest, "invalid_argument", "inputs[1].datatype: expected BYTES, got 'FP32'");
         await Refused($"/v2/models/{endpoint}/infer", new { inputs = new[] { new { name = "plan", datatype = "BYTES", shape = new[] { 1 }, data = new[] { "pro" } } } },

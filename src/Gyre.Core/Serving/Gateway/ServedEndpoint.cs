@@ -6,7 +6,11 @@ using Gyre.Core.Serving.Runtime;
 namespace Gyre.Core.Serving.Gateway;
 
 /// <summary>A variant with its loaded model.</summary>
-public sealed record ServedVariant(EndpointVariant Variant, IPredictor Predictor);
+public sealed record ServedVariant(EndpointVariant Variant, IPredictor Predictor)
+{
+    /// <summary>The model as answers name it, <c>NAME/VERSION</c>.</summary>
+    public string Model { get; } = $"{Variant.ModelName}/{Variant.ModelVersion}";
+}
 
 /// <summary>
 /// What the gateway serves for one endpoint: an immutable snapshot, replaced whole when the

@@ -40,42 +40,73 @@ public static class InstancesReader
         var columns = Columns(inputs, rows);
         var rowInputs = new string[rows];
         var r = 0;
+        var found = inputs.Count <= 256 ? stackalloc bool[inputs.Count] : new bool[inputs.Count];
         foreach (var instance in instances.EnumerateArray())
         {
-            var where = $"instances[{ValueReader.Index(r)}]";
             if (instance.ValueKind != JsonValueKind.Object)
             {
-                throw GyreException.Invalid($"{where}: expected an object of column values, got {ValueReader.Kind(instance)}");
+                throw GyreException.Invalid($"instances[{ValueReader.Index(r)}]: expected an object of column values, got {ValueReader.Kind(instance)}");
             }
             if (vectorInput is not null && instance.TryGetProperty(vectorInput, out var vector) && vector.ValueKind == JsonValueKind.Array)
             {
                 if (vector.GetArrayLength() != inputs.Count)
                 {
-                    throw GyreException.Invalid($"{where}.{vectorInput}: expected {inputs.Count} numbers, got {vector.GetArrayLength()}");
+                    throw GyreException.Invalid($"instances[{ValueReader.Index(r)}].{vectorInput}: expected {inputs.Count} numbers, got {vector.GetArrayLength()}");
                 }
                 var j = 0;
                 foreach (var item in vector.EnumerateArray())
                 {
-                    columns[j].Numbers![r] = ValueReader.Number(item, inputs[j], $"{where}.{vectorInput}[{ValueReader.Index(j)}]");
+                    columns[j].Numbers![r] = ValueReader.Number(item, inputs[j], new ValuePath("instances", r, vectorInput, j));
                     j++;
                 }
             }
             else
             {
-                for (var j = 0; j < inputs.Count; j++)
-                {
-                    if (!instance.TryGetProperty(inputs[j].Name, out var value))
-                    {
-                        var alternative = vectorInput is null ? "" : $", or '{vectorInput}' with {inputs.Count} numbers";
-                        throw GyreException.Invalid($"{where}: missing column {ValueReader.Describe(inputs[j])}{alternative}");
-                    }
-                    Set(columns[j], inputs[j], r, value, $"{where}.{inputs[j].Name}");
-                }
+                ReadColumns(instance, inputs, columns, r, found, vectorInput);
             }
             rowInputs[r] = instance.GetRawText();
             r++;
         }
         return new ParsedRequest(new FeatureBatch(rows, columns), rowInputs);
+    }
+
+    /// <summary>
+    /// Sets row <paramref name="r"/> of every column from one instance, walking its properties once:
+    /// callers usually send the columns in the model's order, so each name is first compared with the
+    /// column after the last one found, and only searched for when it is not that one.
+    /// </summary>
+    private static void ReadColumns(JsonElement instance, IReadOnlyList<ModelInput> inputs, FeatureColumn[] columns, int r, Span<bool> found, string? vectorInput)
+    {
+        found.Clear();
+        var next = 0;
+        foreach (var property in instance.EnumerateObject())
+        {
+            var j = next < inputs.Count && property.NameEquals(inputs[next].Name) ? next : IndexOf(inputs, property);
+            if (j < 0)
+            {
+                continue; // a column the model does not read
+            }
+            Set(columns[j], inputs[j], r, property.Value, new ValuePath("instances", r, inputs[j].Name));
+            found[j] = true;
+            next = j + 1;
+        }
+        if (found.IndexOf(false) is var missing and >= 0)
+        {
+            var alternative = vectorInput is null ? "" : $", or '{vectorInput}' with {inputs.Count} numbers";
+            throw GyreException.Invalid($"instances[{ValueReader.Index(r)}]: missing column {ValueReader.Describe(inputs[missing])}{alternative}");
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<ModelInput> inputs, JsonProperty property)
+    {
+        for (var j = 0; j < inputs.Count; j++)
+        {
+            if (property.NameEquals(inputs[j].Name))
+            {
+                return j;
+            }
+        }
+        return -1;
     }
 
     private static ParsedRequest Frame(JsonElement frame, IReadOnlyList<ModelInput> inputs, int maxRows)
@@ -105,14 +136,13 @@ public static class InstancesReader
         var r = 0;
         foreach (var row in data.EnumerateArray())
         {
-            var where = $"dataframe_split.data[{ValueReader.Index(r)}]";
             if (row.ValueKind != JsonValueKind.Array || row.GetArrayLength() != header.Count)
             {
-                throw GyreException.Invalid($"{where}: expected an array of {header.Count} values, one per column");
+                throw GyreException.Invalid($"dataframe_split.data[{ValueReader.Index(r)}]: expected an array of {header.Count} values, one per column");
             }
             for (var j = 0; j < inputs.Count; j++)
             {
-                Set(columns[j], inputs[j], r, row[positions[j]], $"{where}[{ValueReader.Index(positions[j])}]");
+                Set(columns[j], inputs[j], r, row[positions[j]], new ValuePath("dataframe_split.data", r, Item: positions[j]));
             }
             rowInputs[r] = RowObject(header, row);
             r++;
@@ -126,7 +156,7 @@ public static class InstancesReader
     internal static FeatureColumn[] Columns(IReadOnlyList<ModelInput> inputs, int rows) =>
         [.. inputs.Select(i => i.Text ? new FeatureColumn(i.Name, null, new string?[rows]) : new FeatureColumn(i.Name, new double[rows], null))];
 
-    internal static void Set(FeatureColumn column, ModelInput input, int row, JsonElement value, string where)
+    internal static void Set(FeatureColumn column, ModelInput input, int row, JsonElement value, ValuePath where)
     {
         if (input.Text)
         {

@@ -70,7 +70,7 @@ public static class OipReader
             for (var j = 0; j < inputs.Count; j++)
             {
                 var value = values[(r * inputs.Count) + j];
-                columns[j].Numbers![r] = ValueReader.Number(value, inputs[j], $"{where}.data[{ValueReader.Index((r * inputs.Count) + j)}]");
+                columns[j].Numbers![r] = ValueReader.Number(value, inputs[j], new ValuePath("inputs", index, "data", (r * inputs.Count) + j));
                 row.Append(j > 0 ? "," : "").Append(value.GetRawText());
             }
             rowInputs[r] = $"{{{JsonSerializer.Serialize(tensor.GetProperty("name").GetString())}:{row}]}}";
@@ -82,7 +82,7 @@ public static class OipReader
     {
         int? rows = null;
         var values = new List<JsonElement>[inputs.Count];
-        var wheres = new string[inputs.Count];
+        var indexes = new int[inputs.Count];
         for (var j = 0; j < inputs.Count; j++)
         {
             if (!byName.TryGetValue(inputs[j].Name, out var found))
@@ -90,7 +90,8 @@ public static class OipReader
                 var alternative = vectorInput is null ? "" : $", or '{vectorInput}' of shape [batch, {inputs.Count}]";
                 throw GyreException.Invalid($"inputs: missing {ValueReader.Describe(inputs[j])} of shape [batch, 1]{alternative}");
             }
-            var where = wheres[j] = $"inputs[{ValueReader.Index(found.Index)}]";
+            indexes[j] = found.Index;
+            var where = $"inputs[{ValueReader.Index(found.Index)}]";
             var (shape, datatype, data) = Parts(found.Tensor, where);
             if (shape.Count is not (1 or 2) || (shape.Count == 2 && shape[1] != 1))
             {
@@ -111,7 +112,7 @@ public static class OipReader
             var row = new StringBuilder("{");
             for (var j = 0; j < inputs.Count; j++)
             {
-                InstancesReader.Set(columns[j], inputs[j], r, values[j][r], $"{wheres[j]}.data[{ValueReader.Index(r)}]");
+                InstancesReader.Set(columns[j], inputs[j], r, values[j][r], new ValuePath("inputs", indexes[j], "data", r));
                 row.Append(j > 0 ? "," : "").Append(JsonSerializer.Serialize(inputs[j].Name)).Append(':').Append(values[j][r].GetRawText());
             }
             rowInputs[r] = row.Append('}').ToString();

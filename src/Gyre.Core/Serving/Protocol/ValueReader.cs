@@ -15,7 +15,7 @@ namespace Gyre.Core.Serving.Protocol;
 /// </summary>
 internal static class ValueReader
 {
-    public static double Number(JsonElement value, ModelInput input, string where)
+    public static double Number(JsonElement value, ModelInput input, ValuePath where)
     {
         switch (value.ValueKind)
         {
@@ -42,7 +42,7 @@ internal static class ValueReader
         }
     }
 
-    public static string? Text(JsonElement value, ModelInput input, string where) => value.ValueKind switch
+    public static string? Text(JsonElement value, ModelInput input, ValuePath where) => value.ValueKind switch
     {
         JsonValueKind.String => value.GetString(),
         JsonValueKind.Number => value.GetRawText(),
