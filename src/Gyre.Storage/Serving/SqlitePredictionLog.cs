@@ -8,14 +8,16 @@ using Microsoft.Data.Sqlite;
 namespace Gyre.Storage.Serving;
 
 /// <summary>
-/// The prediction log in its own SQLite file (WAL). One writer drains a queue; a group of records
-/// with a durable caller is appended to a journal with one write and one sync — group commit — and
-/// its callers are answered then. Records (durable and fast) reach the SQLite tables in batches of
-/// up to <see cref="MaxBatchRecords"/> or <see cref="BatchTime"/>, whichever comes first, so that a
-/// row costs a share of a page write instead of a page write of its own; a batch that follows
-/// journalled records is committed with a sync, and the journal is emptied after it. Every query
-/// first has the writer commit what it holds, so a query sees every answered prediction. Fast mode
-/// bounds its queue at <see cref="MaxQueuedRecords"/> records and drops (and counts) beyond it.
+/// The prediction log in its own SQLite file (WAL), written by two threads of its own. The journal
+/// writer drains the queue; a group of records with a durable caller is appended to a journal with
+/// one write and one sync — group commit — and its callers are answered then. The table writer
+/// puts records (durable and fast) into the SQLite tables in batches of up to
+/// <see cref="MaxBatchRecords"/> or <see cref="BatchTime"/>, whichever comes first, so that a row
+/// costs a share of a page write instead of a page write of its own, and so that a slow commit or
+/// checkpoint never holds up a durable caller. A batch with journalled records is committed with a
+/// sync, and journal files whose records are all committed are emptied. Every query first has the
+/// writers commit what they hold, so a query sees every answered prediction. Fast mode bounds its
+/// queue at <see cref="MaxQueuedRecords"/> records and drops (and counts) beyond it.
 /// </summary>
 public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
 {
@@ -35,15 +37,20 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
     private readonly SqliteConnection _writer;
     private readonly PredictionJournal _journal;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Thread _loop;
+    private readonly Channel<TableWork> _tables = Channel.CreateUnbounded<TableWork>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Thread _journalLoop;
+    private readonly Thread _tableLoop;
     private readonly Timer _batchTimer;
     private readonly (SqliteCommand Command, SqliteParameter[] Parameters) _insert;
     private long _queued;
     private long _dropped;
     private int _batched;
 
+    /// <summary>The journal sequence up to which every journalled record is committed to the tables (with a sync).</summary>
+    private long _committedSequence;
+
     /// <summary>Set when a batch with journalled records failed: the journal then keeps them for the next start.</summary>
-    private bool _keepJournal;
+    private volatile bool _keepJournal;
 
     private SqlitePredictionLog(string path, TimeProvider time)
     {
@@ -79,12 +86,14 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
             ) WITHOUT ROWID;
             """);
         _insert = PrepareInsert();
-        _journal = PredictionJournal.Open(path + ".journal");
+        _journal = PredictionJournal.Open(path);
         Recover();
-        // The writer blocks on the disk, so it has a thread of its own rather than one of the pool's:
-        // it neither holds up requests' work nor waits behind it in the pool's queue.
-        _loop = new Thread(WriteLoop) { IsBackground = true, Name = "gyre-prediction-log" };
-        _loop.Start();
+        // The writers block on the disk, so they have threads of their own rather than the pool's:
+        // they neither hold up requests' work nor wait behind it in the pool's queue.
+        _journalLoop = new Thread(JournalLoop) { IsBackground = true, Name = "gyre-log-journal" };
+        _tableLoop = new Thread(TableLoop) { IsBackground = true, Name = "gyre-log-tables" };
+        _journalLoop.Start();
+        _tableLoop.Start();
         // Asks the writer to commit a batch that has waited long enough while no more records came.
         _batchTimer = new Timer(_ =>
         {
@@ -133,157 +142,6 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
         await done.Task.WaitAsync(ct);
     }
 
-    private void WriteLoop()
-    {
-        var reader = _queue.Reader;
-        var group = new List<Pending>();
-        var commits = new List<TaskCompletionSource>();
-        var batch = new List<PredictionRecord>();
-        var batchJournalled = false;
-        var fastInBatch = 0;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-        {
-            group.Clear();
-            commits.Clear();
-            var count = 0;
-            var commit = false;
-            while (count < MaxGroupRecords && reader.TryRead(out var pending))
-            {
-                if (pending.Records is null)
-                {
-                    commit = true;
-                    if (pending.Done is { } asked)
-                    {
-                        commits.Add(asked);
-                    }
-                    continue;
-                }
-                group.Add(pending);
-                count += pending.Records.Count;
-            }
-            try
-            {
-                batchJournalled |= Journal(group);
-                foreach (var pending in group)
-                {
-                    batch.AddRange(pending.Records!);
-                    fastInBatch += pending.Done is null ? pending.Records!.Count : 0;
-                }
-                Volatile.Write(ref _batched, batch.Count);
-                if (batch.Count > 0 && (commit || batch.Count >= MaxBatchRecords))
-                {
-                    CommitBatch(batch, batchJournalled);
-                    batchJournalled = false;
-                    fastInBatch = 0;
-                }
-                foreach (var asked in commits)
-                {
-                    asked.TrySetResult();
-                }
-            }
-            catch (Exception e)
-            {
-                // The writer lives on. The batch is given up: its fast rows are counted as dropped, and
-                // its durable rows stay in the journal, which is kept until the next start replays it.
-                var error = new GyreException(ErrorCode.Unavailable, $"prediction log: the write failed: {e.Message}");
-                Interlocked.Add(ref _dropped, fastInBatch);
-                _keepJournal |= batchJournalled;
-                batch.Clear();
-                batchJournalled = false;
-                fastInBatch = 0;
-                Volatile.Write(ref _batched, 0);
-                foreach (var asked in commits)
-                {
-                    asked.TrySetException(error);
-                }
-            }
-            finally
-            {
-                Interlocked.Add(ref _queued, -count);
-            }
-        }
-        if (batch.Count > 0)
-        {
-            CommitBatch(batch, batchJournalled);
-        }
-    }
-
-    /// <summary>
-    /// Appends a group's durable records to the journal and answers their callers; on failure the
-    /// callers get a 503 and their records are left out. Returns whether anything was journalled.
-    /// </summary>
-    private bool Journal(List<Pending> group)
-    {
-        var durable = group.Where(p => p.Done is not null).ToList();
-        if (durable.Count == 0)
-        {
-            return false;
-        }
-        try
-        {
-            _journal.Append(durable.SelectMany(p => p.Records!));
-        }
-        catch (Exception e)
-        {
-            var error = new GyreException(ErrorCode.Unavailable, $"prediction log: the write failed: {e.Message}");
-            foreach (var pending in durable)
-            {
-                pending.Done!.TrySetException(error);
-                group.Remove(pending);
-            }
-            return false;
-        }
-        foreach (var pending in durable)
-        {
-            pending.Done!.TrySetResult();
-        }
-        return true;
-    }
-
-    /// <summary>
-    /// Writes a batch to the tables in one transaction. After journalled records the commit waits
-    /// for the disk and then empties the journal; a batch of fast records only reaches the
-    /// operating system, as fast mode documents.
-    /// </summary>
-    private void CommitBatch(List<PredictionRecord> batch, bool journalled)
-    {
-        Execute(_writer, journalled ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-        using (var transaction = _writer.BeginTransaction())
-        {
-            _insert.Command.Transaction = transaction;
-            foreach (var record in batch)
-            {
-                Bind(_insert.Parameters, record);
-                _insert.Command.ExecuteNonQuery();
-            }
-            transaction.Commit();
-        }
-        if (journalled && !_keepJournal)
-        {
-            _journal.Clear();
-        }
-        batch.Clear();
-        Volatile.Write(ref _batched, 0);
-    }
-
-    /// <summary>Replays what the journal holds — durable records answered before a stop the tables never saw.</summary>
-    private void Recover()
-    {
-        if (_journal.IsEmpty)
-        {
-            return;
-        }
-        var records = _journal.ReadAll();
-        if (records.Count > 0)
-        {
-            CommitBatch(records, journalled: true); // synced, then the journal is emptied
-        }
-        else
-        {
-            _journal.Clear(); // only a torn line, never acknowledged
-        }
-    }
-
     private (SqliteCommand Command, SqliteParameter[] Parameters) PrepareInsert()
     {
         var insert = _writer.CreateCommand();
@@ -322,7 +180,8 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
     {
         _batchTimer.Dispose();
         _queue.Writer.TryComplete();
-        _loop.Join();
+        _journalLoop.Join();
+        _tableLoop.Join();
         _insert.Command.Dispose();
         _writer.Dispose();
         _journal.Dispose();

@@ -22,7 +22,7 @@ public sealed class PredictionJournalTests : IDisposable
         {
             // A fresh log with its tables and an empty journal.
         }
-        await File.WriteAllTextAsync(path + ".journal",
+        await File.WriteAllTextAsync(path + ".journal.1",
             Line("0194a1b2c3d4e5f60718293a4b5c6d7e", 1_700_000_000_000) + "\n"
             + Line("0194a1b2c3d4e5f60718293a4b5c6d7f", 1_700_000_000_001) + "\n"
             + Line("0194a1b2c3d4e5f60718293a4b5c6d80", 1_700_000_000_002)[..40]);
@@ -35,10 +35,10 @@ public sealed class PredictionJournalTests : IDisposable
             Assert.Equal(("churn-v1", "churn", 1L, 2.5, "{\"tenure\":3,\"plan\":\"basic\"}", "{\"label\":\"left\",\"probability\":0.2}", "weighted"),
                 (first.Variant, first.ModelName, first.ModelVersion, first.LatencyMs, first.Inputs, first.Outputs, first.Routing));
         }
-        Assert.Equal(0, new FileInfo(path + ".journal").Length);
+        Assert.Equal((0, 0), (new FileInfo(path + ".journal.0").Length, new FileInfo(path + ".journal.1").Length));
 
         // Replaying is idempotent: the same lines again add nothing.
-        await File.WriteAllTextAsync(path + ".journal", Line("0194a1b2c3d4e5f60718293a4b5c6d7e", 1_700_000_000_000) + "\n");
+        await File.WriteAllTextAsync(path + ".journal.1", Line("0194a1b2c3d4e5f60718293a4b5c6d7e", 1_700_000_000_000) + "\n");
         using (var log = SqlitePredictionLog.Open(path, TimeProvider.System))
         {
             var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None);
