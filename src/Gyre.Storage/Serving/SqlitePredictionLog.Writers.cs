@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Gyre.Core.Errors;
 using Gyre.Core.Serving.Log;
 
@@ -12,31 +13,34 @@ public sealed partial class SqlitePredictionLog
         var group = new List<Pending>();
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            group.Clear();
             var count = 0;
             while (count < MaxGroupRecords && reader.TryRead(out var pending))
             {
                 if (pending.Records is null)
                 {
                     // A commit request passes to the table writer behind every record queued before it.
-                    FlushGroup(group, ref count);
-                    _tables.Writer.TryWrite(new TableWork(null, 0, 0, pending.Done));
+                    JournalGroup(group, ref count);
+                    EnqueueTable(new TableWork(null, 0, 0, pending.Done));
                     continue;
                 }
                 group.Add(pending);
                 count += pending.Records.Count;
             }
-            FlushGroup(group, ref count);
+            JournalGroup(group, ref count);
             if (!_keepJournal)
             {
                 _journal.Release(Interlocked.Read(ref _committedSequence));
             }
         }
-        _tables.Writer.TryComplete();
+        _tablesClosed = true;
+        _tableSignal.Set();
     }
 
-    /// <summary>Journals a group's durable records, answers their callers, and hands the group's records to the table writer.</summary>
-    private void FlushGroup(List<Pending> group, ref int count)
+    /// <summary>
+    /// Appends a group of durable records to the journal, answers their callers, and hands the
+    /// records to the table writer; on failure the callers get a 503 and their records are left out.
+    /// </summary>
+    private void JournalGroup(List<Pending> group, ref int count)
     {
         if (group.Count == 0)
         {
@@ -44,15 +48,22 @@ public sealed partial class SqlitePredictionLog
         }
         try
         {
-            var sequence = Journal(group);
+            var sequence = _journal.Append(group.SelectMany(p => p.Records!));
             var records = new List<PredictionRecord>(count);
-            var fast = 0;
             foreach (var pending in group)
             {
                 records.AddRange(pending.Records!);
-                fast += pending.Done is null ? pending.Records!.Count : 0;
+                pending.Done.TrySetResult();
             }
-            _tables.Writer.TryWrite(new TableWork(records, sequence, fast, null));
+            EnqueueTable(new TableWork(records, sequence, 0, null));
+        }
+        catch (Exception e)
+        {
+            var error = new GyreException(ErrorCode.Unavailable, $"prediction log: the write failed: {e.Message}");
+            foreach (var pending in group)
+            {
+                pending.Done.TrySetException(error);
+            }
         }
         finally
         {
@@ -63,78 +74,57 @@ public sealed partial class SqlitePredictionLog
     }
 
     /// <summary>
-    /// Appends a group's durable records to the journal and answers their callers; on failure the
-    /// callers get a 503 and their records are left out. Returns the journal's sequence number for
-    /// the group, or 0 when nothing was journalled.
+    /// Queues work for the table writer, and wakes it only when it needs to: for the first records
+    /// after it went idle, a full batch, a commit request, so that it wakes a few times a batch
+    /// rather than once a request.
     /// </summary>
-    private long Journal(List<Pending> group)
+    private void EnqueueTable(TableWork work)
     {
-        var durable = group.Where(p => p.Done is not null).ToList();
-        if (durable.Count == 0)
+        _tableQueue.Enqueue(work);
+        var added = work.Records?.Count ?? 0;
+        var waiting = added == 0 ? 0 : Interlocked.Add(ref _tableRecords, added);
+        if (work.Records is null || waiting == added || waiting >= MaxBatchRecords)
         {
-            return 0;
+            _tableSignal.Set();
         }
-        long sequence;
-        try
-        {
-            sequence = _journal.Append(durable.SelectMany(p => p.Records!));
-        }
-        catch (Exception e)
-        {
-            var error = new GyreException(ErrorCode.Unavailable, $"prediction log: the write failed: {e.Message}");
-            foreach (var pending in durable)
-            {
-                pending.Done!.TrySetException(error);
-                group.Remove(pending);
-            }
-            return 0;
-        }
-        foreach (var pending in durable)
-        {
-            pending.Done!.TrySetResult();
-        }
-        return sequence;
     }
 
     private void TableLoop()
     {
-        var reader = _tables.Reader;
         var batch = new List<PredictionRecord>();
         var asked = new List<TaskCompletionSource>();
-        long sequence = 0;
-        var fast = 0;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        var lastSync = Stopwatch.GetTimestamp();
+        while (true)
         {
+            if (_tableQueue.IsEmpty && !_tablesClosed)
+            {
+                _tableSignal.WaitOne(); // idle until records come
+            }
+            // Give the batch time to fill, unless it fills, a query asks for it or the log closes.
+            _tableSignal.WaitOne(BatchTime);
+            var closed = _tablesClosed;
+            long sequence = 0;
+            var fast = 0;
             asked.Clear();
-            var commit = false;
-            while (batch.Count < MaxBatchRecords && reader.TryRead(out var work))
+            while (batch.Count < MaxBatchRecords && _tableQueue.TryDequeue(out var work))
             {
                 if (work.Records is null)
                 {
-                    commit = true;
-                    if (work.Done is { } done)
-                    {
-                        asked.Add(done);
-                    }
+                    asked.Add(work.Done!);
                     continue;
                 }
+                Interlocked.Add(ref _tableRecords, -work.Records.Count);
                 batch.AddRange(work.Records);
                 sequence = Math.Max(sequence, work.Sequence);
                 fast += work.Fast;
             }
-            Volatile.Write(ref _batched, batch.Count);
+            if (!_tableQueue.IsEmpty)
+            {
+                _tableSignal.Set(); // a full batch: the rest goes in the next one at once
+            }
             try
             {
-                if (batch.Count > 0 && (commit || batch.Count >= MaxBatchRecords))
-                {
-                    CommitBatch(batch, journalled: sequence > 0);
-                    if (sequence > 0)
-                    {
-                        Interlocked.Exchange(ref _committedSequence, sequence);
-                    }
-                    sequence = 0;
-                    fast = 0;
-                }
+                CommitTables(batch, sequence, ref lastSync);
                 foreach (var done in asked)
                 {
                     done.TrySetResult();
@@ -148,29 +138,49 @@ public sealed partial class SqlitePredictionLog
                 Interlocked.Add(ref _dropped, fast);
                 _keepJournal |= sequence > 0;
                 batch.Clear();
-                Volatile.Write(ref _batched, 0);
-                sequence = 0;
-                fast = 0;
                 foreach (var done in asked)
                 {
                     done.TrySetException(error);
                 }
             }
-        }
-        if (batch.Count > 0)
-        {
-            CommitBatch(batch, journalled: sequence > 0);
+            finally
+            {
+                Interlocked.Add(ref _queued, -fast);
+            }
+            if (closed && _tableQueue.IsEmpty)
+            {
+                break; // rows committed and not yet synced stay in the journal: the next start replays them
+            }
         }
     }
 
     /// <summary>
-    /// Writes a batch to the tables in one transaction. With journalled records the commit waits for
-    /// the disk, so that the journal may let them go; a batch of fast records only reaches the
-    /// operating system, as fast mode documents.
+    /// Commits a batch (journalled records up to <paramref name="sequence"/>, 0: none). Journalled
+    /// rows are synced into the tables at most once per <see cref="SyncTime"/> (with the batch that
+    /// comes then), and only then let go by the journal: the tables' syncs compete with the
+    /// journal's own for the disk.
     /// </summary>
-    private void CommitBatch(List<PredictionRecord> batch, bool journalled)
+    private void CommitTables(List<PredictionRecord> batch, long sequence, ref long lastSync)
     {
-        Execute(_writer, journalled ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+        if (batch.Count == 0)
+        {
+            return;
+        }
+        var upTo = Math.Max(sequence, _unsynced);
+        var sync = upTo > 0 && Stopwatch.GetElapsedTime(lastSync) >= SyncTime;
+        CommitBatch(batch, sync);
+        _unsynced = sync ? 0 : upTo;
+        if (sync)
+        {
+            Interlocked.Exchange(ref _committedSequence, upTo);
+            lastSync = Stopwatch.GetTimestamp();
+        }
+    }
+
+    /// <summary>Writes a batch to the tables in one transaction; with <paramref name="sync"/> the commit waits for the disk, else it only reaches the operating system.</summary>
+    private void CommitBatch(List<PredictionRecord> batch, bool sync)
+    {
+        Execute(_writer, sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
         using (var transaction = _writer.BeginTransaction())
         {
             _insert.Command.Transaction = transaction;
@@ -182,7 +192,6 @@ public sealed partial class SqlitePredictionLog
             transaction.Commit();
         }
         batch.Clear();
-        Volatile.Write(ref _batched, 0);
     }
 
     /// <summary>Replays what the journal holds — durable records answered before a stop the tables never saw.</summary>
@@ -191,12 +200,12 @@ public sealed partial class SqlitePredictionLog
         var records = _journal.ReadAll();
         if (records.Count > 0)
         {
-            CommitBatch(records, journalled: true);
+            CommitBatch(records, sync: true);
         }
         // Synced above; a journal holding only a torn line held nothing that was acknowledged.
         _journal.Clear();
     }
 
-    /// <summary>Records for the tables with the journal sequence of their group (0: none journalled) and how many are fast; or, without records, a commit request.</summary>
-    private sealed record TableWork(List<PredictionRecord>? Records, long Sequence, int Fast, TaskCompletionSource? Done);
+    /// <summary>Records for the tables with the journal sequence of their group (0: none journalled) and how many are fast; or, without records, a query waiting for a commit.</summary>
+    private sealed record TableWork(IReadOnlyList<PredictionRecord>? Records, long Sequence, int Fast, TaskCompletionSource? Done);
 }

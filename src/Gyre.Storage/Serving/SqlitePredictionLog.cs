@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
 using Gyre.Core.Errors;
@@ -32,22 +33,31 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
     /// <summary>…or once its oldest record has waited this long.</summary>
     public static readonly TimeSpan BatchTime = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>Journalled rows committed to the tables are synced there (and let go by the journal) at most this often.</summary>
+    public static readonly TimeSpan SyncTime = TimeSpan.FromSeconds(1);
+
     private readonly string _connectionString;
     private readonly TimeProvider _time;
     private readonly SqliteConnection _writer;
     private readonly PredictionJournal _journal;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Channel<TableWork> _tables = Channel.CreateUnbounded<TableWork>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly ConcurrentQueue<TableWork> _tableQueue = new();
+    private readonly AutoResetEvent _tableSignal = new(false);
     private readonly Thread _journalLoop;
     private readonly Thread _tableLoop;
-    private readonly Timer _batchTimer;
     private readonly (SqliteCommand Command, SqliteParameter[] Parameters) _insert;
     private long _queued;
     private long _dropped;
-    private int _batched;
+
+    /// <summary>Records waiting in the table queue.</summary>
+    private long _tableRecords;
+    private volatile bool _tablesClosed;
 
     /// <summary>The journal sequence up to which every journalled record is committed to the tables (with a sync).</summary>
     private long _committedSequence;
+
+    /// <summary>The journal sequence up to which records are committed to the tables but not yet synced there (the table writer's own).</summary>
+    private long _unsynced;
 
     /// <summary>Set when a batch with journalled records failed: the journal then keeps them for the next start.</summary>
     private volatile bool _keepJournal;
@@ -94,14 +104,6 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
         _tableLoop = new Thread(TableLoop) { IsBackground = true, Name = "gyre-log-tables" };
         _journalLoop.Start();
         _tableLoop.Start();
-        // Asks the writer to commit a batch that has waited long enough while no more records came.
-        _batchTimer = new Timer(_ =>
-        {
-            if (Volatile.Read(ref _batched) > 0)
-            {
-                _queue.Writer.TryWrite(Pending.Commit(null));
-            }
-        }, null, BatchTime, BatchTime);
     }
 
     public static SqlitePredictionLog Open(string path, TimeProvider time) => new(path, time);
@@ -123,11 +125,14 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
             }
             return new ValueTask(done.Task.WaitAsync(ct));
         }
-        if (Interlocked.Add(ref _queued, records.Count) > MaxQueuedRecords || !_queue.Writer.TryWrite(new Pending(records, null)))
+        // Fast records need no journal: they go straight to the table writer.
+        if (Interlocked.Add(ref _queued, records.Count) > MaxQueuedRecords || _tablesClosed)
         {
             Interlocked.Add(ref _queued, -records.Count);
             Interlocked.Add(ref _dropped, records.Count);
+            return ValueTask.CompletedTask;
         }
+        EnqueueTable(new TableWork(records, 0, records.Count, null));
         return ValueTask.CompletedTask;
     }
 
@@ -178,13 +183,13 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
     /// <summary>Writes what is queued and closes the files.</summary>
     public void Dispose()
     {
-        _batchTimer.Dispose();
         _queue.Writer.TryComplete();
         _journalLoop.Join();
         _tableLoop.Join();
         _insert.Command.Dispose();
         _writer.Dispose();
         _journal.Dispose();
+        _tableSignal.Dispose();
     }
 
     /// <summary>A connection for a query, opened once every prediction answered so far is in the tables.</summary>
@@ -206,9 +211,9 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Records to log (Done: a durable caller waiting), or, without records, a request to commit the batch (Done: a query waiting).</summary>
-    private sealed record Pending(IReadOnlyList<PredictionRecord>? Records, TaskCompletionSource? Done)
+    /// <summary>Durable records to journal, with their caller waiting; or, without records, a query waiting for everything before it to be committed.</summary>
+    private sealed record Pending(IReadOnlyList<PredictionRecord>? Records, TaskCompletionSource Done)
     {
-        public static Pending Commit(TaskCompletionSource? done) => new(null, done);
+        public static Pending Commit(TaskCompletionSource done) => new(null, done);
     }
 }
