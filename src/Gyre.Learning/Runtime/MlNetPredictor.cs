@@ -18,7 +18,9 @@ internal sealed class MlNetPredictor : IPredictor
     private readonly IRowToRowMapper _mapper;
     private readonly DataViewSchema.Column _output;
     private readonly bool[] _text;
-    private readonly ConcurrentBag<Engine> _engines = [];
+    // A queue, not a bag: requests resume on any pool thread, and a bag's per-thread lists would
+    // make most takes steal from another thread's list under a lock.
+    private readonly ConcurrentQueue<Engine> _engines = new();
     private volatile bool _disposed;
 
     private MlNetPredictor(ModelPackage package, ITransformer model)
@@ -53,7 +55,7 @@ internal sealed class MlNetPredictor : IPredictor
 
     public double[][] Predict(FeatureBatch batch)
     {
-        if (!_engines.TryTake(out var engine))
+        if (!_engines.TryDequeue(out var engine))
         {
             engine = new Engine(this);
         }
@@ -74,7 +76,7 @@ internal sealed class MlNetPredictor : IPredictor
             }
             else
             {
-                _engines.Add(engine);
+                _engines.Enqueue(engine);
             }
         }
     }
@@ -83,7 +85,7 @@ internal sealed class MlNetPredictor : IPredictor
     public void Dispose()
     {
         _disposed = true;
-        while (_engines.TryTake(out var engine))
+        while (_engines.TryDequeue(out var engine))
         {
             engine.Dispose();
         }

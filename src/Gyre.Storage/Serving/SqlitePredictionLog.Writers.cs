@@ -183,11 +183,9 @@ public sealed partial class SqlitePredictionLog
         Execute(_writer, sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
         using (var transaction = _writer.BeginTransaction())
         {
-            _insert.Command.Transaction = transaction;
             foreach (var record in batch)
             {
-                Bind(_insert.Parameters, record);
-                _insert.Command.ExecuteNonQuery();
+                _insert.Execute(record);
             }
             transaction.Commit();
         }

@@ -45,7 +45,7 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
     private readonly AutoResetEvent _tableSignal = new(false);
     private readonly Thread _journalLoop;
     private readonly Thread _tableLoop;
-    private readonly (SqliteCommand Command, SqliteParameter[] Parameters) _insert;
+    private readonly PredictionInsert _insert;
     private long _queued;
     private long _dropped;
 
@@ -95,7 +95,7 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
                 time INTEGER NOT NULL
             ) WITHOUT ROWID;
             """);
-        _insert = PrepareInsert();
+        _insert = new PredictionInsert(_writer);
         _journal = PredictionJournal.Open(path);
         Recover();
         // The writers block on the disk, so they have threads of their own rather than the pool's:
@@ -147,46 +147,13 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
         await done.Task.WaitAsync(ct);
     }
 
-    private (SqliteCommand Command, SqliteParameter[] Parameters) PrepareInsert()
-    {
-        var insert = _writer.CreateCommand();
-        insert.CommandText = """
-            INSERT OR IGNORE INTO predictions (prediction_id, endpoint, variant, model_name, model_version, time, latency_ms, inputs, outputs, routing)
-            VALUES ($id, $e, $v, $m, $mv, $t, $l, $i, $o, $r)
-            """;
-        var parameters = new[] { "$id", "$e", "$v", "$m", "$mv", "$t", "$l", "$i", "$o", "$r" }.Select(name =>
-        {
-            var parameter = insert.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = DBNull.Value;
-            insert.Parameters.Add(parameter);
-            return parameter;
-        }).ToArray();
-        insert.Prepare();
-        return (insert, parameters);
-    }
-
-    private static void Bind(SqliteParameter[] p, PredictionRecord record)
-    {
-        p[0].Value = record.PredictionId;
-        p[1].Value = record.Endpoint;
-        p[2].Value = record.Variant;
-        p[3].Value = record.ModelName;
-        p[4].Value = record.ModelVersion;
-        p[5].Value = record.Time;
-        p[6].Value = record.LatencyMs;
-        p[7].Value = record.Inputs;
-        p[8].Value = record.Outputs;
-        p[9].Value = record.Routing;
-    }
-
     /// <summary>Writes what is queued and closes the files.</summary>
     public void Dispose()
     {
         _queue.Writer.TryComplete();
         _journalLoop.Join();
         _tableLoop.Join();
-        _insert.Command.Dispose();
+        _insert.Dispose();
         _writer.Dispose();
         _journal.Dispose();
         _tableSignal.Dispose();
