@@ -8,11 +8,30 @@ using Gyre.Storage;
 
 namespace Gyre.Server.Tests.Api;
 
-public sealed class AuthTests
+public sealed class AuthTests : IDisposable
 {
-    private static async Task<(string Home, Dictionary<TokenScope, string> Secrets)> HomeWithTokensAsync()
+    private readonly List<string> _homes = [];
+
+    /// <summary>Removes the homes this test made.</summary>
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var home in _homes.Where(Directory.Exists))
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    private string NewHome()
     {
         var home = Path.Combine(Path.GetTempPath(), "gyre-auth-test-" + Guid.NewGuid().ToString("N"));
+        _homes.Add(home);
+        return home;
+    }
+
+    private async Task<(string Home, Dictionary<TokenScope, string> Secrets)> HomeWithTokensAsync()
+    {
+        var home = NewHome();
         using var storage = await GyreStorage.OpenAsync(new GyreHome(home));
         var secrets = new Dictionary<TokenScope, string>();
         foreach (var scope in Enum.GetValues<TokenScope>())
@@ -82,7 +101,7 @@ public sealed class AuthTests
     [Fact]
     public async Task NonLoopbackAddress_WithoutTokens_RefusesToStart()
     {
-        var home = Path.Combine(Path.GetTempPath(), "gyre-auth-test-" + Guid.NewGuid().ToString("N"));
+        var home = NewHome();
         var error = await Assert.ThrowsAsync<GyreException>(() => GyreServer.BuildAsync(new ServerOptions { Urls = "http://0.0.0.0:0", Home = home, Quiet = true }));
         Assert.Contains("refusing to listen on http://0.0.0.0:0", error.Message, StringComparison.Ordinal);
         Assert.Contains("gyre tokens create", error.Message, StringComparison.Ordinal);

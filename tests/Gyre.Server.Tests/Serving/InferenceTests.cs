@@ -142,6 +142,51 @@ public sealed class InferenceTests(ServerFixture fixture) : IClassFixture<Server
             $"{i.GetProperty("name").GetString()} {i.GetProperty("datatype").GetString()} {string.Join(',', i.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()))}").Single());
     }
 
+    /// <summary>
+    /// Many callers at once, each with its own row and a body of its own length: every answer is the
+    /// one its row gets alone, and the log holds each row as sent. A body parsed from buffers the
+    /// server reuses for the next request would mix them up.
+    /// </summary>
+    [Fact]
+    public async Task ConcurrentCallers_EachGetTheAnswerToTheirOwnRow()
+    {
+        const int Calls = 4000;
+        var model = await ServingModels.TrainChurnAsync(Server);
+        var endpoint = await ServingModels.CreateEndpointAsync(Server, $"{model}/1");
+        var predict = $"/endpoints/{endpoint}/predict";
+        string[] plans = ["basic", "pro", "plus"];
+        var rows = Enumerable.Range(0, 24).Select(i => (Tenure: i * 2.5, Plan: plans[i % 3])).ToArray();
+        var alone = new double[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var answer = await PostOkAsync(predict, new { instances = new[] { new { tenure = rows[i].Tenure, plan = rows[i].Plan } } });
+            alone[i] = answer.GetProperty("predictions")[0].GetProperty("probability").GetDouble();
+        }
+        Assert.True(alone.Distinct().Count() > 3, "the rows should get different answers");
+
+        var logged = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
+        await Parallel.ForEachAsync(Enumerable.Range(0, Calls), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (k, _) =>
+        {
+            var i = k % rows.Length;
+            var note = new string('x', (k * 37) % 300);
+            var answer = await PostOkAsync(predict, new { instances = new[] { new { note, tenure = rows[i].Tenure, plan = rows[i].Plan } } });
+            Assert.Equal(alone[i], answer.GetProperty("predictions")[0].GetProperty("probability").GetDouble());
+            logged[answer.GetProperty("prediction_ids")[0].GetString()!] = k;
+        });
+
+        var page = await TestServer.JsonAsync(await Server.Http.GetAsync($"/api/v1/endpoints/{endpoint}/predictions?max_results=10000"));
+        var inputs = page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("prediction"))
+            .Where(p => logged.ContainsKey(p.GetProperty("prediction_id").GetString()!))
+            .ToDictionary(p => p.GetProperty("prediction_id").GetString()!, p => JsonDocument.Parse(p.GetProperty("inputs").GetString()!).RootElement);
+        Assert.Equal(Calls, inputs.Count);
+        foreach (var (id, k) in logged)
+        {
+            var input = inputs[id];
+            Assert.Equal((rows[k % rows.Length].Tenure, rows[k % rows.Length].Plan, (k * 37) % 300),
+                (input.GetProperty("tenure").GetDouble(), input.GetProperty("plan").GetString(), input.GetProperty("note").GetString()!.Length));
+        }
+    }
+
     [Fact]
     public async Task ABodyOverTheLimit_Is413()
     {
