@@ -80,6 +80,10 @@ public sealed partial class SqlitePredictionLog
     /// </summary>
     private void EnqueueTable(TableWork work)
     {
+        if (work.Records is null)
+        {
+            Interlocked.Increment(ref _commitsAsked);
+        }
         _tableQueue.Enqueue(work);
         var added = work.Records?.Count ?? 0;
         var waiting = added == 0 ? 0 : Interlocked.Add(ref _tableRecords, added);
@@ -100,8 +104,11 @@ public sealed partial class SqlitePredictionLog
             {
                 _tableSignal.WaitOne(); // idle until records come
             }
-            // Give the batch time to fill, unless it fills, a query asks for it or the log closes.
-            _tableSignal.WaitOne(BatchTime);
+            // Give the batch time to fill, unless it is full, a query asks for it or the log closes.
+            if (Volatile.Read(ref _commitsAsked) == 0 && Interlocked.Read(ref _tableRecords) < MaxBatchRecords && !_tablesClosed)
+            {
+                _tableSignal.WaitOne(BatchTime);
+            }
             var closed = _tablesClosed;
             long sequence = 0;
             var fast = 0;
@@ -110,6 +117,7 @@ public sealed partial class SqlitePredictionLog
             {
                 if (work.Records is null)
                 {
+                    Interlocked.Decrement(ref _commitsAsked);
                     asked.Add(work.Done!);
                     continue;
                 }

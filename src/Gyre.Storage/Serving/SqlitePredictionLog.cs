@@ -10,15 +10,16 @@ namespace Gyre.Storage.Serving;
 
 /// <summary>
 /// The prediction log in its own SQLite file (WAL), written by two threads of its own. The journal
-/// writer drains the queue; a group of records with a durable caller is appended to a journal with
-/// one write and one sync — group commit — and its callers are answered then. The table writer
-/// puts records (durable and fast) into the SQLite tables in batches of up to
+/// writer takes durable records: it appends what is queued to a journal with one write and one
+/// sync — group commit — and answers their callers then. The table writer puts records (durable,
+/// and fast ones, which skip the journal) into the SQLite tables in batches of up to
 /// <see cref="MaxBatchRecords"/> or <see cref="BatchTime"/>, whichever comes first, so that a row
 /// costs a share of a page write instead of a page write of its own, and so that a slow commit or
-/// checkpoint never holds up a durable caller. A batch with journalled records is committed with a
-/// sync, and journal files whose records are all committed are emptied. Every query first has the
-/// writers commit what they hold, so a query sees every answered prediction. Fast mode bounds its
-/// queue at <see cref="MaxQueuedRecords"/> records and drops (and counts) beyond it.
+/// checkpoint never holds up a durable caller. The tables are synced at most once per
+/// <see cref="SyncTime"/>; journal files whose records are all synced there are emptied. Every
+/// query first has the writers commit what they hold, so a query sees every answered prediction.
+/// Fast mode bounds its queue at <see cref="MaxQueuedRecords"/> records and drops (and counts)
+/// beyond it.
 /// </summary>
 public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
 {
@@ -49,8 +50,9 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
     private long _queued;
     private long _dropped;
 
-    /// <summary>Records waiting in the table queue.</summary>
+    /// <summary>Records waiting in the table queue, and queries waiting there for a commit.</summary>
     private long _tableRecords;
+    private int _commitsAsked;
     private volatile bool _tablesClosed;
 
     /// <summary>The journal sequence up to which every journalled record is committed to the tables (with a sync).</summary>
