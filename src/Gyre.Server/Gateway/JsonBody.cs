@@ -11,10 +11,10 @@ internal static class JsonBody
 {
     public static async ValueTask<JsonDocument> ReadAsync(HttpContext context, long maxBytes, CancellationToken ct)
     {
-        var contentType = context.Request.ContentType;
-        if (contentType is not null && !IsJson(contentType))
+        if (context.Request.ContentType is { } contentType && MediaType(contentType) is var mediaType
+            && !mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
         {
-            throw new GyreException(ErrorCode.UnsupportedMediaType, $"Content-Type: expected application/json, got '{contentType.Split(';')[0].Trim()}'");
+            throw new GyreException(ErrorCode.UnsupportedMediaType, $"Content-Type: expected application/json, got '{mediaType}'");
         }
         BodyLimit.Apply(context, maxBytes);
         // The whole body is buffered by the request's pipe (within the limit) and parsed in one call:
@@ -52,10 +52,10 @@ internal static class JsonBody
         }
     }
 
-    private static bool IsJson(string contentType)
+    /// <summary>The media type without its parameters (<c>; charset=…</c>).</summary>
+    private static string MediaType(string contentType)
     {
         var semicolon = contentType.IndexOf(';', StringComparison.Ordinal);
-        var mediaType = (semicolon >= 0 ? contentType.AsSpan(0, semicolon) : contentType.AsSpan()).Trim();
-        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+        return (semicolon >= 0 ? contentType[..semicolon] : contentType).Trim();
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Gyre.Core.Errors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -11,7 +12,7 @@ namespace Gyre.Server.Http;
 /// </summary>
 internal sealed class RawPathGuardMiddleware(RequestDelegate next)
 {
-    private static readonly System.Buffers.SearchValues<char> DotEscapeOrNul = System.Buffers.SearchValues.Create(".%\0");
+    private static readonly SearchValues<char> DotEscapeOrNul = SearchValues.Create(".%\0");
 
     public Task InvokeAsync(HttpContext context)
     {

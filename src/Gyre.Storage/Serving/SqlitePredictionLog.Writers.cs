@@ -19,14 +19,15 @@ public sealed partial class SqlitePredictionLog
                 if (pending.Records is null)
                 {
                     // A commit request passes to the table writer behind every record queued before it.
-                    JournalGroup(group, ref count);
-                    EnqueueTable(new TableWork(null, 0, 0, pending.Done));
+                    JournalGroup(group);
+                    count = 0;
+                    EnqueueTable(new TableWork(null, 0, pending.Done));
                     continue;
                 }
                 group.Add(pending);
                 count += pending.Records.Count;
             }
-            JournalGroup(group, ref count);
+            JournalGroup(group);
             if (!_keepJournal)
             {
                 _journal.Release(Interlocked.Read(ref _committedSequence));
@@ -40,12 +41,13 @@ public sealed partial class SqlitePredictionLog
     /// Appends a group of durable records to the journal, answers their callers, and hands the
     /// records to the table writer; on failure the callers get a 503 and their records are left out.
     /// </summary>
-    private void JournalGroup(List<Pending> group, ref int count)
+    private void JournalGroup(List<Pending> group)
     {
         if (group.Count == 0)
         {
             return;
         }
+        var count = group.Sum(p => p.Records!.Count);
         try
         {
             var sequence = _journal.Append(group.SelectMany(p => p.Records!));
@@ -55,7 +57,7 @@ public sealed partial class SqlitePredictionLog
                 records.AddRange(pending.Records!);
                 pending.Done.TrySetResult();
             }
-            EnqueueTable(new TableWork(records, sequence, 0, null));
+            EnqueueTable(new TableWork(records, sequence, null));
         }
         catch (Exception e)
         {
@@ -69,7 +71,6 @@ public sealed partial class SqlitePredictionLog
         {
             Interlocked.Add(ref _queued, -count);
             group.Clear();
-            count = 0;
         }
     }
 
@@ -83,11 +84,13 @@ public sealed partial class SqlitePredictionLog
         if (work.Records is null)
         {
             Interlocked.Increment(ref _commitsAsked);
+            _tableQueue.Enqueue(work);
+            _tableSignal.Set();
+            return;
         }
         _tableQueue.Enqueue(work);
-        var added = work.Records?.Count ?? 0;
-        var waiting = added == 0 ? 0 : Interlocked.Add(ref _tableRecords, added);
-        if (work.Records is null || waiting == added || waiting >= MaxBatchRecords)
+        var waiting = Interlocked.Add(ref _tableRecords, work.Records.Count);
+        if (waiting == work.Records.Count || waiting >= MaxBatchRecords)
         {
             _tableSignal.Set();
         }
@@ -124,7 +127,7 @@ public sealed partial class SqlitePredictionLog
                 Interlocked.Add(ref _tableRecords, -work.Records.Count);
                 batch.AddRange(work.Records);
                 sequence = Math.Max(sequence, work.Sequence);
-                fast += work.Fast;
+                fast += work.Sequence == 0 ? work.Records.Count : 0;
             }
             if (!_tableQueue.IsEmpty)
             {
@@ -212,6 +215,6 @@ public sealed partial class SqlitePredictionLog
         _journal.Clear();
     }
 
-    /// <summary>Records for the tables with the journal sequence of their group (0: none journalled) and how many are fast; or, without records, a query waiting for a commit.</summary>
-    private sealed record TableWork(IReadOnlyList<PredictionRecord>? Records, long Sequence, int Fast, TaskCompletionSource? Done);
+    /// <summary>Records for the tables with the journal sequence of their group (0: fast records, never journalled); or, without records, a query waiting for a commit.</summary>
+    private sealed record TableWork(IReadOnlyList<PredictionRecord>? Records, long Sequence, TaskCompletionSource? Done);
 }

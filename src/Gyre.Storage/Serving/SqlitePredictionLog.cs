@@ -134,7 +134,7 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
             Interlocked.Add(ref _dropped, records.Count);
             return ValueTask.CompletedTask;
         }
-        EnqueueTable(new TableWork(records, 0, records.Count, null));
+        EnqueueTable(new TableWork(records, 0, null));
         return ValueTask.CompletedTask;
     }
 
