@@ -5,7 +5,8 @@ namespace Gyre.Storage.Tests.Serving;
 
 /// <summary>
 /// The prediction log's journal through the log itself: durable rows answered before a crash are
-/// replayed into the tables on the next start, a torn last line is left out, and a query always
+/// replayed into the tables on the next start, a torn last frame and frames left from a file's
+/// earlier round are left out, and a query always
 /// sees every answered row, however recently it was logged.
 /// </summary>
 public sealed class PredictionJournalTests : IDisposable
@@ -15,17 +16,22 @@ public sealed class PredictionJournalTests : IDisposable
     public void Dispose() => _home.Dispose();
 
     [Fact]
-    public async Task AStartReplaysTheJournalsWholeLines_AndLeavesOutATornOne()
+    public async Task AStartReplaysTheJournalsWholeFrames_AndLeavesOutATornOne()
     {
         var path = _home.Home.PredictionLogPath;
         using (SqlitePredictionLog.Open(path, TimeProvider.System))
         {
             // A fresh log with its tables and an empty journal.
         }
-        await File.WriteAllTextAsync(path + ".journal.1",
-            Line("0194a1b2c3d4e5f60718293a4b5c6d7e", 1_700_000_000_000) + "\n"
-            + Line("0194a1b2c3d4e5f60718293a4b5c6d7f", 1_700_000_000_001) + "\n"
-            + Line("0194a1b2c3d4e5f60718293a4b5c6d80", 1_700_000_000_002)[..40]);
+        using (var journal = PredictionJournal.Open(path))
+        {
+            journal.Append([Record("0194a1b2c3d4e5f60718293a4b5c6d7e", 1_700_000_000_000)]);
+            journal.Append([Record("0194a1b2c3d4e5f60718293a4b5c6d7f", 1_700_000_000_001), Record("0194a1b2c3d4e5f60718293a4b5c6d80", 1_700_000_000_002)]);
+        }
+        // The last frame torn: one byte of its payload never reached the disk.
+        var bytes = await File.ReadAllBytesAsync(path + ".journal.0");
+        bytes[^20] ^= 0x5a;
+        await File.WriteAllBytesAsync(path + ".journal.0", bytes);
 
         using (var log = SqlitePredictionLog.Open(path, TimeProvider.System))
         {
@@ -35,15 +41,44 @@ public sealed class PredictionJournalTests : IDisposable
             Assert.Equal(("churn-v1", "churn", 1L, 2.5, "{\"tenure\":3,\"plan\":\"basic\"}", "{\"label\":\"left\",\"probability\":0.2}", "weighted"),
                 (first.Variant, first.ModelName, first.ModelVersion, first.LatencyMs, first.Inputs, first.Outputs, first.Routing));
         }
-        Assert.Equal((0, 0), (new FileInfo(path + ".journal.0").Length, new FileInfo(path + ".journal.1").Length));
+        // Replayed, the journal starts over: each file's first header is zero.
+        Assert.All(new[] { ".journal.0", ".journal.1" }, suffix => Assert.All(File.ReadAllBytes(path + suffix).Take(16), b => Assert.Equal(0, b)));
 
-        // Replaying is idempotent: the same lines again add nothing.
-        await File.WriteAllTextAsync(path + ".journal.1", Line("0194a1b2c3d4e5f60718293a4b5c6d7e", 1_700_000_000_000) + "\n");
+        // Replaying is idempotent: the same record again adds nothing.
+        using (var journal = PredictionJournal.Open(path))
+        {
+            journal.Append([Record("0194a1b2c3d4e5f60718293a4b5c6d7e", 1_700_000_000_000)]);
+        }
         using (var log = SqlitePredictionLog.Open(path, TimeProvider.System))
         {
             var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None);
             Assert.Equal(2, items.Count);
         }
+    }
+
+    [Fact]
+    public async Task AFileWrittenOverFromItsStart_ReplaysOnlyItsNewRound()
+    {
+        var path = _home.Home.PredictionLogPath;
+        using (SqlitePredictionLog.Open(path, TimeProvider.System))
+        {
+            // A fresh log with its tables and an empty journal.
+        }
+        using (var journal = PredictionJournal.Open(path))
+        {
+            var committed = 0L;
+            foreach (var id in new[] { "0194a1b2c3d4e5f60718293a4b5c6d01", "0194a1b2c3d4e5f60718293a4b5c6d02", "0194a1b2c3d4e5f60718293a4b5c6d03" })
+            {
+                committed = journal.Append([Record(id, 1_700_000_000_000)]);
+            }
+            // All three reached the tables: the file starts over, and a frame of the same size takes the first one's place,
+            // so the old round's second frame follows it exactly, whole and with a valid checksum of its own.
+            journal.Release(committed);
+            journal.Append([Record("0194a1b2c3d4e5f60718293a4b5c6d04", 1_700_000_000_000)]);
+        }
+        using var log = SqlitePredictionLog.Open(path, TimeProvider.System);
+        var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None);
+        Assert.Equal(["0194a1b2c3d4e5f60718293a4b5c6d04"], items.Select(i => i.Prediction.PredictionId));
     }
 
     [Fact]
@@ -65,7 +100,4 @@ public sealed class PredictionJournalTests : IDisposable
 
     private static PredictionRecord Record(string id, long time) =>
         new(id, "churn", "churn-v1", "churn", 1, time, 2.5, "{\"tenure\":3,\"plan\":\"basic\"}", "{\"label\":\"left\",\"probability\":0.2}", "weighted");
-
-    private static string Line(string id, long time) =>
-        $$"""{"id":"{{id}}","endpoint":"churn","variant":"churn-v1","model":"churn","version":1,"time":{{time}},"latency_ms":2.5,"inputs":{"tenure":3,"plan":"basic"},"outputs":{"label":"left","probability":0.2},"routing":"weighted"}""";
 }
