@@ -26,6 +26,8 @@ internal sealed class DuckDbDatasetReader(string tempDirectory) : IDatasetReader
             // Loaded once into DuckDB's columnar memory (spilling to its folder if it must),
             // so that the schema and every statistic read the file a single time.
             var skipped = DuckDbTableLoader.Load(spilling, path, format, options, keepOrder: false);
+            // DuckDB's interrupt reaches only a running query: a cancel that lands between two is seen here.
+            ct.ThrowIfCancellationRequested();
             var described = DuckDbSql.Query(connection, "DESCRIBE data", r => (Name: r.GetString(0), Type: r.GetString(1)));
             if (described.Count == 0)
             {
@@ -39,7 +41,9 @@ internal sealed class DuckDbDatasetReader(string tempDirectory) : IDatasetReader
                     ?? (ColumnTypes.IsCategorical(counts[i].Distinct, counts[i].Count) ? ColumnType.Categorical : ColumnType.Text);
                 return new ColumnSchema(c.Name, type, counts[i].Missing > 0, c.Type);
             }).ToList();
+            ct.ThrowIfCancellationRequested();
             var profile = DuckDbProfiler.Profile(connection, "data", columns, counts, rows);
+            ct.ThrowIfCancellationRequested();
             return new DatasetFile(rows, columns, profile, skipped, DomainViolations(connection, columns, domains));
         }
         catch (DuckDBException e)
