@@ -1,6 +1,7 @@
 using Gyre.Bench;
 
 // dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|serve|pipeline|drift|all]
+// serve alone may name the targets to run: serve [bare] [gyre] [fast] [python]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "ingest" or "all")
 {
@@ -28,7 +29,7 @@ if (which is "score" or "all")
 }
 if (which is "serve" or "all")
 {
-    await ServeBenchmark.RunAsync();
+    await ServeBenchmark.RunAsync(which == "serve" ? args.Skip(1).ToHashSet() : []);
 }
 if (which is "pipeline" or "all")
 {

@@ -27,8 +27,10 @@ internal static partial class ServeBenchmark
     private static readonly TimeSpan Duration = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(15);
 
-    public static async Task RunAsync()
+    /// <summary>Runs every target side by side, or only those named (<c>bare</c>, <c>gyre</c>, <c>fast</c>, <c>python</c>) when measuring one change.</summary>
+    public static async Task RunAsync(IReadOnlyCollection<string> only)
     {
+        bool Wanted(string key) => only.Count == 0 || only.Contains(key);
         var folder = Directory.CreateTempSubdirectory("gyre-bench-serve-").FullName;
         try
         {
@@ -55,17 +57,17 @@ internal static partial class ServeBenchmark
             await client.Endpoints.CreateAsync("bench-fast", "serve/1", logMode: "fast");
             await client.Endpoints.StartRolloutAsync("bench-fast", new RolloutRequest("serve/2", "canary", [10, 100], BakeSeconds: 1e5));
 
-            await using var bare = await BareKestrel.StartAsync();
-            using var python = await PythonServer.StartAsync(folder, train, features);
+            await using var bare = Wanted("bare") ? await BareKestrel.StartAsync() : null;
+            using var python = Wanted("python") ? await PythonServer.StartAsync(folder, train, features) : null;
 
             Console.WriteLine($"serve: wrk -t2 -c{Connections} -d{Duration.TotalSeconds:0}s, one row x 20 features per request; Gyre: LightGBM, durable log, canary 90/10");
-            var targets = new (string Name, string Url)[]
+            var targets = new (string Key, string Name, string Url)[]
             {
-                ("bare Kestrel", $"{bare.Address}predict"),
-                ("gyre", $"{gyre.Address}endpoints/bench/predict"),
-                ("gyre, fast log", $"{gyre.Address}endpoints/bench-fast/predict"),
-                ("gunicorn+flask+sklearn", $"{python.Address}predict"),
-            };
+                ("bare", "bare Kestrel", $"{bare?.Address}predict"),
+                ("gyre", "gyre", $"{gyre.Address}endpoints/bench/predict"),
+                ("fast", "gyre, fast log", $"{gyre.Address}endpoints/bench-fast/predict"),
+                ("python", "gunicorn+flask+sklearn", $"{python?.Address}predict"),
+            }.Where(t => Wanted(t.Key)).Select(t => (t.Name, t.Url)).ToList();
             var results = targets.ToDictionary(t => t.Name, _ => new List<WrkResult>());
             foreach (var (name, url) in targets)
             {
@@ -77,12 +79,23 @@ internal static partial class ServeBenchmark
             {
                 foreach (var (name, url) in targets)
                 {
+                    // The servers but Python's run in this process: its CPU time and allocations per request are
+                    // what a change to the hot path costs, steadier on a shared machine than throughput.
+                    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                    var allocated = GC.GetTotalAllocatedBytes();
                     var result = await WrkAsync(url, script, Duration);
                     results[name].Add(result);
-                    Console.WriteLine($"serve round {round}: {name,-24} {result.RequestsPerSecond,10:N0} req/s  p50 {result.P50Ms,7:0.00} ms  p99 {result.P99Ms,7:0.00} ms  non-2xx {result.Errors}");
+                    var requests = result.RequestsPerSecond * Duration.TotalSeconds;
+                    var perRequest = name.StartsWith("gunicorn", StringComparison.Ordinal) ? "" :
+                        $"  cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / requests,5:0} us/req  alloc {(GC.GetTotalAllocatedBytes() - allocated) / requests,6:N0} B/req";
+                    Console.WriteLine($"serve round {round}: {name,-24} {result.RequestsPerSecond,10:N0} req/s  p50 {result.P50Ms,7:0.00} ms  p99 {result.P99Ms,7:0.00} ms  non-2xx {result.Errors}{perRequest}");
                 }
             }
             double Best(string name) => results[name].Max(r => r.RequestsPerSecond);
+            if (targets.Count < 4)
+            {
+                return;
+            }
             Console.WriteLine($"serve: gyre/bare throughput {Best("gyre") / Best("bare Kestrel"):N2}x (goal >= 0.7x); gyre/python {Best("gyre") / Best("gunicorn+flask+sklearn"):N1}x (goal >= 20x); gyre p99 {results["gyre"].Min(r => r.P99Ms):0.00} ms (goal < 5 ms)");
             var logged = await client.Endpoints.ListPredictionsAsync("bench", maxResults: 1);
             Console.WriteLine($"serve: prediction log answers ({logged.Items.Count} row read back); acknowledged requests are all logged in durable mode (see CliServingTests for the kill -9 check)");
