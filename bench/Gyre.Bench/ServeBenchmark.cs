@@ -83,11 +83,13 @@ internal static partial class ServeBenchmark
                     // what a change to the hot path costs, steadier on a shared machine than throughput.
                     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                     var allocated = GC.GetTotalAllocatedBytes();
+                    var paused = GC.GetTotalPauseDuration();
+                    var collections = GC.CollectionCount(0);
                     var result = await WrkAsync(url, script, Duration);
                     results[name].Add(result);
                     var requests = result.RequestsPerSecond * Duration.TotalSeconds;
                     var perRequest = name.StartsWith("gunicorn", StringComparison.Ordinal) ? "" :
-                        $"  cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / requests,5:0} us/req  alloc {(GC.GetTotalAllocatedBytes() - allocated) / requests,6:N0} B/req";
+                        $"  cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / requests,5:0} us/req  alloc {(GC.GetTotalAllocatedBytes() - allocated) / requests,6:N0} B/req  gc {GC.CollectionCount(0) - collections} x, paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:0} ms";
                     Console.WriteLine($"serve round {round}: {name,-24} {result.RequestsPerSecond,10:N0} req/s  p50 {result.P50Ms,7:0.00} ms  p99 {result.P99Ms,7:0.00} ms  non-2xx {result.Errors}{perRequest}");
                 }
             }

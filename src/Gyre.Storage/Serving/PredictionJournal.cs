@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using Gyre.Core.Serving.Log;
 using Microsoft.Win32.SafeHandles;
 
@@ -18,7 +17,7 @@ namespace Gyre.Storage.Serving;
 /// their write-ahead segments: a sync of blocks the file already has needs no change to the file
 /// system's own metadata (<c>fdatasync</c>), so it does not wait behind the file system journal's
 /// commits of every other file's writes, which under load made syncs of a growing file take
-/// milliseconds instead of a tenth of one. Each frame is <c>[crc32][length][salt][JSON]</c>; the
+/// milliseconds instead of a tenth of one. Each frame is <c>[crc32][length][salt][record]</c> (<see cref="PredictionRecordCodec"/>); the
 /// salt is drawn anew each time a file starts over, so a replay reads a file's frames up to the
 /// first one that is torn (bad checksum) or left from an earlier round (another salt). On start,
 /// what the files hold is replayed (ids make a replay idempotent). Used by one thread.
@@ -37,7 +36,6 @@ internal sealed class PredictionJournal : IDisposable
     private readonly long[] _lastSequence = new long[2];
     private readonly ulong[] _salt = new ulong[2];
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
-    private readonly Utf8JsonWriter _json;
     private readonly Crc32 _crc = new();
     private int _active;
     private long _sequence;
@@ -45,7 +43,6 @@ internal sealed class PredictionJournal : IDisposable
     private PredictionJournal(string logPath)
     {
         _files = [OpenFile(logPath + ".journal.0"), OpenFile(logPath + ".journal.1")];
-        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
     }
 
     /// <summary>Opens the journal of the log at <paramref name="logPath"/>: files beside it named <c>.journal.0</c> and <c>.journal.1</c>.</summary>
@@ -63,9 +60,7 @@ internal sealed class PredictionJournal : IDisposable
         {
             var start = _buffer.WrittenCount;
             _buffer.Advance(HeaderBytes);
-            _json.Reset(_buffer);
-            Write(_json, record);
-            _json.Flush();
+            PredictionRecordCodec.Write(_buffer, record);
             Seal(MemoryMarshal.AsMemory(_buffer.WrittenMemory).Span[start..], _salt[_active]);
         }
         var file = _files[_active];
@@ -116,7 +111,7 @@ internal sealed class PredictionJournal : IDisposable
             RandomAccess.Read(file, bytes, 0);
             var rest = bytes.AsSpan();
             var salt = rest.Length >= HeaderBytes ? BinaryPrimitives.ReadUInt64LittleEndian(rest[8..]) : 0;
-            while (Unseal(rest, salt) is { } payload && Read(payload) is { } record)
+            while (Unseal(rest, salt) is { } payload && PredictionRecordCodec.Read(payload) is { } record)
             {
                 records.Add(record);
                 rest = rest[(HeaderBytes + payload.Length)..];
@@ -138,7 +133,6 @@ internal sealed class PredictionJournal : IDisposable
 
     public void Dispose()
     {
-        _json.Dispose();
         _files[0].Dispose();
         _files[1].Dispose();
     }
@@ -200,39 +194,4 @@ internal sealed class PredictionJournal : IDisposable
 
     [DllImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
     private static extern int FDataSync(SafeFileHandle file);
-
-    private static void Write(Utf8JsonWriter json, PredictionRecord record)
-    {
-        json.WriteStartObject();
-        json.WriteString("id", record.PredictionId);
-        json.WriteString("endpoint", record.Endpoint);
-        json.WriteString("variant", record.Variant);
-        json.WriteString("model", record.ModelName);
-        json.WriteNumber("version", record.ModelVersion);
-        json.WriteNumber("time", record.Time);
-        json.WriteNumber("latency_ms", record.LatencyMs);
-        // The row and the answer are JSON already: parsed from the request or written by the gateway.
-        json.WritePropertyName("inputs");
-        json.WriteRawValue(record.Inputs, skipInputValidation: true);
-        json.WritePropertyName("outputs");
-        json.WriteRawValue(record.Outputs, skipInputValidation: true);
-        json.WriteString("routing", record.Routing);
-        json.WriteEndObject();
-    }
-
-    private static PredictionRecord? Read(byte[] payload)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(payload);
-            var r = document.RootElement;
-            return new PredictionRecord(r.GetProperty("id").GetString()!, r.GetProperty("endpoint").GetString()!, r.GetProperty("variant").GetString()!,
-                r.GetProperty("model").GetString()!, r.GetProperty("version").GetInt64(), r.GetProperty("time").GetInt64(), r.GetProperty("latency_ms").GetDouble(),
-                r.GetProperty("inputs").GetRawText(), r.GetProperty("outputs").GetRawText(), r.GetProperty("routing").GetString()!);
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-        {
-            return null;
-        }
-    }
 }

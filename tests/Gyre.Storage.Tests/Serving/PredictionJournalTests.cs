@@ -82,6 +82,25 @@ public sealed class PredictionJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task AReplayedRecord_KeepsEveryFieldExactly_TextOutsideAsciiIncluded()
+    {
+        var path = _home.Home.PredictionLogPath;
+        var sent = new PredictionRecord("0194a1b2c3d4e5f60718293a4b5c6d99", "churn", "churn-v2 canary", "churn", 12, 1_700_000_000_123, 0.1234567890123,
+            "{\"city\":\"Zürich\",\"note\":\"naïve \u2014 \ud83d\ude80\",\"x\":[1e-7,2.5]}", "{\"label\":\"stayed\",\"probability\":0.8}", "sticky");
+        using (SqlitePredictionLog.Open(path, TimeProvider.System))
+        {
+            // A fresh log with its tables and an empty journal.
+        }
+        using (var journal = PredictionJournal.Open(path))
+        {
+            journal.Append([sent]);
+        }
+        using var log = SqlitePredictionLog.Open(path, TimeProvider.System);
+        var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None);
+        Assert.Equal(sent, Assert.Single(items).Prediction);
+    }
+
+    [Fact]
     public async Task AQuery_SeesEveryAnsweredRow_DurableOrFast_BeforeTheBatchIsDue()
     {
         using var log = SqlitePredictionLog.Open(_home.Home.PredictionLogPath, TimeProvider.System);
