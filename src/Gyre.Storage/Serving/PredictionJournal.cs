@@ -17,10 +17,11 @@ namespace Gyre.Storage.Serving;
 /// their write-ahead segments: a sync of blocks the file already has needs no change to the file
 /// system's own metadata (<c>fdatasync</c>), so it does not wait behind the file system journal's
 /// commits of every other file's writes, which under load made syncs of a growing file take
-/// milliseconds instead of a tenth of one. Each frame is <c>[crc32][length][salt][record]</c> (<see cref="PredictionRecordCodec"/>); the
-/// salt is drawn anew each time a file starts over, so a replay reads a file's frames up to the
-/// first one that is torn (bad checksum) or left from an earlier round (another salt). On start,
-/// what the files hold is replayed (ids make a replay idempotent). Used by one thread.
+/// milliseconds instead of a tenth of one. Each frame is <c>[crc32][length][salt][record]</c>
+/// (<see cref="PredictionRecordCodec"/>); the salt is drawn anew each time a file starts over, so a
+/// replay reads a file's frames up to the first one that is torn (bad checksum) or left from an
+/// earlier round (another salt). On start, what the files hold is replayed (ids make a replay
+/// idempotent). Used by one thread.
 /// </para>
 /// </summary>
 internal sealed class PredictionJournal : IDisposable
@@ -36,7 +37,6 @@ internal sealed class PredictionJournal : IDisposable
     private readonly long[] _lastSequence = new long[2];
     private readonly ulong[] _salt = new ulong[2];
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
-    private readonly Crc32 _crc = new();
     private int _active;
     private long _sequence;
 
@@ -140,13 +140,11 @@ internal sealed class PredictionJournal : IDisposable
     private static SafeFileHandle OpenFile(string path) => File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
 
     /// <summary>Fills in a frame's header (its payload written after it): length, salt, then the checksum of both and the payload.</summary>
-    private void Seal(Span<byte> frame, ulong salt)
+    private static void Seal(Span<byte> frame, ulong salt)
     {
         BinaryPrimitives.WriteInt32LittleEndian(frame[4..], frame.Length - HeaderBytes);
         BinaryPrimitives.WriteUInt64LittleEndian(frame[8..], salt);
-        _crc.Reset();
-        _crc.Append(frame[4..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(frame, _crc.GetCurrentHashAsUInt32());
+        BinaryPrimitives.WriteUInt32LittleEndian(frame, Crc32.HashToUInt32(frame[4..]));
     }
 
     /// <summary>The payload of the frame at the start of <paramref name="rest"/>, or null where the round ends: no whole frame, another salt, a bad checksum.</summary>
