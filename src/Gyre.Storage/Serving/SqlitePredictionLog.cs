@@ -50,8 +50,10 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
     private long _queued;
     private long _dropped;
 
-    /// <summary>Records waiting in the table queue, and queries waiting there for a commit.</summary>
+    /// <summary>Records waiting in the table queue.</summary>
     private long _tableRecords;
+
+    /// <summary>Queries waiting in the table queue for a commit: the table writer then does not wait out the batch time.</summary>
     private int _commitsAsked;
     private volatile bool _tablesClosed;
 
