@@ -28,6 +28,10 @@ internal sealed class DuckDbConstraintMeasurer(string tempDirectory) : IConstrai
             {
                 observed.Add(DuckDbSql.Query(connection, Sql(constraints[i], columns), r => r.IsDBNull(0) ? (double?)null : Convert.ToDouble(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture))[0]);
             }
+            catch (DuckDBException e) when (ct.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("the validation was cancelled", e, ct); // DuckDB's "Interrupted!" is not the constraint's fault
+            }
             catch (DuckDBException e)
             {
                 throw GyreException.Invalid($"constraints[{i}]: {e.Message.Split('\n')[0].Replace("Invalid Input Error: ", "", StringComparison.Ordinal)}");

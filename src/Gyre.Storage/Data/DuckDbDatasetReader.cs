@@ -46,6 +46,11 @@ internal sealed class DuckDbDatasetReader(string tempDirectory) : IDatasetReader
             ct.ThrowIfCancellationRequested();
             return new DatasetFile(rows, columns, profile, skipped, DomainViolations(connection, columns, domains));
         }
+        catch (DuckDBException e) when (ct.IsCancellationRequested)
+        {
+            // An interrupted query fails with DuckDB's "Interrupted!", which says nothing of the file.
+            throw new OperationCanceledException("the inspection was cancelled", e, ct);
+        }
         catch (DuckDBException e)
         {
             throw DuckDbTableLoader.Unreadable(e, format);
