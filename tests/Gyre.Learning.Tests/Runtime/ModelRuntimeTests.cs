@@ -108,6 +108,37 @@ public sealed class ModelRuntimeTests : IDisposable
     }
 
     [Fact]
+    public async Task AMissingNumber_IsImputedWithItsOwnColumnsTrainingMean()
+    {
+        // Three numeric columns on different scales and a categorical one, none missing in training:
+        // a missing value must predict as its own column's mean would, never another column's.
+        var train = Path.Combine(_folder, "means.csv");
+        var rows = Enumerable.Range(0, 400).Select(i => (A: i % 37 / 37.0, B: 100 + i % 41 * 2.5, C: -50 + i % 13 * 7.0, Kind: i % 2 == 0 ? "p" : "q")).ToList();
+        await File.WriteAllLinesAsync(train, ["label,a,b,c,kind", .. rows.Select(r =>
+            string.Create(CultureInfo.InvariantCulture, $"{r.A * 10 + r.B / 10 + r.C / 20 + (r.Kind == "p" ? 1 : 0)},{r.A},{r.B},{r.C},{r.Kind}"))]);
+        var trained = await new MlNetTrainer().TrainAsync(new TrainingData(train, train, ModelTasks.Regression, "y",
+            [new("a", false), new("b", false), new("c", false), new("kind", true)], null, Trainers.LightGbm,
+            new Dictionary<string, double> { ["min_data_per_leaf"] = 5 }, 0), CancellationToken.None);
+        string[] names = ["a", "b", "c", "kind"];
+        var package = new ModelPackage(1, ModelPackage.MlNet, "model.zip", Sha(trained.Model),
+            new ModelSignature([.. names.Select(n => new TensorSpec(n, n == "kind" ? TensorDataTypes.Bytes : TensorDataTypes.Fp32, [-1, 1]))],
+                [new TensorSpec("prediction", TensorDataTypes.Fp32, [-1, 1])]),
+            ModelTasks.Regression, null, names, "prediction", ModelTasks.Value, null, 0, "y");
+        using var predictor = new ModelRuntime().Load(package, trained.Model);
+        // ML.NET reads the file as single precision and takes the mean of those values.
+        double Mean(Func<(double A, double B, double C, string Kind), double> column) => (float)rows.Average(r => (double)(float)column(r));
+        double Predict(double a, double b, double c) => predictor.Predict(new FeatureBatch(1,
+            [new FeatureColumn("a", [a], null), new FeatureColumn("b", [b], null), new FeatureColumn("c", [c], null), new FeatureColumn("kind", null, ["p"])])).Single()[0];
+
+        var (a0, b0, c0) = (rows[5].A, rows[5].B, rows[5].C);
+        Assert.Equal(Predict(Mean(r => r.A), b0, c0), Predict(double.NaN, b0, c0), 1e-9);
+        Assert.Equal(Predict(a0, Mean(r => r.B), c0), Predict(a0, double.NaN, c0), 1e-9);
+        Assert.Equal(Predict(a0, b0, Mean(r => r.C)), Predict(a0, b0, double.NaN), 1e-9);
+        // The means differ enough that imputing with another column's would change the answer.
+        Assert.NotEqual(Predict(a0, Mean(r => r.A), c0), Predict(a0, double.NaN, c0), 3);
+    }
+
+    [Fact]
     public async Task AnMlNetModel_ThatDoesNotReadTheManifestsColumns_IsRefused()
     {
         var (package, trained, _) = await TrainMlNetAsync(ModelTasks.Binary);
