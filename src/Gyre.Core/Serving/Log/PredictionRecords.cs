@@ -12,7 +12,7 @@ public static class PredictionRecords
         var records = new PredictionRecord[predictions.Length];
         for (var r = 0; r < predictions.Length; r++)
         {
-            records[r] = new PredictionRecord(Guid.CreateVersion7(now).ToString("N"), endpoint, variant.Variant.Name, variant.Variant.ModelName,
+            records[r] = new PredictionRecord(PredictionIds.New(now), endpoint, variant.Variant.Name, variant.Variant.ModelName,
                 variant.Variant.ModelVersion, now.ToUnixTimeMilliseconds(), latencyMs, request.RowInputs[r], PredictionFormat.Json(package, predictions[r]), routing);
         }
         return records;
