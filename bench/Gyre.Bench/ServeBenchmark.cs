@@ -110,7 +110,8 @@ internal static partial class ServeBenchmark
     }
 
     /// <summary>
-    /// Context switches of this process's threads so far (Linux; 0 elsewhere): each hand-off between
+    /// Context switches of this process's live threads so far (Linux; 0 elsewhere; a pool thread that
+    /// retired during the round takes its count with it, so this is a floor): each hand-off between
     /// threads costs a sleep and a wake-up, which on two shared cores is time taken from requests.
     /// </summary>
     private static long ContextSwitches()
