@@ -1,6 +1,6 @@
 using Gyre.Bench;
 
-// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|predictor|serve|pipeline|drift|all]
+// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|predictor|log|serve|pipeline|drift|all]
 // serve alone may name the targets to run: serve [bare] [gyre] [fast] [python]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "ingest" or "all")
@@ -30,6 +30,10 @@ if (which is "score" or "all")
 if (which is "predictor" or "all")
 {
     await PredictorBenchmark.RunAsync();
+}
+if (which is "log" or "all")
+{
+    await PredictionLogBenchmark.RunAsync();
 }
 if (which is "serve" or "all")
 {
