@@ -22,18 +22,16 @@ internal static class PredictorBenchmark
         var folder = Directory.CreateTempSubdirectory("gyre-bench-predictor-").FullName;
         try
         {
-            var features = Enumerable.Range(0, 20).Select(i => $"x{i}").ToList();
-            var values = string.Join(", ", features.Select((f, i) => $"random() * {i + 1} AS {f}"));
             var train = Path.Combine(folder, "train.csv");
-            GeneratedCsv.Write(train, 0.3, $"SELECT CASE WHEN x0 + x1 / 2 + random() > 1.5 THEN 'true' ELSE 'false' END AS label, * FROM (SELECT {values} FROM range(20000))");
+            ServeBenchmark.WriteTrainingData(train, "true", "false"); // Gyre's trainer reads a binary label as true/false
             var trained = await new MlNetTrainer().TrainAsync(new TrainingData(train, train, ModelTasks.Binary, "label",
-                [.. features.Select(f => new TrainingColumn(f, false))], ["false", "true"], Trainers.LightGbm, new Dictionary<string, double>(), 0), CancellationToken.None);
+                [.. ServeBenchmark.Features.Select(f => new TrainingColumn(f, false))], ["false", "true"], Trainers.LightGbm, new Dictionary<string, double>(), 0), CancellationToken.None);
             var package = new ModelPackage(1, ModelPackage.MlNet, "model.zip", "sha256:" + Convert.ToHexStringLower(SHA256.HashData(trained.Model)),
-                new ModelSignature([.. features.Select(f => new TensorSpec(f, TensorDataTypes.Fp32, [-1, 1]))], [new TensorSpec("prediction", TensorDataTypes.Fp32, [-1, 1])]),
-                ModelTasks.Binary, null, features, "prediction", ModelTasks.Probability, ["false", "true"], 0, "label");
+                new ModelSignature([.. ServeBenchmark.Features.Select(f => new TensorSpec(f, TensorDataTypes.Fp32, [-1, 1]))], [new TensorSpec("prediction", TensorDataTypes.Fp32, [-1, 1])]),
+                ModelTasks.Binary, null, ServeBenchmark.Features, "prediction", ModelTasks.Probability, ["false", "true"], 0, "label");
             using var predictor = new ModelRuntime().Load(package, trained.Model);
             var rows = Enumerable.Range(0, 1000).Select(r => new FeatureBatch(1,
-                [.. features.Select((f, i) => new FeatureColumn(f, [(r * 7919 + i * 104729) % 1000 / 1000.0 * (i + 1)], null))])).ToArray();
+                [.. ServeBenchmark.Features.Select((f, i) => new FeatureColumn(f, [(r * 7919 + i * 104729) % 1000 / 1000.0 * (i + 1)], null))])).ToArray();
             for (var round = 1; round <= 3; round++)
             {
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;

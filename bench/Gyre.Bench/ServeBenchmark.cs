@@ -27,6 +27,16 @@ internal static partial class ServeBenchmark
     private static readonly TimeSpan Duration = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(15);
 
+    /// <summary>The model's 20 numeric features.</summary>
+    internal static readonly IReadOnlyList<string> Features = [.. Enumerable.Range(0, 20).Select(i => $"x{i}")];
+
+    /// <summary>The model's training data: the label (<paramref name="positive"/> or <paramref name="negative"/>) depends on two of the features, with noise.</summary>
+    internal static void WriteTrainingData(string path, string positive, string negative)
+    {
+        var values = string.Join(", ", Features.Select((f, i) => $"random() * {i + 1} AS {f}"));
+        GeneratedCsv.Write(path, 0.3, $"SELECT CASE WHEN x0 + x1 / 2 + random() > 1.5 THEN '{positive}' ELSE '{negative}' END AS label, * FROM (SELECT {values} FROM range({TrainRows}))");
+    }
+
     /// <summary>Runs every target side by side, or only those named (<c>bare</c>, <c>gyre</c>, <c>fast</c>, <c>python</c>) when measuring one change.</summary>
     public static async Task RunAsync(IReadOnlyCollection<string> only)
     {
@@ -34,11 +44,9 @@ internal static partial class ServeBenchmark
         var folder = Directory.CreateTempSubdirectory("gyre-bench-serve-").FullName;
         try
         {
-            var features = Enumerable.Range(0, 20).Select(i => $"x{i}").ToList();
-            var values = string.Join(", ", features.Select((f, i) => $"random() * {i + 1} AS {f}"));
             var train = Path.Combine(folder, "train.csv");
-            GeneratedCsv.Write(train, 0.3, $"SELECT CASE WHEN x0 + x1 / 2 + random() > 1.5 THEN 'yes' ELSE 'no' END AS label, * FROM (SELECT {values} FROM range({TrainRows}))");
-            var row = string.Join(", ", features.Select((f, i) => $"\"{f}\": {((i + 1) * 0.37).ToString(CultureInfo.InvariantCulture)}"));
+            WriteTrainingData(train, "yes", "no");
+            var row = string.Join(", ", Features.Select((f, i) => $"\"{f}\": {((i + 1) * 0.37).ToString(CultureInfo.InvariantCulture)}"));
             var body = $"{{\"instances\": [{{{row}}}]}}";
             var script = Path.Combine(folder, "post.lua");
             await File.WriteAllTextAsync(script, $"wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [[{body}]]\n");
@@ -58,7 +66,7 @@ internal static partial class ServeBenchmark
             await client.Endpoints.StartRolloutAsync("bench-fast", new RolloutRequest("serve/2", "canary", [10, 100], BakeSeconds: 1e5));
 
             await using var bare = Wanted("bare") ? await BareKestrel.StartAsync() : null;
-            using var python = Wanted("python") ? await PythonServer.StartAsync(folder, train, features) : null;
+            using var python = Wanted("python") ? await PythonServer.StartAsync(folder, train, Features) : null;
 
             Console.WriteLine($"serve: wrk -t2 -c{Connections} -d{Duration.TotalSeconds:0}s, one row x 20 features per request; Gyre: LightGBM, durable log, canary 90/10");
             var targets = new (string Key, string Name, string Url)[]
@@ -211,7 +219,7 @@ internal static partial class ServeBenchmark
                 import numpy as np
                 from flask import Flask, request, jsonify
                 from sklearn.ensemble import HistGradientBoostingClassifier
-                FEATURES = [{{string.Join(", ", features.Select(f => $"'{f}'"))}}]
+                FEATURES = [{{string.Join(", ", Features.Select(f => $"'{f}'"))}}]
                 with open('{{train}}') as f:
                     rows = list(csv.DictReader(f))
                 x = np.array([[float(r[c]) for c in FEATURES] for r in rows])
