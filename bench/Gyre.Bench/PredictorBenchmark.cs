@@ -30,6 +30,7 @@ internal static class PredictorBenchmark
                 new ModelSignature([.. ServeBenchmark.Features.Select(f => new TensorSpec(f, TensorDataTypes.Fp32, [-1, 1]))], [new TensorSpec("prediction", TensorDataTypes.Fp32, [-1, 1])]),
                 ModelTasks.Binary, null, ServeBenchmark.Features, "prediction", ModelTasks.Probability, ["false", "true"], 0, "label");
             using var predictor = new ModelRuntime().Load(package, trained.Model);
+            Console.WriteLine($"predictor: the trees are evaluated by {((predictor as MlNetPredictor)?.IsCompiled == true ? "Gyre's compiled evaluator" : "ML.NET")}");
             var rows = Enumerable.Range(0, 1000).Select(r => new FeatureBatch(1,
                 [.. ServeBenchmark.Features.Select((f, i) => new FeatureColumn(f, [(r * 7919 + i * 104729) % 1000 / 1000.0 * (i + 1)], null))])).ToArray();
             for (var round = 1; round <= 3; round++)
