@@ -1,4 +1,3 @@
-using Gyre.Core.Serving.Log;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -25,21 +24,30 @@ internal sealed class PredictionInsert : IDisposable
         Check(raw.sqlite3_prepare_v2(_db, Sql, out _statement));
     }
 
-    /// <summary>Inserts one row (ignored when its id is there already); call within the connection's transaction.</summary>
-    public void Execute(PredictionRecord record)
+    /// <summary>
+    /// Inserts one encoded record (<see cref="PredictionRecordCodec"/>), ignored when its id is there
+    /// already; call within the connection's transaction. Its text goes to SQLite as the UTF-8 it
+    /// already is.
+    /// </summary>
+    public void Execute(ReadOnlySpan<byte> payload)
     {
+        var record = new PredictionRecordReader(payload);
         try
         {
-            Check(raw.sqlite3_bind_text(_statement, 1, record.PredictionId));
-            Check(raw.sqlite3_bind_text(_statement, 2, record.Endpoint));
-            Check(raw.sqlite3_bind_text(_statement, 3, record.Variant));
-            Check(raw.sqlite3_bind_text(_statement, 4, record.ModelName));
-            Check(raw.sqlite3_bind_int64(_statement, 5, record.ModelVersion));
-            Check(raw.sqlite3_bind_int64(_statement, 6, record.Time));
-            Check(raw.sqlite3_bind_double(_statement, 7, record.LatencyMs));
-            Check(raw.sqlite3_bind_text(_statement, 8, record.Inputs));
-            Check(raw.sqlite3_bind_text(_statement, 9, record.Outputs));
-            Check(raw.sqlite3_bind_text(_statement, 10, record.Routing));
+            Check(raw.sqlite3_bind_text(_statement, 1, record.Utf8()));
+            Check(raw.sqlite3_bind_text(_statement, 2, record.Utf8()));
+            Check(raw.sqlite3_bind_text(_statement, 3, record.Utf8()));
+            Check(raw.sqlite3_bind_text(_statement, 4, record.Utf8()));
+            Check(raw.sqlite3_bind_int64(_statement, 5, record.Int64()));
+            Check(raw.sqlite3_bind_int64(_statement, 6, record.Int64()));
+            Check(raw.sqlite3_bind_double(_statement, 7, record.Double()));
+            Check(raw.sqlite3_bind_text(_statement, 8, record.Utf8()));
+            Check(raw.sqlite3_bind_text(_statement, 9, record.Utf8()));
+            Check(raw.sqlite3_bind_text(_statement, 10, record.Utf8()));
+            if (record.Failed || !record.AtEnd)
+            {
+                throw new InvalidDataException("prediction log: an encoded record is not whole");
+            }
             var done = raw.sqlite3_step(_statement);
             if (done != raw.SQLITE_DONE)
             {

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
-using Gyre.Core.Serving.Log;
 using Microsoft.Win32.SafeHandles;
 
 namespace Gyre.Storage.Serving;
@@ -48,20 +47,23 @@ internal sealed class PredictionJournal : IDisposable
     /// <summary>Opens the journal of the log at <paramref name="logPath"/>: files beside it named <c>.journal.0</c> and <c>.journal.1</c>.</summary>
     public static PredictionJournal Open(string logPath) => new(logPath);
 
-    /// <summary>Appends the records and returns once they are on disk, with the group's sequence number.</summary>
-    public long Append(IEnumerable<PredictionRecord> records)
+    /// <summary>Appends the records (already encoded) and returns once they are on disk, with the group's sequence number.</summary>
+    public long Append(IEnumerable<EncodedRecords> group)
     {
         if (_length[_active] == 0)
         {
             _salt[_active] = (ulong)Random.Shared.NextInt64(1, long.MaxValue); // a new round of this file
         }
         _buffer.ResetWrittenCount();
-        foreach (var record in records)
+        foreach (var records in group)
         {
-            var start = _buffer.WrittenCount;
-            _buffer.Advance(HeaderBytes);
-            PredictionRecordCodec.Write(_buffer, record);
-            Seal(MemoryMarshal.AsMemory(_buffer.WrittenMemory).Span[start..], _salt[_active]);
+            foreach (var payload in records)
+            {
+                var frame = _buffer.GetSpan(HeaderBytes + payload.Length)[..(HeaderBytes + payload.Length)];
+                payload.CopyTo(frame[HeaderBytes..]);
+                Seal(frame, _salt[_active]);
+                _buffer.Advance(frame.Length);
+            }
         }
         var file = _files[_active];
         try
@@ -102,22 +104,22 @@ internal sealed class PredictionJournal : IDisposable
     }
 
     /// <summary>Every record of the files' current rounds; reading a file stops at its first torn frame or one left from an earlier round.</summary>
-    public List<PredictionRecord> ReadAll()
+    public EncodedRecords ReadAll()
     {
-        var records = new List<PredictionRecord>();
+        var records = new List<byte[]>();
         foreach (var file in _files)
         {
             var bytes = new byte[RandomAccess.GetLength(file)];
             RandomAccess.Read(file, bytes, 0);
             var rest = bytes.AsSpan();
             var salt = rest.Length >= HeaderBytes ? BinaryPrimitives.ReadUInt64LittleEndian(rest[8..]) : 0;
-            while (Unseal(rest, salt) is { } payload && PredictionRecordCodec.Read(payload) is { } record)
+            while (Unseal(rest, salt) is { } payload && PredictionRecordCodec.Read(payload) is not null)
             {
-                records.Add(record);
+                records.Add(payload);
                 rest = rest[(HeaderBytes + payload.Length)..];
             }
         }
-        return records;
+        return EncodedRecords.Of(records);
     }
 
     /// <summary>Empties both files, once what they held is safely in the tables, and waits for the disk.</summary>

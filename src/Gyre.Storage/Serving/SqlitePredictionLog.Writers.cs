@@ -50,20 +50,19 @@ public sealed partial class SqlitePredictionLog
         var count = group.Sum(p => p.Records!.Count);
         try
         {
-            var sequence = _journal.Append(group.SelectMany(p => p.Records!));
-            var records = new List<PredictionRecord>(count);
+            var sequence = _journal.Append(group.Select(p => p.Records!));
             foreach (var pending in group)
             {
-                records.AddRange(pending.Records!);
+                EnqueueTable(new TableWork(pending.Records, sequence, null));
                 pending.Done.TrySetResult();
             }
-            EnqueueTable(new TableWork(records, sequence, null));
         }
         catch (Exception e)
         {
             var error = new GyreException(ErrorCode.Unavailable, $"prediction log: the write failed: {e.Message}");
             foreach (var pending in group)
             {
+                pending.Records!.Dispose();
                 pending.Done.TrySetException(error);
             }
         }
@@ -98,7 +97,7 @@ public sealed partial class SqlitePredictionLog
 
     private void TableLoop()
     {
-        var batch = new List<PredictionRecord>();
+        var batch = new List<EncodedRecords>();
         var asked = new List<TaskCompletionSource>();
         var lastSync = Stopwatch.GetTimestamp();
         while (true)
@@ -115,8 +114,9 @@ public sealed partial class SqlitePredictionLog
             var closed = _tablesClosed;
             long sequence = 0;
             var fast = 0;
+            var rows = 0;
             asked.Clear();
-            while (batch.Count < MaxBatchRecords && _tableQueue.TryDequeue(out var work))
+            while (rows < MaxBatchRecords && _tableQueue.TryDequeue(out var work))
             {
                 if (work.Records is null)
                 {
@@ -125,7 +125,8 @@ public sealed partial class SqlitePredictionLog
                     continue;
                 }
                 Interlocked.Add(ref _tableRecords, -work.Records.Count);
-                batch.AddRange(work.Records);
+                batch.Add(work.Records);
+                rows += work.Records.Count;
                 sequence = Math.Max(sequence, work.Sequence);
                 fast += work.Sequence == 0 ? work.Records.Count : 0;
             }
@@ -148,7 +149,6 @@ public sealed partial class SqlitePredictionLog
                 var error = new GyreException(ErrorCode.Unavailable, $"prediction log: the write failed: {e.Message}");
                 Interlocked.Add(ref _dropped, fast);
                 _keepJournal |= sequence > 0;
-                batch.Clear();
                 foreach (var done in asked)
                 {
                     done.TrySetException(error);
@@ -157,6 +157,11 @@ public sealed partial class SqlitePredictionLog
             finally
             {
                 Interlocked.Add(ref _queued, -fast);
+                foreach (var records in batch)
+                {
+                    records.Dispose();
+                }
+                batch.Clear();
             }
             if (closed && _tableQueue.IsEmpty)
             {
@@ -171,7 +176,7 @@ public sealed partial class SqlitePredictionLog
     /// comes then), and only then let go by the journal: the tables' syncs compete with the
     /// journal's own for the disk.
     /// </summary>
-    private void CommitTables(List<PredictionRecord> batch, long sequence, ref long lastSync)
+    private void CommitTables(List<EncodedRecords> batch, long sequence, ref long lastSync)
     {
         if (batch.Count == 0)
         {
@@ -189,32 +194,32 @@ public sealed partial class SqlitePredictionLog
     }
 
     /// <summary>Writes a batch to the tables in one transaction; with <paramref name="sync"/> the commit waits for the disk, else it only reaches the operating system.</summary>
-    private void CommitBatch(List<PredictionRecord> batch, bool sync)
+    private void CommitBatch(IEnumerable<EncodedRecords> batch, bool sync)
     {
         Execute(_writer, sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-        using (var transaction = _writer.BeginTransaction())
+        using var transaction = _writer.BeginTransaction();
+        foreach (var records in batch)
         {
-            foreach (var record in batch)
+            foreach (var record in records)
             {
                 _insert.Execute(record);
             }
-            transaction.Commit();
         }
-        batch.Clear();
+        transaction.Commit();
     }
 
     /// <summary>Replays what the journal holds — durable records answered before a stop the tables never saw.</summary>
     private void Recover()
     {
-        var records = _journal.ReadAll();
+        using var records = _journal.ReadAll();
         if (records.Count > 0)
         {
-            CommitBatch(records, sync: true);
+            CommitBatch([records], sync: true);
         }
         // Synced above; a journal holding only a torn line held nothing that was acknowledged.
         _journal.Clear();
     }
 
     /// <summary>Records for the tables with the journal sequence of their group (0: fast records, never journalled); or, without records, a query waiting for a commit.</summary>
-    private sealed record TableWork(IReadOnlyList<PredictionRecord>? Records, long Sequence, TaskCompletionSource? Done);
+    private sealed record TableWork(EncodedRecords? Records, long Sequence, TaskCompletionSource? Done);
 }

@@ -124,10 +124,12 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
         if (durable)
         {
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var encoded = EncodedRecords.Encode(records);
             Interlocked.Add(ref _queued, records.Count);
-            if (!_queue.Writer.TryWrite(new Pending(records, done)))
+            if (!_queue.Writer.TryWrite(new Pending(encoded, done)))
             {
                 Interlocked.Add(ref _queued, -records.Count);
+                encoded.Dispose();
                 throw new GyreException(ErrorCode.Unavailable, "prediction log: closed; the server is stopping");
             }
             return new ValueTask(done.Task.WaitAsync(ct));
@@ -139,7 +141,7 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
             Interlocked.Add(ref _dropped, records.Count);
             return ValueTask.CompletedTask;
         }
-        EnqueueTable(new TableWork(records, 0, null));
+        EnqueueTable(new TableWork(EncodedRecords.Encode(records), 0, null));
         return ValueTask.CompletedTask;
     }
 
@@ -186,7 +188,7 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Durable records to journal, with their caller waiting; or, without records, a query waiting for everything before it to be committed.</summary>
-    private sealed record Pending(IReadOnlyList<PredictionRecord>? Records, TaskCompletionSource Done)
+    private sealed record Pending(EncodedRecords? Records, TaskCompletionSource Done)
     {
         public static Pending Commit(TaskCompletionSource done) => new(null, done);
     }

@@ -25,8 +25,8 @@ public sealed class PredictionJournalTests : IDisposable
         }
         using (var journal = PredictionJournal.Open(path))
         {
-            journal.Append([Record("0194a1b2c3d4e5f60718293a4b5c6d7e", 1_700_000_000_000)]);
-            journal.Append([Record("0194a1b2c3d4e5f60718293a4b5c6d7f", 1_700_000_000_001), Record("0194a1b2c3d4e5f60718293a4b5c6d80", 1_700_000_000_002)]);
+            journal.Append([EncodedRecords.Encode([Record("0194a1b2c3d4e5f60718293a4b5c6d7e", 1_700_000_000_000)])]);
+            journal.Append([EncodedRecords.Encode([Record("0194a1b2c3d4e5f60718293a4b5c6d7f", 1_700_000_000_001), Record("0194a1b2c3d4e5f60718293a4b5c6d80", 1_700_000_000_002)])]);
         }
         // The last frame torn: one byte of its payload never reached the disk.
         var bytes = await File.ReadAllBytesAsync(path + ".journal.0");
@@ -47,7 +47,7 @@ public sealed class PredictionJournalTests : IDisposable
         // Replaying is idempotent: the same record again adds nothing.
         using (var journal = PredictionJournal.Open(path))
         {
-            journal.Append([Record("0194a1b2c3d4e5f60718293a4b5c6d7e", 1_700_000_000_000)]);
+            journal.Append([EncodedRecords.Encode([Record("0194a1b2c3d4e5f60718293a4b5c6d7e", 1_700_000_000_000)])]);
         }
         using (var log = SqlitePredictionLog.Open(path, TimeProvider.System))
         {
@@ -69,12 +69,12 @@ public sealed class PredictionJournalTests : IDisposable
             var committed = 0L;
             foreach (var id in new[] { "0194a1b2c3d4e5f60718293a4b5c6d01", "0194a1b2c3d4e5f60718293a4b5c6d02", "0194a1b2c3d4e5f60718293a4b5c6d03" })
             {
-                committed = journal.Append([Record(id, 1_700_000_000_000)]);
+                committed = journal.Append([EncodedRecords.Encode([Record(id, 1_700_000_000_000)])]);
             }
             // All three reached the tables: the file starts over, and a frame of the same size takes the first one's place,
             // so the old round's second frame follows it exactly, whole and with a valid checksum of its own.
             journal.Release(committed);
-            journal.Append([Record("0194a1b2c3d4e5f60718293a4b5c6d04", 1_700_000_000_000)]);
+            journal.Append([EncodedRecords.Encode([Record("0194a1b2c3d4e5f60718293a4b5c6d04", 1_700_000_000_000)])]);
         }
         using var log = SqlitePredictionLog.Open(path, TimeProvider.System);
         var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None);
@@ -93,11 +93,27 @@ public sealed class PredictionJournalTests : IDisposable
         }
         using (var journal = PredictionJournal.Open(path))
         {
-            journal.Append([sent]);
+            journal.Append([EncodedRecords.Encode([sent])]);
         }
         using var log = SqlitePredictionLog.Open(path, TimeProvider.System);
         var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None);
         Assert.Equal(sent, Assert.Single(items).Prediction);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ALoggedRecord_ReachesTheTablesExactly_TextOutsideAsciiAndEmptyTextIncluded(bool durable)
+    {
+        // The table writer binds each field's UTF-8 as it was encoded on the request's thread.
+        var sent = new PredictionRecord("0194a1b2c3d4e5f60718293a4b5c6d98", "churn", "churn-v2 canary", "churn", 12, 1_700_000_000_123, 0.1234567890123,
+            "{\"city\":\"Zürich\",\"note\":\"naïve \u2014 \ud83d\ude80\"}", "{\"label\":\"stayed\"}", "");
+        using var log = SqlitePredictionLog.Open(_home.Home.PredictionLogPath, TimeProvider.System);
+        await log.AppendAsync([sent, sent with { PredictionId = "0194a1b2c3d4e5f60718293a4b5c6d99", Time = 1_700_000_000_124 }], durable, CancellationToken.None);
+        var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None);
+        Assert.Equal(2, items.Count);
+        Assert.Equal(sent, items[0].Prediction);
+        Assert.Equal("0194a1b2c3d4e5f60718293a4b5c6d99", items[1].Prediction.PredictionId);
     }
 
     [Fact]
