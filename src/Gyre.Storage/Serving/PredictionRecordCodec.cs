@@ -14,7 +14,7 @@ internal static class PredictionRecordCodec
 {
     /// <summary>At most this many bytes encode the record.</summary>
     public static int MaxBytes(PredictionRecord record) =>
-        6 * 4 + 3 * 8 + Encoding.UTF8.GetMaxByteCount(record.PredictionId.Length + record.Endpoint.Length + record.Variant.Length
+        7 * 4 + 3 * 8 + Encoding.UTF8.GetMaxByteCount(record.PredictionId.Length + record.Endpoint.Length + record.Variant.Length
             + record.ModelName.Length + record.Inputs.Length + record.Outputs.Length + record.Routing.Length);
 
     /// <summary>Encodes the record at the start of <paramref name="output"/> (at least <see cref="MaxBytes"/> long); returns the bytes written.</summary>
