@@ -9,7 +9,7 @@ namespace Gyre.Server.Gateway;
 /// <summary>Reads an inference body as a JSON document within the gateway's size limit (413 beyond it).</summary>
 internal static class JsonBody
 {
-    public static async ValueTask<JsonDocument> ReadAsync(HttpContext context, long maxBytes, CancellationToken ct)
+    public static async ValueTask<RequestJson> ReadAsync(HttpContext context, long maxBytes, CancellationToken ct)
     {
         if (context.Request.ContentType is { } contentType && MediaType(contentType) is var mediaType
             && !mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
@@ -38,13 +38,13 @@ internal static class JsonBody
         }
     }
 
-    private static JsonDocument Parse(ReadOnlySequence<byte> body)
+    private static RequestJson Parse(ReadOnlySequence<byte> body)
     {
         try
         {
             // A document over memory reads that memory for its whole life, and the pipe's buffers are
             // reused once advanced past: the document gets a copy of its own.
-            return JsonDocument.Parse(body.ToArray().AsMemory());
+            return RequestJson.Parse(body);
         }
         catch (JsonException e)
         {
