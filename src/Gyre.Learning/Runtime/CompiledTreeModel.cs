@@ -37,9 +37,9 @@ internal sealed class CompiledTreeModel
     /// <summary>
     /// The compiled model, or null when the model is not one it takes or does not agree with ML.NET
     /// on the probes; <paramref name="mlNet"/> is ML.NET's own prediction (as the serving path
-    /// reports it) for one row of numbers.
+    /// reports it) for a batch of one row.
     /// </summary>
-    public static CompiledTreeModel? TryCompile(ITransformer model, ModelPackage package, IReadOnlyList<ModelInput> inputs, DataViewSchema inputSchema, Func<double[], double> mlNet)
+    public static CompiledTreeModel? TryCompile(ITransformer model, ModelPackage package, IReadOnlyList<ModelInput> inputs, DataViewSchema inputSchema, Func<FeatureBatch, double> mlNet)
     {
         if (package.Task is not (ModelTasks.Binary or ModelTasks.Regression) || inputs.Any(i => i.Text))
         {
@@ -64,13 +64,15 @@ internal sealed class CompiledTreeModel
             return null;
         }
         using var reference = new FeatureProbe(features, column, inputs.Count);
-        var means = reference.Features(Enumerable.Repeat(double.NaN, inputs.Count).ToArray()).Where((_, k) => k % 2 == 0).ToArray();
+        FeatureBatch OneRow(double[] row) => new(1, [.. row.Select((v, i) => new FeatureColumn(inputs[i].Name, [v], null))]);
+        var means = reference.Features(OneRow([.. Enumerable.Repeat(double.NaN, inputs.Count)])).Where((_, k) => k % 2 == 0).ToArray();
         if (means.Any(float.IsNaN))
         {
             return null; // a column missing throughout training: ML.NET's trees then have rules of their own for NaN
         }
         var compiled = new CompiledTreeModel(means, trees, calibrator);
-        return Probes(ensemble, inputs.Count).All(row => compiled.Features(row).SequenceEqual(reference.Features(row)) && compiled.Predict(row).Equals(mlNet(row)))
+        return Probes(ensemble, inputs.Count).Select(OneRow).All(batch =>
+            compiled.Features(batch).SequenceEqual(reference.Features(batch)) && compiled.Predict(batch)[0][0].Equals(mlNet(batch)))
             ? compiled : null;
     }
 
@@ -90,14 +92,13 @@ internal sealed class CompiledTreeModel
         return predictions;
     }
 
-    private double Predict(double[] row) => Score(Features(row));
-
-    private float[] Features(double[] row)
+    /// <summary>The features of a batch's first row, as <see cref="Predict"/> lays them out.</summary>
+    private float[] Features(FeatureBatch batch)
     {
-        var features = new float[2 * row.Length];
-        for (var i = 0; i < row.Length; i++)
+        var features = new float[2 * _means.Length];
+        for (var i = 0; i < _means.Length; i++)
         {
-            Impute((float)row[i], i, features);
+            Impute((float)batch.Columns[i].Numbers![0], i, features);
         }
         return features;
     }
@@ -191,9 +192,9 @@ internal sealed class CompiledTreeModel
             _getter = _row.GetGetter<VBuffer<float>>(column);
         }
 
-        public float[] Features(double[] row)
+        public float[] Features(FeatureBatch batch)
         {
-            _input.Set(new FeatureBatch(1, [.. row.Select((v, i) => new FeatureColumn($"f{i}", [v], null))]), 0);
+            _input.Set(batch, 0);
             _getter(ref _features);
             return [.. _features.DenseValues()];
         }

@@ -41,8 +41,7 @@ internal sealed class MlNetPredictor : IPredictor
         _output = _mapper.OutputSchema.GetColumnOrNull(output)
             ?? throw GyreException.Invalid($"model: the ML.NET model gives no '{output}' column for a {package.Task} task");
         using var reference = new Engine(this);
-        _compiled = CompiledTreeModel.TryCompile(model, package, Inputs, _mapper.InputSchema,
-            row => reference.Predict(new FeatureBatch(1, [.. row.Select((v, i) => new FeatureColumn(Inputs[i].Name, [v], null))]), 0)[0]);
+        _compiled = CompiledTreeModel.TryCompile(model, package, Inputs, _mapper.InputSchema, batch => reference.Predict(batch, 0)[0]);
     }
 
     /// <summary>Whether the model's trees are evaluated by Gyre's own compiled evaluator rather than ML.NET's row machinery.</summary>
