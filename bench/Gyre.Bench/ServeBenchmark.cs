@@ -83,6 +83,7 @@ internal static partial class ServeBenchmark
                 // days, and its first seconds are not what it serves at.
                 await WrkAsync(url, script, WarmUp);
             }
+            using var http = new HttpClient();
             for (var round = 1; round <= 2; round++)
             {
                 foreach (var (name, url) in targets)
@@ -94,11 +95,13 @@ internal static partial class ServeBenchmark
                     var paused = GC.GetTotalPauseDuration();
                     var collections = GC.CollectionCount(0);
                     var switches = ContextSwitches();
+                    var syncs = await DurableSyncFigures.ReadAsync(http, gyre.Address);
                     var result = await WrkAsync(url, script, Duration);
                     results[name].Add(result);
                     var requests = result.RequestsPerSecond * Duration.TotalSeconds;
                     var perRequest = name.StartsWith("gunicorn", StringComparison.Ordinal) ? "" :
-                        $"  cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / requests,5:0} us/req  alloc {(GC.GetTotalAllocatedBytes() - allocated) / requests,6:N0} B/req  gc {GC.CollectionCount(0) - collections} x, paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:0} ms  switches {(ContextSwitches() - switches) / requests:0.0}/req";
+                        $"  cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / requests,5:0} us/req  alloc {(GC.GetTotalAllocatedBytes() - allocated) / requests,6:N0} B/req  gc {GC.CollectionCount(0) - collections} x, paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:0} ms  switches {(ContextSwitches() - switches) / requests:0.0}/req"
+                        + (await DurableSyncFigures.ReadAsync(http, gyre.Address)).Since(syncs, Duration);
                     Console.WriteLine($"serve round {round}: {name,-24} {result.RequestsPerSecond,10:N0} req/s  p50 {result.P50Ms,7:0.00} ms  p99 {result.P99Ms,7:0.00} ms  non-2xx {result.Errors}{perRequest}");
                 }
             }

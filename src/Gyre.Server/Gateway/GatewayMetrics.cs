@@ -8,7 +8,7 @@ namespace Gyre.Server.Gateway;
 /// <summary>
 /// The gateway's Prometheus metrics, in a registry of this server's own (several servers can share
 /// one process in tests): requests, errors and latency per endpoint and variant, the prediction
-/// log's queue and drops, and each variant's traffic weight, read from the router at scrape time.
+/// log's queue, drops and durable syncs, and each variant's traffic weight, read from the router at scrape time.
 /// </summary>
 internal sealed class GatewayMetrics
 {
@@ -35,6 +35,15 @@ internal sealed class GatewayMetrics
             });
         var queue = factory.CreateGauge("gyre_prediction_log_queue_depth", "Predictions queued for the log and not yet written.");
         var dropped = factory.CreateGauge("gyre_prediction_log_dropped", "Predictions dropped by fast-mode logging since start (the queue was full).");
+        var syncDuration = factory.CreateHistogram("gyre_prediction_log_sync_duration_seconds", "Time each group of durable predictions took to be written and synced to the log's journal.",
+            new HistogramConfiguration { Buckets = [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.004, 0.01, 0.025, 0.1, 1] });
+        var syncRecords = factory.CreateHistogram("gyre_prediction_log_sync_records", "Durable predictions per group: each group is one journal write and one sync.",
+            new HistogramConfiguration { Buckets = [1, 2, 4, 8, 16, 32, 64, 128, 512] });
+        log.DurableSynced += synced =>
+        {
+            syncDuration.Observe(synced.Duration.TotalSeconds);
+            syncRecords.Observe(synced.Records);
+        };
         var weight = factory.CreateGauge("gyre_endpoint_variant_weight", "Each variant's share of live traffic in percent (shadow: share of requests copied).", "endpoint", "variant", "role");
         var shadowDropped = factory.CreateGauge("gyre_shadow_dropped", "Shadow copies dropped since start because the shadow queue was full.");
         var shadowCompared = factory.CreateGauge("gyre_shadow_comparisons", "Rows a shadow answered and compared with the primary in the current window, by outcome.", "endpoint", "variant", "outcome");

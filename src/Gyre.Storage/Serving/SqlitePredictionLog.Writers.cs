@@ -48,14 +48,17 @@ public sealed partial class SqlitePredictionLog
             return;
         }
         var count = group.Sum(p => p.Records!.Count);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var sequence = _journal.Append(group.Select(p => p.Records!));
+            var synced = new DurableSync(Stopwatch.GetElapsedTime(started), count);
             foreach (var pending in group)
             {
                 EnqueueTable(new TableWork(pending.Records, sequence, null));
                 pending.Done.TrySetResult();
             }
+            Report(synced);
         }
         catch (Exception e)
         {
@@ -70,6 +73,19 @@ public sealed partial class SqlitePredictionLog
         {
             Interlocked.Add(ref _queued, -count);
             group.Clear();
+        }
+    }
+
+    /// <summary>Tells the observers of <see cref="DurableSynced"/>; whatever they throw stays with them, never with the log's writer.</summary>
+    private void Report(DurableSync synced)
+    {
+        try
+        {
+            DurableSynced?.Invoke(synced);
+        }
+        catch (Exception)
+        {
+            // An observer (metrics) that fails must not stop the journal, whose callers are already answered.
         }
     }
 

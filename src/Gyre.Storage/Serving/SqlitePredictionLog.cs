@@ -119,6 +119,8 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
+    public event Action<DurableSync>? DurableSynced;
+
     public ValueTask AppendAsync(IReadOnlyList<PredictionRecord> records, bool durable, CancellationToken ct)
     {
         if (durable)

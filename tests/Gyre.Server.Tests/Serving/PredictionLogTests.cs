@@ -144,4 +144,32 @@ public sealed class PredictionLogTests(ServerFixture fixture) : IClassFixture<Se
             Assert.True(check.ExitCode == 0, errors);
         }
     }
+    [Fact]
+    public async Task Metrics_CountDurableGroupsTheirRecordsAndSyncTime_NotFastRecords()
+    {
+        var model = await ServingModels.TrainChurnAsync(Server);
+        var durable = await ServingModels.CreateEndpointAsync(Server, $"{model}/1", "durable");
+        var fast = await ServingModels.CreateEndpointAsync(Server, $"{model}/1", "fast");
+        var before = await DurableSyncFiguresAsync();
+
+        // Each call is answered before the next is sent, so each is a group of its own.
+        await PredictAsync(durable, new { tenure = 3, plan = "basic" }, new { tenure = 4, plan = "pro" });
+        await PredictAsync(durable, new { tenure = 5, plan = "basic" });
+        await PredictAsync(fast, new { tenure = 6, plan = "basic" }, new { tenure = 7, plan = "pro" });
+
+        var after = await DurableSyncFiguresAsync();
+        Assert.Equal(2, after.Groups - before.Groups);
+        Assert.Equal(3, after.Records - before.Records);
+        Assert.Equal(2, after.TimedGroups - before.TimedGroups);
+        Assert.True(after.Seconds > before.Seconds, $"sync time {before.Seconds} -> {after.Seconds}");
+    }
+
+    private async Task<(double Groups, double Records, double TimedGroups, double Seconds)> DurableSyncFiguresAsync()
+    {
+        var lines = (await Server.Http.GetStringAsync("/metrics")).Split('\n');
+        double Value(string series) => lines.Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)).Single();
+        return (Value("gyre_prediction_log_sync_records_count"), Value("gyre_prediction_log_sync_records_sum"),
+            Value("gyre_prediction_log_sync_duration_seconds_count"), Value("gyre_prediction_log_sync_duration_seconds_sum"));
+    }
 }

@@ -15,6 +15,12 @@ public interface IPredictionLog
     /// <summary>Records dropped in fast mode because the queue was full, since start.</summary>
     long Dropped { get; }
 
+    /// <summary>
+    /// Raised on the log's writer thread each time a group of durable records is on disk, before
+    /// the next group is written: a handler must be quick, and what it throws is ignored.
+    /// </summary>
+    event Action<DurableSync>? DurableSynced;
+
     /// <summary>Joins ground truth to an endpoint's logged predictions.</summary>
     Task<FeedbackResult> AddFeedbackAsync(string endpoint, IReadOnlyList<Feedback> feedback, CancellationToken ct);
 
