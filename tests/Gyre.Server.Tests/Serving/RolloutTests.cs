@@ -277,6 +277,66 @@ public sealed class RolloutTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASlowShadow_NeverSlowsThePrimary()
+    {
+        // A shadow queue of two copies, a primary that answers in about a millisecond, and a
+        // candidate that takes about a tenth of a second a row (real ONNX work, not a sleep).
+        await using var server = await TestServer.StartAsync(o => o with { Gateway = new Core.Serving.Gateway.GatewayOptions { ShadowQueueCapacity = 2 } }, time: _time);
+        var primary = await ServingModels.ImportBreastCancerAsync(server);
+        var slow = await SlowOnnxModel.ImportAsync(server);
+        var features = ServingModels.BreastCancerFeatures();
+        var instance = features.Zip(ServingModels.BreastCancerRows()[0]).ToDictionary(p => p.First, p => p.Second);
+
+        async Task<TimeSpan> TimedAsync(string endpoint, string model)
+        {
+            var clock = Stopwatch.StartNew();
+            var answer = await server.Http.PostAsJsonAsync($"/endpoints/{endpoint}/predict", new { instances = new[] { instance } });
+            var elapsed = clock.Elapsed;
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            Assert.Equal(model, (await TestServer.JsonAsync(answer)).GetProperty("model").GetString());
+            return elapsed;
+        }
+
+        // The candidate on its own, for scale.
+        var slowEndpoint = await ServingModels.CreateEndpointAsync(server, $"{slow}/1", "fast");
+        var alone = new List<TimeSpan>();
+        for (var i = 0; i < 3; i++)
+        {
+            alone.Add(await TimedAsync(slowEndpoint, $"{slow}/1"));
+        }
+
+        var endpoint = await ServingModels.CreateEndpointAsync(server, $"{primary}/1", "fast");
+        var started = await server.Http.PostAsJsonAsync($"/api/v1/endpoints/{endpoint}/rollouts", new { model = $"{slow}/1", strategy = "shadow", shadow_percent = 100 });
+        Assert.Equal(HttpStatusCode.Created, started.StatusCode);
+        var primaryTimes = new List<TimeSpan>();
+        for (var i = 0; i < 40; i++)
+        {
+            primaryTimes.Add(await TimedAsync(endpoint, $"{primary}/1"));
+        }
+
+        var slowest = alone.Min();
+        var median = primaryTimes.Order().ElementAt(primaryTimes.Count / 2);
+        Assert.True(slowest > TimeSpan.FromMilliseconds(20), $"the slow model answered one row in {slowest.TotalMilliseconds:0} ms");
+        Assert.True(median * 5 < slowest, $"primary median {median.TotalMilliseconds:0.0} ms beside a shadow of {slowest.TotalMilliseconds:0} ms a copy");
+        Assert.True(primaryTimes.Sum(t => t.TotalMilliseconds) < slowest.TotalMilliseconds * 40 / 2,
+            $"40 primary answers took {primaryTimes.Sum(t => t.TotalMilliseconds):0} ms, the shadow {slowest.TotalMilliseconds:0} ms a copy");
+
+        // The shadow fell behind: copies were dropped, and the ones it took were answered and compared.
+        var variant = $"{slow}-v1";
+        double Sum(string metrics, Func<string, bool> line) => metrics.Split('\n').Where(line)
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        var metrics = await server.Http.GetStringAsync("/metrics");
+        Assert.InRange(Sum(metrics, l => l.StartsWith("gyre_shadow_dropped ", StringComparison.Ordinal)), 1, 39);
+        var clock = Stopwatch.StartNew();
+        while (Sum(metrics, l => l.StartsWith($"gyre_shadow_comparisons{{endpoint=\"{endpoint}\",variant=\"{variant}\"", StringComparison.Ordinal)) < 1 && clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(100);
+            metrics = await server.Http.GetStringAsync("/metrics");
+        }
+        Assert.InRange(Sum(metrics, l => l.StartsWith($"gyre_shadow_comparisons{{endpoint=\"{endpoint}\",variant=\"{variant}\"", StringComparison.Ordinal)), 1, 39);
+    }
+
+    [Fact]
     public async Task AnABTest_KeepsEachRoutingKeyOnOneVariant_UntilPromoted()
     {
         var endpoint = await ServingModels.CreateEndpointAsync(_server, $"{_model}@champion");
