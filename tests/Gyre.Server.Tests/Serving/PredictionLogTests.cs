@@ -166,10 +166,8 @@ public sealed class PredictionLogTests(ServerFixture fixture) : IClassFixture<Se
 
     private async Task<(double Groups, double Records, double TimedGroups, double Seconds)> DurableSyncFiguresAsync()
     {
-        var lines = (await Server.Http.GetStringAsync("/metrics")).Split('\n');
-        double Value(string series) => lines.Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
-            .Select(l => double.Parse(l[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture)).Single();
-        return (Value("gyre_prediction_log_sync_records_count"), Value("gyre_prediction_log_sync_records_sum"),
-            Value("gyre_prediction_log_sync_duration_seconds_count"), Value("gyre_prediction_log_sync_duration_seconds_sum"));
+        var text = await Server.Http.GetStringAsync("/metrics");
+        return (PrometheusText.Sum(text, "gyre_prediction_log_sync_records_count "), PrometheusText.Sum(text, "gyre_prediction_log_sync_records_sum "),
+            PrometheusText.Sum(text, "gyre_prediction_log_sync_duration_seconds_count "), PrometheusText.Sum(text, "gyre_prediction_log_sync_duration_seconds_sum "));
     }
 }

@@ -272,8 +272,7 @@ public sealed class RolloutTests : IAsyncLifetime
             Assert.Equal($"{model}/1", (await TestServer.JsonAsync(answer)).GetProperty("model").GetString());
         }
         var metrics = await server.Http.GetStringAsync("/metrics");
-        var dropped = double.Parse(metrics.Split('\n').Single(l => l.StartsWith("gyre_shadow_dropped ", StringComparison.Ordinal)).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-        Assert.InRange(dropped, 1, 23);
+        Assert.InRange(PrometheusText.Sum(metrics, "gyre_shadow_dropped "), 1, 23);
     }
 
     [Fact]
@@ -322,18 +321,16 @@ public sealed class RolloutTests : IAsyncLifetime
             $"40 primary answers took {primaryTimes.Sum(t => t.TotalMilliseconds):0} ms, the shadow {slowest.TotalMilliseconds:0} ms a copy");
 
         // The shadow fell behind: copies were dropped, and the ones it took were answered and compared.
-        var variant = $"{slow}-v1";
-        double Sum(string metrics, Func<string, bool> line) => metrics.Split('\n').Where(line)
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        var compared = $"gyre_shadow_comparisons{{endpoint=\"{endpoint}\",variant=\"{slow}-v1\"";
         var metrics = await server.Http.GetStringAsync("/metrics");
-        Assert.InRange(Sum(metrics, l => l.StartsWith("gyre_shadow_dropped ", StringComparison.Ordinal)), 1, 39);
+        Assert.InRange(PrometheusText.Sum(metrics, "gyre_shadow_dropped "), 1, 39);
         var clock = Stopwatch.StartNew();
-        while (Sum(metrics, l => l.StartsWith($"gyre_shadow_comparisons{{endpoint=\"{endpoint}\",variant=\"{variant}\"", StringComparison.Ordinal)) < 1 && clock.Elapsed < TimeSpan.FromSeconds(20))
+        while (PrometheusText.Sum(metrics, compared) < 1 && clock.Elapsed < TimeSpan.FromSeconds(20))
         {
             await Task.Delay(100);
             metrics = await server.Http.GetStringAsync("/metrics");
         }
-        Assert.InRange(Sum(metrics, l => l.StartsWith($"gyre_shadow_comparisons{{endpoint=\"{endpoint}\",variant=\"{variant}\"", StringComparison.Ordinal)), 1, 39);
+        Assert.InRange(PrometheusText.Sum(metrics, compared), 1, 39);
     }
 
     [Fact]

@@ -34,8 +34,7 @@ internal static class SlowOnnxModel
             graph.Message(1, node => Node(node, "MatMul", ["features", "spread"], "h0"));
             for (var i = 1; i <= Products; i++)
             {
-                var at = i;
-                graph.Message(1, node => Node(node, "MatMul", [$"h{at - 1}", "identity"], $"h{at}"));
+                graph.Message(1, node => Node(node, "MatMul", [$"h{i - 1}", "identity"], $"h{i}")); // run at once, inside the loop
             }
             graph.Message(1, node =>
             {
