@@ -34,8 +34,17 @@ public sealed class DuckDbTableLoaderTests : IDisposable
         using var cancel = new CancellationTokenSource();
         var inspect = new DuckDbDatasetReader(_folder).InspectAsync(csv, DatasetFormat.Csv, ReadOptions.Default, SchemaCheck.Domains(null), cancel.Token);
         // Reading and profiling 5 million rows takes seconds; the interrupt ends it at once.
-        cancel.CancelAfter(TimeSpan.FromMilliseconds(300));
+        // The cancel comes from a thread of its own: CancelAfter's timer runs its callback on the
+        // thread pool, which on two cores (the inspection holding one pool thread) could start it
+        // only after the inspection had ended, 1.5-2 s late.
+        var canceller = new Thread(() =>
+        {
+            Thread.Sleep(300);
+            cancel.Cancel();
+        });
+        canceller.Start();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => inspect);
+        canceller.Join();
         Assert.Empty(Directory.GetDirectories(_folder));
     }
 }
