@@ -10,6 +10,8 @@ namespace Gyre.Bench;
 /// record): CPU per record for fast mode (queued, written by the table writer in batches) and for
 /// durable mode (32 callers, each waiting for its record's journal sync, as 32 connections do).
 /// CPU per record in one process without a load generator is steadier than a server's throughput.
+/// Each record is made as the append is called, as a request makes it, so that the collector sees
+/// its garbage. Then the queries that read the log, timed on the durable round's records.
 /// </summary>
 internal static class PredictionLogBenchmark
 {
@@ -30,7 +32,6 @@ internal static class PredictionLogBenchmark
                 try
                 {
                     using var log = SqlitePredictionLog.Open(Path.Combine(folder, "predictions.db"), TimeProvider.System);
-                    var records = Enumerable.Range(0, Records).Select(i => new[] { Record(i) }).ToArray();
                     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                     var clock = Stopwatch.StartNew();
                     if (durable)
@@ -40,15 +41,15 @@ internal static class PredictionLogBenchmark
                         {
                             for (var i = Interlocked.Increment(ref next); i < Records; i = Interlocked.Increment(ref next))
                             {
-                                await log.AppendAsync(records[i], durable: true, CancellationToken.None);
+                                await log.AppendAsync([Record(i)], durable: true, CancellationToken.None);
                             }
                         })));
                     }
                     else
                     {
-                        foreach (var record in records)
+                        for (var i = 0; i < Records; i++)
                         {
-                            await log.AppendAsync(record, durable: false, CancellationToken.None);
+                            await log.AppendAsync([Record(i)], durable: false, CancellationToken.None);
                             if (log.QueueDepth > SqlitePredictionLog.MaxQueuedRecords / 2)
                             {
                                 await Task.Delay(1); // stay under the bound: this measures writing, not dropping
@@ -59,6 +60,10 @@ internal static class PredictionLogBenchmark
                     var (items, _) = await log.QueryAsync("bench", 0, long.MaxValue, 1, null, CancellationToken.None);
                     var spent = Process.GetCurrentProcess().TotalProcessorTime - cpu;
                     Console.WriteLine($"predictions log round {round}: {(durable ? "durable" : "fast"),-8} {Records / clock.Elapsed.TotalSeconds,9:N0} records/s  {spent.TotalMicroseconds / Records,6:0.00} us CPU/record  dropped {log.Dropped}  ({items.Count} read back)");
+                    if (durable)
+                    {
+                        await QueriesAsync(log, round, start.ToUnixTimeMilliseconds());
+                    }
                 }
                 finally
                 {
@@ -66,5 +71,39 @@ internal static class PredictionLogBenchmark
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The reads of the log on its <see cref="Records"/> records (10 s of them, 20 a millisecond):
+    /// paging through all of them a thousand at a time as the monitor does, feedback for a thousand
+    /// spread over them, online metrics' reads, and an export.
+    /// </summary>
+    private static async Task QueriesAsync(SqlitePredictionLog log, int round, long start)
+    {
+        var clock = Stopwatch.StartNew();
+        var ids = new List<string>();
+        var (pages, token) = (0, (string?)null);
+        do
+        {
+            var (items, next) = await log.QueryAsync("bench", 0, long.MaxValue, 1_000, token, CancellationToken.None);
+            ids.AddRange(items.Where((_, i) => i == 0).Select(i => i.Prediction.PredictionId));
+            (pages, token) = (pages + 1, next);
+        }
+        while (token is not null);
+        var paged = clock.Elapsed;
+        clock.Restart();
+        var feedback = await log.AddFeedbackAsync("bench", ids.Select(id => new Feedback(id, "\"yes\"")).ToList(), CancellationToken.None);
+        var joined = clock.Elapsed;
+        clock.Restart();
+        var labelled = await log.LabelledAsync("bench", start, CancellationToken.None);
+        var windows = await log.CountByWindowAsync("bench", start, 1_000, CancellationToken.None);
+        var metrics = clock.Elapsed;
+        var file = Path.GetTempFileName();
+        clock.Restart();
+        var exported = await log.ExportParquetAsync("bench", 0, long.MaxValue, file, CancellationToken.None);
+        var export = clock.Elapsed;
+        File.Delete(file);
+        Console.WriteLine($"predictions log round {round}: queries  paged {pages} x 1,000 in {paged.TotalMilliseconds:N0} ms  feedback {feedback.Accepted} in {joined.TotalMilliseconds:N0} ms  "
+            + $"labelled {labelled.Count} + {windows.Count} windows in {metrics.TotalMilliseconds:N0} ms  export {exported:N0} in {export.TotalMilliseconds:N0} ms");
     }
 }

@@ -77,10 +77,12 @@ internal sealed class EncodedRecords : IDisposable
         }
     }
 
-    /// <summary>Walks the length-prefixed payloads.</summary>
+    /// <summary>Walks the length-prefixed payloads, of these records or of a block of the log's table, which holds them the same way.</summary>
     public ref struct Enumerator(ReadOnlySpan<byte> rest)
     {
         private ReadOnlySpan<byte> _rest = rest;
+
+        public readonly Enumerator GetEnumerator() => this;
 
         public ReadOnlySpan<byte> Current { get; private set; }
 

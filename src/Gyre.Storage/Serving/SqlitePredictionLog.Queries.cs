@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using DuckDB.NET.Data;
 using Gyre.Core.Errors;
 using Gyre.Core.Serving.Log;
@@ -10,28 +11,28 @@ namespace Gyre.Storage.Serving;
 /// <summary>Feedback, queries and export: each on its own connection, beside the writer (WAL lets them read while it writes).</summary>
 public sealed partial class SqlitePredictionLog
 {
-    private const string PredictionColumns = "p.prediction_id, p.endpoint, p.variant, p.model_name, p.model_version, p.time, p.latency_ms, p.inputs, p.outputs, p.routing, f.actual, f.time";
+    private const string ShadowRouting = "shadow";
 
     public async Task<FeedbackResult> AddFeedbackAsync(string endpoint, IReadOnlyList<Feedback> feedback, CancellationToken ct)
     {
         await using var connection = await OpenReaderAsync(ct);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-        var ids = SqliteCommands.JsonArray(feedback.Select(f => f.PredictionId).Distinct());
-        var known = await connection.QueryAsync(
-            "SELECT p.prediction_id, f.prediction_id IS NOT NULL FROM predictions p LEFT JOIN feedback f ON f.prediction_id = p.prediction_id "
-            + "WHERE p.endpoint = $e AND p.prediction_id IN (SELECT value FROM json_each($ids))",
-            transaction, r => (Id: r.GetString(0), Answered: r.GetBoolean(1)), ct, ("$e", endpoint), ("$ids", ids));
-        var answered = known.Where(k => k.Answered).Select(k => k.Id).ToHashSet(StringComparer.Ordinal);
-        var open = known.Where(k => !k.Answered).Select(k => k.Id).ToHashSet(StringComparer.Ordinal);
+        var ids = feedback.Select(f => f.PredictionId).Distinct(StringComparer.Ordinal).ToList();
+        var answered = (await connection.QueryAsync(
+            "SELECT prediction_id FROM feedback WHERE endpoint = $e AND prediction_id IN (SELECT value FROM json_each($ids))",
+            transaction, r => r.GetString(0), ct, ("$e", endpoint), ("$ids", SqliteCommands.JsonArray(ids)))).ToHashSet(StringComparer.Ordinal);
+        var open = PredictionBlocks.Locate(connection, transaction, endpoint, ids.Where(id => !answered.Contains(id)));
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         int accepted = 0, duplicates = 0;
         var unknown = new List<string>();
         foreach (var item in feedback)
         {
-            if (open.Remove(item.PredictionId))
+            if (open.Remove(item.PredictionId, out var prediction))
             {
-                await connection.ExecuteAsync("INSERT INTO feedback (prediction_id, actual, time) VALUES ($id, $a, $t)", transaction, ct,
-                    ("$id", item.PredictionId), ("$a", item.Actual), ("$t", now));
+                await connection.ExecuteAsync(
+                    "INSERT INTO feedback (prediction_id, endpoint, prediction_time, variant, outputs, shadow, actual, time) VALUES ($id, $e, $pt, $v, $o, $s, $a, $t)",
+                    transaction, ct, ("$id", item.PredictionId), ("$e", endpoint), ("$pt", prediction.Time), ("$v", prediction.Variant),
+                    ("$o", prediction.Outputs), ("$s", prediction.Routing == ShadowRouting), ("$a", item.Actual), ("$t", now));
                 answered.Add(item.PredictionId);
                 accepted++;
             }
@@ -51,54 +52,100 @@ public sealed partial class SqlitePredictionLog
     public async Task<(IReadOnlyList<LoggedPrediction> Items, string? NextPageToken)> QueryAsync(
         string endpoint, long since, long until, int maxResults, string? pageToken, CancellationToken ct)
     {
-        var (afterTime, afterId) = ParseToken(pageToken);
+        var after = ParseToken(pageToken);
         await using var connection = await OpenReaderAsync(ct);
-        var rows = await connection.QueryAsync(
-            $"SELECT {PredictionColumns} FROM predictions p LEFT JOIN feedback f ON f.prediction_id = p.prediction_id "
-            + "WHERE p.endpoint = $e AND p.time >= $since AND p.time < $until AND (p.time, p.prediction_id) > ($at, $aid) "
-            + "ORDER BY p.time, p.prediction_id LIMIT $n",
-            null, Map, ct, ("$e", endpoint), ("$since", since), ("$until", until), ("$at", afterTime), ("$aid", afterId), ("$n", maxResults + 1));
-        if (rows.Count <= maxResults)
+        // Blocks come by their first record's time, and their records nearly in order: keep the
+        // first maxResults + 1 seen so far, until a block starts later than the last one kept.
+        var page = new List<PredictionRecord>(maxResults + 1);
+        foreach (var block in PredictionBlocks.Read(connection, null, endpoint, Math.Max(since, after.Time), until))
         {
-            return (rows, null);
+            if (page.Count > maxResults && block.First > page[maxResults].Time)
+            {
+                break;
+            }
+            foreach (var payload in new EncodedRecords.Enumerator(block.Records.Span))
+            {
+                var record = PredictionRecordCodec.Read(payload)!;
+                if (record.Time >= since && record.Time < until && ComparePosition(record.Time, record.PredictionId, after) > 0)
+                {
+                    page.Add(record);
+                }
+            }
+            page.Sort((a, b) => ComparePosition(a.Time, a.PredictionId, (b.Time, b.PredictionId)));
+            if (page.Count > maxResults + 1)
+            {
+                page.RemoveRange(maxResults + 1, page.Count - maxResults - 1);
+            }
         }
-        var last = rows[maxResults - 1].Prediction;
-        return (rows.Take(maxResults).ToList(), $"{Text(last.Time)}:{last.PredictionId}");
+        var labels = (await connection.QueryAsync(
+            "SELECT prediction_id, actual, time FROM feedback WHERE prediction_id IN (SELECT value FROM json_each($ids))",
+            null, r => (Id: r.GetString(0), Actual: r.GetString(1), Time: r.GetInt64(2)), ct, ("$ids", SqliteCommands.JsonArray(page.Select(p => p.PredictionId)))))
+            .ToDictionary(l => l.Id, StringComparer.Ordinal);
+        var items = page.Take(maxResults)
+            .Select(p => labels.TryGetValue(p.PredictionId, out var l) ? new LoggedPrediction(p, l.Actual, l.Time) : new LoggedPrediction(p, null, null))
+            .ToList();
+        if (page.Count <= maxResults)
+        {
+            return (items, null);
+        }
+        var last = page[maxResults - 1];
+        return (items, $"{Text(last.Time)}:{last.PredictionId}");
     }
 
     public async Task<IReadOnlyList<LabelledPrediction>> LabelledAsync(string endpoint, long since, CancellationToken ct)
     {
         await using var connection = await OpenReaderAsync(ct);
         return await connection.QueryAsync(
-            "SELECT p.variant, p.outputs, f.actual, p.time FROM predictions p JOIN feedback f ON f.prediction_id = p.prediction_id "
-            + "WHERE p.endpoint = $e AND p.time >= $since AND p.routing <> 'shadow'",
+            "SELECT variant, outputs, actual, prediction_time FROM feedback WHERE endpoint = $e AND prediction_time >= $since AND NOT shadow",
             null, r => new LabelledPrediction(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3)), ct, ("$e", endpoint), ("$since", since));
     }
 
     public async Task<IReadOnlyList<(long Window, string Variant, long Predictions)>> CountByWindowAsync(string endpoint, long since, long windowMs, CancellationToken ct)
     {
         await using var connection = await OpenReaderAsync(ct);
-        return await connection.QueryAsync(
-            "SELECT (time - $since) / $w AS k, variant, count(*) FROM predictions WHERE endpoint = $e AND time >= $since AND routing <> 'shadow' GROUP BY k, variant ORDER BY k, variant",
-            null, r => (r.GetInt64(0), r.GetString(1), r.GetInt64(2)), ct, ("$e", endpoint), ("$since", since), ("$w", windowMs));
+        var counts = new Dictionary<(long Window, string Variant), long>();
+        var variant = "";
+        var variantUtf8 = Array.Empty<byte>();
+        foreach (var block in PredictionBlocks.Read(connection, null, endpoint, since, long.MaxValue))
+        {
+            foreach (var payload in new EncodedRecords.Enumerator(block.Records.Span))
+            {
+                // Inputs and outputs skipped, and the variant's name made a string only when it changes.
+                var reader = new PredictionRecordReader(payload);
+                reader.Utf8();
+                reader.Utf8();
+                var name = reader.Utf8();
+                reader.Utf8();
+                reader.Int64();
+                var time = reader.Int64();
+                reader.Int64();
+                reader.Utf8();
+                reader.Utf8();
+                if (time >= since && !reader.Utf8().SequenceEqual("shadow"u8))
+                {
+                    if (!name.SequenceEqual(variantUtf8))
+                    {
+                        (variantUtf8, variant) = (name.ToArray(), Encoding.UTF8.GetString(name));
+                    }
+                    var key = ((time - since) / windowMs, variant);
+                    counts[key] = counts.GetValueOrDefault(key) + 1;
+                }
+            }
+        }
+        return counts.OrderBy(c => c.Key.Window).ThenBy(c => c.Key.Variant, StringComparer.Ordinal).Select(c => (c.Key.Window, c.Key.Variant, c.Value)).ToList();
     }
 
     public async Task<long> CountFeedbackAsync(string endpoint, long since, CancellationToken ct)
     {
         await using var connection = await OpenReaderAsync(ct);
         return Convert.ToInt64(await connection.ScalarAsync(
-            "SELECT count(*) FROM feedback f JOIN predictions p ON p.prediction_id = f.prediction_id "
-            + "WHERE p.endpoint = $e AND f.time >= $since AND p.routing <> 'shadow'", null, ct, ("$e", endpoint), ("$since", since)), System.Globalization.CultureInfo.InvariantCulture);
+            "SELECT count(*) FROM feedback WHERE endpoint = $e AND time >= $since AND NOT shadow", null, ct, ("$e", endpoint), ("$since", since)),
+            CultureInfo.InvariantCulture);
     }
 
     public async Task<long> ExportParquetAsync(string endpoint, long since, long until, string path, CancellationToken ct)
     {
         await using var connection = await OpenReaderAsync(ct);
-        await using var command = connection.Command(
-            $"SELECT {PredictionColumns} FROM predictions p LEFT JOIN feedback f ON f.prediction_id = p.prediction_id "
-            + "WHERE p.endpoint = $e AND p.time >= $since AND p.time < $until ORDER BY p.time, p.prediction_id",
-            null, ("$e", endpoint), ("$since", since), ("$until", until));
-        await using var reader = await command.ExecuteReaderAsync(ct);
         using var duck = new DuckDBConnection("DataSource=:memory:");
         duck.Open();
         using (var create = duck.CreateCommand())
@@ -106,29 +153,53 @@ public sealed partial class SqlitePredictionLog
             create.CommandText = """
                 SET TimeZone = 'UTC';
                 CREATE TABLE predictions (prediction_id VARCHAR, endpoint VARCHAR, variant VARCHAR, model_name VARCHAR, model_version BIGINT,
-                    time TIMESTAMPTZ, latency_ms DOUBLE, inputs JSON, outputs JSON, routing VARCHAR, actual JSON, feedback_time TIMESTAMPTZ)
+                    time TIMESTAMPTZ, latency_ms DOUBLE, inputs JSON, outputs JSON, routing VARCHAR);
+                CREATE TABLE feedback (prediction_id VARCHAR, actual JSON, feedback_time TIMESTAMPTZ);
                 """;
             create.ExecuteNonQuery();
         }
         long rows = 0;
         using (var appender = duck.CreateAppender("predictions"))
         {
+            foreach (var block in PredictionBlocks.Read(connection, null, endpoint, since, until))
+            {
+                foreach (var payload in new EncodedRecords.Enumerator(block.Records.Span))
+                {
+                    var p = PredictionRecordCodec.Read(payload)!;
+                    if (p.Time >= since && p.Time < until)
+                    {
+                        appender.CreateRow().AppendValue(p.PredictionId).AppendValue(p.Endpoint).AppendValue(p.Variant).AppendValue(p.ModelName)
+                            .AppendValue(p.ModelVersion).AppendValue(DateTimeOffset.FromUnixTimeMilliseconds(p.Time)).AppendValue(p.LatencyMs)
+                            .AppendValue(p.Inputs).AppendValue(p.Outputs).AppendValue(p.Routing).EndRow();
+                        rows++;
+                    }
+                }
+            }
+        }
+        await using (var labels = connection.Command(
+            "SELECT prediction_id, actual, time FROM feedback WHERE endpoint = $e AND prediction_time >= $since AND prediction_time < $until",
+            null, ("$e", endpoint), ("$since", since), ("$until", until)))
+        await using (var reader = await labels.ExecuteReaderAsync(ct))
+        using (var appender = duck.CreateAppender("feedback"))
+        {
             while (await reader.ReadAsync(ct))
             {
-                var row = appender.CreateRow()
-                    .AppendValue(reader.GetString(0)).AppendValue(reader.GetString(1)).AppendValue(reader.GetString(2)).AppendValue(reader.GetString(3))
-                    .AppendValue(reader.GetInt64(4)).AppendValue(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)))
-                    .AppendValue(reader.GetDouble(6)).AppendValue(reader.GetString(7)).AppendValue(reader.GetString(8)).AppendValue(reader.GetString(9));
-                row = reader.IsDBNull(10) ? row.AppendNullValue().AppendNullValue()
-                    : row.AppendValue(reader.GetString(10)).AppendValue(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)));
-                row.EndRow();
-                rows++;
+                appender.CreateRow().AppendValue(reader.GetString(0)).AppendValue(reader.GetString(1))
+                    .AppendValue(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))).EndRow();
             }
         }
         using var copy = duck.CreateCommand();
-        copy.CommandText = $"COPY predictions TO '{path.Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)";
+        copy.CommandText = "COPY (SELECT p.*, f.actual, f.feedback_time FROM predictions p LEFT JOIN feedback f USING (prediction_id) ORDER BY p.time, p.prediction_id) "
+            + $"TO '{path.Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)";
         copy.ExecuteNonQuery();
         return rows;
+    }
+
+    /// <summary>Orders predictions as queries page through them: by time, then id.</summary>
+    private static int ComparePosition(long time, string id, (long Time, string Id) other)
+    {
+        var byTime = time.CompareTo(other.Time);
+        return byTime != 0 ? byTime : string.CompareOrdinal(id, other.Id);
     }
 
     private static (long Time, string Id) ParseToken(string? token)
@@ -142,9 +213,4 @@ public sealed partial class SqlitePredictionLog
             ? (time, token[(colon + 1)..])
             : throw GyreException.Invalid($"page_token: '{token}' is not a token this call returned");
     }
-
-    private static LoggedPrediction Map(SqliteDataReader r) => new(
-        new PredictionRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5), r.GetDouble(6),
-            r.GetString(7), r.GetString(8), r.GetString(9)),
-        r.NullableString(10), r.NullableInt64(11));
 }

@@ -209,31 +209,65 @@ public sealed partial class SqlitePredictionLog
         }
     }
 
-    /// <summary>Writes a batch to the tables in one transaction; with <paramref name="sync"/> the commit waits for the disk, else it only reaches the operating system.</summary>
+    /// <summary>Writes a batch to the tables in one transaction, as blocks; with <paramref name="sync"/> the commit waits for the disk, else it only reaches the operating system.</summary>
     private void CommitBatch(IEnumerable<EncodedRecords> batch, bool sync)
     {
         Execute(_writer, sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
         using var transaction = _writer.BeginTransaction();
-        foreach (var records in batch)
+        try
         {
-            foreach (var record in records)
+            foreach (var records in batch)
             {
-                _insert.Execute(record);
+                foreach (var record in records)
+                {
+                    _blocks.Add(record);
+                }
             }
+            _blocks.Flush();
+        }
+        catch
+        {
+            _blocks.Discard(); // the transaction rolls back, and the next batch starts with empty blocks
+            throw;
         }
         transaction.Commit();
     }
 
-    /// <summary>Replays what the journal holds — durable records answered before a stop the tables never saw.</summary>
+    /// <summary>
+    /// Replays what the journal holds — durable records answered before a stop, which the tables
+    /// may or may not have taken (they are synced there later than in the journal): those already
+    /// in a block are left out.
+    /// </summary>
     private void Recover()
     {
         using var records = _journal.ReadAll();
         if (records.Count > 0)
         {
-            CommitBatch([records], sync: true);
+            using var fresh = EncodedRecords.Of(NotInTables(records));
+            CommitBatch([fresh], sync: true);
         }
         // Synced above; a journal holding only a torn line held nothing that was acknowledged.
         _journal.Clear();
+    }
+
+    private List<byte[]> NotInTables(EncodedRecords records)
+    {
+        var byEndpoint = new Dictionary<string, List<(string Id, byte[] Payload)>>(StringComparer.Ordinal);
+        foreach (var payload in records)
+        {
+            var reader = new PredictionRecordReader(payload);
+            var id = reader.String();
+            var endpoint = reader.String();
+            (byEndpoint.TryGetValue(endpoint, out var list) ? list : byEndpoint[endpoint] = []).Add((id, payload.ToArray()));
+        }
+        var fresh = new List<byte[]>();
+        foreach (var (endpoint, list) in byEndpoint)
+        {
+            var stored = PredictionBlocks.Locate(_writer, null, endpoint, list.Select(r => r.Id));
+            var seen = new HashSet<string>(stored.Keys, StringComparer.Ordinal);
+            fresh.AddRange(list.Where(r => seen.Add(r.Id)).Select(r => r.Payload));
+        }
+        return fresh;
     }
 
     /// <summary>Records for the tables with the journal sequence of their group (0: fast records, never journalled); or, without records, a query waiting for a commit.</summary>

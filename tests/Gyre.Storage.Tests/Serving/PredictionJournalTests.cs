@@ -25,8 +25,8 @@ public sealed class PredictionJournalTests : IDisposable
         }
         using (var journal = PredictionJournal.Open(path))
         {
-            journal.Append([EncodedRecords.Encode([Record("0194a1b2c3d4e5f60718293a4b5c6d7e", 1_700_000_000_000)])]);
-            journal.Append([EncodedRecords.Encode([Record("0194a1b2c3d4e5f60718293a4b5c6d7f", 1_700_000_000_001), Record("0194a1b2c3d4e5f60718293a4b5c6d80", 1_700_000_000_002)])]);
+            journal.Append([EncodedRecords.Encode([Record(Id(1_700_000_000_000, 0x7e), 1_700_000_000_000)])]);
+            journal.Append([EncodedRecords.Encode([Record(Id(1_700_000_000_001, 0x7f), 1_700_000_000_001), Record(Id(1_700_000_000_002, 0x80), 1_700_000_000_002)])]);
         }
         // The last frame torn: one byte of its payload never reached the disk.
         var bytes = await File.ReadAllBytesAsync(path + ".journal.0");
@@ -36,7 +36,7 @@ public sealed class PredictionJournalTests : IDisposable
         using (var log = SqlitePredictionLog.Open(path, TimeProvider.System))
         {
             var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None);
-            Assert.Equal(["0194a1b2c3d4e5f60718293a4b5c6d7e", "0194a1b2c3d4e5f60718293a4b5c6d7f"], items.Select(i => i.Prediction.PredictionId));
+            Assert.Equal([Id(1_700_000_000_000, 0x7e), Id(1_700_000_000_001, 0x7f)], items.Select(i => i.Prediction.PredictionId));
             var first = items[0].Prediction;
             Assert.Equal(("churn-v1", "churn", 1L, 2.5, "{\"tenure\":3,\"plan\":\"basic\"}", "{\"label\":\"left\",\"probability\":0.2}", "weighted"),
                 (first.Variant, first.ModelName, first.ModelVersion, first.LatencyMs, first.Inputs, first.Outputs, first.Routing));
@@ -47,7 +47,7 @@ public sealed class PredictionJournalTests : IDisposable
         // Replaying is idempotent: the same record again adds nothing.
         using (var journal = PredictionJournal.Open(path))
         {
-            journal.Append([EncodedRecords.Encode([Record("0194a1b2c3d4e5f60718293a4b5c6d7e", 1_700_000_000_000)])]);
+            journal.Append([EncodedRecords.Encode([Record(Id(1_700_000_000_000, 0x7e), 1_700_000_000_000)])]);
         }
         using (var log = SqlitePredictionLog.Open(path, TimeProvider.System))
         {
@@ -67,25 +67,25 @@ public sealed class PredictionJournalTests : IDisposable
         using (var journal = PredictionJournal.Open(path))
         {
             var committed = 0L;
-            foreach (var id in new[] { "0194a1b2c3d4e5f60718293a4b5c6d01", "0194a1b2c3d4e5f60718293a4b5c6d02", "0194a1b2c3d4e5f60718293a4b5c6d03" })
+            foreach (var n in new[] { 1, 2, 3 })
             {
-                committed = journal.Append([EncodedRecords.Encode([Record(id, 1_700_000_000_000)])]);
+                committed = journal.Append([EncodedRecords.Encode([Record(Id(1_700_000_000_000, n), 1_700_000_000_000)])]);
             }
             // All three reached the tables: the file starts over, and a frame of the same size takes the first one's place,
             // so the old round's second frame follows it exactly, whole and with a valid checksum of its own.
             journal.Release(committed);
-            journal.Append([EncodedRecords.Encode([Record("0194a1b2c3d4e5f60718293a4b5c6d04", 1_700_000_000_000)])]);
+            journal.Append([EncodedRecords.Encode([Record(Id(1_700_000_000_000, 0x04), 1_700_000_000_000)])]);
         }
         using var log = SqlitePredictionLog.Open(path, TimeProvider.System);
         var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None);
-        Assert.Equal(["0194a1b2c3d4e5f60718293a4b5c6d04"], items.Select(i => i.Prediction.PredictionId));
+        Assert.Equal([Id(1_700_000_000_000, 0x04)], items.Select(i => i.Prediction.PredictionId));
     }
 
     [Fact]
     public async Task AReplayedRecord_KeepsEveryFieldExactly_TextOutsideAsciiIncluded()
     {
         var path = _home.Home.PredictionLogPath;
-        var sent = new PredictionRecord("0194a1b2c3d4e5f60718293a4b5c6d99", "churn", "churn-v2 canary", "churn", 12, 1_700_000_000_123, 0.1234567890123,
+        var sent = new PredictionRecord(Id(1_700_000_000_123, 0x99), "churn", "churn-v2 canary", "churn", 12, 1_700_000_000_123, 0.1234567890123,
             "{\"city\":\"Zürich\",\"note\":\"naïve \u2014 \ud83d\ude80\",\"x\":[1e-7,2.5]}", "{\"label\":\"stayed\",\"probability\":0.8}", "sticky");
         using (SqlitePredictionLog.Open(path, TimeProvider.System))
         {
@@ -106,14 +106,14 @@ public sealed class PredictionJournalTests : IDisposable
     public async Task ALoggedRecord_ReachesTheTablesExactly_TextOutsideAsciiAndEmptyTextIncluded(bool durable)
     {
         // The table writer binds each field's UTF-8 as it was encoded on the request's thread.
-        var sent = new PredictionRecord("0194a1b2c3d4e5f60718293a4b5c6d98", "churn", "churn-v2 canary", "churn", 12, 1_700_000_000_123, 0.1234567890123,
+        var sent = new PredictionRecord(Id(1_700_000_000_123, 0x98), "churn", "churn-v2 canary", "churn", 12, 1_700_000_000_123, 0.1234567890123,
             "{\"city\":\"Zürich\",\"note\":\"naïve \u2014 \ud83d\ude80\"}", "{\"label\":\"stayed\"}", "");
         using var log = SqlitePredictionLog.Open(_home.Home.PredictionLogPath, TimeProvider.System);
-        await log.AppendAsync([sent, sent with { PredictionId = "0194a1b2c3d4e5f60718293a4b5c6d99", Time = 1_700_000_000_124 }], durable, CancellationToken.None);
+        await log.AppendAsync([sent, sent with { PredictionId = Id(1_700_000_000_124, 0x99), Time = 1_700_000_000_124 }], durable, CancellationToken.None);
         var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None);
         Assert.Equal(2, items.Count);
         Assert.Equal(sent, items[0].Prediction);
-        Assert.Equal("0194a1b2c3d4e5f60718293a4b5c6d99", items[1].Prediction.PredictionId);
+        Assert.Equal(Id(1_700_000_000_124, 0x99), items[1].Prediction.PredictionId);
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class PredictionJournalTests : IDisposable
         var ids = new List<string>();
         for (var i = 0; i < 300; i++)
         {
-            var record = Record(Guid.CreateVersion7().ToString("N"), 1_700_000_000_000 + i);
+            var record = Record(PredictionIds.New(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000 + i)), 1_700_000_000_000 + i);
             ids.Add(record.PredictionId);
             await log.AppendAsync([record], durable: i % 2 == 0, CancellationToken.None);
         }
@@ -135,4 +135,7 @@ public sealed class PredictionJournalTests : IDisposable
 
     private static PredictionRecord Record(string id, long time) =>
         new(id, "churn", "churn-v1", "churn", 1, time, 2.5, "{\"tenure\":3,\"plan\":\"basic\"}", "{\"label\":\"left\",\"probability\":0.2}", "weighted");
+
+    /// <summary>A UUIDv7 of the time, as the log requires of a prediction's id, with <paramref name="n"/> for its random bits.</summary>
+    private static string Id(long time, int n) => $"{time:x12}7{n:x3}8{n:x15}";
 }

@@ -31,6 +31,20 @@ public static class PredictionIds
         return Convert.ToHexStringLower(id);
     }
 
+    /// <summary>
+    /// The Unix milliseconds an id was made at (its first 48 bits), or null when it is not a
+    /// UUIDv7 in this form: the log finds a prediction by id through this time.
+    /// </summary>
+    public static long? TimeOf(string id)
+    {
+        Span<byte> head = stackalloc byte[8];
+        if (id.Length != 32 || id[12] != '7' || Convert.FromHexString(id.AsSpan(0, 16), head, out _, out _) != System.Buffers.OperationStatus.Done)
+        {
+            return null;
+        }
+        return BinaryPrimitives.ReadInt64BigEndian(head) >>> 16;
+    }
+
     private static void Random(Span<byte> destination)
     {
         var pool = t_pool;

@@ -1,0 +1,161 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace Gyre.Storage.Serving;
+
+/// <summary>
+/// Puts encoded records into the log's table as blocks: one row per endpoint of up to
+/// <see cref="PredictionBlocks.MaxRecords"/> records spanning at most
+/// <see cref="PredictionBlocks.MaxSpanMs"/>, the records side by side in one blob as
+/// <see cref="EncodedRecords"/> holds them. A row per record cost SQLite three B-tree inserts
+/// (the row, its id, its endpoint and time), which were most of the table writer's CPU and of the
+/// fast log's tail latency; a block costs about one per few hundred records. Drives SQLite's own
+/// interface (bind, step, reset) through one prepared insert; used by the table writer's thread,
+/// within its transaction.
+/// </summary>
+internal sealed class PredictionBlockWriter : IDisposable
+{
+    private const string Sql = "INSERT INTO prediction_blocks (endpoint, first_time, last_time, records, payload) VALUES (?1, ?2, ?3, ?4, ?5)";
+
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _statement;
+
+    /// <summary>The blocks being filled, one per endpoint seen in this batch (an endpoint's UTF-8 name with its block).</summary>
+    private readonly List<OpenBlock> _open = [];
+
+    public PredictionBlockWriter(SqliteConnection connection)
+    {
+        _db = connection.Handle!;
+        Check(raw.sqlite3_prepare_v2(_db, Sql, out _statement));
+    }
+
+    /// <summary>Adds one encoded record (<see cref="PredictionRecordCodec"/>) to its endpoint's block, writing the block first when the record does not fit in it.</summary>
+    public void Add(ReadOnlySpan<byte> payload)
+    {
+        var reader = new PredictionRecordReader(payload);
+        reader.Utf8();
+        var endpoint = reader.Utf8();
+        reader.Utf8();
+        reader.Utf8();
+        reader.Int64();
+        var time = reader.Int64();
+        if (reader.Failed)
+        {
+            throw new InvalidDataException("prediction log: an encoded record is not whole");
+        }
+        var block = Find(endpoint);
+        if (block.Count > 0 && !block.Fits(time))
+        {
+            Write(block);
+        }
+        block.Append(payload, time);
+    }
+
+    /// <summary>Writes every block still open; call before the transaction commits.</summary>
+    public void Flush()
+    {
+        foreach (var block in _open)
+        {
+            if (block.Count > 0)
+            {
+                Write(block);
+            }
+        }
+        if (_open.Count > 64)
+        {
+            _open.Clear(); // endpoints come and go; the usual few keep their buffers from batch to batch
+        }
+    }
+
+    /// <summary>Forgets the records of every open block (their transaction failed).</summary>
+    public void Discard()
+    {
+        foreach (var block in _open)
+        {
+            block.Clear();
+        }
+    }
+
+    public void Dispose() => _statement.Dispose();
+
+    private OpenBlock Find(ReadOnlySpan<byte> endpoint)
+    {
+        foreach (var block in _open)
+        {
+            if (endpoint.SequenceEqual(block.Endpoint))
+            {
+                return block;
+            }
+        }
+        var opened = new OpenBlock(endpoint.ToArray());
+        _open.Add(opened);
+        return opened;
+    }
+
+    private void Write(OpenBlock block)
+    {
+        try
+        {
+            Check(raw.sqlite3_bind_text(_statement, 1, block.Endpoint));
+            Check(raw.sqlite3_bind_int64(_statement, 2, block.First));
+            Check(raw.sqlite3_bind_int64(_statement, 3, block.Last));
+            Check(raw.sqlite3_bind_int(_statement, 4, block.Count));
+            Check(raw.sqlite3_bind_blob(_statement, 5, block.Payload));
+            var done = raw.sqlite3_step(_statement);
+            if (done != raw.SQLITE_DONE)
+            {
+                Check(done);
+            }
+        }
+        finally
+        {
+            raw.sqlite3_reset(_statement);
+            block.Clear();
+        }
+    }
+
+    private void Check(int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            throw new SqliteException($"SQLite Error {rc}: '{raw.sqlite3_errmsg(_db).utf8_to_string()}'.", rc);
+        }
+    }
+
+    /// <summary>One endpoint's block as it fills: its records each behind its length, and their time range.</summary>
+    private sealed class OpenBlock(byte[] endpoint)
+    {
+        private readonly ArrayBufferWriter<byte> _payload = new(64 * 1024);
+
+        public byte[] Endpoint { get; } = endpoint;
+
+        public int Count { get; private set; }
+
+        public long First { get; private set; }
+
+        public long Last { get; private set; }
+
+        public ReadOnlySpan<byte> Payload => _payload.WrittenSpan;
+
+        public bool Fits(long time) =>
+            Count < PredictionBlocks.MaxRecords && Math.Max(Last, time) - Math.Min(First, time) <= PredictionBlocks.MaxSpanMs;
+
+        public void Append(ReadOnlySpan<byte> payload, long time)
+        {
+            (First, Last) = Count == 0 ? (time, time) : (Math.Min(First, time), Math.Max(Last, time));
+            var span = _payload.GetSpan(4 + payload.Length);
+            BinaryPrimitives.WriteInt32LittleEndian(span, payload.Length);
+            payload.CopyTo(span[4..]);
+            _payload.Advance(4 + payload.Length);
+            Count++;
+        }
+
+        public void Clear()
+        {
+            _payload.ResetWrittenCount();
+            Count = 0;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System.Buffers;
+using Gyre.Core.Serving.Log;
+using Gyre.Storage.Sql;
+using Microsoft.Data.Sqlite;
+
+namespace Gyre.Storage.Serving;
+
+/// <summary>
+/// The log's tables. Predictions are kept in blocks (<see cref="PredictionBlockWriter"/>): an
+/// endpoint's records of one batch, indexed by endpoint and the time of their first record. A
+/// prediction is found by its id through the time in it (UUIDv7: its first 48 bits are the
+/// prediction's time, which the log checks on append), so there is no index of ids to keep up
+/// per record. Feedback is a row per prediction that got it, holding what online metrics read of
+/// the prediction (variant, answer, whether it was a shadow copy) beside the actual, so they
+/// read feedback alone.
+/// </summary>
+internal static class PredictionBlocks
+{
+    /// <summary>A block holds at most this many records, so that finding one prediction reads a few tens of kilobytes…</summary>
+    public const int MaxRecords = 256;
+
+    /// <summary>…whose times are at most this far apart, so that a time's blocks are found in a bounded range of the index.</summary>
+    public const long MaxSpanMs = 60_000;
+
+    public const string Schema = """
+        CREATE TABLE IF NOT EXISTS prediction_blocks (
+            block INTEGER PRIMARY KEY,
+            endpoint TEXT NOT NULL,
+            first_time INTEGER NOT NULL,
+            last_time INTEGER NOT NULL,
+            records INTEGER NOT NULL,
+            payload BLOB NOT NULL
+        );
+        -- last_time too, so that the blocks of a time range are told apart in the index alone.
+        CREATE INDEX IF NOT EXISTS prediction_blocks_by_endpoint ON prediction_blocks (endpoint, first_time, last_time);
+        -- Ground truth, joined by id; the first report of an id is kept.
+        CREATE TABLE IF NOT EXISTS feedback (
+            prediction_id TEXT PRIMARY KEY,
+            endpoint TEXT NOT NULL,
+            prediction_time INTEGER NOT NULL,
+            variant TEXT NOT NULL,
+            outputs TEXT NOT NULL,
+            shadow INTEGER NOT NULL,
+            actual TEXT NOT NULL,
+            time INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS feedback_by_prediction_time ON feedback (endpoint, prediction_time);
+        CREATE INDEX IF NOT EXISTS feedback_by_time ON feedback (endpoint, time);
+        """;
+
+    /// <summary>
+    /// An endpoint's blocks that may hold records with time in [<paramref name="from"/>,
+    /// <paramref name="until"/>), by their first record's time: no record in a later block is
+    /// older than that. Each block's records (length-prefixed, <see cref="EncodedRecords.Enumerator"/>)
+    /// are valid until the next block is read.
+    /// </summary>
+    public static IEnumerable<Block> Read(SqliteConnection connection, SqliteTransaction? transaction, string endpoint, long from, long until)
+    {
+        using var command = connection.Command(
+            "SELECT first_time, last_time, payload FROM prediction_blocks "
+            + "WHERE endpoint = $e AND first_time >= $earliest AND first_time < $until AND last_time >= $from ORDER BY first_time, block",
+            transaction, ("$e", endpoint), ("$earliest", SaturatingSubtract(from, MaxSpanMs)), ("$until", until), ("$from", from));
+        using var reader = command.ExecuteReader();
+        foreach (var block in Blocks(reader))
+        {
+            yield return block;
+        }
+    }
+
+    /// <summary>The endpoint's predictions with these ids, by id; ids it never logged are left out.</summary>
+    public static Dictionary<string, PredictionRecord> Locate(SqliteConnection connection, SqliteTransaction? transaction, string endpoint, IEnumerable<string> ids)
+    {
+        var wanted = ids.Where(id => PredictionIds.TimeOf(id) is not null).ToHashSet(StringComparer.Ordinal);
+        var found = new Dictionary<string, PredictionRecord>(StringComparer.Ordinal);
+        if (wanted.Count == 0)
+        {
+            return found;
+        }
+        var times = System.Text.Json.JsonSerializer.Serialize(wanted.Select(id => PredictionIds.TimeOf(id)!.Value).Distinct());
+        using var command = connection.Command(
+            "SELECT b.first_time, b.last_time, b.payload FROM prediction_blocks b WHERE b.block IN ("
+            + "SELECT k.block FROM json_each($times) t JOIN prediction_blocks k "
+            + "ON k.endpoint = $e AND k.first_time BETWEEN t.value - $span AND t.value AND k.last_time >= t.value)",
+            transaction, ("$times", times), ("$e", endpoint), ("$span", MaxSpanMs));
+        using var reader = command.ExecuteReader();
+        foreach (var block in Blocks(reader))
+        {
+            foreach (var payload in new EncodedRecords.Enumerator(block.Records.Span))
+            {
+                var id = new PredictionRecordReader(payload).String();
+                if (wanted.Contains(id) && PredictionRecordCodec.Read(payload) is { } record)
+                {
+                    found[id] = record;
+                }
+            }
+        }
+        return found;
+    }
+
+    /// <summary>Blocks as a reader gives them (first time, last time, payload), read into one pooled buffer in turn.</summary>
+    private static IEnumerable<Block> Blocks(SqliteDataReader reader)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (reader.Read())
+            {
+                var length = (int)reader.GetBytes(2, 0, null, 0, 0);
+                if (length > buffer.Length)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(length);
+                }
+                reader.GetBytes(2, 0, buffer, 0, length);
+                yield return new Block(reader.GetInt64(0), reader.GetInt64(1), buffer.AsMemory(0, length));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static long SaturatingSubtract(long value, long minus) => value < long.MinValue + minus ? long.MinValue : value - minus;
+
+    /// <summary>A block as read: its records' time range and the records, each behind its length.</summary>
+    public readonly record struct Block(long First, long Last, ReadOnlyMemory<byte> Records);
+}
