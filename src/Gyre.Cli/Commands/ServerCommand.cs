@@ -13,7 +13,11 @@ internal static class ServerCommand
         var home = CliOptions.Home();
         var auth = new Option<bool>("--auth") { Description = "Require an API token on every call (always on for a non-loopback address)" };
         var maxArtifact = new Option<long?>("--max-artifact-bytes") { Description = "The largest artifact upload, in bytes (default 1 GiB)" };
-        var command = new Command("server", "Run the Gyre server (REST API, artifact store, registry)") { urls, home, auth, maxArtifact };
+        var proxies = new Option<string[]>("--trusted-proxy")
+        {
+            Description = "A reverse proxy (address or network, repeatable) whose X-Forwarded-Proto and X-Forwarded-For are believed, e.g. one that ends TLS",
+        };
+        var command = new Command("server", "Run the Gyre server (REST API, artifact store, registry)") { urls, home, auth, maxArtifact, proxies };
         command.WithoutClient(async (parse, _, ct) =>
         {
             var options = new ServerOptions
@@ -22,6 +26,7 @@ internal static class ServerCommand
                 Home = parse.GetValue(home),
                 RequireAuth = parse.GetValue(auth),
                 MaxArtifactBytes = parse.GetValue(maxArtifact) ?? new ServerOptions().MaxArtifactBytes,
+                TrustedProxies = parse.GetValue(proxies) ?? [],
             };
             var app = await GyreServer.BuildAsync(options, ct: ct);
             await app.StartAsync(ct);

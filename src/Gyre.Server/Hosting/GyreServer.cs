@@ -33,6 +33,7 @@ public static class GyreServer
     public static async Task<WebApplication> BuildAsync(ServerOptions options, TimeProvider? time = null, CancellationToken ct = default)
     {
         var urls = ListenAddresses.Split(options.Urls);
+        var forwarded = TrustedProxies.Options(options.TrustedProxies);
         var exposed = urls.Where(u => !ListenAddresses.IsLoopback(u)).ToList();
         var storage = await GyreStorage.OpenAsync(GyreHome.Resolve(options.Home), time, ct: ct);
         if (exposed.Count > 0 || options.RequireAuth)
@@ -69,6 +70,10 @@ public static class GyreServer
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(storage.Dispose);
+        if (forwarded is not null)
+        {
+            app.UseForwardedHeaders(forwarded); // first: everything after sees the caller's scheme and address
+        }
         if (!options.RequireAuth)
         {
             // Without tokens, only loopback names may address the server: a web page that rebinds

@@ -29,6 +29,12 @@ public sealed record ServerOptions
     /// <summary>How long a validated token is trusted before it is looked up again (so revocation takes at most this long).</summary>
     public TimeSpan TokenCacheTime { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Addresses (<c>10.0.0.5</c>) or networks (<c>10.0.0.0/8</c>) of reverse proxies whose
+    /// <c>X-Forwarded-Proto</c> and <c>X-Forwarded-For</c> are believed; none by default.
+    /// </summary>
+    public IReadOnlyList<string> TrustedProxies { get; init; } = [];
+
     /// <summary>Lower the log level to warnings (tests, benchmarks).</summary>
     public bool Quiet { get; init; }
 }
