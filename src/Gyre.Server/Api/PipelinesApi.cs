@@ -88,7 +88,7 @@ internal static class PipelinesApi
         {
             Scopes.Demand(http, TokenScope.Admin);
         }
-        var run = await service.StartRunAsync(name, new RunTrigger(trigger, request.Detail), request.Params, request.NoCache, ct);
+        var run = await service.StartRunAsync(name, new RunTrigger(trigger, request.Detail), request.Params, request.NoCache, null, ct);
         return TypedResults.Accepted($"/api/v1/pipeline-runs/{run.Id}", run);
     }
 

@@ -40,7 +40,15 @@ internal sealed class SqlitePipelineStore(SqliteDatabase db) : IPipelineStore
     }, ct);
 
     public Task SaveTriggerStateAsync(string name, TriggerState state, CancellationToken ct) => db.WriteAsync(async (c, t) =>
-        await c.ExecuteAsync("UPDATE pipelines SET triggers = $tr WHERE name = $n", t, ct, ("$tr", JsonRecords.Write(state)), ("$n", name)), ct);
+        await UpdateTriggersAsync(c, t, name, state, ct), ct);
+
+    private static async Task UpdateTriggersAsync(SqliteConnection c, SqliteTransaction t, string name, TriggerState state, CancellationToken ct)
+    {
+        if (await c.ExecuteAsync("UPDATE pipelines SET triggers = $tr WHERE name = $n", t, ct, ("$tr", JsonRecords.Write(state)), ("$n", name)) == 0)
+        {
+            throw GyreException.NotFound($"pipeline '{name}' does not exist");
+        }
+    }
 
     public Task<(string Yaml, string? Directory)> GetVersionAsync(string name, string digest, CancellationToken ct) => db.ReadAsync(async c =>
         (await c.QueryAsync("SELECT yaml, directory FROM pipeline_versions WHERE name = $n AND digest = $d", null,
@@ -48,8 +56,12 @@ internal sealed class SqlitePipelineStore(SqliteDatabase db) : IPipelineStore
             ? found
             : throw GyreException.NotFound($"pipeline '{name}' has no file with digest {digest}"), ct);
 
-    public Task<PipelineRun> CreateRunAsync(PipelineRun run, CancellationToken ct) => db.WriteAsync(async (c, t) =>
+    public Task<PipelineRun> CreateRunAsync(PipelineRun run, TriggerState? triggers, CancellationToken ct) => db.WriteAsync(async (c, t) =>
     {
+        if (triggers is not null)
+        {
+            await UpdateTriggersAsync(c, t, run.Pipeline, triggers, ct);
+        }
         var id = Convert.ToInt64(await c.ScalarAsync(
             "INSERT INTO pipeline_runs (pipeline, state, body, creation_time) VALUES ($p, $s, '{}', $c) RETURNING run_id", t, ct,
             ("$p", run.Pipeline), ("$s", run.State), ("$c", run.CreationTime)), CultureInfo.InvariantCulture);

@@ -146,7 +146,7 @@ public sealed class PolicyEngine(
             switch (action.Kind)
             {
                 case PolicyKinds.RunPipeline:
-                    var run = await pipelines.StartRunAsync(action.Target!, new RunTrigger(TriggerTypes.Alert, $"policy {policy.Name}: {string.Join("; ", evidence)}"), null, false, ct);
+                    var run = await pipelines.StartRunAsync(action.Target!, new RunTrigger(TriggerTypes.Alert, $"policy {policy.Name}: {string.Join("; ", evidence)}"), null, false, null, ct);
                     return new ActionOutcome(action.Kind, action.Target, true, $"run {run.Id} {run.State}");
                 case PolicyKinds.Rollback:
                     if (await rolloutRecords.GetRunningAsync(policy.Endpoint, ct) is not { } running)

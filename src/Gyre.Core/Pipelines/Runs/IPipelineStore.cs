@@ -17,7 +17,12 @@ public interface IPipelineStore
     /// <summary>The file's text and folder at <paramref name="digest"/>.</summary>
     Task<(string Yaml, string? Directory)> GetVersionAsync(string name, string digest, CancellationToken ct);
 
-    Task<PipelineRun> CreateRunAsync(PipelineRun run, CancellationToken ct);
+    /// <summary>
+    /// Creates the run; with <paramref name="triggers"/> (a trigger fired it), saves the pipeline's
+    /// trigger state in the same transaction, so that a firing and its run are stored together or
+    /// not at all, and a restart between them can neither repeat the firing nor lose it.
+    /// </summary>
+    Task<PipelineRun> CreateRunAsync(PipelineRun run, TriggerState? triggers, CancellationToken ct);
 
     Task SaveRunAsync(PipelineRun run, CancellationToken ct);
 

@@ -79,9 +79,11 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
 
     /// <summary>
     /// Starts a run of the stored pipeline with <paramref name="parameters"/> set. While another run
-    /// of it is queued or running, <c>skip</c> refuses (409) and <c>queue</c> queues it.
+    /// of it is queued or running, <c>skip</c> refuses (409) and <c>queue</c> queues it. A run that
+    /// the pipeline's own trigger fired brings the trigger's new state (<paramref name="triggers"/>),
+    /// saved with the run (<see cref="IPipelineStore.CreateRunAsync"/>) and not at all if it is refused.
     /// </summary>
-    public async Task<PipelineRun> StartRunAsync(string name, RunTrigger trigger, IReadOnlyDictionary<string, string>? parameters, bool noCache, CancellationToken ct)
+    public async Task<PipelineRun> StartRunAsync(string name, RunTrigger trigger, IReadOnlyDictionary<string, string>? parameters, bool noCache, TriggerState? triggers, CancellationToken ct)
     {
         if (!TriggerTypes.All.Contains(trigger.Type))
         {
@@ -102,7 +104,7 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
                 throw GyreException.Conflict($"pipeline '{name}' has run {busy.Id} {busy.State}, and its concurrency is skip; wait for it, or set concurrency: queue");
             }
             var run = await store.CreateRunAsync(new PipelineRun(0, name, stored.Digest, busy is null ? RunStates.Running : RunStates.Queued, trigger,
-                parameters ?? new Dictionary<string, string>(), noCache, [.. definition.Steps.Select(s => new StepRun(s.Id, s.Uses, StepStates.Pending))], Now()), ct);
+                parameters ?? new Dictionary<string, string>(), noCache, [.. definition.Steps.Select(s => new StepRun(s.Id, s.Uses, StepStates.Pending))], Now()), triggers, ct);
             if (busy is null)
             {
                 Launch(run, definition, stored.Directory);

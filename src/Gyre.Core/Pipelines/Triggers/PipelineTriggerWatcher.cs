@@ -11,8 +11,8 @@ namespace Gyre.Core.Pipelines.Triggers;
 /// Fires the triggers declared in pipeline files, run by the server every few seconds on its clock:
 /// a cron schedule that came due since the last check (once, however many were missed), a new
 /// version of the watched dataset, or enough new predictions with feedback. Where each trigger
-/// stands is saved, so that a restart neither repeats nor misses a firing; a firing refused by the
-/// <c>skip</c> policy is counted on the pipeline.
+/// stands is saved — with the run it fired, in one transaction — so that a restart neither repeats
+/// nor misses a firing; a firing refused by the <c>skip</c> policy is counted on the pipeline.
 /// </summary>
 public sealed class PipelineTriggerWatcher(IPipelineStore store, PipelineService service, IDatasetStore datasets, IPredictionLog predictions, TimeProvider time)
 {
@@ -67,7 +67,8 @@ public sealed class PipelineTriggerWatcher(IPipelineStore store, PipelineService
         {
             try
             {
-                await service.StartRunAsync(pipeline.Name, fire, null, noCache: false, ct);
+                await service.StartRunAsync(pipeline.Name, fire, null, noCache: false, state, ct);
+                return; // the state is saved with the run
             }
             catch (GyreException e) when (e.Code == ErrorCode.Conflict)
             {
