@@ -15,6 +15,9 @@ namespace Gyre.Storage.Data;
 /// </summary>
 internal sealed class DuckDbReferenceComputer(string tempDirectory) : IReferenceComputer
 {
+    /// <summary>Discrete columns counted in one scan: GROUPING's bit mask is a 64-bit integer.</summary>
+    private const int DiscreteColumnsPerScan = 62;
+
     public Task<ReferenceStatistics> ComputeAsync(string path, DatasetVersion version, CancellationToken ct) =>
         Task.Run(() => Compute(path, version, ct), ct);
 
@@ -60,7 +63,8 @@ internal sealed class DuckDbReferenceComputer(string tempDirectory) : IReference
                 exact[k].Min, exact[k].Max, values.Length == 0 ? null : Grid(values), QuantilesApproximate: sampled);
             byName[column.Name] = !sampled && column.Count <= ReferenceSettings.ExactMaxValues && values.Length > 0 ? column with { Values = [.. values] } : column;
         }
-        var result = compared.Select(c => !byName.TryGetValue(c.Name, out var column) ? Discrete(connection, c)
+        var discrete = Discrete(connection, compared.Where(c => !byName.ContainsKey(c.Name)).ToList());
+        var result = compared.Select(c => !byName.TryGetValue(c.Name, out var column) ? discrete[c.Name]
             : column.Distinct <= ReferenceSettings.NumericCountsMaxDistinct ? column with { Counts = ValueCounts(connection, c, ReferenceSettings.MaxCategories) }
             : column).ToList();
         return new ReferenceStatistics(version.Name, version.Version, rows, result);
@@ -131,11 +135,12 @@ internal sealed class DuckDbReferenceComputer(string tempDirectory) : IReference
         var connection = spilling.Connection;
         DuckDbTableLoader.LoadStored(spilling, path, version);
         var rows = DuckDbSql.Query(connection, "SELECT count(*) FROM data", r => r.GetInt64(0))[0];
-        var columns = version.Columns
+        var compared = version.Columns
             .Where(c => c.Role is ColumnRole.Feature or ColumnRole.Label)
             .Where(c => c.Type is not (ColumnType.Text or ColumnType.Datetime))
-            .Select(c => c.Type is ColumnType.Integer or ColumnType.Float ? Numeric(connection, c) : Discrete(connection, c))
             .ToList();
+        var discrete = Discrete(connection, compared.Where(c => c.Type is not (ColumnType.Integer or ColumnType.Float)).ToList());
+        var columns = compared.Select(c => discrete.TryGetValue(c.Name, out var counted) ? counted : Numeric(connection, c)).ToList();
         return new ReferenceStatistics(version.Name, version.Version, rows, columns);
     }
 
@@ -219,13 +224,62 @@ internal sealed class DuckDbReferenceComputer(string tempDirectory) : IReference
         return counts.Select((count, i) => new HistogramBin(edges[i], edges[i + 1], count)).ToList();
     }
 
-    private static ColumnReference Discrete(DuckDBConnection connection, ColumnSchema column)
+    /// <summary>
+    /// Discrete columns' counts, missing, distinct values and most frequent values (at most
+    /// <see cref="ReferenceSettings.MaxCategories"/>), by name: one scan for up to
+    /// <see cref="DiscreteColumnsPerScan"/> columns, with a grouping set each, where a column took
+    /// two scans of its own. Values are grouped as text (<see cref="AsText"/>), as they are compared.
+    /// </summary>
+    private static Dictionary<string, ColumnReference> Discrete(DuckDBConnection connection, IReadOnlyList<ColumnSchema> columns)
+    {
+        var result = new Dictionary<string, ColumnReference>();
+        foreach (var chunk in columns.Chunk(DiscreteColumnsPerScan))
+        {
+            var keys = chunk.Select(c => DuckDbSql.Quote(c.Name)).ToList();
+            // GROUPING(...) sets the bit of every column a set leaves out, the first column's highest:
+            // in the grouping set of column k all bits are set but its own.
+            var all = (1L << chunk.Length) - 1;
+            var setOf = chunk.Select((_, k) => all - (1L << (chunk.Length - 1 - k))).ToList();
+            var stats = chunk.Select(_ => (Count: 0L, Missing: 0L, Distinct: 0L)).ToArray();
+            var counts = chunk.Select(_ => new List<ValueCount>()).ToArray();
+            DuckDbSql.Query(connection, $"""
+                WITH groups AS (
+                    SELECT GROUPING({string.Join(", ", keys)}) AS g, COALESCE({string.Join(", ", chunk.Select(AsText))}) AS v, count(*) AS n
+                    FROM data GROUP BY GROUPING SETS ({string.Join(", ", keys.Select(k => $"({k})"))})
+                )
+                SELECT g, v, n,
+                    CAST(sum(CASE WHEN v IS NULL THEN 0 ELSE n END) OVER per_column AS BIGINT),
+                    CAST(sum(CASE WHEN v IS NULL THEN n ELSE 0 END) OVER per_column AS BIGINT),
+                    count(v) OVER per_column
+                FROM groups
+                WINDOW per_column AS (PARTITION BY g)
+                QUALIFY row_number() OVER (PARTITION BY g ORDER BY v IS NULL, n DESC, v) <= {ReferenceSettings.MaxCategories}
+                ORDER BY g, v IS NULL, n DESC, v
+                """, r =>
+            {
+                var k = setOf.IndexOf(r.GetInt64(0));
+                stats[k] = (r.GetInt64(3), r.GetInt64(4), r.GetInt64(5));
+                if (!r.IsDBNull(1))
+                {
+                    counts[k].Add(new ValueCount(r.GetString(1), r.GetInt64(2)));
+                }
+                return k;
+            });
+            for (var k = 0; k < chunk.Length; k++)
+            {
+                var (count, missing, distinct) = stats[k];
+                result[chunk[k].Name] = new ColumnReference(chunk[k].Name, chunk[k].Type, count, missing, distinct, Counts: counts[k],
+                    OtherCount: count - counts[k].Sum(v => v.Count));
+            }
+        }
+        return result;
+    }
+
+    /// <summary>A column's values as text, as counts keep them: booleans read true/false, also when a schema declared 0/1 integers boolean.</summary>
+    private static string AsText(ColumnSchema column)
     {
         var c = DuckDbSql.Quote(column.Name);
-        var (count, missing, distinct) = DuckDbSql.Query(connection, $"SELECT count({c}), count(*) - count({c}), count(DISTINCT {c}) FROM data",
-            r => (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)))[0];
-        var counts = ValueCounts(connection, column, ReferenceSettings.MaxCategories);
-        return new ColumnReference(column.Name, column.Type, count, missing, distinct, Counts: counts, OtherCount: count - counts.Sum(v => v.Count));
+        return column.Type == ColumnType.Boolean ? $"{c}::BOOLEAN::VARCHAR" : $"{c}::VARCHAR";
     }
 
     /// <summary>
@@ -235,9 +289,8 @@ internal sealed class DuckDbReferenceComputer(string tempDirectory) : IReference
     private static List<ValueCount> ValueCounts(DuckDBConnection connection, ColumnSchema column, long limit)
     {
         var c = DuckDbSql.Quote(column.Name);
-        var text = column.Type == ColumnType.Boolean ? $"{c}::BOOLEAN::VARCHAR" : $"{c}::VARCHAR";
         return DuckDbSql.Query(connection,
-            $"SELECT {text} AS v, count(*) AS n FROM data WHERE {c} IS NOT NULL GROUP BY v ORDER BY n DESC, v LIMIT {limit}",
+            $"SELECT {AsText(column)} AS v, count(*) AS n FROM data WHERE {c} IS NOT NULL GROUP BY v ORDER BY n DESC, v LIMIT {limit}",
             r => new ValueCount(r.GetString(0), r.GetInt64(1)));
     }
 

@@ -69,4 +69,52 @@ public sealed class DuckDbReferenceComputerTests : IDisposable
         Assert.InRange(worst, 0, 0.5);
         Assert.Null(window.Values);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task DiscreteColumns_CountedTogether_MatchTheirValuesOneByOne(bool window)
+    {
+        const int rows = 30_000;
+        var path = Path.Combine(_folder, "discrete.parquet");
+        using (var duck = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:"))
+        {
+            duck.Open();
+            using var command = duck.CreateCommand();
+            command.CommandText = "COPY (SELECT CASE WHEN range % 11 = 0 THEN NULL WHEN range % 3 = 0 THEN 'basic' ELSE 'pro' END AS plan, " +
+                "range % 2 AS churned, 'c' || (range * 7 % 1500) AS city, NULL::VARCHAR AS empty, range * 0.5 AS x " +
+                $"FROM range({rows})) TO '{path}' (FORMAT parquet)";
+            command.ExecuteNonQuery();
+        }
+        var version = new DatasetVersion("d", 1, path, DatasetFormat.Parquet, rows, new FileInfo(path).Length,
+            [new ColumnSchema("plan", ColumnType.Categorical, true, "VARCHAR"), new ColumnSchema("churned", ColumnType.Boolean, false, "BIGINT"),
+                new ColumnSchema("city", ColumnType.Categorical, false, "VARCHAR"), new ColumnSchema("empty", ColumnType.Categorical, true, "VARCHAR"),
+                new ColumnSchema("x", ColumnType.Float, false, "DOUBLE")],
+            null, "ready", 0);
+        var computer = new DuckDbReferenceComputer(_folder);
+
+        var statistics = window
+            ? await computer.ComputeWindowAsync(path, version, CancellationToken.None)
+            : await computer.ComputeAsync(path, version, CancellationToken.None);
+
+        Assert.Equal(["plan", "churned", "city", "empty", "x"], statistics.Columns.Select(c => c.Name));
+        var all = Enumerable.Range(0, rows).ToList();
+        AssertCounted(statistics.Columns[0], all.Select(i => i % 11 == 0 ? null : i % 3 == 0 ? "basic" : "pro"));
+        AssertCounted(statistics.Columns[1], all.Select(i => i % 2 == 1 ? "true" : "false"));
+        AssertCounted(statistics.Columns[2], all.Select(i => $"c{i * 7 % 1500}"));
+        AssertCounted(statistics.Columns[3], all.Select(_ => (string?)null));
+        Assert.Equal(rows - 1, statistics.Columns[4].Max!.Value * 2, 9);
+    }
+
+    /// <summary>A column's statistics against its values counted here: the most frequent first (ties by value), at most MaxCategories, the rest pooled.</summary>
+    private static void AssertCounted(ColumnReference column, IEnumerable<string?> values)
+    {
+        var present = values.Where(v => v is not null).Select(v => v!).ToList();
+        var groups = present.GroupBy(v => v).Select(g => new ValueCount(g.Key, g.Count()))
+            .OrderByDescending(g => g.Count).ThenBy(g => g.Value, StringComparer.Ordinal).ToList();
+        var kept = groups.Take(ReferenceSettings.MaxCategories).ToList();
+        Assert.Equal((present.Count, values.Count() - present.Count, groups.Count), (column.Count, column.Missing, column.Distinct));
+        Assert.Equal(kept, column.Counts);
+        Assert.Equal(present.Count - kept.Sum(k => k.Count), column.OtherCount);
+    }
 }
