@@ -35,6 +35,7 @@ public sealed class GyreStorage : IDisposable
         DatasetExporter = new DuckDbDatasetExporter(spill);
         Endpoints = new SqliteEndpointStore(database, time);
         Rollouts = new SqliteRolloutStore(database);
+        Traffic = new Serving.SqliteTrafficStore(database);
         PredictionLog = Serving.SqlitePredictionLog.Open(home.PredictionLogPath, time);
         Pipelines = new Storage.Pipelines.SqlitePipelineStore(database);
         Lineage = new Storage.Pipelines.SqliteLineageStore(database, time);
@@ -81,6 +82,8 @@ public sealed class GyreStorage : IDisposable
     public Core.Pipelines.Runs.IStepLogs StepLogs { get; }
 
     public Core.Monitoring.Endpoints.IMonitorStore Monitors { get; }
+
+    public Core.Serving.Gateway.ITrafficStore Traffic { get; }
 
     public Core.Monitoring.Policies.IPolicyStore Policies { get; }
 

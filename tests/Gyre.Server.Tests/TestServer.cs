@@ -53,13 +53,19 @@ public sealed class TestServer : IAsyncDisposable
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>(GyreJson.Options);
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the server as a restart would (gracefully), leaving its home for the next one.</summary>
+    public async Task StopAsync()
     {
         Http.Dispose();
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         SqliteConnection.ClearAllPools();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
         try
         {
             Directory.Delete(Home, recursive: true);

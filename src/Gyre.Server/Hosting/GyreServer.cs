@@ -70,6 +70,8 @@ public static class GyreServer
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(storage.Dispose);
+        // Before any request: an interval cut by the restart goes on filling where it stopped.
+        await app.Services.GetRequiredService<Core.Serving.Gateway.TrafficHistory>().RestoreAsync(ct);
         if (forwarded is not null)
         {
             app.UseForwardedHeaders(forwarded); // first: everything after sees the caller's scheme and address
@@ -227,6 +229,8 @@ public static class GyreServer
         services.AddSingleton(shadows);
         services.AddSingleton(new Core.Serving.Gateway.InferenceGateway(router, storage.PredictionLog, windows, shadows, time));
         services.AddSingleton(new Gateway.GatewayMetrics(router, storage.PredictionLog, windows));
+        services.AddSingleton(new Core.Serving.Gateway.TrafficHistory(windows, storage.Traffic, time));
+        services.AddHostedService<TrafficWorker>();
         services.AddSingleton(storage.Rollouts);
         services.AddSingleton(sp => new Core.Serving.Rollouts.RolloutController(storage.Rollouts, storage.Endpoints, sp.GetRequiredService<Core.Serving.Endpoints.EndpointService>(),
             router, storage.Registry, windows, storage.PredictionLog, time));

@@ -34,4 +34,7 @@ internal static partial class GyreServerLog
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "policy {Policy} could not be evaluated; the next tick tries again")]
     public static partial void PolicyFailed(ILogger logger, Exception exception, string policy);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "the endpoints' recent traffic could not be saved; the next tick tries again")]
+    public static partial void TrafficSaveFailed(ILogger logger, Exception exception);
 }

@@ -301,5 +301,19 @@ internal static class Migrations
         new(11, "the latest validation report on a dataset version", """
             ALTER TABLE dataset_versions ADD COLUMN validation TEXT;
             """),
+        new(12, "the variants' recent traffic, kept across restarts", """
+            -- One row per endpoint, variant and 10-second interval of the last half hour; latency_bins is
+            -- a JSON array of counts per latency bin.
+            CREATE TABLE traffic_intervals (
+                endpoint TEXT NOT NULL,
+                variant TEXT NOT NULL,
+                start INTEGER NOT NULL,
+                requests INTEGER NOT NULL,
+                errors INTEGER NOT NULL,
+                latency_bins TEXT NOT NULL,
+                PRIMARY KEY (endpoint, variant, start)
+            ) WITHOUT ROWID;
+            CREATE INDEX traffic_intervals_by_start ON traffic_intervals (start);
+            """),
     ];
 }

@@ -3,6 +3,9 @@ namespace Gyre.Core.Serving.Gateway;
 /// <summary>One interval of a variant's traffic: requests, failures and the latencies' p50 and p99.</summary>
 public sealed record TrafficPoint(long Start, long Requests, long Errors, double P50LatencyMs, double P99LatencyMs);
 
+/// <summary>One interval of a variant's traffic as it is kept across restarts: its counts and its latencies' bins.</summary>
+public sealed record TrafficInterval(long Start, long Requests, long Errors, IReadOnlyList<long> LatencyBins);
+
 /// <summary>
 /// A variant's recent traffic in fixed intervals (<see cref="IntervalMs"/>, the last
 /// <see cref="Intervals"/> of them), for the dashboard's charts; Prometheus keeps the long history.
@@ -59,6 +62,47 @@ public sealed class TrafficSeries
         return points;
     }
 
+    /// <summary>The intervals from <paramref name="sinceMs"/>'s up to now that saw requests, oldest first, with their bins.</summary>
+    public IReadOnlyList<TrafficInterval> Snapshot(long nowMs, long sinceMs)
+    {
+        var last = IntervalStart(nowMs);
+        var first = Math.Max(IntervalStart(sinceMs), last - ((Intervals - 1) * IntervalMs));
+        var intervals = new List<TrafficInterval>();
+        for (var start = first; start <= last; start += IntervalMs)
+        {
+            var slot = _slots[SlotOf(start)];
+            if (Volatile.Read(ref slot.Start) == start && slot.Interval() is { Requests: > 0 } interval && interval.Start == start)
+            {
+                intervals.Add(interval);
+            }
+        }
+        return intervals;
+    }
+
+    /// <summary>
+    /// Puts back an interval kept before a restart, before any request is recorded into it; a slot
+    /// that already holds a later interval keeps it. Latency bins beyond this series' are ignored.
+    /// </summary>
+    public void Restore(TrafficInterval interval)
+    {
+        var start = IntervalStart(interval.Start);
+        var slot = _slots[SlotOf(start)];
+        lock (slot)
+        {
+            if (slot.Start > start)
+            {
+                return;
+            }
+            slot.Reset(start);
+            Interlocked.Add(ref slot.Requests, interval.Requests);
+            Interlocked.Add(ref slot.Errors, interval.Errors);
+            for (var b = 0; b < Math.Min(Bins, interval.LatencyBins.Count); b++)
+            {
+                Interlocked.Add(ref slot.Latencies[b], interval.LatencyBins[b]);
+            }
+        }
+    }
+
     // Floored, not truncated: a clock before 1970 (a test's) still lands in a slot.
     private static long IntervalStart(long ms) => ms - (((ms % IntervalMs) + IntervalMs) % IntervalMs);
 
@@ -82,6 +126,13 @@ public sealed class TrafficSeries
             Interlocked.Exchange(ref Errors, 0);
             Array.Clear(Latencies);
             Volatile.Write(ref Start, start);
+        }
+
+        /// <summary>The slot's interval; its start is read first, so a slot reused meanwhile shows as another start.</summary>
+        public TrafficInterval Interval()
+        {
+            var start = Volatile.Read(ref Start);
+            return new TrafficInterval(start, Interlocked.Read(ref Requests), Interlocked.Read(ref Errors), [.. Latencies.Select(c => Interlocked.Read(ref c))]);
         }
 
         public TrafficPoint Point()

@@ -1,0 +1,37 @@
+namespace Gyre.Core.Serving.Gateway;
+
+/// <summary>
+/// Keeps the variants' traffic series (<see cref="TrafficSeries"/>, held in memory for the
+/// dashboard) across restarts: <see cref="RestoreAsync"/> puts back the last half hour before the
+/// server takes requests, and <see cref="SaveAsync"/>, called every few seconds and on stopping,
+/// writes the intervals that changed since the last save. A crash loses at most the traffic since
+/// then; an interval cut by a restart goes on filling where it stopped.
+/// </summary>
+public sealed class TrafficHistory(VariantWindows windows, ITrafficStore store, TimeProvider time)
+{
+    /// <summary>How far back the series go: all of their intervals.</summary>
+    public const long KeptMs = TrafficSeries.Intervals * TrafficSeries.IntervalMs;
+
+    private long _savedAt = long.MinValue;
+
+    public async Task RestoreAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var kept in await store.LoadAsync(now - KeptMs, ct))
+        {
+            windows.Of(kept.Endpoint, kept.Variant).Series.Restore(kept.Interval);
+        }
+    }
+
+    /// <summary>Writes every interval that may have changed since the last save: from the one that was filling then.</summary>
+    public async Task SaveAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var since = _savedAt == long.MinValue ? now - KeptMs : _savedAt;
+        var changed = windows.All
+            .SelectMany(w => w.Window.Series.Snapshot(now, since).Select(i => new VariantTraffic(w.Key.Endpoint, w.Key.Variant, i)))
+            .ToList();
+        await store.SaveAsync(changed, now - KeptMs, ct);
+        _savedAt = now;
+    }
+}
