@@ -42,7 +42,7 @@ public sealed class CliServerTests
         var home = ServerProcess.NewHome();
         var result = await GyreProcess.RunAsync(null, "server", "--trusted-proxy", "10.0.0.0/8", "--trusted-proxy", "proxy.internal", "--home", home);
         Assert.Equal(1, result.ExitCode);
-        Assert.Equal("gyre: error: invalid_argument: --trusted-proxy: 'proxy.internal' is not an IP address (10.0.0.5) or a network (10.0.0.0/8)", result.Stderr.Trim());
+        Assert.Equal("gyre: error: invalid_argument: --trusted-proxy: 'proxy.internal' is not an IP address (10.0.0.5) or a network with its host bits zero (10.0.0.0/8)", result.Stderr.Trim());
         Assert.False(Directory.Exists(home));
     }
 

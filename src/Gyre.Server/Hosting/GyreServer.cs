@@ -36,13 +36,15 @@ public static class GyreServer
         var forwarded = TrustedProxies.Options(options.TrustedProxies);
         var exposed = urls.Where(u => !ListenAddresses.IsLoopback(u)).ToList();
         var storage = await GyreStorage.OpenAsync(GyreHome.Resolve(options.Home), time, ct: ct);
-        if (exposed.Count > 0 || options.RequireAuth)
+        // Behind a trusted proxy the callers are other machines, even on a loopback address.
+        if (exposed.Count > 0 || options.RequireAuth || forwarded is not null)
         {
             options = options with { RequireAuth = true };
             if (await storage.Tokens.CountActiveTokensAsync(ct) == 0)
             {
                 storage.Dispose();
-                var where = exposed.Count > 0 ? $"listen on {string.Join(", ", exposed)} (not loopback)" : "require authentication";
+                var where = exposed.Count > 0 ? $"listen on {string.Join(", ", exposed)} (not loopback)"
+                    : forwarded is not null ? "serve behind a proxy (--trusted-proxy)" : "require authentication";
                 throw new GyreException(ErrorCode.InvalidArgument,
                     $"refusing to {where} without an API token: create one with `gyre tokens create --name NAME --scope admin --home {storage.Home.Root}`");
             }

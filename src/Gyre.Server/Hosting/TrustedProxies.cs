@@ -35,7 +35,7 @@ internal static class TrustedProxies
             }
             else
             {
-                throw GyreException.Invalid($"--trusted-proxy: '{proxy}' is not an IP address (10.0.0.5) or a network (10.0.0.0/8)");
+                throw GyreException.Invalid($"--trusted-proxy: '{proxy}' is not an IP address (10.0.0.5) or a network with its host bits zero (10.0.0.0/8)");
             }
         }
         return options;

@@ -39,16 +39,12 @@ internal sealed class SqlitePipelineStore(SqliteDatabase db) : IPipelineStore
         }
     }, ct);
 
+    /// <summary>A pipeline deleted meanwhile has no triggers left to save: nothing happens.</summary>
     public Task SaveTriggerStateAsync(string name, TriggerState state, CancellationToken ct) => db.WriteAsync(async (c, t) =>
         await UpdateTriggersAsync(c, t, name, state, ct), ct);
 
-    private static async Task UpdateTriggersAsync(SqliteConnection c, SqliteTransaction t, string name, TriggerState state, CancellationToken ct)
-    {
-        if (await c.ExecuteAsync("UPDATE pipelines SET triggers = $tr WHERE name = $n", t, ct, ("$tr", JsonRecords.Write(state)), ("$n", name)) == 0)
-        {
-            throw GyreException.NotFound($"pipeline '{name}' does not exist");
-        }
-    }
+    private static async Task<bool> UpdateTriggersAsync(SqliteConnection c, SqliteTransaction t, string name, TriggerState state, CancellationToken ct) =>
+        await c.ExecuteAsync("UPDATE pipelines SET triggers = $tr WHERE name = $n", t, ct, ("$tr", JsonRecords.Write(state)), ("$n", name)) > 0;
 
     public Task<(string Yaml, string? Directory)> GetVersionAsync(string name, string digest, CancellationToken ct) => db.ReadAsync(async c =>
         (await c.QueryAsync("SELECT yaml, directory FROM pipeline_versions WHERE name = $n AND digest = $d", null,
@@ -58,9 +54,9 @@ internal sealed class SqlitePipelineStore(SqliteDatabase db) : IPipelineStore
 
     public Task<PipelineRun> CreateRunAsync(PipelineRun run, TriggerState? triggers, CancellationToken ct) => db.WriteAsync(async (c, t) =>
     {
-        if (triggers is not null)
+        if (triggers is not null && !await UpdateTriggersAsync(c, t, run.Pipeline, triggers, ct))
         {
-            await UpdateTriggersAsync(c, t, run.Pipeline, triggers, ct);
+            throw GyreException.NotFound($"pipeline '{run.Pipeline}' does not exist");
         }
         var id = Convert.ToInt64(await c.ScalarAsync(
             "INSERT INTO pipeline_runs (pipeline, state, body, creation_time) VALUES ($p, $s, '{}', $c) RETURNING run_id", t, ct,

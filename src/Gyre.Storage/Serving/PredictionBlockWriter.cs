@@ -63,11 +63,12 @@ internal sealed class PredictionBlockWriter : IDisposable
                 Write(block);
             }
         }
-        if (_open.Count > 64)
-        {
-            _open.Clear(); // endpoints come and go; the usual few keep their buffers from batch to batch
-        }
+        // Endpoints come and go: a block unused for a while gives up its buffer; the busy ones keep theirs.
+        _open.RemoveAll(block => block.Idle(MaxIdleBatches));
     }
+
+    /// <summary>Batches in a row without records after which an endpoint's block (and its buffer) is let go.</summary>
+    private const int MaxIdleBatches = 100;
 
     /// <summary>Forgets the records of every open block (their transaction failed).</summary>
     public void Discard()
@@ -139,6 +140,17 @@ internal sealed class PredictionBlockWriter : IDisposable
 
         public ReadOnlySpan<byte> Payload => _payload.WrittenSpan;
 
+        private bool _used;
+        private int _idleBatches;
+
+        /// <summary>At the end of a batch: whether the block took no records in more than <paramref name="limit"/> batches in a row.</summary>
+        public bool Idle(int limit)
+        {
+            _idleBatches = _used ? 0 : _idleBatches + 1;
+            _used = false;
+            return _idleBatches > limit;
+        }
+
         public bool Fits(long time) =>
             Count < PredictionBlocks.MaxRecords && Math.Max(Last, time) - Math.Min(First, time) <= PredictionBlocks.MaxSpanMs;
 
@@ -150,6 +162,7 @@ internal sealed class PredictionBlockWriter : IDisposable
             payload.CopyTo(span[4..]);
             _payload.Advance(4 + payload.Length);
             Count++;
+            _used = true;
         }
 
         public void Clear()

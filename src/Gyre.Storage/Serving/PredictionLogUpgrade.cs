@@ -8,7 +8,8 @@ namespace Gyre.Storage.Serving;
 /// Moves a log that Gyre wrote before blocks — a row per prediction in <c>predictions</c>, and
 /// feedback that held only the id, the actual and its time — into blocks and the feedback table
 /// of <see cref="PredictionBlocks"/>, in one transaction on the first open: a stop halfway leaves
-/// the old tables as they were.
+/// the old tables as they were. It needs free disk space of about twice the log's size meanwhile
+/// (the WAL holds the new blocks until the commit's checkpoint).
 /// </summary>
 internal static class PredictionLogUpgrade
 {
@@ -49,6 +50,9 @@ internal static class PredictionLogUpgrade
         }
         Execute(connection, transaction, "DROP TABLE predictions; DROP TABLE feedback_before_blocks;");
         transaction.Commit();
+        // The move went through the WAL, which holds a copy of the whole log now: give that space back.
+        using var checkpoint = connection.Command("PRAGMA wal_checkpoint(TRUNCATE)");
+        checkpoint.ExecuteNonQuery();
     }
 
     private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)

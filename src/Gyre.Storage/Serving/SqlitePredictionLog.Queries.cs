@@ -13,28 +13,35 @@ public sealed partial class SqlitePredictionLog
 {
     private const string ShadowRouting = "shadow";
 
+    /// <summary>
+    /// Finds the predictions first, outside any write (reading blocks takes a while for a large
+    /// batch, and a write transaction would hold the table writer off meanwhile), then stores the
+    /// new feedback in one transaction. A report that another call stored in between counts as a
+    /// duplicate: the first one is kept.
+    /// </summary>
     public async Task<FeedbackResult> AddFeedbackAsync(string endpoint, IReadOnlyList<Feedback> feedback, CancellationToken ct)
     {
         await using var connection = await OpenReaderAsync(ct);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
         var ids = feedback.Select(f => f.PredictionId).Distinct(StringComparer.Ordinal).ToList();
         var answered = (await connection.QueryAsync(
             "SELECT prediction_id FROM feedback WHERE endpoint = $e AND prediction_id IN (SELECT value FROM json_each($ids))",
-            transaction, r => r.GetString(0), ct, ("$e", endpoint), ("$ids", SqliteCommands.JsonArray(ids)))).ToHashSet(StringComparer.Ordinal);
-        var open = PredictionBlocks.Locate(connection, transaction, endpoint, ids.Where(id => !answered.Contains(id)));
+            null, r => r.GetString(0), ct, ("$e", endpoint), ("$ids", SqliteCommands.JsonArray(ids)))).ToHashSet(StringComparer.Ordinal);
+        var open = PredictionBlocks.Locate(connection, null, endpoint, ids.Where(id => !answered.Contains(id)));
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         int accepted = 0, duplicates = 0;
         var unknown = new List<string>();
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
         foreach (var item in feedback)
         {
             if (open.Remove(item.PredictionId, out var prediction))
             {
-                await connection.ExecuteAsync(
-                    "INSERT INTO feedback (prediction_id, endpoint, prediction_time, variant, outputs, shadow, actual, time) VALUES ($id, $e, $pt, $v, $o, $s, $a, $t)",
+                var stored = await connection.ExecuteAsync(
+                    "INSERT OR IGNORE INTO feedback (prediction_id, endpoint, prediction_time, variant, outputs, shadow, actual, time) VALUES ($id, $e, $pt, $v, $o, $s, $a, $t)",
                     transaction, ct, ("$id", item.PredictionId), ("$e", endpoint), ("$pt", prediction.Time), ("$v", prediction.Variant),
                     ("$o", prediction.Outputs), ("$s", prediction.Routing == ShadowRouting), ("$a", item.Actual), ("$t", now));
                 answered.Add(item.PredictionId);
-                accepted++;
+                accepted += stored;
+                duplicates += 1 - stored;
             }
             else if (answered.Contains(item.PredictionId))
             {

@@ -59,6 +59,31 @@ public sealed partial class TrustedProxyTests
     }
 
     [Fact]
+    public async Task BehindATrustedProxy_TokensAreRequired_EvenOnLoopback()
+    {
+        var home = Path.Combine(Path.GetTempPath(), "gyre-server-test-" + Guid.NewGuid().ToString("N"));
+        var refused = await Assert.ThrowsAsync<GyreException>(() => GyreServer.BuildAsync(new ServerOptions
+        {
+            Urls = "http://127.0.0.1:0",
+            Home = home,
+            TrustedProxies = ["127.0.0.1"],
+            Quiet = true,
+        }));
+        Assert.StartsWith("refusing to serve behind a proxy (--trusted-proxy) without an API token", refused.Message, StringComparison.Ordinal);
+
+        string token;
+        using (var storage = await GyreStorage.OpenAsync(new GyreHome(home)))
+        {
+            token = (await storage.Tokens.CreateTokenAsync("viewer", TokenScope.Read, null, CancellationToken.None)).Secret;
+        }
+        await using var server = await TestServer.StartAsync(o => o with { TrustedProxies = ["127.0.0.1"] }, home);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await server.Http.GetAsync("/api/v1/experiments")).StatusCode);
+        using var authorized = new HttpRequestMessage(HttpMethod.Get, "/api/v1/experiments");
+        authorized.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        Assert.Equal(HttpStatusCode.OK, (await server.Http.SendAsync(authorized)).StatusCode);
+    }
+
+    [Fact]
     public async Task AProxyThatIsNotAnAddressOrNetwork_RefusesToStart_NamingTheSetting()
     {
         var error = await Assert.ThrowsAsync<GyreException>(() => GyreServer.BuildAsync(new ServerOptions
@@ -69,7 +94,7 @@ public sealed partial class TrustedProxyTests
             Quiet = true,
         }));
         Assert.Equal(ErrorCode.InvalidArgument, error.Code);
-        Assert.Equal("--trusted-proxy: 'proxy.internal' is not an IP address (10.0.0.5) or a network (10.0.0.0/8)", error.Message);
+        Assert.Equal("--trusted-proxy: 'proxy.internal' is not an IP address (10.0.0.5) or a network with its host bits zero (10.0.0.0/8)", error.Message);
     }
 
     private static void Forward(HttpRequestMessage request, string? proto)
