@@ -73,7 +73,14 @@ public static class GyreServer
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(storage.Dispose);
         // Before any request: an interval cut by the restart goes on filling where it stopped.
-        await app.Services.GetRequiredService<Core.Serving.Gateway.TrafficHistory>().RestoreAsync(ct);
+        try
+        {
+            await app.Services.GetRequiredService<Core.Serving.Gateway.TrafficHistory>().RestoreAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            GyreServerLog.TrafficRestoreFailed(app.Logger, e); // charts are not worth refusing to start
+        }
         if (forwarded is not null)
         {
             app.UseForwardedHeaders(forwarded); // first: everything after sees the caller's scheme and address

@@ -37,4 +37,7 @@ internal static partial class GyreServerLog
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "the endpoints' recent traffic could not be saved; the next tick tries again")]
     public static partial void TrafficSaveFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "the endpoints' recent traffic could not be read back; the charts start empty")]
+    public static partial void TrafficRestoreFailed(ILogger logger, Exception exception);
 }

@@ -19,9 +19,9 @@ internal sealed class TrafficWorker(TrafficHistory history, TimeProvider time, I
         {
             await history.SaveAsync(cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
-            TickFailed(e);
+            TickFailed(e); // also when the stop's time ran out: a chart's last seconds are not worth a failed shutdown
         }
     }
 }

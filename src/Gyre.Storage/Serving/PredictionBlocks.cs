@@ -116,14 +116,18 @@ internal static class PredictionBlocks
         {
             while (reader.Read())
             {
-                var length = (int)reader.GetBytes(2, 0, null, 0, 0);
-                if (length > buffer.Length)
+                int length;
+                using (var payload = reader.GetStream(2)) // one blob handle a row
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = null;
-                    buffer = ArrayPool<byte>.Shared.Rent(length);
+                    length = (int)payload.Length;
+                    if (length > buffer.Length)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = null;
+                        buffer = ArrayPool<byte>.Shared.Rent(length);
+                    }
+                    payload.ReadExactly(buffer, 0, length);
                 }
-                reader.GetBytes(2, 0, buffer, 0, length);
                 yield return new Block(reader.GetInt64(0), reader.GetInt64(1), buffer.AsMemory(0, length));
             }
         }

@@ -17,17 +17,22 @@ public sealed class TrafficHistory(VariantWindows windows, ITrafficStore store, 
     public async Task RestoreAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        foreach (var kept in await store.LoadAsync(now - KeptMs, ct))
+        // Intervals from a clock that was ahead of this one's are left out: they would never fill again.
+        foreach (var kept in (await store.LoadAsync(now - KeptMs, ct)).Where(k => k.Interval.Start <= now))
         {
             windows.Of(kept.Endpoint, kept.Variant).Series.Restore(kept.Interval);
         }
     }
 
-    /// <summary>Writes every interval that may have changed since the last save: from the one that was filling then.</summary>
+    /// <summary>
+    /// Writes every interval that may have changed since the last save: from the one before the
+    /// one that was filling then, since a request timed just before an interval's end may count
+    /// just after the save (each save writes whole intervals, so saving one again is harmless).
+    /// </summary>
     public async Task SaveAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var since = _savedAt == long.MinValue ? now - KeptMs : _savedAt;
+        var since = _savedAt == long.MinValue ? now - KeptMs : Math.Min(_savedAt, now) - TrafficSeries.IntervalMs;
         var changed = windows.All
             .SelectMany(w => w.Window.Series.Snapshot(now, since).Select(i => new VariantTraffic(w.Key.Endpoint, w.Key.Variant, i)))
             .ToList();

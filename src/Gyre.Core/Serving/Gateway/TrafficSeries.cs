@@ -128,11 +128,13 @@ public sealed class TrafficSeries
             Volatile.Write(ref Start, start);
         }
 
-        /// <summary>The slot's interval; its start is read first, so a slot reused meanwhile shows as another start.</summary>
+        /// <summary>The slot's interval, read under the lock that a reuse of the slot takes, so that its start and counts belong together.</summary>
         public TrafficInterval Interval()
         {
-            var start = Volatile.Read(ref Start);
-            return new TrafficInterval(start, Interlocked.Read(ref Requests), Interlocked.Read(ref Errors), [.. Latencies.Select(c => Interlocked.Read(ref c))]);
+            lock (this)
+            {
+                return new TrafficInterval(Start, Interlocked.Read(ref Requests), Interlocked.Read(ref Errors), [.. Latencies.Select(c => Interlocked.Read(ref c))]);
+            }
         }
 
         public TrafficPoint Point()
