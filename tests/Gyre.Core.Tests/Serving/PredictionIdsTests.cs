@@ -21,6 +21,25 @@ public sealed class PredictionIdsTests
         Assert.True(string.CompareOrdinal(id, PredictionIds.New(time.AddMilliseconds(1))) < 0);
     }
 
+    [Theory]
+    [InlineData(1_790_000_123_456)]
+    [InlineData(0)]
+    [InlineData(-86_400_000)] // a test's clock before 1970
+    public void TheTimeOfAnId_IsTheTimeItWasMadeAt(long ms)
+    {
+        Assert.Equal(ms, PredictionIds.TimeOf(PredictionIds.New(DateTimeOffset.FromUnixTimeMilliseconds(ms))));
+    }
+
+    [Theory]
+    [InlineData("p-1")]
+    [InlineData("0194a1b2c3d4e5f60718293a4b5c6d7e")] // its version digit is e, not 7
+    [InlineData("0194a1b2c3d47zf60718293a4b5c6d7e")] // not hex
+    [InlineData("0194a1b2-c3d4-7f60-8718-293a4b5c6d7e")] // with dashes
+    public void AnIdThatIsNotAUuidV7InThisForm_HasNoTime(string id)
+    {
+        Assert.Null(PredictionIds.TimeOf(id));
+    }
+
     [Fact]
     public void Ids_FromManyThreadsInOneMillisecond_AreAllDistinct()
     {

@@ -42,7 +42,7 @@ public static class PredictionIds
         {
             return null;
         }
-        return BinaryPrimitives.ReadInt64BigEndian(head) >>> 16;
+        return BinaryPrimitives.ReadInt64BigEndian(head) >> 16; // signed, as New wrote it: a test clock before 1970 round-trips
     }
 
     private static void Random(Span<byte> destination)
