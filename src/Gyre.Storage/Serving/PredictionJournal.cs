@@ -39,13 +39,17 @@ internal sealed class PredictionJournal : IDisposable
     private int _active;
     private long _sequence;
 
-    private PredictionJournal(string logPath)
+    private PredictionJournal(string logPath, int lane)
     {
-        _files = [OpenFile(logPath + ".journal.0"), OpenFile(logPath + ".journal.1")];
+        _files = [OpenFile($"{logPath}.journal.{2 * lane}"), OpenFile($"{logPath}.journal.{(2 * lane) + 1}")];
     }
 
-    /// <summary>Opens the journal of the log at <paramref name="logPath"/>: files beside it named <c>.journal.0</c> and <c>.journal.1</c>.</summary>
-    public static PredictionJournal Open(string logPath) => new(logPath);
+    /// <summary>
+    /// Opens a journal of the log at <paramref name="logPath"/>, one per lane of the log's writers:
+    /// files beside it named <c>.journal.0</c> and <c>.journal.1</c> for lane 0, <c>.journal.2</c>
+    /// and <c>.journal.3</c> for lane 1.
+    /// </summary>
+    public static PredictionJournal Open(string logPath, int lane = 0) => new(logPath, lane);
 
     /// <summary>Appends the records (already encoded) and returns once they are on disk, with the group's sequence number.</summary>
     public long Append(IEnumerable<EncodedRecords> group)

@@ -78,12 +78,14 @@ public sealed partial class SqlitePredictionLog
                     page.Add(record);
                 }
             }
-            page.Sort((a, b) => ComparePosition(a.Time, a.PredictionId, (b.Time, b.PredictionId)));
-            if (page.Count > maxResults + 1)
+            if (page.Count > maxResults)
             {
+                // Sorted (and cut) only once there is more than a page: the stop test reads the last one kept.
+                page.Sort(ByPosition);
                 page.RemoveRange(maxResults + 1, page.Count - maxResults - 1);
             }
         }
+        page.Sort(ByPosition);
         var labels = (await connection.QueryAsync(
             "SELECT prediction_id, actual, time FROM feedback WHERE prediction_id IN (SELECT value FROM json_each($ids))",
             null, r => (Id: r.GetString(0), Actual: r.GetString(1), Time: r.GetInt64(2)), ct, ("$ids", SqliteCommands.JsonArray(page.Select(p => p.PredictionId)))))
@@ -201,6 +203,8 @@ public sealed partial class SqlitePredictionLog
         copy.ExecuteNonQuery();
         return rows;
     }
+
+    private static int ByPosition(PredictionRecord a, PredictionRecord b) => ComparePosition(a.Time, a.PredictionId, (b.Time, b.PredictionId));
 
     /// <summary>Orders predictions as queries page through them: by time, then id.</summary>
     private static int ComparePosition(long time, string id, (long Time, string Id) other)

@@ -4,11 +4,12 @@ using Gyre.Core.Serving.Log;
 
 namespace Gyre.Storage.Serving;
 
-/// <summary>The log's two writers: the journal writer, which answers durable callers, and the table writer, which fills the tables in batches.</summary>
+/// <summary>The log's writers: the journal writers, which answer durable callers, and the table writer, which fills the tables in batches.</summary>
 public sealed partial class SqlitePredictionLog
 {
-    private void JournalLoop()
+    private void JournalLoop(int lane)
     {
+        var journal = _journals[lane];
         var reader = _queue.Reader;
         var group = new List<Pending>();
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
@@ -18,30 +19,37 @@ public sealed partial class SqlitePredictionLog
             {
                 if (pending.Records is null)
                 {
-                    // A commit request passes to the table writer behind every record queued before it.
-                    JournalGroup(group);
+                    // A commit request passes to the table writer behind every answered record: each
+                    // lane hands a group's records to the table writer before it answers their callers
+                    // (whatever another lane holds now is not answered yet), and fast records go there
+                    // directly. This lane's group goes first, so that its callers need not wait longer.
+                    JournalGroup(group, lane);
+                    EnqueueTable(new TableWork(null, lane, 0, pending.Done));
                     count = 0;
-                    EnqueueTable(new TableWork(null, 0, pending.Done));
                     continue;
                 }
                 group.Add(pending);
                 count += pending.Records.Count;
             }
-            JournalGroup(group);
+            JournalGroup(group, lane);
             if (!_keepJournal)
             {
-                _journal.Release(Interlocked.Read(ref _committedSequence));
+                journal.Release(Interlocked.Read(ref _committedSequence[lane]));
             }
         }
-        _tablesClosed = true;
-        _tableSignal.Set();
+        if (Interlocked.Decrement(ref _lanesRunning) == 0)
+        {
+            _tablesClosed = true;
+            _tableSignal.Set();
+        }
     }
 
     /// <summary>
-    /// Appends a group of durable records to the journal, answers their callers, and hands the
-    /// records to the table writer; on failure the callers get a 503 and their records are left out.
+    /// Appends a group of durable records to the lane's journal, answers their callers, and hands
+    /// the records to the table writer; on failure the callers get a 503 and their records are left
+    /// out.
     /// </summary>
-    private void JournalGroup(List<Pending> group)
+    private void JournalGroup(List<Pending> group, int lane)
     {
         if (group.Count == 0)
         {
@@ -51,11 +59,11 @@ public sealed partial class SqlitePredictionLog
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var sequence = _journal.Append(group.Select(p => p.Records!));
+            var sequence = _journals[lane].Append(group.Select(p => p.Records!));
             var synced = new DurableSync(Stopwatch.GetElapsedTime(started), count);
             foreach (var pending in group)
             {
-                EnqueueTable(new TableWork(pending.Records, sequence, null));
+                EnqueueTable(new TableWork(pending.Records, lane, sequence, null));
                 pending.Done.TrySetResult();
             }
             Report(synced);
@@ -128,7 +136,7 @@ public sealed partial class SqlitePredictionLog
                 _tableSignal.WaitOne(BatchTime);
             }
             var closed = _tablesClosed;
-            long sequence = 0;
+            var sequences = new long[JournalLanes];
             var fast = 0;
             var rows = 0;
             asked.Clear();
@@ -143,7 +151,7 @@ public sealed partial class SqlitePredictionLog
                 Interlocked.Add(ref _tableRecords, -work.Records.Count);
                 batch.Add(work.Records);
                 rows += work.Records.Count;
-                sequence = Math.Max(sequence, work.Sequence);
+                sequences[work.Lane] = Math.Max(sequences[work.Lane], work.Sequence);
                 fast += work.Sequence == 0 ? work.Records.Count : 0;
             }
             if (!_tableQueue.IsEmpty)
@@ -152,7 +160,7 @@ public sealed partial class SqlitePredictionLog
             }
             try
             {
-                CommitTables(batch, sequence, ref lastSync);
+                CommitTables(batch, sequences, ref lastSync);
                 foreach (var done in asked)
                 {
                     done.TrySetResult();
@@ -164,7 +172,7 @@ public sealed partial class SqlitePredictionLog
                 // its durable rows stay in the journal, which is kept until the next start replays it.
                 var error = new GyreException(ErrorCode.Unavailable, $"prediction log: the write failed: {e.Message}");
                 Interlocked.Add(ref _dropped, fast);
-                _keepJournal |= sequence > 0;
+                _keepJournal |= sequences.Any(q => q > 0);
                 foreach (var done in asked)
                 {
                     done.TrySetException(error);
@@ -187,24 +195,30 @@ public sealed partial class SqlitePredictionLog
     }
 
     /// <summary>
-    /// Commits a batch (journalled records up to <paramref name="sequence"/>, 0: none). Journalled
-    /// rows are synced into the tables at most once per <see cref="SyncTime"/> (with the batch that
-    /// comes then), and only then let go by the journal: the tables' syncs compete with the
-    /// journal's own for the disk.
+    /// Commits a batch (journalled records up to <paramref name="sequences"/>, per lane; 0: none).
+    /// Journalled rows are synced into the tables at most once per <see cref="SyncTime"/> (with the
+    /// batch that comes then), and only then let go by the journals: the tables' syncs compete with
+    /// the journals' own for the disk.
     /// </summary>
-    private void CommitTables(List<EncodedRecords> batch, long sequence, ref long lastSync)
+    private void CommitTables(List<EncodedRecords> batch, long[] sequences, ref long lastSync)
     {
         if (batch.Count == 0)
         {
             return;
         }
-        var upTo = Math.Max(sequence, _unsynced);
-        var sync = upTo > 0 && Stopwatch.GetElapsedTime(lastSync) >= SyncTime;
+        var upTo = sequences.Select((q, lane) => Math.Max(q, _unsynced[lane])).ToArray();
+        var sync = upTo.Any(q => q > 0) && Stopwatch.GetElapsedTime(lastSync) >= SyncTime;
         CommitBatch(batch, sync);
-        _unsynced = sync ? 0 : upTo;
+        for (var lane = 0; lane < JournalLanes; lane++)
+        {
+            _unsynced[lane] = sync ? 0 : upTo[lane];
+            if (sync)
+            {
+                Interlocked.Exchange(ref _committedSequence[lane], upTo[lane]);
+            }
+        }
         if (sync)
         {
-            Interlocked.Exchange(ref _committedSequence, upTo);
             lastSync = Stopwatch.GetTimestamp();
         }
     }
@@ -240,14 +254,22 @@ public sealed partial class SqlitePredictionLog
     /// </summary>
     private void Recover()
     {
-        using var records = _journal.ReadAll();
-        if (records.Count > 0)
+        var fresh = new List<byte[]>();
+        foreach (var journal in _journals)
         {
-            using var fresh = EncodedRecords.Of(NotInTables(records));
-            CommitBatch([fresh], sync: true);
+            using var records = journal.ReadAll();
+            fresh.AddRange(NotInTables(records));
+        }
+        if (fresh.Count > 0)
+        {
+            using var replayed = EncodedRecords.Of(fresh);
+            CommitBatch([replayed], sync: true);
         }
         // Synced above; a journal holding only a torn line held nothing that was acknowledged.
-        _journal.Clear();
+        foreach (var journal in _journals)
+        {
+            journal.Clear();
+        }
     }
 
     private List<byte[]> NotInTables(EncodedRecords records)
@@ -271,5 +293,5 @@ public sealed partial class SqlitePredictionLog
     }
 
     /// <summary>Records for the tables with the journal sequence of their group (0: fast records, never journalled); or, without records, a query waiting for a commit.</summary>
-    private sealed record TableWork(EncodedRecords? Records, long Sequence, TaskCompletionSource? Done);
+    private sealed record TableWork(EncodedRecords? Records, int Lane, long Sequence, TaskCompletionSource? Done);
 }

@@ -133,6 +133,28 @@ public sealed class PredictionJournalTests : IDisposable
         Assert.Equal((1, 0, 0), (feedback.Accepted, feedback.Duplicates, feedback.Unknown.Count));
     }
 
+    [Fact]
+    public async Task AStartReplaysEveryLanesJournal()
+    {
+        var path = _home.Home.PredictionLogPath;
+        using (SqlitePredictionLog.Open(path, TimeProvider.System))
+        {
+            // A fresh log with its tables and empty journals.
+        }
+        using (var first = PredictionJournal.Open(path, lane: 0))
+        using (var second = PredictionJournal.Open(path, lane: 1))
+        {
+            first.Append([EncodedRecords.Encode([Record(Id(1_700_000_000_000, 1), 1_700_000_000_000)])]);
+            second.Append([EncodedRecords.Encode([Record(Id(1_700_000_000_001, 2), 1_700_000_000_001)])]);
+        }
+        using (var log = SqlitePredictionLog.Open(path, TimeProvider.System))
+        {
+            var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None);
+            Assert.Equal([Id(1_700_000_000_000, 1), Id(1_700_000_000_001, 2)], items.Select(i => i.Prediction.PredictionId));
+        }
+        Assert.All(new[] { ".journal.0", ".journal.1", ".journal.2", ".journal.3" }, suffix => Assert.All(File.ReadAllBytes(path + suffix).Take(16), b => Assert.Equal(0, b)));
+    }
+
     private static PredictionRecord Record(string id, long time) =>
         new(id, "churn", "churn-v1", "churn", 1, time, 2.5, "{\"tenure\":3,\"plan\":\"basic\"}", "{\"label\":\"left\",\"probability\":0.2}", "weighted");
 

@@ -16,8 +16,9 @@ public interface IPredictionLog
     long Dropped { get; }
 
     /// <summary>
-    /// Raised on the log's writer thread each time a group of durable records is on disk, before
-    /// the next group is written: a handler must be quick, and what it throws is ignored.
+    /// Raised on one of the log's writer threads each time a group of durable records is on disk,
+    /// before that writer takes its next group (writers may raise it at the same time): a handler
+    /// must be quick and thread-safe, and what it throws is ignored.
     /// </summary>
     event Action<DurableSync>? DurableSynced;
 
