@@ -24,7 +24,7 @@ public sealed partial class SqlitePredictionLog
                     // (whatever another lane holds now is not answered yet), and fast records go there
                     // directly. This lane's group goes first, so that its callers need not wait longer.
                     JournalGroup(group, lane);
-                    EnqueueTable(new TableWork(null, lane, 0, pending.Done));
+                    EnqueueTable(new TableWork(null, 0, lane, 0, pending.Done));
                     count = 0;
                     continue;
                 }
@@ -61,9 +61,11 @@ public sealed partial class SqlitePredictionLog
         {
             var sequence = _journals[lane].Append(group.Select(p => p.Records!));
             var synced = new DurableSync(Stopwatch.GetElapsedTime(started), count);
+            // The group goes to the table writer as one piece: a batch then never holds part of a
+            // group, whose sequence would let the journal go of the part that is not in it.
+            EnqueueTable(new TableWork([.. group.Select(p => p.Records!)], count, lane, sequence, null));
             foreach (var pending in group)
             {
-                EnqueueTable(new TableWork(pending.Records, lane, sequence, null));
                 pending.Done.TrySetResult();
             }
             Report(synced);
@@ -112,8 +114,8 @@ public sealed partial class SqlitePredictionLog
             return;
         }
         _tableQueue.Enqueue(work);
-        var waiting = Interlocked.Add(ref _tableRecords, work.Records.Count);
-        if (waiting == work.Records.Count || waiting >= MaxBatchRecords)
+        var waiting = Interlocked.Add(ref _tableRecords, work.Rows);
+        if (waiting == work.Rows || waiting >= MaxBatchRecords)
         {
             _tableSignal.Set();
         }
@@ -148,11 +150,11 @@ public sealed partial class SqlitePredictionLog
                     asked.Add(work.Done!);
                     continue;
                 }
-                Interlocked.Add(ref _tableRecords, -work.Records.Count);
-                batch.Add(work.Records);
-                rows += work.Records.Count;
+                Interlocked.Add(ref _tableRecords, -work.Rows);
+                batch.AddRange(work.Records);
+                rows += work.Rows;
                 sequences[work.Lane] = Math.Max(sequences[work.Lane], work.Sequence);
-                fast += work.Sequence == 0 ? work.Records.Count : 0;
+                fast += work.Sequence == 0 ? work.Rows : 0;
             }
             if (!_tableQueue.IsEmpty)
             {
@@ -292,6 +294,6 @@ public sealed partial class SqlitePredictionLog
         return fresh;
     }
 
-    /// <summary>Records for the tables with the journal sequence of their group (0: fast records, never journalled); or, without records, a query waiting for a commit.</summary>
-    private sealed record TableWork(EncodedRecords? Records, int Lane, long Sequence, TaskCompletionSource? Done);
+    /// <summary>Records for the tables (a request's, or a whole durable group's) with their journal lane and the sequence of their group (0: fast records, never journalled); or, without records, a query waiting for a commit.</summary>
+    private sealed record TableWork(EncodedRecords[]? Records, int Rows, int Lane, long Sequence, TaskCompletionSource? Done);
 }

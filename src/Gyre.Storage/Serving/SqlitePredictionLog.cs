@@ -152,7 +152,7 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
             Interlocked.Add(ref _dropped, records.Count);
             return ValueTask.CompletedTask;
         }
-        EnqueueTable(new TableWork(EncodedRecords.Encode(records), 0, 0, null));
+        EnqueueTable(new TableWork([EncodedRecords.Encode(records)], records.Count, 0, 0, null));
         return ValueTask.CompletedTask;
     }
 
