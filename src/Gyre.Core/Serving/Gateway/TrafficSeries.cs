@@ -49,34 +49,23 @@ public sealed class TrafficSeries
     }
 
     /// <summary>The intervals from <paramref name="sinceMs"/> up to now, oldest first; quiet intervals are zeros.</summary>
-    public IReadOnlyList<TrafficPoint> Read(long nowMs, long sinceMs)
-    {
-        var last = IntervalStart(nowMs);
-        var first = Math.Max(IntervalStart(sinceMs), last - ((Intervals - 1) * IntervalMs));
-        var points = new List<TrafficPoint>();
-        for (var start = first; start <= last; start += IntervalMs)
-        {
-            var slot = _slots[SlotOf(start)];
-            points.Add(Volatile.Read(ref slot.Start) == start ? slot.Point() : new TrafficPoint(start, 0, 0, 0, 0));
-        }
-        return points;
-    }
+    public IReadOnlyList<TrafficPoint> Read(long nowMs, long sinceMs) =>
+        [.. Held(nowMs, sinceMs).Select(h => h.Slot is { } slot ? slot.Point() : new TrafficPoint(h.Start, 0, 0, 0, 0))];
 
     /// <summary>The intervals from <paramref name="sinceMs"/>'s up to now that saw requests, oldest first, with their bins.</summary>
-    public IReadOnlyList<TrafficInterval> Snapshot(long nowMs, long sinceMs)
+    public IReadOnlyList<TrafficInterval> Snapshot(long nowMs, long sinceMs) =>
+        [.. Held(nowMs, sinceMs).Select(h => h.Slot?.Interval()).OfType<TrafficInterval>().Where(i => i.Requests > 0)];
+
+    /// <summary>Each interval start from <paramref name="sinceMs"/>'s up to now (at most the last <see cref="Intervals"/>), with its slot if the slot holds that interval.</summary>
+    private IEnumerable<(long Start, Slot? Slot)> Held(long nowMs, long sinceMs)
     {
         var last = IntervalStart(nowMs);
         var first = Math.Max(IntervalStart(sinceMs), last - ((Intervals - 1) * IntervalMs));
-        var intervals = new List<TrafficInterval>();
         for (var start = first; start <= last; start += IntervalMs)
         {
             var slot = _slots[SlotOf(start)];
-            if (Volatile.Read(ref slot.Start) == start && slot.Interval() is { Requests: > 0 } interval && interval.Start == start)
-            {
-                intervals.Add(interval);
-            }
+            yield return (start, Volatile.Read(ref slot.Start) == start ? slot : null);
         }
-        return intervals;
     }
 
     /// <summary>
