@@ -34,23 +34,17 @@ internal sealed class PredictionBlockWriter : IDisposable
     /// <summary>Adds one encoded record (<see cref="PredictionRecordCodec"/>) to its endpoint's block, writing the block first when the record does not fit in it.</summary>
     public void Add(ReadOnlySpan<byte> payload)
     {
-        var reader = new PredictionRecordReader(payload);
-        reader.Utf8();
-        var endpoint = reader.Utf8();
-        reader.Utf8();
-        reader.Utf8();
-        reader.Int64();
-        var time = reader.Int64();
-        if (reader.Failed)
+        var key = PredictionRecordCodec.Key(payload);
+        if (!key.Whole)
         {
             throw new InvalidDataException("prediction log: an encoded record is not whole");
         }
-        var block = Find(endpoint);
-        if (block.Count > 0 && !block.Fits(time))
+        var block = Find(key.Endpoint);
+        if (block.Count > 0 && !block.Fits(key.Time))
         {
             Write(block);
         }
-        block.Append(payload, time);
+        block.Append(payload, key.Time);
     }
 
     /// <summary>Writes every block still open; call before the transaction commits.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using Gyre.Core.Serving.Log;
 using Gyre.Storage.Sql;
 using Microsoft.Data.Sqlite;
@@ -94,7 +95,7 @@ internal static class PredictionBlocks
         {
             foreach (var payload in new EncodedRecords.Enumerator(block.Records.Span))
             {
-                var id = new PredictionRecordReader(payload).String();
+                var id = Encoding.UTF8.GetString(PredictionRecordCodec.Key(payload).Id);
                 if (wanted.Contains(id) && PredictionRecordCodec.Read(payload) is { } record)
                 {
                     found[id] = record;

@@ -43,6 +43,23 @@ internal static class PredictionRecordCodec
         return reader.Failed || !reader.AtEnd ? null : record;
     }
 
+    /// <summary>The fields the log groups, finds and counts records by, read in place without decoding the rest.</summary>
+    public static PredictionRecordKey Key(ReadOnlySpan<byte> payload)
+    {
+        var reader = new PredictionRecordReader(payload);
+        var id = reader.Utf8();
+        var endpoint = reader.Utf8();
+        var variant = reader.Utf8();
+        reader.Utf8(); // model name
+        reader.Int64(); // model version
+        var time = reader.Int64();
+        reader.Int64(); // latency
+        reader.Utf8(); // inputs
+        reader.Utf8(); // outputs
+        var routing = reader.Utf8();
+        return new PredictionRecordKey(id, endpoint, variant, time, routing, !reader.Failed && reader.AtEnd);
+    }
+
     private static void WriteString(Span<byte> output, ref int at, string value)
     {
         var length = Encoding.UTF8.GetBytes(value, output[(at + 4)..]);
@@ -55,4 +72,20 @@ internal static class PredictionRecordCodec
         BinaryPrimitives.WriteInt64LittleEndian(output[at..], value);
         at += 8;
     }
+}
+
+/// <summary>A record's id, endpoint, variant and routing (as UTF-8 views into its encoding) and time; <see cref="Whole"/> is false for a record cut short.</summary>
+internal readonly ref struct PredictionRecordKey(ReadOnlySpan<byte> id, ReadOnlySpan<byte> endpoint, ReadOnlySpan<byte> variant, long time, ReadOnlySpan<byte> routing, bool whole)
+{
+    public ReadOnlySpan<byte> Id { get; } = id;
+
+    public ReadOnlySpan<byte> Endpoint { get; } = endpoint;
+
+    public ReadOnlySpan<byte> Variant { get; } = variant;
+
+    public long Time { get; } = time;
+
+    public ReadOnlySpan<byte> Routing { get; } = routing;
+
+    public bool Whole { get; } = whole;
 }

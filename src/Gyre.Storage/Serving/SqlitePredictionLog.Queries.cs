@@ -120,23 +120,14 @@ public sealed partial class SqlitePredictionLog
             foreach (var payload in new EncodedRecords.Enumerator(block.Records.Span))
             {
                 // Inputs and outputs skipped, and the variant's name made a string only when it changes.
-                var reader = new PredictionRecordReader(payload);
-                reader.Utf8();
-                reader.Utf8();
-                var name = reader.Utf8();
-                reader.Utf8();
-                reader.Int64();
-                var time = reader.Int64();
-                reader.Int64();
-                reader.Utf8();
-                reader.Utf8();
-                if (time >= since && !reader.Utf8().SequenceEqual("shadow"u8))
+                var record = PredictionRecordCodec.Key(payload);
+                if (record.Time >= since && !record.Routing.SequenceEqual("shadow"u8))
                 {
-                    if (!name.SequenceEqual(variantUtf8))
+                    if (!record.Variant.SequenceEqual(variantUtf8))
                     {
-                        (variantUtf8, variant) = (name.ToArray(), Encoding.UTF8.GetString(name));
+                        (variantUtf8, variant) = (record.Variant.ToArray(), Encoding.UTF8.GetString(record.Variant));
                     }
-                    var key = ((time - since) / windowMs, variant);
+                    var key = ((record.Time - since) / windowMs, variant);
                     counts[key] = counts.GetValueOrDefault(key) + 1;
                 }
             }

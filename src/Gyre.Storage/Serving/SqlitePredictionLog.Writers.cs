@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Gyre.Core.Errors;
 using Gyre.Core.Serving.Log;
 
@@ -279,9 +280,8 @@ public sealed partial class SqlitePredictionLog
         var byEndpoint = new Dictionary<string, List<(string Id, byte[] Payload)>>(StringComparer.Ordinal);
         foreach (var payload in records)
         {
-            var reader = new PredictionRecordReader(payload);
-            var id = reader.String();
-            var endpoint = reader.String();
+            var key = PredictionRecordCodec.Key(payload);
+            var (id, endpoint) = (Encoding.UTF8.GetString(key.Id), Encoding.UTF8.GetString(key.Endpoint));
             (byEndpoint.TryGetValue(endpoint, out var list) ? list : byEndpoint[endpoint] = []).Add((id, payload.ToArray()));
         }
         var fresh = new List<byte[]>();

@@ -11,12 +11,12 @@ namespace Gyre.Storage.Serving;
 /// <summary>
 /// The prediction log in its own SQLite file (WAL), written by threads of its own. The journal
 /// writers (<see cref="JournalLanes"/>) take durable records: each appends what is queued to its
-/// journal with one write and one sync — group commit — and answers their callers then. The table writer puts records (durable,
-/// and fast ones, which skip the journal) into the SQLite tables in batches of up to
-/// <see cref="MaxBatchRecords"/> or <see cref="BatchTime"/>, whichever comes first, as blocks of an
-/// endpoint's records (<see cref="PredictionBlocks"/>), so that a record costs a share of one insert
-/// and of a page write, and so that a slow commit or checkpoint never holds up a durable caller. The tables are synced at most once per
-/// <see cref="SyncTime"/>; journal files whose records are all synced there are emptied. Every
+/// journal with one write and one sync — group commit — and answers their callers then. The table
+/// writer puts records (durable, and fast ones, which skip the journal) into the SQLite tables in
+/// batches of up to <see cref="MaxBatchRecords"/> or <see cref="BatchTime"/>, whichever comes
+/// first, as blocks of an endpoint's records (<see cref="PredictionBlocks"/>), so that a record
+/// costs a share of one insert and of a page write, and so that a slow commit or checkpoint never
+/// holds up a durable caller. The tables are synced at most once per <see cref="SyncTime"/>; journal files whose records are all synced there are emptied. Every
 /// query first has the writers commit what they hold, so a query sees every answered prediction.
 /// Fast mode bounds its queue at <see cref="MaxQueuedRecords"/> records and drops (and counts)
 /// beyond it.
@@ -37,10 +37,6 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
     /// <summary>Journalled rows committed to the tables are synced there (and let go by the journal) at most this often.</summary>
     public static readonly TimeSpan SyncTime = TimeSpan.FromSeconds(1);
 
-    private readonly string _connectionString;
-    private readonly TimeProvider _time;
-    private readonly SqliteConnection _writer;
-    private readonly PredictionJournal[] _journals = new PredictionJournal[JournalLanes];
     /// <summary>
     /// Journal writers, each with files of its own, taking groups from one queue: a group waits for
     /// its own sync, not also for the one in flight before it, and a slow sync holds only its own
@@ -49,6 +45,10 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
     /// </summary>
     public const int JournalLanes = 2;
 
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    private readonly SqliteConnection _writer;
+    private readonly PredictionJournal[] _journals = new PredictionJournal[JournalLanes];
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
     private readonly ConcurrentQueue<TableWork> _tableQueue = new();
     private readonly AutoResetEvent _tableSignal = new(false);
