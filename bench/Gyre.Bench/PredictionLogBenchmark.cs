@@ -41,7 +41,7 @@ internal static class PredictionLogBenchmark
                         {
                             for (var i = Interlocked.Increment(ref next); i < Records; i = Interlocked.Increment(ref next))
                             {
-                                await log.AppendAsync([Record(i)], durable: true, CancellationToken.None);
+                                await log.AppendAsync([Record(i)], durable: true);
                             }
                         })));
                     }
@@ -49,7 +49,7 @@ internal static class PredictionLogBenchmark
                     {
                         for (var i = 0; i < Records; i++)
                         {
-                            await log.AppendAsync([Record(i)], durable: false, CancellationToken.None);
+                            await log.AppendAsync([Record(i)], durable: false);
                             if (log.QueueDepth > SqlitePredictionLog.MaxQueuedRecords / 2)
                             {
                                 await Task.Delay(1); // stay under the bound: this measures writing, not dropping

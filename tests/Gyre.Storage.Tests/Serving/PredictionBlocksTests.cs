@@ -53,9 +53,9 @@ public sealed class PredictionBlocksTests : IDisposable
         var records = Enumerable.Range(0, 1_000).Select(i => Record(Start + i * 500, i % 4 == 0 ? "churn-v2" : "churn-v1")).ToList();
         await AppendEachAsync(log, records);
         var other = Record(Start + 1_000, "churn-v1") with { Endpoint = "fraud" };
-        await log.AppendAsync([other], durable: false, CancellationToken.None);
+        await log.AppendAsync([other], durable: false);
         var shadow = Record(Start + 2_000, "churn-v3") with { Routing = "shadow" };
-        await log.AppendAsync([shadow], durable: true, CancellationToken.None);
+        await log.AppendAsync([shadow], durable: true);
 
         var answered = records.Where((_, i) => i % 37 == 0).ToList();
         var neverLogged = PredictionIds.New(DateTimeOffset.FromUnixTimeMilliseconds(Start + 1_000));
@@ -89,7 +89,7 @@ public sealed class PredictionBlocksTests : IDisposable
         using var log = SqlitePredictionLog.Open(_home.Home.PredictionLogPath, TimeProvider.System);
         var records = Enumerable.Range(0, 900).Select(i => Record(Start + i * 200, i % 3 == 0 ? "churn-v2" : "churn-v1")).ToList();
         await AppendEachAsync(log, records);
-        await log.AppendAsync([Record(Start + 10, "churn-v3") with { Routing = "shadow" }], durable: false, CancellationToken.None);
+        await log.AppendAsync([Record(Start + 10, "churn-v3") with { Routing = "shadow" }], durable: false);
 
         var counts = await log.CountByWindowAsync("churn", Start + 30_000, 60_000, CancellationToken.None);
 
@@ -106,10 +106,10 @@ public sealed class PredictionBlocksTests : IDisposable
         using var log = SqlitePredictionLog.Open(_home.Home.PredictionLogPath, TimeProvider.System);
         var record = Record(Start, "churn-v1");
         var error = await Assert.ThrowsAsync<ArgumentException>(async () =>
-            await log.AppendAsync([record with { Time = Start + 1 }], durable: true, CancellationToken.None));
+            await log.AppendAsync([record with { Time = Start + 1 }], durable: true));
         Assert.Contains(record.PredictionId, error.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<ArgumentException>(async () =>
-            await log.AppendAsync([record with { PredictionId = "p-1" }], durable: false, CancellationToken.None));
+            await log.AppendAsync([record with { PredictionId = "p-1" }], durable: false));
         var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None);
         Assert.Empty(items);
     }
@@ -175,7 +175,7 @@ public sealed class PredictionBlocksTests : IDisposable
     {
         foreach (var record in records)
         {
-            await log.AppendAsync([record], durable: false, CancellationToken.None);
+            await log.AppendAsync([record], durable: false);
         }
     }
 

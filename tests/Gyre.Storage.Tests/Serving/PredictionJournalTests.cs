@@ -109,7 +109,7 @@ public sealed class PredictionJournalTests : IDisposable
         var sent = new PredictionRecord(Id(1_700_000_000_123, 0x98), "churn", "churn-v2 canary", "churn", 12, 1_700_000_000_123, 0.1234567890123,
             "{\"city\":\"Zürich\",\"note\":\"naïve \u2014 \ud83d\ude80\"}", "{\"label\":\"stayed\"}", "");
         using var log = SqlitePredictionLog.Open(_home.Home.PredictionLogPath, TimeProvider.System);
-        await log.AppendAsync([sent, sent with { PredictionId = Id(1_700_000_000_124, 0x99), Time = 1_700_000_000_124 }], durable, CancellationToken.None);
+        await log.AppendAsync([sent, sent with { PredictionId = Id(1_700_000_000_124, 0x99), Time = 1_700_000_000_124 }], durable);
         var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None);
         Assert.Equal(2, items.Count);
         Assert.Equal(sent, items[0].Prediction);
@@ -125,7 +125,7 @@ public sealed class PredictionJournalTests : IDisposable
         {
             var record = Record(PredictionIds.New(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000 + i)), 1_700_000_000_000 + i);
             ids.Add(record.PredictionId);
-            await log.AppendAsync([record], durable: i % 2 == 0, CancellationToken.None);
+            await log.AppendAsync([record], durable: i % 2 == 0);
         }
         var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 1000, null, CancellationToken.None);
         Assert.Equal(ids, items.Select(i => i.Prediction.PredictionId));

@@ -59,7 +59,7 @@ public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, 
                 shadows.TryEnqueue(new ShadowWork(endpoint, shadow, copy, read, variant.Predictor.Package, predictions));
             }
         }
-        await log.AppendAsync(records, endpoint.Endpoint.LogMode == LogModes.Durable, ct);
+        await log.AppendAsync(records, endpoint.Endpoint.LogMode == LogModes.Durable);
         return new InferenceResult(variant, routing, predictions, [.. records.Select(r => r.PredictionId)], [.. records.Select(r => r.Outputs)]);
     }
 }

@@ -3,11 +3,13 @@ namespace Gyre.Core.Serving.Log;
 /// <summary>
 /// The prediction log and its feedback. <see cref="AppendAsync"/> in durable mode completes only
 /// once the records are on disk; in fast mode it completes at once and the records are written in
-/// the background, or dropped (and counted) when the queue is full.
+/// the background, or dropped (and counted) when the queue is full. An append cannot be cancelled:
+/// records handed to the log are written whether or not their caller still waits, and a durable
+/// wait ends with the sync that holds them, within milliseconds.
 /// </summary>
 public interface IPredictionLog
 {
-    ValueTask AppendAsync(IReadOnlyList<PredictionRecord> records, bool durable, CancellationToken ct);
+    ValueTask AppendAsync(IReadOnlyList<PredictionRecord> records, bool durable);
 
     /// <summary>Records queued in fast mode and not yet written.</summary>
     long QueueDepth { get; }
