@@ -1,7 +1,7 @@
 using Gyre.Bench;
 
 // dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|predictor|log|serve|pipeline|drift|all]
-// serve alone may name the targets to run: serve [bare] [gyre] [fast] [python]
+// serve alone may name the targets to run: serve [bare] [bare-log] [bare-sync] [gyre] [fast] [python]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "ingest" or "all")
 {

@@ -18,7 +18,9 @@ namespace Gyre.Bench;
 /// single-row predictions from a LightGBM model on 20 features through Gyre (durable logging on,
 /// a 90/10 canary active); a bare Kestrel endpoint that reads the body and writes a constant
 /// answer; and gunicorn + Flask + scikit-learn (Debian's packages) serving a gradient-boosted
-/// model trained on the same data. Needs wrk, gunicorn, python3-flask and python3-sklearn.
+/// model trained on the same data. Two more baselines bound what durability alone costs here: the
+/// bare endpoint keeping each body durably in Gyre's prediction log, and in a bare group commit
+/// (<see cref="GroupCommitSink"/>). Needs wrk, gunicorn, python3-flask and python3-sklearn.
 /// </summary>
 internal static partial class ServeBenchmark
 {
@@ -37,7 +39,7 @@ internal static partial class ServeBenchmark
         GeneratedCsv.Write(path, 0.3, $"SELECT CASE WHEN x0 + x1 / 2 + random() > 1.5 THEN '{positive}' ELSE '{negative}' END AS label, * FROM (SELECT {values} FROM range({TrainRows}))");
     }
 
-    /// <summary>Runs every target side by side, or only those named (<c>bare</c>, <c>gyre</c>, <c>fast</c>, <c>python</c>) when measuring one change.</summary>
+    /// <summary>Runs every target side by side, or only those named (<c>bare</c>, <c>bare-log</c>, <c>bare-sync</c>, <c>gyre</c>, <c>fast</c>, <c>python</c>) when measuring one change.</summary>
     public static async Task RunAsync(IReadOnlyCollection<string> only)
     {
         bool Wanted(string key) => only.Count == 0 || only.Contains(key);
@@ -65,13 +67,17 @@ internal static partial class ServeBenchmark
             await client.Endpoints.CreateAsync("bench-fast", "serve/1", logMode: "fast");
             await client.Endpoints.StartRolloutAsync("bench-fast", new RolloutRequest("serve/2", "canary", [10, 100], BakeSeconds: 1e5));
 
-            await using var bare = Wanted("bare") ? await BareKestrel.StartAsync() : null;
+            await using var bare = Wanted("bare") ? await BareKestrel.StartAsync(null) : null;
+            await using var bareLog = Wanted("bare-log") ? await BareKestrel.StartAsync(new PredictionLogSink()) : null;
+            await using var bareSync = Wanted("bare-sync") ? await BareKestrel.StartAsync(new GroupCommitSink()) : null;
             using var python = Wanted("python") ? await PythonServer.StartAsync(folder, train, Features) : null;
 
             Console.WriteLine($"serve: wrk -t2 -c{Connections} -d{Duration.TotalSeconds:0}s, one row x 20 features per request; Gyre: LightGBM, durable log, canary 90/10");
             var targets = new (string Key, string Name, string Url)[]
             {
                 ("bare", "bare Kestrel", $"{bare?.Address}predict"),
+                ("bare-log", "bare + Gyre's durable log", $"{bareLog?.Address}predict"),
+                ("bare-sync", "bare + group commit", $"{bareSync?.Address}predict"),
                 ("gyre", "gyre", $"{gyre.Address}endpoints/bench/predict"),
                 ("fast", "gyre, fast log", $"{gyre.Address}endpoints/bench-fast/predict"),
                 ("python", "gunicorn+flask+sklearn", $"{python?.Address}predict"),
@@ -102,11 +108,15 @@ internal static partial class ServeBenchmark
                     var perRequest = name.StartsWith("gunicorn", StringComparison.Ordinal) ? "" :
                         $"  cpu {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / requests,5:0} us/req  alloc {(GC.GetTotalAllocatedBytes() - allocated) / requests,6:N0} B/req  gc {GC.CollectionCount(0) - collections} x, paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:0} ms  switches {(ContextSwitches() - switches) / requests:0.0}/req"
                         + (await DurableSyncFigures.ReadAsync(http, gyre.Address)).Since(syncs, Duration);
-                    Console.WriteLine($"serve round {round}: {name,-24} {result.RequestsPerSecond,10:N0} req/s  p50 {result.P50Ms,7:0.00} ms  p99 {result.P99Ms,7:0.00} ms  non-2xx {result.Errors}{perRequest}");
+                    Console.WriteLine($"serve round {round}: {name,-26} {result.RequestsPerSecond,10:N0} req/s  p50 {result.P50Ms,7:0.00} ms  p99 {result.P99Ms,7:0.00} ms  non-2xx {result.Errors}{perRequest}");
                 }
             }
             double Best(string name) => results[name].Max(r => r.RequestsPerSecond);
-            if (targets.Count < 4)
+            foreach (var baseline in new[] { "bare + Gyre's durable log", "bare + group commit" }.Where(results.ContainsKey).Where(_ => results.ContainsKey("bare Kestrel")))
+            {
+                Console.WriteLine($"serve: {baseline}/bare throughput {Best(baseline) / Best("bare Kestrel"):N2}x: what durability alone leaves of the 0.7x goal's room");
+            }
+            if (!new[] { "bare Kestrel", "gyre", "gunicorn+flask+sklearn" }.All(results.ContainsKey))
             {
                 return;
             }
@@ -181,12 +191,12 @@ internal static partial class ServeBenchmark
     [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")]
     private static partial Regex NonSuccess();
 
-    /// <summary>The floor: Kestrel that reads the body and answers a constant.</summary>
-    private sealed class BareKestrel(WebApplication app, Uri address) : IAsyncDisposable
+    /// <summary>The floor: Kestrel that reads the body and answers a constant; with a sink, once the sink has the body on disk.</summary>
+    private sealed class BareKestrel(WebApplication app, Uri address, IDurableSink? sink) : IAsyncDisposable
     {
         public Uri Address { get; } = address;
 
-        public static async Task<BareKestrel> StartAsync()
+        public static async Task<BareKestrel> StartAsync(IDurableSink? sink)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -195,18 +205,23 @@ internal static partial class ServeBenchmark
             app.MapPost("/predict", async context =>
             {
                 using var reader = new StreamReader(context.Request.Body);
-                await reader.ReadToEndAsync(context.RequestAborted);
+                var body = await reader.ReadToEndAsync(context.RequestAborted);
+                if (sink is not null)
+                {
+                    await sink.KeepAsync(body);
+                }
                 context.Response.ContentType = "application/json";
                 await context.Response.WriteAsync("{\"predictions\": [0.5]}", context.RequestAborted);
             });
             await app.StartAsync();
-            return new BareKestrel(app, new Uri(Gyre.Server.Hosting.GyreServer.Addresses(app)[0] + "/"));
+            return new BareKestrel(app, new Uri(Gyre.Server.Hosting.GyreServer.Addresses(app)[0] + "/"), sink);
         }
 
         public async ValueTask DisposeAsync()
         {
             await app.StopAsync();
             await app.DisposeAsync();
+            sink?.Dispose();
         }
     }
 
