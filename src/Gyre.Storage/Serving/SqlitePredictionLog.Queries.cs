@@ -11,8 +11,6 @@ namespace Gyre.Storage.Serving;
 /// <summary>Feedback, queries and export: each on its own connection, beside the writer (WAL lets them read while it writes).</summary>
 public sealed partial class SqlitePredictionLog
 {
-    private const string ShadowRouting = "shadow";
-
     /// <summary>
     /// Finds the predictions first, outside any write (reading blocks takes a while for a large
     /// batch, and a write transaction would hold the table writer off meanwhile), then stores the
@@ -38,7 +36,7 @@ public sealed partial class SqlitePredictionLog
                 var stored = await connection.ExecuteAsync(
                     "INSERT OR IGNORE INTO feedback (prediction_id, endpoint, prediction_time, variant, outputs, shadow, actual, time) VALUES ($id, $e, $pt, $v, $o, $s, $a, $t)",
                     transaction, ct, ("$id", item.PredictionId), ("$e", endpoint), ("$pt", prediction.Time), ("$v", prediction.Variant),
-                    ("$o", prediction.Outputs), ("$s", prediction.Routing == ShadowRouting), ("$a", item.Actual), ("$t", now));
+                    ("$o", prediction.Outputs), ("$s", prediction.Routing == Routings.Shadow), ("$a", item.Actual), ("$t", now));
                 answered.Add(item.PredictionId);
                 accepted += stored;
                 duplicates += 1 - stored;
@@ -121,7 +119,7 @@ public sealed partial class SqlitePredictionLog
             {
                 // Inputs and outputs skipped, and the variant's name made a string only when it changes.
                 var record = PredictionRecordCodec.Key(payload);
-                if (record.Time >= since && !record.Routing.SequenceEqual("shadow"u8))
+                if (record.Time >= since && !record.Routing.SequenceEqual(Routings.ShadowUtf8))
                 {
                     if (!record.Variant.SequenceEqual(variantUtf8))
                     {

@@ -194,7 +194,7 @@ public sealed class EndpointMonitor(
         do
         {
             var (items, next) = await log.QueryAsync(endpoint, since, until, PageSize, token, ct);
-            rows.AddRange(items.Where(i => i.Prediction.Routing != "shadow"));
+            rows.AddRange(items.Where(i => i.Prediction.Routing != Routings.Shadow));
             token = next;
         }
         while (token is not null && rows.Count < limit);

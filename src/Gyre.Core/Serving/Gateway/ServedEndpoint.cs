@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Gyre.Core.Serving.Endpoints;
+using Gyre.Core.Serving.Log;
 using Gyre.Core.Serving.Runtime;
 
 namespace Gyre.Core.Serving.Gateway;
@@ -45,17 +46,17 @@ public sealed class ServedEndpoint
         var total = _cumulative.Length == 0 ? 0 : _cumulative[^1];
         if (Live.Count == 1 || total == 0)
         {
-            return (Live[0], "single");
+            return (Live[0], Routings.Single);
         }
         var point = routingKey is null ? draw * total : KeyPoint(routingKey) * total;
         for (var i = 0; i < _cumulative.Length; i++)
         {
             if (point < _cumulative[i])
             {
-                return (Live[i], routingKey is null ? "weighted" : "sticky");
+                return (Live[i], routingKey is null ? Routings.Weighted : Routings.Sticky);
             }
         }
-        return (Live[^1], routingKey is null ? "weighted" : "sticky");
+        return (Live[^1], routingKey is null ? Routings.Weighted : Routings.Sticky);
     }
 
     /// <summary>A key's stable place in [0, 1): the same on every replica and after every restart.</summary>

@@ -63,7 +63,7 @@ public sealed class ShadowDispatcher : IDisposable
                 {
                     window.Shadowed(Agree(work.PrimaryPackage, work.PrimaryPredictions[r], work.Shadow.Predictor.Package, predictions[r]));
                 }
-                var records = PredictionRecords.Build(work.Endpoint.Endpoint.Name, work.Shadow, _time.GetUtcNow(), latency, request, predictions, "shadow");
+                var records = PredictionRecords.Build(work.Endpoint.Endpoint.Name, work.Shadow, _time.GetUtcNow(), latency, request, predictions, Routings.Shadow);
                 await _log.AppendAsync(records, durable: false);
             }
             catch (Exception e) when (e is not OutOfMemoryException)

@@ -3,7 +3,7 @@ namespace Gyre.Core.Serving.Log;
 /// <summary>
 /// One logged prediction: one row of a request. <see cref="Inputs"/> and <see cref="Outputs"/>
 /// are JSON (the row as sent, the prediction as answered); <see cref="Routing"/> says why this
-/// variant answered (<c>weighted</c>, <c>sticky:KEY</c>, <c>shadow</c>, …).
+/// variant answered (<see cref="Routings"/>).
 /// </summary>
 public sealed record PredictionRecord(
     string PredictionId,

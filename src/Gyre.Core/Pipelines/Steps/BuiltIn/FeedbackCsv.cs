@@ -55,7 +55,7 @@ internal static class FeedbackCsv
         do
         {
             var (items, next) = await log.QueryAsync(endpoint, since, until, PageSize, token, ct);
-            foreach (var item in items.Where(i => i.Actual is not null && i.Prediction.Routing != "shadow"))
+            foreach (var item in items.Where(i => i.Actual is not null && i.Prediction.Routing != Routings.Shadow))
             {
                 var inputs = JsonDocument.Parse(item.Prediction.Inputs);
                 if (inputs.RootElement.ValueKind == JsonValueKind.Object)
