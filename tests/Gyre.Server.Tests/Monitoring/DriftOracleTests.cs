@@ -113,8 +113,8 @@ public sealed class DriftOracleTests(ServerFixture fixture) : IClassFixture<Serv
         {
             reference = new { dataset = reference },
             current = new { dataset = current },
-            columns = new[] { "income", "plan", "nope" },
-            tests = new Dictionary<string, string> { ["income"] = "anderson", ["plan"] = "ks" },
+            columns = new[] { "income", "plan", "nope", null },
+            tests = new Dictionary<string, string?> { ["income"] = "anderson", ["plan"] = "ks", ["nope"] = null },
             share = 2,
         });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -123,6 +123,8 @@ public sealed class DriftOracleTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Contains(errors, e => e!.StartsWith("columns: 'nope' is not in both", StringComparison.Ordinal));
         Assert.Contains("tests.income: unknown test 'anderson'; expected one of ks, chisquare, wasserstein, jensenshannon, psi", errors);
         Assert.Contains("tests.plan: ks compares numbers, and 'plan' is categorical; use chisquare or jensenshannon", errors);
+        Assert.Contains("columns[3]: expected a column name, got null", errors);
+        Assert.Contains("tests.nope: expected a test name (ks, chisquare, wasserstein, jensenshannon, psi), got null", errors);
         Assert.Equal(HttpStatusCode.BadRequest, (await fixture.Server.Http.PostAsJsonAsync("/api/v1/drift", new { current = new { dataset = current } })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await fixture.Server.Http.PostAsJsonAsync("/api/v1/drift",
             new { reference = new { dataset = "nothing-here" }, current = new { dataset = current } })).StatusCode);

@@ -23,13 +23,25 @@ public static class DriftCheck
         var currentColumns = current.Columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
         var referenceColumns = reference.Columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
         var names = request.Columns ?? [.. reference.Columns.Select(c => c.Name).Where(currentColumns.ContainsKey)];
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i] is null)
+            {
+                problems.Add($"columns[{i}]: expected a column name, got null");
+            }
+        }
+        names = [.. names.Where(n => n is not null)];
         foreach (var name in names.Where(n => !referenceColumns.ContainsKey(n) || !currentColumns.ContainsKey(n)))
         {
             problems.Add($"columns: '{name}' is not in both {reference.Dataset}@{reference.Version} and {current.Dataset}@{current.Version} (ids, timestamps, text and ignored columns are not compared)");
         }
         foreach (var (column, test) in request.Tests ?? new Dictionary<string, string>())
         {
-            if (!DriftTests.All.TryGetValue(test, out var found))
+            if (test is null)
+            {
+                problems.Add($"tests.{column}: expected a test name ({string.Join(", ", DriftTests.All.Keys)}), got null");
+            }
+            else if (!DriftTests.All.TryGetValue(test, out var found))
             {
                 problems.Add($"tests.{column}: unknown test '{test}'; expected one of {string.Join(", ", DriftTests.All.Keys)}");
             }
