@@ -1,0 +1,135 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Gyre.Server.Tests.Api;
+
+/// <summary>
+/// Makes bad requests out of a good one, at random (seeded, so a failure can be replayed): one to
+/// three changes to its JSON tree — a node replaced by a value of another kind or an extreme one,
+/// removed, repeated, renamed, wrapped — and now and then a change to its text that breaks the JSON
+/// itself.
+/// </summary>
+internal static class JsonMutator
+{
+    private static readonly Func<Random, JsonNode?>[] Values =
+    [
+        _ => null,
+        _ => JsonValue.Create(true),
+        _ => JsonValue.Create(0),
+        _ => JsonValue.Create(-1),
+        _ => JsonValue.Create(1e308),
+        _ => JsonValue.Create(-4.9e-324),
+        _ => JsonValue.Create(2147483648L),
+        _ => JsonValue.Create(long.MinValue),
+        _ => JsonValue.Create(0.5),
+        _ => JsonValue.Create(""),
+        _ => JsonValue.Create("x"),
+        _ => JsonValue.Create("NaN"),
+        _ => JsonValue.Create("-Infinity"),
+        _ => JsonValue.Create("\u0000\uFFFD\uD83D\uDE00"),
+        r => JsonValue.Create(new string('a', r.Next(1, 100_000))),
+        _ => new JsonArray(),
+        _ => new JsonObject(),
+        r => Nested(r.Next(2, 200)),
+    ];
+
+    public static string Mutate(string valid, Random random)
+    {
+        var root = JsonNode.Parse(valid)!;
+        for (var changes = random.Next(1, 4); changes > 0; changes--)
+        {
+            root = ChangeTree(root, random);
+        }
+        var text = root?.ToJsonString() ?? "null";
+        return random.Next(10) == 0 ? ChangeText(text, random) : text;
+    }
+
+    private static JsonNode? ChangeTree(JsonNode? root, Random random)
+    {
+        var nodes = new List<JsonNode>();
+        Collect(root, nodes);
+        if (nodes.Count == 0)
+        {
+            return Values[random.Next(Values.Length)](random);
+        }
+        var node = nodes[random.Next(nodes.Count)];
+        var parent = node.Parent;
+        switch (random.Next(5))
+        {
+            case 0:
+                return Replace(root, node, Values[random.Next(Values.Length)](random));
+            case 1 when parent is JsonObject o:
+                o.Remove(node.GetPropertyName());
+                return root;
+            case 1 when parent is JsonArray a:
+                a.Remove(node);
+                return root;
+            case 2 when parent is JsonArray a:
+                for (var i = random.Next(1, 20); i > 0; i--)
+                {
+                    a.Add(node.DeepClone());
+                }
+                return root;
+            case 3 when parent is JsonObject o:
+                var name = node.GetPropertyName();
+                o.Remove(name);
+                o[random.Next(2) == 0 ? name.ToUpperInvariant() : name + "_"] = node;
+                return root;
+            default:
+                return Replace(root, node, random.Next(2) == 0 ? new JsonArray(node.DeepClone()) : new JsonObject { ["value"] = node.DeepClone() });
+        }
+    }
+
+    private static JsonNode? Replace(JsonNode? root, JsonNode node, JsonNode? by)
+    {
+        switch (node.Parent)
+        {
+            case JsonObject o:
+                o[node.GetPropertyName()] = by;
+                return root;
+            case JsonArray a:
+                a[a.IndexOf(node)] = by;
+                return root;
+            default:
+                return by; // the root itself
+        }
+    }
+
+    private static void Collect(JsonNode? node, List<JsonNode> nodes)
+    {
+        if (node is null)
+        {
+            return;
+        }
+        nodes.Add(node);
+        foreach (var child in node switch { JsonObject o => o.Select(p => p.Value), JsonArray a => [.. a], _ => [] })
+        {
+            Collect(child, nodes);
+        }
+    }
+
+    /// <summary>The text cut short, a character dropped, or a stray one put in.</summary>
+    private static string ChangeText(string text, Random random)
+    {
+        var at = random.Next(text.Length);
+        return random.Next(3) switch
+        {
+            0 => text[..at],
+            1 => text.Remove(at, 1),
+            _ => text.Insert(at, "{}[],:\"\\\u0001é"[random.Next(10)].ToString()),
+        };
+    }
+
+    private static JsonArray Nested(int depth)
+    {
+        var inner = new JsonArray();
+        var outer = inner;
+        for (var i = 1; i < depth; i++)
+        {
+            outer = new JsonArray(outer);
+        }
+        return outer;
+    }
+
+    public static string Describe(string mutant) => mutant.Length <= 400 ? mutant : mutant[..200] + $"…({Encoding.UTF8.GetByteCount(mutant)} bytes)…" + mutant[^200..];
+}
