@@ -203,6 +203,11 @@ public sealed class TrainingsApiTests(ServerFixture fixture) : IClassFixture<Ser
         await ProblemAssert.IsAsync(bad, HttpStatusCode.BadRequest, "invalid_argument", "thresholds: 'rmse' is not a binary metric");
         var none = await fixture.Server.Http.PostAsJsonAsync($"/api/v1/models/{model}/versions/1/gate", new Core.Learning.Gate.GateRequest([]), Core.Json.GyreJson.Options);
         await ProblemAssert.IsAsync(none, HttpStatusCode.BadRequest, "invalid_argument", "thresholds: expected at least one");
+        var noColumn = await fixture.Server.Http.PostAsJsonAsync($"/api/v1/models/{model}/versions/1/gate",
+            new Core.Learning.Gate.GateRequest([new Core.Learning.Gate.MetricThreshold("auc", Threshold: 0.5)], SliceColumn: "nope", MaxSliceDrop: 0.1), Core.Json.GyreJson.Options);
+        await ProblemAssert.IsAsync(noColumn, HttpStatusCode.BadRequest, "invalid_argument", "slice_column: 'nope' is not a column of the test data");
+        var nullThreshold = await fixture.Server.Http.PostAsJsonAsync($"/api/v1/models/{model}/versions/1/gate", new { thresholds = new object?[] { null } });
+        await ProblemAssert.IsAsync(nullThreshold, HttpStatusCode.BadRequest, "invalid_argument", "thresholds[0]: expected {metric, threshold?, min_absolute_change?, min_relative_change?}, got null");
     }
 
     [Fact]

@@ -34,6 +34,7 @@ public sealed class ModelGate(IRegistryStore registry, IDatasetStore datasets, I
         var test = await TestDataAsync(request, candidate, ct);
         var label = request.Label ?? package.Label
             ?? throw GyreException.Invalid("label: name the label column of the test data (the package does not say which it is)");
+        CheckColumns(test, (request.Label is null ? "package label" : "label", label), ("slice_column", request.SliceColumn));
         var task = package.Task ?? throw GyreException.Invalid($"package: {name}/{version} has no task; import it with one to gate it");
         // Checked before either model is scored.
         var unknown = request.Thresholds!.Select(t => t.Metric!).Where(m => !TaskMetrics.Names(task).Contains(m)).ToList();
@@ -69,6 +70,7 @@ public sealed class ModelGate(IRegistryStore registry, IDatasetStore datasets, I
         var package = await packages.GetPackageAsync(name, version, ct);
         var task = package.Task ?? throw GyreException.Invalid($"model: {name}/{version} has no task; import it with one to evaluate it");
         label ??= package.Label ?? throw GyreException.Invalid("label: name the label column of the test data (the package does not say which it is)");
+        CheckColumns(test, ("label", label));
         return (await EvaluateAsync(model, package, test, task, label, null, ct)).Overall;
     }
 
@@ -83,7 +85,11 @@ public sealed class ModelGate(IRegistryStore registry, IDatasetStore datasets, I
         {
             for (var i = 0; i < thresholds.Count; i++)
             {
-                var t = thresholds[i];
+                if (thresholds[i] is not { } t)
+                {
+                    problems.Add($"thresholds[{i}]: expected {{metric, threshold?, min_absolute_change?, min_relative_change?}}, got null");
+                    continue;
+                }
                 if (string.IsNullOrEmpty(t.Metric))
                 {
                     problems.Add($"thresholds[{i}].metric: expected a metric name such as auc or rmse");
@@ -103,6 +109,15 @@ public sealed class ModelGate(IRegistryStore registry, IDatasetStore datasets, I
             problems.Add("max_slice_drop: give slice_column and a non-negative max_slice_drop together");
         }
         GyreException.ThrowIfAny(problems);
+    }
+
+    /// <summary>Each named column must be in the test data, so that reading it cannot fail later, after a model was scored.</summary>
+    private static void CheckColumns(DatasetVersion test, params (string Field, string? Column)[] named)
+    {
+        // As the scorer's SQL reads them: names match whatever their case.
+        var present = test.Columns.Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        GyreException.ThrowIfAny([.. named.Where(n => n.Column is not null && !present.Contains(n.Column))
+            .Select(n => $"{n.Field}: '{n.Column}' is not a column of the test data {test.Name}@{test.Version} (its columns: {string.Join(", ", present)})")]);
     }
 
     private async Task<ModelVersion?> BaselineAsync(string name, string alias, CancellationToken ct)
