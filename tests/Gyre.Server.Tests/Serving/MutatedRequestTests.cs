@@ -7,8 +7,9 @@ namespace Gyre.Server.Tests.Serving;
 
 /// <summary>
 /// No input can produce a 500: valid requests to every serving route that takes a body (rollouts
-/// too), changed at random hundreds of times (<see cref="MutantRequests"/>), are each answered or
-/// refused with a 4xx problem that says what was wrong.
+/// too, and the gate and policies that decide them), changed at random hundreds of times
+/// (<see cref="MutantRequests"/>), are each answered or refused with a 4xx problem that says what
+/// was wrong.
 /// </summary>
 public sealed class MutatedRequestTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
@@ -36,6 +37,8 @@ public sealed class MutatedRequestTests(ServerFixture fixture) : IClassFixture<S
             ($"/v2/models/{cancer}/infer", $$"""{"inputs": [{"name": "features", "datatype": "FP64", "shape": [1, 30], "data": [{{features}}]}]}"""),
             ($"/endpoints/{churn}/feedback", $$"""[{"prediction_id": "{{id}}", "actual": "left"}, {"prediction_id": "0190f1a2b3c47d8e9fa0b1c2d3e4f567", "actual": "stayed"}]"""),
             ("/api/v1/endpoints", $$"""{"name": "mutant", "model": "{{model}}/1", "log_mode": "fast"}"""),
+            ($"/api/v1/models/{model}/versions/2/gate", """{"thresholds": [{"metric": "auc", "threshold": 0.5, "greater_is_better": true}], "baseline": "1", "slice_column": "plan", "max_slice_drop": 0.5}"""),
+            ("/api/v1/policies", JsonSerializer.Serialize(new { yaml = $"name: mutant\nendpoint: {churn}\nmatch: any\nwhen:\n  - {{error_rate: 0.5, seconds: 300}}\n  - {{no_traffic: 86400}}\nthen:\n  - rollback\ncooldown_seconds: 3600\n" })),
             // One rollout runs per endpoint: after the first, mutants that pass the checks get a 409.
             ($"/api/v1/endpoints/{rolling}/rollouts", $$"""{"model": "{{model}}/2", "strategy": "canary", "steps": [10, 50, 100], "bake_seconds": 600, "max_error_rate_increase": 0.01, "max_latency_ratio": 1.5, "min_requests": 20}"""),
         };
