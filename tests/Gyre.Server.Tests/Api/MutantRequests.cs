@@ -38,7 +38,7 @@ internal static class MutantRequests
                 statuses[status] = statuses.GetValueOrDefault(status) + 1;
                 if (await WrongAsync(response) is { } wrong)
                 {
-                    failures.Add($"POST {path} {JsonMutator.Describe(mutant)} -> {status}: {wrong}");
+                    failures.Add($"{(path.StartsWith("PUT ", StringComparison.Ordinal) ? "" : "POST ")}{path} {JsonMutator.Describe(mutant)} -> {status}: {wrong}");
                 }
             }
         }
@@ -74,10 +74,11 @@ internal static class MutantRequests
         Assert.True(statuses.Keys.Any(s => s < 300) && statuses.GetValueOrDefault(400) > 0, string.Join(", ", statuses.Select(s => $"{s.Key}: {s.Value}")));
     }
 
+    /// <summary>A POST, or a PUT when the path says so (<c>"PUT /api/v1/..."</c>).</summary>
     private static async Task<HttpResponseMessage> PostAsync(TestServer server, string path, string body)
     {
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
-        return await server.Http.PostAsync(path, content);
+        return path.StartsWith("PUT ", StringComparison.Ordinal) ? await server.Http.PutAsync(path[4..], content) : await server.Http.PostAsync(path, content);
     }
 
     /// <summary>What is wrong with an answer to a mutant, if anything: a 5xx, or a refusal that is not a problem with a detail.</summary>

@@ -7,9 +7,9 @@ namespace Gyre.Server.Tests.Serving;
 
 /// <summary>
 /// No input can produce a 500: valid requests to every serving route that takes a body (rollouts
-/// too, and the gate and policies that decide them), changed at random hundreds of times
-/// (<see cref="MutantRequests"/>), are each answered or refused with a 4xx problem that says what
-/// was wrong.
+/// too, the registry's calls on the served model, and the gate and policies that decide them),
+/// changed at random hundreds of times (<see cref="MutantRequests"/>), are each answered or
+/// refused with a 4xx problem that says what was wrong.
 /// </summary>
 public sealed class MutatedRequestTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
@@ -28,6 +28,8 @@ public sealed class MutatedRequestTests(ServerFixture fixture) : IClassFixture<S
         var features = string.Join(", ", ServingModels.BreastCancerRows()[0][..30].Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
         var answered = await Server.Http.PostAsJsonAsync($"/endpoints/{churn}/predict", new { instances = new[] { new { tenure = 3, plan = "basic" } } });
         var id = JsonDocument.Parse(await answered.Content.ReadAsStringAsync()).RootElement.GetProperty("prediction_ids")[0].GetString();
+        var trained = await Server.Client.Models.GetLineageAsync(model, 1);
+        var data = await Server.Client.Datasets.GetVersionAsync(model[..^"-model".Length], 1);
         var requests = new (string Path, string Body)[]
         {
             ($"/endpoints/{churn}/predict", """{"instances": [{"tenure": 12, "plan": "basic"}, {"tenure": 40, "plan": "pro"}]}"""),
@@ -37,6 +39,9 @@ public sealed class MutatedRequestTests(ServerFixture fixture) : IClassFixture<S
             ($"/v2/models/{cancer}/infer", $$"""{"inputs": [{"name": "features", "datatype": "FP64", "shape": [1, 30], "data": [{{features}}]}]}"""),
             ($"/endpoints/{churn}/feedback", $$"""[{"prediction_id": "{{id}}", "actual": "left"}, {"prediction_id": "0190f1a2b3c47d8e9fa0b1c2d3e4f567", "actual": "stayed"}]"""),
             ("/api/v1/endpoints", $$"""{"name": "mutant", "model": "{{model}}/1", "log_mode": "fast"}"""),
+            ($"PUT /api/v1/models/{model}/aliases/champion", """{"version": 1}"""),
+            ($"/api/v1/models/{model}/versions", $$"""{"run_id": "{{trained.Run!.RunId}}", "artifact_path": "model", "description": "again", "tags": [{"key": "a", "value": "b"}]}"""),
+            ($"/api/v1/runs/{trained.Run!.RunId}/inputs", $$"""{"datasets": [{"name": "{{data.Name}}", "digest": "{{data.Digest}}", "source": "mutants", "context": "training"}]}"""),
             ($"/api/v1/models/{model}/versions/2/gate", """{"thresholds": [{"metric": "auc", "threshold": 0.5, "greater_is_better": true}], "baseline": "1", "slice_column": "plan", "max_slice_drop": 0.5}"""),
             ("/api/v1/policies", JsonSerializer.Serialize(new { yaml = $"name: mutant\nendpoint: {churn}\nmatch: any\nwhen:\n  - {{error_rate: 0.5, seconds: 300}}\n  - {{no_traffic: 86400}}\nthen:\n  - rollback\ncooldown_seconds: 3600\n" })),
             // One rollout runs per endpoint: after the first, mutants that pass the checks get a 409.
