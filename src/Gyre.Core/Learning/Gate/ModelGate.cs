@@ -117,7 +117,7 @@ public sealed class ModelGate(IRegistryStore registry, IDatasetStore datasets, I
         // As the scorer's SQL reads them: names match whatever their case.
         var present = test.Columns.Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         GyreException.ThrowIfAny([.. named.Where(n => n.Column is not null && !present.Contains(n.Column))
-            .Select(n => $"{n.Field}: '{n.Column}' is not a column of the test data {test.Name}@{test.Version} (its columns: {string.Join(", ", present)})")]);
+            .Select(n => $"{n.Field}: '{n.Column}' is not a column of the test data {test.Name}@{test.Version} (its columns: {string.Join(", ", test.Columns.Select(c => c.Name))})")]);
     }
 
     private async Task<ModelVersion?> BaselineAsync(string name, string alias, CancellationToken ct)
