@@ -6,9 +6,9 @@ namespace Gyre.Server.Tests.Api;
 
 /// <summary>
 /// No input can produce a 500 on the API either: valid requests to the routes that take a JSON
-/// body — tracking, the registry, datasets, pipelines, drift — changed at random hundreds of times
-/// (<see cref="MutantRequests"/>), are each answered or refused with a 4xx problem that says what
-/// was wrong.
+/// body — tracking, the registry, datasets, pipelines and their runs, drift — changed at random
+/// hundreds of times (<see cref="MutantRequests"/>), are each answered or refused with a 4xx
+/// problem that says what was wrong.
 /// </summary>
 public sealed class MutatedApiRequestTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
@@ -34,6 +34,8 @@ public sealed class MutatedApiRequestTests(ServerFixture fixture) : IClassFixtur
             ($"/api/v1/datasets/{validated}/versions/1/validate", """{"name": "s", "constraints": [{"type": "has_min", "column": "amount", "min": -10}, {"type": "is_contained_in", "column": "country", "values": ["DE", "FR", "XX"]}, {"type": "has_completeness", "column": "amount", "mostly": 0.5, "severity": "warning"}]}"""),
             ($"/api/v1/datasets/{dataset}/versions/1/splits", """{"method": "random", "test_fraction": 0.5, "seed": 1}"""),
             ("/api/v1/pipelines?dry_run=true", $$"""{"yaml": {{pipeline}}}"""),
+            ("/api/v1/pipelines", $$"""{"yaml": {{pipeline}}}"""),
+            ("/api/v1/pipelines/mutant/runs", """{"params": {}, "no_cache": false, "trigger": "manual", "detail": "mutants"}"""),
             ("/api/v1/drift", $$"""{"reference": {"dataset": "{{dataset}}", "version": 1}, "current": {"dataset": "{{dataset}}", "version": 1}, "columns": ["amount", "country"], "tests": {"amount": "wasserstein"}, "thresholds": {"amount": 0.2}, "share": 0.5}"""),
         };
         await MutantRequests.CheckAsync(server, requests, MutantsPerRequest, seed: 20261129);
