@@ -14,6 +14,8 @@ namespace Gyre.Learning.Onnx;
 /// </summary>
 public sealed class OnnxModel : IDisposable
 {
+    private static readonly Lazy<string> EmptyFolder = new(() => Directory.CreateTempSubdirectory("gyre-onnx-").FullName);
+
     private readonly InferenceSession _session;
 
     private OnnxModel(InferenceSession session)
@@ -29,10 +31,15 @@ public sealed class OnnxModel : IDisposable
     /// <summary>Loads a model from its bytes; invalid_argument when they are not an ONNX model Gyre can run.</summary>
     public static OnnxModel Load(byte[] model)
     {
+        OnnxExternalData.Refuse(model);
         InferenceSession session;
         try
         {
-            session = new InferenceSession(model, new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL });
+            using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+            // Were a model to name an external file after all, ONNX Runtime would look for it in
+            // this empty folder of the process's own, never in the working folder (the home).
+            options.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", EmptyFolder.Value);
+            session = new InferenceSession(model, options);
         }
         catch (OnnxRuntimeException e)
         {

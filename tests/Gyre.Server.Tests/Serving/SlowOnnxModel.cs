@@ -1,5 +1,5 @@
-using System.Text;
 using Gyre.Core.Learning.Models;
+using Gyre.Tests.Onnx;
 
 namespace Gyre.Server.Tests.Serving;
 
@@ -24,102 +24,24 @@ internal static class SlowOnnxModel
         return name;
     }
 
-    private static byte[] Build()
+    private static byte[] Build() => OnnxProto.Model(graph =>
     {
-        var model = new Proto();
-        model.Int64(1, 8); // ir_version
-        model.Message(8, opset => opset.Int64(2, 17)); // opset_import: the default domain, version 17
-        model.Message(7, graph =>
+        graph.Message(1, node => OnnxProto.Node(node, "MatMul", ["features", "spread"], "h0"));
+        for (var i = 1; i <= Products; i++)
         {
-            graph.Message(1, node => Node(node, "MatMul", ["features", "spread"], "h0"));
-            for (var i = 1; i <= Products; i++)
-            {
-                graph.Message(1, node => Node(node, "MatMul", [$"h{i - 1}", "identity"], $"h{i}")); // run at once, inside the loop
-            }
-            graph.Message(1, node =>
-            {
-                Node(node, "ReduceMean", [$"h{Products}"], "mean");
-                node.Message(5, attribute => attribute.String(1, "axes").Int64(8, 1).Int64(20, 7)); // ints [1]
-                node.Message(5, attribute => attribute.String(1, "keepdims").Int64(3, 1).Int64(20, 2)); // int 1
-            });
-            graph.Message(1, node => Node(node, "Sigmoid", ["mean"], "score"));
-            graph.String(2, "slow");
-            graph.Message(5, tensor => Floats(tensor, "spread", 30, Width, (_, _) => 0.001f));
-            graph.Message(5, tensor => Floats(tensor, "identity", Width, Width, (r, c) => r == c ? 1f : 0f));
-            graph.Message(11, input => Value(input, "features", 30));
-            graph.Message(12, output => Value(output, "score", 1));
+            graph.Message(1, node => OnnxProto.Node(node, "MatMul", [$"h{i - 1}", "identity"], $"h{i}")); // run at once, inside the loop
+        }
+        graph.Message(1, node =>
+        {
+            OnnxProto.Node(node, "ReduceMean", [$"h{Products}"], "mean");
+            node.Message(5, attribute => attribute.String(1, "axes").Int64(8, 1).Int64(20, 7)); // ints [1]
+            node.Message(5, attribute => attribute.String(1, "keepdims").Int64(3, 1).Int64(20, 2)); // int 1
         });
-        return model.ToArray();
-    }
-
-    private static void Node(Proto node, string op, string[] inputs, string output)
-    {
-        foreach (var input in inputs)
-        {
-            node.String(1, input);
-        }
-        node.String(2, output).String(4, op);
-    }
-
-    /// <summary>A float tensor of rows x columns, its values little-endian in <c>raw_data</c>.</summary>
-    private static void Floats(Proto tensor, string name, int rows, int columns, Func<int, int, float> value)
-    {
-        var raw = new byte[rows * columns * 4];
-        for (var r = 0; r < rows; r++)
-        {
-            for (var c = 0; c < columns; c++)
-            {
-                BitConverter.TryWriteBytes(raw.AsSpan((r * columns + c) * 4), value(r, c));
-            }
-        }
-        tensor.Int64(1, rows).Int64(1, columns).Int64(2, 1).String(8, name).Bytes(9, raw); // dims, FLOAT, name, raw_data
-    }
-
-    /// <summary>A float input or output of shape [batch, <paramref name="columns"/>].</summary>
-    private static void Value(Proto value, string name, int columns) =>
-        value.String(1, name).Message(2, type => type.Message(1, tensor => tensor.Int64(1, 1).Message(2, shape => shape
-            .Message(1, dim => dim.String(2, "batch"))
-            .Message(1, dim => dim.Int64(1, columns)))));
-
-    /// <summary>Just enough of the protobuf wire format for an ONNX file: varints and length-delimited fields.</summary>
-    private sealed class Proto
-    {
-        private readonly MemoryStream _bytes = new();
-
-        public Proto Int64(int field, long value)
-        {
-            Varint((ulong)(field << 3));
-            Varint((ulong)value);
-            return this;
-        }
-
-        public Proto String(int field, string value) => Bytes(field, Encoding.UTF8.GetBytes(value));
-
-        public Proto Bytes(int field, byte[] value)
-        {
-            Varint((ulong)((field << 3) | 2));
-            Varint((ulong)value.Length);
-            _bytes.Write(value);
-            return this;
-        }
-
-        public Proto Message(int field, Action<Proto> write)
-        {
-            var inner = new Proto();
-            write(inner);
-            return Bytes(field, inner.ToArray());
-        }
-
-        public byte[] ToArray() => _bytes.ToArray();
-
-        private void Varint(ulong value)
-        {
-            while (value >= 0x80)
-            {
-                _bytes.WriteByte((byte)(value | 0x80));
-                value >>= 7;
-            }
-            _bytes.WriteByte((byte)value);
-        }
-    }
+        graph.Message(1, node => OnnxProto.Node(node, "Sigmoid", ["mean"], "score"));
+        graph.String(2, "slow");
+        graph.Message(5, tensor => OnnxProto.Floats(tensor, "spread", 30, Width, (_, _) => 0.001f));
+        graph.Message(5, tensor => OnnxProto.Floats(tensor, "identity", Width, Width, (r, c) => r == c ? 1f : 0f));
+        graph.Message(11, input => OnnxProto.Value(input, "features", 30));
+        graph.Message(12, output => OnnxProto.Value(output, "score", 1));
+    });
 }

@@ -8,8 +8,9 @@ namespace Gyre.Core.Learning.Models;
 /// <summary>
 /// A model package as one zip file: <c>gyre-model.json</c> and the model file beside it, nothing
 /// else, no folders. Reading checks the archive before extracting anything: only those two
-/// entries, and each read with a byte limit counted as it streams (an entry's declared size is
-/// not trusted), so a zip bomb or a path that climbs out is refused rather than unpacked.
+/// entries, each checked on what the archive declares of it (size and expansion) before a byte is
+/// written, and read with its declared size as the limit, counted as it streams; so a zip bomb or
+/// a path that climbs out is refused rather than unpacked.
 /// </summary>
 public static class PackageArchive
 {
@@ -17,6 +18,12 @@ public static class PackageArchive
 
     /// <summary>A manifest is small; this bounds what is read before it is parsed.</summary>
     public const long MaxManifestBytes = 1 << 20;
+
+    /// <summary>How many times an entry may expand: model weights compress a little, a zip bomb by thousands.</summary>
+    public const long MaxExpansion = 100;
+
+    /// <summary>Entries up to this size are not checked for expansion: they are harmless whatever their ratio.</summary>
+    private const long MinCheckedBytes = 1 << 20;
 
     /// <summary>Reads the manifest and extracts the model file to <paramref name="modelPath"/>; invalid_argument naming what is wrong.</summary>
     public static async Task<ModelPackage> ExtractAsync(string archivePath, string modelPath, long maxBytes, CancellationToken ct)
@@ -80,8 +87,22 @@ public static class PackageArchive
         }
     }
 
+    /// <summary>
+    /// Copies an entry after checking what the archive declares of it (its size against the limit,
+    /// and how much it expands, past 1 MiB), and stops at the declared size: nothing is written for
+    /// an entry that claims too much, and one that lies about its size is refused at the lie.
+    /// </summary>
     private static async Task CopyLimitedAsync(ZipArchiveEntry entry, Stream destination, long maxBytes, CancellationToken ct)
     {
+        if (entry.Length > maxBytes)
+        {
+            throw new GyreException(ErrorCode.PayloadTooLarge, $"body: {entry.FullName} unpacks to more than the limit of {maxBytes} bytes (it declares {entry.Length})");
+        }
+        if (entry.Length > MinCheckedBytes && entry.Length > MaxExpansion * Math.Max(entry.CompressedLength, 1))
+        {
+            throw GyreException.Invalid($"body: {entry.FullName} expands {entry.Length / Math.Max(entry.CompressedLength, 1)} times "
+                + $"({entry.CompressedLength} bytes to {entry.Length}), more than a model does ({MaxExpansion} at most); refused as a likely zip bomb");
+        }
         var buffer = new byte[1 << 16];
         long total = 0;
         int read;
@@ -91,9 +112,9 @@ public static class PackageArchive
             while ((read = await source.ReadAsync(buffer, ct)) > 0)
             {
                 total += read;
-                if (total > maxBytes)
+                if (total > entry.Length)
                 {
-                    throw new GyreException(ErrorCode.PayloadTooLarge, $"body: {entry.FullName} unpacks to more than the limit of {maxBytes} bytes");
+                    throw GyreException.Invalid($"body: {entry.FullName} unpacks to more than the {entry.Length} bytes the archive declares");
                 }
                 await destination.WriteAsync(buffer.AsMemory(0, read), ct);
             }
