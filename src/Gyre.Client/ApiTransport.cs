@@ -63,10 +63,22 @@ internal sealed class ApiTransport(HttpClient http, AuthenticationHeaderValue? a
     {
         var request = new HttpRequestMessage(method, path)
         {
-            Content = body is null ? null : JsonContent.Create(body, body.GetType(), new MediaTypeHeaderValue("application/json"), GyreJson.Options),
+            Content = body is not null ? JsonContent.Create(body, body.GetType(), new MediaTypeHeaderValue("application/json"), GyreJson.Options)
+                : method == HttpMethod.Post ? EmptyJson() : null,
         };
         request.Headers.Authorization = authorization;
         return request;
+    }
+
+    /// <summary>
+    /// An empty body that still says it is JSON: the server refuses a POST without a type that browsers
+    /// cannot send cross-site, so that no web page can make a browser act on a local server.
+    /// </summary>
+    private static ByteArrayContent EmptyJson()
+    {
+        var content = new ByteArrayContent([]);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
     }
 
     internal static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)

@@ -65,7 +65,7 @@ public sealed class ExperimentsApiTests(ServerFixture fixture) : IClassFixture<S
         Assert.Equal(1, listed.GetProperty("items").GetArrayLength());
         await ProblemAssert.IsAsync(await Http.PostAsJsonAsync("/api/v1/experiments", new { name }), HttpStatusCode.Conflict, "already_exists", "deleted state");
 
-        var restored = await TestServer.JsonAsync(await Http.PostAsync($"/api/v1/experiments/{id}/restore", null));
+        var restored = await TestServer.JsonAsync(await Http.PostAsync($"/api/v1/experiments/{id}/restore", NoBody.Json()));
         Assert.Equal("active", restored.GetProperty("lifecycle_stage").GetString());
         await ProblemAssert.IsAsync(await Http.DeleteAsync($"/api/v1/experiments/{id}?permanent=true"), HttpStatusCode.Conflict, "conflict", "delete it first");
 

@@ -77,7 +77,7 @@ public sealed class ModelImportApiTests(ServerFixture fixture) : IClassFixture<S
         await ProblemAssert.IsAsync(await PostAsync(name, wine, "?task=clustering"), HttpStatusCode.BadRequest, "invalid_argument", "task: expected one of binary, multiclass, regression, got 'clustering'");
         await ProblemAssert.IsAsync(await PostAsync(name, "not a model"u8.ToArray(), ""), HttpStatusCode.BadRequest, "invalid_argument", "model: not an ONNX model");
         await ProblemAssert.IsAsync(await PostAsync(name, [], ""), HttpStatusCode.BadRequest, "invalid_argument", "body: the model file is empty");
-        await ProblemAssert.IsAsync(await PostAsync(name, wine, "", "text/plain"), HttpStatusCode.UnsupportedMediaType, "unsupported_media_type", "application/onnx");
+        await ProblemAssert.IsAsync(await PostAsync(name, wine, "", "text/csv"), HttpStatusCode.UnsupportedMediaType, "unsupported_media_type", "application/onnx");
         // None of the refused imports made the model.
         await ProblemAssert.IsAsync(await fixture.Server.Http.GetAsync($"/api/v1/models/{name}"), HttpStatusCode.NotFound, "not_found");
 

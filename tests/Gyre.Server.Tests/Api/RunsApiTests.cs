@@ -171,7 +171,7 @@ public sealed class RunsApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         var run = await NewRunAsync();
         Assert.Equal(HttpStatusCode.NoContent, (await Http.DeleteAsync($"/api/v1/runs/{run}")).StatusCode);
         await ProblemAssert.IsAsync(await LogAsync(run, """{"tags": [{"key": "a", "value": "b"}]}"""), HttpStatusCode.Conflict, "conflict", "deleted");
-        await Http.PostAsync($"/api/v1/runs/{run}/restore", null);
+        await Http.PostAsync($"/api/v1/runs/{run}/restore", NoBody.Json());
         Assert.Equal(HttpStatusCode.NoContent, (await LogAsync(run, """{"tags": [{"key": "a", "value": "b"}]}""")).StatusCode);
     }
 

@@ -77,7 +77,7 @@ public sealed class PipelineExecutionTests(ServerFixture fixture) : IClassFixtur
 
         Assert.Equal(RunStates.Cancelled, cancelled.State);
         Assert.Equal([StepStates.Cancelled, StepStates.Cancelled], cancelled.Steps.Select(s => s.State));
-        Assert.Equal(HttpStatusCode.Conflict, (await fixture.Server.Http.PostAsync($"/api/v1/pipeline-runs/{started.Id}/cancel", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await fixture.Server.Http.PostAsync($"/api/v1/pipeline-runs/{started.Id}/cancel", NoBody.Json())).StatusCode);
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class PipelineExecutionTests(ServerFixture fixture) : IClassFixtur
         var skip = Unique.Name("skip");
         await work.SaveAsync($"name: {skip}\nsteps:\n  - {{id: wait, uses: command, with: {{run: 'while [ ! -f go-skip ]; do sleep 0.05; done'}}}}\n");
         var first = await fixture.Server.Client.Pipelines.StartRunAsync(skip);
-        var refused = await fixture.Server.Http.PostAsync($"/api/v1/pipelines/{skip}/runs", null);
+        var refused = await fixture.Server.Http.PostAsync($"/api/v1/pipelines/{skip}/runs", NoBody.Json());
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
         Assert.Contains($"has run {first.Id} running, and its concurrency is skip", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         work.Write("go-skip", "");

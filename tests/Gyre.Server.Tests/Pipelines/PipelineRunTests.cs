@@ -176,7 +176,7 @@ public sealed class PipelineRunTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal(HttpStatusCode.BadRequest, (await fixture.Server.Http.GetAsync("/api/v1/pipeline-runs/abc")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await fixture.Server.Http.GetAsync("/api/v1/lineage")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await fixture.Server.Http.GetAsync("/api/v1/lineage?uri=model:nothing/1")).StatusCode);
-        var resumed = await fixture.Server.Http.PostAsync($"/api/v1/pipeline-runs/{run.Id}/resume", null);
+        var resumed = await fixture.Server.Http.PostAsync($"/api/v1/pipeline-runs/{run.Id}/resume", NoBody.Json());
         Assert.Equal(HttpStatusCode.Conflict, resumed.StatusCode);
         await fixture.Server.Client.Pipelines.DeleteAsync(name);
         Assert.Equal(HttpStatusCode.NotFound, (await fixture.Server.Http.GetAsync($"/api/v1/pipelines/{name}")).StatusCode);

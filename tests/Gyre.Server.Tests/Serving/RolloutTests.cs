@@ -199,7 +199,7 @@ public sealed class RolloutTests : IAsyncLifetime
         await Task.Delay(300);
         var rollout = await StartAsync(endpoint, new { model = $"{_model}/2", strategy = "blue_green", retention_seconds = 600 });
         await Task.Delay(300);
-        var rolledBack = await TestServer.JsonAsync(await Http.PostAsync($"/api/v1/endpoints/{endpoint}/rollouts/{rollout.GetProperty("id").GetInt64()}/abort", null));
+        var rolledBack = await TestServer.JsonAsync(await Http.PostAsync($"/api/v1/endpoints/{endpoint}/rollouts/{rollout.GetProperty("id").GetInt64()}/abort", NoBody.Json()));
         await Task.Delay(300);
         await stop.CancelAsync();
         await Task.WhenAll(load);
@@ -346,11 +346,11 @@ public sealed class RolloutTests : IAsyncLifetime
         Assert.All(byKey.Values, variants => Assert.Single(variants));
         Assert.Equal(2, byKey.Values.Select(v => v.Single()).Distinct().Count());
 
-        var promoted = await TestServer.JsonAsync(await Http.PostAsync($"/api/v1/endpoints/{endpoint}/rollouts/{id}/promote", null));
+        var promoted = await TestServer.JsonAsync(await Http.PostAsync($"/api/v1/endpoints/{endpoint}/rollouts/{id}/promote", NoBody.Json()));
         Assert.Equal("succeeded", promoted.GetProperty("state").GetString());
         Assert.Equal("v2:100", await WeightsAsync(endpoint));
         Assert.Equal(2, (await _server.Client.Models.GetByAliasAsync(_model, "champion")).Version);
-        await ProblemAssert.IsAsync(await Http.PostAsync($"/api/v1/endpoints/{endpoint}/rollouts/{id}/abort", null), HttpStatusCode.Conflict, "conflict", "is succeeded");
+        await ProblemAssert.IsAsync(await Http.PostAsync($"/api/v1/endpoints/{endpoint}/rollouts/{id}/abort", NoBody.Json()), HttpStatusCode.Conflict, "conflict", "is succeeded");
     }
 
     [Fact]
