@@ -17,7 +17,15 @@ internal static class ServerCommand
         {
             Description = "A reverse proxy (address or network, repeatable) whose X-Forwarded-Proto and X-Forwarded-For are believed, e.g. one that ends TLS",
         };
-        var command = new Command("server", "Run the Gyre server (REST API, artifact store, registry)") { urls, home, auth, maxArtifact, proxies };
+        var webhookAllow = new Option<string[]>("--webhook-allow")
+        {
+            Description = "A destination policies' webhooks may reach although it is loopback, private or link-local (an address, a network such as 10.0.0.0/8, or a host name; repeatable)",
+        };
+        var drain = new Option<double?>("--drain")
+        {
+            Description = "Seconds a stopping server keeps serving after /readyz turned 503, for load balancers to notice (default 5; 0 stops at once)",
+        };
+        var command = new Command("server", "Run the Gyre server (REST API, artifact store, registry)") { urls, home, auth, maxArtifact, proxies, webhookAllow, drain };
         command.WithoutClient(async (parse, _, ct) =>
         {
             var options = new ServerOptions
@@ -27,6 +35,8 @@ internal static class ServerCommand
                 RequireAuth = parse.GetValue(auth),
                 MaxArtifactBytes = parse.GetValue(maxArtifact) ?? new ServerOptions().MaxArtifactBytes,
                 TrustedProxies = parse.GetValue(proxies) ?? [],
+                Webhooks = new Core.Monitoring.Webhooks.WebhookOptions { Allow = parse.GetValue(webhookAllow) ?? [] },
+                DrainTime = parse.GetValue(drain) is { } seconds ? DrainSeconds(seconds) : new ServerOptions().DrainTime,
             };
             var app = await GyreServer.BuildAsync(options, ct: ct);
             await app.StartAsync(ct);
@@ -35,4 +45,8 @@ internal static class ServerCommand
         });
         return command;
     }
+
+    private static TimeSpan DrainSeconds(double seconds) => seconds is >= 0 and <= 3600
+        ? TimeSpan.FromSeconds(seconds)
+        : throw Core.Errors.GyreException.Invalid($"--drain: expected 0 to 3600 seconds, got {seconds}");
 }

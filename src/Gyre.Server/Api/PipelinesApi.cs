@@ -39,17 +39,15 @@ internal static class PipelinesApi
         runs.MapGet("/{id}/steps/{step}/logs", Logs);
     }
 
-    private static async Task<Ok<PipelineInfo>> Save(SavePipelineRequest request, [FromQuery(Name = "dry_run")] string? dryRun, PipelineService service, HttpContext http, CancellationToken ct)
+    private static async Task<Ok<PipelineInfo>> Save(SavePipelineRequest request, [FromQuery(Name = "dry_run")] string? dryRun, PipelineService service,
+        Core.Monitoring.Policies.PolicyEngine policies, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Yaml))
         {
             throw GyreException.Invalid("yaml: expected the pipeline file's text");
         }
         var definition = PipelineYaml.Parse(request.Yaml, service.Types);
-        if (TouchesServer(definition))
-        {
-            Scopes.Demand(http, TokenScope.Admin);
-        }
+        Scopes.Demand(http, definition.RequiredScope);
         if (QueryValues.Bool(dryRun, "dry_run"))
         {
             return TypedResults.Ok(new PipelineInfo(definition.Name, "", definition.Description, request.Directory,
@@ -57,6 +55,8 @@ internal static class PipelinesApi
                 definition.MaxParallel, 0, 0, request.Yaml));
         }
         var stored = await service.SaveAsync(request.Yaml, request.Directory, ct);
+        // A pipeline that now needs more than some policies' authors had is no longer theirs to start.
+        await policies.DisableUnauthorisedAsync(definition.Name, definition.RequiredScope, ct);
         return TypedResults.Ok(PipelineInfo.Of(stored, definition));
     }
 
@@ -84,10 +84,7 @@ internal static class PipelinesApi
             throw GyreException.Invalid($"trigger: expected {TriggerTypes.Manual} or {TriggerTypes.Alert}, got '{trigger}'; the server fires the others itself");
         }
         var stored = await service.GetPipelineAsync(name, ct);
-        if (TouchesServer(PipelineYaml.Parse(stored.Yaml, service.Types)))
-        {
-            Scopes.Demand(http, TokenScope.Admin);
-        }
+        Scopes.Demand(http, PipelineYaml.Parse(stored.Yaml, service.Types).RequiredScope);
         var run = await service.StartRunAsync(name, new RunTrigger(trigger, request.Detail), request.Params, request.NoCache, null, ct);
         return TypedResults.Accepted($"/api/v1/pipeline-runs/{run.Id}", run);
     }
@@ -112,10 +109,7 @@ internal static class PipelinesApi
         var run = await service.GetRunAsync(Id(id), ct);
         // The run resumes with the file it was made with, whatever the pipeline's file is now.
         var (yaml, _) = await store.GetVersionAsync(run.Pipeline, run.Digest, ct);
-        if (TouchesServer(PipelineYaml.Parse(yaml, service.Types)))
-        {
-            Scopes.Demand(http, TokenScope.Admin);
-        }
+        Scopes.Demand(http, PipelineYaml.Parse(yaml, service.Types).RequiredScope);
         return TypedResults.Ok(await service.ResumeAsync(run.Id, ct));
     }
 
@@ -128,10 +122,6 @@ internal static class PipelinesApi
         }
         return TypedResults.Text(await logs.ReadAsync(run.Id, step, ct) ?? "", "text/plain; charset=utf-8");
     }
-
-    /// <summary>Whether the file runs programs or reads files on the server's machine.</summary>
-    private static bool TouchesServer(PipelineDefinition definition) =>
-        definition.Steps.Any(s => s.Uses == "command" || s.With.ContainsKey("path") || s.With.ContainsKey("suite"));
 
     private static int Limit(string? maxResults) => Core.Search.MaxResults.Check(QueryValues.Int(maxResults, "max_results", DefaultRuns), MaxRuns);
 

@@ -22,13 +22,14 @@ internal static class PoliciesApi
         group.MapGet("/{name}/firings", Firings);
     }
 
-    private static async Task<Ok<PolicyInfo>> Apply(ApplyPolicyRequest request, PolicyEngine engine, CancellationToken ct)
+    /// <summary>Saves a policy; its actions will run with the caller's scope (a write token cannot make a policy start an admin-only pipeline).</summary>
+    private static async Task<Ok<PolicyInfo>> Apply(ApplyPolicyRequest request, PolicyEngine engine, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Yaml))
         {
             throw GyreException.Invalid("yaml: expected the policy file's text");
         }
-        return TypedResults.Ok(PolicyInfo.Of(await engine.ApplyAsync(request.Yaml, ct)));
+        return TypedResults.Ok(PolicyInfo.Of(await engine.ApplyAsync(request.Yaml, Scopes.Caller(http), ct)));
     }
 
     private static async Task<Ok<Page<PolicyInfo>>> List(PolicyEngine engine, CancellationToken ct) =>

@@ -17,6 +17,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
 
@@ -34,6 +35,8 @@ public static class GyreServer
     {
         var urls = ListenAddresses.Split(options.Urls);
         var forwarded = TrustedProxies.Options(options.TrustedProxies);
+        GyreException.ThrowIfAny(options.Webhooks.Problems());
+        var destinations = Core.Monitoring.Webhooks.WebhookDestinations.Parse(options.Webhooks.Allow);
         var exposed = urls.Where(u => !ListenAddresses.IsLoopback(u)).ToList();
         var storage = await GyreStorage.OpenAsync(GyreHome.Resolve(options.Home), time, ct: ct);
         // Behind a trusted proxy the callers are other machines, even on a loopback address.
@@ -68,7 +71,7 @@ public static class GyreServer
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         // The antiforgery keys in the home are as safe as the home itself; there is no key vault to wrap them with.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
-        AddServices(builder.Services, options, storage, time ?? TimeProvider.System);
+        AddServices(builder.Services, options, storage, destinations, time ?? TimeProvider.System);
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(storage.Dispose);
@@ -87,6 +90,7 @@ public static class GyreServer
         }
         if (!options.RequireAuth)
         {
+            app.UseMiddleware<LoopbackOnlyMiddleware>();
             // Without tokens, only loopback names may address the server: a web page that rebinds
             // its own DNS name to 127.0.0.1 cannot drive the API from a browser.
             app.UseHostFiltering();
@@ -106,6 +110,7 @@ public static class GyreServer
         });
         app.UseRouting();
         app.UseMiddleware<DashboardHeaders>();
+        app.UseMiddleware<CrossSiteGuardMiddleware>();
         app.UseMiddleware<TokenAuthMiddleware>();
         app.UseAntiforgery();
         MapEndpoints(app);
@@ -137,8 +142,11 @@ public static class GyreServer
         app.Services.GetRequiredService<Core.Monitoring.Policies.PolicyEngine>().Failures = (policy, e) => GyreServerLog.PolicyFailed(app.Logger, e, policy);
         // Runs still going when the server stops are interrupted (their record says so) and can be resumed.
         app.Lifetime.ApplicationStopping.Register(() => pipelines.DisposeAsync().AsTask().GetAwaiter().GetResult());
-        app.Lifetime.ApplicationStopping.Register(app.Services.GetRequiredService<Core.Serving.Gateway.ShadowDispatcher>().Dispose);
+        // Stopped callbacks run last registered first: the shadows' queue closes (they are served while
+        // the server drains), then the models are let go, then the stores close.
         app.Lifetime.ApplicationStopped.Register(app.Services.GetRequiredService<Core.Serving.Gateway.ModelHost>().Dispose);
+        app.Lifetime.ApplicationStopped.Register(app.Services.GetRequiredService<Core.Serving.Gateway.ShadowDispatcher>().Dispose);
+        app.Lifetime.ApplicationStopped.Register(() => app.Services.GetRequiredService<Core.Monitoring.Webhooks.WebhookDispatcher>().DisposeAsync().AsTask().GetAwaiter().GetResult());
         GyreServerLog.Started(app.Logger, storage.Home.Root, options.RequireAuth ? "required" : "off (loopback only)");
         return app;
     }
@@ -147,13 +155,19 @@ public static class GyreServer
     public static IReadOnlyList<string> Addresses(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
 
-    private static void AddServices(IServiceCollection services, ServerOptions options, GyreStorage storage, TimeProvider time)
+    private static void AddServices(IServiceCollection services, ServerOptions options, GyreStorage storage,
+        Core.Monitoring.Webhooks.WebhookDestinations destinations, TimeProvider time)
     {
         services.ConfigureHttpJsonOptions(json => GyreJson.Configure(json.SerializerOptions));
         services.Configure<RouteHandlerOptions>(routing => routing.ThrowOnBadRequest = true);
         services.AddOpenApi();
         services.AddGyreDashboard(storage.Home.Root);
         services.AddSingleton(options);
+        services.AddHostedService<ListenGuard>();
+        services.AddSingleton<Readiness>();
+        services.AddHostedService<DrainService>();
+        // The drain, then the requests in flight (Kestrel's own grace), then the workers.
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = options.DrainTime + TimeSpan.FromSeconds(30));
         services.AddSingleton(new TokenCache(time, options.TokenCacheTime));
         services.Configure<Microsoft.AspNetCore.HostFiltering.HostFilteringOptions>(hosts =>
             hosts.AllowedHosts = ["localhost", "127.0.0.1", "[::1]"]);
@@ -178,10 +192,11 @@ public static class GyreServer
         services.AddSingleton(storage.Monitors);
         services.AddSingleton(storage.Policies);
         services.AddSingleton<Gateway.MonitorMetrics>();
-        var webhooks = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        services.AddSingleton(sp => new Core.Monitoring.Webhooks.WebhookDispatcher(storage.Policies, Core.Monitoring.Webhooks.WebhookClient.Create(destinations),
+            options.Webhooks, time, sp.GetRequiredService<ILogger<Core.Monitoring.Webhooks.WebhookDispatcher>>()));
         services.AddSingleton(sp => new Core.Monitoring.Policies.PolicyEngine(storage.Policies, storage.Endpoints, storage.Monitors, storage.PredictionLog,
             sp.GetRequiredService<Core.Serving.Gateway.VariantWindows>(), sp.GetRequiredService<Core.Pipelines.Runs.PipelineService>(),
-            sp.GetRequiredService<Core.Serving.Rollouts.RolloutController>(), storage.Rollouts, webhooks, time));
+            sp.GetRequiredService<Core.Serving.Rollouts.RolloutController>(), storage.Rollouts, sp.GetRequiredService<Core.Monitoring.Webhooks.WebhookDispatcher>(), time));
         services.AddHostedService<MonitorWorker>();
         services.AddSingleton(new Core.Data.Validation.DatasetValidation(storage.Datasets, storage.DatasetObjects, storage.ConstraintMeasurer, time));
         var registration = new ModelVersionRegistration(storage.Tracking, storage.Registry, storage.Artifacts);

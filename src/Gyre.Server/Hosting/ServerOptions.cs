@@ -35,6 +35,15 @@ public sealed record ServerOptions
     /// </summary>
     public IReadOnlyList<string> TrustedProxies { get; init; } = [];
 
+    /// <summary>How policies' webhooks are delivered, and which otherwise refused destinations they may reach.</summary>
+    public Core.Monitoring.Webhooks.WebhookOptions Webhooks { get; init; } = new();
+
+    /// <summary>
+    /// How long a stopping server keeps serving after <c>/readyz</c> turned 503, so that a load
+    /// balancer stops sending before the port closes. Then requests in flight are finished.
+    /// </summary>
+    public TimeSpan DrainTime { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Lower the log level to warnings (tests, benchmarks).</summary>
     public bool Quiet { get; init; }
 }

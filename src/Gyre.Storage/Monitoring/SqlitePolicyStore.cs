@@ -30,6 +30,17 @@ internal sealed class SqlitePolicyStore(SqliteDatabase db) : IPolicyStore
         return stored;
     }, ct);
 
+    public Task SetActionOutcomeAsync(long firingId, int index, ActionOutcome outcome, CancellationToken ct) => db.WriteAsync(async (c, t) =>
+    {
+        var body = (await c.QueryAsync("SELECT body FROM policy_firings WHERE firing_id = $id", t, r => r.GetString(0), ct, ("$id", firingId))).FirstOrDefault();
+        if (body is not null && JsonRecords.Read<PolicyFiring>(body) is { } firing && index >= 0 && index < firing.Actions.Count)
+        {
+            var actions = firing.Actions.ToList();
+            actions[index] = outcome;
+            await c.ExecuteAsync("UPDATE policy_firings SET body = $b WHERE firing_id = $id", t, ct, ("$b", JsonRecords.Write(firing with { Actions = actions })), ("$id", firingId));
+        }
+    }, ct);
+
     public Task<IReadOnlyList<PolicyFiring>> ListFiringsAsync(string policy, int limit, CancellationToken ct) => db.ReadAsync<IReadOnlyList<PolicyFiring>>(async c =>
         await c.QueryAsync("SELECT body FROM policy_firings WHERE policy = $p ORDER BY firing_id DESC LIMIT $l", null,
             r => JsonRecords.Read<PolicyFiring>(r.GetString(0)), ct, ("$p", policy), ("$l", limit)), ct);

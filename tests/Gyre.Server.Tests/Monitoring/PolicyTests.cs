@@ -20,7 +20,12 @@ public sealed class PolicyTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await TestServer.StartAsync(time: _time);
+        // The test's listener is on loopback, which webhooks may reach only when allowed. The clock
+        // moves in leaps here, so the webhooks' timeouts are set beyond them (their own tests are elsewhere).
+        _server = await TestServer.StartAsync(o => o with
+        {
+            Webhooks = new() { Allow = ["127.0.0.1"], AttemptTimeout = TimeSpan.FromDays(10), Deadline = TimeSpan.FromDays(20) },
+        }, time: _time);
         var port = FreePort();
         _hook = $"http://127.0.0.1:{port}/hook/";
         _listener.Prefixes.Add(_hook);
@@ -112,7 +117,7 @@ public sealed class PolicyTests : IAsyncLifetime
 
         await SendAsync(endpoint, shifted: true, seed: 2);
         await TickUntilAsync(endpoint, 2);
-        var firing = Assert.Single((await _server.Client.Policies.FiringsAsync(policy)).Items);
+        var firing = await DeliveredAsync(policy);
         var evidence = Assert.Single(firing.Evidence);
         Assert.StartsWith("drift window ", evidence, StringComparison.Ordinal);
         Assert.Contains("2 of 2 features drifted (tenure, plan)", evidence, StringComparison.Ordinal);
@@ -134,6 +139,21 @@ public sealed class PolicyTests : IAsyncLifetime
         await SendAsync(endpoint, shifted: true, seed: 4);
         await TickUntilAsync(endpoint, 4);
         Assert.Equal(2, (await _server.Client.Policies.FiringsAsync(policy)).Items.Count);
+    }
+
+    /// <summary>The policy's only firing once its webhooks were delivered (they go out after the firing is recorded).</summary>
+    private async Task<Core.Monitoring.Policies.PolicyFiring> DeliveredAsync(string policy)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var firing = Assert.Single((await _server.Client.Policies.FiringsAsync(policy)).Items);
+            if (firing.Actions.All(a => !a.Pending) || timeout.IsCancellationRequested)
+            {
+                return firing;
+            }
+            await Task.Delay(20);
+        }
     }
 
     [Fact]

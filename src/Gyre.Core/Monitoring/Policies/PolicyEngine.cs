@@ -1,7 +1,9 @@
 using System.Globalization;
-using System.Net.Http.Json;
+using Gyre.Core.Auth;
 using Gyre.Core.Errors;
 using Gyre.Core.Monitoring.Endpoints;
+using Gyre.Core.Monitoring.Webhooks;
+using Gyre.Core.Pipelines.Definitions;
 using Gyre.Core.Pipelines.Runs;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Gateway;
@@ -15,27 +17,58 @@ namespace Gyre.Core.Monitoring.Policies;
 /// latest drift window (a window counts once: it is not evidence again after a cool-down), its
 /// online metric over labelled predictions, its error rate and its traffic. A policy whose
 /// conditions hold and whose cool-down has passed fires: its actions run in order and the firing is
-/// recorded with the evidence and each action's outcome.
+/// recorded with the evidence and each action's outcome; webhooks are handed to the
+/// <see cref="WebhookDispatcher"/> once the firing is recorded, so no destination can hold up the
+/// loop. A policy acts with its author's scope: it may start only the pipelines its author could.
 /// </summary>
 public sealed class PolicyEngine(
     IPolicyStore store, IEndpointStore endpoints, IMonitorStore monitors, IPredictionLog log, VariantWindows windows,
-    PipelineService pipelines, RolloutController rollouts, IRolloutStore rolloutRecords, HttpClient http, TimeProvider time)
+    PipelineService pipelines, RolloutController rollouts, IRolloutStore rolloutRecords, WebhookDispatcher webhooks, TimeProvider time)
 {
     private readonly ErrorRates _errors = new();
 
     /// <summary>Told when a policy could not be evaluated (the server logs it); the next tick tries again.</summary>
     public Action<string, Exception>? Failures { get; set; }
 
-    public async Task<StoredPolicy> ApplyAsync(string yaml, CancellationToken ct)
+    /// <summary>
+    /// Saves a policy with its author, who must be allowed to start every pipeline it names
+    /// (permission_denied otherwise). Saving again enables a policy that was disabled.
+    /// </summary>
+    public async Task<StoredPolicy> ApplyAsync(string yaml, PolicyAuthor author, CancellationToken ct)
     {
         var definition = PolicyYaml.Parse(yaml);
         await endpoints.GetEndpointAsync(definition.Endpoint, ct);
+        for (var i = 0; i < definition.Actions.Count; i++)
+        {
+            if (definition.Actions[i] is { Kind: PolicyKinds.RunPipeline, Target: { } pipeline }
+                && await RequiredScopeAsync(pipeline, ct) is { } needed && needed > author.Scope)
+            {
+                throw new GyreException(ErrorCode.PermissionDenied, $"then[{i}].run_pipeline: {Beyond(pipeline, needed, author.Scope)}");
+            }
+        }
         var existing = await store.GetPolicyAsync(definition.Name, ct);
         // Windows checked before the policy existed are not evidence for it.
         var latest = await LatestWindowAsync(definition.Endpoint, ct) is { } w ? w.Id : 0;
-        var stored = new StoredPolicy(definition.Name, yaml, existing?.CreationTime ?? Now(), existing?.LastFiring, existing?.LastWindowSeen ?? latest);
+        var stored = new StoredPolicy(definition.Name, yaml, existing?.CreationTime ?? Now(), existing?.LastFiring, existing?.LastWindowSeen ?? latest,
+            author.Token, author.Scope);
         await store.SavePolicyAsync(stored, ct);
         return stored;
+    }
+
+    /// <summary>
+    /// After <paramref name="pipeline"/> was saved needing <paramref name="required"/>: disables, with
+    /// the reason, every policy that starts it and whose author had less.
+    /// </summary>
+    public async Task DisableUnauthorisedAsync(string pipeline, TokenScope required, CancellationToken ct)
+    {
+        foreach (var policy in await store.ListPoliciesAsync(ct))
+        {
+            if (policy.Disabled is null && policy.AuthorScope < required
+                && PolicyYaml.Parse(policy.Yaml).Actions.Any(a => a.Kind == PolicyKinds.RunPipeline && a.Target == pipeline))
+            {
+                await store.SavePolicyAsync(policy with { Disabled = Beyond(pipeline, required, policy.AuthorScope) }, ct);
+            }
+        }
     }
 
     public async Task<StoredPolicy> GetAsync(string name, CancellationToken ct) =>
@@ -75,6 +108,10 @@ public sealed class PolicyEngine(
 
     private async Task EvaluateAsync(StoredPolicy policy, CancellationToken ct)
     {
+        if (policy.Disabled is not null)
+        {
+            return;
+        }
         var definition = PolicyYaml.Parse(policy.Yaml);
         var now = Now();
         var window = await LatestWindowAsync(definition.Endpoint, ct);
@@ -103,9 +140,25 @@ public sealed class PolicyEngine(
         var outcomes = new List<ActionOutcome>();
         foreach (var action in definition.Actions)
         {
-            outcomes.Add(await RunAsync(definition, action, evidence, now, ct));
+            // Checked again as it fires: the pipeline may have changed since the policy was saved.
+            if (action.Kind == PolicyKinds.RunPipeline && await RequiredScopeAsync(action.Target!, ct) is { } needed && needed > policy.AuthorScope)
+            {
+                var refused = Beyond(action.Target!, needed, policy.AuthorScope);
+                outcomes.Add(new ActionOutcome(action.Kind, action.Target, false, refused));
+                state = state with { Disabled = state.Disabled ?? refused };
+                continue;
+            }
+            outcomes.Add(await RunAsync(definition, action, evidence, ct));
         }
-        await store.AddFiringAsync(new PolicyFiring(0, definition.Name, definition.Endpoint, now, evidence, outcomes), state with { LastFiring = now }, ct);
+        var firing = await store.AddFiringAsync(new PolicyFiring(0, definition.Name, definition.Endpoint, now, evidence, outcomes), state with { LastFiring = now }, ct);
+        var body = new { policy = definition.Name, endpoint = definition.Endpoint, time = DateTimeOffset.FromUnixTimeMilliseconds(now).ToString("O", CultureInfo.InvariantCulture), evidence };
+        for (var i = 0; i < definition.Actions.Count; i++)
+        {
+            if (outcomes[i].Pending && !webhooks.TryEnqueue(new WebhookDelivery(firing.Id, i, definition.Actions[i].Target!, body, definition.Actions[i].Retries)))
+            {
+                await store.SetActionOutcomeAsync(firing.Id, i, outcomes[i] with { Pending = false, Detail = "not delivered: too many webhooks are waiting" }, ct);
+            }
+        }
     }
 
     /// <summary>Why the condition holds, or null.</summary>
@@ -139,24 +192,24 @@ public sealed class PolicyEngine(
         }
     }
 
-    private async Task<ActionOutcome> RunAsync(PolicyDefinition policy, PolicyAction action, IReadOnlyList<string> evidence, long now, CancellationToken ct)
+    private async Task<ActionOutcome> RunAsync(PolicyDefinition definition, PolicyAction action, IReadOnlyList<string> evidence, CancellationToken ct)
     {
         try
         {
             switch (action.Kind)
             {
                 case PolicyKinds.RunPipeline:
-                    var run = await pipelines.StartRunAsync(action.Target!, new RunTrigger(TriggerTypes.Alert, $"policy {policy.Name}: {string.Join("; ", evidence)}"), null, false, null, ct);
+                    var run = await pipelines.StartRunAsync(action.Target!, new RunTrigger(TriggerTypes.Alert, $"policy {definition.Name}: {string.Join("; ", evidence)}"), null, false, null, ct);
                     return new ActionOutcome(action.Kind, action.Target, true, $"run {run.Id} {run.State}");
                 case PolicyKinds.Rollback:
-                    if (await rolloutRecords.GetRunningAsync(policy.Endpoint, ct) is not { } running)
+                    if (await rolloutRecords.GetRunningAsync(definition.Endpoint, ct) is not { } running)
                     {
-                        return new ActionOutcome(action.Kind, policy.Endpoint, true, "no rollout running; nothing to roll back");
+                        return new ActionOutcome(action.Kind, definition.Endpoint, true, "no rollout running; nothing to roll back");
                     }
-                    var aborted = await rollouts.AbortAsync(policy.Endpoint, running.Id, ct);
-                    return new ActionOutcome(action.Kind, policy.Endpoint, true, $"rollout {aborted.Id} {aborted.State}: traffic back on {aborted.Stable.ModelName}/{aborted.Stable.ModelVersion}");
+                    var aborted = await rollouts.AbortAsync(definition.Endpoint, running.Id, ct);
+                    return new ActionOutcome(action.Kind, definition.Endpoint, true, $"rollout {aborted.Id} {aborted.State}: traffic back on {aborted.Stable.ModelName}/{aborted.Stable.ModelVersion}");
                 default:
-                    return await WebhookAsync(policy, action, evidence, now, ct);
+                    return new ActionOutcome(action.Kind, action.Target, false, "queued", Pending: true);
             }
         }
         catch (GyreException e)
@@ -165,35 +218,23 @@ public sealed class PolicyEngine(
         }
     }
 
-    /// <summary>POSTs the firing as JSON; retries a failure or a 5xx with a doubling delay from 1 s.</summary>
-    private async Task<ActionOutcome> WebhookAsync(PolicyDefinition policy, PolicyAction action, IReadOnlyList<string> evidence, long now, CancellationToken ct)
+    /// <summary>The scope starting <paramref name="pipeline"/> needs; null when there is no such pipeline (yet).</summary>
+    private async Task<TokenScope?> RequiredScopeAsync(string pipeline, CancellationToken ct)
     {
-        var body = new { policy = policy.Name, endpoint = policy.Endpoint, time = DateTimeOffset.FromUnixTimeMilliseconds(now).ToString("O", CultureInfo.InvariantCulture), evidence };
-        var detail = "";
-        for (var attempt = 0; attempt <= action.Retries; attempt++)
+        try
         {
-            if (attempt > 0)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(Math.Pow(2, attempt - 1)), time, ct);
-            }
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timeout.CancelAfter(TimeSpan.FromSeconds(10));
-                using var response = await http.PostAsJsonAsync(action.Target, body, timeout.Token);
-                detail = $"HTTP {(int)response.StatusCode} after {attempt + 1} attempt(s)";
-                if ((int)response.StatusCode < 500)
-                {
-                    return new ActionOutcome(action.Kind, action.Target, response.IsSuccessStatusCode, detail);
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
-            {
-                detail = $"{e.Message} after {attempt + 1} attempt(s)";
-            }
+            return PipelineYaml.Parse((await pipelines.GetPipelineAsync(pipeline, ct)).Yaml, pipelines.Types).RequiredScope;
         }
-        return new ActionOutcome(action.Kind, action.Target, false, detail);
+        catch (GyreException e) when (e.Code == ErrorCode.NotFound)
+        {
+            return null;
+        }
     }
+
+    private static string Beyond(string pipeline, TokenScope needed, TokenScope author) =>
+        $"pipeline '{pipeline}' runs programs or reads files on the server and needs {Name(needed)}; the policy acts with its author's scope, {Name(author)}";
+
+    private static string Name(TokenScope scope) => scope.ToString().ToLowerInvariant();
 
     private async Task<DriftWindow?> LatestWindowAsync(string endpoint, CancellationToken ct) =>
         await monitors.ListWindowsAsync(endpoint, 1, ct) is [var latest, ..] ? latest : null;
