@@ -33,7 +33,10 @@ internal static class GyreCli
             await Console.Error.WriteLineAsync($"gyre: error: {result.Errors[0].Message} (see 'gyre {command}{(command.Length > 0 ? " " : "")}--help')");
             return ExitCodes.Usage;
         }
-        return await result.InvokeAsync();
+        // The server stops on SIGTERM and Ctrl+C by itself (it drains first); the parser's own
+        // handler would end the process after two seconds, in the middle of the drain.
+        var serving = result.CommandResult.Command.Name == "server";
+        return await result.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = serving ? null : TimeSpan.FromSeconds(2) });
     }
 
     private static IEnumerable<string> CommandPath(System.CommandLine.Parsing.CommandResult result)

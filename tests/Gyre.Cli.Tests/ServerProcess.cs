@@ -53,6 +53,22 @@ internal sealed class ServerProcess : IAsyncDisposable
         throw new InvalidOperationException($"gyre server exited before listening: {error}");
     }
 
+    /// <summary>Sends a signal (TERM, INT, STOP, CONT...) to the server, as <c>kill -SIGNAL</c> does.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))!;
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>Waits for the server to exit by itself and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var source = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(source.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>kill -9: the server gets no chance to flush or stop; the home is kept for a restart.</summary>
     public async Task KillAsync()
     {

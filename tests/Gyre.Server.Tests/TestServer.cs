@@ -42,7 +42,7 @@ public sealed class TestServer : IAsyncDisposable
 
     private static async Task<TestServer> StartInAsync(string home, Func<ServerOptions, ServerOptions>? configure, TimeProvider? time, string? token)
     {
-        var options = new ServerOptions { Urls = "http://127.0.0.1:0", Home = home, Quiet = true };
+        var options = new ServerOptions { Urls = "http://127.0.0.1:0", Home = home, Quiet = true, DrainTime = TimeSpan.Zero };
         var app = await GyreServer.BuildAsync(configure?.Invoke(options) ?? options, time);
         await app.StartAsync();
         return new TestServer(app, home, new Uri(GyreServer.Addresses(app)[0]), token);

@@ -26,7 +26,7 @@ internal static class DemoCommand
         command.WithoutClient(async (parse, _, ct) =>
         {
             var folder = parse.GetValue(home) ?? Path.Combine(Path.GetTempPath(), "gyre-demo-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
-            var app = await GyreServer.BuildAsync(new ServerOptions { Urls = parse.GetValue(urls)!, Home = folder, Quiet = true }, ct: ct);
+            var app = await GyreServer.BuildAsync(new ServerOptions { Urls = parse.GetValue(urls)!, Home = folder, Quiet = true, DrainTime = TimeSpan.Zero }, ct: ct);
             await app.StartAsync(ct);
             var address = GyreServer.Addresses(app)[0];
             Console.Out.WriteLine($"gyre server listening on {address}, home {folder}; playing the demo{(parse.GetValue(fast) ? " (fast)" : "")}");

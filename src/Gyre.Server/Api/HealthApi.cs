@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Gyre.Server.Api;
 
-/// <summary><c>/healthz</c> (the process answers) and <c>/readyz</c> (the metadata store answers too).</summary>
+/// <summary><c>/healthz</c> (the process answers) and <c>/readyz</c> (the metadata store answers too, and the server is not draining).</summary>
 internal static class HealthApi
 {
     public static readonly string Version = typeof(HealthApi).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
@@ -19,8 +19,12 @@ internal static class HealthApi
         routes.MapGet("/readyz", Ready).WithMetadata(new Anonymous()).WithTags("Health");
     }
 
-    private static async Task<Results<Ok<Health>, JsonHttpResult<Health>>> Ready(ITrackingStore store, CancellationToken ct)
+    private static async Task<Results<Ok<Health>, JsonHttpResult<Health>>> Ready(ITrackingStore store, Hosting.Readiness readiness, CancellationToken ct)
     {
+        if (readiness.Draining)
+        {
+            return TypedResults.Json(new Health("draining", Version), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
         try
         {
             await store.GetExperimentAsync(ExperimentId.Default, ct);
