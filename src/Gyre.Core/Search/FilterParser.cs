@@ -262,6 +262,10 @@ public sealed class FilterParser
             {
                 throw FilterSyntax.Error(_field, token.Position, $"expected a number to compare with {field}, found {token.Describe()}");
             }
+            if (!double.IsFinite(number))
+            {
+                throw FilterSyntax.Error(_field, token.Position, $"expected a finite number to compare with {field}, found {token.Describe()}");
+            }
             return number;
         }
         if (token.Kind != TokenKind.String)

@@ -1,6 +1,7 @@
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Log;
 using Gyre.Core.Tracking;
+using Gyre.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -82,7 +83,7 @@ internal static class EndpointsApi
         {
             await log.ExportParquetAsync(name, QueryValues.Long(since, "since", 0), QueryValues.Long(until, "until", long.MaxValue), path, ct);
             context.Response.ContentType = "application/vnd.apache.parquet";
-            context.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}-predictions.parquet\"";
+            context.Response.Headers.ContentDisposition = HeaderValues.Attachment($"{name}-predictions.parquet");
             await context.Response.SendFileAsync(path, ct);
         }
         finally

@@ -94,7 +94,7 @@ internal static class ModelVersionsApi
     {
         var number = QueryValues.Version(version);
         context.Response.ContentType = Core.Learning.Models.PackageArchive.MediaType;
-        context.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}-{number}.zip\"";
+        context.Response.Headers.ContentDisposition = HeaderValues.Attachment($"{name}-{number}.zip");
         await using var archive = await import.ExportAsync(name, number, ct);
         context.Response.ContentLength = archive.Length;
         await archive.CopyToAsync(context.Response.Body, ct);

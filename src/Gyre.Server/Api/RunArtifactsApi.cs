@@ -47,7 +47,7 @@ internal static class RunArtifactsApi
             throw Core.Errors.GyreException.Conflict($"the experiment of run '{id}' is deleted: restore it before writing to the run");
         }
         var info = await artifacts.WriteAsync(RunArtifacts.RootOf(run.ArtifactUri), artifactPath, context.Request.Body, options.MaxArtifactBytes, ct);
-        return TypedResults.Created($"/api/v1/runs/{id}/artifacts/{artifactPath}", info);
+        return TypedResults.Created(HeaderValues.Location($"/api/v1/runs/{Uri.EscapeDataString(id)}/artifacts", artifactPath.Segments), info);
     }
 
     private static async Task<FileStreamHttpResult> Download(string id, string path, ITrackingStore store, IArtifactStore artifacts, CancellationToken ct)

@@ -1,5 +1,8 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
+using Gyre.Core.Errors;
 
 namespace Gyre.Server.Gateway;
 
@@ -21,7 +24,7 @@ internal sealed class RequestJson : IDisposable
 
     public JsonElement RootElement => _document.RootElement;
 
-    /// <summary>Parses <paramref name="body"/> from a pooled copy; a <see cref="JsonException"/> gives the copy back first.</summary>
+    /// <summary>Parses <paramref name="body"/> from a pooled copy; invalid_argument when it is not UTF-8, and an invalid one or a <see cref="JsonException"/> gives the copy back first.</summary>
     public static RequestJson Parse(ReadOnlySequence<byte> body)
     {
         var length = checked((int)body.Length);
@@ -29,6 +32,12 @@ internal sealed class RequestJson : IDisposable
         try
         {
             body.CopyTo(buffer);
+            // JSON text is UTF-8; the document checks strings only when they are read, later, where a
+            // bad byte would surface as an unexpected error instead of this 400.
+            if (!Utf8.IsValid(buffer.AsSpan(0, length)))
+            {
+                throw GyreException.Invalid($"body: not valid UTF-8 (byte {FirstInvalid(buffer.AsSpan(0, length))}); JSON text must be UTF-8");
+            }
             return new RequestJson(JsonDocument.Parse(buffer.AsMemory(0, length)), buffer);
         }
         catch
@@ -36,6 +45,16 @@ internal sealed class RequestJson : IDisposable
             ArrayPool<byte>.Shared.Return(buffer);
             throw;
         }
+    }
+
+    private static int FirstInvalid(ReadOnlySpan<byte> text)
+    {
+        var at = 0;
+        while (at < text.Length && Rune.DecodeFromUtf8(text[at..], out _, out var consumed) == OperationStatus.Done)
+        {
+            at += consumed;
+        }
+        return at;
     }
 
     public void Dispose()

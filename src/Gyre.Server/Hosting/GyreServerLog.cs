@@ -40,4 +40,10 @@ internal static partial class GyreServerLog
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "the endpoints' recent traffic could not be read back; the charts start empty")]
     public static partial void TrafficRestoreFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "stopping: /readyz answers 503; serving for {Seconds} s more while load balancers notice (signal again to stop now)")]
+    public static partial void Draining(ILogger logger, double seconds);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "{Method} {Path} answered 503 ({Detail})")]
+    public static partial void Unavailable(ILogger logger, Exception exception, string method, string path, string detail);
 }

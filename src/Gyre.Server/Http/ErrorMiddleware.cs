@@ -25,6 +25,11 @@ internal sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddlew
             {
                 GyreServerLog.Unhandled(logger, exception, context.Request.Method, context.Request.Path);
             }
+            else if (code == ErrorCode.Unavailable && (exception.InnerException ?? (exception is GyreException ? null : exception)) is { } cause)
+            {
+                // The caller is told what to do (retry); the log keeps what happened, paths and all.
+                GyreServerLog.Unavailable(logger, cause, context.Request.Method, context.Request.Path, detail);
+            }
             context.Response.Clear();
             await Problems.WriteAsync(context, code, detail, errors);
         }
@@ -33,6 +38,7 @@ internal sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddlew
     private static (ErrorCode Code, string Detail, IReadOnlyList<string>? Errors) Describe(Exception exception) => exception switch
     {
         GyreException gyre => (gyre.Code, gyre.Message, gyre.Errors),
+        IOException io when IoErrors.IsDiskFull(io) => (ErrorCode.Unavailable, "the server's disk is full; retry later", null),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
             (ErrorCode.PayloadTooLarge, "body: the request body is larger than the server's limit", null),
         BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>

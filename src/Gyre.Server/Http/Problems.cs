@@ -7,6 +7,9 @@ namespace Gyre.Server.Http;
 /// <summary>Turns Gyre errors into RFC 9457 problem details with a stable <c>code</c> extension.</summary>
 internal static class Problems
 {
+    /// <summary>How long a client should wait before retrying a 503: storage that is busy, full or away, or a server that is stopping.</summary>
+    public const string RetryAfterSeconds = "5";
+
     public static ProblemDetails From(ErrorCode code, string detail, IReadOnlyList<string>? errors = null)
     {
         var problem = new ProblemDetails
@@ -30,6 +33,10 @@ internal static class Problems
         problem.Status = status ?? problem.Status;
         problem.Instance = context.Request.Path;
         context.Response.StatusCode = problem.Status!.Value;
+        if (code == ErrorCode.Unavailable)
+        {
+            context.Response.Headers.RetryAfter = RetryAfterSeconds;
+        }
         return context.Response.WriteAsJsonAsync(problem, options: null, contentType: "application/problem+json");
     }
 

@@ -34,7 +34,8 @@ internal sealed class FileSystemArtifactStore : IArtifactStore
         {
             throw GyreException.Conflict($"path: a parent of '{path}' is a file, not a directory");
         }
-        var temporary = $"{target}.{Guid.NewGuid():N}.partial";
+        // A short name of its own beside the target: the target's name may already be as long as a name can be.
+        var temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Guid.NewGuid():N}.partial");
         long written = 0;
         try
         {

@@ -68,7 +68,7 @@ internal static class DuckDbTableLoader
         }
         catch (Exception e) when (e is DuckDBException or GyreException)
         {
-            throw new GyreException(ErrorCode.Unavailable, $"the stored dataset {version.Name}@{version.Version} could not be loaded: {e.Message.Split('\n')[0]}", inner: e);
+            throw new GyreException(ErrorCode.Unavailable, $"the stored dataset {version.Name}@{version.Version} could not be loaded; the server's log says why", inner: e);
         }
     }
 

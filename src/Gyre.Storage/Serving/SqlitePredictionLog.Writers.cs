@@ -73,7 +73,7 @@ public sealed partial class SqlitePredictionLog
         }
         catch (Exception e)
         {
-            var error = new GyreException(ErrorCode.Unavailable, $"prediction log: the write failed: {e.Message}");
+            var error = IoErrors.Unavailable("prediction log: the write", e);
             foreach (var pending in group)
             {
                 pending.Records!.Dispose();
@@ -173,7 +173,7 @@ public sealed partial class SqlitePredictionLog
             {
                 // The writer lives on. The batch is given up: its fast rows are counted as dropped, and
                 // its durable rows stay in the journal, which is kept until the next start replays it.
-                var error = new GyreException(ErrorCode.Unavailable, $"prediction log: the write failed: {e.Message}");
+                var error = IoErrors.Unavailable("prediction log: the write", e);
                 Interlocked.Add(ref _dropped, fast);
                 _keepJournal |= sequences.Any(q => q > 0);
                 foreach (var done in asked)

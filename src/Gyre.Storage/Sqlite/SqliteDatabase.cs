@@ -95,12 +95,12 @@ internal sealed class SqliteDatabase : IDisposable
         return result;
     }
 
-    /// <summary>Busy, locked, full or failing storage is a transient 503, not a bug.</summary>
+    /// <summary>Busy, locked, full or failing storage is a transient 503, not a bug; the message names no path (the log has the exception).</summary>
     private GyreException? Unavailable(SqliteException e) => e.SqliteErrorCode switch
     {
-        5 or 6 => new GyreException(ErrorCode.Unavailable, $"the metadata database {Path} is busy; retry", inner: e),
-        13 => new GyreException(ErrorCode.Unavailable, $"the disk holding {Path} is full", inner: e),
-        10 => new GyreException(ErrorCode.Unavailable, $"I/O error on {Path}: {e.Message}", inner: e),
+        5 or 6 => new GyreException(ErrorCode.Unavailable, "the metadata database is busy; retry", inner: e),
+        13 => new GyreException(ErrorCode.Unavailable, "the disk holding the metadata database is full; retry later", inner: e),
+        10 => new GyreException(ErrorCode.Unavailable, "an I/O error on the metadata database; retry later", inner: e),
         _ => null,
     };
 

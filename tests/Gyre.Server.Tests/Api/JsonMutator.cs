@@ -28,10 +28,51 @@ internal static class JsonMutator
         _ => JsonValue.Create("-Infinity"),
         _ => JsonValue.Create("\u0000\uFFFD\uD83D\uDE00"),
         r => JsonValue.Create(new string('a', r.Next(1, 100_000))),
+        // Names: non-ASCII, quoted, and around the 255-byte limit of a file name.
+        _ => JsonValue.Create("modèle"),
+        _ => JsonValue.Create("résumé.txt"),
+        _ => JsonValue.Create("a\"b;c=d"),
+        r => JsonValue.Create(new string('é', r.Next(100, 129))),
+        r => JsonValue.Create(new string('a', r.Next(254, 257))),
+        // 'NaN' against fields of every type, where a filter is expected.
+        _ => JsonValue.Create("metrics.loss > 'NaN'"),
+        _ => JsonValue.Create("attributes.start_time > 'NaN'"),
+        _ => JsonValue.Create("params.lr < 'NaN'"),
+        _ => JsonValue.Create("tags.t = 'NaN'"),
+        _ => JsonValue.Create("metrics.loss = 1e999"),
+        // Replaced by bytes that are not UTF-8 when the body is encoded (see Encode).
+        _ => JsonValue.Create($"x{NotUtf8}y"),
         _ => new JsonArray(),
         _ => new JsonObject(),
         r => Nested(r.Next(2, 200)),
     ];
+
+    /// <summary>A character that <see cref="Encode"/> turns into a byte sequence that is not UTF-8.</summary>
+    private const char NotUtf8 = '\uE000';
+
+    /// <summary>
+    /// The body as sent: UTF-8, except where a mutation asked for bytes that are not (inside a
+    /// string, as <c>\uE000</c> in the JSON text), which become C3 28, an invalid sequence.
+    /// </summary>
+    public static byte[] Encode(string mutant)
+    {
+        var marker = Encoding.ASCII.GetBytes("\\uE000");
+        var bytes = Encoding.UTF8.GetBytes(mutant.Replace(NotUtf8.ToString(), "\\uE000", StringComparison.Ordinal));
+        var output = new List<byte>(bytes.Length);
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (bytes.AsSpan(i).StartsWith(marker))
+            {
+                output.AddRange([0xC3, 0x28]);
+                i += marker.Length - 1;
+            }
+            else
+            {
+                output.Add(bytes[i]);
+            }
+        }
+        return [.. output];
+    }
 
     public static string Mutate(string valid, Random random)
     {

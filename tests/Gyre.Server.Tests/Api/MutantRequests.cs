@@ -67,7 +67,8 @@ internal static class MutantRequests
     /// <summary>A POST, or a PUT when the path says so (<c>"PUT /api/v1/..."</c>).</summary>
     private static async Task<HttpResponseMessage> SendAsync(TestServer server, string path, string body)
     {
-        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var content = new ByteArrayContent(JsonMutator.Encode(body));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         return path.StartsWith("PUT ", StringComparison.Ordinal) ? await server.Http.PutAsync(path[4..], content) : await server.Http.PostAsync(path, content);
     }
 

@@ -11,10 +11,12 @@ internal static class QueryMutator
     [
         "", "-1", "0", "1", "2147483648", "99999999999999999999999", "-9223372036854775808", "1e309", "NaN", "0x10", "1.5",
         "abc", "null", "true", "[]", "{}", "' OR 1=1 --", "\"", "../../etc/passwd", "✓ü", "\u0000", "a,b,", " ", new string('9', 5000),
+        "modèle", "a\"b", new string('é', 128), new string('a', 256),
+        "creation_time > 'NaN'", "last_update_time < 'Infinity'", "name > 'NaN'", "name = 'NaN'", "tags.team = 'NaN'", "metrics.loss > 'NaN'",
     ];
 
     /// <summary>Raw (not escaped) values: broken percent-encoding and the like.</summary>
-    private static readonly string[] RawValues = ["%", "%zz", "%FF%FE", "%00", "a%2", "&", "=", "%C0%AF"];
+    private static readonly string[] RawValues = ["%", "%zz", "%FF%FE", "%00", "a%2", "&", "=", "%C0%AF", "%C3%28", "%E9"];
 
     public static string Mutate(string pathAndQuery, Random random)
     {

@@ -14,9 +14,6 @@ namespace Gyre.Core.Serving.Protocol;
 /// </summary>
 public static class OipReader
 {
-    private static readonly HashSet<string> NumericTypes =
-        ["BOOL", "UINT8", "UINT16", "UINT32", "UINT64", "INT8", "INT16", "INT32", "INT64", "FP16", "FP32", "FP64"];
-
     /// <summary>The request's <c>id</c>, echoed in the answer; null when it has none.</summary>
     public static string? RequestId(JsonElement root) =>
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty("id", out var id)
@@ -70,7 +67,9 @@ public static class OipReader
             for (var j = 0; j < inputs.Count; j++)
             {
                 var value = values[(r * inputs.Count) + j];
-                columns[j].Numbers![r] = ValueReader.Number(value, inputs[j], new ValuePath("inputs", index, "data", (r * inputs.Count) + j));
+                var at = new ValuePath("inputs", index, "data", (r * inputs.Count) + j);
+                OipDatatypes.Check(datatype, value, at);
+                columns[j].Numbers![r] = ValueReader.Number(value, inputs[j], at);
                 row.Append(j > 0 ? "," : "").Append(value.GetRawText());
             }
             rowInputs[r] = $"{{{JsonSerializer.Serialize(tensor.GetProperty("name").GetString())}:{row}]}}";
@@ -83,6 +82,7 @@ public static class OipReader
         int? rows = null;
         var values = new List<JsonElement>[inputs.Count];
         var indexes = new int[inputs.Count];
+        var datatypes = new string[inputs.Count];
         for (var j = 0; j < inputs.Count; j++)
         {
             if (!byName.TryGetValue(inputs[j].Name, out var found))
@@ -98,6 +98,7 @@ public static class OipReader
                 throw GyreException.Invalid($"{where}.shape: '{inputs[j].Name}' is one column, expected [batch] or [batch, 1], got [{string.Join(", ", shape)}]");
             }
             CheckType(where, datatype, inputs[j].Text);
+            datatypes[j] = datatype;
             if (rows is { } known && known != shape[0])
             {
                 throw GyreException.Invalid($"{where}.shape: every input needs the same batch size; '{inputs[j].Name}' has {shape[0]}, others {known}");
@@ -112,7 +113,12 @@ public static class OipReader
             var row = new StringBuilder("{");
             for (var j = 0; j < inputs.Count; j++)
             {
-                InstancesReader.Set(columns[j], inputs[j], r, values[j][r], new ValuePath("inputs", indexes[j], "data", r));
+                var at = new ValuePath("inputs", indexes[j], "data", r);
+                if (!inputs[j].Text)
+                {
+                    OipDatatypes.Check(datatypes[j], values[j][r], at);
+                }
+                InstancesReader.Set(columns[j], inputs[j], r, values[j][r], at);
                 row.Append(j > 0 ? "," : "").Append(JsonSerializer.Serialize(inputs[j].Name)).Append(':').Append(values[j][r].GetRawText());
             }
             rowInputs[r] = row.Append('}').ToString();
@@ -145,7 +151,7 @@ public static class OipReader
 
     private static void CheckType(string where, string datatype, bool text)
     {
-        if (text ? datatype != TensorDataTypes.Bytes : !NumericTypes.Contains(datatype))
+        if (text ? datatype != TensorDataTypes.Bytes : !OipDatatypes.Numeric.Contains(datatype))
         {
             throw GyreException.Invalid($"{where}.datatype: expected {(text ? "BYTES" : "a numeric datatype (FP32, FP64, INT64, ...)")}, got '{datatype}'");
         }
