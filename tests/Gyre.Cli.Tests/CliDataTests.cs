@@ -7,6 +7,32 @@ public sealed class CliDataTests(ServerProcessFixture fixture) : IClassFixture<S
     private Task<GyreProcess.Result> Gyre(params string[] args) => GyreProcess.RunAsync(fixture.Server.Environment, args);
 
     [Fact]
+    public async Task DataAdd_OfTheExampleWithAFieldTooManyOnItsLastLine_IsRefusedWithTheLine_OrSkipsIt()
+    {
+        var example = Path.Combine(AppContext.BaseDirectory, "examples", "churn", "churn.csv");
+        var lines = await File.ReadAllLinesAsync(example);
+        var file = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".csv");
+        await File.WriteAllLinesAsync(file, [.. lines, "c09999,5,20.0,monthly,1,false,EXTRA"]);
+        try
+        {
+            var name = "cli-bad-" + Guid.NewGuid().ToString("N")[..8];
+            var refused = await Gyre("data", "add", file, "--name", name);
+            Assert.Equal(1, refused.ExitCode);
+            var error = Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains($"Line: {lines.Length + 1}", error, StringComparison.Ordinal);
+            Assert.DoesNotContain(name, (await Gyre("data", "list")).Stdout, StringComparison.Ordinal);
+
+            var skipped = JsonDocument.Parse((await Gyre("data", "add", file, "--name", name, "--on-bad-rows", "skip", "--json")).Stdout).RootElement;
+            Assert.Equal(lines.Length - 1, skipped.GetProperty("rows").GetInt64());
+            Assert.Equal("customer_id", skipped.GetProperty("columns")[0].GetProperty("name").GetString());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task DataAdd_IsContentAddressed_AndShowReadsTheSchema()
     {
         var name = "cli-data-" + Guid.NewGuid().ToString("N")[..8];

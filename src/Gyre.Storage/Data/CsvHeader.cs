@@ -64,6 +64,8 @@ internal static class CsvHeader
         {
             throw GyreException.Invalid("body: the header holds NUL bytes: the file is binary or not UTF-8 text");
         }
-        return Encoding.UTF8.GetString(buffer, 0, end < 0 ? read : end).TrimEnd('\r', ' ');
+        // A UTF-8 byte-order mark is not part of the first name (DuckDB drops it too).
+        var bom = read >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0;
+        return Encoding.UTF8.GetString(buffer, bom, (end < 0 ? read : end) - bom).TrimEnd('\r', ' ');
     }
 }

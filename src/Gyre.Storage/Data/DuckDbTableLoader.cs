@@ -44,6 +44,11 @@ internal static class DuckDbTableLoader
             return null;
         }
         var skipped = SkipMalformed(connection, path, header);
+        if (skipped.Count > 0)
+        {
+            // Lines "malformed" only by their ending are not bad rows to leave out: the file is.
+            CsvLineEndings.ThrowIfMixed(path);
+        }
         if (skipped.Count == 0)
         {
             DuckDbSql.Execute(connection, "DROP TABLE raw_rows");
@@ -95,16 +100,45 @@ internal static class DuckDbTableLoader
         var source = $"read_csv({DuckDbSql.Literal(path)}, {CsvDialect}, header = true{types}";
         try
         {
-            DuckDbSql.Execute(connection, $"CREATE TABLE {Table} AS SELECT * FROM {source})");
-        }
-        catch (DuckDBException e) when (e.Message.StartsWith("Conversion Error", StringComparison.Ordinal))
-        {
-            DuckDbSql.Execute(connection, $"CREATE TABLE {Table} AS SELECT * FROM {source}, sample_size = -1)");
+            try
+            {
+                DuckDbSql.Execute(connection, $"CREATE TABLE {Table} AS SELECT * FROM {source})");
+            }
+            catch (DuckDBException e) when (e.Message.StartsWith("Conversion Error", StringComparison.Ordinal))
+            {
+                DuckDbSql.Execute(connection, $"CREATE TABLE {Table} AS SELECT * FROM {source}, sample_size = -1)");
+            }
         }
         catch (DuckDBException)
         {
-            // The sniffer fails on a malformed file without saying where; this pass names the line.
+            ExplainMalformed(connection, path, header);
+            throw;
+        }
+        // The sniffer reads a sample from all over the file: a bad line in it (a field too many on
+        // the last line) can win as "the header", and the real rows vanish. The columns must be the header's.
+        var loaded = DuckDbSql.Query(connection, $"SELECT column_name FROM (DESCRIBE {Table})", r => r.GetString(0));
+        if (!loaded.SequenceEqual(header, StringComparer.OrdinalIgnoreCase))
+        {
+            DuckDbSql.Execute(connection, $"DROP TABLE {Table}");
+            ExplainMalformed(connection, path, header);
+            throw GyreException.Invalid($"body: the file's lines do not read as the columns its header names ({string.Join(", ", header)})");
+        }
+    }
+
+    /// <summary>
+    /// Throws the reason a file failed to load, with its line: the sniffer fails without saying
+    /// where, so the file is read again strictly against its header (which names the line), and
+    /// mixed line endings are named as such.
+    /// </summary>
+    private static void ExplainMalformed(DuckDBConnection connection, string path, IReadOnlyList<string> header)
+    {
+        try
+        {
             DuckDbSql.Query(connection, $"SELECT count(*) FROM read_csv({DuckDbSql.Literal(path)}, {CsvDialect}, {TextColumns(header)})", r => r.GetInt64(0));
+        }
+        catch (DuckDBException)
+        {
+            CsvLineEndings.ThrowIfMixed(path);
             throw;
         }
     }
