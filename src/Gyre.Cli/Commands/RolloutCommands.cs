@@ -31,9 +31,12 @@ internal static class RolloutCommands
         var weight = new Option<int?>("--candidate-weight") { Description = "The candidate's share in an A/B test (default 50)" };
         var retention = new Option<double?>("--retention-seconds") { Description = "How long blue stays loaded for rollback after a blue-green switch (default 600)" };
         var duration = new Option<double?>("--duration-seconds") { Description = "How long a shadow runs (default 3600)" };
+        var minStable = new Option<int?>("--min-stable-requests") { Description = "Stable requests a step needs to compare with (default: --min-requests)" };
+        var extensions = new Option<int?>("--max-extensions") { Description = "Extra bake periods a step without enough evidence may take (default 3)" };
+        var inconclusive = new Option<string?>("--on-inconclusive") { Description = "fail (default) or pass (with a warning) when a step still lacks evidence" };
         var command = new Command("start", "Start a rollout; the candidate is loaded and answers a sample row before it gets traffic")
         {
-            name, model, strategy, steps, bake, minRequests, share, weight, retention, duration,
+            name, model, strategy, steps, bake, minRequests, minStable, extensions, inconclusive, share, weight, retention, duration,
         };
         command.WithClient(async (parse, client, printer, ct) =>
         {
@@ -43,7 +46,8 @@ internal static class RolloutCommands
                 stepList = [.. text.Split(',', StringSplitOptions.TrimEntries).Select(s => int.TryParse(s, out var v) ? v : throw GyreException.Invalid($"--steps: expected percentages like 10,25,50,100, got '{text}'"))];
             }
             var request = new RolloutRequest(parse.GetValue(model), parse.GetValue(strategy), stepList, parse.GetValue(bake), parse.GetValue(minRequests),
-                ShadowPercent: parse.GetValue(share), CandidateWeight: parse.GetValue(weight), RetentionSeconds: parse.GetValue(retention), DurationSeconds: parse.GetValue(duration));
+                ShadowPercent: parse.GetValue(share), CandidateWeight: parse.GetValue(weight), RetentionSeconds: parse.GetValue(retention), DurationSeconds: parse.GetValue(duration),
+                MinStableRequests: parse.GetValue(minStable), MaxExtensions: parse.GetValue(extensions), OnInconclusive: parse.GetValue(inconclusive));
             Print(printer, await client.Endpoints.StartRolloutAsync(parse.GetValue(name)!, request, ct));
         });
         return command;

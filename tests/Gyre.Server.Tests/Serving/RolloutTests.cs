@@ -118,6 +118,76 @@ public sealed class RolloutTests : IAsyncLifetime
         await StartAsync(endpoint, new { strategy = "canary" }, HttpStatusCode.Conflict);
     }
 
+    private static List<string> Reasons(JsonElement rollout) =>
+        [.. rollout.GetProperty("transitions").EnumerateArray().Select(t => t.GetProperty("reason").GetString()!)];
+
+    [Fact]
+    public async Task ACanaryStep_WithoutTheStablesMinimumSample_IsExtended_ThenFailsForWantOfEvidence()
+    {
+        var endpoint = await ServingModels.CreateEndpointAsync(_server, $"{_model}/1");
+        var id = (await StartAsync(endpoint, new { model = $"{_model}/2", steps = new[] { 90, 100 }, bake_seconds = 60, min_requests = 10, min_stable_requests = 10, max_extensions = 2 }))
+            .GetProperty("id").GetInt64();
+        await TrafficAsync(endpoint, 20); // about 18 for the canary, 2 for the stable: not enough to compare with
+
+        var extended = await AdvanceUntilAsync(endpoint, id, TimeSpan.FromSeconds(61), r => r.GetProperty("extensions").GetInt32() == 1);
+        Assert.Equal(("running", 0), (extended.GetProperty("state").GetString(), extended.GetProperty("step").GetInt32()));
+        Assert.Matches(@"^analysis at 90% inconclusive \(the stable variant had \d requests in this step; the analysis needs 10\); the step bakes 60 s more \(extension 1 of 2\)$", Reasons(extended)[^1]);
+        Assert.Equal("inconclusive", extended.GetProperty("analyses")[0].GetProperty("verdict").GetString());
+        await AdvanceUntilAsync(endpoint, id, TimeSpan.FromSeconds(60), r => r.GetProperty("extensions").GetInt32() == 2);
+
+        var failed = await AdvanceUntilAsync(endpoint, id, TimeSpan.FromSeconds(60), r => r.GetProperty("state").GetString() != "running");
+        Assert.Equal("failed", failed.GetProperty("state").GetString());
+        Assert.Matches(@"^analysis at 90% inconclusive after 2 extension\(s\): the stable variant had \d requests in this step; the analysis needs 10; failed for want of evidence \(on_inconclusive: fail\)$", Reasons(failed)[^1]);
+        Assert.Equal("v1:100", await WeightsAsync(endpoint));
+    }
+
+    [Fact]
+    public async Task ACanaryStep_WhoseEvidenceArrivesDuringAnExtension_Passes()
+    {
+        var endpoint = await ServingModels.CreateEndpointAsync(_server, $"{_model}/1");
+        var id = (await StartAsync(endpoint, new { model = $"{_model}/2", steps = new[] { 90, 100 }, bake_seconds = 60, min_requests = 10, min_stable_requests = 10 }))
+            .GetProperty("id").GetInt64();
+        await TrafficAsync(endpoint, 20);
+        await AdvanceUntilAsync(endpoint, id, TimeSpan.FromSeconds(61), r => r.GetProperty("extensions").GetInt32() == 1);
+        await TrafficAsync(endpoint, 250); // the stable's tenth share reaches its sample
+        var stepped = await AdvanceUntilAsync(endpoint, id, TimeSpan.FromSeconds(60), r => r.GetProperty("step").GetInt32() == 1);
+        Assert.Matches(@"^analysis at 90% passed \(the canary is no worse than the stable on \d+ canary and \d+ stable requests\); canary to 100%$", Reasons(stepped)[^1]);
+        Assert.Equal(0, stepped.GetProperty("extensions").GetInt32());
+
+        // At 100% the stable takes nothing: the step before measured it, and stands in.
+        await TrafficAsync(endpoint, 20);
+        var done = await AdvanceUntilAsync(endpoint, id, TimeSpan.FromSeconds(61), r => r.GetProperty("state").GetString() != "running");
+        Assert.Equal("succeeded", done.GetProperty("state").GetString());
+        Assert.Contains("stable's", Reasons(done)[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OnInconclusivePass_MovesOnWithoutEvidence_AndSaysSoInTheRecord()
+    {
+        var endpoint = await ServingModels.CreateEndpointAsync(_server, $"{_model}/1");
+        var id = (await StartAsync(endpoint, new
+        {
+            model = $"{_model}/2", steps = new[] { 90, 100 }, bake_seconds = 60, min_requests = 10, min_stable_requests = 10, max_extensions = 0, on_inconclusive = "pass",
+        })).GetProperty("id").GetInt64();
+        await TrafficAsync(endpoint, 20);
+        var stepped = await AdvanceUntilAsync(endpoint, id, TimeSpan.FromSeconds(61), r => r.GetProperty("step").GetInt32() == 1);
+        Assert.EndsWith("passed WITHOUT EVIDENCE (on_inconclusive: pass); canary to 100%", Reasons(stepped)[^1], StringComparison.Ordinal);
+        await TrafficAsync(endpoint, 20);
+        var done = await AdvanceUntilAsync(endpoint, id, TimeSpan.FromSeconds(61), r => r.GetProperty("state").GetString() != "running");
+        Assert.Equal("succeeded", done.GetProperty("state").GetString());
+        Assert.Contains("no earlier step measured it", Reasons(done)[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ABadInconclusiveSetting_IsA400()
+    {
+        var endpoint = await ServingModels.CreateEndpointAsync(_server, $"{_model}/1");
+        var response = await Http.PostAsJsonAsync($"/api/v1/endpoints/{endpoint}/rollouts", new { model = $"{_model}/2", on_inconclusive = "shrug", max_extensions = -1 });
+        var detail = await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, "invalid_argument");
+        Assert.Contains("on_inconclusive: expected fail or pass, got 'shrug'", detail, StringComparison.Ordinal);
+        Assert.Contains("max_extensions: expected a number from 0 to 100, got -1", detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ACanaryThatFails_SendsAllTrafficBackToStable()
     {

@@ -10,14 +10,15 @@ namespace Gyre.Core.Serving.Rollouts;
 /// <c>max_latency_ratio</c> times the stable's (differences under 1 ms are noise); and where both
 /// sides have <c>min_labelled</c> predictions with feedback, the online metric — accuracy for a
 /// classifier, RMSE for a regression — may be worse by at most <c>max_metric_drop</c> (accuracy
-/// points, or RMSE relative to the stable's). With fewer than <c>min_requests</c> canary requests
-/// the verdict is <c>wait</c>: the step bakes on.
+/// points, or RMSE relative to the stable's). A step passes only on evidence: with fewer than
+/// <c>min_requests</c> canary requests, or fewer than <c>min_stable_requests</c> stable ones, the
+/// verdict is <c>inconclusive</c> and the controller extends the step.
 /// </summary>
 public static class CanaryAnalysis
 {
     public const string Pass = "pass";
     public const string Fail = "fail";
-    public const string Wait = "wait";
+    public const string Inconclusive = "inconclusive";
 
     /// <param name="now">When the analysis is made.</param>
     /// <param name="rollout">The rollout, at the step being judged.</param>
@@ -26,8 +27,9 @@ public static class CanaryAnalysis
     /// <param name="labelled">Predictions with feedback since the step began.</param>
     /// <param name="task">The models' task, for the online metric.</param>
     /// <remarks>
-    /// When the stable variant had too little traffic in the step to compare with (at 100% it has
-    /// none), its figures from the previous step's analysis stand in for its error rate and latency.
+    /// At 100% the stable variant takes no traffic: the figures of the last analysis that passed on
+    /// its own evidence stand in for its error rate and latency. Without one, there is nothing to
+    /// compare with, and the step is inconclusive like any other.
     /// </remarks>
     public static AnalysisResult Judge(long now, Rollout rollout, VariantWindow stable, VariantWindow candidate, IReadOnlyList<LabelledPrediction> labelled, string? task)
     {
@@ -41,14 +43,19 @@ public static class CanaryAnalysis
         var c = Figures(candidate, metricName, candidateOnline.Value, candidateOnline.Labelled);
         if (c.Requests < settings.MinRequests)
         {
-            return new AnalysisResult(now, rollout.Step, Wait, s, c, [$"the canary has {c.Requests} requests in this step; the analysis needs {settings.MinRequests}"]);
+            return new AnalysisResult(now, rollout.Step, Inconclusive, s, c, [$"the canary had {c.Requests} requests in this step; the analysis needs {settings.MinRequests}"]);
         }
-        var reasons = new List<string>();
-        var baseline = s.Requests >= Math.Max(settings.MinRequests, 1) ? s : rollout.Analyses is [.., var previous] ? previous.Stable : null;
+        var alone = RolloutPlan.CandidateWeight(rollout) == 100;
+        var baseline = s.Requests >= settings.StableSample ? s
+            : alone && rollout.Analyses?.LastOrDefault(a => a.Verdict == Pass && a.Stable.Requests >= settings.StableSample) is { } previous ? previous.Stable
+            : null;
         if (baseline is null)
         {
-            return new AnalysisResult(now, rollout.Step, Pass, s, c, [$"the stable variant had no traffic to compare with; the canary answered {c.Requests} requests with {Percent(c.ErrorRate)} errors"]);
+            return new AnalysisResult(now, rollout.Step, Inconclusive, s, c, [alone
+                ? "the stable variant takes no traffic at 100% and no earlier step measured it; nothing to compare the canary with"
+                : $"the stable variant had {s.Requests} requests in this step; the analysis needs {settings.StableSample}"]);
         }
+        var reasons = new List<string>();
         if (c.ErrorRate - baseline.ErrorRate > settings.MaxErrorRateIncrease)
         {
             reasons.Add($"error rate {Percent(c.ErrorRate)} against the stable's {Percent(baseline.ErrorRate)}: more than {Percent(settings.MaxErrorRateIncrease)} higher");
@@ -65,8 +72,9 @@ public static class CanaryAnalysis
                 reasons.Add($"online {metricName} {cm:0.####} against the stable's {sm:0.####} on {c.Labelled} and {s.Labelled} labelled predictions: worse by more than {settings.MaxMetricDrop}");
             }
         }
+        var against = baseline == s ? $"{c.Requests} canary and {s.Requests} stable requests" : $"{c.Requests} canary requests and the stable's {baseline.Requests} of an earlier step";
         return new AnalysisResult(now, rollout.Step, reasons.Count == 0 ? Pass : Fail, s, c,
-            reasons.Count == 0 ? [$"the canary is no worse than the stable on {c.Requests} requests"] : reasons);
+            reasons.Count == 0 ? [$"the canary is no worse than the stable on {against}"] : reasons);
     }
 
     private static VariantFigures Figures(VariantWindow window, string? metric, double? value, int labelled)

@@ -3,6 +3,8 @@ namespace Gyre.Core.Serving.Rollouts;
 /// <summary>
 /// One move of an endpoint's traffic to a candidate version, with every transition and its reason.
 /// The stable variant is what served before; the weights of the running step are in the endpoint.
+/// <c>Extensions</c> counts the extra bake periods the current canary step has taken because its
+/// analysis lacked the evidence to judge.
 /// </summary>
 public sealed record Rollout(
     long Id,
@@ -17,7 +19,8 @@ public sealed record Rollout(
     long StartTime,
     long LastUpdateTime,
     IReadOnlyList<RolloutTransition> Transitions,
-    IReadOnlyList<AnalysisResult>? Analyses = null);
+    IReadOnlyList<AnalysisResult>? Analyses = null,
+    int Extensions = 0);
 
 /// <summary>A model version in a rollout, with the name of its endpoint variant.</summary>
 public sealed record RolloutVariant(string Variant, string ModelName, long ModelVersion);
@@ -27,7 +30,11 @@ public sealed record RolloutTransition(long Time, string State, int CandidateWei
 
 /// <summary>
 /// A rollout's settings, defaults filled in: canary steps (percent) and bake time; the analysis's
-/// limits; the shadow's share of copied requests; A/B weights; how long blue stays loaded.
+/// limits and the evidence it needs (<c>MinRequests</c> of the canary, <c>MinStableRequests</c> of the
+/// stable variant in the step); how many bake periods a step without that evidence waits
+/// (<c>MaxExtensions</c>) and what it does then (<c>OnInconclusive</c>: fail, or pass with a
+/// warning); the shadow's share of copied requests; A/B weights; how long blue stays loaded.
+/// Settings stored before the evidence rule existed read with its defaults.
 /// </summary>
 public sealed record RolloutSettings(
     IReadOnlyList<int> Steps,
@@ -40,7 +47,25 @@ public sealed record RolloutSettings(
     int ShadowPercent,
     int CandidateWeight,
     double RetentionSeconds,
-    double DurationSeconds);
+    double DurationSeconds,
+    int? MinStableRequests = null,
+    int MaxExtensions = RolloutSettings.DefaultMaxExtensions,
+    string OnInconclusive = InconclusiveOutcomes.Fail)
+{
+    public const int DefaultMaxExtensions = 3;
+
+    /// <summary>The stable variant's minimum sample in a step: its own setting, else the canary's.</summary>
+    public int StableSample => MinStableRequests ?? MinRequests;
+}
+
+/// <summary>What a canary step does when its analysis still lacks evidence after its extensions.</summary>
+public static class InconclusiveOutcomes
+{
+    public const string Fail = "fail";
+    public const string Pass = "pass";
+
+    public static IReadOnlyList<string> All { get; } = [Fail, Pass];
+}
 
 /// <summary>One canary analysis: each side's figures over the step's window, each check, and the verdict.</summary>
 public sealed record AnalysisResult(long Time, int Step, string Verdict, VariantFigures Stable, VariantFigures Candidate, IReadOnlyList<string> Reasons);

@@ -160,7 +160,7 @@ public sealed class RolloutController(
         var running = rollout.State == RolloutStates.Running;
         if (running && rollout.Strategy == RolloutStrategies.Canary && resuming)
         {
-            rollout = rollout with { StepStartTime = Now() };
+            rollout = rollout with { StepStartTime = Now(), Extensions = 0 };
             await store.SaveRolloutAsync(rollout, ct);
         }
         if (!router.TryGet(rollout.Endpoint, out var served) || !SameVariants(served.Endpoint.Variants, RolloutPlan.Variants(rollout)))
@@ -186,45 +186,69 @@ public sealed class RolloutController(
                 await FinishAsync(rollout, RolloutStates.Completed,
                     $"shadow ran {rollout.Settings.DurationSeconds} s: {window.Compared} rows compared, {window.Agreed} agreed with the primary, {window.Errors} failed; unloaded", ct);
                 break;
-            case RolloutStrategies.Canary when elapsed >= rollout.Settings.BakeSeconds:
+            case RolloutStrategies.Canary when elapsed >= rollout.Settings.BakeSeconds * (1 + rollout.Extensions):
                 await AnalyseAsync(rollout, served, ct);
                 break;
         }
     }
 
+    /// <summary>
+    /// Judges the step once its bake time (and any extensions) has passed. Without the evidence to
+    /// judge, the step bakes again, up to <c>max_extensions</c> times, each extension recorded; then
+    /// the rollout fails, or, with <c>on_inconclusive: pass</c>, moves on with a warning in its record.
+    /// </summary>
     private async Task AnalyseAsync(Rollout rollout, ServedEndpoint served, CancellationToken ct)
     {
-        if (windows.Of(rollout.Endpoint, rollout.Candidate.Variant).Requests < rollout.Settings.MinRequests)
-        {
-            return;
-        }
         var task = served.Live.FirstOrDefault(v => v.Variant.Name == rollout.Candidate.Variant)?.Predictor.Package.Task;
         var labelled = await log.LabelledAsync(rollout.Endpoint, rollout.StepStartTime, ct);
         var result = CanaryAnalysis.Judge(Now(), rollout, windows.Of(rollout.Endpoint, rollout.Stable.Variant), windows.Of(rollout.Endpoint, rollout.Candidate.Variant), labelled, task);
-        if (result.Verdict == CanaryAnalysis.Wait)
+        var settings = rollout.Settings;
+        var percent = settings.Steps[rollout.Step];
+        rollout = rollout with { Analyses = [.. rollout.Analyses ?? [], result] };
+        if (result.Verdict == CanaryAnalysis.Inconclusive && rollout.Extensions < settings.MaxExtensions)
         {
+            var extended = rollout with { Extensions = rollout.Extensions + 1, LastUpdateTime = Now() };
+            extended = extended with
+            {
+                Transitions = [.. rollout.Transitions, new RolloutTransition(Now(), RolloutStates.Running, RolloutPlan.CandidateWeight(rollout),
+                    $"analysis at {percent}% inconclusive ({result.Reasons[0]}); the step bakes {settings.BakeSeconds} s more (extension {extended.Extensions} of {settings.MaxExtensions})")],
+            };
+            await store.SaveRolloutAsync(extended, ct);
             return;
         }
-        rollout = rollout with { Analyses = [.. rollout.Analyses ?? [], result] };
+        string passed;
         if (result.Verdict == CanaryAnalysis.Fail)
         {
-            await FinishAsync(rollout, RolloutStates.Failed, $"analysis at {rollout.Settings.Steps[rollout.Step]}% failed: {string.Join("; ", result.Reasons)}", ct);
+            await FinishAsync(rollout, RolloutStates.Failed, $"analysis at {percent}% failed: {string.Join("; ", result.Reasons)}", ct);
+            return;
         }
-        else if (rollout.Step == rollout.Settings.Steps.Count - 1)
+        if (result.Verdict == CanaryAnalysis.Inconclusive)
         {
-            await FinishAsync(rollout, RolloutStates.Succeeded, $"analysis at 100% passed: {result.Reasons[0]}", ct);
+            var why = $"analysis at {percent}% inconclusive after {settings.MaxExtensions} extension(s): {result.Reasons[0]}";
+            if (settings.OnInconclusive == InconclusiveOutcomes.Fail)
+            {
+                await FinishAsync(rollout, RolloutStates.Failed, $"{why}; failed for want of evidence (on_inconclusive: fail)", ct);
+                return;
+            }
+            passed = $"{why}; passed WITHOUT EVIDENCE (on_inconclusive: pass)";
         }
         else
         {
-            var next = rollout with { Step = rollout.Step + 1, StepStartTime = Now(), LastUpdateTime = Now() };
-            next = next with
-            {
-                Transitions = [.. rollout.Transitions, new RolloutTransition(Now(), RolloutStates.Running, RolloutPlan.CandidateWeight(next),
-                    $"analysis at {rollout.Settings.Steps[rollout.Step]}% passed ({result.Reasons[0]}); canary to {RolloutPlan.CandidateWeight(next)}%")],
-            };
-            await store.SaveRolloutAsync(next, ct);
-            await ApplyAsync(next, ct);
+            passed = $"analysis at {percent}% passed ({result.Reasons[0]})";
         }
+        if (rollout.Step == settings.Steps.Count - 1)
+        {
+            await FinishAsync(rollout, RolloutStates.Succeeded, passed, ct);
+            return;
+        }
+        var next = rollout with { Step = rollout.Step + 1, StepStartTime = Now(), LastUpdateTime = Now(), Extensions = 0 };
+        next = next with
+        {
+            Transitions = [.. rollout.Transitions, new RolloutTransition(Now(), RolloutStates.Running, RolloutPlan.CandidateWeight(next),
+                $"{passed}; canary to {RolloutPlan.CandidateWeight(next)}%")],
+        };
+        await store.SaveRolloutAsync(next, ct);
+        await ApplyAsync(next, ct);
     }
 
     private async Task<Rollout> ActAsync(string endpointName, long id, Func<Rollout, (string State, string Reason)> act, CancellationToken ct)

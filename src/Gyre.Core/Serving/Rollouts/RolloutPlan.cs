@@ -38,10 +38,18 @@ public static class RolloutPlan
         Range("candidate_weight", request.CandidateWeight, 1, 99);
         Range("retention_seconds", request.RetentionSeconds, 0, 30 * 86400);
         Range("duration_seconds", request.DurationSeconds, 1, 30 * 86400);
+        Range("min_stable_requests", request.MinStableRequests, 1, 1e9);
+        Range("max_extensions", request.MaxExtensions, 0, 100);
+        var onInconclusive = request.OnInconclusive?.ToLowerInvariant() ?? InconclusiveOutcomes.Fail;
+        if (!InconclusiveOutcomes.All.Contains(onInconclusive))
+        {
+            problems.Add($"on_inconclusive: expected {string.Join(" or ", InconclusiveOutcomes.All)}, got '{request.OnInconclusive}'");
+        }
         GyreException.ThrowIfAny(problems);
         return new RolloutSettings(steps, request.BakeSeconds ?? 300, request.MinRequests ?? 20, request.MaxErrorRateIncrease ?? 0.01,
             request.MaxLatencyRatio ?? 1.5, request.MinLabelled ?? 30, request.MaxMetricDrop ?? 0.02, request.ShadowPercent ?? 100,
-            request.CandidateWeight ?? 50, request.RetentionSeconds ?? 600, request.DurationSeconds ?? 3600);
+            request.CandidateWeight ?? 50, request.RetentionSeconds ?? 600, request.DurationSeconds ?? 3600,
+            request.MinStableRequests, request.MaxExtensions ?? RolloutSettings.DefaultMaxExtensions, onInconclusive);
     }
 
     /// <summary>The candidate's share of live traffic (a shadow's share of copies) in a rollout's current state.</summary>

@@ -25,6 +25,9 @@ internal sealed class DeployStep(StepServices services) : StepType(services)
         new("steps", ParameterKind.Numbers, "canary steps in percent, such as [10, 25, 50, 100]"),
         new("bake_seconds", ParameterKind.Number, "how long each canary step is held"),
         new("min_requests", ParameterKind.Integer, "requests a canary needs before it is judged"),
+        new("min_stable_requests", ParameterKind.Integer, "stable requests a canary step needs to compare with"),
+        new("max_extensions", ParameterKind.Integer, "extra bake periods a step without enough evidence may take"),
+        new("on_inconclusive", ParameterKind.String, "fail or pass when a step still lacks evidence"),
         new("max_error_rate_increase", ParameterKind.Number, "how much more often the canary may fail"),
         new("max_latency_ratio", ParameterKind.Number, "how much slower (p99) the canary may be"),
         new("min_labelled", ParameterKind.Integer, "labelled predictions needed to compare online metrics"),
@@ -85,7 +88,8 @@ internal sealed class DeployStep(StepServices services) : StepType(services)
         $"{name}/{version}", context.String("strategy"), context.Numbers("steps")?.Select(s => (int)s).ToList(), context.Number("bake_seconds"),
         (int?)context.Integer("min_requests"), context.Number("max_error_rate_increase"), context.Number("max_latency_ratio"),
         (int?)context.Integer("min_labelled"), context.Number("max_metric_drop"), (int?)context.Integer("shadow_percent"),
-        (int?)context.Integer("candidate_weight"), context.Number("retention_seconds"), context.Number("duration_seconds"));
+        (int?)context.Integer("candidate_weight"), context.Number("retention_seconds"), context.Number("duration_seconds"),
+        (int?)context.Integer("min_stable_requests"), (int?)context.Integer("max_extensions"), context.String("on_inconclusive"));
 
     private async Task<Rollout> WaitAsync(StepContext context, Rollout rollout, CancellationToken ct)
     {
