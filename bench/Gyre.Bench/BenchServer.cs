@@ -23,7 +23,7 @@ internal sealed class BenchServer : IAsyncDisposable
     public static async Task<BenchServer> StartAsync()
     {
         var home = Path.Combine(Path.GetTempPath(), "gyre-bench-" + Guid.NewGuid().ToString("N"));
-        var app = await GyreServer.BuildAsync(new ServerOptions { Urls = "http://127.0.0.1:0", Home = home, Quiet = true });
+        var app = await GyreServer.BuildAsync(new ServerOptions { Urls = "http://127.0.0.1:0", Home = home, Quiet = true, DrainTime = TimeSpan.Zero });
         await app.StartAsync();
         return new BenchServer(app, home, new Uri(GyreServer.Addresses(app)[0]));
     }

@@ -1,6 +1,6 @@
 using Gyre.Bench;
 
-// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|predictor|log|serve|pipeline|drift|all]
+// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|predictor|log|serve|pipeline|drift|alarms|all]
 // serve alone may name the targets to run: serve [bare] [bare-log] [bare-sync] [gyre] [fast] [python]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "ingest" or "all")
@@ -46,4 +46,8 @@ if (which is "pipeline" or "all")
 if (which is "drift" or "all")
 {
     await DriftBenchmark.RunAsync();
+}
+if (which is "alarms")
+{
+    await AlarmBenchmark.RunAsync();
 }

@@ -35,7 +35,7 @@ internal static class TrainBenchmark
             await splitting.SplitAsync("churn", 1, new SplitSpec("random", 0.2, 0), CancellationToken.None);
             var registration = new ModelVersionRegistration(storage.Tracking, storage.Registry, storage.Artifacts);
             var trainer = new MlNetTrainer();
-            var training = new ModelTraining(storage.Datasets, storage.DatasetObjects, splitting, storage.DatasetExporter, trainer,
+            var training = new ModelTraining(storage.Datasets, storage.DatasetObjects, splitting, storage.DatasetSplitter, storage.DatasetExporter, trainer,
                 new Gyre.Learning.Scoring.BatchScorer(Path.Combine(folder, "tmp")), storage.Tracking, storage.Artifacts, registration, storage.Registry, Path.Combine(folder, "tmp"), TimeProvider.System);
 
             // The bare ML.NET side reads the same parts, exported once outside the timing.

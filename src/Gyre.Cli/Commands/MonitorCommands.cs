@@ -25,7 +25,8 @@ internal static class MonitorCommands
         var seconds = new Option<double?>("--window-seconds") { Description = "A window every S seconds instead" };
         var tests = new Option<string[]>("--test") { Description = "COLUMN=TEST (ks, chisquare, wasserstein, jensenshannon, psi)" };
         var share = new Option<double?>("--share") { Description = "The share of drifted features at which the data set drifts (0.5)" };
-        var command = new Command("set", "Start or change an endpoint's drift monitor") { endpoint, reference, predictions, seconds, tests, share };
+        var alarmAfter = new Option<int?>("--alarm-after") { Description = $"Windows in a row that must drift before a drift alarm, which policies act on (default {MonitorSettings.DefaultAlarmAfter})" };
+        var command = new Command("set", "Start or change an endpoint's drift monitor") { endpoint, reference, predictions, seconds, tests, share, alarmAfter };
         command.WithClient(async (parse, client, printer, ct) =>
         {
             DatasetSide? side = null;
@@ -35,7 +36,7 @@ internal static class MonitorCommands
                 side = new DatasetSide(name, version);
             }
             var state = await client.Endpoints.SetMonitorAsync(parse.GetValue(endpoint)!, new MonitorSettings(side, parse.GetValue(predictions), parse.GetValue(seconds),
-                KeyValues.Parse(parse.GetValue(tests), "--test").ToDictionary(p => p.Key, p => p.Value), null, parse.GetValue(share)), ct);
+                KeyValues.Parse(parse.GetValue(tests), "--test").ToDictionary(p => p.Key, p => p.Value), null, parse.GetValue(share), parse.GetValue(alarmAfter)), ct);
             printer.Done($"Monitoring '{state.Endpoint}' for drift, {Window(state.Settings)}", state);
         });
         return command;

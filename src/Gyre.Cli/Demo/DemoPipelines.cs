@@ -37,7 +37,7 @@ internal static class DemoPipelines
           - id: ship
             uses: deploy
             needs: [gate]
-            with: {endpoint: credit, strategy: canary, steps: [50, 100], bake_seconds: {{{bakeSeconds}}}, min_requests: 20, max_latency_ratio: 20, max_error_rate_increase: 0.05, min_labelled: 100000}
+            with: {endpoint: credit, strategy: canary, steps: [50, 100], bake_seconds: {{{bakeSeconds}}}, min_requests: 8, max_latency_ratio: 20, max_error_rate_increase: 0.05, min_labelled: 100000}
         """);
 
     public static string PolicyYaml => """

@@ -21,6 +21,7 @@ internal sealed class DemoRun(GyreClient client, DemoSettings settings, TextWrit
     private readonly CreditScenario _world = new(settings.Seed);
     private readonly List<(string Phase, bool Right)> _outcomes = [];
     private readonly HashSet<string> _seen = [];
+    private readonly int _alarmAfter = MonitorSettings.DefaultAlarmAfter;
     private bool _drifting;
 
     public async Task<DemoSummary> RunAsync(CancellationToken ct)
@@ -54,7 +55,7 @@ internal sealed class DemoRun(GyreClient client, DemoSettings settings, TextWrit
         DateTimeOffset? onset = null;
         string[]? pendingIds = null;
         string[]? pendingTruth = null;
-        while (afterPromotion < settings.BatchesAfterPromotion && _clock.Elapsed < deadline)
+        while (afterPromotion < settings.BatchesAfterPromotion && _clock.Elapsed < deadline && (settings.Drifts || batches < driftBatch))
         {
             if (batches == driftBatch)
             {
@@ -96,20 +97,23 @@ internal sealed class DemoRun(GyreClient client, DemoSettings settings, TextWrit
     {
         foreach (var window in (await client.Endpoints.ListDriftWindowsAsync(DemoPipelines.Endpoint, 50, ct)).Items.Reverse().Where(w => _seen.Add($"window {w.Id}")))
         {
-            // Only a change of verdict is news: every window is in `gyre monitor show credit`.
-            if (window.Data.DatasetDrift != _drifting)
+            // Only a change is news (every window is in `gyre monitor show credit`): a verdict that
+            // flips, and the window that raises the alarm the policy acts on.
+            if (window.Data.DatasetDrift != _drifting || (window.Alarm && window.Streak == _alarmAfter))
             {
                 _drifting = window.Data.DatasetDrift;
                 var drifted = string.Join(", ", window.Data.Columns.Where(c => c.Drifted).Select(c => c.Column));
+                var verdict = window.Alarm ? $" — DRIFT ALARM ({window.Streak} windows in a row)"
+                    : _drifting ? $" — data set drift ({window.Streak} of {_alarmAfter} windows in a row for an alarm)" : " — no data set drift";
                 Say($"drift window {window.Id} ({window.Predictions} predictions): {window.Data.DriftedColumns} of {window.Data.Columns.Count} features drifted"
-                    + (drifted.Length > 0 ? $" ({drifted})" : "") + (_drifting ? " — DATA SET DRIFT" : " — no data set drift"));
+                    + (drifted.Length > 0 ? $" ({drifted})" : "") + verdict);
             }
         }
         foreach (var firing in (await client.Policies.FiringsAsync(DemoPipelines.Policy, ct: ct)).Items.Reverse())
         {
             if (_seen.Add($"firing {firing.Id}"))
             {
-                Say($"policy {firing.Policy} fired: {string.Join("; ", firing.Actions.Select(a => $"{a.Kind} {a.Target}: {a.Detail}"))}");
+                Say($"policy {firing.Policy} fired on {string.Join("; ", firing.Evidence)}: {string.Join("; ", firing.Actions.Select(a => $"{a.Kind} {a.Target}: {a.Detail}"))}");
             }
         }
         foreach (var run in (await client.Pipelines.ListRunsAsync(DemoPipelines.Retrain, 5, ct)).Items.Reverse())
@@ -138,9 +142,9 @@ internal sealed class DemoRun(GyreClient client, DemoSettings settings, TextWrit
     }
 
     /// <summary>
-    /// The windows wholly before the drift and how many of them raised a (false) data set drift; and
+    /// The windows wholly before the drift and how many of them raised a (false) drift alarm; and
     /// the number of windows from the one holding the drift's first prediction to the first that
-    /// found it (1: that same window).
+    /// raised the alarm (1: that same window).
     /// </summary>
     private async Task<(int Before, int FalseAlarms, int? ToDetect)> WindowsAsync(DateTimeOffset? onset, CancellationToken ct)
     {
@@ -148,8 +152,8 @@ internal sealed class DemoRun(GyreClient client, DemoSettings settings, TextWrit
         var at = onset?.ToUnixTimeMilliseconds() ?? long.MaxValue;
         var before = windows.Where(w => w.End <= at).ToList();
         var first = windows.FindIndex(w => w.End > at);
-        var found = windows.FindIndex(w => w.End > at && w.Data.DatasetDrift);
-        return (before.Count, before.Count(w => w.Data.DatasetDrift), onset is null || first < 0 || found < 0 ? null : found - first + 1);
+        var found = windows.FindIndex(w => w.End > at && w.Alarm);
+        return (before.Count, before.Count(w => w.Alarm), onset is null || first < 0 || found < 0 ? null : found - first + 1);
     }
 
     private DemoSummary Summary(int? windowsToDetect, bool promoted)
@@ -192,8 +196,9 @@ internal sealed class DemoRun(GyreClient client, DemoSettings settings, TextWrit
 }
 
 /// <summary>How the demo plays: <see cref="Fast"/> for tests (under a minute), <see cref="Full"/> for people.</summary>
+/// <remarks>Without <c>Drifts</c> the world never changes: the stream stops after <c>BatchesBeforeDrift</c> batches (a control run for false alarms).</remarks>
 internal sealed record DemoSettings(int TrainingRows, int BatchSize, int BatchesBeforeDrift, int BatchesAfterPromotion, int WindowPredictions,
-    double BakeSeconds, TimeSpan Pause, TimeSpan Deadline, int Seed = 7)
+    double BakeSeconds, TimeSpan Pause, TimeSpan Deadline, int Seed = 7, bool Drifts = true)
 {
     public static DemoSettings Fast => new(2000, 100, 20, 10, 1000, 2, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(55));
 

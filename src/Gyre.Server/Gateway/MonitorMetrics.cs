@@ -5,8 +5,8 @@ namespace Gyre.Server.Gateway;
 
 /// <summary>
 /// The latest drift window of each monitored endpoint as Prometheus gauges on the gateway's registry:
-/// the share of drifted features, whether the data set drifted, each feature's statistic and
-/// verdict, and the predictions' drift.
+/// the share of drifted features, whether the data set drifted and whether that raised an alarm,
+/// each feature's statistic and verdict, and the predictions' drift.
 /// </summary>
 internal sealed class MonitorMetrics
 {
@@ -15,6 +15,7 @@ internal sealed class MonitorMetrics
     private readonly Gauge _statistic;
     private readonly Gauge _drifted;
     private readonly Gauge _windows;
+    private readonly Gauge _alarm;
 
     public MonitorMetrics(GatewayMetrics gateway)
     {
@@ -24,12 +25,14 @@ internal sealed class MonitorMetrics
         _statistic = factory.CreateGauge("gyre_drift_statistic", "A feature's drift statistic in the endpoint's latest window (the p-value's test for ks and chisquare).", "endpoint", "column", "test");
         _drifted = factory.CreateGauge("gyre_drift_column", "1 when a feature (or the predictions, column=prediction) drifted in the latest window, else 0.", "endpoint", "column");
         _windows = factory.CreateGauge("gyre_drift_windows", "Drift windows checked since start.", "endpoint");
+        _alarm = factory.CreateGauge("gyre_drift_alarm", "1 when the endpoint's latest window raised a drift alarm (alarm_after windows in a row drifted), else 0.", "endpoint");
     }
 
     public void Record(DriftWindow window)
     {
         _share.WithLabels(window.Endpoint).Set(window.Data.DriftedShare);
         _dataset.WithLabels(window.Endpoint).Set(window.Data.DatasetDrift ? 1 : 0);
+        _alarm.WithLabels(window.Endpoint).Set(window.Alarm ? 1 : 0);
         _windows.WithLabels(window.Endpoint).Inc();
         foreach (var column in window.Data.Columns.Concat(window.Prediction is { } p ? [p] : []))
         {

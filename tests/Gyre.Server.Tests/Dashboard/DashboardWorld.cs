@@ -104,7 +104,8 @@ public sealed class DashboardWorld : IAsyncLifetime
     {
         var noop = Unique.Name("dash-noop");
         await Server.Client.Pipelines.SaveAsync($"name: {noop}\nsteps:\n  - {{id: a, uses: command, with: {{run: 'true'}}}}\n");
-        await Server.Client.Endpoints.SetMonitorAsync(Endpoint, new MonitorSettings(WindowPredictions: 200));
+        // An alarm on the first drifted window: the world shows a firing without a second one.
+        await Server.Client.Endpoints.SetMonitorAsync(Endpoint, new MonitorSettings(WindowPredictions: 200, AlarmAfter: 1));
         await Server.Client.Policies.ApplyAsync($$$"""
             name: {{{Policy}}}
             endpoint: {{{Endpoint}}}

@@ -94,7 +94,7 @@ public sealed class PolicyTests : IAsyncLifetime
     {
         var model = await ServingModels.TrainChurnAsync(_server);
         var endpoint = await ServingModels.CreateEndpointAsync(_server, model + "/1");
-        await _server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(WindowPredictions: 200));
+        await _server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(WindowPredictions: 200, AlarmAfter: 1));
         var pipeline = Unique.Name("retrain");
         await _server.Client.Pipelines.SaveAsync($"name: {pipeline}\nsteps:\n  - {{id: a, uses: command, with: {{run: 'true'}}}}\n");
         var policy = Unique.Name("decay");
@@ -119,12 +119,16 @@ public sealed class PolicyTests : IAsyncLifetime
         await TickUntilAsync(endpoint, 2);
         var firing = await DeliveredAsync(policy);
         var evidence = Assert.Single(firing.Evidence);
-        Assert.StartsWith("drift window ", evidence, StringComparison.Ordinal);
+        Assert.StartsWith("drift alarm at window ", evidence, StringComparison.Ordinal);
         Assert.Contains("2 of 2 features drifted (tenure, plan)", evidence, StringComparison.Ordinal);
         Assert.All(firing.Actions, a => Assert.True(a.Ok, a.Detail));
         var run = (await _server.Client.Pipelines.ListRunsAsync(pipeline)).Items.Single();
         Assert.Equal(TriggerTypes.Alert, run.Trigger.Type);
-        Assert.StartsWith($"policy {policy}: drift window", run.Trigger.Detail, StringComparison.Ordinal);
+        Assert.StartsWith($"policy {policy}: drift alarm at window", run.Trigger.Detail, StringComparison.Ordinal);
+        var windows = await _server.Client.Endpoints.ListDriftWindowsAsync(endpoint);
+        Assert.Equal(windows.Items[0].Id, run.Trigger.Drift!.Window);
+        Assert.Equal(windows.Items[0].Start, run.Trigger.Drift.Start);
+        Assert.Equal(["tenure", "plan"], run.Trigger.Drift.Columns);
         var hook = Assert.Single(_hooks);
         Assert.Equal(policy, hook.GetProperty("policy").GetString());
         Assert.Equal(evidence, hook.GetProperty("evidence")[0].GetString());

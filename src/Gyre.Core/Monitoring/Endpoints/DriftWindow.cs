@@ -6,6 +6,8 @@ namespace Gyre.Core.Monitoring.Endpoints;
 /// One window of an endpoint's traffic checked for drift: its time range [Start, End), how many
 /// predictions it held, the version and reference it was compared with, the data drift report
 /// (one entry per feature) and the drift of the predictions themselves against the reference's label.
+/// <c>Streak</c> counts the windows in a row, this one included, that drifted as a data set (0 when
+/// this one did not); <c>Alarm</c> is raised when the streak reaches the monitor's <c>alarm_after</c>.
 /// </summary>
 public sealed record DriftWindow(
     long Id,
@@ -15,4 +17,6 @@ public sealed record DriftWindow(
     int Predictions,
     string Reference,
     DriftReport Data,
-    ColumnDrift? Prediction);
+    ColumnDrift? Prediction,
+    int Streak = 0,
+    bool Alarm = false);

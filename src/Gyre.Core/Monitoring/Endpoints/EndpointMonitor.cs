@@ -18,6 +18,8 @@ namespace Gyre.Core.Monitoring.Endpoints;
 /// compared feature by feature with the reference — by default the dataset the served version was
 /// trained on — and its predictions with the reference's label; the window is stored as a point of
 /// the endpoint's drift time series. Shadow copies are left out: they repeat rows the primary answered.
+/// A window that drifted as a data set extends the endpoint's streak; a streak of <c>alarm_after</c>
+/// windows raises a drift alarm, which is what policies act on.
 /// </summary>
 public sealed class EndpointMonitor(
     IMonitorStore store, IEndpointStore endpoints, IRegistryStore registry, ITrackingStore tracking, IDatasetStore datasets,
@@ -51,6 +53,10 @@ public sealed class EndpointMonitor(
         if (settings.Reference is { Dataset: null or "" })
         {
             problems.Add("reference.dataset: expected a dataset name");
+        }
+        if (settings.AlarmAfter is { } after && after is < 1 or > 100)
+        {
+            problems.Add($"alarm_after: expected 1 to 100 windows in a row, got {after}");
         }
         GyreException.ThrowIfAny(problems);
         // Checked now rather than at the first window: the reference must exist, and the tests must fit its columns.
@@ -134,8 +140,10 @@ public sealed class EndpointMonitor(
         var window = WindowStatistics.From(monitor.Endpoint, inputs, present);
         var report = DriftCheck.Compare(reference, window, Request(settings, reference, [.. present.Select(c => c.Name)]));
         var prediction = label is null ? null : PredictionDrift(reference, label, rows);
+        var before = await store.ListWindowsAsync(monitor.Endpoint, 1, ct) is [var last, ..] ? last.Streak : 0;
+        var streak = report.DatasetDrift ? before + 1 : 0;
         var stored = await store.AddWindowAsync(new DriftWindow(0, monitor.Endpoint, start, end, rows.Count,
-            $"{reference.Dataset}@{reference.Version}", report, prediction), ct);
+            $"{reference.Dataset}@{reference.Version}", report, prediction, streak, streak >= (settings.AlarmAfter ?? MonitorSettings.DefaultAlarmAfter)), ct);
         Checked?.Invoke(stored);
         return end;
     }

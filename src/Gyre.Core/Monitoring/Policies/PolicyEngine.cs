@@ -114,41 +114,58 @@ public sealed class PolicyEngine(
         }
         var definition = PolicyYaml.Parse(policy.Yaml);
         var now = Now();
-        var window = await LatestWindowAsync(definition.Endpoint, ct);
-        var fresh = window is not null && window.Id > policy.LastWindowSeen ? window : null;
-        var evidence = new List<string>();
-        var held = 0;
-        foreach (var condition in definition.Conditions)
-        {
-            if (await HoldsAsync(definition.Endpoint, condition, fresh, now, ct) is { } why)
-            {
-                held++;
-                evidence.Add(why);
-            }
-        }
-        var state = policy with { LastWindowSeen = window?.Id ?? policy.LastWindowSeen };
-        var fires = definition.All ? held == definition.Conditions.Count : held > 0;
+        // Every window the policy has not seen yet, oldest first (a monitor catching up checks several
+        // at once): each is evidence once, and the first that makes the policy fire is the one it names.
+        var fresh = (await monitors.ListWindowsAsync(definition.Endpoint, MaxFreshWindows, ct))
+            .Where(w => w.Id > policy.LastWindowSeen).OrderBy(w => w.Id).ToList();
+        var state = policy with { LastWindowSeen = fresh is [.., var newest] ? newest.Id : policy.LastWindowSeen };
         var cooling = policy.LastFiring is { } last && now - last < definition.CooldownSeconds * 1000;
-        if (!fires || cooling)
+        if (!cooling)
         {
-            if (state != policy)
+            foreach (var window in fresh.Count == 0 ? [null] : fresh.Cast<DriftWindow?>())
             {
-                await store.SavePolicyAsync(state, ct);
+                var evidence = new List<string>();
+                var drift = false;
+                foreach (var condition in definition.Conditions)
+                {
+                    if (await HoldsAsync(definition.Endpoint, condition, window, now, ct) is { } why)
+                    {
+                        evidence.Add(why);
+                        drift |= condition.Kind is PolicyKinds.DatasetDrift or PolicyKinds.FeatureDrift;
+                    }
+                }
+                if (definition.All ? evidence.Count == definition.Conditions.Count : evidence.Count > 0)
+                {
+                    var alarm = drift && window is not null
+                        ? new DriftAlarm(window.Endpoint, window.Id, window.Start, window.End, [.. window.Data.Columns.Where(c => c.Drifted).Select(c => c.Column)])
+                        : null;
+                    await FireAsync(state, definition, evidence, alarm, now, ct);
+                    return;
+                }
             }
-            return;
         }
+        if (state != policy)
+        {
+            await store.SavePolicyAsync(state, ct);
+        }
+    }
+
+    /// <summary>Runs the actions in order and records the firing with the policy's new state; then hands its webhooks over.</summary>
+    private async Task FireAsync(StoredPolicy state, PolicyDefinition definition, IReadOnlyList<string> evidence, DriftAlarm? alarm, long now, CancellationToken ct)
+    {
         var outcomes = new List<ActionOutcome>();
+        var authorScope = state.AuthorScope;
         foreach (var action in definition.Actions)
         {
             // Checked again as it fires: the pipeline may have changed since the policy was saved.
-            if (action.Kind == PolicyKinds.RunPipeline && await RequiredScopeAsync(action.Target!, ct) is { } needed && needed > policy.AuthorScope)
+            if (action.Kind == PolicyKinds.RunPipeline && await RequiredScopeAsync(action.Target!, ct) is { } needed && needed > authorScope)
             {
-                var refused = Beyond(action.Target!, needed, policy.AuthorScope);
+                var refused = Beyond(action.Target!, needed, authorScope);
                 outcomes.Add(new ActionOutcome(action.Kind, action.Target, false, refused));
                 state = state with { Disabled = state.Disabled ?? refused };
                 continue;
             }
-            outcomes.Add(await RunAsync(definition, action, evidence, ct));
+            outcomes.Add(await RunAsync(definition, action, evidence, alarm, ct));
         }
         var firing = await store.AddFiringAsync(new PolicyFiring(0, definition.Name, definition.Endpoint, now, evidence, outcomes), state with { LastFiring = now }, ct);
         var body = new { policy = definition.Name, endpoint = definition.Endpoint, time = DateTimeOffset.FromUnixTimeMilliseconds(now).ToString("O", CultureInfo.InvariantCulture), evidence };
@@ -166,8 +183,8 @@ public sealed class PolicyEngine(
     {
         switch (condition.Kind)
         {
-            case PolicyKinds.DatasetDrift when fresh is { Data.DatasetDrift: true }:
-                return $"drift window {fresh.Id} ({fresh.Predictions} predictions): {fresh.Data.DriftedColumns} of {fresh.Data.Columns.Count} features drifted "
+            case PolicyKinds.DatasetDrift when fresh is { Alarm: true }:
+                return $"drift alarm at window {fresh.Id} ({fresh.Predictions} predictions; {fresh.Streak} drifted window{(fresh.Streak == 1 ? "" : "s")} in a row): {fresh.Data.DriftedColumns} of {fresh.Data.Columns.Count} features drifted "
                     + $"({string.Join(", ", fresh.Data.Columns.Where(c => c.Drifted).Select(c => c.Column))})";
             case PolicyKinds.FeatureDrift when fresh?.Data.Columns.Concat(fresh.Prediction is { } p ? [p] : []).FirstOrDefault(c => c.Column == condition.Feature) is { } column
                 && column.Statistic > condition.Value:
@@ -192,14 +209,15 @@ public sealed class PolicyEngine(
         }
     }
 
-    private async Task<ActionOutcome> RunAsync(PolicyDefinition definition, PolicyAction action, IReadOnlyList<string> evidence, CancellationToken ct)
+    private async Task<ActionOutcome> RunAsync(PolicyDefinition definition, PolicyAction action, IReadOnlyList<string> evidence, DriftAlarm? alarm, CancellationToken ct)
     {
         try
         {
             switch (action.Kind)
             {
                 case PolicyKinds.RunPipeline:
-                    var run = await pipelines.StartRunAsync(action.Target!, new RunTrigger(TriggerTypes.Alert, $"policy {definition.Name}: {string.Join("; ", evidence)}"), null, false, null, ct);
+                    var trigger = new RunTrigger(TriggerTypes.Alert, $"policy {definition.Name}: {string.Join("; ", evidence)}", alarm);
+                    var run = await pipelines.StartRunAsync(action.Target!, trigger, null, false, null, ct);
                     return new ActionOutcome(action.Kind, action.Target, true, $"run {run.Id} {run.State}");
                 case PolicyKinds.Rollback:
                     if (await rolloutRecords.GetRunningAsync(definition.Endpoint, ct) is not { } running)
@@ -235,6 +253,9 @@ public sealed class PolicyEngine(
         $"pipeline '{pipeline}' runs programs or reads files on the server and needs {Name(needed)}; the policy acts with its author's scope, {Name(author)}";
 
     private static string Name(TokenScope scope) => scope.ToString().ToLowerInvariant();
+
+    /// <summary>How many of an endpoint's newest windows a tick looks through for ones the policy has not seen.</summary>
+    private const int MaxFreshWindows = 100;
 
     private async Task<DriftWindow?> LatestWindowAsync(string endpoint, CancellationToken ct) =>
         await monitors.ListWindowsAsync(endpoint, 1, ct) is [var latest, ..] ? latest : null;

@@ -8,13 +8,16 @@ namespace Gyre.Core.Pipelines.Steps;
 /// <summary>
 /// What a step sees while it runs: its run, its typed <c>with</c> values, the artifacts made by
 /// the steps it needs (directly or not; the nearest first), the folder relative paths start from,
-/// and its log.
+/// its log, and what started the run.
 /// </summary>
 public sealed class StepContext(
     long runId, string pipeline, PipelineStep step, IReadOnlyDictionary<string, JsonNode?> parameters,
-    IReadOnlyList<PipelineArtifact> available, string? directory, TextWriter log)
+    IReadOnlyList<PipelineArtifact> available, string? directory, TextWriter log, Runs.RunTrigger? trigger = null)
 {
     public long RunId { get; } = runId;
+
+    /// <summary>What started the run, with its evidence (a drift alarm's window, say).</summary>
+    public Runs.RunTrigger? Trigger { get; } = trigger;
 
     public string Pipeline { get; } = pipeline;
 

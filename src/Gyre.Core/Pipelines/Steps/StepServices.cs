@@ -27,7 +27,6 @@ public sealed record StepServices(
     RolloutController Rollouts,
     IRolloutStore RolloutRecords,
     IPredictionLog Predictions,
-    Monitoring.Endpoints.IMonitorStore Monitors,
     FileDigests Files,
     TimeProvider Time,
     string ScratchDirectory);

@@ -21,7 +21,7 @@ internal sealed class IngestStep(StepServices services) : StepType(services)
         new("dataset", ParameterKind.String, "NAME@VERSION, NAME@latest, or with path or endpoint the dataset to add a version to", Required: true),
         new("path", ParameterKind.String, "a CSV or Parquet file to add as a version"),
         new("endpoint", ParameterKind.String, "an endpoint whose predictions with feedback become a version"),
-        new("since", ParameterKind.String, "with endpoint: an ISO 8601 time, an age such as 7d, 12h or 30m, or drift: the start of the endpoint's latest drifted window (default: all)"),
+        new("since", ParameterKind.String, "with endpoint: an ISO 8601 time, an age such as 7d, 12h or 30m, or drift: the start of the window whose drift alarm started the run (default: all)"),
         new("label", ParameterKind.String, "with endpoint: the column the actuals go in (default: the pipeline's label parameter, else 'label')"),
     ];
 
@@ -94,7 +94,7 @@ internal sealed class IngestStep(StepServices services) : StepType(services)
         var since = context.String("since") switch
         {
             null => DateTimeOffset.UnixEpoch,
-            "drift" => await DriftStartAsync(endpoint, ct),
+            "drift" => DriftStart(context, endpoint),
             var text => Since(text, now)!.Value,
         };
         var label = context.String("label") ?? context.Param("label") ?? "label";
@@ -119,13 +119,17 @@ internal sealed class IngestStep(StepServices services) : StepType(services)
         }
     }
 
-    /// <summary>Where the endpoint's latest drifted window began: retraining after drift learns from the world as it is now.</summary>
-    private async Task<DateTimeOffset> DriftStartAsync(string endpoint, CancellationToken ct)
-    {
-        var drifted = (await Services.Monitors.ListWindowsAsync(endpoint, 1000, ct)).FirstOrDefault(w => w.Data.DatasetDrift)
-            ?? throw GyreException.Invalid($"since: endpoint '{endpoint}' has no drifted window to start from (is it monitored?)");
-        return DateTimeOffset.FromUnixTimeMilliseconds(drifted.Start);
-    }
+    /// <summary>
+    /// Where the drift alarm that started this run was raised: retraining after drift learns from the
+    /// world as it is now. The alarm comes with the run (the policy put it in the trigger); a run
+    /// started another way has none to start from.
+    /// </summary>
+    private static DateTimeOffset DriftStart(StepContext context, string endpoint) =>
+        context.Trigger?.Drift is { } alarm && alarm.Endpoint == endpoint
+            ? DateTimeOffset.FromUnixTimeMilliseconds(alarm.Start)
+            : throw GyreException.Invalid($"since: drift starts from the drift alarm on '{endpoint}' that started the run, and this run "
+                + $"was started {(context.Trigger is { } t ? $"by {t.Type}" : "otherwise")}{(context.Trigger?.Drift is { } other ? $" for '{other.Endpoint}'" : "")}; "
+                + "give since a time or an age to run it by hand");
 
     /// <summary>An ISO 8601 time, or an age (<c>7d</c>, <c>12h</c>, <c>30m</c>) before <paramref name="now"/>.</summary>
     internal static DateTimeOffset? Since(string text, DateTimeOffset now)
