@@ -31,6 +31,9 @@ public interface IRegistryStore
 
     Task<Page<ModelVersion>> ListVersionsAsync(string name, int maxResults, string? pageToken, CancellationToken ct);
 
+    /// <summary>The versions registered from a run's artifacts (a training's model, say), newest first.</summary>
+    Task<IReadOnlyList<ModelVersion>> ListVersionsOfRunAsync(RunId run, CancellationToken ct);
+
     Task<ModelVersion> UpdateVersionAsync(string name, long version, string? description, CancellationToken ct);
 
     /// <summary>Deletes a version; aliases pointing at it are removed with it.</summary>

@@ -31,6 +31,8 @@ internal static class DashboardSetup
     public static void MapGyreDashboard(this WebApplication app)
     {
         app.MapGet("/dashboard/assets/{file}", DashboardAssets.Serve).WithMetadata(new Anonymous()).ExcludeFromDescription();
+        // Signed in with the dashboard's cookie, as its pages are.
+        app.MapGet("/runs/{id}/artifact/{**path}", ArtifactContent.Serve).WithMetadata(new DashboardPage()).ExcludeFromDescription();
         app.MapRazorComponents<App>().Add(endpoint => endpoint.Metadata.Add(new DashboardPage()));
     }
 }

@@ -37,6 +37,7 @@ public static class GyreServer
         var forwarded = TrustedProxies.Options(options.TrustedProxies);
         GyreException.ThrowIfAny(options.Webhooks.Problems());
         var destinations = Core.Monitoring.Webhooks.WebhookDestinations.Parse(options.Webhooks.Allow);
+        ListenAddresses.CheckFree(urls);
         var exposed = urls.Where(u => !ListenAddresses.IsLoopback(u)).ToList();
         var storage = await GyreStorage.OpenAsync(GyreHome.Resolve(options.Home), time, ct: ct);
         // Behind a trusted proxy the callers are other machines, even on a loopback address.
@@ -101,6 +102,11 @@ public static class GyreServer
         {
             var http = context.HttpContext;
             var status = http.Response.StatusCode;
+            if (status == StatusCodes.Status404NotFound && NotFoundHtml.Wanted(http.Request))
+            {
+                await NotFoundHtml.WriteAsync(http);
+                return;
+            }
             await Problems.WriteAsync(http, ErrorCodes.FromHttpStatus(status), status switch
             {
                 404 => $"no such resource: {http.Request.Method} {http.Request.Path}",
@@ -212,13 +218,13 @@ public static class GyreServer
         var gate = new Core.Learning.Gate.ModelGate(storage.Registry, storage.Datasets, storage.DatasetObjects, import,
             new Learning.Scoring.BatchScorer(scratch.Directory), time);
         services.AddSingleton(gate);
-        var training = new Core.Learning.Training.ModelTraining(storage.Datasets, storage.DatasetObjects, splitting, storage.DatasetExporter,
+        var training = new Core.Learning.Training.ModelTraining(storage.Datasets, storage.DatasetObjects, splitting, storage.DatasetSplitter, storage.DatasetExporter,
             new Learning.MlNet.MlNetTrainer(), new Learning.Scoring.BatchScorer(scratch.Directory), storage.Tracking, storage.Artifacts, registration, storage.Registry, scratch.Directory, time);
         services.AddSingleton(training);
         services.AddSingleton(sp => new Core.Pipelines.Steps.StepServices(storage.Datasets, storage.DatasetObjects, storage.DatasetExporter, ingest,
             sp.GetRequiredService<Core.Data.Validation.DatasetValidation>(), splitting, training, gate, import, storage.Registry,
             sp.GetRequiredService<Core.Serving.Endpoints.EndpointService>(), sp.GetRequiredService<Core.Serving.Rollouts.RolloutController>(), storage.Rollouts,
-            storage.PredictionLog, storage.Monitors, new Core.Pipelines.Steps.FileDigests(storage.Pipelines), time, scratch.Directory));
+            storage.PredictionLog, new Core.Pipelines.Steps.FileDigests(storage.Pipelines), time, scratch.Directory));
         AddPipelines(services, storage, time);
     }
 
@@ -232,7 +238,7 @@ public static class GyreServer
         services.AddSingleton(sp => new Core.Pipelines.Runs.PipelineService(storage.Pipelines, sp.GetRequiredService<Core.Pipelines.Runs.PipelineExecutor>(), storage.Datasets, time));
         services.AddSingleton(sp => new Core.Pipelines.Triggers.PipelineTriggerWatcher(storage.Pipelines, sp.GetRequiredService<Core.Pipelines.Runs.PipelineService>(),
             storage.Datasets, storage.PredictionLog, time));
-        services.AddSingleton(new Core.Pipelines.Lineage.LineageService(storage.Lineage, storage.Endpoints));
+        services.AddSingleton(new Core.Pipelines.Lineage.LineageService(storage.Lineage, storage.Endpoints, storage.Registry, storage.Tracking));
         services.AddHostedService<PipelineWorker>();
     }
 

@@ -96,6 +96,49 @@ public sealed class DashboardPagesTests(BrowserFixture browser, DashboardWorld w
     }
 
     [Fact]
+    public async Task TrainingRunPage_ShowsTheEvaluationCharts_TheVersionsMadeFromIt_AndItsArtifacts()
+    {
+        var version = await world.Server.Client.Models.GetVersionAsync(world.Model, 2);
+        await using var tab = await OpenAsync($"/runs/{version.RunId!.Value.Value}");
+        await Expect(tab.Page.Locator("#run-versions")).ToContainTextAsync($"{world.Model} v2");
+        var evaluation = tab.Page.Locator("#evaluation");
+        await Expect(evaluation.Locator("figure.chart", new() { HasText = "ROC curve (AUC" }).Locator("polyline")).Not.ToHaveCountAsync(0);
+        await Expect(evaluation.Locator("figure.chart", new() { HasText = "Precision–recall curve" })).ToHaveCountAsync(1);
+        await Expect(evaluation.Locator("figure.chart", new() { HasText = "Calibration" })).ToHaveCountAsync(1);
+        await Expect(evaluation.Locator("#confusion tbody tr")).ToHaveCountAsync(2);
+        // The matrix adds up to the test part's rows.
+        var cells = await evaluation.Locator("#confusion td.cell").AllTextContentsAsync();
+        Assert.Equal(125, cells.Sum(c => int.Parse(c, NumberStyles.AllowThousands, CultureInfo.InvariantCulture)));
+        await Expect(tab.Page.Locator("main")).ToContainTextAsync("Duration");
+
+        await Expect(tab.Page.Locator("#artifact-list")).ToContainTextAsync("evaluation.json");
+        await tab.Page.Locator("#artifact-list").GetByRole(AriaRole.Link, new() { Name = "model/" }).ClickAsync();
+        await Expect(tab.Page.Locator("#artifact-list")).ToContainTextAsync("gyre-model.json");
+        await tab.Page.Locator("#artifact-list").GetByRole(AriaRole.Link, new() { Name = "gyre-model.json" }).ClickAsync();
+        await Expect(tab.Page.Locator("#artifact-preview")).ToContainTextAsync("\"flavor\": \"mlnet\"");
+        // A binary artifact is not shown as text: it is downloaded, in a sandbox.
+        var download = await world.Server.Http.GetAsync($"/runs/{version.RunId.Value.Value}/artifact/model/model.zip?download=true");
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("application/octet-stream", download.Content.Headers.ContentType!.MediaType);
+        Assert.StartsWith("sandbox", download.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        await tab.ScreenshotAsync("run-evaluation");
+        tab.AssertClean();
+    }
+
+    [Fact]
+    public async Task UnknownPath_IsAnHtml404Page_AndTheApiStillAnswersJson()
+    {
+        await using var tab = await OpenAsync("/");
+        var response = await tab.GoAsync("/no/such/page");
+        Assert.Equal((int)HttpStatusCode.NotFound, response!.Status);
+        Assert.StartsWith("text/html", response.Headers["content-type"], StringComparison.Ordinal);
+        await Expect(tab.Page.Locator("h1")).ToHaveTextAsync("Not found");
+        await Expect(tab.Page.Locator(".error")).ToContainTextAsync("/no/such/page");
+        var api = await world.Server.Http.GetAsync("/api/v1/no-such-route");
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
     public async Task Models_ShowGateVerdicts_AndLineageIsFollowedToTheData()
     {
         await using var tab = await OpenAsync("/models");
@@ -168,7 +211,17 @@ public sealed class DashboardPagesTests(BrowserFixture browser, DashboardWorld w
         await Expect(windows.First).ToContainTextAsync("drift");
         await Expect(windows.Last).ToContainTextAsync("ok");
         await Expect(tab.Page.Locator("#latest-window tr", new() { HasText = "tenure" })).ToContainTextAsync("drift");
-        await Expect(tab.Page.Locator("figure.chart", new() { HasText = "Drift statistic per feature" }).Locator("polyline")).ToHaveCountAsync(3);
+        // Each feature as a share of its own test's threshold: one line each, and the drift line at 1.
+        var drift = tab.Page.Locator("figure.chart", new() { HasText = "Drift per feature, as a share of its test's threshold" });
+        await Expect(drift.Locator("polyline")).ToHaveCountAsync(3);
+        await Expect(drift.Locator("line.threshold title")).ToHaveTextAsync("threshold 1");
+        await Expect(drift.Locator(".legend")).ToContainTextAsync("tenure (ks)");
+        await Expect(tab.Page.Locator("#latest-window tr", new() { HasText = "tenure" })).ToContainTextAsync("Kolmogorov–Smirnov (ks)");
+        await Expect(windows.First.Locator("td").Nth(3)).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("^Kolmogorov–Smirnov \\(ks\\): statistic .*p-value"));
+        await Expect(windows.First).ToContainTextAsync("alarm");
+        // Online accuracy comes first on the page, before the drift.
+        var headings = (await tab.Page.Locator("h2").AllTextContentsAsync()).ToList();
+        Assert.True(headings.IndexOf("Online metrics") < headings.IndexOf("Data drift"), string.Join(", ", headings));
         await Expect(tab.Page.Locator("#online")).ToContainTextAsync("accuracy");
         await Expect(tab.Page.Locator("main")).ToContainTextAsync("features drifted");
         await tab.ScreenshotAsync("monitoring");

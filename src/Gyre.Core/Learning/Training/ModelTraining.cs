@@ -19,7 +19,7 @@ namespace Gyre.Core.Learning.Training;
 /// inputs and the model package on the run; registers the package when asked.
 /// </summary>
 public sealed class ModelTraining(
-    IDatasetStore datasets, IDatasetObjectStore objects, DatasetSplitting splitting, IDatasetExporter exporter, ITrainer trainer, IModelScorer scorer,
+    IDatasetStore datasets, IDatasetObjectStore objects, DatasetSplitting splitting, IDatasetSplitter splitter, IDatasetExporter exporter, ITrainer trainer, IModelScorer scorer,
     ITrackingStore tracking, IArtifactStore artifacts, ModelVersionRegistration registration, IRegistryStore registry,
     string scratchDirectory, TimeProvider time)
 {
@@ -36,6 +36,8 @@ public sealed class ModelTraining(
         {
             throw GyreException.Invalid(badName);
         }
+        var started = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var experiment = await ExperimentAsync(request.Experiment, ct);
         var version = await datasets.GetVersionAsync(request.Dataset, request.Version ?? 0, ct);
         if (version.Status == "failed")
         {
@@ -61,18 +63,20 @@ public sealed class ModelTraining(
             IReadOnlyList<TrialResult>? trials = null;
             if (request.Search is { } search)
             {
-                run = await tracking.CreateRunAsync(new NewRun(ExperimentId.Default, $"train {train.Name}@{train.Version}", Tags: [new Tag("gyre.source", "training")]), ct);
+                run = await tracking.CreateRunAsync(new NewRun(experiment, $"train {train.Name}@{train.Version}", StartTime: started, Tags: [new Tag("gyre.source", "training")]), ct);
                 var data = new TrainingData(trainPath, testPath, task, label, features, classes, trainerName, hyperparameters, seed);
-                (hyperparameters, trials) = await SearchAsync(search, metric!, data, train, run.RunId, ct);
+                (hyperparameters, trials) = await SearchAsync(search, metric!, data, train, experiment, run.RunId, ct);
             }
             var trained = await trainer.TrainAsync(new TrainingData(trainPath, testPath, task, label, features, classes, trainerName, hyperparameters, seed), ct);
             var (binary, multiclass, regression) = Evaluate(task, classes, trained);
             var result = new TrainingResult(default!, task, trainerName, label, $"{train.Name}@{train.Version}", $"{test.Name}@{test.Version}",
-                columns, classes, binary, multiclass, regression, trained.TrainingTime.TotalSeconds, null, hyperparameters, trials);
+                columns, classes, binary, multiclass, regression, trained.TrainingTime.TotalSeconds, null, hyperparameters, trials, Curves: CurvesOf(task, trained));
             var package = MlNetPackage(result, features, trained.Model, time.GetUtcNow().ToUnixTimeMilliseconds());
             var (importance, slices) = await InspectAsync(package, trained, test, label, classes, request.Importance ? features : [], features, testPath, seed, ct);
             result = result with { Importance = importance, Slices = slices };
-            return await RecordAsync(request, result, train, test, hyperparameters, package, trained, run, [.. features.Where(f => f.Hashed).Select(f => f.Name)], ct);
+            return await RecordAsync(request, result, train, test, hyperparameters, package, trained, run ?? await tracking.CreateRunAsync(
+                new NewRun(experiment, $"train {result.TrainDataset}", StartTime: started, Tags: [new Tag("gyre.source", "training")]), ct),
+                [.. features.Where(f => f.Hashed).Select(f => f.Name)], ct);
         }
         finally
         {
@@ -190,24 +194,26 @@ public sealed class ModelTraining(
     }
 
     /// <summary>
-    /// Random search: each trial trains on the train part less a validation part (a recorded seeded
-    /// split of the train part) and is scored on that validation part, never on the test part, which
+    /// Random search: each trial trains on the train part less a validation part (a seeded 80/20
+    /// split of the train part, made in scratch space: reproducible from the seed, and no datasets
+    /// of its own in the list) and is scored on that validation part, never on the test part, which
     /// stays for the final model's evaluation. Each trial is a nested run of the training's run.
     /// </summary>
     private async Task<(IReadOnlyDictionary<string, double> Best, IReadOnlyList<TrialResult> Trials)> SearchAsync(
-        SearchSpec search, string metric, TrainingData final, DatasetVersion train, RunId parent, CancellationToken ct)
+        SearchSpec search, string metric, TrainingData final, DatasetVersion train, ExperimentId experiment, RunId parent, CancellationToken ct)
     {
-        var (inner, _) = await splitting.SplitAsync(train.Name, train.Version, new SplitSpec(SplitMethods.Random, 0.2, final.Seed), ct);
-        var parts = inner.Parts.ToDictionary(p => p.Part);
-        var fit = await datasets.GetVersionAsync(parts[SplitMethods.Train].Dataset, parts[SplitMethods.Train].Version, ct);
-        var validation = await datasets.GetVersionAsync(parts[SplitMethods.Test].Dataset, parts[SplitMethods.Test].Version, ct);
+        var spec = SplitChecks.Normalize(new SplitSpec(SplitMethods.Random, 0.2, final.Seed), train);
+        using var inner = await splitter.SplitAsync(objects.LocalPath(train.Digest, train.Format), train, spec, ct);
+        var parts = inner.Parts.ToDictionary(p => p.Part, p => p.Path);
+        // The parts are Parquet files with the train part's columns, read as the train part is.
+        var asPart = train with { Format = DatasetFormat.Parquet };
         var fitPath = Path.Combine(scratchDirectory, Guid.NewGuid().ToString("N") + ".fit.csv");
         var validationPath = Path.Combine(scratchDirectory, Guid.NewGuid().ToString("N") + ".validation.csv");
         try
         {
             var columns = final.Features.Select(f => f.Name).ToList();
-            await exporter.ExportAsync(objects.LocalPath(fit.Digest, fit.Format), fit, final.Label, final.Classes, columns, fitPath, ct);
-            await exporter.ExportAsync(objects.LocalPath(validation.Digest, validation.Format), validation, final.Label, final.Classes, columns, validationPath, ct);
+            await exporter.ExportAsync(parts[SplitMethods.Train], asPart, final.Label, final.Classes, columns, fitPath, ct);
+            await exporter.ExportAsync(parts[SplitMethods.Test], asPart, final.Label, final.Classes, columns, validationPath, ct);
             var random = new Random(final.Seed);
             var up = TaskMetrics.GreaterIsBetter(metric);
             var started = time.GetTimestamp();
@@ -222,7 +228,7 @@ public sealed class ModelTraining(
                 var trained = await trainer.TrainAsync(final with { TrainPath = fitPath, TestPath = validationPath, Hyperparameters = drawn }, ct);
                 var (b, m, r) = Evaluate(final.Task, final.Classes, trained);
                 var value = (b is not null ? TaskMetrics.Of(b) : m is not null ? TaskMetrics.Of(m) : TaskMetrics.Of(r!))[metric];
-                var run = await tracking.CreateRunAsync(new NewRun(ExperimentId.Default, $"trial {trial}", parent, Tags: [new Tag("gyre.source", "search")]), ct);
+                var run = await tracking.CreateRunAsync(new NewRun(experiment, $"trial {trial}", parent, Tags: [new Tag("gyre.source", "search")]), ct);
                 var now = time.GetUtcNow().ToUnixTimeMilliseconds();
                 await tracking.LogBatchAsync(run.RunId, new LogBatch([new Metric($"validation_{metric}", value, 0, now)],
                     [.. drawn.Select(h => new Param(h.Key, h.Value.ToString("R", CultureInfo.InvariantCulture)))]), ct);
@@ -290,6 +296,39 @@ public sealed class ModelTraining(
         return values;
     }
 
+    /// <summary>The curves the run page draws, from the trainer's test predictions: ROC and precision–recall, or residuals.</summary>
+    private static EvaluationCurves? CurvesOf(string task, TrainedModel trained) => task switch
+    {
+        ModelTasks.Binary => Curves.Binary([.. trained.TestLabels.Select(l => l == 1)], [.. trained.TestPredictions.Select(p => p[0])]),
+        ModelTasks.Regression => Curves.Regression(trained.TestLabels, [.. trained.TestPredictions.Select(p => p[0])]),
+        _ => null,
+    };
+
+    /// <summary>The experiment a training is recorded in: the default one, or the one named (made when it does not exist, as MLflow's set_experiment does).</summary>
+    private async Task<ExperimentId> ExperimentAsync(string? name, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return ExperimentId.Default;
+        }
+        try
+        {
+            return (await tracking.GetExperimentByNameAsync(name, ct)).ExperimentId;
+        }
+        catch (GyreException e) when (e.Code == ErrorCode.NotFound)
+        {
+            try
+            {
+                return (await tracking.CreateExperimentAsync(name, [], ct)).ExperimentId;
+            }
+            catch (GyreException again) when (again.Code == ErrorCode.AlreadyExists)
+            {
+                // Made meanwhile by another training, or deleted (its name is still taken until purged).
+                return (await tracking.GetExperimentByNameAsync(name, ct)).ExperimentId;
+            }
+        }
+    }
+
     private static (BinaryEvaluation?, MulticlassEvaluation?, RegressionEvaluation?) Evaluate(string task, IReadOnlyList<string>? classes, TrainedModel trained) => task switch
     {
         ModelTasks.Binary => (Metrics.Binary([.. trained.TestLabels.Select(l => l == 1)], [.. trained.TestPredictions.Select(p => p[0])]), null, null),
@@ -298,10 +337,9 @@ public sealed class ModelTraining(
     };
 
     private async Task<TrainingResult> RecordAsync(TrainingRequest request, TrainingResult result, DatasetVersion train, DatasetVersion test,
-        IReadOnlyDictionary<string, double> hyperparameters, ModelPackage package, TrainedModel trained, Run? searched, IReadOnlyList<string> hashed, CancellationToken ct)
+        IReadOnlyDictionary<string, double> hyperparameters, ModelPackage package, TrainedModel trained, Run run, IReadOnlyList<string> hashed, CancellationToken ct)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var run = searched ?? await tracking.CreateRunAsync(new NewRun(ExperimentId.Default, $"train {result.TrainDataset}", Tags: [new Tag("gyre.source", "training")]), ct);
         try
         {
             var parameters = new List<Param>

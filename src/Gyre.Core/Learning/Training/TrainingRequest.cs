@@ -8,6 +8,7 @@ namespace Gyre.Core.Learning.Training;
 /// (see <see cref="Trainers"/>). <c>Register</c> names a model to register the result as a version of.
 /// <c>Search</c> runs a random search first and trains the final model with the best hyperparameters.
 /// <c>Importance</c> adds permutation importance (one more scoring of the test part per feature).
+/// <c>Experiment</c> names the experiment the run is recorded in (made when missing; default: the default experiment).
 /// </summary>
 public sealed record TrainingRequest(
     string? Dataset,
@@ -20,4 +21,5 @@ public sealed record TrainingRequest(
     string? Register = null,
     long? Seed = null,
     SearchSpec? Search = null,
-    bool Importance = false);
+    bool Importance = false,
+    string? Experiment = null);

@@ -7,7 +7,8 @@ namespace Gyre.Core.Learning.Training;
 /// <summary>
 /// A finished training: its run, the datasets it read, the test metrics (one of the three
 /// evaluations, as the task), the class labels, and the registered version when one was asked for;
-/// the permutation importance of each feature and the metrics per value of each categorical feature.
+/// the permutation importance of each feature and the metrics per value of each categorical feature;
+/// the curves the run page draws (ROC and precision–recall, or residuals).
 /// </summary>
 public sealed record TrainingResult(
     RunId RunId,
@@ -26,4 +27,5 @@ public sealed record TrainingResult(
     IReadOnlyDictionary<string, double>? Hyperparameters = null,
     IReadOnlyList<TrialResult>? Trials = null,
     IReadOnlyList<FeatureImportance>? Importance = null,
-    IReadOnlyList<SliceMetrics>? Slices = null);
+    IReadOnlyList<SliceMetrics>? Slices = null,
+    EvaluationCurves? Curves = null);
