@@ -11,7 +11,10 @@ namespace Gyre.Cli;
 /// </summary>
 internal static class CliAction
 {
-    public static void WithClient(this Command command, Func<ParseResult, GyreClient, Printer, CancellationToken, Task> work) =>
+    public static void WithClient(this Command command, Func<ParseResult, GyreClient, Printer, CancellationToken, Task> work)
+    {
+        command.Options.Add(CliOptions.Server);
+        command.Options.Add(CliOptions.Json);
         command.SetAction(async (parse, ct) =>
         {
             string? server = null;
@@ -23,10 +26,18 @@ internal static class CliAction
                 await work(parse, client, new Printer(parse.GetValue(CliOptions.Json)), ct);
             }, () => server);
         });
+    }
 
-    public static void WithoutClient(this Command command, Func<ParseResult, Printer, CancellationToken, Task> work) =>
+    /// <summary>A command that works without a server (on a home, or being one); <paramref name="json"/> when it prints results.</summary>
+    public static void WithoutClient(this Command command, Func<ParseResult, Printer, CancellationToken, Task> work, bool json = false)
+    {
+        if (json)
+        {
+            command.Options.Add(CliOptions.Json);
+        }
         command.SetAction(async (parse, ct) =>
-            await GuardAsync(() => work(parse, new Printer(parse.GetValue(CliOptions.Json)), ct), () => null));
+            await GuardAsync(() => work(parse, new Printer(json && parse.GetValue(CliOptions.Json)), ct), () => null));
+    }
 
     private static async Task<int> GuardAsync(Func<Task> work, Func<string?> server)
     {

@@ -34,6 +34,9 @@ public sealed class DatasetsClient
         return (await response.Content.ReadFromJsonAsync<DatasetVersion>(GyreJson.Options, ct))!;
     }
 
+    /// <summary>Deletes a dataset with its versions.</summary>
+    public Task DeleteAsync(string name, CancellationToken ct = default) => _api.SendAsync(HttpMethod.Delete, $"/api/v1/datasets/{E(name)}", null, ct);
+
     public Task<Page<Dataset>> ListAsync(int maxResults = 100, string? pageToken = null, CancellationToken ct = default) =>
         _api.GetAsync<Page<Dataset>>($"/api/v1/datasets{Query(("max_results", maxResults.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("page_token", pageToken))}", ct);
 

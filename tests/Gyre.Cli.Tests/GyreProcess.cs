@@ -38,9 +38,16 @@ internal static class GyreProcess
         return info;
     }
 
-    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    public static Task<Result> RunAsync(IReadOnlyDictionary<string, string?>? environment, params string[] args) => RunWithInputAsync(environment, null, args);
+
+    /// <summary>Runs gyre with <paramref name="input"/> on its standard input (none when null).</summary>
+    public static async Task<Result> RunWithInputAsync(IReadOnlyDictionary<string, string?>? environment, string? input, params string[] args)
     {
         using var process = Process.Start(StartInfo(args, environment))!;
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+        }
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -19,6 +19,7 @@ internal static class DataCommands
         var command = new Command("data", "Add and inspect dataset versions (CSV and Parquet)");
         command.Subcommands.Add(Add());
         command.Subcommands.Add(List());
+        command.Subcommands.Add(Delete());
         command.Subcommands.Add(Versions());
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Profile());
@@ -108,6 +109,18 @@ internal static class DataCommands
         return command;
     }
 
+    private static Command Delete()
+    {
+        var name = new Argument<string>("name") { Description = "The dataset to delete, with all its versions" };
+        var command = new Command("delete", "Delete a dataset and its versions (their files go when no other dataset holds the same content)") { name };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            await client.Datasets.DeleteAsync(parse.GetValue(name)!, ct);
+            printer.Done($"deleted dataset {parse.GetValue(name)}");
+        });
+        return command;
+    }
+
     private static Command Versions()
     {
         var name = new Argument<string>("name");
@@ -158,7 +171,7 @@ internal static class DataCommands
     private static Command Validate()
     {
         var reference = new Argument<string>("dataset") { Description = "NAME, NAME@VERSION or NAME@latest" };
-        var suiteFile = new Option<FileInfo>("--suite") { Required = true, Description = "A JSON suite: {\"constraints\": [{\"type\": \"is_complete\", \"column\": \"x\"}, ...]}" };
+        var suiteFile = new Option<FileInfo>("--suite") { Required = true, Description = "A suite, JSON or YAML: {constraints: [{type: is_complete, column: x}, ...]}" };
         var command = new Command("validate", "Check a suite of constraints against a version; exits 1 when an error constraint fails") { reference, suiteFile };
         command.WithClient(async (parse, client, printer, ct) =>
         {
@@ -168,16 +181,7 @@ internal static class DataCommands
             {
                 throw GyreException.Invalid($"--suite: '{file.FullName}' does not exist");
             }
-            ValidationSuite suite;
-            try
-            {
-                suite = JsonSerializer.Deserialize<ValidationSuite>(await File.ReadAllTextAsync(file.FullName, ct), GyreJson.Options)
-                    ?? throw GyreException.Invalid("--suite: the file holds no suite");
-            }
-            catch (JsonException e)
-            {
-                throw GyreException.Invalid($"--suite: not a suite at {e.Path ?? "$"}: {e.Message.Split('.')[0]}");
-            }
+            var suite = SuiteFiles.Parse(await File.ReadAllTextAsync(file.FullName, ct), file.Name, "--suite");
             var report = await client.Datasets.ValidateAsync(name, version, suite, ct);
             printer.List(report.Results, report, "The suite has no constraints.",
                 ("#", r => r.Index), ("CONSTRAINT", r => r.Type), ("COLUMN", r => r.Column), ("LEVEL", r => Printer.Wire(r.Severity)),

@@ -25,7 +25,8 @@ internal static class DemoCommand
         var command = new Command("demo", "Start a server and play the closed loop: a model decays under drift, is retrained and promoted by itself") { urls, home, fast, exit };
         command.WithoutClient(async (parse, _, ct) =>
         {
-            var folder = parse.GetValue(home) ?? Path.Combine(Path.GetTempPath(), "gyre-demo-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+            var given = parse.GetValue(home);
+            var folder = given ?? Path.Combine(Path.GetTempPath(), "gyre-demo-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
             var app = await GyreServer.BuildAsync(new ServerOptions { Urls = parse.GetValue(urls)!, Home = folder, Quiet = true, DrainTime = TimeSpan.Zero }, ct: ct);
             await app.StartAsync(ct);
             var address = GyreServer.Addresses(app)[0];
@@ -46,6 +47,14 @@ internal static class DemoCommand
             else
             {
                 await app.StopAsync(CancellationToken.None);
+                await app.DisposeAsync();
+                if (given is null)
+                {
+                    // The demo made this home for itself; with --exit nothing is left to look at in it.
+                    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                    Directory.Delete(folder, recursive: true);
+                    Console.Out.WriteLine($"removed the demo's home {folder}");
+                }
             }
             if (!summary.Promoted)
             {
@@ -55,14 +64,16 @@ internal static class DemoCommand
         return command;
     }
 
+    private static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
     private static void Print(DemoSummary s)
     {
         static string Percent(double v) => double.IsNaN(v) ? "-" : (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
         var table = new Table().Border(TableBorder.Rounded).AddColumn("phase").AddColumn("predictions").AddColumn("online accuracy");
-        table.AddRow("before the drift (v1)", s.BeforeCount.ToString(CultureInfo.InvariantCulture), Percent(s.Before));
-        table.AddRow("after the drift, before promotion", s.AfterDriftCount.ToString(CultureInfo.InvariantCulture), Percent(s.AfterDrift));
-        table.AddRow("after promotion (v2)", s.AfterPromotionCount.ToString(CultureInfo.InvariantCulture), Percent(s.AfterPromotion));
-        AnsiConsole.Write(table);
+        table.AddRow("before the drift (v1)", Count(s.BeforeCount), Percent(s.Before));
+        table.AddRow("after the drift, before promotion", Count(s.AfterDriftCount), Percent(s.AfterDrift));
+        table.AddRow("after promotion (v2)", Count(s.AfterPromotionCount), Percent(s.AfterPromotion));
+        CliConsole.Out.Write(table);
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"false alarms: {s.FalseAlarms} in {s.WindowsBeforeDrift} windows before the drift; "
             + $"drift detected {(s.WindowsToDetect is { } w ? $"{w} window(s) after its onset" : "not at all")}; v2 {(s.Promoted ? "promoted" : "not promoted")}; "

@@ -16,6 +16,7 @@ internal static class EndpointsCommands
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Delete());
         command.Subcommands.Add(Predict());
+        command.Subcommands.Add(FeedbackCommand.Build());
         command.Subcommands.Add(Predictions());
         command.Subcommands.Add(RolloutCommands.Build());
         return command;
@@ -70,7 +71,8 @@ internal static class EndpointsCommands
     {
         var name = new Argument<string>("name");
         var data = new Option<string>("--data") { Required = true, Description = "The request body: {\"instances\": [...]} or {\"dataframe_split\": {...}}, or @FILE to read it from a file" };
-        var command = new Command("predict", "Send one prediction request and print the answer") { name, data };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print the prediction ids alone, a line each (what feedback refers to)" };
+        var command = new Command("predict", "Send one prediction request and print the answer") { name, data, quiet };
         command.WithClient(async (parse, client, printer, ct) =>
         {
             var text = parse.GetValue(data)!;
@@ -92,6 +94,14 @@ internal static class EndpointsCommands
             using (body)
             {
                 answer = await client.Endpoints.PredictAsync(parse.GetValue(name)!, body.RootElement, ct);
+            }
+            if (parse.GetValue(quiet))
+            {
+                foreach (var id in answer.PredictionIds)
+                {
+                    Console.Out.WriteLine(id);
+                }
+                return;
             }
             if (printer.IsJson)
             {

@@ -24,14 +24,23 @@ internal static class LineageCommand
                 return;
             }
             var artifacts = graph.Artifacts.ToDictionary(a => a.Id);
+            string Names(LineageExecution execution, string kind) =>
+                string.Join(", ", graph.Events.Where(e => e.ExecutionId == execution.Id && e.Kind == kind).Select(e => $"{e.Role}={artifacts[e.ArtifactId].Uri}").Order(StringComparer.Ordinal));
             Console.Out.WriteLine($"{graph.Direction} of {graph.Root}:");
-            foreach (var execution in graph.Executions)
+            // A pipeline run again with nothing changed serves its steps from the cache: the same step,
+            // reading and making the same artifacts, is shown once, with the runs that repeated it.
+            foreach (var same in graph.Executions.GroupBy(e => (e.Pipeline, e.Step, e.CodeVersion, Names(e, LineageEvent.Input), Names(e, LineageEvent.Output))))
             {
-                var events = graph.Events.Where(e => e.ExecutionId == execution.Id).ToList();
-                string Names(string kind) => string.Join(", ", events.Where(e => e.Kind == kind).Select(e => $"{e.Role}={artifacts[e.ArtifactId].Uri}"));
-                Console.Out.WriteLine($"  run {execution.RunId} {execution.Pipeline}/{execution.Step} ({execution.Type}, {execution.State}, {execution.CodeVersion})");
-                Console.Out.WriteLine($"      read: {Names(LineageEvent.Input)}");
-                Console.Out.WriteLine($"      made: {Names(LineageEvent.Output)}");
+                var execution = same.FirstOrDefault(e => e.State != "cached") ?? same.First();
+                Console.Out.WriteLine(execution.TrackingRun is { } tracked
+                    ? $"  tracking run {tracked} '{execution.Step}' ({execution.Type}, {execution.State})"
+                    : $"  run {execution.RunId} {execution.Pipeline}/{execution.Step} ({execution.Type}, {execution.State}, {execution.CodeVersion})");
+                Console.Out.WriteLine($"      read: {Names(execution, LineageEvent.Input)}");
+                Console.Out.WriteLine($"      made: {Names(execution, LineageEvent.Output)}");
+                if (same.Count() > 1)
+                {
+                    Console.Out.WriteLine($"      again in run(s) {string.Join(", ", same.Where(e => e != execution).Select(e => e.RunId).Order())}, from the cache");
+                }
             }
             Console.Out.WriteLine($"pipeline runs: {string.Join(", ", graph.Runs)}");
             Console.Out.WriteLine($"datasets: {string.Join(", ", graph.Datasets)}");

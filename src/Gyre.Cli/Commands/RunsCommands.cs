@@ -36,15 +36,24 @@ internal static class RunsCommands
 
     private static Command Create()
     {
-        var experiment = new Option<string>("--experiment", "-e") { Description = "The experiment id", DefaultValueFactory = _ => "0" };
+        var experiment = new Option<string>("--experiment", "-e") { Description = "The experiment, by id or name", DefaultValueFactory = _ => "0" };
         var name = new Option<string?>("--name") { Description = "The run's name (default: generated)" };
         var parent = new Option<string?>("--parent") { Description = "The parent run id, for a nested run" };
         var tags = new Option<string[]>("--tag") { Description = "A tag KEY=VALUE (repeatable)" };
-        var command = new Command("create", "Start a run") { experiment, name, parent, tags };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print the run id alone, for scripts: run=$(gyre runs create -q)" };
+        var command = new Command("create", "Start a run") { experiment, name, parent, tags, quiet };
         command.WithClient(async (parse, client, printer, ct) =>
-            Print(printer, await client.Runs.CreateAsync(new ExperimentId(parse.GetValue(experiment)!), parse.GetValue(name),
+        {
+            var run = await client.Runs.CreateAsync(await ExperimentAsync(client, parse.GetValue(experiment)!, ct), parse.GetValue(name),
                 parse.GetValue(parent) is { } p ? new RunId(p) : null,
-                KeyValues.Parse(parse.GetValue(tags), "--tag").Select(kv => new Tag(kv.Key, kv.Value)).ToList(), ct)));
+                KeyValues.Parse(parse.GetValue(tags), "--tag").Select(kv => new Tag(kv.Key, kv.Value)).ToList(), ct);
+            if (parse.GetValue(quiet))
+            {
+                Console.Out.WriteLine(run.RunId.Value);
+                return;
+            }
+            Print(printer, run);
+        });
         return command;
     }
 
@@ -58,7 +67,7 @@ internal static class RunsCommands
 
     private static Command Search()
     {
-        var experiments = new Option<string[]>("--experiment", "-e") { Description = "Experiment ids to search (repeatable; default 0)" };
+        var experiments = new Option<string[]>("--experiment", "-e") { Description = "Experiments to search, by id or name (repeatable; default 0)" };
         var filter = new Option<string?>("--filter") { Description = "e.g. \"metrics.rmse < 1 AND (params.model = 'LR' OR tags.team = 'a')\"" };
         var orderBy = new Option<string[]>("--order-by") { Description = "e.g. \"metrics.rmse DESC\" (repeatable)" };
         var view = new Option<ViewType>("--view") { DefaultValueFactory = _ => ViewType.ActiveOnly, CustomParser = ViewTypes.Parse, Description = "active_only, deleted_only or all" };
@@ -68,9 +77,13 @@ internal static class RunsCommands
         command.Aliases.Add("list");
         command.WithClient(async (parse, client, printer, ct) =>
         {
-            var ids = parse.GetValue(experiments) is { Length: > 0 } given ? given : ["0"];
+            var ids = new List<ExperimentId>();
+            foreach (var given in parse.GetValue(experiments) is { Length: > 0 } named ? named : ["0"])
+            {
+                ids.Add(await ExperimentAsync(client, given, ct));
+            }
             var result = await client.Runs.SearchAsync(new SearchRunsRequest(
-                ids.Select(i => new ExperimentId(i)).ToList(), parse.GetValue(filter), parse.GetValue(view), parse.GetValue(orderBy), parse.GetValue(max), parse.GetValue(page)), ct);
+                ids, parse.GetValue(filter), parse.GetValue(view), parse.GetValue(orderBy), parse.GetValue(max), parse.GetValue(page)), ct);
             printer.List(result.Items, result, "No runs match.",
                 ("RUN ID", r => r.RunId), ("NAME", r => r.RunName), ("STATUS", r => Printer.Wire(r.Status)), ("STARTED", r => Printer.Time(r.StartTime)),
                 ("METRICS", r => string.Join(", ", r.Metrics.Take(4).Select(m => $"{m.Key}={m.Value.ToString("G4", CultureInfo.InvariantCulture)}"))));
@@ -188,4 +201,8 @@ internal static class RunsCommands
         });
         return command;
     }
+
+    /// <summary>An experiment named by its id (digits) or its name.</summary>
+    internal static async Task<ExperimentId> ExperimentAsync(Gyre.Client.GyreClient client, string idOrName, CancellationToken ct) =>
+        idOrName.All(char.IsAsciiDigit) ? new ExperimentId(idOrName) : (await client.Experiments.GetByNameAsync(idOrName, ct)).ExperimentId;
 }

@@ -49,7 +49,7 @@ internal static class TokensCommands
             Console.Out.WriteLine($"Token {created.Token.Id} ({created.Token.Name}, scope {scopeText.ToLowerInvariant()}) created. Its secret, shown only now:");
             Console.Out.WriteLine(created.Secret);
             Console.Out.WriteLine("Use it with: export GYRE_TOKEN=<secret>");
-        });
+        }, json: true);
         return command;
     }
 
@@ -66,7 +66,7 @@ internal static class TokensCommands
                 ("ID", t => t.Id), ("NAME", t => t.Name), ("SCOPE", t => Printer.Wire(t.Scope)),
                 ("STATE", t => t.IsActive(now) ? "active" : t.RevokedTime is not null ? "revoked" : "expired"),
                 ("CREATED", t => Printer.Time(t.CreationTime)), ("EXPIRES", t => Printer.Time(t.ExpiryTime)));
-        });
+        }, json: true);
         return command;
     }
 
@@ -80,7 +80,7 @@ internal static class TokensCommands
             using var storage = await GyreStorage.OpenAsync(GyreHome.Resolve(parse.GetValue(home)), ct: ct);
             await storage.Tokens.RevokeTokenAsync(parse.GetValue(id)!, ct);
             printer.Done($"Token {parse.GetValue(id)} revoked.");
-        });
+        }, json: true);
         return command;
     }
 }

@@ -22,9 +22,10 @@ internal static class TrainCommand
         var seconds = new Option<double?>("--search-seconds") { Description = "Random search: stop starting trials after this many seconds" };
         var searchMetric = new Option<string?>("--search-metric") { Description = "Random search: the validation metric to optimise (default auc, accuracy or rmse)" };
         var importance = new Option<bool>("--importance") { Description = "Measure each feature's permutation importance (scores the test part once more per feature)" };
+        var experiment = new Option<string?>("--experiment", "-e") { Description = "The experiment to record the run in, made when missing (default: the default experiment)" };
         var command = new Command("train", "Train a model with ML.NET on a dataset version; a tracking run records it")
         {
-            dataset, task, label, trainer, features, hyper, register, seed, trials, seconds, searchMetric, importance,
+            dataset, task, label, trainer, features, hyper, register, seed, trials, seconds, searchMetric, importance, experiment,
         };
         command.WithClient(async (parse, client, printer, ct) =>
         {
@@ -44,7 +45,7 @@ internal static class TrainCommand
                 parse.GetValue(trials) is null && parse.GetValue(seconds) is null && parse.GetValue(searchMetric) is null
                     ? null
                     : new SearchSpec(parse.GetValue(trials), parse.GetValue(seconds), parse.GetValue(searchMetric)),
-                parse.GetValue(importance));
+                parse.GetValue(importance), parse.GetValue(experiment));
             var result = await client.Trainings.TrainAsync(request, ct);
             var metrics = Metrics(result);
             printer.Object(result,

@@ -25,7 +25,7 @@ internal sealed class Printer(bool json)
         {
             table.AddRow(Markup.Escape(field), Markup.Escape(Text(v)));
         }
-        AnsiConsole.Write(table);
+        CliConsole.Out.Write(table);
     }
 
     /// <summary>A list: its JSON (the whole page when given), or a table with one row per item.</summary>
@@ -50,7 +50,7 @@ internal sealed class Printer(bool json)
         {
             table.AddRow(columns.Select(c => Markup.Escape(Text(c.Value(item)))).ToArray());
         }
-        AnsiConsole.Write(table);
+        CliConsole.Out.Write(table);
     }
 
     /// <summary>A confirmation line for people, or <c>{"ok": true, ...}</c> for scripts.</summary>

@@ -19,10 +19,10 @@ internal static class RunProgress
         {
             return await WaitAsync(client, run, _ => { }, ct);
         }
-        if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
+        if (CliConsole.Out.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
         {
             var table = Table(run);
-            await AnsiConsole.Live(table).StartAsync(async live =>
+            await CliConsole.Out.Live(table).StartAsync(async live =>
             {
                 run = await WaitAsync(client, run, latest =>
                 {

@@ -11,4 +11,11 @@ public interface IDatasetObjectStore
 
     /// <summary>Opens the content of a digest for reading, or throws not_found.</summary>
     Stream OpenRead(string digest, DatasetFormat format);
+
+    /// <summary>
+    /// Removes a digest's content that no version holds any more, unless it was written or added again
+    /// within <paramref name="grace"/> (an upload of the same content may be about to refer to it);
+    /// whether it was removed.
+    /// </summary>
+    bool DeleteUnreferenced(string digest, DatasetFormat format, TimeSpan grace);
 }

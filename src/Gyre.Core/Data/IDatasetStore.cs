@@ -28,6 +28,12 @@ public interface IDatasetStore
 
     Task<Page<DatasetVersion>> ListVersionsAsync(string name, int maxResults, string? pageToken, CancellationToken ct);
 
+    /// <summary>
+    /// Deletes a dataset with its versions, splits, schema and reports; returns the contents (digest
+    /// and format) that no version of any dataset holds any more. not_found when there is no such dataset.
+    /// </summary>
+    Task<IReadOnlyList<(string Digest, DatasetFormat Format)>> DeleteDatasetAsync(string name, CancellationToken ct);
+
     Task<Page<Dataset>> ListDatasetsAsync(int maxResults, string? pageToken, CancellationToken ct);
 
     /// <summary>The declared schema of a dataset, or null when none is set (or the dataset does not exist).</summary>

@@ -19,6 +19,7 @@ internal static class DatasetsApi
     {
         var group = routes.MapGroup("/api/v1/datasets").WithTags("Datasets");
         group.MapGet("/", List);
+        group.MapDelete("/{name}", Delete);
         // No Accepts(...) metadata: routing would answer a wrong Content-Type with a bare 415, and ours names the types.
         group.MapPost("/{name}/versions", Add);
         group.MapGet("/{name}/versions", ListVersions);
@@ -29,6 +30,19 @@ internal static class DatasetsApi
         group.MapGet("/{name}/versions/{version}/suggested-suite", Suggest);
         DatasetSchemasApi.Map(group);
         DatasetSplitsApi.Map(group);
+    }
+
+    /// <summary>Grace before a content no version holds is removed: an upload of the same content may be on its way to it.</summary>
+    public static readonly TimeSpan ContentGrace = TimeSpan.FromMinutes(10);
+
+    /// <summary>Deletes a dataset and its versions; contents no other dataset holds are removed (unless added again within <see cref="ContentGrace"/>).</summary>
+    private static async Task<NoContent> Delete(string name, IDatasetStore store, IDatasetObjectStore objects, CancellationToken ct)
+    {
+        foreach (var (digest, format) in await store.DeleteDatasetAsync(name, ct))
+        {
+            objects.DeleteUnreferenced(digest, format, ContentGrace);
+        }
+        return TypedResults.NoContent();
     }
 
     /// <summary>201 with a new version; 200 with the existing one when the same content was added before.</summary>

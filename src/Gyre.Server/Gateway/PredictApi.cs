@@ -19,7 +19,7 @@ namespace Gyre.Server.Gateway;
 /// </summary>
 internal static class PredictApi
 {
-    public const int MaxFeedbackItems = 10_000;
+    public const int MaxFeedbackItems = FeedbackLimits.MaxItems;
 
     public static void Map(IEndpointRouteBuilder routes)
     {

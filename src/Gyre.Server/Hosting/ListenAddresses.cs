@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace Gyre.Server.Hosting;
 
@@ -7,6 +8,36 @@ internal static class ListenAddresses
 {
     public static IReadOnlyList<string> Split(string urls) =>
         urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>
+    /// Conflict naming the first listen URL whose port another program holds, so that a server that
+    /// cannot listen says so in one line before it creates anything (port 0 is always free).
+    /// </summary>
+    public static void CheckFree(IEnumerable<string> urls)
+    {
+        foreach (var url in urls)
+        {
+            if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+                || uri.Port == 0)
+            {
+                continue;
+            }
+            var addresses = uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? [IPAddress.Loopback]
+                : IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) ? [address] : Array.Empty<IPAddress>();
+            foreach (var candidate in addresses)
+            {
+                using var socket = new Socket(candidate.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new IPEndPoint(candidate, uri.Port));
+                }
+                catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+                {
+                    throw Gyre.Core.Errors.GyreException.Conflict($"--urls: {url} is in use by another program (another gyre server?); stop it or choose another port");
+                }
+            }
+        }
+    }
 
     public static bool IsLoopback(string url)
     {

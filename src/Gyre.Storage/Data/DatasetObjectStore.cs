@@ -67,6 +67,17 @@ internal sealed class DatasetObjectStore : IDatasetObjectStore
             : throw GyreException.NotFound($"the content {digest} is missing from the dataset store");
     }
 
+    public bool DeleteUnreferenced(string digest, DatasetFormat format, TimeSpan grace)
+    {
+        var path = ObjectPath(digest, format);
+        if (!File.Exists(path) || DateTime.UtcNow - File.GetLastWriteTimeUtc(path) < grace)
+        {
+            return false;
+        }
+        File.Delete(path);
+        return true;
+    }
+
     private string ObjectPath(string digest, DatasetFormat format)
     {
         var hex = digest.StartsWith("sha256:", StringComparison.Ordinal) ? digest[7..] : digest;
@@ -98,6 +109,11 @@ internal sealed class DatasetObjectStore : IDatasetObjectStore
                 if (!File.Exists(target))
                 {
                     File.Move(path, target);
+                }
+                else
+                {
+                    // Added again: a deletion within its grace period must not take it away.
+                    File.SetLastWriteTimeUtc(target, DateTime.UtcNow);
                 }
             }
             catch (IOException) when (File.Exists(target))

@@ -98,6 +98,26 @@ internal sealed partial class SqliteDatasetStore(SqliteDatabase db, TimeProvider
         }, ct);
     }
 
+    public Task<IReadOnlyList<(string Digest, DatasetFormat Format)>> DeleteDatasetAsync(string name, CancellationToken ct) =>
+        db.WriteAsync<IReadOnlyList<(string, DatasetFormat)>>(async (c, t) =>
+        {
+            var contents = await c.QueryAsync("SELECT DISTINCT v.digest, v.format FROM dataset_versions v JOIN datasets d USING (dataset_id) WHERE d.name = $n", t,
+                r => (r.GetString(0), r.GetString(1) == "csv" ? DatasetFormat.Csv : DatasetFormat.Parquet), ct, ("$n", name));
+            if (await c.ExecuteAsync("DELETE FROM datasets WHERE name = $n", t, ct, ("$n", name)) == 0)
+            {
+                throw GyreException.NotFound($"dataset '{name}' does not exist");
+            }
+            var orphans = new List<(string, DatasetFormat)>();
+            foreach (var (digest, format) in contents)
+            {
+                if (await c.ScalarAsync("SELECT 1 FROM dataset_versions WHERE digest = $d LIMIT 1", t, ct, ("$d", digest)) is null)
+                {
+                    orphans.Add((digest, format));
+                }
+            }
+            return orphans;
+        }, ct);
+
     public Task<Page<Dataset>> ListDatasetsAsync(int maxResults, string? pageToken, CancellationToken ct)
     {
         MaxResults.Check(maxResults, 10_000);

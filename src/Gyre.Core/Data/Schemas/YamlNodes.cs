@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using Gyre.Core.Errors;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -30,4 +32,30 @@ public static class YamlNodes
 
     /// <summary>The prefix every problem starts with: <c>line N: </c>.</summary>
     public static string Line(YamlNode node) => $"line {node.Start.Line}: ";
+
+    /// <summary>A YAML node as JSON: plain scalars that read as numbers or booleans become them, for files that may be either.</summary>
+    public static JsonNode? ToJson(YamlNode node) => node switch
+    {
+        YamlScalarNode s => Scalar(s),
+        YamlSequenceNode seq => new JsonArray([.. seq.Children.Select(ToJson)]),
+        YamlMappingNode map => new JsonObject(map.Children.Select(p => KeyValuePair.Create(((YamlScalarNode)p.Key).Value ?? "", ToJson(p.Value)))),
+        _ => null,
+    };
+
+    private static JsonNode? Scalar(YamlScalarNode scalar)
+    {
+        var text = scalar.Value ?? "";
+        if (scalar.Style is ScalarStyle.Plain)
+        {
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
+            {
+                return JsonValue.Create(d);
+            }
+            if (text is "true" or "false")
+            {
+                return JsonValue.Create(text == "true");
+            }
+        }
+        return JsonValue.Create(text);
+    }
 }

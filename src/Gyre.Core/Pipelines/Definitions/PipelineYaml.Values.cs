@@ -127,35 +127,6 @@ public static partial class PipelineYaml
         });
     }
 
-    /// <summary>A YAML document as JSON (plain scalars that read as numbers or booleans become them), for files that may be either.</summary>
-    public static JsonNode? ToJsonNode(string text, string field) => ToJson(YamlNodes.LoadMapping(text, field, "constraints"));
-
-    /// <summary>A declared parameter's value: plain scalars become numbers or booleans when they read as such.</summary>
-    private static JsonNode? Infer(YamlScalarNode scalar)
-    {
-        var text = scalar.Value ?? "";
-        if (scalar.Style is ScalarStyle.Plain)
-        {
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
-            {
-                return JsonValue.Create(d);
-            }
-            if (text is "true" or "false")
-            {
-                return JsonValue.Create(text == "true");
-            }
-        }
-        return JsonValue.Create(text);
-    }
-
-    private static JsonNode? ToJson(YamlNode node) => node switch
-    {
-        YamlScalarNode s => Infer(s),
-        YamlSequenceNode seq => new JsonArray([.. seq.Children.Select(ToJson)]),
-        YamlMappingNode map => new JsonObject(map.Children.Select(p => KeyValuePair.Create(((YamlScalarNode)p.Key).Value ?? "", ToJson(p.Value)))),
-        _ => null,
-    };
-
     private static string Describe(ParameterKind kind) => kind switch
     {
         ParameterKind.Number => "a number",

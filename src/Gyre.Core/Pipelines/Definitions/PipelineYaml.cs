@@ -71,7 +71,7 @@ public static partial class PipelineYaml
             {
                 problems.Add($"{Line(keyNode)}params.{key}: names are letters, digits and '_', starting with a letter");
             }
-            parameters[key] = value is YamlScalarNode scalar ? Infer(scalar) : ToJson(value);
+            parameters[key] = YamlNodes.ToJson(value);
         }
         foreach (var (key, text) in overrides)
         {

@@ -5,6 +5,8 @@ namespace Gyre.Core.Pipelines.Lineage;
 /// <summary>
 /// One execution of a step (ML Metadata's Execution) in a pipeline run (its Context): the step's
 /// type and code version, its parameters, its cache key, and whether it ran or was served from the cache.
+/// A model trained or imported outside a pipeline is traced through its tracking run instead:
+/// <c>TrackingRun</c> names it, and <c>RunId</c> is 0.
 /// </summary>
 public sealed record LineageExecution(
     long Id,
@@ -17,4 +19,5 @@ public sealed record LineageExecution(
     JsonObject Parameters,
     string? CacheKey,
     long StartTime,
-    long EndTime);
+    long EndTime,
+    string? TrackingRun = null);

@@ -69,17 +69,5 @@ internal sealed class ValidateStep(StepServices services) : StepType(services)
 
     public override Task<bool> OutputsExistAsync(IReadOnlyList<PipelineArtifact> outputs, CancellationToken ct) => Task.FromResult(true);
 
-    private static ValidationSuite Read(string path)
-    {
-        var text = File.ReadAllText(path);
-        try
-        {
-            var node = path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? JsonNode.Parse(text) : PipelineYaml.ToJsonNode(text, "suite");
-            return node.Deserialize<ValidationSuite>(GyreJson.Options) ?? throw GyreException.Invalid($"suite: {path} is empty");
-        }
-        catch (JsonException e)
-        {
-            throw GyreException.Invalid($"suite: {path}: {e.Message}");
-        }
-    }
+    private static ValidationSuite Read(string path) => SuiteFiles.Parse(File.ReadAllText(path), path, "suite");
 }
