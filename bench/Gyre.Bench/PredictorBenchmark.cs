@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 using Gyre.Core.Learning.Training;
-using Gyre.Core.Serving.Runtime;
 using Gyre.Learning.MlNet;
-using Gyre.Learning.Runtime;
+using Gyre.Learning.Predictors;
 
 namespace Gyre.Bench;
 

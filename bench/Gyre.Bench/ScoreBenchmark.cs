@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Gyre.Core.Data;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 using Gyre.Core.Learning.Training;
 using Gyre.Learning.MlNet;
-using Gyre.Learning.Scoring;
+using Gyre.Learning.Predictors;
+using Gyre.Storage.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -41,7 +42,7 @@ internal static class ScoreBenchmark
                 ModelTasks.Binary, null, features, "prediction", ModelTasks.Probability, ["false", "true"], 0, "label");
             Console.WriteLine($"score: {ScoreRows:N0} rows x 20 features, LightGBM (binary), CSV in, Parquet out");
 
-            var scorer = new BatchScorer(folder);
+            var scorer = new BatchScorer(new ModelRuntime(), new DuckDbFeatureFiles(folder));
             var output = Path.Combine(folder, "scored.parquet");
             var rates = new List<double>();
             for (var round = 1; round <= 3; round++)

@@ -2,8 +2,11 @@ using System.Diagnostics;
 using Gyre.Core.Data;
 using Gyre.Core.Data.Splits;
 using Gyre.Core.Learning.Training;
+using Gyre.Core.Models;
 using Gyre.Core.Registry;
 using Gyre.Learning.MlNet;
+using Gyre.Learning.Predictors;
+using Gyre.Storage.Data;
 using Gyre.Storage;
 
 namespace Gyre.Bench;
@@ -36,7 +39,7 @@ internal static class TrainBenchmark
             var registration = new ModelVersionRegistration(storage.Tracking, storage.Registry, storage.Artifacts);
             var trainer = new MlNetTrainer();
             var training = new ModelTraining(storage.Datasets, storage.DatasetObjects, splitting, storage.DatasetSplitter, storage.DatasetExporter, trainer,
-                new Gyre.Learning.Scoring.BatchScorer(Path.Combine(folder, "tmp")), storage.Tracking, storage.Artifacts, registration, storage.Registry, Path.Combine(folder, "tmp"), TimeProvider.System);
+                new BatchScorer(new ModelRuntime(), new DuckDbFeatureFiles(Path.Combine(folder, "tmp"))), storage.Tracking, storage.Artifacts, registration, storage.Registry, Path.Combine(folder, "tmp"), TimeProvider.System);
 
             // The bare ML.NET side reads the same parts, exported once outside the timing.
             var train = await storage.Datasets.GetVersionAsync("churn.train", 1, CancellationToken.None);

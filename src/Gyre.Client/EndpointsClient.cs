@@ -41,17 +41,17 @@ public sealed class EndpointsClient
         _api.SendAsync<Rollout>(HttpMethod.Post, $"/api/v1/endpoints/{E(name)}/rollouts/{id}/promote", null, ct);
 
     /// <summary>Starts (or changes) watching the endpoint for drift in tumbling windows.</summary>
-    public Task<Core.Monitoring.Endpoints.EndpointMonitorState> SetMonitorAsync(string name, Core.Monitoring.Endpoints.MonitorSettings settings, CancellationToken ct = default) =>
-        _api.PutAsync<Core.Monitoring.Endpoints.EndpointMonitorState>($"/api/v1/endpoints/{E(name)}/monitor", settings, ct);
+    public Task<Core.Monitoring.Monitors.EndpointMonitorState> SetMonitorAsync(string name, Core.Monitoring.Monitors.MonitorSettings settings, CancellationToken ct = default) =>
+        _api.PutAsync<Core.Monitoring.Monitors.EndpointMonitorState>($"/api/v1/endpoints/{E(name)}/monitor", settings, ct);
 
-    public Task<Core.Monitoring.Endpoints.EndpointMonitorState> GetMonitorAsync(string name, CancellationToken ct = default) =>
-        _api.GetAsync<Core.Monitoring.Endpoints.EndpointMonitorState>($"/api/v1/endpoints/{E(name)}/monitor", ct);
+    public Task<Core.Monitoring.Monitors.EndpointMonitorState> GetMonitorAsync(string name, CancellationToken ct = default) =>
+        _api.GetAsync<Core.Monitoring.Monitors.EndpointMonitorState>($"/api/v1/endpoints/{E(name)}/monitor", ct);
 
     public Task DeleteMonitorAsync(string name, CancellationToken ct = default) => _api.SendAsync(HttpMethod.Delete, $"/api/v1/endpoints/{E(name)}/monitor", null, ct);
 
     /// <summary>The endpoint's drift windows, newest first.</summary>
-    public Task<Page<Core.Monitoring.Endpoints.DriftWindow>> ListDriftWindowsAsync(string name, int maxResults = 100, CancellationToken ct = default) =>
-        _api.GetAsync<Page<Core.Monitoring.Endpoints.DriftWindow>>($"/api/v1/endpoints/{E(name)}/drift?max_results={maxResults}", ct);
+    public Task<Page<Core.Monitoring.Monitors.DriftWindow>> ListDriftWindowsAsync(string name, int maxResults = 100, CancellationToken ct = default) =>
+        _api.GetAsync<Page<Core.Monitoring.Monitors.DriftWindow>>($"/api/v1/endpoints/{E(name)}/drift?max_results={maxResults}", ct);
 
     /// <summary>Predicts rows given as column-to-value maps (the <c>instances</c> form).</summary>
     public Task<PredictResponse> PredictAsync(string name, IEnumerable<IReadOnlyDictionary<string, object?>> instances, CancellationToken ct = default) =>

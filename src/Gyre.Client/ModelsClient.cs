@@ -1,5 +1,5 @@
 using Gyre.Core.Api;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 using Gyre.Core.Registry;
 using Gyre.Core.Tracking;
 using static Gyre.Client.Paths;
@@ -64,7 +64,7 @@ public sealed class ModelsClient
     public async Task<ModelVersion> UploadPackageAsync(string name, Stream archive, CancellationToken ct = default)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/models/{E(name)}/versions") { Content = new StreamContent(archive) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(Core.Learning.Models.PackageArchive.MediaType);
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(Core.Models.PackageArchive.MediaType);
         using var response = await _api.SendRawAsync(request, HttpCompletionOption.ResponseContentRead, ct);
         return (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<ModelVersion>(response.Content, Core.Json.GyreJson.Options, ct))!;
     }

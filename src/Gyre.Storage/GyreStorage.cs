@@ -81,7 +81,7 @@ public sealed class GyreStorage : IDisposable
 
     public Core.Pipelines.Runs.IStepLogs StepLogs { get; }
 
-    public Core.Monitoring.Endpoints.IMonitorStore Monitors { get; }
+    public Core.Monitoring.Monitors.IMonitorStore Monitors { get; }
 
     public Core.Serving.Gateway.ITrafficStore Traffic { get; }
 

@@ -99,7 +99,7 @@ internal static class ModelVersionsCommands
                 throw Core.Errors.GyreException.Invalid($"file: '{path.FullName}' does not exist");
             }
             static List<string>? Split(string? text) => text is null ? null : [.. text.Split(',', StringSplitOptions.TrimEntries)];
-            var options = new Core.Learning.Models.ImportOptions(parse.GetValue(task), parse.GetValue(input), Split(parse.GetValue(features)),
+            var options = new Core.Models.ImportOptions(parse.GetValue(task), parse.GetValue(input), Split(parse.GetValue(features)),
                 parse.GetValue(output), parse.GetValue(meaning), Split(parse.GetValue(classes)));
             await using var stream = path.OpenRead();
             Print(printer, await client.Models.ImportOnnxAsync(parse.GetValue(name)!, stream, options, ct));

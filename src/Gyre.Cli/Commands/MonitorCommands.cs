@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Gyre.Core.Monitoring.Drift;
-using Gyre.Core.Monitoring.Endpoints;
+using Gyre.Core.Monitoring.Monitors;
 
 namespace Gyre.Cli.Commands;
 

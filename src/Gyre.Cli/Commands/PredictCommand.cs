@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using Gyre.Core.Data;
 using Gyre.Core.Errors;
-using Gyre.Learning.Scoring;
+using Gyre.Core.Models;
+using Gyre.Learning.Predictors;
+using Gyre.Storage.Data;
 
 namespace Gyre.Cli.Commands;
 
@@ -40,7 +42,7 @@ internal static class PredictCommand
             try
             {
                 var stopwatch = Stopwatch.StartNew();
-                var rows = await new BatchScorer(scratch).ScoreAsync(package, bytes.ToArray(), inputFile.FullName, inputFormat, outputFile.FullName, outputFormat, ct);
+                var rows = await new BatchScorer(new ModelRuntime(), new DuckDbFeatureFiles(scratch)).ScoreAsync(package, bytes.ToArray(), inputFile.FullName, inputFormat, outputFile.FullName, outputFormat, ct);
                 printer.Done($"Scored {rows:N0} rows with {version.Name}/{version.Version} in {stopwatch.Elapsed.TotalSeconds:0.##} s: {outputFile.FullName}",
                     new { model = $"{version.Name}/{version.Version}", rows, output = outputFile.FullName });
             }

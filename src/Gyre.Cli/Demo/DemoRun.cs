@@ -4,7 +4,7 @@ using System.Text;
 using Gyre.Client;
 using Gyre.Core.Data;
 using Gyre.Core.Errors;
-using Gyre.Core.Monitoring.Endpoints;
+using Gyre.Core.Monitoring.Monitors;
 using Gyre.Core.Pipelines.Runs;
 
 namespace Gyre.Cli.Demo;

@@ -1,5 +1,6 @@
 using Gyre.Core.Data.Schemas;
 using Gyre.Core.Errors;
+using Gyre.Core.Naming;
 using Gyre.Core.Tracking;
 
 namespace Gyre.Core.Data;

@@ -1,3 +1,5 @@
+using Gyre.Core.Naming;
+
 namespace Gyre.Core.Tracking;
 
 /// <summary>Checks a <see cref="LogBatch"/> against MLflow's limits and naming rules, collecting every problem.</summary>
@@ -63,7 +65,7 @@ public static class LogBatchValidator
                 seenParams[p.Key] = p.Value;
             }
         }
-        Names.CheckTags("tags", tags, problems);
+        Tags.Check("tags", tags, problems);
         return problems;
     }
 

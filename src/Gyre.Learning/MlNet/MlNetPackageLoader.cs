@@ -1,6 +1,5 @@
 using Gyre.Core.Errors;
-using Gyre.Core.Learning.Models;
-using Gyre.Core.Serving.Runtime;
+using Gyre.Core.Models;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -16,10 +15,7 @@ public static class MlNetPackageLoader
 {
     public static (MLContext Context, ITransformer Model) Load(ModelPackage package, byte[] model)
     {
-        if (package.Flavor != ModelPackage.MlNet)
-        {
-            throw GyreException.Invalid($"package: flavor '{package.Flavor}' is not mlnet");
-        }
+        ModelFlavors.Require(package, ModelFlavors.MlNet);
         ModelPackages.VerifyChecksum(package, model);
         var ml = new MLContext(seed: 0);
         ITransformer transformer;

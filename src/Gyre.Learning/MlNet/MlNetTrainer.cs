@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 using Gyre.Core.Learning.Training;
 using Microsoft.ML;
 using Microsoft.ML.Data;

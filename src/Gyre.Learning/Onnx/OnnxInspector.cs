@@ -1,4 +1,4 @@
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 
 namespace Gyre.Learning.Onnx;
 

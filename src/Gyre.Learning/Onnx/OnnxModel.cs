@@ -1,8 +1,8 @@
 using Gyre.Core.Errors;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
-using Tensor = Gyre.Core.Learning.Models.Tensor;
+using Tensor = Gyre.Core.Models.Tensor;
 
 namespace Gyre.Learning.Onnx;
 

@@ -1,5 +1,5 @@
 using Gyre.Core.Errors;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 
 namespace Gyre.Learning.Onnx;
 
@@ -11,10 +11,7 @@ public static class OnnxPackageLoader
 {
     public static OnnxModel Load(ModelPackage package, byte[] model)
     {
-        if (package.Flavor != ModelPackage.Onnx)
-        {
-            throw GyreException.Invalid($"package: flavor '{package.Flavor}' is not onnx");
-        }
+        ModelFlavors.Require(package, ModelFlavors.Onnx);
         ModelPackages.VerifyChecksum(package, model);
         var loaded = OnnxModel.Load(model);
         if (!Same(loaded.Signature, package.Signature))

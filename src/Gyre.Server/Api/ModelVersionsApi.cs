@@ -1,7 +1,7 @@
 using Gyre.Core.Api;
 using Gyre.Core.Errors;
 using Gyre.Core.Json;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 using Gyre.Core.Registry;
 using Gyre.Core.Tracking;
 using Gyre.Server.Hosting;
@@ -58,7 +58,7 @@ internal static class ModelVersionsApi
                 query["output_meaning"], CommaList(query["classes"]));
             (version, _) = await import.ImportAsync(name, context.Request.Body, importOptions, options.MaxArtifactBytes, ct);
         }
-        else if (mediaType is Core.Learning.Models.PackageArchive.MediaType)
+        else if (mediaType is Core.Models.PackageArchive.MediaType)
         {
             BodyLimit.Apply(context, options.MaxArtifactBytes);
             (version, _) = await import.UploadAsync(name, context.Request.Body, options.MaxArtifactBytes, ct);
@@ -93,7 +93,7 @@ internal static class ModelVersionsApi
     private static async Task PackageArchive(string name, string version, HttpContext context, ModelImport import, CancellationToken ct)
     {
         var number = QueryValues.Version(version);
-        context.Response.ContentType = Core.Learning.Models.PackageArchive.MediaType;
+        context.Response.ContentType = Core.Models.PackageArchive.MediaType;
         context.Response.Headers.ContentDisposition = HeaderValues.Attachment($"{name}-{number}.zip");
         await using var archive = await import.ExportAsync(name, number, ct);
         context.Response.ContentLength = archive.Length;

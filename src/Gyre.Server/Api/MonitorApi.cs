@@ -1,4 +1,4 @@
-using Gyre.Core.Monitoring.Endpoints;
+using Gyre.Core.Monitoring.Monitors;
 using Gyre.Core.Tracking;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

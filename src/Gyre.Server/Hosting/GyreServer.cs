@@ -141,8 +141,8 @@ public static class GyreServer
         };
         app.Services.GetRequiredService<Core.Pipelines.Triggers.PipelineTriggerWatcher>().Failures = (name, e) => GyreServerLog.PipelineTriggerFailed(app.Logger, e, name);
         await pipelines.RecoverAsync(ct);
-        var monitor = app.Services.GetRequiredService<Core.Monitoring.Endpoints.EndpointMonitor>();
-        var monitorMetrics = app.Services.GetRequiredService<Gateway.MonitorMetrics>();
+        var monitor = app.Services.GetRequiredService<Core.Monitoring.Monitors.EndpointMonitor>();
+        var monitorMetrics = app.Services.GetRequiredService<Inference.MonitorMetrics>();
         monitor.Checked = monitorMetrics.Record;
         monitor.Failures = (endpoint, e) => GyreServerLog.MonitorFailed(app.Logger, e, endpoint);
         app.Services.GetRequiredService<Core.Monitoring.Policies.PolicyEngine>().Failures = (policy, e) => GyreServerLog.PolicyFailed(app.Logger, e, policy);
@@ -193,11 +193,11 @@ public static class GyreServer
         var references = new Core.Data.Reference.DatasetReferences(storage.Datasets, storage.DatasetObjects, storage.ReferenceComputer);
         services.AddSingleton(references);
         services.AddSingleton(new Core.Monitoring.Drift.DatasetDrift(references));
-        services.AddSingleton(new Core.Monitoring.Endpoints.EndpointMonitor(storage.Monitors, storage.Endpoints, storage.Registry, storage.Tracking, storage.Datasets,
+        services.AddSingleton(new Core.Monitoring.Monitors.EndpointMonitor(storage.Monitors, storage.Endpoints, storage.Registry, storage.Tracking, storage.Datasets,
             references, storage.PredictionLog, time));
         services.AddSingleton(storage.Monitors);
         services.AddSingleton(storage.Policies);
-        services.AddSingleton<Gateway.MonitorMetrics>();
+        services.AddSingleton<Inference.MonitorMetrics>();
         services.AddSingleton(sp => new Core.Monitoring.Webhooks.WebhookDispatcher(storage.Policies, Core.Monitoring.Webhooks.WebhookClient.Create(destinations),
             options.Webhooks, time, sp.GetRequiredService<ILogger<Core.Monitoring.Webhooks.WebhookDispatcher>>()));
         services.AddSingleton(sp => new Core.Monitoring.Policies.PolicyEngine(storage.Policies, storage.Endpoints, storage.Monitors, storage.PredictionLog,
@@ -209,17 +209,17 @@ public static class GyreServer
         services.AddSingleton(registration);
         var scratch = new ServerScratch(Path.Combine(storage.Home.Root, "tmp"));
         services.AddSingleton(scratch);
-        var runtime = new Learning.Runtime.ModelRuntime();
-        services.AddSingleton<Core.Serving.Runtime.IModelRuntime>(runtime);
-        var import = new Core.Learning.Models.ModelImport(storage.Tracking, storage.Registry, storage.Artifacts, registration,
+        var runtime = new Learning.Predictors.ModelRuntime();
+        services.AddSingleton<Core.Models.IModelRuntime>(runtime);
+        var import = new Core.Registry.ModelImport(storage.Tracking, storage.Registry, storage.Artifacts, registration,
             new Learning.Onnx.OnnxInspector(), runtime, scratch.Directory, time);
         services.AddSingleton(import);
         AddServing(services, options, storage, import, runtime, time);
         var gate = new Core.Learning.Gate.ModelGate(storage.Registry, storage.Datasets, storage.DatasetObjects, import,
-            new Learning.Scoring.BatchScorer(scratch.Directory), time);
+            new Gyre.Core.Models.BatchScorer(new Gyre.Learning.Predictors.ModelRuntime(), new Gyre.Storage.Data.DuckDbFeatureFiles(scratch.Directory)), time);
         services.AddSingleton(gate);
         var training = new Core.Learning.Training.ModelTraining(storage.Datasets, storage.DatasetObjects, splitting, storage.DatasetSplitter, storage.DatasetExporter,
-            new Learning.MlNet.MlNetTrainer(), new Learning.Scoring.BatchScorer(scratch.Directory), storage.Tracking, storage.Artifacts, registration, storage.Registry, scratch.Directory, time);
+            new Learning.MlNet.MlNetTrainer(), new Gyre.Core.Models.BatchScorer(new Gyre.Learning.Predictors.ModelRuntime(), new Gyre.Storage.Data.DuckDbFeatureFiles(scratch.Directory)), storage.Tracking, storage.Artifacts, registration, storage.Registry, scratch.Directory, time);
         services.AddSingleton(training);
         services.AddSingleton(sp => new Core.Pipelines.Steps.StepServices(storage.Datasets, storage.DatasetObjects, storage.DatasetExporter, ingest,
             sp.GetRequiredService<Core.Data.Validation.DatasetValidation>(), splitting, training, gate, import, storage.Registry,
@@ -242,8 +242,8 @@ public static class GyreServer
         services.AddHostedService<PipelineWorker>();
     }
 
-    private static void AddServing(IServiceCollection services, ServerOptions options, GyreStorage storage, Core.Learning.Models.ModelImport import,
-        Core.Serving.Runtime.IModelRuntime runtime, TimeProvider time)
+    private static void AddServing(IServiceCollection services, ServerOptions options, GyreStorage storage, Core.Registry.ModelImport import,
+        Core.Models.IModelRuntime runtime, TimeProvider time)
     {
         var router = new Core.Serving.Gateway.EndpointRouter();
         var host = new Core.Serving.Gateway.ModelHost(storage.Registry, import, runtime, time);
@@ -258,7 +258,7 @@ public static class GyreServer
         var shadows = new Core.Serving.Gateway.ShadowDispatcher(storage.PredictionLog, windows, time, options.Gateway.ShadowQueueCapacity);
         services.AddSingleton(shadows);
         services.AddSingleton(new Core.Serving.Gateway.InferenceGateway(router, storage.PredictionLog, windows, shadows, time));
-        services.AddSingleton(new Gateway.GatewayMetrics(router, storage.PredictionLog, windows));
+        services.AddSingleton(new Inference.GatewayMetrics(router, storage.PredictionLog, windows));
         services.AddSingleton(new Core.Serving.Gateway.TrafficHistory(windows, storage.Traffic, time));
         services.AddHostedService<TrafficWorker>();
         services.AddSingleton(storage.Rollouts);
@@ -269,11 +269,11 @@ public static class GyreServer
 
     private static void MapEndpoints(WebApplication app)
     {
-        app.MapMetrics("/metrics", app.Services.GetRequiredService<Gateway.GatewayMetrics>().Registry).WithMetadata(new Anonymous());
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<Inference.GatewayMetrics>().Registry).WithMetadata(new Anonymous());
         EndpointsApi.Map(app);
         RolloutsApi.Map(app);
-        Gateway.PredictApi.Map(app);
-        Gateway.OipApi.Map(app);
+        Inference.PredictApi.Map(app);
+        Inference.OipApi.Map(app);
         app.MapOpenApi("/openapi/{documentName}.json").WithMetadata(new Anonymous());
         HealthApi.Map(app);
         ExperimentsApi.Map(app);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Gyre.Core.Monitoring.Endpoints;
+using Gyre.Core.Monitoring.Monitors;
 using Gyre.Storage.Sql;
 using Gyre.Storage.Sqlite;
 

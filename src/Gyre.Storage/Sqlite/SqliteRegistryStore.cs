@@ -151,7 +151,7 @@ internal sealed partial class SqliteRegistryStore : IRegistryStore
     private static List<string> CheckTags(IReadOnlyList<Tag> tags)
     {
         var problems = new List<string>();
-        Names.CheckTags("tags", tags, problems);
+        Tags.Check("tags", tags, problems);
         return problems;
     }
 

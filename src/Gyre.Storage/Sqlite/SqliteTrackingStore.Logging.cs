@@ -1,4 +1,5 @@
 using Gyre.Core.Errors;
+using Gyre.Core.Naming;
 using Gyre.Core.Search;
 using Gyre.Core.Tracking;
 using Gyre.Storage.Sql;

@@ -1,5 +1,6 @@
 using Gyre.Core.Artifacts;
 using Gyre.Core.Errors;
+using Gyre.Core.Naming;
 using Gyre.Core.Tracking;
 using Gyre.Storage.Sql;
 using Microsoft.Data.Sqlite;
@@ -17,7 +18,7 @@ internal sealed partial class SqliteTrackingStore
             Names.AddIf(problems, Names.CheckName("name", run.RunName));
         }
         var tags = run.Tags ?? [];
-        Names.CheckTags("tags", tags, problems);
+        Tags.Check("tags", tags, problems);
         if (run.StartTime < 0)
         {
             problems.Add($"start_time: expected milliseconds since the Unix epoch, got {run.StartTime}");

@@ -1,5 +1,6 @@
 using Gyre.Core.Artifacts;
 using Gyre.Core.Errors;
+using Gyre.Core.Naming;
 using Gyre.Core.Tracking;
 using Gyre.Storage.Sql;
 using Microsoft.Data.Sqlite;
@@ -31,7 +32,7 @@ internal sealed partial class SqliteTrackingStore : ITrackingStore
     {
         var problems = new List<string>();
         Names.AddIf(problems, Names.CheckName("name", name));
-        Names.CheckTags("tags", tags, problems);
+        Tags.Check("tags", tags, problems);
         GyreException.ThrowIfAny(problems);
         return _db.WriteAsync(async (c, t) =>
         {

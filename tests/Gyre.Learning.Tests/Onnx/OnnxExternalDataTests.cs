@@ -1,5 +1,5 @@
 using Gyre.Core.Errors;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 using Gyre.Learning.Onnx;
 using Gyre.Tests.Onnx;
 

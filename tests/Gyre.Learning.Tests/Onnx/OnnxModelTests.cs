@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Gyre.Core.Errors;
 using Gyre.Core.Learning.Evaluation;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 using Gyre.Learning.Onnx;
 
 namespace Gyre.Learning.Tests.Onnx;

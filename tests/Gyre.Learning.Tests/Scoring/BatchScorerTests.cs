@@ -2,9 +2,10 @@ using System.Security.Cryptography;
 using DuckDB.NET.Data;
 using Gyre.Core.Data;
 using Gyre.Core.Errors;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 using Gyre.Learning.Onnx;
-using Gyre.Learning.Scoring;
+using Gyre.Learning.Predictors;
+using Gyre.Storage.Data;
 
 namespace Gyre.Learning.Tests.Scoring;
 
@@ -48,7 +49,7 @@ public sealed class BatchScorerTests : IDisposable
     {
         var (package, model) = Package("wine_mlp.onnx", "multiclass", 13, ["c0", "c1", "c2"]);
         var output = Path.Combine(_folder, "scored" + extension);
-        var rows = await new BatchScorer(_folder).ScoreAsync(package, model, Path.Combine(Fixtures, "wine_mlp.csv"), DatasetFormat.Csv, output,
+        var rows = await new BatchScorer(new ModelRuntime(), new DuckDbFeatureFiles(_folder)).ScoreAsync(package, model, Path.Combine(Fixtures, "wine_mlp.csv"), DatasetFormat.Csv, output,
             extension == ".csv" ? DatasetFormat.Csv : DatasetFormat.Parquet, CancellationToken.None);
         Assert.Equal(54, rows);
         var reader = extension == ".csv" ? "read_csv('FILE')" : "read_parquet('FILE')";
@@ -67,7 +68,7 @@ public sealed class BatchScorerTests : IDisposable
         var input = Path.Combine(_folder, "partial.csv");
         await File.WriteAllTextAsync(input, "mean_radius,mean_texture\n1,2\n");
         var error = await Assert.ThrowsAsync<GyreException>(() =>
-            new BatchScorer(_folder).ScoreAsync(package, model, input, DatasetFormat.Csv, Path.Combine(_folder, "out.csv"), DatasetFormat.Csv, CancellationToken.None));
+            new BatchScorer(new ModelRuntime(), new DuckDbFeatureFiles(_folder)).ScoreAsync(package, model, input, DatasetFormat.Csv, Path.Combine(_folder, "out.csv"), DatasetFormat.Csv, CancellationToken.None));
         Assert.StartsWith("input: 'mean_perimeter', 'mean_area'", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_folder, "out.csv")));
     }
@@ -89,7 +90,7 @@ public sealed class BatchScorerTests : IDisposable
         await File.WriteAllLinesAsync(input, ["id,KIND,x", .. rows.Select((r, i) => $"{i},{r.Kind},{r.X.ToString(System.Globalization.CultureInfo.InvariantCulture)}")]);
         var parquet = Path.Combine(_folder, "input.parquet");
         Read(input, "COPY (SELECT * FROM read_csv('FILE')) TO '" + parquet + "' (FORMAT parquet)");
-        var scorer = new BatchScorer(_folder);
+        var scorer = new BatchScorer(new ModelRuntime(), new DuckDbFeatureFiles(_folder));
         await scorer.ScoreAsync(package, trained.Model, input, DatasetFormat.Csv, Path.Combine(_folder, "from-csv.csv"), DatasetFormat.Csv, CancellationToken.None);
         await scorer.ScoreAsync(package, trained.Model, parquet, DatasetFormat.Parquet, Path.Combine(_folder, "from-parquet.csv"), DatasetFormat.Csv, CancellationToken.None);
         var fromCsv = Read(Path.Combine(_folder, "from-csv.csv"), "SELECT id, probability FROM read_csv('FILE')");

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using Gyre.Core.Errors;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 using Gyre.Core.Tracking;
 using Gyre.Learning.Onnx;
 
@@ -53,7 +53,7 @@ public sealed class ModelImportApiTests(ServerFixture fixture) : IClassFixture<S
         await stored.CopyToAsync(copy);
         using var model = OnnxPackageLoader.Load(package, copy.ToArray());
         var row = File.ReadLines(Path.Combine(Onnx, "breast_cancer_mlp.csv")).Skip(1).First().Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-        var score = model.Run([new Core.Learning.Models.Tensor("features", [1, 30], row[..30])])[0].Values[0];
+        var score = model.Run([new Core.Models.Tensor("features", [1, 30], row[..30])])[0].Values[0];
         Assert.True(Math.Abs(score - row[31]) <= 1e-5, $"expected {row[31]}, got {score}");
 
         // A changed file is refused by its checksum.

@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Gyre.Core.Data;
 using Gyre.Core.Json;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 using Gyre.Core.Learning.Training;
 
 namespace Gyre.Server.Tests.Api;

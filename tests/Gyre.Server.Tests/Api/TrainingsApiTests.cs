@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using Gyre.Core.Data;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 using Gyre.Core.Learning.Training;
 
 namespace Gyre.Server.Tests.Api;

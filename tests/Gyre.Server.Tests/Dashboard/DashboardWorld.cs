@@ -1,6 +1,6 @@
 using System.Globalization;
 using Gyre.Core.Api;
-using Gyre.Core.Monitoring.Endpoints;
+using Gyre.Core.Monitoring.Monitors;
 using Gyre.Core.Pipelines.Runs;
 using Gyre.Core.Tracking;
 using Gyre.Server.Tests.Pipelines;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using Gyre.Core.Monitoring.Endpoints;
+using Gyre.Core.Monitoring.Monitors;
 using Gyre.Server.Tests.Serving;
 using Microsoft.Extensions.Time.Testing;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Gyre.Core.Monitoring.Endpoints;
+using Gyre.Core.Monitoring.Monitors;
 using Gyre.Core.Pipelines.Runs;
 using Gyre.Server.Tests.Serving;
 using Microsoft.Extensions.Time.Testing;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 using Gyre.Server.Tests.Api;
 using Gyre.Server.Tests.Serving;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 using Gyre.Server.Tests.Api;
 using Gyre.Server.Tests.Serving;
 using Gyre.Tests.Onnx;

@@ -4,9 +4,10 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Gyre.Core.Data;
-using Gyre.Core.Learning.Models;
-using Gyre.Learning.Scoring;
+using Gyre.Core.Models;
+using Gyre.Learning.Predictors;
 using Gyre.Server.Tests.Api;
+using Gyre.Storage.Data;
 
 namespace Gyre.Server.Tests.Serving;
 
@@ -35,7 +36,7 @@ public sealed class InferenceTests(ServerFixture fixture) : IClassFixture<Server
         {
             var input = Path.Combine(folder, "rows.csv");
             await File.WriteAllTextAsync(input, csv);
-            var (predictions, _) = await new BatchScorer(folder).PredictAsync(package, bytes.ToArray(), input, DatasetFormat.Csv, [], CancellationToken.None);
+            var (predictions, _) = await new BatchScorer(new ModelRuntime(), new DuckDbFeatureFiles(folder)).PredictAsync(package, bytes.ToArray(), input, DatasetFormat.Csv, [], CancellationToken.None);
             return [.. predictions.Select(p => p[0])];
         }
         finally

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Gyre.Core.Data;
 using Gyre.Core.Json;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 using Gyre.Core.Learning.Training;
 
 namespace Gyre.Server.Tests.Serving;

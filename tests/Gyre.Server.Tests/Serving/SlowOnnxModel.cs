@@ -1,4 +1,4 @@
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 using Gyre.Tests.Onnx;
 
 namespace Gyre.Server.Tests.Serving;

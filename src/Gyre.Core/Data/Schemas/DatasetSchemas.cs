@@ -1,4 +1,5 @@
 using Gyre.Core.Errors;
+using Gyre.Core.Naming;
 
 namespace Gyre.Core.Data.Schemas;
 
@@ -8,7 +9,7 @@ public sealed class DatasetSchemas(IDatasetStore store, IDatasetObjectStore obje
     public async Task<DatasetSchema> SetAsync(string name, DatasetSchema? schema, CancellationToken ct)
     {
         var problems = new List<string>();
-        Tracking.Names.AddIf(problems, DatasetIngest.CheckName(name));
+        Names.AddIf(problems, DatasetIngest.CheckName(name));
         problems.AddRange(SchemaRules.Validate(schema).Select(p => "schema: " + p));
         GyreException.ThrowIfAny(problems);
         await store.SetSchemaAsync(name, schema!, ct);

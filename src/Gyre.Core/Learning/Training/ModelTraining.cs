@@ -6,7 +6,7 @@ using Gyre.Core.Data.Splits;
 using Gyre.Core.Errors;
 using Gyre.Core.Json;
 using Gyre.Core.Learning.Evaluation;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 using Gyre.Core.Registry;
 using Gyre.Core.Tracking;
 

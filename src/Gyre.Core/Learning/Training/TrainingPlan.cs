@@ -1,7 +1,7 @@
 using Gyre.Core.Data;
 using Gyre.Core.Data.Schemas;
 using Gyre.Core.Errors;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 
 namespace Gyre.Core.Learning.Training;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Gyre.Core.Auth;
 using Gyre.Core.Errors;
-using Gyre.Core.Monitoring.Endpoints;
+using Gyre.Core.Monitoring.Monitors;
 using Gyre.Core.Monitoring.Webhooks;
 using Gyre.Core.Pipelines.Definitions;
 using Gyre.Core.Pipelines.Runs;

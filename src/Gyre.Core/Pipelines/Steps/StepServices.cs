@@ -2,7 +2,7 @@ using Gyre.Core.Data;
 using Gyre.Core.Data.Splits;
 using Gyre.Core.Data.Validation;
 using Gyre.Core.Learning.Gate;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 using Gyre.Core.Learning.Training;
 using Gyre.Core.Registry;
 using Gyre.Core.Serving.Endpoints;

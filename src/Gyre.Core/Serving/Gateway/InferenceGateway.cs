@@ -2,7 +2,7 @@ using System.Text.Json;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Log;
 using Gyre.Core.Serving.Protocol;
-using Gyre.Core.Serving.Runtime;
+using Gyre.Core.Models;
 
 namespace Gyre.Core.Serving.Gateway;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 using Gyre.Core.Registry;
-using Gyre.Core.Serving.Runtime;
 
 namespace Gyre.Core.Serving.Gateway;
 

@@ -1,9 +1,8 @@
 using System.Text.Json;
 using System.Threading.Channels;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 using Gyre.Core.Serving.Log;
 using Gyre.Core.Serving.Protocol;
-using Gyre.Core.Serving.Runtime;
 
 namespace Gyre.Core.Serving.Gateway;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Gyre.Core.Errors;
-using Gyre.Core.Serving.Runtime;
+using Gyre.Core.Models;
 
 namespace Gyre.Core.Serving.Protocol;
 

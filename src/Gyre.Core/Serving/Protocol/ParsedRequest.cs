@@ -1,4 +1,4 @@
-using Gyre.Core.Serving.Runtime;
+using Gyre.Core.Models;
 
 namespace Gyre.Core.Serving.Protocol;
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 
 namespace Gyre.Core.Serving.Protocol;
 

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Gyre.Core.Errors;
-using Gyre.Core.Learning.Models;
-using Gyre.Core.Serving.Runtime;
+using Gyre.Core.Models;
 
 namespace Gyre.Core.Serving.Protocol;
 

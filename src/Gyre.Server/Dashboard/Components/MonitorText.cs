@@ -1,5 +1,5 @@
 using Gyre.Core.Monitoring.Drift;
-using Gyre.Core.Monitoring.Endpoints;
+using Gyre.Core.Monitoring.Monitors;
 
 namespace Gyre.Server.Dashboard.Components;
 

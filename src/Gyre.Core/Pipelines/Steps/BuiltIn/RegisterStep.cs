@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Gyre.Core.Learning.Models;
+using Gyre.Core.Models;
 using Gyre.Core.Registry;
 
 namespace Gyre.Core.Pipelines.Steps.BuiltIn;

@@ -1,4 +1,0 @@
-namespace Gyre.Core.Learning.Models;
-
-/// <summary>What a model takes and gives: checked before any data reaches it.</summary>
-public sealed record ModelSignature(IReadOnlyList<TensorSpec> Inputs, IReadOnlyList<TensorSpec> Outputs);

@@ -1,0 +1,213 @@
+using System.Globalization;
+using System.Text.Json;
+using Gyre.Core.Data;
+using Gyre.Core.Data.Reference;
+using Gyre.Core.Data.Schemas;
+using Gyre.Core.Errors;
+using Gyre.Core.Monitoring.Drift;
+using Gyre.Core.Registry;
+using Gyre.Core.Serving.Endpoints;
+using Gyre.Core.Serving.Log;
+using Gyre.Core.Tracking;
+
+namespace Gyre.Core.Monitoring.Monitors;
+
+/// <summary>
+/// Watches endpoints for drift: every tick, each monitored endpoint's next tumbling window (a count of
+/// predictions, or a span of time) is read from the prediction log once it is complete, its inputs
+/// compared feature by feature with the reference — by default the dataset the served version was
+/// trained on — and its predictions with the reference's label; the window is stored as a point of
+/// the endpoint's drift time series. Shadow copies are left out: they repeat rows the primary answered.
+/// A window that drifted as a data set extends the endpoint's streak; a streak of <c>alarm_after</c>
+/// windows raises a drift alarm, which is what policies act on.
+/// </summary>
+public sealed class EndpointMonitor(
+    IMonitorStore store, IEndpointStore endpoints, IRegistryStore registry, ITrackingStore tracking, IDatasetStore datasets,
+    DatasetReferences references, IPredictionLog log, TimeProvider time)
+{
+    public const int MaxWindowPredictions = 100_000;
+    private const int PageSize = 5000;
+
+    /// <summary>Told of every window checked (the server exports it as metrics).</summary>
+    public Action<DriftWindow>? Checked { get; set; }
+
+    /// <summary>Told when a monitor could not be checked (the server logs it); the next tick tries again.</summary>
+    public Action<string, Exception>? Failures { get; set; }
+
+    public async Task<EndpointMonitorState> SetAsync(string endpoint, MonitorSettings settings, CancellationToken ct)
+    {
+        var found = await endpoints.GetEndpointAsync(endpoint, ct);
+        var problems = new List<string>();
+        if (settings.WindowPredictions is { } n && n is < MonitorSettings.MinWindowPredictions or > MaxWindowPredictions)
+        {
+            problems.Add($"window_predictions: expected {MonitorSettings.MinWindowPredictions} to {MaxWindowPredictions}, got {n}");
+        }
+        if (settings.WindowSeconds is { } s && s is < 1 or > 30 * 86400)
+        {
+            problems.Add($"window_seconds: expected 1 to {30 * 86400} (30 days), got {s}");
+        }
+        if (settings.WindowPredictions is not null && settings.WindowSeconds is not null)
+        {
+            problems.Add("window_seconds: give window_predictions or window_seconds, not both");
+        }
+        if (settings.Reference is { Dataset: null or "" })
+        {
+            problems.Add("reference.dataset: expected a dataset name");
+        }
+        if (settings.AlarmAfter is { } after && after is < 1 or > 100)
+        {
+            problems.Add($"alarm_after: expected 1 to 100 windows in a row, got {after}");
+        }
+        GyreException.ThrowIfAny(problems);
+        // Checked now rather than at the first window: the reference must exist, and the tests must fit its columns.
+        var (reference, _) = await ReferenceAsync(settings, found.Variants[0].ModelName, found.Variants[0].ModelVersion, ct);
+        var request = Request(settings, reference, null);
+        DriftCheck.Compare(reference, reference, request);
+        var existing = await store.GetMonitorAsync(endpoint, ct);
+        var state = new EndpointMonitorState(endpoint, settings, existing?.NextWindowStart ?? Now(), existing?.CreationTime ?? Now());
+        await store.SaveMonitorAsync(state, ct);
+        return state;
+    }
+
+    public async Task<EndpointMonitorState> GetAsync(string endpoint, CancellationToken ct) =>
+        await store.GetMonitorAsync(endpoint, ct) ?? throw GyreException.NotFound($"endpoint '{endpoint}' is not monitored; start with PUT /api/v1/endpoints/{endpoint}/monitor");
+
+    public async Task DeleteAsync(string endpoint, CancellationToken ct)
+    {
+        if (!await store.DeleteMonitorAsync(endpoint, ct))
+        {
+            throw GyreException.NotFound($"endpoint '{endpoint}' is not monitored");
+        }
+    }
+
+    public Task<IReadOnlyList<DriftWindow>> ListWindowsAsync(string endpoint, int limit, CancellationToken ct) => store.ListWindowsAsync(endpoint, limit, ct);
+
+    public async Task TickAsync(CancellationToken ct)
+    {
+        foreach (var monitor in await store.ListMonitorsAsync(ct))
+        {
+            try
+            {
+                var current = monitor;
+                // Catch up window by window (after a restart several may be complete).
+                for (var i = 0; i < 100 && await NextWindowAsync(current, ct) is { } next; i++)
+                {
+                    current = current with { NextWindowStart = next };
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Failures?.Invoke(monitor.Endpoint, e);
+            }
+        }
+    }
+
+    /// <summary>Checks the monitor's next window if it is complete; returns where the following one starts.</summary>
+    private async Task<long?> NextWindowAsync(EndpointMonitorState monitor, CancellationToken ct)
+    {
+        var settings = monitor.Settings;
+        var start = monitor.NextWindowStart;
+        long end;
+        if (settings.WindowSeconds is { } seconds)
+        {
+            end = start + (long)(seconds * 1000);
+            if (end > Now())
+            {
+                return null;
+            }
+        }
+        else
+        {
+            var size = settings.WindowPredictions ?? MonitorSettings.DefaultWindowPredictions;
+            var first = await ReadAsync(monitor.Endpoint, start, Now() + 1, size, ct);
+            if (first.Count < size)
+            {
+                return null;
+            }
+            // Rows logged in the same millisecond as the last one belong to this window too.
+            end = first[^1].Prediction.Time + 1;
+        }
+        var rows = await ReadAsync(monitor.Endpoint, start, end, MaxWindowPredictions, ct);
+        if (rows.Count == 0)
+        {
+            await store.SaveMonitorAsync(monitor with { NextWindowStart = end }, ct);
+            return end;
+        }
+        var served = rows.GroupBy(r => (r.Prediction.ModelName, r.Prediction.ModelVersion)).MaxBy(g => g.Count())!.Key;
+        var (reference, label) = await ReferenceAsync(settings, served.ModelName, served.ModelVersion, ct);
+        var inputs = rows.Select(r => JsonDocument.Parse(r.Prediction.Inputs).RootElement).ToList();
+        var present = reference.Columns.Where(c => c.Name != label?.Name && inputs.Any(i => i.ValueKind == JsonValueKind.Object && i.TryGetProperty(c.Name, out _))).ToList();
+        var window = WindowStatistics.From(monitor.Endpoint, inputs, present);
+        var report = DriftCheck.Compare(reference, window, Request(settings, reference, [.. present.Select(c => c.Name)]));
+        var prediction = label is null ? null : PredictionDrift(reference, label, rows);
+        var before = await store.ListWindowsAsync(monitor.Endpoint, 1, ct) is [var last, ..] ? last.Streak : 0;
+        var streak = report.DatasetDrift ? before + 1 : 0;
+        var stored = await store.AddWindowAsync(new DriftWindow(0, monitor.Endpoint, start, end, rows.Count,
+            $"{reference.Dataset}@{reference.Version}", report, prediction, streak, streak >= (settings.AlarmAfter ?? MonitorSettings.DefaultAlarmAfter)), ct);
+        Checked?.Invoke(stored);
+        return end;
+    }
+
+    /// <summary>The served answers against the reference's label: a classifier's labels, a regression's values.</summary>
+    private static ColumnDrift? PredictionDrift(ReferenceStatistics reference, ColumnReference label, IReadOnlyList<LoggedPrediction> rows)
+    {
+        var answers = rows.Select(r => JsonDocument.Parse(r.Prediction.Outputs).RootElement)
+            .Select(o => o.ValueKind == JsonValueKind.Object && o.TryGetProperty("label", out var l) ? l : o).ToList();
+        var current = WindowStatistics.Column(WindowStatistics.PredictionColumn, label.Type, answers);
+        var referenceColumn = ColumnDistribution.From(label);
+        var test = DriftTests.Default(reference.Rows, referenceColumn);
+        if ((test is ChiSquareTest or JensenShannonTest && referenceColumn.Counts is null) || current.Count == 0)
+        {
+            return null;
+        }
+        var (statistic, p) = test.Compute(referenceColumn, ColumnDistribution.From(current));
+        var drifted = test.HasPValue ? p < test.DefaultThreshold : statistic >= test.DefaultThreshold;
+        return new ColumnDrift(WindowStatistics.PredictionColumn, label.Type.ToString().ToLowerInvariant(), test.Name, statistic, p, test.DefaultThreshold,
+            drifted, label.Count, current.Count, false);
+    }
+
+    /// <summary>The reference's statistics and its label column: the settings' dataset, or the one the served version was trained on.</summary>
+    private async Task<(ReferenceStatistics Statistics, ColumnReference? Label)> ReferenceAsync(MonitorSettings settings, string model, long version, CancellationToken ct)
+    {
+        string name;
+        long number;
+        string? trainedLabel = null;
+        if (settings.Reference is { Dataset: { } dataset } side)
+        {
+            (name, number) = (dataset, side.Version ?? 0);
+        }
+        else
+        {
+            var served = await registry.GetVersionAsync(model, version, ct);
+            var run = served.RunId is { } id ? await tracking.GetRunAsync(id, ct) : null;
+            var train = run?.Inputs.FirstOrDefault(i => i.Context == "train")
+                ?? throw GyreException.Invalid($"reference: {model}/{version} was not trained by Gyre, so its training data is unknown; name the reference dataset");
+            var at = train.Name.LastIndexOf('@');
+            (name, number) = (train.Name[..at], long.Parse(train.Name[(at + 1)..], CultureInfo.InvariantCulture));
+            trainedLabel = run!.Params.FirstOrDefault(p => p.Key == "label")?.Value;
+        }
+        var statistics = await references.GetOrComputeAsync(name, number, ct);
+        var columns = (await datasets.GetVersionAsync(name, statistics.Version, ct)).Columns;
+        var labelName = trainedLabel ?? columns.FirstOrDefault(c => c.Role == ColumnRole.Label)?.Name;
+        return (statistics, statistics.Columns.FirstOrDefault(c => c.Name == labelName));
+    }
+
+    private static DriftRequest Request(MonitorSettings settings, ReferenceStatistics reference, IReadOnlyList<string>? columns) =>
+        new(new DatasetSide(reference.Dataset, reference.Version), null, columns, settings.Tests, settings.Thresholds, settings.Share);
+
+    private async Task<List<LoggedPrediction>> ReadAsync(string endpoint, long since, long until, int limit, CancellationToken ct)
+    {
+        var rows = new List<LoggedPrediction>();
+        string? token = null;
+        do
+        {
+            var (items, next) = await log.QueryAsync(endpoint, since, until, PageSize, token, ct);
+            rows.AddRange(items.Where(i => i.Prediction.Routing != Routings.Shadow));
+            token = next;
+        }
+        while (token is not null && rows.Count < limit);
+        return rows.Count > limit ? rows[..limit] : rows;
+    }
+
+    private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+}

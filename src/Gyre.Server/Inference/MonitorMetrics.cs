@@ -1,0 +1,43 @@
+using Gyre.Core.Monitoring.Monitors;
+using Prometheus;
+
+namespace Gyre.Server.Inference;
+
+/// <summary>
+/// The latest drift window of each monitored endpoint as Prometheus gauges on the gateway's registry:
+/// the share of drifted features, whether the data set drifted and whether that raised an alarm,
+/// each feature's statistic and verdict, and the predictions' drift.
+/// </summary>
+internal sealed class MonitorMetrics
+{
+    private readonly Gauge _share;
+    private readonly Gauge _dataset;
+    private readonly Gauge _statistic;
+    private readonly Gauge _drifted;
+    private readonly Gauge _windows;
+    private readonly Gauge _alarm;
+
+    public MonitorMetrics(GatewayMetrics gateway)
+    {
+        var factory = Metrics.WithCustomRegistry(gateway.Registry);
+        _share = factory.CreateGauge("gyre_drift_share", "Share of an endpoint's features that drifted in its latest window.", "endpoint");
+        _dataset = factory.CreateGauge("gyre_drift_dataset", "1 when the endpoint's latest window drifted as a data set, else 0.", "endpoint");
+        _statistic = factory.CreateGauge("gyre_drift_statistic", "A feature's drift statistic in the endpoint's latest window (the p-value's test for ks and chisquare).", "endpoint", "column", "test");
+        _drifted = factory.CreateGauge("gyre_drift_column", "1 when a feature (or the predictions, column=prediction) drifted in the latest window, else 0.", "endpoint", "column");
+        _windows = factory.CreateGauge("gyre_drift_windows", "Drift windows checked since start.", "endpoint");
+        _alarm = factory.CreateGauge("gyre_drift_alarm", "1 when the endpoint's latest window raised a drift alarm (alarm_after windows in a row drifted), else 0.", "endpoint");
+    }
+
+    public void Record(DriftWindow window)
+    {
+        _share.WithLabels(window.Endpoint).Set(window.Data.DriftedShare);
+        _dataset.WithLabels(window.Endpoint).Set(window.Data.DatasetDrift ? 1 : 0);
+        _alarm.WithLabels(window.Endpoint).Set(window.Alarm ? 1 : 0);
+        _windows.WithLabels(window.Endpoint).Inc();
+        foreach (var column in window.Data.Columns.Concat(window.Prediction is { } p ? [p] : []))
+        {
+            _statistic.WithLabels(window.Endpoint, column.Column, column.Test).Set(double.IsFinite(column.Statistic) ? column.Statistic : double.MaxValue);
+            _drifted.WithLabels(window.Endpoint, column.Column).Set(column.Drifted ? 1 : 0);
+        }
+    }
+}
