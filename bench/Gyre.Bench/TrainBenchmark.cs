@@ -39,7 +39,7 @@ internal static class TrainBenchmark
             var registration = new ModelVersionRegistration(storage.Tracking, storage.Registry, storage.Artifacts);
             var trainer = new MlNetTrainer();
             var training = new ModelTraining(storage.Datasets, storage.DatasetObjects, splitting, storage.DatasetSplitter, storage.DatasetExporter, trainer,
-                new BatchScorer(new ModelRuntime(), new DuckDbFeatureFiles(Path.Combine(folder, "tmp"))), storage.Tracking, storage.Artifacts, registration, storage.Registry, Path.Combine(folder, "tmp"), TimeProvider.System);
+                new BatchScorer(new ModelRuntime(), storage.FeatureFiles), storage.Tracking, storage.Artifacts, registration, storage.Registry, storage.Scratch, TimeProvider.System);
 
             // The bare ML.NET side reads the same parts, exported once outside the timing.
             var train = await storage.Datasets.GetVersionAsync("churn.train", 1, CancellationToken.None);

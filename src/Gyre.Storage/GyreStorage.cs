@@ -16,6 +16,7 @@ namespace Gyre.Storage;
 public sealed class GyreStorage : IDisposable
 {
     private readonly SqliteDatabase _database;
+    private int _disposed;
 
     private GyreStorage(GyreHome home, SqliteDatabase database, TimeProvider time, Random random)
     {
@@ -32,6 +33,8 @@ public sealed class GyreStorage : IDisposable
         ConstraintMeasurer = new DuckDbConstraintMeasurer(spill);
         DatasetSplitter = new DuckDbDatasetSplitter(spill);
         ReferenceComputer = new DuckDbReferenceComputer(spill);
+        FeatureFiles = new DuckDbFeatureFiles(spill);
+        Scratch = new Core.Artifacts.ScratchSpace(Path.Combine(home.Root, "tmp"));
         DatasetExporter = new DuckDbDatasetExporter(spill);
         Endpoints = new SqliteEndpointStore(database, time);
         Rollouts = new SqliteRolloutStore(database);
@@ -68,6 +71,11 @@ public sealed class GyreStorage : IDisposable
 
     public Core.Learning.Training.IDatasetExporter DatasetExporter { get; }
 
+    public Core.Models.IFeatureFiles FeatureFiles { get; }
+
+    /// <summary>The home's scratch folder, on the stores' disk.</summary>
+    public Core.Artifacts.ScratchSpace Scratch { get; }
+
     public Core.Serving.Endpoints.IEndpointStore Endpoints { get; }
 
     public Core.Serving.Rollouts.IRolloutStore Rollouts { get; }
@@ -83,21 +91,43 @@ public sealed class GyreStorage : IDisposable
 
     public Core.Monitoring.Monitors.IMonitorStore Monitors { get; }
 
-    public Core.Serving.Gateway.ITrafficStore Traffic { get; }
+    public Core.Serving.Traffic.ITrafficStore Traffic { get; }
 
     public Core.Monitoring.Policies.IPolicyStore Policies { get; }
 
     /// <summary>Opens the home (creating it if needed) and applies any pending schema migrations.</summary>
     public static async Task<GyreStorage> OpenAsync(GyreHome home, TimeProvider? time = null, Random? random = null, CancellationToken ct = default)
     {
-        home.EnsureExists();
-        var database = new SqliteDatabase(home.DatabasePath);
-        await SqliteMigrator.MigrateAsync(database, ct);
-        return new GyreStorage(home, database, time ?? TimeProvider.System, random ?? new Random());
+        var storage = Create(home, time, random);
+        try
+        {
+            await storage.MigrateAsync(ct);
+            return storage;
+        }
+        catch
+        {
+            storage.Dispose();
+            throw;
+        }
     }
 
+    /// <summary>Opens the home (creating it if needed) without touching its database: <see cref="MigrateAsync"/> comes before any store is used.</summary>
+    public static GyreStorage Create(GyreHome home, TimeProvider? time = null, Random? random = null)
+    {
+        home.EnsureExists();
+        return new GyreStorage(home, new SqliteDatabase(home.DatabasePath), time ?? TimeProvider.System, random ?? new Random());
+    }
+
+    /// <summary>Applies any pending schema migrations.</summary>
+    public Task MigrateAsync(CancellationToken ct) => SqliteMigrator.MigrateAsync(_database, ct);
+
+    /// <summary>Writes what the prediction log has queued and closes the stores; disposing again does nothing.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         ((IDisposable)PredictionLog).Dispose();
         _database.Dispose();
     }

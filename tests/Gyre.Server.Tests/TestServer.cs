@@ -5,6 +5,7 @@ using Gyre.Core.Json;
 using Gyre.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gyre.Server.Tests;
 
@@ -36,14 +37,19 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>The typed .NET client, as users' programs use it.</summary>
     public GyreClient Client { get; }
 
-    /// <summary>Starts a server; with <paramref name="token"/>, <see cref="Http"/> and <see cref="Client"/> carry it.</summary>
-    public static Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null, string? home = null, TimeProvider? time = null, string? token = null) =>
-        StartInAsync(home ?? Path.Combine(Path.GetTempPath(), "gyre-server-test-" + Guid.NewGuid().ToString("N")), configure, time, token);
+    /// <summary>
+    /// Starts a server; with <paramref name="token"/>, <see cref="Http"/> and <see cref="Client"/> carry it;
+    /// <paramref name="services"/> changes its wiring (a failing store, a log to read).
+    /// </summary>
+    public static Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions>? configure = null, string? home = null, TimeProvider? time = null, string? token = null,
+        Action<IServiceCollection>? services = null) =>
+        StartInAsync(home ?? Path.Combine(Path.GetTempPath(), "gyre-server-test-" + Guid.NewGuid().ToString("N")), configure, time, token, services);
 
-    private static async Task<TestServer> StartInAsync(string home, Func<ServerOptions, ServerOptions>? configure, TimeProvider? time, string? token)
+    private static async Task<TestServer> StartInAsync(string home, Func<ServerOptions, ServerOptions>? configure, TimeProvider? time, string? token,
+        Action<IServiceCollection>? services)
     {
         var options = new ServerOptions { Urls = "http://127.0.0.1:0", Home = home, Quiet = true, DrainTime = TimeSpan.Zero };
-        var app = await GyreServer.BuildAsync(configure?.Invoke(options) ?? options, time);
+        var app = await GyreServer.BuildAsync(configure?.Invoke(options) ?? options, time, services);
         await app.StartAsync();
         return new TestServer(app, home, new Uri(GyreServer.Addresses(app)[0]), token);
     }

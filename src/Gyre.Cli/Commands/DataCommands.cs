@@ -186,7 +186,7 @@ internal static class DataCommands
             printer.List(report.Results, report, "The suite has no constraints.",
                 ("#", r => r.Index), ("CONSTRAINT", r => r.Type), ("COLUMN", r => r.Column), ("LEVEL", r => Printer.Wire(r.Severity)),
                 ("OBSERVED", r => r.Observed), ("EXPECTED", r => r.Expectation), ("RESULT", r => r.Passed ? "passed" : "FAILED"));
-            if (report.Status == "failed")
+            if (report.Status == ValidationStatuses.Failed)
             {
                 throw new GyreException(ErrorCode.Conflict,
                     $"validation failed: {report.Results.Count(r => !r.Passed && r.Severity == ConstraintSeverity.Error)} error constraint(s) failed; {name}@{report.Version} is marked failed");

@@ -27,7 +27,7 @@ internal static class DemoCommand
         {
             var given = parse.GetValue(home);
             var folder = given ?? Path.Combine(Path.GetTempPath(), "gyre-demo-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
-            var app = await GyreServer.BuildAsync(new ServerOptions { Urls = parse.GetValue(urls)!, Home = folder, Quiet = true, DrainTime = TimeSpan.Zero }, ct: ct);
+            await using var app = await GyreServer.BuildAsync(new ServerOptions { Urls = parse.GetValue(urls)!, Home = folder, Quiet = true, DrainTime = TimeSpan.Zero }, ct: ct);
             await app.StartAsync(ct);
             var address = GyreServer.Addresses(app)[0];
             Console.Out.WriteLine($"gyre server listening on {address}, home {folder}; playing the demo{(parse.GetValue(fast) ? " (fast)" : "")}");

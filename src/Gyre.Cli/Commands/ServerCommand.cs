@@ -38,7 +38,7 @@ internal static class ServerCommand
                 Webhooks = new Core.Monitoring.Webhooks.WebhookOptions { Allow = parse.GetValue(webhookAllow) ?? [] },
                 DrainTime = parse.GetValue(drain) is { } seconds ? DrainSeconds(seconds) : new ServerOptions().DrainTime,
             };
-            var app = await GyreServer.BuildAsync(options, ct: ct);
+            await using var app = await GyreServer.BuildAsync(options, ct: ct);
             await app.StartAsync(ct);
             await Console.Out.WriteLineAsync($"gyre server listening on {string.Join(", ", GyreServer.Addresses(app))} (the dashboard is at /; Ctrl+C to stop)");
             await app.WaitForShutdownAsync(ct);

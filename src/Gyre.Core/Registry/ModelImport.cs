@@ -18,7 +18,7 @@ namespace Gyre.Core.Registry;
 /// </summary>
 public sealed class ModelImport(
     ITrackingStore tracking, IRegistryStore registry, IArtifactStore artifacts, ModelVersionRegistration registration,
-    IModelInspector inspector, IModelRuntime runtime, string scratchDirectory, TimeProvider time)
+    IModelInspector inspector, IModelRuntime runtime, ScratchSpace scratchSpace, TimeProvider time)
 {
     public const string PackagePath = "model";
 
@@ -122,11 +122,7 @@ public sealed class ModelImport(
         }
     }
 
-    private string Scratch(string extension)
-    {
-        Directory.CreateDirectory(scratchDirectory);
-        return Path.Combine(scratchDirectory, Guid.NewGuid().ToString("N") + extension);
-    }
+    private string Scratch(string extension) => scratchSpace.NewFile(extension);
 
     /// <summary>The package manifest of a registered version; not_found when the version was not made from a package.</summary>
     public async Task<ModelPackage> GetPackageAsync(string modelName, long version, CancellationToken ct)

@@ -1,4 +1,5 @@
 using Gyre.Core.Artifacts;
+using Gyre.Core.Diagnostics;
 using Gyre.Server.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,7 +22,7 @@ internal static class ArtifactCleanup
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Gyre.Artifacts");
-            GyreServerLog.ArtifactCleanupFailed(logger, e, kind, id);
+            GyreLog.ArtifactCleanupFailed(logger, e, kind, id);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Gyre.Core.Artifacts;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Log;
 using Gyre.Core.Tracking;
@@ -74,7 +75,7 @@ internal static class EndpointsApi
     internal sealed record OnlineMetricsResponse(long Since, IReadOnlyList<VariantOnlineMetric> Variants, IReadOnlyList<OnlineWindow>? Windows = null);
 
     /// <summary>The same rows as one Parquet file (readable by DuckDB, pandas, Spark): inputs, outputs and actual as JSON text.</summary>
-    private static async Task Parquet(string name, HttpContext context, EndpointService service, IPredictionLog log, Hosting.ServerScratch scratch, CancellationToken ct,
+    private static async Task Parquet(string name, HttpContext context, EndpointService service, IPredictionLog log, ScratchSpace scratch, CancellationToken ct,
         [FromQuery] string? since = null, [FromQuery] string? until = null)
     {
         await service.GetAsync(name, ct);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Gyre.Core.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -19,7 +20,7 @@ internal sealed class DrainService(Readiness readiness, ServerOptions options, T
         {
             return;
         }
-        GyreServerLog.Draining(logger, options.DrainTime.TotalSeconds);
+        GyreLog.Draining(logger, options.DrainTime.TotalSeconds);
         using var skip = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Skip);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Skip);

@@ -46,4 +46,36 @@ public sealed record ServerOptions
 
     /// <summary>Lower the log level to warnings (tests, benchmarks).</summary>
     public bool Quiet { get; init; }
+
+    /// <summary>Each setting that cannot work, named as the command line names it; none when the server can start.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(Urls))
+        {
+            problems.Add("--urls: expected one or more listen URLs separated by ';'");
+        }
+        Positive("ServerOptions.MaxJsonBodyBytes", MaxJsonBodyBytes);
+        Positive("--max-artifact-bytes", MaxArtifactBytes);
+        Positive("ServerOptions.MaxDatasetBytes", MaxDatasetBytes);
+        if (TokenCacheTime < TimeSpan.Zero)
+        {
+            problems.Add($"ServerOptions.TokenCacheTime: expected 0 or more, got {TokenCacheTime}");
+        }
+        if (DrainTime < TimeSpan.Zero || DrainTime > TimeSpan.FromHours(1))
+        {
+            problems.Add($"--drain: expected 0 to 3600 seconds, got {DrainTime.TotalSeconds}");
+        }
+        problems.AddRange(Gateway.Problems());
+        problems.AddRange(Webhooks.Problems());
+        return problems;
+
+        void Positive(string name, long value)
+        {
+            if (value <= 0)
+            {
+                problems.Add($"{name}: expected a size above 0 bytes, got {value}");
+            }
+        }
+    }
 }

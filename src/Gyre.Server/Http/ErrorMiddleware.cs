@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gyre.Core.Diagnostics;
 using Gyre.Core.Errors;
 using Gyre.Server.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -23,12 +24,12 @@ internal sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddlew
             var (code, detail, errors) = Describe(exception);
             if (code == ErrorCode.Internal)
             {
-                GyreServerLog.Unhandled(logger, exception, context.Request.Method, context.Request.Path);
+                GyreLog.Unhandled(logger, exception, context.Request.Method, context.Request.Path);
             }
             else if (code == ErrorCode.Unavailable && (exception.InnerException ?? (exception is GyreException ? null : exception)) is { } cause)
             {
                 // The caller is told what to do (retry); the log keeps what happened, paths and all.
-                GyreServerLog.Unavailable(logger, cause, context.Request.Method, context.Request.Path, detail);
+                GyreLog.Unavailable(logger, cause, context.Request.Method, context.Request.Path, detail);
             }
             context.Response.Clear();
             await Problems.WriteAsync(context, code, detail, errors);

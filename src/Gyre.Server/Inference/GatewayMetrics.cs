@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using Gyre.Core.Background;
 using Gyre.Core.Serving.Gateway;
 using Gyre.Core.Serving.Log;
+using Gyre.Core.Serving.Traffic;
 using Prometheus;
 
 namespace Gyre.Server.Inference;
@@ -18,7 +20,7 @@ internal sealed class GatewayMetrics
     private readonly Counter _rows;
     private readonly ConcurrentDictionary<(string Endpoint, string Variant, string Protocol), AnsweredSeries> _answered = new();
 
-    public GatewayMetrics(EndpointRouter router, IPredictionLog log, VariantWindows windows)
+    public GatewayMetrics(EndpointRouter router, IPredictionLog log, TrafficMeter traffic, BackgroundErrors errors)
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
@@ -47,11 +49,16 @@ internal sealed class GatewayMetrics
         var weight = factory.CreateGauge("gyre_endpoint_variant_weight", "Each variant's share of live traffic in percent (shadow: share of requests copied).", "endpoint", "variant", "role");
         var shadowDropped = factory.CreateGauge("gyre_shadow_dropped", "Shadow copies dropped since start because the shadow queue was full.");
         var shadowCompared = factory.CreateGauge("gyre_shadow_comparisons", "Rows a shadow answered and compared with the primary in the current window, by outcome.", "endpoint", "variant", "outcome");
+        var backgroundErrors = factory.CreateCounter("gyre_background_errors_total", "Failures of the server's background work, per worker; each is in the log.", "worker");
         Registry.AddBeforeCollectCallback(() =>
         {
+            foreach (var (worker, count) in errors.Counts)
+            {
+                backgroundErrors.WithLabels(worker).IncTo(count);
+            }
             queue.Set(log.QueueDepth);
             dropped.Set(log.Dropped);
-            shadowDropped.Set(windows.ShadowDropped);
+            shadowDropped.Set(traffic.ShadowDropped);
             foreach (var stale in shadowCompared.GetAllLabelValues().Where(l => !router.All.Any(e => e.Endpoint.Name == l[0] && e.Shadows.Any(s => s.Variant.Name == l[1]))).ToList())
             {
                 shadowCompared.RemoveLabelled(stale);
@@ -60,9 +67,9 @@ internal sealed class GatewayMetrics
             {
                 foreach (var shadow in endpoint.Shadows)
                 {
-                    var window = windows.Of(endpoint.Endpoint.Name, shadow.Variant.Name);
-                    shadowCompared.WithLabels(endpoint.Endpoint.Name, shadow.Variant.Name, "agree").Set(window.Agreed);
-                    shadowCompared.WithLabels(endpoint.Endpoint.Name, shadow.Variant.Name, "disagree").Set(window.Compared - window.Agreed);
+                    var counts = traffic.SinceMark(endpoint.Endpoint.Name, shadow.Variant.Name);
+                    shadowCompared.WithLabels(endpoint.Endpoint.Name, shadow.Variant.Name, "agree").Set(counts.Agreed);
+                    shadowCompared.WithLabels(endpoint.Endpoint.Name, shadow.Variant.Name, "disagree").Set(counts.Compared - counts.Agreed);
                 }
             }
             // Series of variants that no longer exist are removed, not left at their last value.

@@ -8,7 +8,7 @@ namespace Gyre.Server.Inference;
 /// the share of drifted features, whether the data set drifted and whether that raised an alarm,
 /// each feature's statistic and verdict, and the predictions' drift.
 /// </summary>
-internal sealed class MonitorMetrics
+internal sealed class MonitorMetrics : IDriftObserver
 {
     private readonly Gauge _share;
     private readonly Gauge _dataset;
@@ -28,7 +28,7 @@ internal sealed class MonitorMetrics
         _alarm = factory.CreateGauge("gyre_drift_alarm", "1 when the endpoint's latest window raised a drift alarm (alarm_after windows in a row drifted), else 0.", "endpoint");
     }
 
-    public void Record(DriftWindow window)
+    public void Checked(DriftWindow window)
     {
         _share.WithLabels(window.Endpoint).Set(window.Data.DriftedShare);
         _dataset.WithLabels(window.Endpoint).Set(window.Data.DatasetDrift ? 1 : 0);

@@ -64,22 +64,8 @@ internal static class OipApi
     private static async Task Infer(string name, HttpContext context, InferenceGateway gateway, GatewayOptions options, GatewayMetrics metrics, TimeProvider time, CancellationToken ct)
     {
         var started = time.GetTimestamp();
-        InferenceResult result;
-        string? id = null;
-        try
-        {
-            var endpoint = gateway.Get(name);
-            using var body = await JsonBody.ReadAsync(context, options.MaxBodyBytes, ct);
-            var key = context.Request.Headers[options.RoutingKeyHeader].FirstOrDefault();
-            id = OipReader.RequestId(body.RootElement);
-            result = await gateway.PredictAsync(endpoint, key, body.RootElement, (root, predictor) =>
-                OipReader.Read(root, predictor.Inputs, predictor.Package.FeatureInput, options.MaxBatchRows), started, ct);
-        }
-        catch (GyreException e)
-        {
-            metrics.Failed(gateway, name, e.Code.WireName());
-            throw;
-        }
+        var (result, id) = await InferenceCall.PredictAsync(name, context, gateway, options, metrics, (root, predictor) =>
+            OipReader.Read(root, predictor.Inputs, predictor.Package.FeatureInput, options.MaxBatchRows), started, ct, OipReader.RequestId);
         var package = result.Variant.Predictor.Package;
         var rows = result.Predictions.Length;
         var width = rows == 0 ? Width(package) : result.Predictions[0].Length;

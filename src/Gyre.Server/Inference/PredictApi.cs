@@ -31,20 +31,8 @@ internal static class PredictApi
     private static async Task Predict(string name, HttpContext context, InferenceGateway gateway, GatewayOptions options, GatewayMetrics metrics, TimeProvider time, CancellationToken ct)
     {
         var started = time.GetTimestamp();
-        InferenceResult result;
-        try
-        {
-            var endpoint = gateway.Get(name);
-            using var body = await JsonBody.ReadAsync(context, options.MaxBodyBytes, ct);
-            var key = context.Request.Headers[options.RoutingKeyHeader].FirstOrDefault();
-            result = await gateway.PredictAsync(endpoint, key, body.RootElement, (root, predictor) =>
-                InstancesReader.Read(root, predictor.Inputs, predictor.Package.FeatureInput, options.MaxBatchRows), started, ct);
-        }
-        catch (GyreException e)
-        {
-            metrics.Failed(gateway, name, e.Code.WireName());
-            throw;
-        }
+        var (result, _) = await InferenceCall.PredictAsync(name, context, gateway, options, metrics, (root, predictor) =>
+            InstancesReader.Read(root, predictor.Inputs, predictor.Package.FeatureInput, options.MaxBatchRows), started, ct);
         JsonAnswer.Write(context, json =>
         {
             json.WriteStartObject();

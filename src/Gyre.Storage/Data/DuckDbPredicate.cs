@@ -1,6 +1,7 @@
 using Gyre.Core.Data;
 using Gyre.Core.Data.Validation;
 using Gyre.Core.Search;
+using Gyre.Storage.Sql;
 
 namespace Gyre.Storage.Data;
 
@@ -25,20 +26,16 @@ internal static class DuckDbPredicate
         var left = c.Field.Type == FilterValueType.Number ? $"{column}::DOUBLE" : $"{column}::VARCHAR";
         string Value() => c.Value is double d ? DuckDbSql.Number(d) : DuckDbSql.Literal((string)c.Value!);
         string List() => string.Join(", ", ((IReadOnlyList<string>)c.Value!).Select(DuckDbSql.Literal));
-        return c.Comparator switch
+        if (SqlComparators.Binary(c.Comparator) is { } op)
         {
-            Comparator.Equal => $"{left} = {Value()}",
-            Comparator.NotEqual => $"{left} <> {Value()}",
-            Comparator.Less => $"{left} < {Value()}",
-            Comparator.LessOrEqual => $"{left} <= {Value()}",
-            Comparator.Greater => $"{left} > {Value()}",
-            Comparator.GreaterOrEqual => $"{left} >= {Value()}",
+            return $"{left} {op} {Value()}";
+        }
+        return SqlComparators.NullTest(c.Comparator, column) ?? c.Comparator switch
+        {
             Comparator.Like => $"{left} LIKE {Value()}",
             Comparator.ILike => $"{left} ILIKE {Value()}",
             Comparator.In => $"{left} IN ({List()})",
             Comparator.NotIn => $"{left} NOT IN ({List()})",
-            Comparator.IsNull => $"{column} IS NULL",
-            Comparator.IsNotNull => $"{column} IS NOT NULL",
             _ => throw new InvalidOperationException($"unknown comparator {c.Comparator}"),
         };
     }

@@ -56,6 +56,7 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
     private readonly Thread _tableLoop;
     private readonly PredictionBlockWriter _blocks;
     private long _queued;
+    private int _disposed;
     private long _dropped;
 
     /// <summary>Records waiting in the table queue.</summary>
@@ -170,8 +171,13 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
     }
 
     /// <summary>Writes what is queued and closes the files.</summary>
+    /// <summary>Writes what is queued and closes the log; disposing again does nothing.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         _queue.Writer.TryComplete();
         foreach (var loop in _journalLoops)
         {

@@ -66,21 +66,17 @@ internal sealed class SqlFilterCompiler
     private string Condition(string column, ComparisonExpression comparison)
     {
         var value = comparison.Value;
-        return comparison.Comparator switch
+        if (SqlComparators.Binary(comparison.Comparator) is { } op)
         {
-            Comparator.Equal => $"{column} = {Bind(value)}",
-            Comparator.NotEqual => $"{column} != {Bind(value)}",
-            Comparator.Less => $"{column} < {Bind(value)}",
-            Comparator.LessOrEqual => $"{column} <= {Bind(value)}",
-            Comparator.Greater => $"{column} > {Bind(value)}",
-            Comparator.GreaterOrEqual => $"{column} >= {Bind(value)}",
+            return $"{column} {op} {Bind(value)}";
+        }
+        return SqlComparators.NullTest(comparison.Comparator, column) ?? comparison.Comparator switch
+        {
             // SQLite's LIKE ignores ASCII case, so LIKE (case-sensitive) becomes GLOB.
             Comparator.Like => $"{column} GLOB {Bind(LikePatterns.ToGlob((string)value!))}",
             Comparator.ILike => $"{column} LIKE {Bind(value)}",
             Comparator.In => $"{column} IN (SELECT value FROM json_each({Bind(SqliteCommands.JsonArray((IReadOnlyList<string>)value!))}))",
             Comparator.NotIn => $"{column} NOT IN (SELECT value FROM json_each({Bind(SqliteCommands.JsonArray((IReadOnlyList<string>)value!))}))",
-            Comparator.IsNull => $"{column} IS NULL",
-            Comparator.IsNotNull => $"{column} IS NOT NULL",
             _ => throw new InvalidOperationException($"unknown comparator {comparison.Comparator}"),
         };
     }

@@ -151,7 +151,7 @@ internal sealed partial class SqliteDatasetStore(SqliteDatabase db, TimeProvider
         {
             var mismatches = FromJson<List<SchemaMismatch>>(r.NullableString(12));
             // A version whose columns do not match the declared schema is failed, whatever validation said.
-            var status = mismatches is { Count: > 0 } ? "failed" : r.GetString(8);
+            var status = mismatches is { Count: > 0 } ? DatasetStatuses.Failed : r.GetString(8);
             return new DatasetVersion(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3) == "csv" ? DatasetFormat.Csv : DatasetFormat.Parquet,
                 r.GetInt64(4), r.GetInt64(5), FromJson<List<ColumnSchema>>(r.GetString(6)) ?? [], r.NullableString(7), status, r.GetInt64(9),
                 FromJson<ReadOptions>(r.NullableString(10)), FromJson<BadRows>(r.NullableString(11)), mismatches, FromJson<DatasetDerivation>(r.NullableString(13)),

@@ -1,4 +1,4 @@
-using Gyre.Core.Serving.Gateway;
+using Gyre.Core.Serving.Traffic;
 
 namespace Gyre.Core.Tests.Serving;
 

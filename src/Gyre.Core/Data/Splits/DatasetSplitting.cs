@@ -12,7 +12,7 @@ public sealed class DatasetSplitting(IDatasetStore store, IDatasetObjectStore ob
     public async Task<(DatasetSplit Split, bool Created)> SplitAsync(string name, long version, SplitSpec? spec, CancellationToken ct)
     {
         var found = await store.GetVersionAsync(name, version, ct);
-        if (found.Status == "failed")
+        if (found.Status == DatasetStatuses.Failed)
         {
             throw GyreException.Conflict($"{name}@{found.Version} is failed (a validation error or a schema mismatch); a failed version cannot be split");
         }

@@ -20,9 +20,9 @@ public sealed class DatasetValidation(IDatasetStore store, IDatasetObjectStore o
             return new ConstraintResult(i, c.Type!, c.Column, c.Severity, passed, observed[i], expectation);
         }).ToList();
         var errorFailed = results.Any(r => !r.Passed && r.Severity == ConstraintSeverity.Error);
-        var status = errorFailed ? "failed" : results.Any(r => !r.Passed) ? "passed_with_warnings" : "passed";
+        var status = errorFailed ? ValidationStatuses.Failed : results.Any(r => !r.Passed) ? ValidationStatuses.PassedWithWarnings : ValidationStatuses.Passed;
         var report = new ValidationReport(found.Name, found.Version, status, results, time.GetUtcNow().ToUnixTimeMilliseconds());
-        await store.SetValidationAsync(name, found.Version, errorFailed ? "failed" : "validated", report, ct);
+        await store.SetValidationAsync(name, found.Version, errorFailed ? DatasetStatuses.Failed : DatasetStatuses.Validated, report, ct);
         return report;
     }
 }

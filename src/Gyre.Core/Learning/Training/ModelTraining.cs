@@ -21,7 +21,7 @@ namespace Gyre.Core.Learning.Training;
 public sealed class ModelTraining(
     IDatasetStore datasets, IDatasetObjectStore objects, DatasetSplitting splitting, IDatasetSplitter splitter, IDatasetExporter exporter, ITrainer trainer, IModelScorer scorer,
     ITrackingStore tracking, IArtifactStore artifacts, ModelVersionRegistration registration, IRegistryStore registry,
-    string scratchDirectory, TimeProvider time)
+    ScratchSpace scratch, TimeProvider time)
 {
     /// <summary>Classification needs at least this many training rows, and every class at least twice.</summary>
     public const int MinimumRows = 10;
@@ -39,7 +39,7 @@ public sealed class ModelTraining(
         var started = time.GetUtcNow().ToUnixTimeMilliseconds();
         var experiment = await ExperimentAsync(request.Experiment, ct);
         var version = await datasets.GetVersionAsync(request.Dataset, request.Version ?? 0, ct);
-        if (version.Status == "failed")
+        if (version.Status == DatasetStatuses.Failed)
         {
             throw GyreException.Conflict($"{version.Name}@{version.Version} is failed (a validation error or a schema mismatch); nothing trains on a failed version");
         }
@@ -50,9 +50,8 @@ public sealed class ModelTraining(
         var classes = await ClassesAsync(task, train, test, label, ct);
         features = await EncodingsAsync(features, train, ct);
 
-        Directory.CreateDirectory(scratchDirectory);
-        var trainPath = Path.Combine(scratchDirectory, Guid.NewGuid().ToString("N") + ".train.csv");
-        var testPath = Path.Combine(scratchDirectory, Guid.NewGuid().ToString("N") + ".test.csv");
+        var trainPath = scratch.NewFile(".train.csv");
+        var testPath = scratch.NewFile(".test.csv");
         try
         {
             var columns = features.Select(f => f.Name).ToList();
@@ -207,8 +206,8 @@ public sealed class ModelTraining(
         var parts = inner.Parts.ToDictionary(p => p.Part, p => p.Path);
         // The parts are Parquet files with the train part's columns, read as the train part is.
         var asPart = train with { Format = DatasetFormat.Parquet };
-        var fitPath = Path.Combine(scratchDirectory, Guid.NewGuid().ToString("N") + ".fit.csv");
-        var validationPath = Path.Combine(scratchDirectory, Guid.NewGuid().ToString("N") + ".validation.csv");
+        var fitPath = scratch.NewFile(".fit.csv");
+        var validationPath = scratch.NewFile(".validation.csv");
         try
         {
             var columns = final.Features.Select(f => f.Name).ToList();

@@ -1,14 +1,17 @@
 using System.Globalization;
 using System.Text.Json;
+using Gyre.Core.Background;
 using Gyre.Core.Data;
 using Gyre.Core.Data.Reference;
 using Gyre.Core.Data.Schemas;
+using Gyre.Core.Diagnostics;
 using Gyre.Core.Errors;
 using Gyre.Core.Monitoring.Drift;
 using Gyre.Core.Registry;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Log;
 using Gyre.Core.Tracking;
+using Microsoft.Extensions.Logging;
 
 namespace Gyre.Core.Monitoring.Monitors;
 
@@ -23,16 +26,11 @@ namespace Gyre.Core.Monitoring.Monitors;
 /// </summary>
 public sealed class EndpointMonitor(
     IMonitorStore store, IEndpointStore endpoints, IRegistryStore registry, ITrackingStore tracking, IDatasetStore datasets,
-    DatasetReferences references, IPredictionLog log, TimeProvider time)
+    DatasetReferences references, IPredictionLog log, TimeProvider time,
+    IEnumerable<IDriftObserver> observers, BackgroundErrors errors, ILogger<EndpointMonitor> logger)
 {
     public const int MaxWindowPredictions = 100_000;
     private const int PageSize = 5000;
-
-    /// <summary>Told of every window checked (the server exports it as metrics).</summary>
-    public Action<DriftWindow>? Checked { get; set; }
-
-    /// <summary>Told when a monitor could not be checked (the server logs it); the next tick tries again.</summary>
-    public Action<string, Exception>? Failures { get; set; }
 
     public async Task<EndpointMonitorState> SetAsync(string endpoint, MonitorSettings settings, CancellationToken ct)
     {
@@ -97,7 +95,8 @@ public sealed class EndpointMonitor(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                Failures?.Invoke(monitor.Endpoint, e);
+                errors.Count(Workers.Monitor);
+                GyreLog.MonitorFailed(logger, e, monitor.Endpoint);
             }
         }
     }
@@ -144,7 +143,10 @@ public sealed class EndpointMonitor(
         var streak = report.DatasetDrift ? before + 1 : 0;
         var stored = await store.AddWindowAsync(new DriftWindow(0, monitor.Endpoint, start, end, rows.Count,
             $"{reference.Dataset}@{reference.Version}", report, prediction, streak, streak >= (settings.AlarmAfter ?? MonitorSettings.DefaultAlarmAfter)), ct);
-        Checked?.Invoke(stored);
+        foreach (var observer in observers)
+        {
+            observer.Checked(stored);
+        }
         return end;
     }
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Gyre.Core.Auth;
+using Gyre.Core.Background;
+using Gyre.Core.Diagnostics;
 using Gyre.Core.Errors;
 using Gyre.Core.Monitoring.Monitors;
 using Gyre.Core.Monitoring.Webhooks;
@@ -9,6 +11,8 @@ using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Gateway;
 using Gyre.Core.Serving.Log;
 using Gyre.Core.Serving.Rollouts;
+using Gyre.Core.Serving.Traffic;
+using Microsoft.Extensions.Logging;
 
 namespace Gyre.Core.Monitoring.Policies;
 
@@ -22,13 +26,11 @@ namespace Gyre.Core.Monitoring.Policies;
 /// loop. A policy acts with its author's scope: it may start only the pipelines its author could.
 /// </summary>
 public sealed class PolicyEngine(
-    IPolicyStore store, IEndpointStore endpoints, IMonitorStore monitors, IPredictionLog log, VariantWindows windows,
-    PipelineService pipelines, RolloutController rollouts, IRolloutStore rolloutRecords, WebhookDispatcher webhooks, TimeProvider time)
+    IPolicyStore store, IEndpointStore endpoints, IMonitorStore monitors, IPredictionLog log, TrafficMeter traffic,
+    PipelineService pipelines, RolloutController rollouts, IRolloutStore rolloutRecords, WebhookDispatcher webhooks, TimeProvider time,
+    BackgroundErrors errors, ILogger<PolicyEngine> logger)
 {
-    private readonly ErrorRates _errors = new();
 
-    /// <summary>Told when a policy could not be evaluated (the server logs it); the next tick tries again.</summary>
-    public Action<string, Exception>? Failures { get; set; }
 
     /// <summary>
     /// Saves a policy with its author, who must be allowed to start every pipeline it names
@@ -92,7 +94,6 @@ public sealed class PolicyEngine(
 
     public async Task TickAsync(CancellationToken ct)
     {
-        _errors.Sample(windows, Now());
         foreach (var policy in await store.ListPoliciesAsync(ct))
         {
             try
@@ -101,7 +102,8 @@ public sealed class PolicyEngine(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                Failures?.Invoke(policy.Name, e);
+                errors.Count(Workers.Policies);
+                GyreLog.PolicyFailed(logger, e, policy.Name);
             }
         }
     }
@@ -199,8 +201,8 @@ public sealed class PolicyEngine(
                         $"online {metric.Metric} {value:0.####} over {metric.Labelled} labelled predictions is {(condition.Below ? "below" : "above")} {condition.Value}");
                 }
                 return null;
-            case PolicyKinds.ErrorRate when _errors.Rate(endpoint, now - (long)(condition.Seconds * 1000)) is var (rate, requests) && requests > 0 && rate > condition.Value:
-                return string.Create(CultureInfo.InvariantCulture, $"error rate {rate:P1} over {requests} requests is above {condition.Value}");
+            case PolicyKinds.ErrorRate when traffic.Recent(endpoint, now, now - (long)(condition.Seconds * 1000)) is var (requests, errors) && requests > 0 && (double)errors / requests > condition.Value:
+                return string.Create(CultureInfo.InvariantCulture, $"error rate {(double)errors / requests:P1} over {requests} requests is above {condition.Value}");
             case PolicyKinds.NoTraffic:
                 var (recent, _) = await log.QueryAsync(endpoint, now - (long)(condition.Seconds * 1000), now + 1, 1, null, ct);
                 return recent.Count == 0 ? string.Create(CultureInfo.InvariantCulture, $"no prediction in the last {condition.Seconds} s") : null;

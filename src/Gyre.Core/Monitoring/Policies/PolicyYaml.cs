@@ -2,6 +2,7 @@ using System.Globalization;
 using Gyre.Core.Data.Schemas;
 using Gyre.Core.Errors;
 using Gyre.Core.Serving.Endpoints;
+using Gyre.Core.Serving.Traffic;
 using YamlDotNet.RepresentationModel;
 
 namespace Gyre.Core.Monitoring.Policies;
@@ -114,7 +115,12 @@ public static class PolicyYaml
         }
         if (kinds.Contains("error_rate"))
         {
-            return Number("error_rate") is { } rate ? new PolicyCondition(PolicyKinds.ErrorRate, Value: rate, Seconds: Number("seconds") ?? 300) : null;
+            var seconds = Number("seconds") ?? 300;
+            if (seconds is <= 0 or > TrafficHistory.KeptMs / 1000)
+            {
+                return Problem($"{at}when.seconds: an error_rate looks back more than 0 and at most {TrafficHistory.KeptMs / 1000} s (the traffic a server keeps), got {seconds}");
+            }
+            return Number("error_rate") is { } rate ? new PolicyCondition(PolicyKinds.ErrorRate, Value: rate, Seconds: seconds) : null;
         }
         if (kinds.Contains("no_traffic"))
         {

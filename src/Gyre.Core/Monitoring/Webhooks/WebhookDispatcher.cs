@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Threading.Channels;
+using Gyre.Core.Background;
 using Gyre.Core.Errors;
 using Gyre.Core.Monitoring.Policies;
 using Microsoft.Extensions.Logging;
@@ -23,17 +24,19 @@ public sealed class WebhookDispatcher : IAsyncDisposable
     private readonly WebhookOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly BackgroundErrors _errors;
     private readonly Channel<WebhookDelivery> _queue;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task[] _workers;
     private int _disposed;
 
-    public WebhookDispatcher(IPolicyStore store, HttpClient http, WebhookOptions options, TimeProvider time, ILogger<WebhookDispatcher> logger)
+    public WebhookDispatcher(IPolicyStore store, WebhookDestinations destinations, WebhookOptions options, TimeProvider time, BackgroundErrors errors, ILogger<WebhookDispatcher> logger)
     {
         GyreException.ThrowIfAny(options.Problems());
         _logger = logger;
         _store = store;
-        _http = http;
+        _http = WebhookClient.Create(destinations);
+        _errors = errors;
         _options = options;
         _time = time;
         _queue = Channel.CreateBounded<WebhookDelivery>(new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -119,6 +122,7 @@ public sealed class WebhookDispatcher : IAsyncDisposable
             catch (Exception e)
             {
                 // A worker outlives any one delivery.
+                _errors.Count(Workers.Webhooks);
                 Diagnostics.GyreLog.WebhookFailed(_logger, e, delivery.FiringId, delivery.Index);
                 outcome = Outcome(delivery, false, "not delivered: an error on the server (see its log)");
             }
@@ -128,6 +132,7 @@ public sealed class WebhookDispatcher : IAsyncDisposable
             }
             catch (Exception e)
             {
+                _errors.Count(Workers.Webhooks);
                 Diagnostics.GyreLog.WebhookOutcomeNotRecorded(_logger, e, delivery.FiringId, delivery.Index);
             }
         }

@@ -14,9 +14,10 @@ namespace Gyre.Core.Pipelines.Runs;
 /// dependants and the run still succeeds. Every change is saved before the next, and every
 /// finished step is recorded in the lineage graph.
 /// </summary>
-public sealed class PipelineExecutor(IPipelineStore store, ILineageStore lineage, IReadOnlyDictionary<string, IStepType> types, IStepLogs logs, TimeProvider time)
+public sealed class PipelineExecutor(IPipelineStore store, ILineageStore lineage, IEnumerable<IStepType> types, IStepLogs logs, TimeProvider time)
 {
-    public IReadOnlyDictionary<string, IStepType> Types { get; } = types;
+    /// <summary>The step types a pipeline file can use, by name.</summary>
+    public IReadOnlyDictionary<string, IStepType> Types { get; } = types.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     /// <summary>
     /// Runs the steps of <paramref name="run"/> that are not done. <paramref name="cancel"/> cancels

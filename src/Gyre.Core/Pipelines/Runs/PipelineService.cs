@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
+using Gyre.Core.Background;
+using Gyre.Core.Diagnostics;
 using Gyre.Core.Errors;
 using Gyre.Core.Pipelines.Definitions;
 using Gyre.Core.Pipelines.Steps;
+using Microsoft.Extensions.Logging;
 
 namespace Gyre.Core.Pipelines.Runs;
 
@@ -11,7 +14,8 @@ namespace Gyre.Core.Pipelines.Runs;
 /// stopped server left running as interrupted. Whatever starts a run — a person, a schedule, new
 /// data, an alert — comes through <see cref="StartRunAsync"/> and is recorded on the run.
 /// </summary>
-public sealed class PipelineService(IPipelineStore store, PipelineExecutor executor, Data.IDatasetStore datasets, TimeProvider time) : IAsyncDisposable
+public sealed class PipelineService(IPipelineStore store, PipelineExecutor executor, Data.IDatasetStore datasets, TimeProvider time, BackgroundErrors errors, ILogger<PipelineService> logger)
+    : IAsyncDisposable
 {
     private static readonly string[] Active = [RunStates.Queued, RunStates.Running];
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -20,9 +24,6 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
     private int _disposed;
 
     public IReadOnlyDictionary<string, IStepType> Types => executor.Types;
-
-    /// <summary>Told when a run ends, with its final record (the server logs failures).</summary>
-    public Action<PipelineRun>? Finished { get; set; }
 
     /// <summary>Checks the file and stores it as the pipeline of its name; its triggers start counting from now.</summary>
     public async Task<StoredPipeline> SaveAsync(string yaml, string? directory, CancellationToken ct)
@@ -299,9 +300,14 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
                 // Only this launch's entry: a resume may already have put the next one under the same id.
                 _active.TryRemove(KeyValuePair.Create(run.Id, self!));
             }
-            if (final is not null)
+            if (final is not null && final.State != RunStates.Succeeded)
             {
-                Finished?.Invoke(final);
+                // Cancelled and interrupted runs are logged too; only failures count as the worker's errors.
+                if (final.State == RunStates.Failed)
+                {
+                    errors.Count(Workers.Pipelines);
+                }
+                GyreLog.PipelineRunEnded(logger, final.Id, final.Pipeline, final.State, final.Error);
             }
             if (!_shutdown.IsCancellationRequested)
             {

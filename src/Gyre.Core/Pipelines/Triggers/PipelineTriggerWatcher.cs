@@ -1,9 +1,12 @@
 using System.Globalization;
+using Gyre.Core.Background;
 using Gyre.Core.Data;
+using Gyre.Core.Diagnostics;
 using Gyre.Core.Errors;
 using Gyre.Core.Pipelines.Definitions;
 using Gyre.Core.Pipelines.Runs;
 using Gyre.Core.Serving.Log;
+using Microsoft.Extensions.Logging;
 
 namespace Gyre.Core.Pipelines.Triggers;
 
@@ -14,11 +17,9 @@ namespace Gyre.Core.Pipelines.Triggers;
 /// stands is saved — with the run it fired, in one transaction — so that a restart neither repeats
 /// nor misses a firing; a firing refused by the <c>skip</c> policy is counted on the pipeline.
 /// </summary>
-public sealed class PipelineTriggerWatcher(IPipelineStore store, PipelineService service, IDatasetStore datasets, IPredictionLog predictions, TimeProvider time)
+public sealed class PipelineTriggerWatcher(IPipelineStore store, PipelineService service, IDatasetStore datasets, IPredictionLog predictions, TimeProvider time,
+    BackgroundErrors errors, ILogger<PipelineTriggerWatcher> logger)
 {
-    /// <summary>Told when a trigger could not be checked or fired (the server logs it); the next tick tries again.</summary>
-    public Action<string, Exception>? Failures { get; set; }
-
     public async Task TickAsync(CancellationToken ct)
     {
         foreach (var pipeline in await store.ListPipelinesAsync(ct))
@@ -29,7 +30,9 @@ public sealed class PipelineTriggerWatcher(IPipelineStore store, PipelineService
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                Failures?.Invoke(pipeline.Name, e);
+                // One pipeline's trouble must not stop the others' triggers; the next tick tries again.
+                errors.Count(Workers.Triggers);
+                GyreLog.PipelineTriggerFailed(logger, e, pipeline.Name);
             }
         }
     }

@@ -54,7 +54,7 @@ public sealed class EndpointService(IEndpointStore store, IRegistryStore registr
             throw;
         }
         router.Set(new ServedEndpoint(endpoint, [new ServedVariant(variant, predictor)]));
-        return new EndpointStatus(endpoint, "ready", null);
+        return new EndpointStatus(endpoint, EndpointStates.Ready, null);
     }
 
     public async Task<EndpointStatus> GetAsync(string name, CancellationToken ct) => Status(await store.GetEndpointAsync(name, ct));
@@ -122,6 +122,6 @@ public sealed class EndpointService(IEndpointStore store, IRegistryStore registr
     }
 
     private EndpointStatus Status(Endpoint endpoint) => router.FailureOf(endpoint.Name) is { } reason
-        ? new EndpointStatus(endpoint, "failed", reason)
-        : new EndpointStatus(endpoint, router.TryGet(endpoint.Name, out _) ? "ready" : "loading", null);
+        ? new EndpointStatus(endpoint, EndpointStates.Failed, reason)
+        : new EndpointStatus(endpoint, router.TryGet(endpoint.Name, out _) ? EndpointStates.Ready : EndpointStates.Loading, null);
 }

@@ -14,4 +14,27 @@ public sealed record GatewayOptions
 
     /// <summary>The request header whose value keeps a caller on one variant (A/B tests).</summary>
     public string RoutingKeyHeader { get; init; } = "X-Gyre-Routing-Key";
+
+    /// <summary>Each limit that cannot work, named; none when the gateway can start.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (MaxBatchRows < 1)
+        {
+            problems.Add($"GatewayOptions.MaxBatchRows: expected 1 or more, got {MaxBatchRows}");
+        }
+        if (MaxBodyBytes < 1)
+        {
+            problems.Add($"GatewayOptions.MaxBodyBytes: expected 1 or more, got {MaxBodyBytes}");
+        }
+        if (ShadowQueueCapacity < 1)
+        {
+            problems.Add($"GatewayOptions.ShadowQueueCapacity: expected 1 or more, got {ShadowQueueCapacity}");
+        }
+        if (string.IsNullOrWhiteSpace(RoutingKeyHeader))
+        {
+            problems.Add("GatewayOptions.RoutingKeyHeader: expected a header name");
+        }
+        return problems;
+    }
 }

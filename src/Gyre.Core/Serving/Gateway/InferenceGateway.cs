@@ -3,6 +3,7 @@ using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Log;
 using Gyre.Core.Serving.Protocol;
 using Gyre.Core.Models;
+using Gyre.Core.Serving.Traffic;
 
 namespace Gyre.Core.Serving.Gateway;
 
@@ -14,7 +15,7 @@ public sealed record InferenceResult(ServedVariant Variant, string Routing, doub
 /// predicts, and logs every row (waiting for the disk in durable mode) before the answer goes out;
 /// copies it to shadow variants off the path. No database is read on the way.
 /// </summary>
-public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, VariantWindows windows, ShadowDispatcher shadows, TimeProvider time)
+public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, TrafficMeter traffic, ShadowDispatcher shadows, TimeProvider time)
 {
     public ServedEndpoint Get(string name) => router.Get(name);
 
@@ -30,7 +31,7 @@ public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, 
         long started, CancellationToken ct)
     {
         var (variant, routing) = endpoint.Route(routingKey, Random.Shared.NextDouble());
-        var window = windows.Of(endpoint.Endpoint.Name, variant.Variant.Name);
+        var meter = traffic.Of(endpoint.Endpoint.Name, variant.Variant.Name);
         // Every failure after routing counts against the variant, a request its signature refuses
         // included: both sides of a split see the same callers, so a canary that refuses requests
         // the stable variant answers shows as a higher error rate.
@@ -43,12 +44,12 @@ public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, 
         }
         catch
         {
-            window.Failed(time.GetUtcNow().ToUnixTimeMilliseconds());
+            meter.Failed(time.GetUtcNow().ToUnixTimeMilliseconds());
             throw;
         }
         var latency = time.GetElapsedTime(started).TotalMilliseconds;
         var now = time.GetUtcNow();
-        window.Answered(latency, now.ToUnixTimeMilliseconds());
+        meter.Answered(latency, now.ToUnixTimeMilliseconds());
         var records = PredictionRecords.Build(endpoint.Endpoint.Name, variant, now, latency, request, predictions, routing);
         var copies = endpoint.Shadows.Where(s => Random.Shared.Next(100) < s.Variant.Weight).ToList();
         if (copies.Count > 0)

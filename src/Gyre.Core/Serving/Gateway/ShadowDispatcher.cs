@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Gyre.Core.Models;
 using Gyre.Core.Serving.Log;
 using Gyre.Core.Serving.Protocol;
+using Gyre.Core.Serving.Traffic;
 
 namespace Gyre.Core.Serving.Gateway;
 
@@ -20,15 +21,15 @@ public sealed class ShadowDispatcher : IDisposable
 {
     private readonly Channel<ShadowWork> _queue;
     private readonly IPredictionLog _log;
-    private readonly VariantWindows _windows;
+    private readonly TrafficMeter _traffic;
     private readonly TimeProvider _time;
     private readonly Task _worker;
 
-    public ShadowDispatcher(IPredictionLog log, VariantWindows windows, TimeProvider time, int capacity)
+    public ShadowDispatcher(IPredictionLog log, TrafficMeter traffic, TimeProvider time, GatewayOptions options)
     {
-        _queue = Channel.CreateBounded<ShadowWork>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _queue = Channel.CreateBounded<ShadowWork>(new BoundedChannelOptions(options.ShadowQueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _log = log;
-        _windows = windows;
+        _traffic = traffic;
         _time = time;
         _worker = Task.Run(WorkAsync);
     }
@@ -42,7 +43,7 @@ public sealed class ShadowDispatcher : IDisposable
         {
             return true;
         }
-        _windows.ShadowDrop();
+        _traffic.ShadowDrop();
         return false;
     }
 
@@ -50,17 +51,17 @@ public sealed class ShadowDispatcher : IDisposable
     {
         await foreach (var work in _queue.Reader.ReadAllAsync())
         {
-            var window = _windows.Of(work.Endpoint.Endpoint.Name, work.Shadow.Variant.Name);
+            var meter = _traffic.Of(work.Endpoint.Endpoint.Name, work.Shadow.Variant.Name);
             var started = _time.GetTimestamp();
             try
             {
                 var request = work.Read(work.Body, work.Shadow.Predictor);
                 var predictions = work.Shadow.Predictor.Predict(request.Batch);
                 var latency = _time.GetElapsedTime(started).TotalMilliseconds;
-                window.Answered(latency, _time.GetUtcNow().ToUnixTimeMilliseconds());
+                meter.Answered(latency, _time.GetUtcNow().ToUnixTimeMilliseconds());
                 for (var r = 0; r < predictions.Length; r++)
                 {
-                    window.Shadowed(Agree(work.PrimaryPackage, work.PrimaryPredictions[r], work.Shadow.Predictor.Package, predictions[r]));
+                    meter.Shadowed(Agree(work.PrimaryPackage, work.PrimaryPredictions[r], work.Shadow.Predictor.Package, predictions[r]));
                 }
                 var records = PredictionRecords.Build(work.Endpoint.Endpoint.Name, work.Shadow, _time.GetUtcNow(), latency, request, predictions, Routings.Shadow);
                 await _log.AppendAsync(records, durable: false);
@@ -68,7 +69,7 @@ public sealed class ShadowDispatcher : IDisposable
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // A shadow's failure is its own: counted, never seen by the caller.
-                window.Failed(_time.GetUtcNow().ToUnixTimeMilliseconds());
+                meter.Failed(_time.GetUtcNow().ToUnixTimeMilliseconds());
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gyre.Core.Serving.Gateway;
 using Gyre.Core.Serving.Log;
+using Gyre.Core.Serving.Traffic;
 
 namespace Gyre.Core.Serving.Rollouts;
 
@@ -31,7 +32,7 @@ public static class CanaryAnalysis
     /// its own evidence stand in for its error rate and latency. Without one, there is nothing to
     /// compare with, and the step is inconclusive like any other.
     /// </remarks>
-    public static AnalysisResult Judge(long now, Rollout rollout, VariantWindow stable, VariantWindow candidate, IReadOnlyList<LabelledPrediction> labelled, string? task)
+    public static AnalysisResult Judge(long now, Rollout rollout, TrafficCounts stable, TrafficCounts candidate, IReadOnlyList<LabelledPrediction> labelled, string? task)
     {
         var settings = rollout.Settings;
         var stableOnline = OnlineMetrics.Of(rollout.Stable.Variant, labelled.Where(l => l.Variant == rollout.Stable.Variant));
@@ -77,11 +78,9 @@ public static class CanaryAnalysis
             reasons.Count == 0 ? [$"the canary is no worse than the stable on {against}"] : reasons);
     }
 
-    private static VariantFigures Figures(VariantWindow window, string? metric, double? value, int labelled)
+    private static VariantFigures Figures(TrafficCounts counts, string? metric, double? value, int labelled)
     {
-        var requests = window.Requests;
-        var errors = window.Errors;
-        return new VariantFigures(requests, errors, requests == 0 ? 0 : errors / (double)requests, window.P99LatencyMs(), metric, value, labelled);
+        return new VariantFigures(counts.Requests, counts.Errors, counts.ErrorRate, counts.P99LatencyMs, metric, value, labelled);
     }
 
     private static string Percent(double rate) => (rate * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";

@@ -1,8 +1,12 @@
+using Gyre.Core.Background;
+using Gyre.Core.Diagnostics;
 using Gyre.Core.Errors;
 using Gyre.Core.Registry;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Gateway;
 using Gyre.Core.Serving.Log;
+using Gyre.Core.Serving.Traffic;
+using Microsoft.Extensions.Logging;
 
 namespace Gyre.Core.Serving.Rollouts;
 
@@ -16,13 +20,10 @@ namespace Gyre.Core.Serving.Rollouts;
 /// </summary>
 public sealed class RolloutController(
     IRolloutStore store, IEndpointStore endpoints, EndpointService service, EndpointRouter router, IRegistryStore registry,
-    VariantWindows windows, IPredictionLog log, TimeProvider time) : IDisposable
+    TrafficMeter traffic, IPredictionLog log, TimeProvider time, BackgroundErrors errors, ILogger<RolloutController> logger) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _resumed;
-
-    /// <summary>Told when a tick could not deal with a rollout (the server logs it); the next tick tries again.</summary>
-    public Action<Rollout, Exception>? Failures { get; set; }
 
     public async Task<Rollout> StartAsync(string endpointName, RolloutRequest request, CancellationToken ct)
     {
@@ -135,12 +136,12 @@ public sealed class RolloutController(
                     }
                     catch (Exception again) when (again is not OperationCanceledException)
                     {
-                        Failures?.Invoke(rollout, again);
+                        Failed(rollout, again);
                     }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    Failures?.Invoke(rollout, e);
+                    Failed(rollout, e);
                 }
             }
         }
@@ -182,9 +183,9 @@ public sealed class RolloutController(
                 await FinishAsync(rollout, RolloutStates.Succeeded, $"blue retained for {rollout.Settings.RetentionSeconds} s without a rollback; unloaded", ct);
                 break;
             case RolloutStrategies.Shadow when elapsed >= rollout.Settings.DurationSeconds:
-                var window = windows.Of(rollout.Endpoint, rollout.Candidate.Variant);
+                var shadow = traffic.SinceMark(rollout.Endpoint, rollout.Candidate.Variant);
                 await FinishAsync(rollout, RolloutStates.Completed,
-                    $"shadow ran {rollout.Settings.DurationSeconds} s: {window.Compared} rows compared, {window.Agreed} agreed with the primary, {window.Errors} failed; unloaded", ct);
+                    $"shadow ran {rollout.Settings.DurationSeconds} s: {shadow.Compared} rows compared, {shadow.Agreed} agreed with the primary, {shadow.Errors} failed; unloaded", ct);
                 break;
             case RolloutStrategies.Canary when elapsed >= rollout.Settings.BakeSeconds * (1 + rollout.Extensions):
                 await AnalyseAsync(rollout, served, ct);
@@ -201,7 +202,7 @@ public sealed class RolloutController(
     {
         var task = served.Live.FirstOrDefault(v => v.Variant.Name == rollout.Candidate.Variant)?.Predictor.Package.Task;
         var labelled = await log.LabelledAsync(rollout.Endpoint, rollout.StepStartTime, ct);
-        var result = CanaryAnalysis.Judge(Now(), rollout, windows.Of(rollout.Endpoint, rollout.Stable.Variant), windows.Of(rollout.Endpoint, rollout.Candidate.Variant), labelled, task);
+        var result = CanaryAnalysis.Judge(Now(), rollout, traffic.SinceMark(rollout.Endpoint, rollout.Stable.Variant), traffic.SinceMark(rollout.Endpoint, rollout.Candidate.Variant), labelled, task);
         var settings = rollout.Settings;
         var percent = settings.Steps[rollout.Step];
         rollout = rollout with { Analyses = [.. rollout.Analyses ?? [], result] };
@@ -304,7 +305,7 @@ public sealed class RolloutController(
         }
         foreach (var variant in variants)
         {
-            windows.Of(rollout.Endpoint, variant.Name).Begin();
+            traffic.Mark(rollout.Endpoint, variant.Name);
         }
     }
 
@@ -317,6 +318,13 @@ public sealed class RolloutController(
         RolloutStrategies.Shadow => $"shadow {rollout.Candidate.ModelName}/{rollout.Candidate.ModelVersion} gets copies of {rollout.Settings.ShadowPercent}% of requests for {rollout.Settings.DurationSeconds} s",
         _ => $"A/B: {rollout.Candidate.ModelName}/{rollout.Candidate.ModelVersion} takes {rollout.Settings.CandidateWeight}%, sticky per routing key",
     };
+
+    /// <summary>A rollout the tick could not deal with: logged and counted; the next tick tries again.</summary>
+    private void Failed(Rollout rollout, Exception e)
+    {
+        errors.Count(Workers.Rollouts);
+        GyreLog.RolloutFailed(logger, e, rollout.Id, rollout.Endpoint);
+    }
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Gyre.Core.Artifacts;
+using Gyre.Core.Data;
 using Gyre.Core.Errors;
+using Gyre.Core.Learning.Training;
 
 namespace Gyre.Core.Pipelines.Steps.BuiltIn;
 
@@ -15,7 +18,7 @@ namespace Gyre.Core.Pipelines.Steps.BuiltIn;
 /// <c>GYRE_OUTPUT_NAME</c>. Its output and errors go to the step's log; a non-zero exit fails it; a
 /// timeout or cancellation kills its whole process tree.
 /// </summary>
-internal sealed class CommandStep(StepServices services) : StepType(services)
+internal sealed class CommandStep(StepArtifacts artifacts, IDatasetObjectStore objects, IDatasetExporter exporter, ScratchSpace scratch) : StepType(artifacts)
 {
     private const int TailLines = 5;
 
@@ -59,7 +62,7 @@ internal sealed class CommandStep(StepServices services) : StepType(services)
         var inputs = new List<PipelineArtifact>();
         foreach (var path in context.Strings("inputs") ?? [])
         {
-            inputs.Add(await Services.Files.ArtifactAsync("input:" + path, context.FullPath(path), ct, "inputs"));
+            inputs.Add(await Files.ArtifactAsync("input:" + path, context.FullPath(path), ct, "inputs"));
         }
         // The datasets it is handed are inputs too: the nearest of each role.
         inputs.AddRange(context.Available.Where(a => a.Type == ArtifactTypes.Dataset).DistinctBy(a => a.Role));
@@ -124,7 +127,7 @@ internal sealed class CommandStep(StepServices services) : StepType(services)
             {
                 throw GyreException.Invalid($"outputs.{name}: the command succeeded but did not write {path}");
             }
-            made.Add(await Services.Files.ArtifactAsync("file:" + name, path, ct, $"outputs.{name}"));
+            made.Add(await Files.ArtifactAsync("file:" + name, path, ct, $"outputs.{name}"));
         }
         return new StepResult(made, made.Count == 0 ? "exited 0" : $"exited 0, wrote {string.Join(", ", outputs.Keys)}");
     }
@@ -158,14 +161,13 @@ internal sealed class CommandStep(StepServices services) : StepType(services)
         foreach (var dataset in inputs.Where(i => i.Type == ArtifactTypes.Dataset))
         {
             var (name, version) = ArtifactUris.ParseDataset(dataset.Uri)!.Value;
-            var stored = await Services.Datasets.GetVersionAsync(name, version, ct);
-            var path = Services.Objects.LocalPath(stored.Digest, stored.Format);
+            var stored = await Datasets.GetVersionAsync(name, version, ct);
+            var path = objects.LocalPath(stored.Digest, stored.Format);
             if (context.String("dataset_format") == "csv" && stored.Format != Data.DatasetFormat.Csv)
             {
-                Directory.CreateDirectory(Services.ScratchDirectory);
-                var copy = Path.Combine(Services.ScratchDirectory, $"{dataset.Role}-{Guid.NewGuid():N}.csv");
+                var copy = scratch.NewFile(".csv", dataset.Role);
                 copies.Add(copy);
-                await Services.Exporter.ExportCsvAsync(path, stored, copy, ct);
+                await exporter.ExportCsvAsync(path, stored, copy, ct);
                 path = copy;
             }
             start.Environment[$"GYRE_DATASET_{EnvName(dataset.Role)}"] = path;

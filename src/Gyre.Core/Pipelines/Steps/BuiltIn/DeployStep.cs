@@ -12,7 +12,8 @@ namespace Gyre.Core.Pipelines.Steps.BuiltIn;
 /// it from there (<c>wait: true</c> waits for it to end and fails the step when it fails). Never
 /// cached, and safe to repeat: a model already served, or already being rolled out, is left as it is.
 /// </summary>
-internal sealed class DeployStep(StepServices services) : StepType(services)
+internal sealed class DeployStep(StepArtifacts artifacts, EndpointService endpoints, RolloutController rollouts, IRolloutStore rolloutRecords, TimeProvider time)
+    : StepType(artifacts)
 {
     public override string Name => "deploy";
 
@@ -53,13 +54,13 @@ internal sealed class DeployStep(StepServices services) : StepType(services)
         Endpoint endpoint;
         try
         {
-            endpoint = (await Services.Endpoints.GetAsync(endpointName, ct)).Endpoint;
+            endpoint = (await endpoints.GetAsync(endpointName, ct)).Endpoint;
         }
         catch (GyreException e) when (e.Code == ErrorCode.NotFound)
         {
             var alias = context.String("alias") ?? "champion";
-            await Services.Registry.SetAliasAsync(name, alias, version, ct);
-            await Services.Endpoints.CreateAsync(new CreateEndpointRequest(endpointName, $"{name}@{alias}", $"deployed by pipeline {context.Pipeline}", context.String("log_mode")), ct);
+            await Registry.SetAliasAsync(name, alias, version, ct);
+            await endpoints.CreateAsync(new CreateEndpointRequest(endpointName, $"{name}@{alias}", $"deployed by pipeline {context.Pipeline}", context.String("log_mode")), ct);
             await context.Log.WriteLineAsync($"moved {name}@{alias} to version {version}; created endpoint '{endpointName}'");
             return new StepResult([], $"created endpoint '{endpointName}' serving {name}/{version}");
         }
@@ -67,10 +68,10 @@ internal sealed class DeployStep(StepServices services) : StepType(services)
         {
             return new StepResult([], $"'{endpointName}' already serves {name}/{version}");
         }
-        var rollout = await Services.RolloutRecords.GetRunningAsync(endpointName, ct);
+        var rollout = await rolloutRecords.GetRunningAsync(endpointName, ct);
         if (rollout is null || rollout.Candidate.ModelName != name || rollout.Candidate.ModelVersion != version)
         {
-            rollout = await Services.Rollouts.StartAsync(endpointName, Request(context, name, version), ct);
+            rollout = await rollouts.StartAsync(endpointName, Request(context, name, version), ct);
             await context.Log.WriteLineAsync($"started {rollout.Strategy} rollout {rollout.Id} of {name}/{version} on '{endpointName}'");
         }
         if (context.Boolean("wait") == true)
@@ -95,8 +96,8 @@ internal sealed class DeployStep(StepServices services) : StepType(services)
     {
         while (rollout.State == RolloutStates.Running)
         {
-            await Task.Delay(TimeSpan.FromSeconds(1), Services.Time, ct);
-            rollout = await Services.RolloutRecords.GetRolloutAsync(rollout.Endpoint, rollout.Id, ct);
+            await Task.Delay(TimeSpan.FromSeconds(1), time, ct);
+            rollout = await rolloutRecords.GetRolloutAsync(rollout.Endpoint, rollout.Id, ct);
         }
         await context.Log.WriteLineAsync($"rollout {rollout.Id} ended {rollout.State}");
         return rollout.State is RolloutStates.Succeeded or RolloutStates.Completed

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Gyre.Core.Learning.Gate;
 
 namespace Gyre.Core.Pipelines.Steps.BuiltIn;
 
@@ -7,7 +8,7 @@ namespace Gyre.Core.Pipelines.Steps.BuiltIn;
 /// <c>evaluate</c>: the task's metrics (scikit-learn's definitions) of the model from a step before,
 /// on the <c>test</c> part of a split before it, or on <c>dataset</c> (NAME@VERSION) when given.
 /// </summary>
-internal sealed class EvaluateStep(StepServices services) : StepType(services)
+internal sealed class EvaluateStep(StepArtifacts artifacts, ModelGate gate) : StepType(artifacts)
 {
     public override string Name => "evaluate";
 
@@ -35,7 +36,7 @@ internal sealed class EvaluateStep(StepServices services) : StepType(services)
     {
         var (name, version) = Model(inputs[0]);
         var test = await DatasetAsync(inputs[1], ct);
-        var metrics = await Services.Gate.MetricsAsync(name, version, test, context.String("label") ?? context.Param("label"), ct);
+        var metrics = await gate.MetricsAsync(name, version, test, context.String("label") ?? context.Param("label"), ct);
         var values = new JsonObject();
         foreach (var (metric, value) in metrics)
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Gyre.Core.Errors;
 using Gyre.Core.Learning.Gate;
+using Gyre.Core.Registry;
 
 namespace Gyre.Core.Pipelines.Steps.BuiltIn;
 
@@ -12,7 +13,7 @@ namespace Gyre.Core.Pipelines.Steps.BuiltIn;
 /// rejected candidate is an answer, not an error). The baseline version is an input, so a moved
 /// champion makes the gate run again.
 /// </summary>
-internal sealed class GateStep(StepServices services) : StepType(services)
+internal sealed class GateStep(StepArtifacts artifacts, ModelImport import, ModelGate gate) : StepType(artifacts)
 {
     public override string Name => "gate";
 
@@ -42,8 +43,8 @@ internal sealed class GateStep(StepServices services) : StepType(services)
         }
         try
         {
-            var baseline = await Services.Registry.GetVersionByAliasAsync(Model(model).Name, context.String("baseline") ?? ModelGate.DefaultBaseline, ct);
-            var package = await Services.Import.GetPackageAsync(baseline.Name, baseline.Version, ct);
+            var baseline = await Registry.GetVersionByAliasAsync(Model(model).Name, context.String("baseline") ?? ModelGate.DefaultBaseline, ct);
+            var package = await import.GetPackageAsync(baseline.Name, baseline.Version, ct);
             inputs.Add(new PipelineArtifact("baseline", ArtifactTypes.Model, ArtifactUris.Model(baseline.Name, baseline.Version), "sha256:" + package.Sha256));
         }
         catch (GyreException e) when (e.Code == ErrorCode.NotFound)
@@ -68,7 +69,7 @@ internal sealed class GateStep(StepServices services) : StepType(services)
             context.Number("min_relative_change"), context.Boolean("greater_is_better"));
         var request = new GateRequest([threshold], test?.Name, test?.Version, context.Param("label"), context.String("baseline"),
             context.String("slice_column"), context.Number("max_slice_drop"));
-        var verdict = await Services.Gate.EvaluateAsync(name, version, request, ct);
+        var verdict = await gate.EvaluateAsync(name, version, request, ct);
         foreach (var check in verdict.Checks)
         {
             await context.Log.WriteLineAsync($"{(check.Passed ? "pass" : "FAIL")}: {check.Reason}");

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Gyre.Core.Artifacts;
 using Gyre.Core.Data;
 using Gyre.Core.Errors;
+using Gyre.Core.Serving.Log;
 
 namespace Gyre.Core.Pipelines.Steps.BuiltIn;
 
@@ -12,7 +14,8 @@ namespace Gyre.Core.Pipelines.Steps.BuiltIn;
 /// <c>endpoint</c>, the endpoint's predictions that have feedback since <c>since</c> become a
 /// version: the inputs as sent, and the actual under the <c>label</c> column.
 /// </summary>
-internal sealed class IngestStep(StepServices services) : StepType(services)
+internal sealed class IngestStep(StepArtifacts artifacts, DatasetIngest ingest, IPredictionLog predictions, ScratchSpace scratch, TimeProvider time)
+    : StepType(artifacts)
 {
     public override string Name => "ingest";
 
@@ -51,7 +54,7 @@ internal sealed class IngestStep(StepServices services) : StepType(services)
     }
 
     public override async Task<IReadOnlyList<PipelineArtifact>> InputsAsync(StepContext context, CancellationToken ct) =>
-        context.String("path") is { } path ? [await Services.Files.ArtifactAsync("source", context.FullPath(path), ct)] : [];
+        context.String("path") is { } path ? [await Files.ArtifactAsync("source", context.FullPath(path), ct)] : [];
 
     public override async Task<StepResult> ExecuteAsync(StepContext context, IReadOnlyList<PipelineArtifact> inputs, CancellationToken ct)
     {
@@ -76,21 +79,21 @@ internal sealed class IngestStep(StepServices services) : StepType(services)
     private async Task<DatasetVersion> FromFileAsync(StepContext context, string dataset, PipelineArtifact source, CancellationToken ct)
     {
         // The digest is known from the file's size and time: an unchanged file is not read again.
-        if (await Services.Datasets.FindByDigestAsync(dataset, source.Digest, ct) is { } known)
+        if (await Datasets.FindByDigestAsync(dataset, source.Digest, ct) is { } known)
         {
             await context.Log.WriteLineAsync($"{source.Uri} is already {known.Name}@{known.Version}");
             return known;
         }
         var path = ArtifactUris.FilePath(source.Uri);
         await using var stream = File.OpenRead(path);
-        var (version, _) = await Services.Ingest.AddAsync(dataset, stream, DatasetFormats.FromFileName(path),
+        var (version, _) = await ingest.AddAsync(dataset, stream, DatasetFormats.FromFileName(path),
             $"pipeline {context.Pipeline} run {context.RunId}", long.MaxValue, ReadOptions.Default, ct);
         return version;
     }
 
     private async Task<DatasetVersion> FromPredictionsAsync(StepContext context, string dataset, string endpoint, CancellationToken ct)
     {
-        var now = Services.Time.GetUtcNow();
+        var now = time.GetUtcNow();
         var since = context.String("since") switch
         {
             null => DateTimeOffset.UnixEpoch,
@@ -98,18 +101,17 @@ internal sealed class IngestStep(StepServices services) : StepType(services)
             var text => Since(text, now)!.Value,
         };
         var label = context.String("label") ?? context.Param("label") ?? "label";
-        var path = Path.Combine(Services.ScratchDirectory, $"feedback-{Guid.NewGuid():N}.csv");
-        Directory.CreateDirectory(Services.ScratchDirectory);
+        var path = scratch.NewFile(".csv", "feedback");
         try
         {
-            var rows = await FeedbackCsv.WriteAsync(Services.Predictions, endpoint, since.ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds() + 1, label, path, ct);
+            var rows = await FeedbackCsv.WriteAsync(predictions, endpoint, since.ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds() + 1, label, path, ct);
             if (rows == 0)
             {
                 throw GyreException.Invalid($"endpoint: '{endpoint}' has no predictions with feedback since {since:O}");
             }
             await context.Log.WriteLineAsync($"{rows} predictions of '{endpoint}' with feedback since {since:O}");
             await using var stream = File.OpenRead(path);
-            var (version, _) = await Services.Ingest.AddAsync(dataset, stream, DatasetFormat.Csv,
+            var (version, _) = await ingest.AddAsync(dataset, stream, DatasetFormat.Csv,
                 $"endpoint {endpoint} feedback, pipeline {context.Pipeline} run {context.RunId}", long.MaxValue, ReadOptions.Default, ct);
             return version;
         }

@@ -9,7 +9,7 @@ namespace Gyre.Core.Pipelines.Steps.BuiltIn;
 /// with the import options that its graph cannot say) as a version of <c>model</c>; or, when no
 /// step before made a file, gives the model from a step before the <c>alias</c>.
 /// </summary>
-internal sealed class RegisterStep(StepServices services) : StepType(services)
+internal sealed class RegisterStep(StepArtifacts artifacts, ModelImport import) : StepType(artifacts)
 {
     public override string Name => "register";
 
@@ -61,7 +61,7 @@ internal sealed class RegisterStep(StepServices services) : StepType(services)
             var options = new ImportOptions(context.String("task"), context.String("feature_input"), context.Strings("feature_columns"),
                 context.String("output"), context.String("output_meaning"), context.Strings("classes"));
             await using var stream = File.OpenRead(ArtifactUris.FilePath(input.Uri));
-            var (registered, package) = await Services.Import.ImportAsync(context.String("model") ?? context.Pipeline, stream, options, long.MaxValue, ct);
+            var (registered, package) = await import.ImportAsync(context.String("model") ?? context.Pipeline, stream, options, long.MaxValue, ct);
             (name, version, digest) = (registered.Name, registered.Version, "sha256:" + package.Sha256);
             await context.Log.WriteLineAsync($"registered {input.Uri} as {name}/{version}");
         }
@@ -72,7 +72,7 @@ internal sealed class RegisterStep(StepServices services) : StepType(services)
         }
         if (context.String("alias") is { } alias)
         {
-            await Services.Registry.SetAliasAsync(name, alias, version, ct);
+            await Registry.SetAliasAsync(name, alias, version, ct);
             await context.Log.WriteLineAsync($"{name}@{alias} -> {version}");
         }
         var model = new PipelineArtifact("model", ArtifactTypes.Model, ArtifactUris.Model(name, version), digest);
@@ -86,7 +86,7 @@ internal sealed class RegisterStep(StepServices services) : StepType(services)
         if (context.String("alias") is { } alias && outputs.FirstOrDefault(o => o.Role == "model") is { } model)
         {
             var (name, version) = Model(model);
-            await Services.Registry.SetAliasAsync(name, alias, version, ct);
+            await Registry.SetAliasAsync(name, alias, version, ct);
             await context.Log.WriteLineAsync($"{name}@{alias} -> {version}");
         }
     }

@@ -9,7 +9,7 @@ namespace Gyre.Core.Pipelines.Steps.BuiltIn;
 /// data feature's deterministic splits (the same content and spec give the same parts). A
 /// stratified split takes the pipeline's <c>label</c> parameter when the step names none.
 /// </summary>
-internal sealed class SplitStep(StepServices services) : StepType(services)
+internal sealed class SplitStep(StepArtifacts artifacts, DatasetSplitting splitting) : StepType(artifacts)
 {
     public override string Name => "split";
 
@@ -35,12 +35,12 @@ internal sealed class SplitStep(StepServices services) : StepType(services)
         var method = context.String("method") ?? SplitMethods.Random;
         var label = context.String("label") ?? (method == SplitMethods.Stratified ? context.Param("label") : null);
         var spec = new SplitSpec(method, context.Number("test") ?? (method == SplitMethods.Time && context.String("at") is not null ? null : 0.2), context.Integer("seed"), label, context.String("key"), context.String("time_column"), context.String("at"));
-        var (split, created) = await Services.Splitting.SplitAsync(source.Name, source.Version, spec, ct);
+        var (split, created) = await splitting.SplitAsync(source.Name, source.Version, spec, ct);
         await context.Log.WriteLineAsync($"split {split.Id} of {source.Name}@{source.Version} {(created ? "made" : "found")}");
         var outputs = new List<PipelineArtifact>();
         foreach (var part in split.Parts)
         {
-            outputs.Add(DatasetArtifact(part.Part, await Services.Datasets.GetVersionAsync(part.Dataset, part.Version, ct)));
+            outputs.Add(DatasetArtifact(part.Part, await Datasets.GetVersionAsync(part.Dataset, part.Version, ct)));
             await context.Log.WriteLineAsync($"{part.Part}: {part.Dataset}@{part.Version}, {part.Rows} rows");
         }
         return new StepResult(outputs, string.Join(", ", split.Parts.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Part} {p.Rows} rows"))));

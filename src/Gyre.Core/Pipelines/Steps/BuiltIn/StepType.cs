@@ -1,12 +1,18 @@
 using System.Text.Json.Nodes;
+using Gyre.Core.Data;
 using Gyre.Core.Errors;
+using Gyre.Core.Registry;
 
 namespace Gyre.Core.Pipelines.Steps.BuiltIn;
 
 /// <summary>What most built-in steps share: cacheable, and cached outputs reusable while the dataset and model versions they name still exist.</summary>
-internal abstract class StepType(StepServices services) : IStepType
+internal abstract class StepType(StepArtifacts artifacts) : IStepType
 {
-    protected StepServices Services { get; } = services;
+    protected IDatasetStore Datasets => artifacts.Datasets;
+
+    protected IRegistryStore Registry => artifacts.Registry;
+
+    protected FileDigests Files => artifacts.Files;
 
     public abstract string Name { get; }
 
@@ -37,13 +43,13 @@ internal abstract class StepType(StepServices services) : IStepType
             {
                 if (ArtifactUris.ParseDataset(output.Uri) is var (dataset, version))
                 {
-                    await Services.Datasets.GetVersionAsync(dataset, version, ct);
+                    await Datasets.GetVersionAsync(dataset, version, ct);
                 }
                 else if (ArtifactUris.ParseModel(output.Uri) is var (model, modelVersion))
                 {
-                    await Services.Registry.GetVersionAsync(model, modelVersion, ct);
+                    await Registry.GetVersionAsync(model, modelVersion, ct);
                 }
-                else if (output.Type == ArtifactTypes.File && (!File.Exists(ArtifactUris.FilePath(output.Uri)) || await Services.Files.DigestAsync(ArtifactUris.FilePath(output.Uri), ct) != output.Digest))
+                else if (output.Type == ArtifactTypes.File && (!File.Exists(ArtifactUris.FilePath(output.Uri)) || await Files.DigestAsync(ArtifactUris.FilePath(output.Uri), ct) != output.Digest))
                 {
                     return false;
                 }
@@ -62,7 +68,7 @@ internal abstract class StepType(StepServices services) : IStepType
     protected async Task<Data.DatasetVersion> DatasetAsync(PipelineArtifact artifact, CancellationToken ct)
     {
         var (name, version) = ArtifactUris.ParseDataset(artifact.Uri) ?? throw GyreException.Invalid($"{artifact.Role}: '{artifact.Uri}' is not a dataset version");
-        return await Services.Datasets.GetVersionAsync(name, version, ct);
+        return await Datasets.GetVersionAsync(name, version, ct);
     }
 
     /// <summary>A stored version named as <c>NAME</c>, <c>NAME@latest</c> or <c>NAME@VERSION</c> in <paramref name="field"/>.</summary>
@@ -72,7 +78,7 @@ internal abstract class StepType(StepServices services) : IStepType
         var version = at < 0 || text[(at + 1)..] == "latest" ? 0
             : long.TryParse(text.AsSpan(at + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v
             : throw GyreException.Invalid($"{field}: expected NAME, NAME@latest or NAME@VERSION, got '{text}'");
-        return await Services.Datasets.GetVersionAsync(at < 0 ? text : text[..at], version, ct);
+        return await Datasets.GetVersionAsync(at < 0 ? text : text[..at], version, ct);
     }
 
     protected static PipelineArtifact DatasetArtifact(string role, Data.DatasetVersion version) =>

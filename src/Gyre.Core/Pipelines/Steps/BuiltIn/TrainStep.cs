@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Gyre.Core.Learning.Training;
+using Gyre.Core.Registry;
 
 namespace Gyre.Core.Pipelines.Steps.BuiltIn;
 
@@ -10,7 +11,7 @@ namespace Gyre.Core.Pipelines.Steps.BuiltIn;
 /// <c>dataset</c> (Gyre then splits it 80/20), and registers the model as a version of
 /// <c>register</c> (default: the pipeline's name). The label defaults to the pipeline's <c>label</c> parameter.
 /// </summary>
-internal sealed class TrainStep(StepServices services, bool tune) : StepType(services)
+internal class TrainStep(StepArtifacts artifacts, ModelTraining training, ModelImport import) : StepType(artifacts)
 {
     private static readonly StepParameter[] Common =
     [
@@ -24,13 +25,20 @@ internal sealed class TrainStep(StepServices services, bool tune) : StepType(ser
         new("importance", ParameterKind.Boolean, "compute permutation importance (default false)"),
     ];
 
-    public override string Name => tune ? "tune" : "train";
+    private static readonly StepParameter[] Search =
+    [
+        .. Common,
+        new("trials", ParameterKind.Integer, $"at most this many trials (default {SearchSpec.DefaultTrials})"),
+        new("seconds", ParameterKind.Number, "stop the search after this many seconds"),
+        new("metric", ParameterKind.String, "the metric the search maximises or minimises (default auc, accuracy or rmse)"),
+    ];
 
-    public override IReadOnlyList<StepParameter> Parameters { get; } = tune
-        ? [.. Common, new("trials", ParameterKind.Integer, $"at most this many trials (default {SearchSpec.DefaultTrials})"),
-            new("seconds", ParameterKind.Number, "stop the search after this many seconds"),
-            new("metric", ParameterKind.String, "the metric the search maximises or minimises (default auc, accuracy or rmse)")]
-        : Common;
+    /// <summary>Whether a random search runs first (<see cref="TuneStep"/>).</summary>
+    protected virtual bool Tune => false;
+
+    public override string Name => Tune ? "tune" : "train";
+
+    public override IReadOnlyList<StepParameter> Parameters => Tune ? Search : Common;
 
     public override IReadOnlyList<string> Check(JsonObject with) =>
         with["trials"]?.GetValue<long>() is { } trials && trials is < 1 or > SearchSpec.MaxTrials ? [$"trials: expected 1 to {SearchSpec.MaxTrials}, got {trials}"] : [];
@@ -40,13 +48,13 @@ internal sealed class TrainStep(StepServices services, bool tune) : StepType(ser
     public override async Task<StepResult> ExecuteAsync(StepContext context, IReadOnlyList<PipelineArtifact> inputs, CancellationToken ct)
     {
         var data = ArtifactUris.ParseDataset(inputs[0].Uri)!.Value;
-        var search = tune ? new SearchSpec((int?)context.Integer("trials"), context.Number("seconds"), context.String("metric")) : null;
+        var search = Tune ? new SearchSpec((int?)context.Integer("trials"), context.Number("seconds"), context.String("metric")) : null;
         var request = new TrainingRequest(data.Name, data.Version, context.String("task"), context.String("label") ?? context.Param("label"),
             context.String("trainer"), context.Strings("features"), context.NumberMap("hyperparameters"), context.String("register") ?? context.Pipeline,
             context.Integer("seed"), search, context.Boolean("importance") ?? false);
-        var result = await Services.Training.TrainAsync(request, ct);
+        var result = await training.TrainAsync(request, ct);
         var version = result.ModelVersion!;
-        var package = await Services.Import.GetPackageAsync(version.Name, version.Version, ct);
+        var package = await import.GetPackageAsync(version.Name, version.Version, ct);
         var metrics = new JsonObject();
         foreach (var (name, value) in Metrics(result))
         {

@@ -13,7 +13,7 @@ namespace Gyre.Core.Pipelines.Steps.BuiltIn;
 /// (<c>suite</c>), or the constraints suggested from another version's profile (<c>suggest_from</c>,
 /// as Deequ suggests them). A failed error constraint fails the step, so nothing trains on the data.
 /// </summary>
-internal sealed class ValidateStep(StepServices services) : StepType(services)
+internal sealed class ValidateStep(StepArtifacts artifacts, DatasetValidation validation) : StepType(artifacts)
 {
     public override string Name => "validate";
 
@@ -31,7 +31,7 @@ internal sealed class ValidateStep(StepServices services) : StepType(services)
         var data = context.Require("dataset", "train");
         if (context.String("suite") is { } suite)
         {
-            return [data, await Services.Files.ArtifactAsync("suite", context.FullPath(suite), ct, "suite")];
+            return [data, await Files.ArtifactAsync("suite", context.FullPath(suite), ct, "suite")];
         }
         var reference = await ResolveDatasetAsync("suggest_from", context.String("suggest_from")!, ct);
         return [data, DatasetArtifact("reference", reference)];
@@ -48,15 +48,15 @@ internal sealed class ValidateStep(StepServices services) : StepType(services)
         else
         {
             var reference = await DatasetAsync(inputs[1], ct);
-            suite = SuiteSuggestion.From(await Services.Datasets.GetProfileAsync(reference.Name, reference.Version, ct), $"{reference.Name}@{reference.Version}");
+            suite = SuiteSuggestion.From(await Datasets.GetProfileAsync(reference.Name, reference.Version, ct), $"{reference.Name}@{reference.Version}");
         }
-        var report = await Services.Validation.ValidateAsync(data.Name, data.Version, suite, ct);
+        var report = await validation.ValidateAsync(data.Name, data.Version, suite, ct);
         foreach (var result in report.Results.Where(r => !r.Passed))
         {
             await context.Log.WriteLineAsync($"{result.Severity} {result.Type} {result.Column}: {result.Expectation}");
         }
         var failed = report.Results.Count(r => !r.Passed);
-        if (report.Status == "failed")
+        if (report.Status == ValidationStatuses.Failed)
         {
             throw GyreException.Invalid($"{data.Name}@{data.Version} failed validation: {failed} of {report.Results.Count} constraints failed (the step's log lists them)");
         }

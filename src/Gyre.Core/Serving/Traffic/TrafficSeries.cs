@@ -1,4 +1,4 @@
-namespace Gyre.Core.Serving.Gateway;
+namespace Gyre.Core.Serving.Traffic;
 
 /// <summary>One interval of a variant's traffic: requests, failures and the latencies' p50 and p99.</summary>
 public sealed record TrafficPoint(long Start, long Requests, long Errors, double P50LatencyMs, double P99LatencyMs);
@@ -10,16 +10,12 @@ public sealed record TrafficInterval(long Start, long Requests, long Errors, IRe
 /// A variant's recent traffic in fixed intervals (<see cref="IntervalMs"/>, the last
 /// <see cref="Intervals"/> of them), for the dashboard's charts; Prometheus keeps the long history.
 /// Recording is on the request path: two interlocked increments, and a lock only when an interval
-/// slot is reused. Latencies are counted in geometric bins (ratio 1.25 from 0.05 ms), so a
-/// percentile is exact to one bin.
+/// slot is reused. Latencies are counted in <see cref="LatencyBins"/>, so intervals add up.
 /// </summary>
 public sealed class TrafficSeries
 {
     public const long IntervalMs = 10_000;
     public const int Intervals = 180;
-    private const int Bins = 64;
-    private const double FirstEdgeMs = 0.05;
-    private const double Ratio = 1.25;
 
     private readonly Slot[] _slots = Enumerable.Range(0, Intervals).Select(_ => new Slot()).ToArray();
 
@@ -44,7 +40,7 @@ public sealed class TrafficSeries
         }
         else
         {
-            Interlocked.Increment(ref slot.Latencies[Bin(latencyMs)]);
+            Interlocked.Increment(ref slot.Latencies[LatencyBins.Of(latencyMs)]);
         }
     }
 
@@ -85,7 +81,7 @@ public sealed class TrafficSeries
             slot.Reset(start);
             Interlocked.Add(ref slot.Requests, interval.Requests);
             Interlocked.Add(ref slot.Errors, interval.Errors);
-            for (var b = 0; b < Math.Min(Bins, interval.LatencyBins.Count); b++)
+            for (var b = 0; b < Math.Min(LatencyBins.Count, interval.LatencyBins.Count); b++)
             {
                 Interlocked.Add(ref slot.Latencies[b], interval.LatencyBins[b]);
             }
@@ -97,17 +93,12 @@ public sealed class TrafficSeries
 
     private static int SlotOf(long start) => (int)((((start / IntervalMs) % Intervals) + Intervals) % Intervals);
 
-    private static int Bin(double latencyMs) =>
-        latencyMs <= FirstEdgeMs ? 0 : Math.Min(Bins - 1, (int)Math.Ceiling(Math.Log(latencyMs / FirstEdgeMs, Ratio)));
-
-    private static double UpperEdge(int bin) => FirstEdgeMs * Math.Pow(Ratio, bin);
-
     private sealed class Slot
     {
         public long Start = -1;
         public long Requests;
         public long Errors;
-        public readonly long[] Latencies = new long[Bins];
+        public readonly long[] Latencies = new long[LatencyBins.Count];
 
         public void Reset(long start)
         {
@@ -129,27 +120,7 @@ public sealed class TrafficSeries
         public TrafficPoint Point()
         {
             var counts = Latencies.Select(c => Interlocked.Read(ref c)).ToArray();
-            return new TrafficPoint(Start, Interlocked.Read(ref Requests), Interlocked.Read(ref Errors), Percentile(counts, 0.50), Percentile(counts, 0.99));
-        }
-
-        private static double Percentile(long[] counts, double q)
-        {
-            var total = counts.Sum();
-            if (total == 0)
-            {
-                return 0;
-            }
-            var rank = (long)Math.Ceiling(q * total);
-            long seen = 0;
-            for (var b = 0; b < counts.Length; b++)
-            {
-                seen += counts[b];
-                if (seen >= rank)
-                {
-                    return UpperEdge(b);
-                }
-            }
-            return UpperEdge(counts.Length - 1);
+            return new TrafficPoint(Start, Interlocked.Read(ref Requests), Interlocked.Read(ref Errors), LatencyBins.Percentile(counts, 0.50), LatencyBins.Percentile(counts, 0.99));
         }
     }
 }

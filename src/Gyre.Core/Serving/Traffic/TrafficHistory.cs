@@ -1,4 +1,4 @@
-namespace Gyre.Core.Serving.Gateway;
+namespace Gyre.Core.Serving.Traffic;
 
 /// <summary>
 /// Keeps the variants' traffic series (<see cref="TrafficSeries"/>, held in memory for the
@@ -7,7 +7,7 @@ namespace Gyre.Core.Serving.Gateway;
 /// writes the intervals that changed since the last save. A crash loses at most the traffic since
 /// then; an interval cut by a restart goes on filling where it stopped.
 /// </summary>
-public sealed class TrafficHistory(VariantWindows windows, ITrafficStore store, TimeProvider time)
+public sealed class TrafficHistory(TrafficMeter traffic, ITrafficStore store, TimeProvider time)
 {
     /// <summary>How far back the series go: all of their intervals.</summary>
     public const long KeptMs = TrafficSeries.Intervals * TrafficSeries.IntervalMs;
@@ -20,7 +20,7 @@ public sealed class TrafficHistory(VariantWindows windows, ITrafficStore store, 
         // Intervals from a clock that was ahead of this one's are left out: they would never fill again.
         foreach (var kept in (await store.LoadAsync(now - KeptMs, ct)).Where(k => k.Interval.Start <= now))
         {
-            windows.Of(kept.Endpoint, kept.Variant).Series.Restore(kept.Interval);
+            traffic.Of(kept.Endpoint, kept.Variant).Series.Restore(kept.Interval);
         }
     }
 
@@ -33,8 +33,8 @@ public sealed class TrafficHistory(VariantWindows windows, ITrafficStore store, 
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var since = _savedAt == long.MinValue ? now - KeptMs : Math.Min(_savedAt, now) - TrafficSeries.IntervalMs;
-        var changed = windows.All
-            .SelectMany(w => w.Window.Series.Snapshot(now, since).Select(i => new VariantTraffic(w.Key.Endpoint, w.Key.Variant, i)))
+        var changed = traffic.All
+            .SelectMany(v => v.Meter.Series.Snapshot(now, since).Select(i => new VariantTraffic(v.Key.Endpoint, v.Key.Variant, i)))
             .ToList();
         await store.SaveAsync(changed, now - KeptMs, ct);
         _savedAt = now;

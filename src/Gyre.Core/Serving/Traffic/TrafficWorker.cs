@@ -1,16 +1,15 @@
-using Gyre.Core.Serving.Gateway;
+using Gyre.Core.Background;
 using Microsoft.Extensions.Logging;
 
-namespace Gyre.Server.Hosting;
+namespace Gyre.Core.Serving.Traffic;
 
 /// <summary>Saves the endpoints' recent traffic every 10 seconds, and once more on stopping (<see cref="TrafficHistory"/>).</summary>
-internal sealed class TrafficWorker(TrafficHistory history, TimeProvider time, ILogger<TrafficWorker> logger) : PeriodicWorker(time, Period)
+internal sealed class TrafficWorker(TrafficHistory history, TimeProvider time, BackgroundErrors errors, ILogger<TrafficWorker> logger)
+    : PeriodicWorker(Workers.Traffic, Period, time, errors, logger)
 {
     public static readonly TimeSpan Period = TimeSpan.FromMilliseconds(TrafficSeries.IntervalMs);
 
     protected override Task TickAsync(CancellationToken ct) => history.SaveAsync(ct);
-
-    protected override void TickFailed(Exception exception) => GyreServerLog.TrafficSaveFailed(logger, exception);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,4 @@
-namespace Gyre.Core.Serving.Gateway;
+namespace Gyre.Core.Serving.Traffic;
 
 /// <summary>The variants' recent traffic intervals, kept so that the dashboard's charts survive a restart.</summary>
 public interface ITrafficStore

@@ -1,0 +1,13 @@
+using Gyre.Core.Monitoring.Monitors;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gyre.Server.Inference;
+
+/// <summary>The wiring of <c>/metrics</c>: one registry per server, fed by the gateway, the drift monitor and the background workers.</summary>
+internal static class MetricsServices
+{
+    public static IServiceCollection AddGyreMetrics(this IServiceCollection services) => services
+        .AddSingleton<GatewayMetrics>()
+        .AddSingleton<MonitorMetrics>()
+        .AddSingleton<IDriftObserver>(sp => sp.GetRequiredService<MonitorMetrics>());
+}
