@@ -180,7 +180,7 @@ internal static class PipelinesCommands
             printer.Done($"Started run {run.Id} of {run.Pipeline} ({run.State}); follow it with `gyre pipelines show {run.Id}`", run);
             return;
         }
-        run = await RunProgress.FollowAsync(client, run, quiet: printer.IsJson, ct);
+        run = await RunDisplay.FollowAsync(client, run, quiet: printer.IsJson, ct);
         if (printer.IsJson)
         {
             printer.Done("", run);
@@ -210,8 +210,8 @@ internal static class PipelinesCommands
         printer.Object(run, ("run", run.Id), ("pipeline", run.Pipeline), ("state", run.State), ("trigger", Trigger(run.Trigger)),
             ("params", string.Join(", ", run.Params.Select(p => $"{p.Key}={p.Value}"))), ("attempt", run.Attempt),
             ("started", Printer.Time(run.StartTime)), ("ended", Printer.Time(run.EndTime)), ("error", run.Error));
-        printer.List(run.Steps, null, "", ("STEP", s => s.Id), ("USES", s => s.Uses), ("STATE", s => $"{RunProgress.Symbol(s.State)} {s.State}"),
-            ("TRIES", s => s.Attempts), ("TIME", RunProgress.Duration), ("DETAIL", RunProgress.Detail));
+        printer.List(run.Steps, null, "", ("STEP", s => s.Id), ("USES", s => s.Uses), ("STATE", s => $"{RunDisplay.Symbol(s.State)} {s.State}"),
+            ("TRIES", s => s.Attempts), ("TIME", RunDisplay.Duration), ("DETAIL", RunDisplay.Detail));
     }
 
     private static string Triggers(PipelineInfo info) => string.Join(", ", new[]

@@ -72,18 +72,13 @@ internal sealed partial class SqliteRegistryStore : IRegistryStore
     public Task<Page<RegisteredModel>> SearchModelsAsync(ModelSearch search, CancellationToken ct)
     {
         var maxResults = MaxResults.Check(search.MaxResults, 10_000);
-        var filter = FilterParser.Parse(search.Filter, FilterSchema.Models);
-        var order = FilterParser.ParseOrderBy(search.OrderBy, FilterSchema.Models);
-        var fingerprint = $"models|{search.Filter}|{string.Join(',', search.OrderBy ?? [])}";
-        var offset = PageToken.Decode(search.PageToken, fingerprint);
-        var compiler = new SqlFilterCompiler(ModelTarget);
-        var where = compiler.Where(filter);
-        var orderBy = compiler.OrderBy(order, "m.name");
+        var q = SqlSearch.Compile(search.Filter, search.OrderBy, search.PageToken, FilterSchema.Models, ModelTarget, "m.name",
+            $"models|{search.Filter}|{string.Join(',', search.OrderBy ?? [])}");
         return _db.ReadAsync(async c =>
         {
-            var models = await ReadModelsAsync(c, null, $"{compiler.Joins} WHERE {where} ORDER BY {orderBy} LIMIT $limit OFFSET $offset",
-                [.. compiler.Parameters, ("$limit", maxResults + 1), ("$offset", offset)], ct);
-            return SqliteTrackingStore.ToPage(models, maxResults, offset, fingerprint);
+            var models = await ReadModelsAsync(c, null, $"{q.Compiler.Joins} WHERE {q.Where} ORDER BY {q.OrderBy} LIMIT $limit OFFSET $offset",
+                [.. q.Compiler.Parameters, ("$limit", maxResults + 1), ("$offset", q.Offset)], ct);
+            return SqliteTrackingStore.ToPage(models, maxResults, q.Offset, q.Fingerprint);
         }, ct);
     }
 

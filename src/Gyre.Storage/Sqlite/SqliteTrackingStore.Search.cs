@@ -37,23 +37,17 @@ internal sealed partial class SqliteTrackingStore
     public Task<Page<Experiment>> SearchExperimentsAsync(ExperimentSearch search, CancellationToken ct)
     {
         var maxResults = MaxResults.Check(search.MaxResults, 50_000);
-        var filter = FilterParser.Parse(search.Filter, FilterSchema.Experiments);
-        var order = FilterParser.ParseOrderBy(search.OrderBy, FilterSchema.Experiments);
-        var fingerprint = $"experiments|{search.Filter}|{string.Join(',', search.OrderBy ?? [])}|{search.ViewType}";
-        var offset = PageToken.Decode(search.PageToken, fingerprint);
-
-        var compiler = new SqlFilterCompiler(ExperimentTarget);
-        var where = compiler.Where(filter);
-        var orderBy = compiler.OrderBy(order, "e.creation_time DESC, e.experiment_id DESC");
+        var q = SqlSearch.Compile(search.Filter, search.OrderBy, search.PageToken, FilterSchema.Experiments, ExperimentTarget, "e.creation_time DESC, e.experiment_id DESC",
+            $"experiments|{search.Filter}|{string.Join(',', search.OrderBy ?? [])}|{search.ViewType}");
         var sql = $"""
-            SELECT {ExperimentColumns} FROM experiments e {compiler.Joins}
-            WHERE {StageCondition("e", search.ViewType)} AND {where}
-            ORDER BY {orderBy} LIMIT $limit OFFSET $offset
+            SELECT {ExperimentColumns} FROM experiments e {q.Compiler.Joins}
+            WHERE {StageCondition("e", search.ViewType)} AND {q.Where}
+            ORDER BY {q.OrderBy} LIMIT $limit OFFSET $offset
             """;
         return _db.ReadAsync(async c =>
         {
-            var rows = await ReadExperimentsAsync(c, null, sql, [.. compiler.Parameters, ("$limit", maxResults + 1), ("$offset", offset)], ct);
-            return ToPage(rows, maxResults, offset, fingerprint);
+            var rows = await ReadExperimentsAsync(c, null, sql, [.. q.Compiler.Parameters, ("$limit", maxResults + 1), ("$offset", q.Offset)], ct);
+            return ToPage(rows, maxResults, q.Offset, q.Fingerprint);
         }, ct);
     }
 
@@ -65,26 +59,20 @@ internal sealed partial class SqliteTrackingStore
             throw Core.Errors.GyreException.Invalid("experiment_ids: expected at least one experiment id");
         }
         var experiments = search.ExperimentIds.Select((id, i) => SqliteIds.Experiment(id, $"experiment_ids[{i}]")).ToList();
-        var filter = FilterParser.Parse(search.Filter, FilterSchema.Runs);
-        var order = FilterParser.ParseOrderBy(search.OrderBy, FilterSchema.Runs);
-        var fingerprint = $"runs|{string.Join(',', experiments)}|{search.Filter}|{string.Join(',', search.OrderBy ?? [])}|{search.RunViewType}";
-        var offset = PageToken.Decode(search.PageToken, fingerprint);
-
-        var compiler = new SqlFilterCompiler(RunTarget);
-        var where = compiler.Where(filter);
-        var orderBy = compiler.OrderBy(order, "r.start_time DESC, r.run_id");
+        var q = SqlSearch.Compile(search.Filter, search.OrderBy, search.PageToken, FilterSchema.Runs, RunTarget, "r.start_time DESC, r.run_id",
+            $"runs|{string.Join(',', experiments)}|{search.Filter}|{string.Join(',', search.OrderBy ?? [])}|{search.RunViewType}");
         var sql = $"""
-            SELECT r.run_id FROM runs r {compiler.Joins}
+            SELECT r.run_id FROM runs r {q.Compiler.Joins}
             WHERE r.experiment_id IN (SELECT value FROM json_each($experiments))
-              AND {StageCondition("r", search.RunViewType)} AND {where}
-            ORDER BY {orderBy} LIMIT $limit OFFSET $offset
+              AND {StageCondition("r", search.RunViewType)} AND {q.Where}
+            ORDER BY {q.OrderBy} LIMIT $limit OFFSET $offset
             """;
         return _db.ReadAsync(async c =>
         {
             var ids = await c.QueryAsync(sql, null, r => r.GetString(0), ct,
-                [.. compiler.Parameters, ("$experiments", SqliteCommands.JsonArray(experiments.Select(e => e.ToString(System.Globalization.CultureInfo.InvariantCulture)))),
-                 ("$limit", maxResults + 1), ("$offset", offset)]);
-            var page = ToPage(ids, maxResults, offset, fingerprint);
+                [.. q.Compiler.Parameters, ("$experiments", SqliteCommands.JsonArray(experiments.Select(e => e.ToString(System.Globalization.CultureInfo.InvariantCulture)))),
+                 ("$limit", maxResults + 1), ("$offset", q.Offset)]);
+            var page = ToPage(ids, maxResults, q.Offset, q.Fingerprint);
             return new Page<Run>(await RunReader.ReadAsync(c, null, page.Items, ct), page.NextPageToken);
         }, ct);
     }

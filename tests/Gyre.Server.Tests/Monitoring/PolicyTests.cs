@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Gyre.Core.Monitoring.Monitors;
 using Gyre.Core.Pipelines.Runs;
+using Gyre.Server.Tests.Api;
 using Gyre.Server.Tests.Serving;
 using Microsoft.Extensions.Time.Testing;
 
@@ -143,6 +144,48 @@ public sealed class PolicyTests : IAsyncLifetime
         await SendAsync(endpoint, shifted: true, seed: 4);
         await TickUntilAsync(endpoint, 4);
         Assert.Equal(2, (await _server.Client.Policies.FiringsAsync(policy)).Items.Count);
+    }
+
+    [Fact]
+    public async Task ErrorRate_FiresOnTheGatewaysOwnCounts_OverItsWindow()
+    {
+        var model = await ServingModels.TrainChurnAsync(_server);
+        var endpoint = await ServingModels.CreateEndpointAsync(_server, model + "/1");
+        var policy = Unique.Name("errors");
+        await _server.Client.Policies.ApplyAsync($$$"""
+            name: {{{policy}}}
+            endpoint: {{{endpoint}}}
+            when:
+              - {error_rate: 0.2, seconds: 60}
+            then:
+              - {webhook: "{{{_hook}}}", retries: 0}
+            """);
+        await SendAsync(endpoint, shifted: false, seed: 1);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await Task.Delay(200);
+        Assert.Empty((await _server.Client.Policies.FiringsAsync(policy)).Items);
+
+        // Requests the model's signature refuses count against the variant they were routed to.
+        for (var i = 0; i < 3; i++)
+        {
+            var refused = await _server.Http.PostAsJsonAsync($"/endpoints/{endpoint}/predict", new { instances = new[] { new { tenure = "long", plan = "pro" } } });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var firing = await DeliveredAsync(policy);
+        Assert.Equal("error rate 75.0 % over 4 requests is above 0.2", Assert.Single(firing.Evidence)); // 3 of the 4 requests since the start
+
+        // Past the window, the failures are behind it: a policy saved now sees nothing to fire on.
+        _time.Advance(TimeSpan.FromSeconds(90));
+        var later = Unique.Name("errors");
+        await _server.Client.Policies.ApplyAsync($"name: {later}\nendpoint: {endpoint}\nwhen:\n  - {{error_rate: 0.2, seconds: 60}}\nthen:\n  - {{webhook: \"{_hook}\"}}\n");
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await Task.Delay(300);
+        Assert.Empty((await _server.Client.Policies.FiringsAsync(later)).Items);
+
+        var tooLong = await _server.Http.PostAsJsonAsync("/api/v1/policies", new { yaml = $"name: p\nendpoint: {endpoint}\nwhen:\n  - {{error_rate: 0.1, seconds: 7200}}\nthen: [rollback]\n" });
+        var detail = await ProblemAssert.IsAsync(tooLong, HttpStatusCode.BadRequest, "invalid_argument");
+        Assert.Contains("line 4: when.seconds: an error_rate looks back more than 0 and at most 1800 s (the traffic a server keeps), got 7200", detail, StringComparison.Ordinal);
     }
 
     /// <summary>The policy's only firing once its webhooks were delivered (they go out after the firing is recorded).</summary>

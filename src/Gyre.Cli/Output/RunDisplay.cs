@@ -9,7 +9,7 @@ namespace Gyre.Cli.Output;
 /// Follows a pipeline run until it ends: in a terminal, a live table of its steps (Spectre.Console);
 /// otherwise (a pipe, a log file, CI) one line per step as its state changes.
 /// </summary>
-internal static class RunProgress
+internal static class RunDisplay
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
