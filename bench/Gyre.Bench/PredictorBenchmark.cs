@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Gyre.Core.Models;
 using Gyre.Core.Learning.Training;
+using Gyre.Core.Models;
 using Gyre.Learning.MlNet;
 using Gyre.Learning.Predictors;
 

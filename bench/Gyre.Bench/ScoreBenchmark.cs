@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Gyre.Core.Data;
-using Gyre.Core.Models;
 using Gyre.Core.Learning.Training;
+using Gyre.Core.Models;
 using Gyre.Learning.MlNet;
 using Gyre.Learning.Predictors;
 using Gyre.Storage.Data;

@@ -30,6 +30,8 @@ internal static partial class ServeBenchmark
     private const int Connections = 32;
     private static readonly TimeSpan Duration = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(15);
+    private static readonly string[] DurableBaselines = ["bare + Gyre's durable log", "bare + group commit"];
+    private static readonly string[] Compared = ["bare Kestrel", "gyre", "gunicorn+flask+sklearn"];
 
     /// <summary>The model's 20 numeric features.</summary>
     internal static readonly IReadOnlyList<string> Features = [.. Enumerable.Range(0, 20).Select(i => $"x{i}")];
@@ -114,11 +116,11 @@ internal static partial class ServeBenchmark
                 }
             }
             double Best(string name) => results[name].Max(r => r.RequestsPerSecond);
-            foreach (var baseline in new[] { "bare + Gyre's durable log", "bare + group commit" }.Where(results.ContainsKey).Where(_ => results.ContainsKey("bare Kestrel")))
+            foreach (var baseline in DurableBaselines.Where(results.ContainsKey).Where(_ => results.ContainsKey("bare Kestrel")))
             {
                 Console.WriteLine($"serve: {baseline}/bare throughput {Best(baseline) / Best("bare Kestrel"):N2}x: what durability alone leaves of the 0.7x goal's room");
             }
-            if (!new[] { "bare Kestrel", "gyre", "gunicorn+flask+sklearn" }.All(results.ContainsKey))
+            if (!Compared.All(results.ContainsKey))
             {
                 return;
             }

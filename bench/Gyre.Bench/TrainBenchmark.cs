@@ -6,7 +6,6 @@ using Gyre.Core.Models;
 using Gyre.Core.Registry;
 using Gyre.Learning.MlNet;
 using Gyre.Learning.Predictors;
-using Gyre.Storage.Data;
 using Gyre.Storage;
 
 namespace Gyre.Bench;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net.Http;
 using Gyre.Client;
 using Gyre.Core.Errors;
 

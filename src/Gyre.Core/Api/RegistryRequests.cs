@@ -1,4 +1,3 @@
-using Gyre.Core.Registry;
 using Gyre.Core.Tracking;
 
 namespace Gyre.Core.Api;

@@ -1,5 +1,3 @@
-using Gyre.Core.Models;
-
 namespace Gyre.Core.Models;
 
 /// <summary>

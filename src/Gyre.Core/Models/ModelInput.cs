@@ -1,5 +1,3 @@
-using Gyre.Core.Models;
-
 namespace Gyre.Core.Models;
 
 /// <summary>A column a model reads: its name, whether it takes text (a categorical value) or a number, and its datatype as the signature names it.</summary>

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Gyre.Core.Artifacts;
 using Gyre.Core.Errors;
 using Gyre.Core.Json;
-using Gyre.Core.Registry;
 using Gyre.Core.Models;
 using Gyre.Core.Tracking;
 

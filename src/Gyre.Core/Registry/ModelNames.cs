@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Gyre.Core.Naming;
-using Gyre.Core.Tracking;
 
 namespace Gyre.Core.Registry;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Gyre.Core.Models;
 using Gyre.Core.Learning.Training;
+using Gyre.Core.Models;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;
@@ -140,7 +140,7 @@ public sealed class MlNetTrainer : ITrainer
         {
             var getLabel = cursor.GetGetter<bool>(label);
             var getProbability = cursor.GetGetter<float>(output);
-            bool y = false;
+            var y = false;
             float p = 0;
             while (cursor.MoveNext())
             {

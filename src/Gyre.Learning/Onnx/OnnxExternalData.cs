@@ -1,6 +1,6 @@
+using Google.Protobuf;
 using Gyre.Core.Errors;
 using Gyre.Learning.Onnx.Wire;
-using Google.Protobuf;
 
 namespace Gyre.Learning.Onnx;
 

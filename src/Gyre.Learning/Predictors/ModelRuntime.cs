@@ -1,4 +1,3 @@
-using Gyre.Core.Errors;
 using Gyre.Core.Models;
 
 namespace Gyre.Learning.Predictors;

@@ -1,6 +1,5 @@
 using Gyre.Core.Artifacts;
 using Gyre.Core.Diagnostics;
-using Gyre.Server.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,5 @@
 using Gyre.Core.Data;
 using Gyre.Core.Data.Validation;
-using Gyre.Core.Errors;
 using Gyre.Core.Tracking;
 using Gyre.Server.Hosting;
 using Gyre.Server.Http;

@@ -1,6 +1,5 @@
 using Gyre.Core.Api;
 using Gyre.Core.Artifacts;
-using Gyre.Core.Errors;
 using Gyre.Core.Tracking;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

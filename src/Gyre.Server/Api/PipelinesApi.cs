@@ -1,4 +1,3 @@
-using Gyre.Core.Auth;
 using Gyre.Core.Errors;
 using Gyre.Core.Pipelines;
 using Gyre.Core.Pipelines.Definitions;

@@ -1,4 +1,3 @@
-using Gyre.Core.Auth;
 using Gyre.Core.Diagnostics;
 using Gyre.Core.Errors;
 using Gyre.Core.Pipelines.Runs;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Gyre.Core.Diagnostics;
 using Gyre.Core.Errors;
-using Gyre.Server.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 

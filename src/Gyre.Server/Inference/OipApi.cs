@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Gyre.Core.Auth;
-using Gyre.Core.Errors;
 using Gyre.Core.Models;
 using Gyre.Core.Serving.Gateway;
 using Gyre.Core.Serving.Protocol;

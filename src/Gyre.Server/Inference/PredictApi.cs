@@ -4,7 +4,6 @@ using Gyre.Core.Errors;
 using Gyre.Core.Serving.Gateway;
 using Gyre.Core.Serving.Log;
 using Gyre.Core.Serving.Protocol;
-using Gyre.Core.Models;
 using Gyre.Server.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

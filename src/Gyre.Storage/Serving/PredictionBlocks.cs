@@ -112,7 +112,7 @@ internal static class PredictionBlocks
     /// </summary>
     private static IEnumerable<Block> Blocks(SqliteDataReader reader)
     {
-        byte[]? buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
             while (reader.Read())

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Gyre.Core.Serving.Gateway;
 using Gyre.Core.Serving.Traffic;
 using Gyre.Storage.Sql;
 using Gyre.Storage.Sqlite;

@@ -1,4 +1,3 @@
-using System.Text;
 using Gyre.Core.Search;
 
 namespace Gyre.Storage.Sql;

@@ -96,7 +96,7 @@ internal sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>Busy, locked, full or failing storage is a transient 503, not a bug; the message names no path (the log has the exception).</summary>
-    private GyreException? Unavailable(SqliteException e) => e.SqliteErrorCode switch
+    private static GyreException? Unavailable(SqliteException e) => e.SqliteErrorCode switch
     {
         5 or 6 => new GyreException(ErrorCode.Unavailable, "the metadata database is busy; retry", inner: e),
         13 => new GyreException(ErrorCode.Unavailable, "the disk holding the metadata database is full; retry later", inner: e),

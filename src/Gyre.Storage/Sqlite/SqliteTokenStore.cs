@@ -1,7 +1,6 @@
 using Gyre.Core.Auth;
 using Gyre.Core.Errors;
 using Gyre.Core.Naming;
-using Gyre.Core.Tracking;
 using Gyre.Storage.Sql;
 
 namespace Gyre.Storage.Sqlite;

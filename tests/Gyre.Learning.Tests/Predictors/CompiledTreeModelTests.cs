@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using Gyre.Core.Models;
 using Gyre.Core.Learning.Training;
+using Gyre.Core.Models;
 using Gyre.Learning.MlNet;
 using Gyre.Learning.Predictors;
 
@@ -31,7 +31,7 @@ public sealed class CompiledTreeModelTests : IDisposable
     {
         var rows = Rows(task);
         var file = Path.Combine(_folder, $"{task}-{trainer}.csv");
-        string[] names = withText ? [.. Numeric, "kind"] : Numeric;
+        var names = withText ? [.. Numeric, "kind"] : Numeric;
         await File.WriteAllLinesAsync(file, [$"label,{string.Join(',', names)}", .. rows.Select((r, i) =>
             string.Join(',', [r.Label, .. r.X.Select(v => v?.ToString(CultureInfo.InvariantCulture) ?? ""), .. withText ? [i % 2 == 0 ? "p" : "q"] : Array.Empty<string>()]))]);
         IReadOnlyList<string>? classes = task == ModelTasks.Binary ? ["false", "true"] : null;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Gyre.Core.Errors;
-using Gyre.Core.Models;
 using Gyre.Core.Learning.Training;
+using Gyre.Core.Models;
 using Gyre.Learning.MlNet;
 using Gyre.Learning.Onnx;
 using Gyre.Learning.Predictors;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using Gyre.Core.Data;
 using Gyre.Core.Data.Schemas;

@@ -6,8 +6,8 @@ using System.Text;
 using System.Text.Json;
 using Gyre.Core.Data;
 using Gyre.Core.Json;
-using Gyre.Core.Models;
 using Gyre.Core.Learning.Training;
+using Gyre.Core.Models;
 
 namespace Gyre.Server.Tests.Api;
 

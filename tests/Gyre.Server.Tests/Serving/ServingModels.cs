@@ -4,8 +4,8 @@ using System.Net.Http.Json;
 using System.Text;
 using Gyre.Core.Data;
 using Gyre.Core.Json;
-using Gyre.Core.Models;
 using Gyre.Core.Learning.Training;
+using Gyre.Core.Models;
 
 namespace Gyre.Server.Tests.Serving;
 

@@ -75,7 +75,7 @@ public sealed class DuckDbReferenceComputerTests : IDisposable
     [InlineData(false)]
     public async Task DiscreteColumns_CountedTogether_MatchTheirValuesOneByOne(bool window)
     {
-        const int rows = 30_000;
+        const int Rows = 30_000;
         var path = Path.Combine(_folder, "discrete.parquet");
         using (var duck = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:"))
         {
@@ -83,10 +83,10 @@ public sealed class DuckDbReferenceComputerTests : IDisposable
             using var command = duck.CreateCommand();
             command.CommandText = "COPY (SELECT CASE WHEN range % 11 = 0 THEN NULL WHEN range % 3 = 0 THEN 'basic' ELSE 'pro' END AS plan, " +
                 "range % 2 AS churned, 'c' || (range * 7 % 1500) AS city, NULL::VARCHAR AS empty, range * 0.5 AS x " +
-                $"FROM range({rows})) TO '{path}' (FORMAT parquet)";
+                $"FROM range({Rows})) TO '{path}' (FORMAT parquet)";
             command.ExecuteNonQuery();
         }
-        var version = new DatasetVersion("d", 1, path, DatasetFormat.Parquet, rows, new FileInfo(path).Length,
+        var version = new DatasetVersion("d", 1, path, DatasetFormat.Parquet, Rows, new FileInfo(path).Length,
             [new ColumnSchema("plan", ColumnType.Categorical, true, "VARCHAR"), new ColumnSchema("churned", ColumnType.Boolean, false, "BIGINT"),
                 new ColumnSchema("city", ColumnType.Categorical, false, "VARCHAR"), new ColumnSchema("empty", ColumnType.Categorical, true, "VARCHAR"),
                 new ColumnSchema("x", ColumnType.Float, false, "DOUBLE")],
@@ -98,12 +98,12 @@ public sealed class DuckDbReferenceComputerTests : IDisposable
             : await computer.ComputeAsync(path, version, CancellationToken.None);
 
         Assert.Equal(["plan", "churned", "city", "empty", "x"], statistics.Columns.Select(c => c.Name));
-        var all = Enumerable.Range(0, rows).ToList();
+        var all = Enumerable.Range(0, Rows).ToList();
         AssertCounted(statistics.Columns[0], all.Select(i => i % 11 == 0 ? null : i % 3 == 0 ? "basic" : "pro"));
         AssertCounted(statistics.Columns[1], all.Select(i => i % 2 == 1 ? "true" : "false"));
         AssertCounted(statistics.Columns[2], all.Select(i => $"c{i * 7 % 1500}"));
         AssertCounted(statistics.Columns[3], all.Select(_ => (string?)null));
-        Assert.Equal(rows - 1, statistics.Columns[4].Max!.Value * 2, 9);
+        Assert.Equal(Rows - 1, statistics.Columns[4].Max!.Value * 2, 9);
     }
 
     /// <summary>A column's statistics against its values counted here: the most frequent first (ties by value), at most MaxCategories, the rest pooled.</summary>

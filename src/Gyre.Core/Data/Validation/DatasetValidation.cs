@@ -1,5 +1,3 @@
-using Gyre.Core.Errors;
-
 namespace Gyre.Core.Data.Validation;
 
 /// <summary>

@@ -10,7 +10,7 @@ namespace Gyre.Core.Learning.Training;
 /// </summary>
 public interface IDatasetExporter
 {
-    public const string LabelColumn = "gyre_label";
+    const string LabelColumn = "gyre_label";
 
     Task ExportAsync(string path, DatasetVersion version, string label, IReadOnlyList<string>? classes, IReadOnlyList<string> features, string outputPath,
         CancellationToken ct);

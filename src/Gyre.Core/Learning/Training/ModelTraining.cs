@@ -57,7 +57,7 @@ public sealed class ModelTraining(
             var columns = features.Select(f => f.Name).ToList();
             await exporter.ExportAsync(objects.LocalPath(train.Digest, train.Format), train, label, classes, columns, trainPath, ct);
             await exporter.ExportAsync(objects.LocalPath(test.Digest, test.Format), test, label, classes, columns, testPath, ct);
-            IReadOnlyDictionary<string, double> hyperparameters = request.Hyperparameters ?? new Dictionary<string, double>();
+            var hyperparameters = request.Hyperparameters ?? new Dictionary<string, double>();
             Run? run = null;
             IReadOnlyList<TrialResult>? trials = null;
             if (request.Search is { } search)

@@ -8,7 +8,6 @@ using Gyre.Core.Monitoring.Webhooks;
 using Gyre.Core.Pipelines.Definitions;
 using Gyre.Core.Pipelines.Runs;
 using Gyre.Core.Serving.Endpoints;
-using Gyre.Core.Serving.Gateway;
 using Gyre.Core.Serving.Log;
 using Gyre.Core.Serving.Rollouts;
 using Gyre.Core.Serving.Traffic;

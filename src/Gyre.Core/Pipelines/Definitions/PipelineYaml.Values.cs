@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Gyre.Core.Data.Schemas;
 using Gyre.Core.Pipelines.Steps;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Gyre.Core.Pipelines.Definitions;
@@ -20,7 +18,7 @@ public static partial class PipelineYaml
             // A list or mapping parameter used whole: its items must have the kind's type.
             return Typed(whole, kind) ?? Problem($"{Line(node)}{field}: expected {Describe(kind)}, and the parameter '{match.Groups[1].Value}' is {(whole is JsonArray ? "a list" : "a mapping")} that is not");
         }
-        JsonNode? result = kind switch
+        var result = kind switch
         {
             ParameterKind.Strings or ParameterKind.Numbers => List(node, kind == ParameterKind.Strings ? ParameterKind.String : ParameterKind.Number),
             ParameterKind.NumberMap or ParameterKind.StringMap => Map(node, kind == ParameterKind.NumberMap ? ParameterKind.Number : ParameterKind.String),

@@ -1,8 +1,8 @@
 using System.Text.Json;
+using Gyre.Core.Models;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Log;
 using Gyre.Core.Serving.Protocol;
-using Gyre.Core.Models;
 using Gyre.Core.Serving.Traffic;
 
 namespace Gyre.Core.Serving.Gateway;

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using Gyre.Core.Models;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Log;
-using Gyre.Core.Models;
 
 namespace Gyre.Core.Serving.Gateway;
 

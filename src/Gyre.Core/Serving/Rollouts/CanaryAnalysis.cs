@@ -1,5 +1,4 @@
 using System.Globalization;
-using Gyre.Core.Serving.Gateway;
 using Gyre.Core.Serving.Log;
 using Gyre.Core.Serving.Traffic;
 

@@ -76,27 +76,27 @@ internal static class BarChart
         {
             return new MarkupString($"<p class=\"muted\">{Svg.Text(title)}: no values.</p>");
         }
-        const int width = 640;
-        const int label = 150;
-        const int value = 70;
-        const int row = 22;
-        var height = (bars.Count * row) + 24;
+        const int Width = 640;
+        const int LabelWidth = 150;
+        const int ValueWidth = 70;
+        const int RowHeight = 22;
+        var height = (bars.Count * RowHeight) + 24;
         var low = Math.Min(0, bars.Min(b => b.Value));
         var high = Math.Max(bars.Max(b => b.Value), low + 1e-12);
-        double X(double v) => label + ((v - low) / (high - low) * (width - label - value));
+        double X(double v) => LabelWidth + ((v - low) / (high - low) * (Width - LabelWidth - ValueWidth));
         var svg = new StringBuilder();
         svg.Append($"<figure class=\"chart\"><figcaption>{Svg.Text(title)}</figcaption>");
-        svg.Append($"<svg viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{Svg.Text(title)}\">");
+        svg.Append($"<svg viewBox=\"0 0 {Width} {height}\" role=\"img\" aria-label=\"{Svg.Text(title)}\">");
         for (var i = 0; i < bars.Count; i++)
         {
-            var y = (i * row) + 4;
+            var y = (i * RowHeight) + 4;
             var (from, to) = (Math.Min(X(0), X(bars[i].Value)), Math.Max(X(0), X(bars[i].Value)));
-            svg.Append($"<text class=\"tick\" x=\"{label - 6}\" y=\"{y + 14}\" text-anchor=\"end\">{Svg.Text(Svg.Short(bars[i].Label, 24))}</text>");
-            svg.Append($"<rect x=\"{Svg.N(from)}\" y=\"{y + 3}\" width=\"{Svg.N(Math.Max(to - from, 1))}\" height=\"{row - 8}\" fill=\"{Svg.Palette[0]}\"><title>{Svg.Text(bars[i].Label)}: {Fmt.Num(bars[i].Value)}</title></rect>");
+            svg.Append($"<text class=\"tick\" x=\"{LabelWidth - 6}\" y=\"{y + 14}\" text-anchor=\"end\">{Svg.Text(Svg.Short(bars[i].Label, 24))}</text>");
+            svg.Append($"<rect x=\"{Svg.N(from)}\" y=\"{y + 3}\" width=\"{Svg.N(Math.Max(to - from, 1))}\" height=\"{RowHeight - 8}\" fill=\"{Svg.Palette[0]}\"><title>{Svg.Text(bars[i].Label)}: {Fmt.Num(bars[i].Value)}</title></rect>");
             svg.Append($"<text class=\"tick\" x=\"{Svg.N(to + 4)}\" y=\"{y + 14}\">{Fmt.Num(bars[i].Value)}</text>");
         }
         svg.Append($"<line class=\"axis\" x1=\"{Svg.N(X(0))}\" x2=\"{Svg.N(X(0))}\" y1=\"2\" y2=\"{height - 20}\"/>");
-        svg.Append($"<text class=\"tick\" x=\"{width - value}\" y=\"{height - 4}\" text-anchor=\"end\">{Svg.Text(valueLabel)}</text>");
+        svg.Append($"<text class=\"tick\" x=\"{Width - ValueWidth}\" y=\"{height - 4}\" text-anchor=\"end\">{Svg.Text(valueLabel)}</text>");
         svg.Append("</svg></figure>");
         return new MarkupString(svg.ToString());
     }

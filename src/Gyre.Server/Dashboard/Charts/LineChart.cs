@@ -165,10 +165,12 @@ internal static class LineChart
         return Svg.Widen(list.Min(), list.Max());
     }
 
+    private static readonly int[] TickMinutes = [1, 2, 5, 10, 15, 30, 60, 120, 360, 720, 1440];
+
     /// <summary>Ticks on round minutes (1, 5, 10, 15, 30, 60 …) so that about six fit.</summary>
     private static IEnumerable<double> TimeTicks(double x0, double x1)
     {
-        var minutes = new[] { 1, 2, 5, 10, 15, 30, 60, 120, 360, 720, 1440 }.Select(m => m * 60_000.0).FirstOrDefault(s => (x1 - x0) / s <= 6, 1440 * 60_000.0 * 7);
+        var minutes = TickMinutes.Select(m => m * 60_000.0).FirstOrDefault(s => (x1 - x0) / s <= 6, 1440 * 60_000.0 * 7);
         for (var t = Math.Ceiling(x0 / minutes) * minutes; t <= x1; t += minutes)
         {
             yield return t;

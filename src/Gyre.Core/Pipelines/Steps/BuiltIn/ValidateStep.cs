@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Gyre.Core.Data.Validation;
 using Gyre.Core.Errors;
 using Gyre.Core.Json;
-using Gyre.Core.Pipelines.Definitions;
 
 namespace Gyre.Core.Pipelines.Steps.BuiltIn;
 
