@@ -7,33 +7,49 @@ using Microsoft.AspNetCore.Http;
 
 namespace Gyre.Server.Inference;
 
+/// <summary>How one inference dialect reads a request and writes its answer.</summary>
+internal interface IInferenceDialect
+{
+    /// <summary>The dialect's name on <c>/metrics</c> (<c>protocol</c>).</summary>
+    string Protocol { get; }
+
+    ParsedRequest Read(JsonElement body, IPredictor predictor, int maxRows);
+
+    /// <summary>What the dialect echoes from the body (the Open Inference Protocol's <c>id</c>), read before predicting.</summary>
+    string? RequestId(JsonElement body);
+
+    void Write(HttpContext context, string endpoint, InferenceResult result, string? requestId);
+}
+
 /// <summary>
-/// What both inference dialects do before they write their answer: find the endpoint, read the
-/// body within its limit, route on the caller's key and predict through the gateway. A refusal is
-/// counted on <c>/metrics</c> by its error code, then answered as any error is.
+/// An inference request in either dialect, from the body to the answer: find the endpoint, read
+/// the body within its limit, route on the caller's key, predict through the gateway, write the
+/// dialect's answer and count it on <c>/metrics</c>; a refusal is counted by its error code, then
+/// answered as any error is. One async method for the whole request: it is the hot path.
 /// </summary>
 internal static class InferenceCall
 {
-    /// <summary>
-    /// Predicts for a request in a dialect: <paramref name="read"/> reads the body against a model's
-    /// inputs; <paramref name="requestId"/>, when given, reads what the dialect echoes from the body
-    /// (the Open Inference Protocol's <c>id</c>) before predicting.
-    /// </summary>
-    public static async Task<(InferenceResult Result, string? RequestId)> PredictAsync(string name, HttpContext context, InferenceGateway gateway, GatewayOptions options,
-        GatewayMetrics metrics, Func<JsonElement, IPredictor, ParsedRequest> read, long started, CancellationToken ct, Func<JsonElement, string?>? requestId = null)
+    public static async Task AnswerAsync(string name, HttpContext context, InferenceGateway gateway, GatewayOptions options, GatewayMetrics metrics, TimeProvider time,
+        IInferenceDialect dialect, CancellationToken ct)
     {
+        var started = time.GetTimestamp();
+        InferenceResult result;
+        string? id;
         try
         {
             var endpoint = gateway.Get(name);
             using var body = await JsonBody.ReadAsync(context, options.MaxBodyBytes, ct);
             var key = context.Request.Headers[options.RoutingKeyHeader].FirstOrDefault();
-            var id = requestId?.Invoke(body.RootElement);
-            return (await gateway.PredictAsync(endpoint, key, body.RootElement, read, started, ct), id);
+            id = dialect.RequestId(body.RootElement);
+            var maxRows = options.MaxBatchRows;
+            result = await gateway.PredictAsync(endpoint, key, body.RootElement, (root, predictor) => dialect.Read(root, predictor, maxRows), started, ct);
         }
         catch (GyreException e)
         {
             metrics.Failed(gateway, name, e.Code.WireName());
             throw;
         }
+        dialect.Write(context, name, result, id);
+        metrics.Answered(name, result.Variant.Variant.Name, dialect.Protocol, result.Predictions.Length, time.GetElapsedTime(started));
     }
 }

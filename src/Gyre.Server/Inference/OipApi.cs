@@ -60,56 +60,68 @@ internal static class OipApi
             ModelFlavors.Of(package).Platform, inputs, outputs));
     }
 
-    private static async Task Infer(string name, HttpContext context, InferenceGateway gateway, GatewayOptions options, GatewayMetrics metrics, TimeProvider time, CancellationToken ct)
+    private static Task Infer(string name, HttpContext context, InferenceGateway gateway, GatewayOptions options, GatewayMetrics metrics, TimeProvider time, CancellationToken ct) =>
+        InferenceCall.AnswerAsync(name, context, gateway, options, metrics, time, V2.Dialect, ct);
+
+    /// <summary>The v2 inference request in, the v2 inference response out (with labels and prediction ids as extra BYTES outputs).</summary>
+    private sealed class V2 : IInferenceDialect
     {
-        var started = time.GetTimestamp();
-        var (result, id) = await InferenceCall.PredictAsync(name, context, gateway, options, metrics, (root, predictor) =>
-            OipReader.Read(root, predictor.Inputs, predictor.Package.FeatureInput, options.MaxBatchRows), started, ct, OipReader.RequestId);
-        var package = result.Variant.Predictor.Package;
-        var rows = result.Predictions.Length;
-        var width = rows == 0 ? Width(package) : result.Predictions[0].Length;
-        JsonAnswer.Write(context, json =>
+        public static readonly V2 Dialect = new();
+
+        public string Protocol => "v2";
+
+        public ParsedRequest Read(JsonElement body, IPredictor predictor, int maxRows) =>
+            OipReader.Read(body, predictor.Inputs, predictor.Package.FeatureInput, maxRows);
+
+        public string? RequestId(JsonElement body) => OipReader.RequestId(body);
+
+        public void Write(HttpContext context, string endpoint, InferenceResult result, string? requestId)
         {
-            json.WriteStartObject();
-            json.WriteString("model_name", name);
-            json.WriteString("model_version", result.Variant.Variant.ModelVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (id is not null)
+            var package = result.Variant.Predictor.Package;
+            var rows = result.Predictions.Length;
+            var width = rows == 0 ? Width(package) : result.Predictions[0].Length;
+            JsonAnswer.Write(context, json =>
             {
-                json.WriteString("id", id);
-            }
-            json.WriteStartObject("parameters");
-            json.WriteString("variant", result.Variant.Variant.Name);
-            json.WriteString("model", result.Variant.Model);
-            json.WriteEndObject();
-            json.WriteStartArray("outputs");
-            Tensor(json, package.Output, TensorDataTypes.Fp64, [rows, width], () =>
-            {
-                foreach (var value in result.Predictions.SelectMany(p => p))
+                json.WriteStartObject();
+                json.WriteString("model_name", endpoint);
+                json.WriteString("model_version", result.Variant.Variant.ModelVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                if (requestId is not null)
                 {
-                    PredictionFormat.Number(json, value);
+                    json.WriteString("id", requestId);
                 }
-            });
-            if (package.Task is ModelTasks.Binary or ModelTasks.Multiclass)
-            {
-                Tensor(json, "label", TensorDataTypes.Bytes, [rows], () =>
+                json.WriteStartObject("parameters");
+                json.WriteString("variant", result.Variant.Variant.Name);
+                json.WriteString("model", result.Variant.Model);
+                json.WriteEndObject();
+                json.WriteStartArray("outputs");
+                Tensor(json, package.Output, TensorDataTypes.Fp64, [rows, width], () =>
                 {
-                    foreach (var prediction in result.Predictions)
+                    foreach (var value in result.Predictions.SelectMany(p => p))
                     {
-                        json.WriteStringValue(PredictionFormat.Label(package, prediction));
+                        PredictionFormat.Number(json, value);
                     }
                 });
-            }
-            Tensor(json, "prediction_id", TensorDataTypes.Bytes, [rows], () =>
-            {
-                foreach (var predictionId in result.PredictionIds)
+                if (package.Task is ModelTasks.Binary or ModelTasks.Multiclass)
                 {
-                    json.WriteStringValue(predictionId);
+                    Tensor(json, "label", TensorDataTypes.Bytes, [rows], () =>
+                    {
+                        foreach (var prediction in result.Predictions)
+                        {
+                            json.WriteStringValue(PredictionFormat.Label(package, prediction));
+                        }
+                    });
                 }
+                Tensor(json, "prediction_id", TensorDataTypes.Bytes, [rows], () =>
+                {
+                    foreach (var predictionId in result.PredictionIds)
+                    {
+                        json.WriteStringValue(predictionId);
+                    }
+                });
+                json.WriteEndArray();
+                json.WriteEndObject();
             });
-            json.WriteEndArray();
-            json.WriteEndObject();
-        });
-        metrics.Answered(name, result.Variant.Variant.Name, "v2", rows, time.GetElapsedTime(started));
+        }
     }
 
     private static void Tensor(Utf8JsonWriter json, string name, string datatype, long[] shape, Action data)

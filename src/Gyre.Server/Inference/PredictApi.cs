@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gyre.Core.Auth;
 using Gyre.Core.Errors;
+using Gyre.Core.Models;
 using Gyre.Core.Serving.Gateway;
 using Gyre.Core.Serving.Log;
 using Gyre.Core.Serving.Protocol;
@@ -27,32 +28,8 @@ internal static class PredictApi
         group.MapPost("/feedback", Feedback);
     }
 
-    private static async Task Predict(string name, HttpContext context, InferenceGateway gateway, GatewayOptions options, GatewayMetrics metrics, TimeProvider time, CancellationToken ct)
-    {
-        var started = time.GetTimestamp();
-        var (result, _) = await InferenceCall.PredictAsync(name, context, gateway, options, metrics, (root, predictor) =>
-            InstancesReader.Read(root, predictor.Inputs, predictor.Package.FeatureInput, options.MaxBatchRows), started, ct);
-        JsonAnswer.Write(context, json =>
-        {
-            json.WriteStartObject();
-            json.WriteStartArray("predictions");
-            foreach (var prediction in result.PredictionJson)
-            {
-                json.WriteRawValue(prediction, skipInputValidation: true);
-            }
-            json.WriteEndArray();
-            json.WriteStartArray("prediction_ids");
-            foreach (var id in result.PredictionIds)
-            {
-                json.WriteStringValue(id);
-            }
-            json.WriteEndArray();
-            json.WriteString("model", result.Variant.Model);
-            json.WriteString("variant", result.Variant.Variant.Name);
-            json.WriteEndObject();
-        });
-        metrics.Answered(name, result.Variant.Variant.Name, "simple", result.PredictionIds.Length, time.GetElapsedTime(started));
-    }
+    private static Task Predict(string name, HttpContext context, InferenceGateway gateway, GatewayOptions options, GatewayMetrics metrics, TimeProvider time, CancellationToken ct) =>
+        InferenceCall.AnswerAsync(name, context, gateway, options, metrics, time, Simple.Dialect, ct);
 
     /// <summary>
     /// <c>[{prediction_id, actual}]</c>: ground truth for logged predictions, whenever it arrives. The
@@ -88,5 +65,38 @@ internal static class PredictApi
             items.Add(new Feedback(text, actual.GetRawText()));
         }
         return TypedResults.Ok(await log.AddFeedbackAsync(name, items, ct));
+    }
+
+    /// <summary><c>{instances}</c> in, <c>{predictions, prediction_ids, model, variant}</c> out.</summary>
+    private sealed class Simple : IInferenceDialect
+    {
+        public static readonly Simple Dialect = new();
+
+        public string Protocol => "simple";
+
+        public ParsedRequest Read(JsonElement body, IPredictor predictor, int maxRows) =>
+            InstancesReader.Read(body, predictor.Inputs, predictor.Package.FeatureInput, maxRows);
+
+        public string? RequestId(JsonElement body) => null;
+
+        public void Write(HttpContext context, string endpoint, InferenceResult result, string? requestId) => JsonAnswer.Write(context, json =>
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("predictions");
+            foreach (var prediction in result.PredictionJson)
+            {
+                json.WriteRawValue(prediction, skipInputValidation: true);
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("prediction_ids");
+            foreach (var id in result.PredictionIds)
+            {
+                json.WriteStringValue(id);
+            }
+            json.WriteEndArray();
+            json.WriteString("model", result.Variant.Model);
+            json.WriteString("variant", result.Variant.Variant.Name);
+            json.WriteEndObject();
+        });
     }
 }
