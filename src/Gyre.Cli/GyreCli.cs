@@ -25,6 +25,7 @@ internal static class GyreCli
         root.Subcommands.Add(MonitorCommands.Build());
         root.Subcommands.Add(PoliciesCommands.Build());
         root.Subcommands.Add(TokensCommands.Build());
+        root.Subcommands.Add(MigrateCommand.Build());
 
         // No response files: '@FILE' is a value of ours (--data @rows.json), not a file of arguments.
         var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

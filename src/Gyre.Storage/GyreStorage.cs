@@ -1,32 +1,39 @@
 using Gyre.Core.Artifacts;
 using Gyre.Core.Auth;
 using Gyre.Core.Data;
+using Gyre.Core.Errors;
 using Gyre.Core.Registry;
 using Gyre.Core.Tracking;
 using Gyre.Storage.Artifacts;
+using Gyre.Storage.Auth;
 using Gyre.Storage.Data;
-using Gyre.Storage.Sqlite;
+using Gyre.Storage.Registry;
+using Gyre.Storage.Serving;
+using Gyre.Storage.Sql;
+using Gyre.Storage.Sql.Postgres;
+using Gyre.Storage.Tracking;
 
 namespace Gyre.Storage;
 
 /// <summary>
-/// The embedded stores of one Gyre home, opened and migrated. Built once at start and shared;
-/// every store in it is safe to use from many threads.
+/// The stores of one Gyre home: metadata in its SQLite file or in a PostgreSQL database, files
+/// under the home. Built once at start and shared; every store in it is safe to use from many threads.
 /// </summary>
 public sealed class GyreStorage : IDisposable
 {
-    private readonly SqliteDatabase _database;
+    private readonly SqlDatabase _database;
     private int _disposed;
 
-    private GyreStorage(GyreHome home, SqliteDatabase database, TimeProvider time, Random random)
+    private GyreStorage(GyreHome home, SqlDatabase database, TimeProvider time, Random random)
     {
         Home = home;
         _database = database;
-        Tracking = new SqliteTrackingStore(database, time, random);
-        Registry = new SqliteRegistryStore(database, time);
-        Tokens = new SqliteTokenStore(database, time);
+        IMetricWriter metrics = database is PostgresDatabase ? new PostgresMetricWriter() : new SqliteMetricWriter();
+        Tracking = new SqlTrackingStore(database, metrics, time, random);
+        Registry = new SqlRegistryStore(database, time);
+        Tokens = new SqlTokenStore(database, time);
         Artifacts = new FileSystemArtifactStore(home.ArtifactsPath);
-        Datasets = new SqliteDatasetStore(database, time);
+        Datasets = new SqlDatasetStore(database, time);
         DatasetObjects = new DatasetObjectStore(home.DatasetsPath);
         var spill = Directory.CreateDirectory(Path.Combine(home.DatasetsPath, "spill")).FullName;
         DatasetReader = new DuckDbDatasetReader(spill);
@@ -36,18 +43,24 @@ public sealed class GyreStorage : IDisposable
         FeatureFiles = new DuckDbFeatureFiles(spill);
         Scratch = new Core.Artifacts.ScratchSpace(Path.Combine(home.Root, "tmp"));
         DatasetExporter = new DuckDbDatasetExporter(spill);
-        Endpoints = new SqliteEndpointStore(database, time);
-        Rollouts = new SqliteRolloutStore(database);
-        Traffic = new Serving.SqliteTrafficStore(database);
+        Endpoints = new SqlEndpointStore(database, time);
+        Rollouts = new SqlRolloutStore(database);
+        Traffic = new Serving.SqlTrafficStore(database);
         PredictionLog = Serving.SqlitePredictionLog.Open(home.PredictionLogPath, time);
-        Pipelines = new Storage.Pipelines.SqlitePipelineStore(database);
-        Lineage = new Storage.Pipelines.SqliteLineageStore(database, time);
+        Pipelines = new Storage.Pipelines.SqlPipelineStore(database);
+        Lineage = new Storage.Pipelines.SqlLineageStore(database, time);
         StepLogs = new Storage.Pipelines.FileStepLogs(Path.Combine(home.Root, "pipeline-logs"));
-        Monitors = new Storage.Monitoring.SqliteMonitorStore(database);
-        Policies = new Storage.Monitoring.SqlitePolicyStore(database);
+        Monitors = new Storage.Monitoring.SqlMonitorStore(database);
+        Policies = new Storage.Monitoring.SqlPolicyStore(database);
     }
 
     public GyreHome Home { get; }
+
+    /// <summary>Where the metadata is: the home's SQLite file, or a PostgreSQL host and database.</summary>
+    public string DatabaseLocation => _database.Location;
+
+    /// <summary>Whether the metadata is in the home's own SQLite file (which migrates itself), not a shared database.</summary>
+    public bool IsEmbedded => _database is not PostgresDatabase;
 
     public ITrackingStore Tracking { get; }
 
@@ -96,9 +109,9 @@ public sealed class GyreStorage : IDisposable
     public Core.Monitoring.Policies.IPolicyStore Policies { get; }
 
     /// <summary>Opens the home (creating it if needed) and applies any pending schema migrations.</summary>
-    public static async Task<GyreStorage> OpenAsync(GyreHome home, TimeProvider? time = null, Random? random = null, CancellationToken ct = default)
+    public static async Task<GyreStorage> OpenAsync(GyreHome home, TimeProvider? time = null, Random? random = null, DatabaseOptions? database = null, CancellationToken ct = default)
     {
-        var storage = Create(home, time, random);
+        var storage = Create(home, time, random, database);
         try
         {
             await storage.MigrateAsync(ct);
@@ -112,14 +125,47 @@ public sealed class GyreStorage : IDisposable
     }
 
     /// <summary>Opens the home (creating it if needed) without touching its database: <see cref="MigrateAsync"/> comes before any store is used.</summary>
-    public static GyreStorage Create(GyreHome home, TimeProvider? time = null, Random? random = null)
+    public static GyreStorage Create(GyreHome home, TimeProvider? time = null, Random? random = null, DatabaseOptions? database = null)
     {
         home.EnsureExists();
-        return new GyreStorage(home, new SqliteDatabase(home.DatabasePath), time ?? TimeProvider.System, random ?? new Random());
+        return new GyreStorage(home, (database ?? new DatabaseOptions()).Open(home), time ?? TimeProvider.System, random ?? new Random());
     }
 
     /// <summary>Applies any pending schema migrations.</summary>
-    public Task MigrateAsync(CancellationToken ct) => SqliteMigrator.MigrateAsync(_database, ct);
+    public Task MigrateAsync(CancellationToken ct) => _database.MigrateAsync(ct);
+
+    /// <summary>
+    /// Makes the stores ready for use. The home's SQLite file migrates itself. A shared database
+    /// migrates only when <paramref name="migrateShared"/> says so (<c>--migrate</c>), because other
+    /// processes on an older Gyre may still be using it; otherwise an older schema is refused with
+    /// one line that says what to run.
+    /// </summary>
+    public async Task PrepareAsync(bool migrateShared, CancellationToken ct)
+    {
+        if (IsEmbedded || migrateShared)
+        {
+            await MigrateAsync(ct);
+            return;
+        }
+        var version = await SchemaVersionAsync(ct);
+        if (version < NewestSchemaVersion)
+        {
+            var state = version == 0 ? "has no Gyre schema yet" : $"has schema version {version}, older than this gyre's {NewestSchemaVersion}";
+            throw new GyreException(ErrorCode.Conflict,
+                $"the database {DatabaseLocation} {state}: run `gyre migrate --database URL` first (or start the server with --migrate)");
+        }
+        if (version > NewestSchemaVersion)
+        {
+            throw new GyreException(ErrorCode.Conflict,
+                $"the database {DatabaseLocation} has schema version {version}, newer than this gyre knows ({NewestSchemaVersion}): upgrade gyre");
+        }
+    }
+
+    /// <summary>The schema version the metadata database is at (0 when empty).</summary>
+    public Task<int> SchemaVersionAsync(CancellationToken ct) => _database.SchemaVersionAsync(ct);
+
+    /// <summary>The newest schema version this Gyre knows.</summary>
+    public static int NewestSchemaVersion => Sql.Sqlite.SqliteMigrations.All[^1].Version;
 
     /// <summary>Writes what the prediction log has queued and closes the stores; disposing again does nothing.</summary>
     public void Dispose()

@@ -22,20 +22,21 @@ namespace Gyre.Storage;
 
 /// <summary>Where Gyre keeps what it stores.</summary>
 /// <param name="Home">The home folder; null resolves <c>$GYRE_HOME</c>, then <c>.gyre/</c>.</param>
-public sealed record StorageOptions(string? Home);
+/// <param name="Database">Where the metadata lives; the home's SQLite file unless a PostgreSQL URL is given.</param>
+public sealed record StorageOptions(string? Home, DatabaseOptions? Database = null);
 
 /// <summary>The storage wiring: the one place that chooses the backend of every store.</summary>
 public static class StorageServices
 {
     /// <summary>
-    /// Every store port, from the embedded home: SQLite for metadata, files for artifacts and
+    /// Every store port: SQLite in the home or PostgreSQL (<see cref="StorageOptions.Database"/>) for metadata, files for artifacts and
     /// datasets, DuckDB for reading data, the prediction log. The stores open when first asked for
     /// and close with the container; <see cref="GyreStorage.MigrateAsync"/> must run before they are used.
     /// </summary>
     public static IServiceCollection AddGyreStorage(this IServiceCollection services, StorageOptions options)
     {
         var home = GyreHome.Resolve(options.Home);
-        services.AddSingleton(sp => GyreStorage.Create(home, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => GyreStorage.Create(home, sp.GetRequiredService<TimeProvider>(), database: options.Database));
         Forward<ITrackingStore>(s => s.Tracking);
         Forward<IRegistryStore>(s => s.Registry);
         Forward<ITokenStore>(s => s.Tokens);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace Gyre.Cli.Commands;
 
-/// <summary><c>gyre server</c>: the REST API on Kestrel, with embedded SQLite and file storage.</summary>
+/// <summary><c>gyre server</c>: the REST API on Kestrel, with its metadata in the home's SQLite file or in PostgreSQL.</summary>
 internal static class ServerCommand
 {
     public static Command Build()
@@ -25,13 +25,18 @@ internal static class ServerCommand
         {
             Description = "Seconds a stopping server keeps serving after /readyz turned 503, for load balancers to notice (default 5; 0 stops at once)",
         };
-        var command = new Command("server", "Run the Gyre server (REST API, artifact store, registry)") { urls, home, auth, maxArtifact, proxies, webhookAllow, drain };
+        var migrate = new Option<bool>("--migrate") { Description = "Apply pending schema migrations to the --database at start (the home's own SQLite file always migrates itself)" };
+        var database = new DatabaseArguments();
+        var command = new Command("server", "Run the Gyre server (REST API, artifact store, registry)") { urls, home, auth, maxArtifact, proxies, webhookAllow, drain, migrate };
+        database.AddTo(command);
         command.WithoutClient(async (parse, _, ct) =>
         {
             var options = new ServerOptions
             {
                 Urls = parse.GetValue(urls)!,
                 Home = parse.GetValue(home),
+                Database = database.Read(parse),
+                Migrate = parse.GetValue(migrate),
                 RequireAuth = parse.GetValue(auth),
                 MaxArtifactBytes = parse.GetValue(maxArtifact) ?? new ServerOptions().MaxArtifactBytes,
                 TrustedProxies = parse.GetValue(proxies) ?? [],

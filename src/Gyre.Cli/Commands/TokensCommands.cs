@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Gyre.Core.Auth;
 using Gyre.Core.Errors;
-using Gyre.Storage;
 
 namespace Gyre.Cli.Commands;
 
@@ -13,7 +12,7 @@ internal static class TokensCommands
 {
     public static Command Build()
     {
-        var command = new Command("tokens", "Create, list and revoke API tokens (works on the home folder directly)");
+        var command = new Command("tokens", "Create, list and revoke API tokens (works on the home folder or --database directly)");
         command.Subcommands.Add(Create());
         command.Subcommands.Add(List());
         command.Subcommands.Add(Revoke());
@@ -23,10 +22,12 @@ internal static class TokensCommands
     private static Command Create()
     {
         var home = CliOptions.Home();
+        var database = new DatabaseArguments();
         var name = new Option<string>("--name") { Required = true, Description = "Who or what the token is for" };
         var scope = new Option<string>("--scope") { Description = "read, write or admin", DefaultValueFactory = _ => "write" };
         var days = new Option<int?>("--expires-in-days") { Description = "Expire the token after this many days (default: never)" };
         var command = new Command("create", "Create a token; its secret is printed once") { home, name, scope, days };
+        database.AddTo(command);
         command.WithoutClient(async (parse, printer, ct) =>
         {
             var scopeText = parse.GetValue(scope)!;
@@ -39,7 +40,7 @@ internal static class TokensCommands
                 throw GyreException.Invalid("--expires-in-days: expected a number of days from 1 to 36500");
             }
             var expiry = parse.GetValue(days) is { } d ? DateTimeOffset.UtcNow.AddDays(d).ToUnixTimeMilliseconds() : (long?)null;
-            using var storage = await GyreStorage.OpenAsync(GyreHome.Resolve(parse.GetValue(home)), ct: ct);
+            using var storage = await LocalStorage.OpenAsync(parse.GetValue(home), database.Read(parse), ct);
             var created = await storage.Tokens.CreateTokenAsync(parse.GetValue(name)!, parsed, expiry, ct);
             if (printer.IsJson)
             {
@@ -56,10 +57,12 @@ internal static class TokensCommands
     private static Command List()
     {
         var home = CliOptions.Home();
+        var database = new DatabaseArguments();
         var command = new Command("list", "List tokens (never their secrets)") { home };
+        database.AddTo(command);
         command.WithoutClient(async (parse, printer, ct) =>
         {
-            using var storage = await GyreStorage.OpenAsync(GyreHome.Resolve(parse.GetValue(home)), ct: ct);
+            using var storage = await LocalStorage.OpenAsync(parse.GetValue(home), database.Read(parse), ct);
             var tokens = await storage.Tokens.ListTokensAsync(ct);
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             printer.List(tokens, null, "No tokens. Create one with `gyre tokens create --name NAME --scope admin`.",
@@ -73,11 +76,13 @@ internal static class TokensCommands
     private static Command Revoke()
     {
         var home = CliOptions.Home();
+        var database = new DatabaseArguments();
         var id = new Argument<string>("id");
         var command = new Command("revoke", "Revoke a token (servers stop accepting it within 10 seconds)") { home, id };
+        database.AddTo(command);
         command.WithoutClient(async (parse, printer, ct) =>
         {
-            using var storage = await GyreStorage.OpenAsync(GyreHome.Resolve(parse.GetValue(home)), ct: ct);
+            using var storage = await LocalStorage.OpenAsync(parse.GetValue(home), database.Read(parse), ct);
             await storage.Tokens.RevokeTokenAsync(parse.GetValue(id)!, ct);
             printer.Done($"Token {parse.GetValue(id)} revoked.");
         }, json: true);

@@ -40,7 +40,7 @@ public static class GyreServer
         var builder = GyreHost.CreateBuilder(options, urls);
         builder.Services
             .AddSingleton(time ?? TimeProvider.System)
-            .AddGyreStorage(new StorageOptions(options.Home))
+            .AddGyreStorage(new StorageOptions(options.Home, options.Database))
             .AddGyreData()
             .AddGyreRegistry()
             .AddGyreLearning()

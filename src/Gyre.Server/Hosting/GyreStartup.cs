@@ -19,7 +19,7 @@ internal sealed class GyreStartup(GyreStorage storage, ServerOptions options, IS
 {
     public async Task RunAsync(IReadOnlyList<string> urls, bool proxied, CancellationToken ct)
     {
-        await storage.MigrateAsync(ct);
+        await storage.PrepareAsync(options.Migrate, ct);
         if (options.RequireAuth && await storage.Tokens.CountActiveTokensAsync(ct) == 0)
         {
             var exposed = urls.Where(u => !ListenAddresses.IsLoopback(u)).ToList();
@@ -48,4 +48,5 @@ internal sealed class GyreStartup(GyreStorage storage, ServerOptions options, IS
         await services.GetRequiredService<PipelineService>().RecoverAsync(ct);
         GyreLog.Started(logger, storage.Home.Root, options.RequireAuth ? "required" : "off (loopback only)");
     }
+
 }

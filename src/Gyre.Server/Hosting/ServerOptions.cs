@@ -11,6 +11,16 @@ public sealed record ServerOptions
     /// <summary>The home folder; null resolves <c>$GYRE_HOME</c>, then <c>.gyre/</c>.</summary>
     public string? Home { get; init; }
 
+    /// <summary>Where the metadata lives: the home's SQLite file by default, or a PostgreSQL database.</summary>
+    public Storage.DatabaseOptions Database { get; init; } = new();
+
+    /// <summary>
+    /// Apply pending schema migrations to a shared (PostgreSQL) database at start. Without it, a
+    /// server refuses to start on an older schema and says to run <c>gyre migrate</c>; the home's
+    /// own SQLite file always migrates itself.
+    /// </summary>
+    public bool Migrate { get; init; }
+
     /// <summary>Require a token on every API call. Always on for a non-loopback address.</summary>
     public bool RequireAuth { get; init; }
 
@@ -66,6 +76,7 @@ public sealed record ServerOptions
         {
             problems.Add($"--drain: expected 0 to 3600 seconds, got {DrainTime.TotalSeconds}");
         }
+        problems.AddRange(Database.Problems());
         problems.AddRange(Gateway.Problems());
         problems.AddRange(Webhooks.Problems());
         return problems;

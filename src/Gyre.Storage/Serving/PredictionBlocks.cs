@@ -110,7 +110,7 @@ internal static class PredictionBlocks
     /// the payload is read in place rather than copied into an array of its own first), read into
     /// one pooled buffer in turn: a caller must be done with a block before it asks for the next.
     /// </summary>
-    private static IEnumerable<Block> Blocks(SqliteDataReader reader)
+    private static IEnumerable<Block> Blocks(System.Data.Common.DbDataReader reader)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Gyre.Core.Json;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Gyre.Storage.Sql;
 
@@ -11,5 +11,5 @@ internal static class JsonRecords
 
     public static T Read<T>(string json) => JsonSerializer.Deserialize<T>(json, GyreJson.Options)!;
 
-    public static T Read<T>(SqliteDataReader reader, int ordinal = 0) => Read<T>(reader.GetString(ordinal));
+    public static T Read<T>(DbDataReader reader, int ordinal = 0) => Read<T>(reader.GetString(ordinal));
 }

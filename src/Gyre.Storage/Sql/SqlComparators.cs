@@ -2,7 +2,7 @@ using Gyre.Core.Search;
 
 namespace Gyre.Storage.Sql;
 
-/// <summary>The comparators every SQL dialect Gyre speaks (SQLite, DuckDB) writes the same way.</summary>
+/// <summary>The comparators every SQL dialect Gyre speaks (SQLite, PostgreSQL, DuckDB) writes the same way.</summary>
 internal static class SqlComparators
 {
     /// <summary>The operator of a comparison between two values (<c>=</c>, <c>&lt;&gt;</c>, <c>&lt;</c>…); null for the comparators each dialect writes its own way.</summary>

@@ -3,23 +3,28 @@ using Gyre.Core.Search;
 namespace Gyre.Storage.Sql;
 
 /// <summary>
-/// Compiles a parsed filter and ordering to SQL for SQLite. Every value and key becomes a bound
+/// Compiles a parsed filter and ordering to SQL for one dialect. Every value and key becomes a bound
 /// parameter; the only text spliced in comes from <see cref="SqlFilterTarget"/>, which is ours.
 /// </summary>
 internal sealed class SqlFilterCompiler
 {
     private readonly SqlFilterTarget _target;
+    private readonly SqlDialect _dialect;
     private readonly List<(string Name, object? Value)> _parameters = [];
     private readonly List<string> _joins = [];
 
-    public SqlFilterCompiler(SqlFilterTarget target) => _target = target;
+    public SqlFilterCompiler(SqlFilterTarget target, SqlDialect dialect)
+    {
+        _target = target;
+        _dialect = dialect;
+    }
 
     public IReadOnlyList<(string Name, object? Value)> Parameters => _parameters;
 
     /// <summary>LEFT JOINs that the ordering needs.</summary>
     public string Joins => string.Join(' ', _joins);
 
-    public string Where(FilterExpression? expression) => expression is null ? "1" : Compile(expression);
+    public string Where(FilterExpression? expression) => expression is null ? "TRUE" : Compile(expression);
 
     public string OrderBy(IReadOnlyList<OrderTerm> terms, string defaultOrder)
     {
@@ -71,11 +76,10 @@ internal sealed class SqlFilterCompiler
         }
         return SqlComparators.NullTest(comparison.Comparator, column) ?? comparison.Comparator switch
         {
-            // SQLite's LIKE ignores ASCII case, so LIKE (case-sensitive) becomes GLOB.
-            Comparator.Like => $"{column} GLOB {Bind(LikePatterns.ToGlob((string)value!))}",
-            Comparator.ILike => $"{column} LIKE {Bind(value)}",
-            Comparator.In => $"{column} IN (SELECT value FROM json_each({Bind(SqliteCommands.JsonArray((IReadOnlyList<string>)value!))}))",
-            Comparator.NotIn => $"{column} NOT IN (SELECT value FROM json_each({Bind(SqliteCommands.JsonArray((IReadOnlyList<string>)value!))}))",
+            Comparator.Like => _dialect.Like(column, Bind(_dialect.LikePattern((string)value!))),
+            Comparator.ILike => _dialect.ILike(column, Bind(value)),
+            Comparator.In => _dialect.InList(column, Bind(_dialect.List((IReadOnlyList<string>)value!))),
+            Comparator.NotIn => _dialect.NotInList(column, Bind(_dialect.List((IReadOnlyList<string>)value!))),
             _ => throw new InvalidOperationException($"unknown comparator {comparison.Comparator}"),
         };
     }
@@ -108,7 +112,7 @@ internal sealed class SqlFilterCompiler
 
     private string Bind(object? value)
     {
-        var name = $"$f{_parameters.Count}";
+        var name = $"@f{_parameters.Count}";
         _parameters.Add((name, value));
         return name;
     }

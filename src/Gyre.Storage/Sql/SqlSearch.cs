@@ -11,11 +11,11 @@ internal sealed record SqlSearch(SqlFilterCompiler Compiler, string Where, strin
 {
     /// <summary>Compiles a search; <paramref name="fingerprint"/> is what makes it the same search (the entity, its filter, ordering, view…): its page tokens are refused by any other.</summary>
     public static SqlSearch Compile(string? filter, IReadOnlyList<string>? orderBy, string? pageToken, FilterSchema schema, SqlFilterTarget target,
-        string defaultOrder, string fingerprint)
+        string defaultOrder, string fingerprint, SqlDialect dialect)
     {
         var parsed = FilterParser.Parse(filter, schema);
         var order = FilterParser.ParseOrderBy(orderBy, schema);
-        var compiler = new SqlFilterCompiler(target);
+        var compiler = new SqlFilterCompiler(target, dialect);
         return new SqlSearch(compiler, compiler.Where(parsed), compiler.OrderBy(order, defaultOrder), PageToken.Decode(pageToken, fingerprint), fingerprint);
     }
 }

@@ -13,7 +13,7 @@ public abstract class RegistryStoreContract
     private static Task<ModelVersion> AddVersionAsync(StoreUnderTest s, string model, RunId run) =>
         s.Registry.CreateVersionAsync(model, new NewModelVersion(run, "model"), $"runs:/{run}/model", None);
 
-    [Fact]
+    [SkippableFact]
     public async Task Model_CreateGetRenameDescribeDelete()
     {
         await using var s = await OpenAsync();
@@ -26,7 +26,7 @@ public abstract class RegistryStoreContract
         Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<GyreException>(() => s.Registry.GetModelAsync("churn-v2", None))).Code);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Model_DuplicateOrBadName_IsRejected()
     {
         await using var s = await OpenAsync();
@@ -36,7 +36,7 @@ public abstract class RegistryStoreContract
         Assert.StartsWith("name:", bad.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Versions_AreNumberedFromOnePerModel()
     {
         await using var s = await OpenAsync();
@@ -52,7 +52,7 @@ public abstract class RegistryStoreContract
         Assert.Equal(2, (await s.Registry.GetModelAsync("a", None)).LatestVersion);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Versions_UnderConcurrency_GetDistinctConsecutiveNumbers()
     {
         await using var s = await OpenAsync();
@@ -62,7 +62,7 @@ public abstract class RegistryStoreContract
         Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), versions.Select(v => v.Version).Order());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Alias_SetMoveResolveDelete()
     {
         await using var s = await OpenAsync();
@@ -81,7 +81,7 @@ public abstract class RegistryStoreContract
         Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<GyreException>(() => s.Registry.GetVersionByAliasAsync("m", "champion", None))).Code);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("latest")]
     [InlineData("v3")]
     [InlineData("bad alias")]
@@ -95,7 +95,7 @@ public abstract class RegistryStoreContract
         Assert.Equal(ErrorCode.InvalidArgument, (await Assert.ThrowsAsync<GyreException>(() => s.Registry.SetAliasAsync("m", alias, 1, None))).Code);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Alias_ToMissingVersion_IsNotFound_AndDeletingAVersionDropsItsAliases()
     {
         await using var s = await OpenAsync();
@@ -108,7 +108,7 @@ public abstract class RegistryStoreContract
         Assert.Empty((await s.Registry.GetModelAsync("m", None)).Aliases);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Alias_UnderConcurrentSetters_ReadersAlwaysSeeASetVersion()
     {
         await using var s = await OpenAsync();
@@ -143,7 +143,7 @@ public abstract class RegistryStoreContract
         Assert.All(seen, v => Assert.InRange(v, 1, 3));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Search_ByNameAndTag()
     {
         await using var s = await OpenAsync();
@@ -157,7 +157,7 @@ public abstract class RegistryStoreContract
         Assert.NotNull(all.NextPageToken);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task VersionTags_AndDescription()
     {
         await using var s = await OpenAsync();
@@ -172,7 +172,7 @@ public abstract class RegistryStoreContract
         Assert.Empty((await s.Registry.GetVersionAsync("m", 1, None)).Tags);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Versions_DeletedNumbers_AreNeverReused()
     {
         await using var s = await OpenAsync();

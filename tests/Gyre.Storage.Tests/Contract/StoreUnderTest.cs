@@ -4,14 +4,20 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Gyre.Storage.Tests.Contract;
 
-/// <summary>What a contract test needs from one store implementation: the stores and the fake clock they use.</summary>
-public sealed class StoreUnderTest(ITrackingStore tracking, IRegistryStore registry, FakeTimeProvider time, IAsyncDisposable owner) : IAsyncDisposable
+/// <summary>What a contract test needs from one backend: its stores, opened and migrated, and the fake clock they use.</summary>
+public sealed class StoreUnderTest(GyreStorage storage, FakeTimeProvider time, Func<ValueTask> cleanUp) : IAsyncDisposable
 {
-    public ITrackingStore Tracking { get; } = tracking;
+    public GyreStorage Storage { get; } = storage;
 
-    public IRegistryStore Registry { get; } = registry;
+    public ITrackingStore Tracking => Storage.Tracking;
+
+    public IRegistryStore Registry => Storage.Registry;
 
     public FakeTimeProvider Time { get; } = time;
 
-    public ValueTask DisposeAsync() => owner.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        Storage.Dispose();
+        await cleanUp();
+    }
 }

@@ -13,7 +13,7 @@ public abstract class TrackingStoreContract
 
     private static readonly CancellationToken None = CancellationToken.None;
 
-    [Fact]
+    [SkippableFact]
     public async Task DefaultExperiment_Exists()
     {
         await using var s = await OpenAsync();
@@ -21,7 +21,7 @@ public abstract class TrackingStoreContract
         Assert.Equal("Default", experiment.Name);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Experiment_CreateGetByIdAndName_RoundTripsTags()
     {
         await using var s = await OpenAsync();
@@ -34,7 +34,7 @@ public abstract class TrackingStoreContract
         Assert.Equal(s.Time.GetUtcNow().ToUnixTimeMilliseconds(), byId.CreationTime);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Experiment_DuplicateName_IsAlreadyExists()
     {
         await using var s = await OpenAsync();
@@ -43,7 +43,7 @@ public abstract class TrackingStoreContract
         Assert.Equal(ErrorCode.AlreadyExists, error.Code);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Experiment_DeletedName_IsReusableOnlyAfterPermanentDelete()
     {
         await using var s = await OpenAsync();
@@ -58,7 +58,7 @@ public abstract class TrackingStoreContract
         await Assert.ThrowsAsync<GyreException>(() => s.Tracking.GetExperimentAsync(first.ExperimentId, None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Experiment_PurgeOfActive_IsConflict()
     {
         await using var s = await OpenAsync();
@@ -67,7 +67,7 @@ public abstract class TrackingStoreContract
         Assert.Equal(ErrorCode.Conflict, error.Code);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Experiment_DeleteRestore_AndViewTypes()
     {
         await using var s = await OpenAsync();
@@ -88,7 +88,7 @@ public abstract class TrackingStoreContract
         Assert.Equal(ErrorCode.Conflict, again.Code);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Experiment_Rename_ChecksTheNewName()
     {
         await using var s = await OpenAsync();
@@ -99,7 +99,7 @@ public abstract class TrackingStoreContract
         Assert.Equal(ErrorCode.AlreadyExists, error.Code);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Experiment_Search_FiltersByNameAndTag_AndPages()
     {
         await using var s = await OpenAsync();
@@ -118,7 +118,7 @@ public abstract class TrackingStoreContract
         Assert.Null(third.NextPageToken);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Run_CreateGetUpdate_FollowsMlflowStatuses()
     {
         await using var s = await OpenAsync();
@@ -135,7 +135,7 @@ public abstract class TrackingStoreContract
         Assert.Equal([new Tag("k", "v")], finished.Tags);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Run_WithoutName_GetsAGeneratedOne()
     {
         await using var s = await OpenAsync();
@@ -143,7 +143,7 @@ public abstract class TrackingStoreContract
         Assert.Matches("^[a-z]+-[a-z]+-[0-9]+$", run.RunName);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Run_InMissingExperiment_IsNotFound_AndParentMustShareTheExperiment()
     {
         await using var s = await OpenAsync();
@@ -159,7 +159,7 @@ public abstract class TrackingStoreContract
         Assert.StartsWith("parent_run_id:", mismatch.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Run_DeleteRestorePurge()
     {
         await using var s = await OpenAsync();
@@ -176,7 +176,7 @@ public abstract class TrackingStoreContract
         Assert.Equal(ErrorCode.NotFound, gone.Code);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Experiment_DeleteTakesItsRuns_RestoreBringsBackOnlyThose()
     {
         await using var s = await OpenAsync();
@@ -194,7 +194,7 @@ public abstract class TrackingStoreContract
         Assert.Equal(LifecycleStage.Deleted, (await s.Tracking.GetRunAsync(alreadyDeleted.RunId, None)).LifecycleStage);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Purge_IsRefused_WhileAModelVersionComesFromTheRun()
     {
         await using var s = await OpenAsync();
@@ -214,7 +214,7 @@ public abstract class TrackingStoreContract
         Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<GyreException>(() => s.Tracking.GetRunAsync(run.RunId, None))).Code);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task NullItemsInLists_AreInvalid_NotCrashes()
     {
         await using var s = await OpenAsync();

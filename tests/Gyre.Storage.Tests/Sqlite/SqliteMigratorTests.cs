@@ -1,5 +1,5 @@
 using Gyre.Storage.Sql;
-using Gyre.Storage.Sqlite;
+using Gyre.Storage.Sql.Sqlite;
 
 namespace Gyre.Storage.Tests.Sqlite;
 
@@ -13,10 +13,10 @@ public sealed class SqliteMigratorTests
         // Separate SqliteDatabase objects share no in-process gate, as two processes would not.
         var databases = Enumerable.Range(0, 8).Select(_ => new SqliteDatabase(home.Home.DatabasePath)).ToList();
         var versions = await Task.WhenAll(databases.Select(db => Task.Run(() => SqliteMigrator.MigrateAsync(db, CancellationToken.None))));
-        Assert.All(versions, v => Assert.Equal(Migrations.All[^1].Version, v));
+        Assert.All(versions, v => Assert.Equal(SqliteMigrations.All[^1].Version, v));
 
         var applied = await databases[0].ReadAsync(c => c.QueryAsync("SELECT version FROM schema_migrations ORDER BY version", null, r => r.GetInt32(0), CancellationToken.None), CancellationToken.None);
-        Assert.Equal(Migrations.All.Select(m => m.Version), applied);
+        Assert.Equal(SqliteMigrations.All.Select(m => m.Version), applied);
         var mode = await databases[0].ReadAsync(c => c.ScalarAsync("PRAGMA journal_mode", null, CancellationToken.None), CancellationToken.None);
         Assert.Equal("wal", mode);
         databases.ForEach(d => d.Dispose());

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Gyre.Core.Errors;
+using Gyre.Core.Json;
+using Gyre.Core.Serving.Endpoints;
+using Gyre.Storage.Sql;
+using System.Data.Common;
+
+namespace Gyre.Storage.Serving;
+
+/// <summary>Endpoints; the variants are one JSON column, replaced in one write.</summary>
+internal sealed class SqlEndpointStore(SqlDatabase db, TimeProvider time) : IEndpointStore
+{
+    private const string Columns = "name, model, description, log_mode, variants, creation_time, last_update_time";
+
+    public async Task CreateEndpointAsync(Endpoint endpoint, CancellationToken ct)
+    {
+        try
+        {
+            await db.WriteAsync(async (c, t) => await c.ExecuteAsync($"INSERT INTO endpoints ({Columns}) VALUES (@n, @m, @d, @l, @v, @c, @u)", t, ct,
+                ("@n", endpoint.Name), ("@m", endpoint.Model), ("@d", endpoint.Description), ("@l", endpoint.LogMode),
+                ("@v", JsonSerializer.Serialize(endpoint.Variants, GyreJson.Options)), ("@c", endpoint.CreationTime), ("@u", endpoint.LastUpdateTime)), ct);
+        }
+        catch (DbException e) when (db.Dialect.IsUniqueViolation(e))
+        {
+            throw GyreException.AlreadyExists($"endpoint '{endpoint.Name}' already exists");
+        }
+    }
+
+    public Task<Endpoint> GetEndpointAsync(string name, CancellationToken ct) => db.ReadAsync(async c =>
+        (await c.QueryAsync($"SELECT {Columns} FROM endpoints WHERE name = @n", null, Map, ct, ("@n", name))).FirstOrDefault()
+        ?? throw GyreException.NotFound($"endpoint '{name}' does not exist"), ct);
+
+    public Task<IReadOnlyList<Endpoint>> ListEndpointsAsync(CancellationToken ct) => db.ReadAsync<IReadOnlyList<Endpoint>>(async c =>
+        await c.QueryAsync($"SELECT {Columns} FROM endpoints ORDER BY name", null, Map, ct), ct);
+
+    public Task<Endpoint> UpdateEndpointAsync(string name, string model, IReadOnlyList<EndpointVariant> variants, CancellationToken ct) => db.WriteAsync(async (c, t) =>
+    {
+        if (await c.ExecuteAsync("UPDATE endpoints SET model = @m, variants = @v, last_update_time = @u WHERE name = @n", t, ct,
+                ("@m", model), ("@v", JsonSerializer.Serialize(variants, GyreJson.Options)), ("@u", time.GetUtcNow().ToUnixTimeMilliseconds()), ("@n", name)) == 0)
+        {
+            throw GyreException.NotFound($"endpoint '{name}' does not exist");
+        }
+        return (await c.QueryAsync($"SELECT {Columns} FROM endpoints WHERE name = @n", t, Map, ct, ("@n", name))).Single();
+    }, ct);
+
+    public Task DeleteEndpointAsync(string name, CancellationToken ct) => db.WriteAsync(async (c, t) =>
+    {
+        if (await c.ExecuteAsync("DELETE FROM endpoints WHERE name = @n", t, ct, ("@n", name)) == 0)
+        {
+            throw GyreException.NotFound($"endpoint '{name}' does not exist");
+        }
+    }, ct);
+
+    private static Endpoint Map(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.NullableString(2), r.GetString(3),
+        JsonSerializer.Deserialize<List<EndpointVariant>>(r.GetString(4), GyreJson.Options)!, r.GetInt64(5), r.GetInt64(6));
+}

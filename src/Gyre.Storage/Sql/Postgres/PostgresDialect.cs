@@ -1,0 +1,30 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace Gyre.Storage.Sql.Postgres;
+
+/// <summary>
+/// PostgreSQL's spelling: lists are arrays compared with <c>ANY</c>/<c>ALL</c>. Text columns use the
+/// "C" collation, so LIKE is case-sensitive and ILIKE folds ASCII letters only, exactly as on SQLite.
+/// </summary>
+internal sealed class PostgresDialect : SqlDialect
+{
+    public static PostgresDialect Instance { get; } = new();
+
+    public override string InList(string column, string parameter) => $"{column} = ANY({parameter})";
+
+    public override string NotInList(string column, string parameter) => $"{column} <> ALL({parameter})";
+
+    public override object List(IEnumerable<string> values) => values.ToArray();
+
+    public override object List(IEnumerable<long> values) => values.ToArray();
+
+    public override string Like(string column, string parameter) => $"{column} LIKE {parameter}";
+
+    public override object LikePattern(string like) => like;
+
+    public override string ILike(string column, string parameter) => $"{column} ILIKE {parameter}";
+
+    public override bool IsUniqueViolation(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+}

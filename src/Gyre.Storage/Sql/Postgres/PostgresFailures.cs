@@ -1,0 +1,29 @@
+using System.Net.Sockets;
+using Gyre.Core.Errors;
+using Npgsql;
+
+namespace Gyre.Storage.Sql.Postgres;
+
+/// <summary>Sorts PostgreSQL's failures into the ones a caller should retry and the bugs.</summary>
+internal static class PostgresFailures
+{
+    /// <summary>A serialization failure or a deadlock: the transaction lost a race and can run again.</summary>
+    public static bool LostARace(PostgresException e) =>
+        e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected;
+
+    /// <summary>
+    /// The server is unreachable, going down, out of connections or out of disk, or the pool is
+    /// exhausted: a 503 with a message that names the database (never its password).
+    /// </summary>
+    public static GyreException? Unavailable(Exception e, string location) => e switch
+    {
+        PostgresException p when p.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || p.SqlState.StartsWith("53", StringComparison.Ordinal)
+            || p.SqlState.StartsWith("57P", StringComparison.Ordinal) =>
+            new GyreException(ErrorCode.Unavailable, $"the metadata database {location} is unavailable ({p.MessageText}); retry", inner: e),
+        PostgresException => null,
+        NpgsqlException or SocketException or TimeoutException or EndOfStreamException or IOException =>
+            new GyreException(ErrorCode.Unavailable, $"the metadata database {location} is unreachable; retry", inner: e),
+        _ => null,
+    };
+}

@@ -1,0 +1,28 @@
+using System.Data.Common;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace Gyre.Storage.Sql.Sqlite;
+
+/// <summary>SQLite's spelling: lists are JSON arrays read by <c>json_each</c>; case-sensitive LIKE is GLOB.</summary>
+internal sealed class SqliteDialect : SqlDialect
+{
+    public static SqliteDialect Instance { get; } = new();
+
+    public override string InList(string column, string parameter) => $"{column} IN (SELECT value FROM json_each({parameter}))";
+
+    public override string NotInList(string column, string parameter) => $"{column} NOT IN (SELECT value FROM json_each({parameter}))";
+
+    public override object List(IEnumerable<string> values) => JsonSerializer.Serialize(values);
+
+    public override object List(IEnumerable<long> values) => JsonSerializer.Serialize(values);
+
+    // SQLite's LIKE ignores ASCII case, so a case-sensitive LIKE is a GLOB with the same meaning.
+    public override string Like(string column, string parameter) => $"{column} GLOB {parameter}";
+
+    public override object LikePattern(string like) => LikePatterns.ToGlob(like);
+
+    public override string ILike(string column, string parameter) => $"{column} LIKE {parameter}";
+
+    public override bool IsUniqueViolation(DbException exception) => exception is SqliteException e && e.IsUniqueViolation();
+}

@@ -1,4 +1,0 @@
-namespace Gyre.Storage.Sqlite;
-
-/// <summary>One versioned schema change. Versions only grow; a shipped migration never changes.</summary>
-internal sealed record Migration(int Version, string Name, string Sql);

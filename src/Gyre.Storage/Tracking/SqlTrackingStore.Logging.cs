@@ -1,0 +1,125 @@
+using Gyre.Core.Errors;
+using Gyre.Core.Naming;
+using Gyre.Core.Search;
+using Gyre.Core.Tracking;
+using Gyre.Storage.Sql;
+using System.Data.Common;
+
+namespace Gyre.Storage.Tracking;
+
+/// <summary>The write primitive (log-batch), metric history and dataset inputs.</summary>
+internal sealed partial class SqlTrackingStore
+{
+    public Task LogBatchAsync(RunId id, LogBatch batch, CancellationToken ct)
+    {
+        GyreException.ThrowIfAny(LogBatchValidator.Validate(batch));
+        return _db.WriteAsync(async (c, t) =>
+        {
+            var runKey = await RequireWritableRunAsync(c, t, id, ct);
+            await WriteParamsAsync(c, t, id, batch.ParamList, ct);
+            foreach (var tag in batch.TagList)
+            {
+                await UpsertTagAsync(c, t, id, tag, ct);
+            }
+            await WriteMetricsAsync(c, t, runKey, batch.MetricList, ct);
+        }, ct);
+    }
+
+    public Task<Page<Metric>> GetMetricHistoryPageAsync(RunId id, string key, int maxResults, string? pageToken, CancellationToken ct)
+    {
+        MaxResults.Check(maxResults, TrackingStoreExtensions.MaxHistoryPage);
+        var fingerprint = $"history|{id}|{key}";
+        var offset = PageToken.Decode(pageToken, fingerprint);
+        return _db.ReadAsync(async c => SqlPages.ToPage(await HistoryAsync(c, id, key, maxResults + 1, offset, ct), maxResults, offset, fingerprint), ct);
+    }
+
+    private static async Task<List<Metric>> HistoryAsync(DbConnection c, RunId id, string key, int limit, long offset, CancellationToken ct)
+    {
+        var runKey = await c.ScalarAsync("SELECT run_key FROM runs WHERE run_id = @r", null, ct, ("@r", id.Value))
+            ?? throw GyreException.NotFound($"run '{id}' does not exist");
+        return await c.QueryAsync(
+            "SELECT CASE WHEN is_nan = 1 THEN NULL ELSE value END, step, timestamp FROM metrics WHERE run_key = @r AND key = @k ORDER BY step, timestamp, is_nan, value LIMIT @limit OFFSET @offset",
+            null, r => new Metric(key, r.MetricValue(0), r.GetInt64(1), r.GetInt64(2)), ct, ("@r", runKey), ("@k", key), ("@limit", limit), ("@offset", offset));
+    }
+
+    public Task LogInputsAsync(RunId id, IReadOnlyList<DatasetInput> inputs, CancellationToken ct)
+    {
+        var problems = new List<string>();
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (inputs[i] is not { } input)
+            {
+                problems.Add($"datasets[{i}]: expected an object {{name, digest, source?, context?}}, got null");
+                continue;
+            }
+            Names.AddIf(problems, Names.CheckName($"datasets[{i}].name", input.Name));
+            Names.AddIf(problems, string.IsNullOrWhiteSpace(input.Digest)
+                ? $"datasets[{i}].digest: expected the digest of the dataset's content"
+                : Names.CheckValue($"datasets[{i}].digest", input.Digest, TrackingLimits.MaxKeyLength));
+            Names.AddIf(problems, input.Source is null ? null : Names.CheckValue($"datasets[{i}].source", input.Source, TrackingLimits.MaxTagValueLength));
+            Names.AddIf(problems, input.Context is null ? null : Names.CheckKey($"datasets[{i}].context", input.Context));
+        }
+        GyreException.ThrowIfAny(problems);
+        return _db.WriteAsync(async (c, t) =>
+        {
+            await RequireWritableRunAsync(c, t, id, ct);
+            foreach (var input in inputs)
+            {
+                await c.ExecuteAsync(
+                    "INSERT INTO run_inputs (run_id, name, digest, source, context) VALUES (@r, @n, @d, @s, @c) ON CONFLICT (run_id, name, digest, context) DO UPDATE SET source = COALESCE(excluded.source, run_inputs.source)",
+                    t, ct, ("@r", id.Value), ("@n", input.Name), ("@d", input.Digest), ("@s", input.Source), ("@c", input.Context ?? ""));
+            }
+        }, ct);
+    }
+
+    private async Task WriteParamsAsync(DbConnection c, DbTransaction t, RunId id, IReadOnlyList<Param> parameters, CancellationToken ct)
+    {
+        if (parameters.Count == 0)
+        {
+            return;
+        }
+        var existing = (await c.QueryAsync(
+                $"SELECT key, value FROM params WHERE run_id = @r AND {_db.Dialect.InList("key", "@keys")}",
+                t, r => (Key: r.GetString(0), Value: r.GetString(1)), ct,
+                ("@r", id.Value), ("@keys", _db.Dialect.List(parameters.Select(p => p.Key)))))
+            .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var conflicts = parameters
+            .Where(p => existing.TryGetValue(p.Key, out var old) && old != p.Value)
+            .Select(p => $"param '{p.Key}' was logged as '{existing[p.Key]}' and cannot change to '{p.Value}' (params are immutable)")
+            .Distinct()
+            .ToList();
+        if (conflicts.Count > 0)
+        {
+            throw new GyreException(ErrorCode.Conflict, string.Join("; ", conflicts), conflicts);
+        }
+        foreach (var param in parameters.Where(p => !existing.ContainsKey(p.Key)).DistinctBy(p => p.Key))
+        {
+            await c.ExecuteAsync("INSERT INTO params (run_id, key, value) VALUES (@r, @k, @v)", t, ct,
+                ("@r", id.Value), ("@k", param.Key), ("@v", param.Value));
+        }
+    }
+
+    /// <summary>Appends every point and moves each key's latest point forward.</summary>
+    private Task WriteMetricsAsync(DbConnection c, DbTransaction t, long runKey, IReadOnlyList<Metric> metrics, CancellationToken ct)
+    {
+        if (metrics.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+        // The batch's own latest point of each key first, so that the database compares one point per key.
+        var latest = new Dictionary<string, Metric>(StringComparer.Ordinal);
+        foreach (var metric in metrics)
+        {
+            if (!latest.TryGetValue(metric.Key, out var best) || Later(metric, best))
+            {
+                latest[metric.Key] = metric;
+            }
+        }
+        return _metrics.WriteAsync(c, t, runKey, metrics, latest.Values, ct);
+    }
+
+    private static bool Later(Metric a, Metric b) =>
+        a.Step != b.Step ? a.Step > b.Step
+        : a.Timestamp != b.Timestamp ? a.Timestamp > b.Timestamp
+        : !double.IsNaN(a.Value) && (double.IsNaN(b.Value) || a.Value > b.Value);
+}
