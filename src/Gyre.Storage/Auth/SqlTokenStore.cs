@@ -44,7 +44,7 @@ internal sealed class SqlTokenStore : ITokenStore
         (await c.QueryAsync($"SELECT {Columns} FROM api_tokens WHERE secret_hash = @h", null, Map, ct, ("@h", TokenSecrets.Hash(secret)))).FirstOrDefault(), ct);
 
     public Task<IReadOnlyList<ApiToken>> ListTokensAsync(CancellationToken ct) => _db.ReadAsync<IReadOnlyList<ApiToken>>(async c =>
-        await c.QueryAsync($"SELECT {Columns} FROM api_tokens ORDER BY creation_time", null, Map, ct), ct);
+        await c.QueryAsync($"SELECT {Columns} FROM api_tokens ORDER BY creation_time, token_id", null, Map, ct), ct);
 
     public Task RevokeTokenAsync(string id, CancellationToken ct) => _db.WriteAsync(async (c, t) =>
     {

@@ -59,7 +59,7 @@ internal sealed partial class SqlRegistryStore
     }
 
     public Task<IReadOnlyList<ModelVersion>> ListVersionsOfRunAsync(RunId run, CancellationToken ct) => _db.ReadAsync<IReadOnlyList<ModelVersion>>(async c =>
-        await ReadVersionsAsync(c, null, "WHERE v.run_id = @r ORDER BY v.creation_time DESC, v.version DESC", [("@r", run.Value)], ct), ct);
+        await ReadVersionsAsync(c, null, "WHERE v.run_id = @r ORDER BY v.creation_time DESC, v.version DESC, m.name", [("@r", run.Value)], ct), ct);
 
     public Task<ModelVersion> UpdateVersionAsync(string name, long version, string? description, CancellationToken ct) => _db.WriteAsync(async (c, t) =>
     {

@@ -21,7 +21,7 @@ internal sealed class SqlTrafficStore(SqlDatabase db) : ITrafficStore
     }, ct);
 
     public Task<IReadOnlyList<VariantTraffic>> LoadAsync(long since, CancellationToken ct) => db.ReadAsync<IReadOnlyList<VariantTraffic>>(async c =>
-        await c.QueryAsync("SELECT endpoint, variant, start, requests, errors, latency_bins FROM traffic_intervals WHERE start >= @s ORDER BY start", null,
+        await c.QueryAsync("SELECT endpoint, variant, start, requests, errors, latency_bins FROM traffic_intervals WHERE start >= @s ORDER BY start, endpoint, variant", null,
             r => new VariantTraffic(r.GetString(0), r.GetString(1),
                 new TrafficInterval(r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), JsonSerializer.Deserialize<long[]>(r.GetString(5)) ?? [])), ct, ("@s", since)), ct);
 }

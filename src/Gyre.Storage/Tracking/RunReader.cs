@@ -27,7 +27,7 @@ internal static class RunReader
             r => (Id: r.GetString(0), Item: new Tag(r.GetString(1), r.GetString(2))), ct, ("@ids", idJson))).ToLookup(x => x.Id, x => x.Item);
         var metrics = (await c.QueryAsync($"SELECT r.run_id, m.key, m.value, m.step, m.timestamp FROM latest_metrics m JOIN runs r USING (run_key) WHERE {dialect.InList("r.run_id", "@ids")} ORDER BY m.key", t,
             r => (Id: r.GetString(0), Item: new Metric(r.GetString(1), r.MetricValue(2), r.GetInt64(3), r.GetInt64(4))), ct, ("@ids", idJson))).ToLookup(x => x.Id, x => x.Item);
-        var inputs = (await c.QueryAsync($"SELECT run_id, name, digest, source, context FROM run_inputs WHERE {inIds} ORDER BY name, context", t,
+        var inputs = (await c.QueryAsync($"SELECT run_id, name, digest, source, context FROM run_inputs WHERE {inIds} ORDER BY name, context, digest", t,
             r => (Id: r.GetString(0), Item: new DatasetInput(r.GetString(1), r.GetString(2), r.NullableString(3), r.GetString(4) is { Length: > 0 } context ? context : null)),
             ct, ("@ids", idJson))).ToLookup(x => x.Id, x => x.Item);
 

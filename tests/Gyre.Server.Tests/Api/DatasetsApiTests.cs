@@ -6,7 +6,7 @@ using Gyre.Core.Data;
 
 namespace Gyre.Server.Tests.Api;
 
-public sealed class DatasetsApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public abstract class DatasetsApiTests<TBackend>(TBackend fixture) : IClassFixture<TBackend> where TBackend : ServerFixture
 {
     private const string Churn = SmallChurn.Csv;
 
@@ -25,7 +25,7 @@ public sealed class DatasetsApiTests(ServerFixture fixture) : IClassFixture<Serv
             ? Directory.GetFiles(Path.Combine(fixture.Server.Home, "datasets"), "*", SearchOption.AllDirectories)
             : [];
 
-    [Fact]
+    [SkippableFact]
     public async Task AddCsv_RecordsDigestRowsAndInferredSchema()
     {
         var name = Unique.Name("churn");
@@ -48,7 +48,7 @@ public sealed class DatasetsApiTests(ServerFixture fixture) : IClassFixture<Serv
             columns);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SameContentAgain_ReturnsTheExistingVersion_NewContentGetsTheNext()
     {
         var name = Unique.Name("dedupe");
@@ -66,7 +66,7 @@ public sealed class DatasetsApiTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal(bytes, await Http.GetByteArrayAsync($"/api/v1/datasets/{name}/versions/1/content"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AddParquet_ReadsTheSameSchema()
     {
         var csv = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".csv");
@@ -87,7 +87,7 @@ public sealed class DatasetsApiTests(ServerFixture fixture) : IClassFixture<Serv
         File.Delete(parquet);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("", "body: the file is empty")]
     [InlineData("a,,c\n1,2,3\n", "header: column 2 has no name")]
     [InlineData("a,b,a\n1,2,3\n", "header: column name 'a' appears more than once, ignoring case (columns 1 and 3)")]
@@ -105,7 +105,7 @@ public sealed class DatasetsApiTests(ServerFixture fixture) : IClassFixture<Serv
         await ProblemAssert.IsAsync(await Http.GetAsync($"/api/v1/datasets/{name}/versions"), HttpStatusCode.NotFound, "not_found");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task OtherEncodings_Are400_NamingTheEncoding()
     {
         byte[] latin1 = [.. "name,city\nRen"u8, 0xE9, .. ",Paris\n"u8];
@@ -114,7 +114,7 @@ public sealed class DatasetsApiTests(ServerFixture fixture) : IClassFixture<Serv
         await ProblemAssert.IsAsync(await PostAsync(Unique.Name("utf16"), utf16), HttpStatusCode.BadRequest, "invalid_argument", "body: the file is UTF-16 encoded; expected UTF-8");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task SkipPolicy_LeavesMalformedRowsOut_CountsThem_AndEveryReadingAgrees()
     {
         var name = Unique.Name("skip");
@@ -142,7 +142,7 @@ public sealed class DatasetsApiTests(ServerFixture fixture) : IClassFixture<Serv
             HttpStatusCode.BadRequest, "invalid_argument", "on_bad_rows: expected fail or skip, got 'ignore'");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ValueLateInTheFile_WidensTheColumn_InsteadOfFailing()
     {
         var csv = new StringBuilder("id,code\n");
@@ -156,19 +156,19 @@ public sealed class DatasetsApiTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal("categorical", version.GetProperty("columns")[1].GetProperty("type").GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task NotParquet_Is400()
     {
         await ProblemAssert.IsAsync(await PostAsync(Unique.Name("pq"), Encoding.UTF8.GetBytes("not,parquet\n1,2\n"), DatasetFormats.ParquetMediaType),
             HttpStatusCode.BadRequest, "invalid_argument", "not a readable Parquet file");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task OtherContentType_Is415() =>
         await ProblemAssert.IsAsync(await PostAsync(Unique.Name("x"), Encoding.UTF8.GetBytes(Churn), "application/json"),
             HttpStatusCode.UnsupportedMediaType, "unsupported_media_type", "text/csv");
 
-    [Fact]
+    [SkippableFact]
     public async Task MissingVersion_Is404_AndBadVersion_Is400()
     {
         var name = Unique.Name("v");
@@ -177,11 +177,11 @@ public sealed class DatasetsApiTests(ServerFixture fixture) : IClassFixture<Serv
         await ProblemAssert.IsAsync(await Http.GetAsync($"/api/v1/datasets/{name}/versions/first"), HttpStatusCode.BadRequest, "invalid_argument", "version:");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task NameWithAnAtSign_Is400() =>
         await ProblemAssert.IsAsync(await PostAsync("churn@2", Encoding.UTF8.GetBytes(Churn)), HttpStatusCode.BadRequest, "invalid_argument", "name: key 'churn@2' may hold only");
 
-    [Fact]
+    [SkippableFact]
     public async Task InfiniteValues_AreProfiled_NotRefused()
     {
         var parquet = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".parquet");
@@ -202,3 +202,7 @@ public sealed class DatasetsApiTests(ServerFixture fixture) : IClassFixture<Serv
         File.Delete(parquet);
     }
 }
+
+public sealed class DatasetsApiTestsOnSqlite(ServerFixture fixture) : DatasetsApiTests<ServerFixture>(fixture);
+
+public sealed class DatasetsApiTestsOnPostgres(PostgresServerFixture fixture) : DatasetsApiTests<PostgresServerFixture>(fixture);

@@ -4,11 +4,11 @@ using System.Text;
 
 namespace Gyre.Server.Tests.Api;
 
-public sealed class ExperimentsApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public abstract class ExperimentsApiTests<TBackend>(TBackend fixture) : IClassFixture<TBackend> where TBackend : ServerFixture
 {
     private HttpClient Http => fixture.Server.Http;
 
-    [Fact]
+    [SkippableFact]
     public async Task Create_Answers201_WithLocationAndSnakeCaseBody()
     {
         var name = Unique.Name("exp");
@@ -25,7 +25,7 @@ public sealed class ExperimentsApiTests(ServerFixture fixture) : IClassFixture<S
         Assert.Equal(id, fetched.GetProperty("experiment_id").GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Duplicate_Is409AlreadyExists()
     {
         var name = Unique.Name("dup");
@@ -33,7 +33,7 @@ public sealed class ExperimentsApiTests(ServerFixture fixture) : IClassFixture<S
         await ProblemAssert.IsAsync(await Http.PostAsJsonAsync("/api/v1/experiments", new { name }), HttpStatusCode.Conflict, "already_exists", name);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("{}", "name: expected a non-empty name")]
     [InlineData("{\"name\": 42}", "$.name")]
     [InlineData("{\"name\": \"x\"", "invalid JSON")]
@@ -44,18 +44,18 @@ public sealed class ExperimentsApiTests(ServerFixture fixture) : IClassFixture<S
         await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, "invalid_argument", expected);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task WrongContentType_Is415()
     {
         var response = await Http.PostAsync("/api/v1/experiments", new StringContent("name=x", Encoding.UTF8, "application/x-www-form-urlencoded"));
         await ProblemAssert.IsAsync(response, HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Missing_Is404NotFound() =>
         await ProblemAssert.IsAsync(await Http.GetAsync("/api/v1/experiments/987654"), HttpStatusCode.NotFound, "not_found", "987654");
 
-    [Fact]
+    [SkippableFact]
     public async Task DeleteRestorePurge_ThroughHttp_FreesTheName()
     {
         var name = Unique.Name("life");
@@ -74,7 +74,7 @@ public sealed class ExperimentsApiTests(ServerFixture fixture) : IClassFixture<S
         Assert.Equal(HttpStatusCode.Created, (await Http.PostAsJsonAsync("/api/v1/experiments", new { name })).StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Rename_AndTag()
     {
         var id = (await TestServer.JsonAsync(await Http.PostAsJsonAsync("/api/v1/experiments", new { name = Unique.Name("ren") }))).GetProperty("experiment_id").GetString();
@@ -86,16 +86,16 @@ public sealed class ExperimentsApiTests(ServerFixture fixture) : IClassFixture<S
         Assert.Equal("ana", fetched.GetProperty("tags")[0].GetProperty("value").GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Search_WithBadFilter_PointsAtThePosition() =>
         await ProblemAssert.IsAsync(await Http.GetAsync("/api/v1/experiments?filter=" + Uri.EscapeDataString("name LIKE 5")),
             HttpStatusCode.BadRequest, "invalid_argument", "filter: at position 11: expected a quoted string");
 
-    [Fact]
+    [SkippableFact]
     public async Task Search_WithBadViewType_NamesTheParameter() =>
         await ProblemAssert.IsAsync(await Http.GetAsync("/api/v1/experiments?view_type=sometimes"), HttpStatusCode.BadRequest, "invalid_argument", "view_type:");
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("/api/v1/experiments?max_results=lots", "max_results: expected an integer, got 'lots'")]
     [InlineData("/api/v1/experiments?max_results=0", "max_results: expected a number from 1 to")]
     [InlineData("/api/v1/models?max_results=1.5", "max_results: expected an integer")]
@@ -103,7 +103,7 @@ public sealed class ExperimentsApiTests(ServerFixture fixture) : IClassFixture<S
     public async Task BadQueryValues_Are400_NamingTheParameter(string url, string expected) =>
         await ProblemAssert.IsAsync(await Http.GetAsync(url), HttpStatusCode.BadRequest, "invalid_argument", expected);
 
-    [Fact]
+    [SkippableFact]
     public async Task Delete_WithAMalformedPermanentFlag_Is400_AndDeletesNothing()
     {
         var id = (await TestServer.JsonAsync(await Http.PostAsJsonAsync("/api/v1/experiments", new { name = Unique.Name("flag") }))).GetProperty("experiment_id").GetString();
@@ -111,17 +111,17 @@ public sealed class ExperimentsApiTests(ServerFixture fixture) : IClassFixture<S
         Assert.Equal("active", (await TestServer.JsonAsync(await Http.GetAsync($"/api/v1/experiments/{id}"))).GetProperty("lifecycle_stage").GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task NullItemInAList_Is400_NamingTheItem() =>
         await ProblemAssert.IsAsync(await Http.PostAsync("/api/v1/experiments", new StringContent("{\"name\": \"n\", \"tags\": [null]}", Encoding.UTF8, "application/json")),
             HttpStatusCode.BadRequest, "invalid_argument", "tags[0]: expected an object");
 
-    [Fact]
+    [SkippableFact]
     public async Task WrongMethod_Is405() =>
         await ProblemAssert.IsAsync(await Http.PutAsync("/api/v1/experiments", new StringContent("{}", Encoding.UTF8, "application/json")),
             HttpStatusCode.MethodNotAllowed, "method_not_allowed", "PUT is not supported");
 
-    [Fact]
+    [SkippableFact]
     public async Task TagKeysWithSlashes_WorkOnTheTagRoute()
     {
         var client = fixture.Server.Client;
@@ -130,11 +130,11 @@ public sealed class ExperimentsApiTests(ServerFixture fixture) : IClassFixture<S
         Assert.Equal([new Core.Tracking.Tag("team/owner", "ana")], (await client.Experiments.GetAsync(experiment.ExperimentId)).Tags);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TokenAdministration_IsRefused_WhenAuthIsOff() =>
         await ProblemAssert.IsAsync(await Http.PostAsJsonAsync("/api/v1/tokens", new { name = "x", scope = "admin" }), HttpStatusCode.Forbidden, "permission_denied", "--auth");
 
-    [Fact]
+    [SkippableFact]
     public async Task ForeignHostName_IsRefused_WhenAuthIsOff()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/experiments");
@@ -142,3 +142,7 @@ public sealed class ExperimentsApiTests(ServerFixture fixture) : IClassFixture<S
         Assert.Equal(HttpStatusCode.BadRequest, (await Http.SendAsync(request)).StatusCode);
     }
 }
+
+public sealed class ExperimentsApiTestsOnSqlite(ServerFixture fixture) : ExperimentsApiTests<ServerFixture>(fixture);
+
+public sealed class ExperimentsApiTestsOnPostgres(PostgresServerFixture fixture) : ExperimentsApiTests<PostgresServerFixture>(fixture);

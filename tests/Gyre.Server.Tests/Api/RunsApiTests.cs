@@ -6,7 +6,7 @@ using Gyre.Core.Tracking;
 
 namespace Gyre.Server.Tests.Api;
 
-public sealed class RunsApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public abstract class RunsApiTests<TBackend>(TBackend fixture) : IClassFixture<TBackend> where TBackend : ServerFixture
 {
     private HttpClient Http => fixture.Server.Http;
 
@@ -20,7 +20,7 @@ public sealed class RunsApiTests(ServerFixture fixture) : IClassFixture<ServerFi
     private Task<HttpResponseMessage> LogAsync(string run, string json) =>
         Http.PostAsync($"/api/v1/runs/{run}/log-batch", new StringContent(json, Encoding.UTF8, "application/json"));
 
-    [Fact]
+    [SkippableFact]
     public async Task LogBatch_ThenGet_ShowsParamsLatestMetricsAndTags()
     {
         var run = await NewRunAsync();
@@ -38,7 +38,7 @@ public sealed class RunsApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         Assert.Equal("growth", body.GetProperty("tags")[0].GetProperty("value").GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ChangingAParam_Is409_NamingTheKey_AndWritesNothing()
     {
         var run = await NewRunAsync();
@@ -50,7 +50,7 @@ public sealed class RunsApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         Assert.Equal(0, body.GetProperty("metrics").GetArrayLength());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task NonFiniteValues_RoundTripAsNamedStrings()
     {
         var run = await NewRunAsync();
@@ -65,7 +65,7 @@ public sealed class RunsApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         Assert.Equal([double.PositiveInfinity, double.NegativeInfinity, 1e308], history.Skip(1).Select(m => m.Value));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task MetricHistory_IsInStepOrder_AndKeysMayHoldSlashes()
     {
         var run = await NewRunAsync();
@@ -75,7 +75,7 @@ public sealed class RunsApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         Assert.Equal([1.0, 2.0, 3.0], body.GetProperty("metrics").EnumerateArray().Select(m => m.GetProperty("value").GetDouble()));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task OverTheLimits_Is400_WithEachLimitNamed()
     {
         var run = await NewRunAsync();
@@ -86,7 +86,7 @@ public sealed class RunsApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         Assert.Contains("params: 101 given, at most 100", detail, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("""{"metrics": [{"key": "m"}]}""", "metrics[0].value: expected a number")]
     [InlineData("""{"metrics": [{"key": "m", "value": "fast"}]}""", "$.metrics[0].value")]
     [InlineData("""{"metrics": [{"key": "m", "value": 1, "step": 1.5}]}""", "$.metrics[0].step")]
@@ -97,7 +97,7 @@ public sealed class RunsApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         await ProblemAssert.IsAsync(await LogAsync(run, json), HttpStatusCode.BadRequest, "invalid_argument", expected);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BodyOverOneMebibyte_Is413()
     {
         var run = await NewRunAsync();
@@ -112,7 +112,7 @@ public sealed class RunsApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         await ProblemAssert.IsAsync(await Http.SendAsync(request), HttpStatusCode.RequestEntityTooLarge, "payload_too_large");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Patch_EndsTheRun_AndRejectsUnknownStatus()
     {
         var run = await NewRunAsync();
@@ -122,7 +122,7 @@ public sealed class RunsApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         await ProblemAssert.IsAsync(await Http.PatchAsJsonAsync($"/api/v1/runs/{run}", new { status = "DONE" }), HttpStatusCode.BadRequest, "invalid_argument", "$.status");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task NestedRun_PointsAtItsParent()
     {
         var parent = await NewRunAsync();
@@ -131,7 +131,7 @@ public sealed class RunsApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         await ProblemAssert.IsAsync(await Http.PostAsJsonAsync("/api/v1/runs", new { parent_run_id = "0123456789abcdef0123456789abcdef" }), HttpStatusCode.NotFound, "not_found", "parent_run_id");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DatasetInputs_AreShownOnTheRun()
     {
         var run = await NewRunAsync();
@@ -141,7 +141,7 @@ public sealed class RunsApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         Assert.Equal(("churn", "sha256:abc", "train"), (input.GetProperty("name").GetString(), input.GetProperty("digest").GetString(), input.GetProperty("context").GetString()));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Search_ThroughHttp_FiltersOrdersAndPages()
     {
         var experiment = (await TestServer.JsonAsync(await Http.PostAsJsonAsync("/api/v1/experiments", new { name = Unique.Name("srch") }))).GetProperty("experiment_id").GetString()!;
@@ -158,14 +158,14 @@ public sealed class RunsApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         Assert.Null(second.NextPageToken);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Search_WithBadFilter_Is400_AtThePosition()
     {
         var response = await Http.PostAsJsonAsync("/api/v1/runs/search", new { experiment_ids = new[] { "0" }, filter = "metrics.auc > 0.5 AND params.lr >> 1" });
         await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, "invalid_argument", "filter: at position 33:");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task DeletedRun_RefusesWrites_UntilRestored()
     {
         var run = await NewRunAsync();
@@ -175,7 +175,7 @@ public sealed class RunsApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         Assert.Equal(HttpStatusCode.NoContent, (await LogAsync(run, """{"tags": [{"key": "a", "value": "b"}]}""")).StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task MetricHistory_Pages_WithMaxResultsAndToken()
     {
         var run = await NewRunAsync();
@@ -190,3 +190,7 @@ public sealed class RunsApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         await ProblemAssert.IsAsync(await Http.GetAsync($"/api/v1/runs/{run}/metrics/p?max_results=0"), HttpStatusCode.BadRequest, "invalid_argument", "max_results:");
     }
 }
+
+public sealed class RunsApiTestsOnSqlite(ServerFixture fixture) : RunsApiTests<ServerFixture>(fixture);
+
+public sealed class RunsApiTestsOnPostgres(PostgresServerFixture fixture) : RunsApiTests<PostgresServerFixture>(fixture);

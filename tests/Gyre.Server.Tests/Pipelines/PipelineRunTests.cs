@@ -6,7 +6,7 @@ using Gyre.Core.Pipelines.Runs;
 namespace Gyre.Server.Tests.Pipelines;
 
 /// <summary>Pipelines run end to end through HTTP on a real server: from a CSV to a served endpoint, cached re-runs, lineage.</summary>
-public sealed class PipelineRunTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public abstract class PipelineRunTests<TBackend>(TBackend fixture) : IClassFixture<TBackend> where TBackend : ServerFixture
 {
     private const string Suite = """
         constraints:
@@ -29,7 +29,7 @@ public sealed class PipelineRunTests(ServerFixture fixture) : IClassFixture<Serv
         {{{extra}}}
         """;
 
-    [Fact]
+    [SkippableFact]
     public async Task CsvToEndpoint_RunsEveryStep_ServesTheModel_AndRecordsLineage()
     {
         using var work = PipelineWorkspace.Create(fixture.Server);
@@ -73,7 +73,7 @@ public sealed class PipelineRunTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Contains($"registered {name}/1", log, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Rerun_ReusesUnchangedSteps_AndRunsOnlyWhatAChangeReaches()
     {
         using var work = PipelineWorkspace.Create(fixture.Server);
@@ -119,7 +119,7 @@ public sealed class PipelineRunTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal($"dataset:{name}@2", fifth.Step("data").Outputs![0].Uri);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RejectingGate_SkipsTheDeployment_AndTheRunSucceeds()
     {
         using var work = PipelineWorkspace.Create(fixture.Server);
@@ -140,7 +140,7 @@ public sealed class PipelineRunTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal(HttpStatusCode.NotFound, (await fixture.Server.Http.GetAsync($"/api/v1/endpoints/{endpoint}")).StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task FailedValidation_FailsTheStep_AndNothingTrains()
     {
         using var work = PipelineWorkspace.Create(fixture.Server);
@@ -159,7 +159,7 @@ public sealed class PipelineRunTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Contains("is_unique customer_id", await fixture.Server.Client.Pipelines.GetLogsAsync(run.Id, "check"), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task PipelinesAndRuns_AreListed_AndUnknownOnesAre404()
     {
         using var work = PipelineWorkspace.Create(fixture.Server);
@@ -183,7 +183,7 @@ public sealed class PipelineRunTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Equal(RunStates.Succeeded, (await fixture.Server.Client.Pipelines.GetRunAsync(run.Id)).State);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AlertTrigger_IsRecorded_AndOtherTriggerTypesAreRefusedFromOutside()
     {
         using var work = PipelineWorkspace.Create(fixture.Server);
@@ -197,3 +197,7 @@ public sealed class PipelineRunTests(ServerFixture fixture) : IClassFixture<Serv
         Assert.Contains("trigger: expected manual or alert, got 'schedule'", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
+
+public sealed class PipelineRunTestsOnSqlite(ServerFixture fixture) : PipelineRunTests<ServerFixture>(fixture);
+
+public sealed class PipelineRunTestsOnPostgres(PostgresServerFixture fixture) : PipelineRunTests<PostgresServerFixture>(fixture);

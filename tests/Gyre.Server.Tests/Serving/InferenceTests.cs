@@ -9,7 +9,7 @@ using Gyre.Storage.Data;
 
 namespace Gyre.Server.Tests.Serving;
 
-public sealed class InferenceTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public abstract class InferenceTests<TBackend>(TBackend fixture) : IClassFixture<TBackend> where TBackend : ServerFixture
 {
     private TestServer Server => fixture.Server;
 
@@ -43,7 +43,7 @@ public sealed class InferenceTests(ServerFixture fixture) : IClassFixture<Server
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AnMlNetEndpoint_AnswersInBothDialects_WithTheBatchScorersProbabilities()
     {
         var model = await ServingModels.TrainChurnAsync(Server);
@@ -112,7 +112,7 @@ public sealed class InferenceTests(ServerFixture fixture) : IClassFixture<Server
         Assert.Equal(HttpStatusCode.OK, (await Server.Http.GetAsync("/v2/health/ready")).StatusCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AnOnnxEndpoint_TakesAVectorOrNamedColumns_AndGivesTheReferenceScores()
     {
         var model = await ServingModels.ImportBreastCancerAsync(Server);
@@ -146,7 +146,7 @@ public sealed class InferenceTests(ServerFixture fixture) : IClassFixture<Server
     /// one its row gets alone, and the log holds each row as sent. A body parsed from buffers the
     /// server reuses for the next request would mix them up.
     /// </summary>
-    [Fact]
+    [SkippableFact]
     public async Task ConcurrentCallers_EachGetTheAnswerToTheirOwnRow()
     {
         const int Calls = 4000;
@@ -186,7 +186,7 @@ public sealed class InferenceTests(ServerFixture fixture) : IClassFixture<Server
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ABodyOverTheLimit_Is413()
     {
         await using var server = await TestServer.StartAsync(o => o with { Gateway = new Core.Serving.Gateway.GatewayOptions { MaxBodyBytes = 4096 } });
@@ -199,7 +199,7 @@ public sealed class InferenceTests(ServerFixture fixture) : IClassFixture<Server
         await ProblemAssert.IsAsync(large, HttpStatusCode.RequestEntityTooLarge, "payload_too_large", "larger than the server's limit");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task BadRequests_AreFourHundredsThatNameTheField_NeverFiveHundreds()
     {
         var model = await ServingModels.TrainChurnAsync(Server);
@@ -262,3 +262,7 @@ public sealed class InferenceTests(ServerFixture fixture) : IClassFixture<Server
         await ProblemAssert.IsAsync(await Server.Http.DeleteAsync($"/api/v1/models/{model}/versions/1"), HttpStatusCode.Conflict, "conflict", $"is served by endpoint '{endpoint}'");
     }
 }
+
+public sealed class InferenceTestsOnSqlite(ServerFixture fixture) : InferenceTests<ServerFixture>(fixture);
+
+public sealed class InferenceTestsOnPostgres(PostgresServerFixture fixture) : InferenceTests<PostgresServerFixture>(fixture);

@@ -7,7 +7,7 @@ using Gyre.Server.Tests.Api;
 
 namespace Gyre.Server.Tests.Serving;
 
-public sealed class PredictionLogTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+public abstract class PredictionLogTests<TBackend>(TBackend fixture) : IClassFixture<TBackend> where TBackend : ServerFixture
 {
     private TestServer Server => fixture.Server;
 
@@ -19,7 +19,7 @@ public sealed class PredictionLogTests(ServerFixture fixture) : IClassFixture<Se
         return [.. body.GetProperty("prediction_ids").EnumerateArray().Select(i => i.GetString()!)];
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("durable")]
     [InlineData("fast")]
     public async Task EveryRow_IsLoggedWithItsInputsOutputsAndRouting_AndFeedbackJoinsIt(string mode)
@@ -74,7 +74,7 @@ public sealed class PredictionLogTests(ServerFixture fixture) : IClassFixture<Se
         await ProblemAssert.IsAsync(await Server.Http.GetAsync($"/api/v1/endpoints/{endpoint}/predictions?page_token=garbage"), HttpStatusCode.BadRequest, "invalid_argument", "page_token:");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task TheLog_ExportsAsParquet_ThatDuckDbReads()
     {
         var model = await ServingModels.TrainChurnAsync(Server);
@@ -111,7 +111,7 @@ public sealed class PredictionLogTests(ServerFixture fixture) : IClassFixture<Se
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Metrics_CountRequestsErrorsAndLatencyPerVariant_AndPassPromtool()
     {
         var model = await ServingModels.TrainChurnAsync(Server);
@@ -144,7 +144,7 @@ public sealed class PredictionLogTests(ServerFixture fixture) : IClassFixture<Se
             Assert.True(check.ExitCode == 0, errors);
         }
     }
-    [Fact]
+    [SkippableFact]
     public async Task Metrics_CountDurableGroupsTheirRecordsAndSyncTime_NotFastRecords()
     {
         var model = await ServingModels.TrainChurnAsync(Server);
@@ -171,3 +171,7 @@ public sealed class PredictionLogTests(ServerFixture fixture) : IClassFixture<Se
             PrometheusText.Sum(text, "gyre_prediction_log_sync_duration_seconds_count "), PrometheusText.Sum(text, "gyre_prediction_log_sync_duration_seconds_sum "));
     }
 }
+
+public sealed class PredictionLogTestsOnSqlite(ServerFixture fixture) : PredictionLogTests<ServerFixture>(fixture);
+
+public sealed class PredictionLogTestsOnPostgres(PostgresServerFixture fixture) : PredictionLogTests<PostgresServerFixture>(fixture);

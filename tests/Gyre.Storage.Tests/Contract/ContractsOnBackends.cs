@@ -51,3 +51,23 @@ public sealed class PostgresPipelineStoreTests : PipelineStoreContract
 {
     protected override Task<StoreUnderTest> OpenAsync() => Backends.PostgresAsync();
 }
+
+public sealed class SqliteOperationsStoreTests : OperationsStoreContract
+{
+    protected override Task<StoreUnderTest> OpenAsync() => Backends.SqliteAsync();
+}
+
+public sealed class PostgresOperationsStoreTests : OperationsStoreContract
+{
+    protected override Task<StoreUnderTest> OpenAsync() => Backends.PostgresAsync();
+}
+
+public sealed class SqliteBackendDifferencesTests : BackendDifferencesContract
+{
+    protected override Task<StoreUnderTest> OpenAsync() => Backends.SqliteAsync();
+}
+
+public sealed class PostgresBackendDifferencesTests : BackendDifferencesContract
+{
+    protected override Task<StoreUnderTest> OpenAsync() => Backends.PostgresAsync();
+}

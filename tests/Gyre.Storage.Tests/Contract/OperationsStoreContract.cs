@@ -1,0 +1,146 @@
+using System.Text.Json.Nodes;
+using Gyre.Core.Auth;
+using Gyre.Core.Errors;
+using Gyre.Core.Monitoring.Policies;
+using Gyre.Core.Pipelines.Lineage;
+using Gyre.Core.Pipelines.Steps;
+using Gyre.Core.Serving.Endpoints;
+using Gyre.Core.Serving.Traffic;
+
+namespace Gyre.Storage.Tests.Contract;
+
+/// <summary>The behaviour of the stores that run the loop: tokens, endpoints, traffic, policies and lineage.</summary>
+public abstract class OperationsStoreContract
+{
+    protected abstract Task<StoreUnderTest> OpenAsync();
+
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [SkippableFact]
+    public async Task Tokens_AreFoundBySecret_ListedInCreationOrder_AndRevoked()
+    {
+        await using var s = await OpenAsync();
+        var tokens = s.Storage.Tokens;
+        var now = s.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        var first = await tokens.CreateTokenAsync("ci", TokenScope.Write, null, None);
+        var second = await tokens.CreateTokenAsync("dashboard", TokenScope.Read, now - 1, None); // already expired
+        var third = await tokens.CreateTokenAsync("ops", TokenScope.Admin, now + 60_000, None);
+
+        Assert.Equal(first.Token, await tokens.FindBySecretAsync(first.Secret, None));
+        Assert.Null(await tokens.FindBySecretAsync(first.Secret + "x", None));
+        // Equal creation times fall back to the id, so both backends list alike.
+        var expected = new[] { first.Token, second.Token, third.Token }.OrderBy(t => t.CreationTime).ThenBy(t => t.Id, StringComparer.Ordinal);
+        Assert.Equal(expected, await tokens.ListTokensAsync(None));
+        Assert.Equal(2, await tokens.CountActiveTokensAsync(None));
+
+        await tokens.RevokeTokenAsync(third.Token.Id, None);
+        Assert.NotNull((await tokens.FindBySecretAsync(third.Secret, None))!.RevokedTime);
+        Assert.Equal(1, await tokens.CountActiveTokensAsync(None));
+        Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<GyreException>(() => tokens.RevokeTokenAsync("tok-missing", None))).Code);
+    }
+
+    [SkippableFact]
+    public async Task Endpoints_CreateGetUpdateDelete_WithConflictsAndMissingNamed()
+    {
+        await using var s = await OpenAsync();
+        var endpoints = s.Storage.Endpoints;
+        var now = s.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        var churn = new Endpoint("churn", "churn", "Churn — modèle 日本", "full", [EndpointVariant.Of("churn", 1, 100)], now, now);
+        await endpoints.CreateEndpointAsync(churn, None);
+        await endpoints.CreateEndpointAsync(churn with { Name = "a-first", Description = null }, None);
+        var stored = await endpoints.GetEndpointAsync("churn", None);
+        Assert.Equal(churn, stored with { Variants = churn.Variants });
+        Assert.Equal(churn.Variants, stored.Variants);
+        Assert.Equal(["a-first", "churn"], (await endpoints.ListEndpointsAsync(None)).Select(e => e.Name));
+        Assert.Equal(ErrorCode.AlreadyExists, (await Assert.ThrowsAsync<GyreException>(() => endpoints.CreateEndpointAsync(churn, None))).Code);
+
+        s.Time.Advance(TimeSpan.FromMilliseconds(1_234));
+        var variants = new[] { EndpointVariant.Of("churn", 1, 90), EndpointVariant.Of("churn", 2, 10) with { Role = VariantRoles.Live } };
+        var updated = await endpoints.UpdateEndpointAsync("churn", "churn", variants, None);
+        Assert.Equal(variants, updated.Variants);
+        Assert.Equal(now + 1_234, updated.LastUpdateTime);
+        Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<GyreException>(() => endpoints.UpdateEndpointAsync("nope", "m", variants, None))).Code);
+
+        await endpoints.DeleteEndpointAsync("churn", None);
+        Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<GyreException>(() => endpoints.GetEndpointAsync("churn", None))).Code);
+        Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<GyreException>(() => endpoints.DeleteEndpointAsync("churn", None))).Code);
+    }
+
+    [SkippableFact]
+    public async Task Traffic_ReplacesAnInterval_ForgetsOldOnes_AndLoadsInOneOrder()
+    {
+        await using var s = await OpenAsync();
+        var traffic = s.Storage.Traffic;
+        await traffic.SaveAsync([
+            new("e", "b", new TrafficInterval(20_000, 5, 1, [1, 2, 2])),
+            new("e", "a", new TrafficInterval(20_000, 3, 0, [3])),
+            new("d", "z", new TrafficInterval(20_000, 1, 0, [1])),
+            new("e", "a", new TrafficInterval(10_000, 9, 9, [])),
+        ], 0, None);
+        // The interval still filling is saved again with more requests; the oldest one falls out.
+        await traffic.SaveAsync([new("e", "a", new TrafficInterval(20_000, 4, 1, [3, 1]))], 15_000, None);
+
+        var loaded = await traffic.LoadAsync(0, None);
+        Assert.Equal(["d/z", "e/a", "e/b"], loaded.Select(t => $"{t.Endpoint}/{t.Variant}"));
+        Assert.Equal([3L, 1], loaded[1].Interval.LatencyBins);
+        Assert.Equal(4, loaded[1].Interval.Requests);
+        Assert.Empty(await traffic.LoadAsync(20_001, None));
+    }
+
+    [SkippableFact]
+    public async Task Policies_AndTheirFirings_RoundTrip_NewestFiringFirst()
+    {
+        await using var s = await OpenAsync();
+        var policies = s.Storage.Policies;
+        var policy = new StoredPolicy("retrain-on-drift", "name: retrain-on-drift\n", 1_000, null, 0, "tok-1", TokenScope.Admin);
+        await policies.SavePolicyAsync(policy, None);
+        await policies.SavePolicyAsync(policy with { Yaml = "name: retrain-on-drift # ü\n" }, None);
+        Assert.Equal("name: retrain-on-drift # ü\n", (await policies.GetPolicyAsync(policy.Name, None))!.Yaml);
+
+        var fired = policy with { LastFiring = 2_000, LastWindowSeen = 7 };
+        var first = await policies.AddFiringAsync(new PolicyFiring(0, policy.Name, "churn", 2_000, ["drift in 3 of 5 columns"],
+            [new ActionOutcome("retrain", "churn-pipeline", false, "queued", Pending: true)]), fired, None);
+        var second = await policies.AddFiringAsync(first with { Id = 0, Time = 3_000 }, fired with { LastFiring = 3_000 }, None);
+        Assert.True(second.Id > first.Id);
+        Assert.Equal(fired with { LastFiring = 3_000 }, await policies.GetPolicyAsync(policy.Name, None));
+
+        await policies.SetActionOutcomeAsync(first.Id, 0, new ActionOutcome("retrain", "churn-pipeline", true, "run 4"), None);
+        var firings = await policies.ListFiringsAsync(policy.Name, 10, None);
+        Assert.Equal([second.Id, first.Id], firings.Select(f => f.Id));
+        Assert.Equal(new ActionOutcome("retrain", "churn-pipeline", true, "run 4"), firings[1].Actions[0]);
+        Assert.Equal(["drift in 3 of 5 columns"], firings[1].Evidence);
+
+        Assert.True(await policies.DeletePolicyAsync(policy.Name, None));
+        Assert.False(await policies.DeletePolicyAsync(policy.Name, None));
+        Assert.Null(await policies.GetPolicyAsync(policy.Name, None));
+    }
+
+    [SkippableFact]
+    public async Task Lineage_KeepsOneArtifactPerUri_AndWalksBothWays()
+    {
+        await using var s = await OpenAsync();
+        var lineage = s.Storage.Lineage;
+        var data = new PipelineArtifact("data", "dataset", "gyre-datasets:/churn/3", "sha256:aa", new JsonObject { ["rows"] = 1000 });
+        var model = new PipelineArtifact("model", "model", "gyre-models:/churn/2", "sha256:bb");
+        var train = Execution(1, "train");
+        var trainId = await lineage.RecordAsync(train, [data], [model], None);
+        var evaluateId = await lineage.RecordAsync(Execution(1, "evaluate"), [data, model], [], None);
+
+        var dataArtifact = (await lineage.FindArtifactAsync(data.Uri, None))!;
+        Assert.Equal(1000, dataArtifact.Properties!["rows"]!.GetValue<int>());
+        Assert.Null(await lineage.FindArtifactAsync("gyre-datasets:/other/1", None));
+
+        var readers = await lineage.EventsOfArtifactsAsync([dataArtifact.Id], LineageEvent.Input, None);
+        Assert.Equal([trainId, evaluateId], readers.Select(e => e.ExecutionId).Order());
+        var produced = await lineage.EventsOfExecutionsAsync([trainId], LineageEvent.Output, None);
+        var modelArtifact = Assert.Single(await lineage.GetArtifactsAsync([Assert.Single(produced).ArtifactId], None));
+        Assert.Equal(model.Uri, modelArtifact.Uri);
+        var storedTrain = Assert.Single(await lineage.GetExecutionsAsync([trainId], None));
+        Assert.Equal(train with { Id = trainId }, storedTrain with { Parameters = train.Parameters });
+        Assert.Equal(train.Parameters.ToJsonString(), storedTrain.Parameters.ToJsonString());
+        Assert.Empty(await lineage.EventsOfArtifactsAsync([], LineageEvent.Input, None));
+    }
+
+    private static LineageExecution Execution(long run, string step) =>
+        new(0, run, "churn", step, "train", "succeeded", "sha256:code", new JsonObject { ["lr"] = 0.1 }, null, 1_000, 2_000);
+}
