@@ -72,13 +72,15 @@ internal sealed partial class SqlRegistryStore : IRegistryStore
     public Task<Page<RegisteredModel>> SearchModelsAsync(ModelSearch search, CancellationToken ct)
     {
         var maxResults = MaxResults.Check(search.MaxResults, 10_000);
-        var q = SqlSearch.Compile(search.Filter, search.OrderBy, search.PageToken, FilterSchema.Models, ModelTarget, "m.name",
+        var q = SqlSearch.Compile(search.Filter, search.OrderBy, search.PageToken, FilterSchema.Models, ModelTarget, [new SortKey("m.name")],
             $"models|{search.Filter}|{string.Join(',', search.OrderBy ?? [])}", _db.Dialect);
         return _db.ReadAsync(async c =>
         {
-            var models = await ReadModelsAsync(c, null, $"{q.Compiler.Joins} WHERE {q.Where} ORDER BY {q.OrderBy} LIMIT @limit OFFSET @offset",
-                [.. q.Compiler.Parameters, ("@limit", maxResults + 1), ("@offset", q.Offset)], ct);
-            return SqlPages.ToPage(models, maxResults, q.Offset, q.Fingerprint);
+            var rows = await c.QueryAsync($"SELECT m.name, {q.KeyColumns} FROM registered_models m {q.Compiler.Joins} WHERE {q.Where} AND {q.After} ORDER BY {q.OrderBy} LIMIT @limit",
+                null, r => (Name: r.GetString(0), Keys: q.ReadKeys(r, 1)), ct, [.. q.Compiler.Parameters, ("@limit", maxResults + 1)]);
+            var models = (await ReadModelsAsync(c, null, $"WHERE {_db.Dialect.InList("m.name", "@names")}", [("@names", _db.Dialect.List(rows.Select(r => r.Name)))], ct))
+                .ToDictionary(m => m.Name, StringComparer.Ordinal);
+            return q.ToPage(rows.Select(r => (models[r.Name], r.Keys)).ToList(), maxResults);
         }, ct);
     }
 

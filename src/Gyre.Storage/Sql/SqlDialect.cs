@@ -30,6 +30,9 @@ internal abstract class SqlDialect
     /// <summary>A LIKE match that ignores case.</summary>
     public abstract string ILike(string column, string parameter);
 
+    /// <summary>Equality that holds between two NULLs.</summary>
+    public abstract string NullSafeEqual(string left, string right);
+
     /// <summary>Whether an error is a unique or primary-key violation, which stores turn into a conflict.</summary>
     public abstract bool IsUniqueViolation(DbException exception);
 }

@@ -26,18 +26,20 @@ internal sealed class SqlFilterCompiler
 
     public string Where(FilterExpression? expression) => expression is null ? "TRUE" : Compile(expression);
 
-    public string OrderBy(IReadOnlyList<OrderTerm> terms, string defaultOrder)
+    /// <summary>The sort keys of an ordering, ending with <paramref name="tail"/>, whose last key must be unique.</summary>
+    public IReadOnlyList<SortKey> SortKeys(IReadOnlyList<OrderTerm> terms, IReadOnlyList<SortKey> tail)
     {
-        var parts = new List<string>();
+        var keys = new List<SortKey>();
         foreach (var term in terms)
         {
             var column = OrderColumn(term.Field);
-            var direction = term.Descending ? "DESC" : "ASC";
-            // Missing values (and NaN, stored as NULL) sort last in both directions, as in MLflow.
-            parts.Add($"({column} IS NULL), {column} {direction}");
+            // Missing values (and NaN, stored as NULL) sort last in both directions, as in MLflow:
+            // a key of its own, so that both backends (which disagree on where NULLs go) agree.
+            keys.Add(new SortKey($"(CASE WHEN {column} IS NULL THEN 1 ELSE 0 END)", Descending: false));
+            keys.Add(new SortKey(column, term.Descending));
         }
-        parts.Add(defaultOrder);
-        return string.Join(", ", parts);
+        keys.AddRange(tail);
+        return keys;
     }
 
     private string Compile(FilterExpression expression) => expression switch
@@ -110,7 +112,8 @@ internal sealed class SqlFilterCompiler
         _ => throw new InvalidOperationException($"{kind} is not searchable here"),
     };
 
-    private string Bind(object? value)
+    /// <summary>Binds a value as the next parameter and returns its name.</summary>
+    public string Bind(object? value)
     {
         var name = $"@f{_parameters.Count}";
         _parameters.Add((name, value));

@@ -37,17 +37,19 @@ internal sealed partial class SqlTrackingStore
     public Task<Page<Experiment>> SearchExperimentsAsync(ExperimentSearch search, CancellationToken ct)
     {
         var maxResults = MaxResults.Check(search.MaxResults, 50_000);
-        var q = SqlSearch.Compile(search.Filter, search.OrderBy, search.PageToken, FilterSchema.Experiments, ExperimentTarget, "e.creation_time DESC, e.experiment_id DESC",
+        var q = SqlSearch.Compile(search.Filter, search.OrderBy, search.PageToken, FilterSchema.Experiments, ExperimentTarget, ExperimentOrder,
             $"experiments|{search.Filter}|{string.Join(',', search.OrderBy ?? [])}|{search.ViewType}", _db.Dialect);
         var sql = $"""
-            SELECT {ExperimentColumns} FROM experiments e {q.Compiler.Joins}
-            WHERE {StageCondition("e", search.ViewType)} AND {q.Where}
-            ORDER BY {q.OrderBy} LIMIT @limit OFFSET @offset
+            SELECT e.experiment_id, {q.KeyColumns} FROM experiments e {q.Compiler.Joins}
+            WHERE {StageCondition("e", search.ViewType)} AND {q.Where} AND {q.After}
+            ORDER BY {q.OrderBy} LIMIT @limit
             """;
         return _db.ReadAsync(async c =>
         {
-            var rows = await ReadExperimentsAsync(c, null, sql, [.. q.Compiler.Parameters, ("@limit", maxResults + 1), ("@offset", q.Offset)], ct);
-            return SqlPages.ToPage(rows, maxResults, q.Offset, q.Fingerprint);
+            var rows = await c.QueryAsync(sql, null, r => (Id: r.GetInt64(0), Keys: q.ReadKeys(r, 1)), ct, [.. q.Compiler.Parameters, ("@limit", maxResults + 1)]);
+            var experiments = (await ReadExperimentsAsync(c, null, $"SELECT {ExperimentColumns} FROM experiments e WHERE {_db.Dialect.InList("e.experiment_id", "@ids")}",
+                [("@ids", _db.Dialect.List(rows.Select(r => r.Id)))], ct)).ToDictionary(e => ExperimentKeys.Experiment(e.ExperimentId));
+            return q.ToPage(rows.Select(r => (experiments[r.Id], r.Keys)).ToList(), maxResults);
         }, ct);
     }
 
@@ -59,23 +61,28 @@ internal sealed partial class SqlTrackingStore
             throw Core.Errors.GyreException.Invalid("experiment_ids: expected at least one experiment id");
         }
         var experiments = search.ExperimentIds.Select((id, i) => ExperimentKeys.Experiment(id, $"experiment_ids[{i}]")).ToList();
-        var q = SqlSearch.Compile(search.Filter, search.OrderBy, search.PageToken, FilterSchema.Runs, RunTarget, "r.start_time DESC, r.run_id",
+        var q = SqlSearch.Compile(search.Filter, search.OrderBy, search.PageToken, FilterSchema.Runs, RunTarget, RunOrder,
             $"runs|{string.Join(',', experiments)}|{search.Filter}|{string.Join(',', search.OrderBy ?? [])}|{search.RunViewType}", _db.Dialect);
         var sql = $"""
-            SELECT r.run_id FROM runs r {q.Compiler.Joins}
+            SELECT r.run_id, {q.KeyColumns} FROM runs r {q.Compiler.Joins}
             WHERE {_db.Dialect.InList("r.experiment_id", "@experiments")}
-              AND {StageCondition("r", search.RunViewType)} AND {q.Where}
-            ORDER BY {q.OrderBy} LIMIT @limit OFFSET @offset
+              AND {StageCondition("r", search.RunViewType)} AND {q.Where} AND {q.After}
+            ORDER BY {q.OrderBy} LIMIT @limit
             """;
         return _db.ReadAsync(async c =>
         {
-            var ids = await c.QueryAsync(sql, null, r => r.GetString(0), ct,
-                [.. q.Compiler.Parameters, ("@experiments", _db.Dialect.List(experiments)),
-                 ("@limit", maxResults + 1), ("@offset", q.Offset)]);
-            var page = SqlPages.ToPage(ids, maxResults, q.Offset, q.Fingerprint);
+            var rows = await c.QueryAsync(sql, null, r => (Item: r.GetString(0), Keys: q.ReadKeys(r, 1)), ct,
+                [.. q.Compiler.Parameters, ("@experiments", _db.Dialect.List(experiments)), ("@limit", maxResults + 1)]);
+            var page = q.ToPage(rows, maxResults);
             return new Page<Run>(await RunReader.ReadAsync(c, null, _db.Dialect, page.Items, ct), page.NextPageToken);
         }, ct);
     }
+
+    /// <summary>Newest first; the id (unique) breaks ties.</summary>
+    private static readonly SortKey[] ExperimentOrder = [new("e.creation_time", Descending: true), new("e.experiment_id", Descending: true)];
+
+    /// <summary>Newest first; the id (unique) breaks ties.</summary>
+    private static readonly SortKey[] RunOrder = [new("r.start_time", Descending: true), new("r.run_id")];
 
     private static string StageCondition(string alias, ViewType view) => view switch
     {

@@ -88,6 +88,54 @@ public abstract class TrackingStoreSearchContract
         Assert.Equal(runs.Select(r => r.RunName).Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
     }
 
+    [SkippableTheory]
+    [InlineData(null)]
+    [InlineData("metrics.rmse")]
+    [InlineData("params.model DESC")]
+    public async Task Paging_UnderConcurrentInserts_NeitherRepeatsNorSkipsARun(string? orderBy)
+    {
+        await using var s = await OpenAsync();
+        var (experiment, runs) = await SeedAsync(s);
+        var search = new RunSearch([experiment], OrderBy: orderBy is null ? null : [orderBy], MaxResults: 2);
+        var first = await s.Tracking.SearchRunsAsync(search, None);
+        var seen = first.Items.Select(r => r.RunName).ToList();
+        var all = (await s.Tracking.SearchRunsAsync(search with { MaxResults = 100 }, None)).Items.Select(r => r.RunName).ToList();
+        var token = first.NextPageToken;
+        var inserted = 0;
+        while (token is not null)
+        {
+            // Between pages, runs arrive that sort anywhere: first, last, between.
+            foreach (var (model, rmse) in new[] { ("AAA", -1.0), ("zzz", 99.0), ("LR", 0.55) })
+            {
+                s.Time.Advance(TimeSpan.FromSeconds(1));
+                var run = await s.Tracking.CreateRunAsync(new NewRun(experiment, $"new{inserted++}"), None);
+                await s.Tracking.LogBatchAsync(run.RunId, new LogBatch([new Metric("rmse", rmse, 0, 1)], [new Param("model", model)]), None);
+            }
+            var page = await s.Tracking.SearchRunsAsync(search with { PageToken = token }, None);
+            seen.AddRange(page.Items.Select(r => r.RunName));
+            token = page.NextPageToken;
+        }
+        // Every run that existed at the start is seen exactly once, in the order of the ordering;
+        // runs that arrived meanwhile show up only where the walk had not passed yet.
+        var original = seen.Where(n => !n.StartsWith("new", StringComparison.Ordinal)).ToList();
+        Assert.Equal(all, original);
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+    }
+
+    [SkippableFact]
+    public async Task PageTokens_FromAnotherSearchOrForged_AreRefused()
+    {
+        await using var s = await OpenAsync();
+        var (experiment, _) = await SeedAsync(s);
+        var page = await s.Tracking.SearchRunsAsync(new RunSearch([experiment], OrderBy: ["metrics.rmse"], MaxResults: 2), None);
+        var other = await Assert.ThrowsAsync<Gyre.Core.Errors.GyreException>(() =>
+            s.Tracking.SearchRunsAsync(new RunSearch([experiment], OrderBy: ["metrics.rmse DESC"], MaxResults: 2, PageToken: page.NextPageToken), None));
+        Assert.Contains("different query", other.Message, StringComparison.Ordinal);
+        var forged = await Assert.ThrowsAsync<Gyre.Core.Errors.GyreException>(() =>
+            s.Tracking.SearchRunsAsync(new RunSearch([experiment], OrderBy: ["metrics.rmse"], MaxResults: 2, PageToken: "k" + page.NextPageToken), None));
+        Assert.Equal(Gyre.Core.Errors.ErrorCode.InvalidArgument, forged.Code);
+    }
+
     [SkippableFact]
     public async Task Search_ReturnsRunsWithTheirData_AndHidesDeletedRunsByDefault()
     {

@@ -9,14 +9,21 @@ namespace Gyre.Storage.Sql.Postgres;
 /// The metadata database on a PostgreSQL server, shared by every Gyre process that names it.
 /// Writes run at SERIALIZABLE, so a store's read-then-write is as safe as behind SQLite's single
 /// writer, across processes too; a transaction that loses a race (serialization failure, deadlock)
-/// is retried a bounded number of times. Reads run in one REPEATABLE READ snapshot.
+/// is retried a bounded number of times. Under contention this process stops racing itself: once a
+/// write has lost twice, its writes take turns for a second (the lost races that remain are with
+/// other processes, and the retries absorb those). Reads run in one REPEATABLE READ snapshot.
 /// </summary>
 internal sealed class PostgresDatabase : SqlDatabase
 {
     /// <summary>How many times a write that lost a race runs in all; past that the caller gets a 503.</summary>
     public const int WriteAttempts = 10;
 
+    /// <summary>How long this process's writes take turns after a write lost a race twice.</summary>
+    private const long TakeTurnsMs = 1_000;
+
     private readonly NpgsqlDataSource _source;
+    private readonly SemaphoreSlim _turns = new(1, 1);
+    private long _takeTurnsUntil;
 
     public PostgresDatabase(NpgsqlDataSource source, string location)
     {
@@ -61,19 +68,21 @@ internal sealed class PostgresDatabase : SqlDatabase
     {
         for (var attempt = 1; ; attempt++)
         {
+            var takeTurns = attempt > 2 || Environment.TickCount64 < Interlocked.Read(ref _takeTurnsUntil);
+            if (takeTurns)
+            {
+                await _turns.WaitAsync(ct);
+            }
             try
             {
-                await using var connection = await OpenAsync(ct);
-                await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.Serializable, ct);
-                var result = await work(connection, transaction);
-                await transaction.CommitAsync(ct);
-                return result;
+                return await WriteOnceAsync(work, ct);
             }
             catch (PostgresException e) when (PostgresFailures.LostARace(e) && attempt < WriteAttempts)
             {
-                // Full-jitter exponential backoff (capped at a quarter second), so that the
-                // transactions that collided spread out instead of colliding again.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, Math.Min(250, 4 << attempt))), ct);
+                if (attempt >= 2)
+                {
+                    Interlocked.Exchange(ref _takeTurnsUntil, Environment.TickCount64 + TakeTurnsMs);
+                }
             }
             catch (PostgresException e) when (PostgresFailures.LostARace(e))
             {
@@ -83,12 +92,35 @@ internal sealed class PostgresDatabase : SqlDatabase
             {
                 throw error;
             }
+            finally
+            {
+                if (takeTurns)
+                {
+                    _turns.Release();
+                }
+            }
+            // Full-jitter exponential backoff (capped at a quarter second), so that the writers that
+            // collided (in other processes too) spread out instead of colliding again.
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, Math.Min(250, 4 << attempt))), ct);
         }
+    }
+
+    private async Task<T> WriteOnceAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+        var result = await work(connection, transaction);
+        await transaction.CommitAsync(ct);
+        return result;
     }
 
     public override Task<int> MigrateAsync(CancellationToken ct) => PostgresMigrator.MigrateAsync(this, ct);
 
     public override Task<int> SchemaVersionAsync(CancellationToken ct) => PostgresMigrator.SchemaVersionAsync(this, ct);
 
-    public override void Dispose() => _source.Dispose();
+    public override void Dispose()
+    {
+        _turns.Dispose();
+        _source.Dispose();
+    }
 }

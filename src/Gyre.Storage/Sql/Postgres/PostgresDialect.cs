@@ -25,6 +25,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string ILike(string column, string parameter) => $"{column} ILIKE {parameter}";
 
+    public override string NullSafeEqual(string left, string right) => $"{left} IS NOT DISTINCT FROM {right}";
+
     public override bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 }

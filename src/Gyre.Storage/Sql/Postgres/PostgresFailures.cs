@@ -23,7 +23,17 @@ internal static class PostgresFailures
             new GyreException(ErrorCode.Unavailable, $"the metadata database {location} is unavailable ({p.MessageText}); retry", inner: e),
         PostgresException => null,
         NpgsqlException or SocketException or TimeoutException or EndOfStreamException or IOException =>
-            new GyreException(ErrorCode.Unavailable, $"the metadata database {location} is unreachable; retry", inner: e),
+            new GyreException(ErrorCode.Unavailable, $"the metadata database {location} is unreachable ({Innermost(e)}); retry", inner: e),
         _ => null,
     };
+
+    /// <summary>The root cause's message ("Connection refused", "timeout…"), which says more than the wrappers around it.</summary>
+    private static string Innermost(Exception e)
+    {
+        while (e.InnerException is { } inner)
+        {
+            e = inner;
+        }
+        return e.Message.Split('\n')[0].TrimEnd('.');
+    }
 }

@@ -24,5 +24,7 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string ILike(string column, string parameter) => $"{column} LIKE {parameter}";
 
+    public override string NullSafeEqual(string left, string right) => $"{left} IS {right}";
+
     public override bool IsUniqueViolation(DbException exception) => exception is SqliteException e && e.IsUniqueViolation();
 }

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Gyre.Tests.Shared;
+
+namespace Gyre.Cli.Tests;
+
+/// <summary>Gyre on a shared PostgreSQL database, as an operator runs it: migrate, tokens, two servers on one database.</summary>
+public sealed class CliPostgresTests
+{
+    [SkippableFact]
+    public async Task TwoServersOnOneMigratedDatabase_ShareEverything()
+    {
+        await using var database = await TestPostgres.CreateAsync();
+
+        // An empty database: the server refuses with one line that says what to run.
+        var refused = await GyreProcess.RunAsync(null, "server", "--urls", "http://127.0.0.1:0", "--home", ServerProcess.NewHome(), "--database", database.Url);
+        Assert.NotEqual(0, refused.ExitCode);
+        var line = Assert.Single(refused.Stderr.Trim().Split('\n'));
+        Assert.Contains("has no Gyre schema yet: run `gyre migrate --database URL` first", line, StringComparison.Ordinal);
+
+        var migrated = await GyreProcess.RunAsync(new Dictionary<string, string?> { ["GYRE_DATABASE"] = database.Url }, "migrate", "--json");
+        Assert.Equal(0, migrated.ExitCode);
+        var report = JsonDocument.Parse(migrated.Stdout).RootElement;
+        Assert.Equal((0, 12), (report.GetProperty("from_version").GetInt32(), report.GetProperty("to_version").GetInt32()));
+        var again = await GyreProcess.RunAsync(null, "migrate", "--database", database.Url);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("is at schema version 12; nothing to apply", again.Stdout, StringComparison.Ordinal);
+
+        var token = await GyreProcess.RunAsync(null, "tokens", "create", "--name", "ci", "--scope", "admin", "--database", database.Url, "--json");
+        Assert.Equal(0, token.ExitCode);
+        var secret = JsonDocument.Parse(token.Stdout).RootElement.GetProperty("secret").GetString()!;
+
+        await using var first = await ServerProcess.StartAsync(null, "--database", database.Url, "--auth", "--database-pool", "4");
+        await using var second = await ServerProcess.StartAsync(null, "--database", database.Url, "--auth");
+        var onFirst = new Dictionary<string, string?> { ["GYRE_SERVER"] = first.Url, ["GYRE_TOKEN"] = secret };
+        var onSecond = new Dictionary<string, string?> { ["GYRE_SERVER"] = second.Url, ["GYRE_TOKEN"] = secret };
+        Assert.Equal(0, (await GyreProcess.RunAsync(onFirst, "experiments", "create", "shared-churn")).ExitCode);
+        var listed = await GyreProcess.RunAsync(onSecond, "experiments", "list", "--json");
+        Assert.Equal(0, listed.ExitCode);
+        Assert.Contains("shared-churn", listed.Stdout, StringComparison.Ordinal);
+        // The same name from the other server is the same 409, decided by the one database.
+        var duplicate = await GyreProcess.RunAsync(onSecond, "experiments", "create", "shared-churn");
+        Assert.NotEqual(0, duplicate.ExitCode);
+        Assert.Contains("already exists", duplicate.Stderr, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task AnUnreachableDatabase_OrABadUrl_IsOneLineAndANonZeroExit()
+    {
+        TestPostgres.RequireServer();
+        var unreachable = await GyreProcess.RunAsync(null, "server", "--urls", "http://127.0.0.1:0", "--home", ServerProcess.NewHome(),
+            "--database", "postgresql://gyre:s3cret@127.0.0.1:9/gyre");
+        Assert.NotEqual(0, unreachable.ExitCode);
+        var line = Assert.Single(unreachable.Stderr.Trim().Split('\n'));
+        Assert.Contains("the metadata database 127.0.0.1:9/gyre is unreachable", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", line, StringComparison.Ordinal);
+
+        var pool = await GyreProcess.RunAsync(null, "migrate", "--database", "postgresql://gyre@127.0.0.1/gyre", "--database-pool", "0");
+        Assert.NotEqual(0, pool.ExitCode);
+        Assert.Contains("--database-pool: expected 1 to 1000 connections, got 0", pool.Stderr, StringComparison.Ordinal);
+    }
+}
