@@ -58,4 +58,27 @@ public sealed class CliPostgresTests
         Assert.NotEqual(0, pool.ExitCode);
         Assert.Contains("--database-pool: expected 1 to 1000 connections, got 0", pool.Stderr, StringComparison.Ordinal);
     }
+
+    [SkippableFact]
+    public async Task TheDemo_ClosesItsLoop_WithItsMetadataInPostgres()
+    {
+        await using var database = await TestPostgres.CreateAsync();
+        var home = ServerProcess.NewHome();
+        try
+        {
+            var result = await GyreProcess.RunAsync(null, "demo", "--fast", "--exit", "--urls", "http://127.0.0.1:0", "--home", home, "--database", database.Url);
+            Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+            Assert.Contains("v2 promoted", result.Stdout, StringComparison.Ordinal);
+            Assert.Contains("false alarms: 0 in", result.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("fail:", result.Stdout + result.Stderr, StringComparison.Ordinal);
+            // The loop's records are in the database, not in a file of the home.
+            Assert.False(File.Exists(Path.Combine(home, "gyre.db")));
+            Assert.Equal(2L, await database.ScalarAsync($"SELECT COUNT(*) FROM {database.Schema}.model_versions"));
+            Assert.True((long)(await database.ScalarAsync($"SELECT COUNT(*) FROM {database.Schema}.drift_windows"))! >= 4);
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
 }

@@ -68,6 +68,15 @@ public sealed class TestPostgres : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>The first value of one query against the whole test database (name tables with <see cref="Schema"/>).</summary>
+    public async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(_admin);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

@@ -22,12 +22,24 @@ internal static class DemoCommand
         var home = new Option<string?>("--home") { Description = "The Gyre home folder (default: a new folder under the system's temp folder, so that the demo always starts afresh)" };
         var fast = new Option<bool>("--fast") { Description = "A short run (under a minute), for tests" };
         var exit = new Option<bool>("--exit") { Description = "Stop the server when the demo ends" };
+        var database = new DatabaseArguments();
         var command = new Command("demo", "Start a server and play the closed loop: a model decays under drift, is retrained and promoted by itself") { urls, home, fast, exit };
+        database.AddTo(command);
         command.WithoutClient(async (parse, _, ct) =>
         {
             var given = parse.GetValue(home);
+            var databaseOptions = database.Read(parse);
             var folder = given ?? Path.Combine(Path.GetTempPath(), "gyre-demo-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
-            await using var app = await GyreServer.BuildAsync(new ServerOptions { Urls = parse.GetValue(urls)!, Home = folder, Quiet = true, DrainTime = TimeSpan.Zero }, ct: ct);
+            await using var app = await GyreServer.BuildAsync(new ServerOptions
+            {
+                Urls = parse.GetValue(urls)!,
+                Home = folder,
+                // The demo sets up its own database: a PostgreSQL one is migrated (it must not hold another demo).
+                Database = databaseOptions,
+                Migrate = true,
+                Quiet = true,
+                DrainTime = TimeSpan.Zero,
+            }, ct: ct);
             await app.StartAsync(ct);
             var address = GyreServer.Addresses(app)[0];
             Console.Out.WriteLine($"gyre server listening on {address}, home {folder}; playing the demo{(parse.GetValue(fast) ? " (fast)" : "")}");
@@ -48,9 +60,10 @@ internal static class DemoCommand
             {
                 await app.StopAsync(CancellationToken.None);
                 await app.DisposeAsync();
-                if (given is null)
+                if (given is null && databaseOptions.IsEmbedded)
                 {
                     // The demo made this home for itself; with --exit nothing is left to look at in it.
+                    // (A database of the user's own keeps the demo's records, so its files stay too.)
                     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
                     Directory.Delete(folder, recursive: true);
                     Console.Out.WriteLine($"removed the demo's home {folder}");

@@ -26,8 +26,13 @@ internal sealed class SqlMonitorStore(SqlDatabase db) : IMonitorStore
         var stored = window with { Id = id };
         await c.ExecuteAsync("UPDATE drift_windows SET body = @b WHERE window_id = @id", t, ct, ("@b", JsonRecords.Write(stored)), ("@id", id));
         // The monitor moves on in the same transaction: a crash never checks a window twice or skips one.
-        await c.ExecuteAsync("UPDATE monitors SET body = json_set(body, '$.next_window_start', @end) WHERE endpoint = @e", t, ct,
-            ("@end", window.End), ("@e", window.Endpoint));
+        var monitor = (await c.QueryAsync("SELECT body FROM monitors WHERE endpoint = @e", t, r => JsonRecords.Read<EndpointMonitorState>(r), ct,
+            ("@e", window.Endpoint))).FirstOrDefault();
+        if (monitor is not null)
+        {
+            await c.ExecuteAsync("UPDATE monitors SET body = @b WHERE endpoint = @e", t, ct,
+                ("@b", JsonRecords.Write(monitor with { NextWindowStart = window.End })), ("@e", window.Endpoint));
+        }
         return stored;
     }, ct);
 

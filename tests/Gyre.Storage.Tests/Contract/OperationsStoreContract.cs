@@ -1,15 +1,18 @@
 using System.Text.Json.Nodes;
 using Gyre.Core.Auth;
 using Gyre.Core.Errors;
+using Gyre.Core.Monitoring.Drift;
+using Gyre.Core.Monitoring.Monitors;
 using Gyre.Core.Monitoring.Policies;
 using Gyre.Core.Pipelines.Lineage;
 using Gyre.Core.Pipelines.Steps;
 using Gyre.Core.Serving.Endpoints;
+using Gyre.Core.Serving.Rollouts;
 using Gyre.Core.Serving.Traffic;
 
 namespace Gyre.Storage.Tests.Contract;
 
-/// <summary>The behaviour of the stores that run the loop: tokens, endpoints, traffic, policies and lineage.</summary>
+/// <summary>The behaviour of the stores that run the loop: tokens, endpoints, traffic, monitors, policies, rollouts and lineage.</summary>
 public abstract class OperationsStoreContract
 {
     protected abstract Task<StoreUnderTest> OpenAsync();
@@ -139,6 +142,53 @@ public abstract class OperationsStoreContract
         Assert.Equal(train with { Id = trainId }, storedTrain with { Parameters = train.Parameters });
         Assert.Equal(train.Parameters.ToJsonString(), storedTrain.Parameters.ToJsonString());
         Assert.Empty(await lineage.EventsOfArtifactsAsync([], LineageEvent.Input, None));
+    }
+
+    [SkippableFact]
+    public async Task Monitors_MoveOnWithTheirWindows_NewestWindowFirst()
+    {
+        await using var s = await OpenAsync();
+        var monitors = s.Storage.Monitors;
+        var monitor = new EndpointMonitorState("churn", new MonitorSettings(WindowPredictions: 500), 1_000, 1_000);
+        await monitors.SaveMonitorAsync(monitor, None);
+        await monitors.SaveMonitorAsync(monitor with { Settings = new MonitorSettings(WindowPredictions: 1_000) }, None);
+        Assert.Equal(1_000, (await monitors.GetMonitorAsync("churn", None))!.Settings.WindowPredictions);
+
+        var report = new DriftReport("reference", "window", [new ColumnDrift("age", "num", "ks", 0.31, 1e-9, 0.05, true, 1_000, 1_000, Exact: true)], 1, 1.0, 0.5, true);
+        var first = await monitors.AddWindowAsync(new DriftWindow(0, "churn", 1_000, 5_000, 1_000, "churn@3", report, null, 1, false), None);
+        var second = await monitors.AddWindowAsync(first with { Id = 0, Start = 5_000, End = 9_000, Streak = 2, Alarm = true }, None);
+        // The monitor moved on in the same transaction as each window.
+        Assert.Equal(9_000, (await monitors.GetMonitorAsync("churn", None))!.NextWindowStart);
+        var windows = await monitors.ListWindowsAsync("churn", 10, None);
+        Assert.Equal([second.Id, first.Id], windows.Select(w => w.Id));
+        Assert.True(windows[0].Alarm);
+        Assert.Equal(1e-9, windows[1].Data.Columns[0].PValue);
+        Assert.Equal(["churn"], (await monitors.ListMonitorsAsync(None)).Select(m => m.Endpoint));
+        Assert.True(await monitors.DeleteMonitorAsync("churn", None));
+        Assert.Null(await monitors.GetMonitorAsync("churn", None));
+    }
+
+    [SkippableFact]
+    public async Task Rollouts_OneRunningPerEndpoint_LatestPerEndpointListed()
+    {
+        await using var s = await OpenAsync();
+        var rollouts = s.Storage.Rollouts;
+        var settings = new RolloutSettings([10, 50, 100], 60, 100, 0.01, 1.5, 0, 0.02, 0, 10, 3_600, 600);
+        var canary = new Rollout(0, "churn", "canary", "running", new RolloutVariant("churn-v1", "churn", 1), new RolloutVariant("churn-v2", "churn", 2),
+            settings, 0, 1_000, 1_000, 1_000, [new RolloutTransition(1_000, "running", 10, "started")]);
+        var started = await rollouts.CreateRolloutAsync(canary, None);
+        var conflict = await Assert.ThrowsAsync<GyreException>(() => rollouts.CreateRolloutAsync(canary, None));
+        Assert.Equal(ErrorCode.Conflict, conflict.Code);
+        Assert.Equal(started.Id, (await rollouts.GetRunningAsync("churn", None))!.Id);
+
+        await rollouts.SaveRolloutAsync(started with { State = "succeeded", Step = 2 }, None);
+        Assert.Null(await rollouts.GetRunningAsync("churn", None));
+        var next = await rollouts.CreateRolloutAsync(canary with { Candidate = new RolloutVariant("churn-v3", "churn", 3) }, None);
+        var other = await rollouts.CreateRolloutAsync(canary with { Endpoint = "fraud" }, None);
+        Assert.Equal([next.Id, other.Id], (await rollouts.ListLatestAsync(None)).Select(r => r.Id));
+        Assert.Equal([started.Id, next.Id], (await rollouts.ListRolloutsAsync("churn", None)).Select(r => r.Id).Order());
+        Assert.Equal("succeeded", (await rollouts.GetRolloutAsync("churn", started.Id, None)).State);
+        Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<GyreException>(() => rollouts.GetRolloutAsync("fraud", started.Id, None))).Code);
     }
 
     private static LineageExecution Execution(long run, string step) =>
