@@ -81,4 +81,66 @@ public sealed class CliPostgresTests
             Directory.Delete(home, recursive: true);
         }
     }
+
+    [SkippableFact]
+    public async Task HomeMove_CarriesTheMetadata_LeavesTheHomeAsItWas_AndItsFilesAreStillFound()
+    {
+        await using var database = await TestPostgres.CreateAsync();
+        var onnx = Path.Combine(AppContext.BaseDirectory, "Fixtures", "onnx");
+        var row = File.ReadLines(Path.Combine(onnx, "diabetes_mlp.csv")).Skip(1).First().Split(',')
+            .Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var body = JsonSerializer.Serialize(new { instances = new[] { new { features = row[..10] } } });
+        var home = ServerProcess.NewHome();
+        // Stopped, not disposed: disposing would remove the home.
+        var embedded = await ServerProcess.StartAsync(home);
+        {
+            Task<GyreProcess.Result> Gyre(params string[] args) => GyreProcess.RunAsync(embedded.Environment, args);
+            Assert.Equal(0, (await Gyre("models", "import", Path.Combine(onnx, "diabetes_mlp.onnx"), "--name", "diabetes", "--task", "regression")).ExitCode);
+            Assert.Equal(0, (await Gyre("endpoints", "create", "diabetes", "--model", "diabetes/1")).ExitCode);
+            Assert.Equal(0, (await Gyre("experiments", "create", "moved-experiment")).ExitCode);
+            await embedded.SignalAsync("TERM");
+            Assert.Equal(0, await embedded.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        }
+        var before = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(home, "gyre.db"))));
+
+        var moved = await GyreProcess.RunAsync(null, "home", "move", "--home", home, "--to", database.Url, "--json");
+        Assert.True(moved.ExitCode == 0, moved.Stderr);
+        var report = JsonDocument.Parse(moved.Stdout).RootElement;
+        Assert.False(report.GetProperty("already_moved").GetBoolean());
+        var tables = report.GetProperty("tables").EnumerateArray().ToList();
+        Assert.All(tables, t => Assert.True(t.GetProperty("matches").GetBoolean()));
+        Assert.Equal(2, tables.Single(t => t.GetProperty("table").GetString() == "experiments").GetProperty("database_rows").GetInt64());
+        Assert.Equal(1, tables.Single(t => t.GetProperty("table").GetString() == "model_versions").GetProperty("database_rows").GetInt64());
+        Assert.Equal(before, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(home, "gyre.db")))));
+
+        // Run again (as after an interruption that came too late to matter): it finds the same content.
+        var again = await GyreProcess.RunAsync(null, "home", "move", "--home", home, "--to", database.Url);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("Already moved", again.Stdout, StringComparison.Ordinal);
+
+        // A server on the same home and the database serves the moved endpoint from the home's files, and new ids do not collide.
+        await using (var shared = await ServerProcess.StartAsync(home, "--database", database.Url))
+        {
+            Task<GyreProcess.Result> Gyre(params string[] args) => GyreProcess.RunAsync(shared.Environment, args);
+            var predicted = await Gyre("endpoints", "predict", "diabetes", "--data", body, "--json");
+            Assert.True(predicted.ExitCode == 0, predicted.Stderr);
+            Assert.Equal(row[^1], JsonDocument.Parse(predicted.Stdout).RootElement.GetProperty("predictions")[0].GetDouble(), 1e-4);
+            Assert.Equal(0, (await Gyre("experiments", "create", "after-the-move")).ExitCode);
+            Assert.Equal(0, (await Gyre("models", "import", Path.Combine(onnx, "diabetes_mlp.onnx"), "--name", "diabetes", "--task", "regression")).ExitCode);
+            var versions = await Gyre("models", "show", "diabetes", "--json");
+            Assert.Equal(2, JsonDocument.Parse(versions.Stdout).RootElement.GetProperty("latest_version").GetInt64());
+        }
+
+        // A database holding something else is refused, and nothing is written to it.
+        var otherHome = ServerProcess.NewHome();
+        var other = await ServerProcess.StartAsync(otherHome);
+        {
+            await other.SignalAsync("TERM");
+            await other.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        }
+        var refused = await GyreProcess.RunAsync(null, "home", "move", "--home", otherHome, "--to", database.Url);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("already holds Gyre data that differs from this home's", refused.Stderr, StringComparison.Ordinal);
+        Directory.Delete(otherHome, recursive: true);
+    }
 }

@@ -66,6 +66,19 @@ public sealed class PostgresMigratorTests
         Assert.DoesNotContain("s3cret", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task HomeMove_KnowsEveryTableOfTheSchema()
+    {
+        using var home = new TempHome();
+        using (await GyreStorage.OpenAsync(home.Home))
+        {
+        }
+        using var db = new SqliteDatabase(home.Home.DatabasePath);
+        var tables = await db.ReadAsync(c => Gyre.Storage.Sql.SqlCommands.QueryAsync(c,
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name", null, r => r.GetString(0), None), None);
+        Assert.Equal(tables, HomeMove.Tables.Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData("postgresql://gyre@db.internal:6432/meta?sslmode=require&Trust%20Server%20Certificate=true", "db.internal", 6432, "meta")]
     [InlineData("postgres://gyre:p%40ss@localhost/gyre", "localhost", 5432, "gyre")]
