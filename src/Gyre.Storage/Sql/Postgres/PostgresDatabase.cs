@@ -44,8 +44,18 @@ internal sealed class PostgresDatabase : SqlDatabase
         }
         catch (Exception e) when (PostgresFailures.Unavailable(e, Location) is { } error)
         {
-            throw error;
+            throw Unavailable(error);
         }
+    }
+
+    /// <summary>
+    /// The server went away or refused: the idle connections in the pool are likely dead too, so
+    /// they are dropped, and the first calls after the server returns open fresh ones.
+    /// </summary>
+    private GyreException Unavailable(GyreException error)
+    {
+        _source.Clear();
+        return error;
     }
 
     public override async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct)
@@ -60,7 +70,7 @@ internal sealed class PostgresDatabase : SqlDatabase
         }
         catch (Exception e) when (e is not GyreException && PostgresFailures.Unavailable(e, Location) is { } error)
         {
-            throw error;
+            throw Unavailable(error);
         }
     }
 
@@ -90,7 +100,7 @@ internal sealed class PostgresDatabase : SqlDatabase
             }
             catch (Exception e) when (e is not GyreException && PostgresFailures.Unavailable(e, Location) is { } error)
             {
-                throw error;
+                throw Unavailable(error);
             }
             finally
             {
