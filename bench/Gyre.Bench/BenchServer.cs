@@ -20,10 +20,19 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<BenchServer> StartAsync()
+    /// <summary>Starts a server; with <paramref name="database"/>, its metadata is in that PostgreSQL database (migrated at start).</summary>
+    public static async Task<BenchServer> StartAsync(string? database = null)
     {
         var home = Path.Combine(Path.GetTempPath(), "gyre-bench-" + Guid.NewGuid().ToString("N"));
-        var app = await GyreServer.BuildAsync(new ServerOptions { Urls = "http://127.0.0.1:0", Home = home, Quiet = true, DrainTime = TimeSpan.Zero });
+        var app = await GyreServer.BuildAsync(new ServerOptions
+        {
+            Urls = "http://127.0.0.1:0",
+            Home = home,
+            Database = new Gyre.Storage.DatabaseOptions(database),
+            Migrate = true,
+            Quiet = true,
+            DrainTime = TimeSpan.Zero,
+        });
         await app.StartAsync();
         return new BenchServer(app, home, new Uri(GyreServer.Addresses(app)[0]));
     }

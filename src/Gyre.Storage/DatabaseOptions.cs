@@ -64,6 +64,9 @@ public sealed record DatabaseOptions(string? Url = null, int Pool = DatabaseOpti
         }
         settings.MaxPoolSize = Pool;
         settings.ApplicationName ??= "gyre";
+        // Gyre's queries are short and selective: PostgreSQL's JIT would spend tens of milliseconds
+        // compiling plans that run in a few (it starts above a cost, not a time). A URL can turn it on.
+        settings.Options ??= "-c jit=off";
         var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
         return new PostgresDatabase(builder.Build(), $"{settings.Host}:{settings.Port}/{settings.Database}");
     }

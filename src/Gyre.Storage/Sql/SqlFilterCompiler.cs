@@ -26,20 +26,59 @@ internal sealed class SqlFilterCompiler
 
     public string Where(FilterExpression? expression) => expression is null ? "TRUE" : Compile(expression);
 
-    /// <summary>The sort keys of an ordering, ending with <paramref name="tail"/>, whose last key must be unique.</summary>
-    public IReadOnlyList<SortKey> SortKeys(IReadOnlyList<OrderTerm> terms, IReadOnlyList<SortKey> tail)
+    /// <summary>
+    /// The sort keys of an ordering, ending with <paramref name="tail"/>, whose last key must be unique.
+    /// A field that <paramref name="filter"/> requires (a comparison on it in the top-level AND) can
+    /// have no missing value: it is joined, not left-joined, and needs no NULL flag, which lets the
+    /// database walk the field's index in order and stop at the page's end.
+    /// </summary>
+    public IReadOnlyList<SortKey> SortKeys(IReadOnlyList<OrderTerm> terms, IReadOnlyList<SortKey> tail, FilterExpression? filter)
     {
+        var required = Required(filter);
         var keys = new List<SortKey>();
         foreach (var term in terms)
         {
-            var column = OrderColumn(term.Field);
-            // Missing values (and NaN, stored as NULL) sort last in both directions, as in MLflow:
-            // a key of its own, so that both backends (which disagree on where NULLs go) agree.
-            keys.Add(new SortKey($"(CASE WHEN {column} IS NULL THEN 1 ELSE 0 END)", Descending: false));
+            var present = term.Field.Kind != FieldKind.Attribute && required.Contains((term.Field.Kind, term.Field.Key));
+            var column = OrderColumn(term.Field, present);
+            if (!present)
+            {
+                // Missing values (and NaN, stored as NULL) sort last in both directions, as in MLflow:
+                // a key of its own, so that both backends (which disagree on where NULLs go) agree.
+                keys.Add(new SortKey($"(CASE WHEN {column} IS NULL THEN 1 ELSE 0 END)", Descending: false));
+            }
             keys.Add(new SortKey(column, term.Descending));
         }
         keys.AddRange(tail);
         return keys;
+    }
+
+    /// <summary>
+    /// The side-table fields every matching row has a non-NULL value of: those compared in the
+    /// filter's top-level AND. A metric needs a comparison of values (its NaN is a NULL value, which no
+    /// comparison passes); a param or tag any test but IS NULL (their values are never NULL).
+    /// </summary>
+    private static HashSet<(FieldKind, string)> Required(FilterExpression? filter)
+    {
+        var required = new HashSet<(FieldKind, string)>();
+        Walk(filter);
+        return required;
+
+        void Walk(FilterExpression? expression)
+        {
+            switch (expression)
+            {
+                case AndExpression and:
+                    Walk(and.Left);
+                    Walk(and.Right);
+                    break;
+                case ComparisonExpression { Field.Kind: FieldKind.Metric } metric when SqlComparators.Binary(metric.Comparator) is not null:
+                    required.Add((FieldKind.Metric, metric.Field.Key));
+                    break;
+                case ComparisonExpression { Field.Kind: FieldKind.Param or FieldKind.Tag } side when side.Comparator != Comparator.IsNull:
+                    required.Add((side.Field.Kind, side.Field.Key));
+                    break;
+            }
+        }
     }
 
     private string Compile(FilterExpression expression) => expression switch
@@ -86,7 +125,7 @@ internal sealed class SqlFilterCompiler
         };
     }
 
-    private string OrderColumn(FieldRef field)
+    private string OrderColumn(FieldRef field, bool present)
     {
         if (field.Kind == FieldKind.Attribute)
         {
@@ -94,7 +133,7 @@ internal sealed class SqlFilterCompiler
         }
         var (table, sideColumn, rowColumn) = SideTable(field.Kind);
         var alias = $"o{_joins.Count}";
-        _joins.Add($"LEFT JOIN {table} {alias} ON {alias}.{sideColumn} = {_target.RowAlias}.{rowColumn} AND {alias}.key = {Bind(field.Key)}");
+        _joins.Add($"{(present ? "JOIN" : "LEFT JOIN")} {table} {alias} ON {alias}.{sideColumn} = {_target.RowAlias}.{rowColumn} AND {alias}.key = {Bind(field.Key)}");
         return $"{alias}.value";
     }
 

@@ -26,7 +26,7 @@ internal sealed record SqlSearch(SqlFilterCompiler Compiler, string Where, IRead
         var order = FilterParser.ParseOrderBy(orderBy, schema);
         var compiler = new SqlFilterCompiler(target, dialect);
         var where = compiler.Where(parsed);
-        var keys = compiler.SortKeys(order, defaultOrder);
+        var keys = compiler.SortKeys(order, defaultOrder, parsed);
         var after = PageToken.DecodeKeys(pageToken, fingerprint, keys.Count) is { } last ? AfterRow(keys, last, compiler, dialect) : "TRUE";
         return new SqlSearch(compiler, where, keys, after, fingerprint);
     }
