@@ -11,9 +11,9 @@ namespace Gyre.Bench;
 /// </summary>
 internal static class IngestBenchmark
 {
-    private const int BatchSize = 1000;
-    private const int Requests = 300;
-    private const int Clients = 4;
+    internal const int BatchSize = 1000;
+    internal const int Requests = 300;
+    internal const int Clients = 4;
     private const int Rounds = 5;
 
     public static async Task RunAsync()
@@ -81,7 +81,7 @@ internal static class IngestBenchmark
     }
 
     /// <summary>1000 points of 20 keys × 50 steps, as a training loop logs them.</summary>
-    private static string Body(int request)
+    internal static string Body(int request)
     {
         var text = new StringBuilder("{\"metrics\":[");
         for (var i = 0; i < BatchSize; i++)

@@ -18,9 +18,10 @@ namespace Gyre.Bench;
 /// </summary>
 internal static class PostgresBenchmarks
 {
-    private const int BatchSize = 1000;
-    private const int Requests = 300;
-    private const int Clients = 4;
+    // The same load as the SQLite ingest benchmark.
+    private const int BatchSize = IngestBenchmark.BatchSize;
+    private const int Requests = IngestBenchmark.Requests;
+    private const int Clients = IngestBenchmark.Clients;
     private const int Rounds = 5;
 
     private static string Server => Environment.GetEnvironmentVariable("GYRE_BENCH_POSTGRES")
@@ -71,7 +72,7 @@ internal static class PostgresBenchmarks
                 await response.Content.ReadAsByteArrayAsync();
                 times.Add(stopwatch.Elapsed.TotalMilliseconds);
             }
-            Console.WriteLine($"pg-search at {runs:N0} runs ({items} per page): p50 {P(times, 0.5):N1} ms, p95 {P(times, 0.95):N1} ms, p99 {P(times, 0.99):N1} ms");
+            Console.WriteLine($"pg-search at {runs:N0} runs ({items} per page): p50 {SearchBenchmark.P(times, 0.5):N1} ms, p95 {SearchBenchmark.P(times, 0.95):N1} ms, p99 {SearchBenchmark.P(times, 0.99):N1} ms");
         }
     }
 
@@ -86,7 +87,7 @@ internal static class PostgresBenchmarks
             var created = await http.PostAsync("/api/v1/runs", new StringContent("{\"experiment_id\":\"0\"}", Encoding.UTF8, "application/json"));
             runs.Add(System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("run_id").GetString()!);
         }
-        var bodies = Enumerable.Range(0, Requests).Select(BatchBody).ToArray();
+        var bodies = Enumerable.Range(0, Requests).Select(IngestBenchmark.Body).ToArray();
         var next = -1;
         var stopwatch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(c => Task.Run(async () =>
@@ -182,26 +183,7 @@ internal static class PostgresBenchmarks
         ANALYZE;
         """);
 
-    /// <summary>1000 points of 20 keys × 50 steps, as a training loop logs them.</summary>
-    private static string BatchBody(int request)
-    {
-        var text = new StringBuilder("{\"metrics\":[");
-        for (var i = 0; i < BatchSize; i++)
-        {
-            text.Append(i == 0 ? "" : ",")
-                .Append("{\"key\":\"metric_").Append(i % 20).Append("\",\"value\":").Append((request * 7 + i) % 997 / 997.0)
-                .Append(",\"step\":").Append(request * 50 + i / 20).Append(",\"timestamp\":").Append(1_700_000_000_000 + request).Append('}');
-        }
-        return text.Append("]}").ToString();
-    }
-
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-
-    private static double P(List<double> values, double q)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(q * sorted.Count) - 1)];
-    }
 
     /// <summary>A schema of its own on the benchmark server, dropped afterwards.</summary>
     private sealed class Schema : IAsyncDisposable

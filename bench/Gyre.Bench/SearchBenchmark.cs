@@ -52,7 +52,7 @@ internal static class SearchBenchmark
         return stopwatch.Elapsed.TotalMilliseconds;
     }
 
-    private static double P(List<double> values, double q)
+    internal static double P(List<double> values, double q)
     {
         var sorted = values.Order().ToList();
         return sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(q * sorted.Count) - 1)];

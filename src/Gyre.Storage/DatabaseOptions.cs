@@ -2,6 +2,7 @@ using Gyre.Core.Errors;
 using Gyre.Storage.Sql;
 using Gyre.Storage.Sql.Postgres;
 using Gyre.Storage.Sql.Sqlite;
+using Gyre.Storage.Tracking;
 using Npgsql;
 
 namespace Gyre.Storage;
@@ -50,11 +51,11 @@ public sealed record DatabaseOptions(string? Url = null, int Pool = DatabaseOpti
     /// <summary>Where the metadata lives, for messages (no password).</summary>
     public string Describe(GyreHome home) => Url is null ? home.DatabasePath : PostgresUrl.Redact(Url);
 
-    internal SqlDatabase Open(GyreHome home)
+    internal SqlBackend Open(GyreHome home)
     {
         if (Url is null)
         {
-            return new SqliteDatabase(home.DatabasePath);
+            return new SqlBackend(new SqliteDatabase(home.DatabasePath), new SqliteMetricWriter(), IsShared: false);
         }
         GyreException.ThrowIfAny(Problems());
         var settings = PostgresUrl.Parse("--database", Url);
@@ -68,6 +69,6 @@ public sealed record DatabaseOptions(string? Url = null, int Pool = DatabaseOpti
         // compiling plans that run in a few (it starts above a cost, not a time). A URL can turn it on.
         settings.Options ??= "-c jit=off";
         var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
-        return new PostgresDatabase(builder.Build(), $"{settings.Host}:{settings.Port}/{settings.Database}");
+        return new SqlBackend(new PostgresDatabase(builder.Build(), $"{settings.Host}:{settings.Port}/{settings.Database}"), new PostgresMetricWriter(), IsShared: true);
     }
 }

@@ -10,7 +10,6 @@ using Gyre.Storage.Data;
 using Gyre.Storage.Registry;
 using Gyre.Storage.Serving;
 using Gyre.Storage.Sql;
-using Gyre.Storage.Sql.Postgres;
 using Gyre.Storage.Tracking;
 
 namespace Gyre.Storage;
@@ -22,14 +21,16 @@ namespace Gyre.Storage;
 public sealed class GyreStorage : IDisposable
 {
     private readonly SqlDatabase _database;
+    private readonly bool _shared;
     private int _disposed;
 
-    private GyreStorage(GyreHome home, SqlDatabase database, TimeProvider time, Random random)
+    private GyreStorage(GyreHome home, SqlBackend backend, TimeProvider time, Random random)
     {
         Home = home;
+        var database = backend.Database;
         _database = database;
-        IMetricWriter metrics = database is PostgresDatabase ? new PostgresMetricWriter() : new SqliteMetricWriter();
-        Tracking = new SqlTrackingStore(database, metrics, time, random);
+        _shared = backend.IsShared;
+        Tracking = new SqlTrackingStore(database, backend.MetricWriter, time, random);
         Registry = new SqlRegistryStore(database, time);
         Tokens = new SqlTokenStore(database, time);
         Artifacts = new FileSystemArtifactStore(home.ArtifactsPath);
@@ -60,7 +61,7 @@ public sealed class GyreStorage : IDisposable
     public string DatabaseLocation => _database.Location;
 
     /// <summary>Whether the metadata is in the home's own SQLite file (which migrates itself), not a shared database.</summary>
-    public bool IsEmbedded => _database is not PostgresDatabase;
+    public bool IsEmbedded => !_shared;
 
     public ITrackingStore Tracking { get; }
 
