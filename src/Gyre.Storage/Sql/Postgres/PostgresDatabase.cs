@@ -58,26 +58,44 @@ internal sealed class PostgresDatabase : SqlDatabase
         return error;
     }
 
+    /// <summary>
+    /// A read whose pooled connection turns out broken (the server restarted since the connection was
+    /// opened) runs once more on a fresh one: a read can always run again.
+    /// </summary>
     public override async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct)
-    {
-        try
-        {
-            await using var connection = await OpenAsync(ct);
-            await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-            var result = await work(connection);
-            await transaction.CommitAsync(ct);
-            return result;
-        }
-        catch (Exception e) when (e is not GyreException && PostgresFailures.Unavailable(e, Location) is { } error)
-        {
-            throw Unavailable(error);
-        }
-    }
-
-    public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
+            try
+            {
+                await using var connection = await OpenAsync(ct);
+                await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+                var result = await work(connection);
+                await transaction.CommitAsync(ct);
+                return result;
+            }
+            catch (Exception e) when (attempt == 1 && e is not GyreException && PostgresFailures.BrokenConnection(e))
+            {
+                _source.Clear();
+            }
+            catch (Exception e) when (e is not GyreException && PostgresFailures.Unavailable(e, Location) is { } error)
+            {
+                throw Unavailable(error);
+            }
+        }
+    }
+
+    /// <remarks>
+    /// A write whose pooled connection breaks before it commits runs once more on a fresh one (the
+    /// server rolled it back); one that breaks while committing is a 503, because it may have
+    /// committed and running it again could do it twice.
+    /// </remarks>
+    public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    {
+        var reconnected = false;
+        for (var attempt = 1; ; attempt++)
+        {
+            var progress = new WriteProgress();
             var takeTurns = attempt > 2 || Environment.TickCount64 < Interlocked.Read(ref _takeTurnsUntil);
             if (takeTurns)
             {
@@ -85,7 +103,13 @@ internal sealed class PostgresDatabase : SqlDatabase
             }
             try
             {
-                return await WriteOnceAsync(work, ct);
+                return await WriteOnceAsync(work, progress, ct);
+            }
+            catch (Exception e) when (!reconnected && !progress.Committing && e is not GyreException && PostgresFailures.BrokenConnection(e))
+            {
+                reconnected = true;
+                _source.Clear();
+                continue;
             }
             catch (PostgresException e) when (PostgresFailures.LostARace(e) && attempt < WriteAttempts)
             {
@@ -115,13 +139,20 @@ internal sealed class PostgresDatabase : SqlDatabase
         }
     }
 
-    private async Task<T> WriteOnceAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    private async Task<T> WriteOnceAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, WriteProgress progress, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.Serializable, ct);
         var result = await work(connection, transaction);
+        progress.Committing = true;
         await transaction.CommitAsync(ct);
         return result;
+    }
+
+    /// <summary>How far one attempt at a write got: past the commit request, its outcome is unknown.</summary>
+    private sealed class WriteProgress
+    {
+        public bool Committing { get; set; }
     }
 
     public override Task<int> MigrateAsync(CancellationToken ct) => PostgresMigrator.MigrateAsync(this, ct);

@@ -12,6 +12,17 @@ internal static class PostgresFailures
         e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected;
 
     /// <summary>
+    /// A connection that broke under a statement: the server restarted or cut it (an open connection
+    /// from the pool, since failures to open are reported before any statement runs).
+    /// </summary>
+    public static bool BrokenConnection(Exception e) => e switch
+    {
+        PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState is "57P01" or "57P02" or "57P03",
+        NpgsqlException or EndOfStreamException or IOException or SocketException => true,
+        _ => false,
+    };
+
+    /// <summary>
     /// The server is unreachable, going down, out of connections or out of disk, or the pool is
     /// exhausted: a 503 with a message that names the database (never its password).
     /// </summary>
