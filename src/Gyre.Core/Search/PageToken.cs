@@ -8,46 +8,14 @@ using Gyre.Core.Errors;
 namespace Gyre.Core.Search;
 
 /// <summary>
-/// Opaque page tokens, bound to a fingerprint of the query so that a token from one search cannot
-/// be replayed against another. A search's token holds the sort keys of the last row it returned
-/// (keyset paging: rows inserted meanwhile neither repeat nor hide rows of later pages); a short
-/// list's token holds the offset of the next page.
+/// Opaque page tokens, bound to a fingerprint of the query so that a token from one listing cannot
+/// be replayed against another. A token holds the sort keys of the last row a page returned (keyset
+/// paging: rows inserted or deleted meanwhile neither repeat nor hide rows of later pages).
 /// </summary>
 public static class PageToken
 {
-    public static string Encode(long offset, string queryFingerprint) =>
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes($"{offset}:{Fingerprint(queryFingerprint)}"));
-
-    /// <summary>The offset a token stands for; 0 for no token.</summary>
-    public static long Decode(string? token, string queryFingerprint, string field = "page_token")
-    {
-        if (string.IsNullOrEmpty(token))
-        {
-            return 0;
-        }
-        string text;
-        try
-        {
-            text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
-        }
-        catch (FormatException)
-        {
-            throw GyreException.Invalid($"{field}: not a page token returned by this server");
-        }
-        var parts = text.Split(':');
-        if (parts.Length != 2 || !long.TryParse(parts[0], out var offset) || offset < 0)
-        {
-            throw GyreException.Invalid($"{field}: not a page token returned by this server");
-        }
-        if (parts[1] != Fingerprint(queryFingerprint))
-        {
-            throw GyreException.Invalid($"{field}: the token belongs to a different query (filter, order or scope changed)");
-        }
-        return offset;
-    }
-
     /// <summary>A token that resumes after the row whose sort keys are <paramref name="keys"/> (text, integers, doubles or nulls).</summary>
-    public static string EncodeKeys(IReadOnlyList<object?> keys, string queryFingerprint)
+    public static string Encode(IReadOnlyList<object?> keys, string queryFingerprint)
     {
         var typed = keys.Select(k => k switch
         {
@@ -63,7 +31,7 @@ public static class PageToken
     }
 
     /// <summary>The sort keys a token resumes after; null for no token.</summary>
-    public static object?[]? DecodeKeys(string? token, string queryFingerprint, int keyCount, string field = "page_token")
+    public static object?[]? Decode(string? token, string queryFingerprint, int keyCount, string field = "page_token")
     {
         if (string.IsNullOrEmpty(token))
         {

@@ -87,14 +87,13 @@ internal sealed partial class SqlDatasetStore(SqlDatabase db, TimeProvider time)
     public Task<Page<DatasetVersion>> ListVersionsAsync(string name, int maxResults, string? pageToken, CancellationToken ct)
     {
         MaxResults.Check(maxResults, 10_000);
-        var fingerprint = $"dataset-versions|{name}";
-        var offset = PageToken.Decode(pageToken, fingerprint);
+        var parameters = new List<(string, object?)> { ("@n", name), ("@limit", maxResults + 1) };
+        var keyset = SqlKeyset.Open([new SortKey("v.version", Descending: true)], pageToken, $"dataset-versions|{name}", parameters, db.Dialect);
         return db.ReadAsync(async c =>
         {
             await RequireDatasetAsync(c, name, ct);
-            var versions = await ReadAsync(c, null, "WHERE d.name = @n ORDER BY v.version DESC LIMIT @limit OFFSET @offset",
-                [("@n", name), ("@limit", maxResults + 1), ("@offset", offset)], ct);
-            return SqlPages.ToPage(versions, maxResults, offset, fingerprint);
+            var versions = await ReadAsync(c, null, $"WHERE d.name = @n AND {keyset.After} ORDER BY {keyset.OrderBy} LIMIT @limit", parameters, ct);
+            return keyset.ToPage(versions, maxResults, v => [v.Version]);
         }, ct);
     }
 
@@ -121,18 +120,17 @@ internal sealed partial class SqlDatasetStore(SqlDatabase db, TimeProvider time)
     public Task<Page<Dataset>> ListDatasetsAsync(int maxResults, string? pageToken, CancellationToken ct)
     {
         MaxResults.Check(maxResults, 10_000);
-        const string Fingerprint = "datasets";
-        var offset = PageToken.Decode(pageToken, Fingerprint);
+        var parameters = new List<(string, object?)> { ("@limit", maxResults + 1) };
+        var keyset = SqlKeyset.Open([new SortKey("d.name")], pageToken, "datasets", parameters, db.Dialect);
         return db.ReadAsync(async c =>
         {
-            var rows = await c.QueryAsync("""
+            var rows = await c.QueryAsync($"""
                 SELECT d.name, d.creation_time, v.version, v.digest FROM datasets d
                 LEFT JOIN dataset_versions v ON v.dataset_id = d.dataset_id
                     AND v.version = (SELECT MAX(version) FROM dataset_versions WHERE dataset_id = d.dataset_id)
-                ORDER BY d.name LIMIT @limit OFFSET @offset
-                """, null, r => new Dataset(r.GetString(0), r.GetInt64(1), r.NullableInt64(2), r.NullableString(3)), ct,
-                ("@limit", maxResults + 1), ("@offset", offset));
-            return SqlPages.ToPage(rows, maxResults, offset, Fingerprint);
+                WHERE {keyset.After} ORDER BY {keyset.OrderBy} LIMIT @limit
+                """, null, r => new Dataset(r.GetString(0), r.GetInt64(1), r.NullableInt64(2), r.NullableString(3)), ct, [.. parameters]);
+            return keyset.ToPage(rows, maxResults, d => [d.Name]);
         }, ct);
     }
 

@@ -47,14 +47,14 @@ internal sealed partial class SqlRegistryStore
     public Task<Page<ModelVersion>> ListVersionsAsync(string name, int maxResults, string? pageToken, CancellationToken ct)
     {
         MaxResults.Check(maxResults, 10_000);
-        var fingerprint = $"versions|{name}";
-        var offset = PageToken.Decode(pageToken, fingerprint);
+        var parameters = new List<(string, object?)> { ("@limit", maxResults + 1) };
+        var keyset = SqlKeyset.Open([new SortKey("v.version", Descending: true)], pageToken, $"versions|{name}", parameters, _db.Dialect);
         return _db.ReadAsync(async c =>
         {
             var id = await RequireModelAsync(c, null, name, ct);
-            var versions = await ReadVersionsAsync(c, null, "WHERE v.model_id = @m ORDER BY v.version DESC LIMIT @limit OFFSET @offset",
-                [("@m", id), ("@limit", maxResults + 1), ("@offset", offset)], ct);
-            return SqlPages.ToPage(versions, maxResults, offset, fingerprint);
+            var versions = await ReadVersionsAsync(c, null, $"WHERE v.model_id = @m AND {keyset.After} ORDER BY {keyset.OrderBy} LIMIT @limit",
+                [("@m", id), .. parameters], ct);
+            return keyset.ToPage(versions, maxResults, v => [v.Version]);
         }, ct);
     }
 

@@ -6,14 +6,17 @@ namespace Gyre.Storage.Sql;
 
 /// <summary>
 /// A search request compiled for SQL: its filter and ordering parsed against the entity's schema
-/// and compiled to a parameterised <c>WHERE</c> and <c>ORDER BY</c>, and the condition that resumes
-/// after the last row of the previous page (keyset paging: the token holds that row's sort keys, so
-/// rows inserted or deleted meanwhile never make a later page repeat or skip a row). A token is
-/// valid only for the same search (<paramref name="Fingerprint"/>).
+/// and compiled to a parameterised <c>WHERE</c> and <c>ORDER BY</c>, and the page it resumes after
+/// (<see cref="SqlKeyset"/>). A token is valid only for the same search.
 /// </summary>
-internal sealed record SqlSearch(SqlFilterCompiler Compiler, string Where, IReadOnlyList<SortKey> Keys, string After, string Fingerprint)
+internal sealed record SqlSearch(SqlFilterCompiler Compiler, string Where, SqlKeyset Keyset)
 {
-    public string OrderBy => string.Join(", ", Keys);
+    public IReadOnlyList<SortKey> Keys => Keyset.Keys;
+
+    public string OrderBy => Keyset.OrderBy;
+
+    /// <summary>The condition that resumes after the previous page.</summary>
+    public string After => Keyset.After;
 
     /// <summary>The sort keys as extra result columns, for the token of the next page: append after the columns a query reads.</summary>
     public string KeyColumns => string.Join(", ", Keys.Select((k, i) => $"{k.Expression} AS page_key{i}"));
@@ -27,8 +30,7 @@ internal sealed record SqlSearch(SqlFilterCompiler Compiler, string Where, IRead
         var compiler = new SqlFilterCompiler(target, dialect);
         var where = compiler.Where(parsed);
         var keys = compiler.SortKeys(order, defaultOrder, parsed);
-        var after = PageToken.DecodeKeys(pageToken, fingerprint, keys.Count) is { } last ? AfterRow(keys, last, compiler, dialect) : "TRUE";
-        return new SqlSearch(compiler, where, keys, after, fingerprint);
+        return new SqlSearch(compiler, where, SqlKeyset.Open(keys, pageToken, fingerprint, compiler.Bind, dialect));
     }
 
     /// <summary>The sort keys of a row, read from the <see cref="KeyColumns"/> that start at <paramref name="first"/>.</summary>
@@ -48,30 +50,9 @@ internal sealed record SqlSearch(SqlFilterCompiler Compiler, string Where, IRead
     }
 
     /// <summary>Trims the one extra row fetched to learn whether another page follows; the token resumes after the last row kept.</summary>
-    public Page<T> ToPage<T>(IReadOnlyList<(T Item, object?[] Keys)> rows, int maxResults) =>
-        rows.Count > maxResults
-            ? new Page<T>(rows.Take(maxResults).Select(r => r.Item).ToList(), PageToken.EncodeKeys(rows[maxResults - 1].Keys, Fingerprint))
-            : new Page<T>(rows.Select(r => r.Item).ToList(), null);
-
-    /// <summary>
-    /// Rows that sort after <paramref name="last"/>: the first key later, or the first equal and the
-    /// second later, and so on. Equality is NULL-safe; a NULL is later than nothing (the key before
-    /// it, its NULL flag, already placed it).
-    /// </summary>
-    private static string AfterRow(IReadOnlyList<SortKey> keys, object?[] last, SqlFilterCompiler compiler, SqlDialect dialect)
+    public Page<T> ToPage<T>(IReadOnlyList<(T Item, object?[] Keys)> rows, int maxResults)
     {
-        var bound = last.Select(compiler.Bind).ToArray();
-        var alternatives = new List<string>();
-        for (var i = 0; i < keys.Count; i++)
-        {
-            if (last[i] is null)
-            {
-                continue;
-            }
-            var equalBefore = Enumerable.Range(0, i).Select(j => dialect.NullSafeEqual(keys[j].Expression, bound[j]));
-            var later = $"{keys[i].Expression} {(keys[i].Descending ? "<" : ">")} {bound[i]}";
-            alternatives.Add($"({string.Join(" AND ", equalBefore.Append(later))})");
-        }
-        return alternatives.Count == 0 ? "FALSE" : $"({string.Join(" OR ", alternatives)})";
+        var page = Keyset.ToPage(rows, maxResults, r => r.Keys);
+        return new Page<T>(page.Items.Select(r => r.Item).ToList(), page.NextPageToken);
     }
 }

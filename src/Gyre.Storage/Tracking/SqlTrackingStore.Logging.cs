@@ -28,19 +28,22 @@ internal sealed partial class SqlTrackingStore
     public Task<Page<Metric>> GetMetricHistoryPageAsync(RunId id, string key, int maxResults, string? pageToken, CancellationToken ct)
     {
         MaxResults.Check(maxResults, TrackingStoreExtensions.MaxHistoryPage);
-        var fingerprint = $"history|{id}|{key}";
-        var offset = PageToken.Decode(pageToken, fingerprint);
-        return _db.ReadAsync(async c => SqlPages.ToPage(await HistoryAsync(c, id, key, maxResults + 1, offset, ct), maxResults, offset, fingerprint), ct);
+        var parameters = new List<(string, object?)> { ("@k", key), ("@limit", maxResults + 1) };
+        var keyset = SqlKeyset.Open(HistoryOrder, pageToken, $"history|{id}|{key}", parameters, _db.Dialect);
+        return _db.ReadAsync(async c =>
+        {
+            var runKey = await c.ScalarAsync("SELECT run_key FROM runs WHERE run_id = @r", null, ct, ("@r", id.Value))
+                ?? throw GyreException.NotFound($"run '{id}' does not exist");
+            var points = await c.QueryAsync(
+                $"SELECT CASE WHEN is_nan = 1 THEN NULL ELSE value END, step, timestamp FROM metrics WHERE run_key = @r AND key = @k AND {keyset.After} ORDER BY {keyset.OrderBy} LIMIT @limit",
+                null, r => new Metric(key, r.MetricValue(0), r.GetInt64(1), r.GetInt64(2)), ct, [("@r", runKey), .. parameters]);
+            // A point's keys as stored: NaN is the flag with value 0.
+            return keyset.ToPage(points, maxResults, m => [m.Step, m.Timestamp, double.IsNaN(m.Value) ? 1L : 0L, double.IsNaN(m.Value) ? 0.0 : m.Value]);
+        }, ct);
     }
 
-    private static async Task<List<Metric>> HistoryAsync(DbConnection c, RunId id, string key, int limit, long offset, CancellationToken ct)
-    {
-        var runKey = await c.ScalarAsync("SELECT run_key FROM runs WHERE run_id = @r", null, ct, ("@r", id.Value))
-            ?? throw GyreException.NotFound($"run '{id}' does not exist");
-        return await c.QueryAsync(
-            "SELECT CASE WHEN is_nan = 1 THEN NULL ELSE value END, step, timestamp FROM metrics WHERE run_key = @r AND key = @k ORDER BY step, timestamp, is_nan, value LIMIT @limit OFFSET @offset",
-            null, r => new Metric(key, r.MetricValue(0), r.GetInt64(1), r.GetInt64(2)), ct, ("@r", runKey), ("@k", key), ("@limit", limit), ("@offset", offset));
-    }
+    /// <summary>A metric's history in step order; the four keys together are the point (its primary key, with the run and the key).</summary>
+    private static readonly SortKey[] HistoryOrder = [new("step"), new("timestamp"), new("is_nan"), new("value")];
 
     public Task LogInputsAsync(RunId id, IReadOnlyList<DatasetInput> inputs, CancellationToken ct)
     {
