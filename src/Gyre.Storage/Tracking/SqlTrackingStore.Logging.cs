@@ -17,10 +17,7 @@ internal sealed partial class SqlTrackingStore
         {
             var runKey = await RequireWritableRunAsync(c, t, id, ct);
             await WriteParamsAsync(c, t, id, batch.ParamList, ct);
-            foreach (var tag in batch.TagList)
-            {
-                await UpsertTagAsync(c, t, id, tag, ct);
-            }
+            await UpsertTagsAsync(c, t, id, batch.TagList, ct);
             await WriteMetricsAsync(c, t, runKey, batch.MetricList, ct);
         }, ct);
     }
@@ -95,10 +92,12 @@ internal sealed partial class SqlTrackingStore
         {
             throw new GyreException(ErrorCode.Conflict, string.Join("; ", conflicts), conflicts);
         }
-        foreach (var param in parameters.Where(p => !existing.ContainsKey(p.Key)).DistinctBy(p => p.Key))
+        // The new ones in one statement: one round trip however many a batch has.
+        var added = parameters.Where(p => !existing.ContainsKey(p.Key)).DistinctBy(p => p.Key).ToList();
+        if (added.Count > 0)
         {
-            await c.ExecuteAsync("INSERT INTO params (run_id, key, value) VALUES (@r, @k, @v)", t, ct,
-                ("@r", id.Value), ("@k", param.Key), ("@v", param.Value));
+            await c.ExecuteAsync($"INSERT INTO params (run_id, key, value) VALUES {Rows(added.Count)}", t, ct,
+                [("@r", id.Value), .. added.SelectMany((p, i) => new (string, object?)[] { ($"@k{i}", p.Key), ($"@v{i}", p.Value) })]);
         }
     }
 

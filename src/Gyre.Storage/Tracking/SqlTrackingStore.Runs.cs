@@ -49,10 +49,7 @@ internal sealed partial class SqlTrackingStore
                 """, t, ct,
                 ("@r", id.Value), ("@e", experiment), ("@n", name), ("@s", run.StartTime ?? Now),
                 ("@p", run.ParentRunId?.Value), ("@a", RunArtifacts.RunUri(experimentText, id.Value)));
-            foreach (var tag in tags)
-            {
-                await UpsertTagAsync(c, t, id, tag, ct);
-            }
+            await UpsertTagsAsync(c, t, id, tags, ct);
             return (await RunReader.ReadAsync(c, t, _db.Dialect, [id.Value], ct))[0];
         }, ct);
     }
@@ -138,7 +135,21 @@ internal sealed partial class SqlTrackingStore
         return rows[0].Key;
     }
 
-    private static Task UpsertTagAsync(DbConnection c, DbTransaction t, RunId id, Tag tag, CancellationToken ct) =>
-        c.ExecuteAsync("INSERT INTO tags (run_id, key, value) VALUES (@r, @k, @v) ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value",
-            t, ct, ("@r", id.Value), ("@k", tag.Key), ("@v", tag.Value));
+    /// <summary>
+    /// Sets tags in one statement. A key set twice in a batch keeps its last value, as setting them in
+    /// turn would (one statement may not change a row twice).
+    /// </summary>
+    private static async Task UpsertTagsAsync(DbConnection c, DbTransaction t, RunId id, IReadOnlyList<Tag> tags, CancellationToken ct)
+    {
+        var last = tags.GroupBy(tag => tag.Key, StringComparer.Ordinal).Select(g => g.Last()).ToList();
+        if (last.Count == 0)
+        {
+            return;
+        }
+        await c.ExecuteAsync($"INSERT INTO tags (run_id, key, value) VALUES {Rows(last.Count)} ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value", t, ct,
+            [("@r", id.Value), .. last.SelectMany((tag, i) => new (string, object?)[] { ($"@k{i}", tag.Key), ($"@v{i}", tag.Value) })]);
+    }
+
+    /// <summary><c>(@r, @k0, @v0), (@r, @k1, @v1)…</c>: the rows of a multi-row insert of keys and values for one run.</summary>
+    private static string Rows(int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => $"(@r, @k{i}, @v{i})"));
 }

@@ -27,6 +27,22 @@ public abstract class TrackingStoreLoggingContract
     }
 
     [SkippableFact]
+    public async Task AFullBatch_OfParamsAndTags_IsWrittenWhole_AndATagSetTwiceKeepsItsLastValue()
+    {
+        await using var s = await OpenAsync();
+        var run = await s.Tracking.CreateRunAsync(new NewRun(ExperimentId.Default, Tags: [new Tag("t", "0"), new Tag("t", "1")]), None);
+        var parameters = Enumerable.Range(0, 100).Select(i => new Param($"p{i:D3}", $"v{i}")).ToList();
+        var tags = Enumerable.Range(0, 99).Select(i => new Tag($"k{i:D3}", $"w{i}")).Append(new Tag("k000", "last")).ToList();
+        await s.Tracking.LogBatchAsync(run.RunId, new LogBatch(Params: parameters, Tags: tags), None);
+
+        var stored = await s.Tracking.GetRunAsync(run.RunId, None);
+        Assert.Equal(parameters, stored.Params);
+        Assert.Equal(100, stored.Tags.Count);
+        Assert.Equal("last", stored.Tags.Single(t => t.Key == "k000").Value);
+        Assert.Equal("1", stored.Tags.Single(t => t.Key == "t").Value);
+    }
+
+    [SkippableFact]
     public async Task Tags_Overwrite()
     {
         await using var s = await OpenAsync();
