@@ -67,8 +67,7 @@ internal static class IngestBenchmark
         var home = Path.Combine(Path.GetTempPath(), "gyre-bench-store-" + Guid.NewGuid().ToString("N"));
         using var storage = await Gyre.Storage.GyreStorage.OpenAsync(new Gyre.Storage.GyreHome(home));
         var run = await storage.Tracking.CreateRunAsync(new Gyre.Core.Tracking.NewRun(Gyre.Core.Tracking.ExperimentId.Default), CancellationToken.None);
-        var batches = Enumerable.Range(0, requests).Select(r => new Gyre.Core.Tracking.LogBatch(Enumerable.Range(0, BatchSize)
-            .Select(i => new Gyre.Core.Tracking.Metric($"metric_{i % 20}", (r * 7 + i) % 997 / 997.0, r * 50 + i / 20, 1_700_000_000_000 + r)).ToList())).ToArray();
+        var batches = Batches(requests);
         var stopwatch = Stopwatch.StartNew();
         foreach (var batch in batches)
         {
@@ -79,6 +78,10 @@ internal static class IngestBenchmark
         Directory.Delete(home, recursive: true);
         return rate;
     }
+
+    /// <summary>The same points as <see cref="Body"/>, as store batches.</summary>
+    internal static Gyre.Core.Tracking.LogBatch[] Batches(int requests) => Enumerable.Range(0, requests).Select(r => new Gyre.Core.Tracking.LogBatch(Enumerable.Range(0, BatchSize)
+        .Select(i => new Gyre.Core.Tracking.Metric($"metric_{i % 20}", (r * 7 + i) % 997 / 997.0, r * 50 + i / 20, 1_700_000_000_000 + r)).ToList())).ToArray();
 
     /// <summary>1000 points of 20 keys × 50 steps, as a training loop logs them.</summary>
     internal static string Body(int request)

@@ -113,8 +113,7 @@ internal static class PostgresBenchmarks
         {
             runs.Add((await storage.Tracking.CreateRunAsync(new Gyre.Core.Tracking.NewRun(Gyre.Core.Tracking.ExperimentId.Default), CancellationToken.None)).RunId);
         }
-        var batches = Enumerable.Range(0, Requests).Select(r => new Gyre.Core.Tracking.LogBatch(Enumerable.Range(0, BatchSize)
-            .Select(i => new Gyre.Core.Tracking.Metric($"metric_{i % 20}", (r * 7 + i) % 997 / 997.0, r * 50 + i / 20, 1_700_000_000_000 + r)).ToList())).ToArray();
+        var batches = IngestBenchmark.Batches(Requests);
         var next = -1;
         var stopwatch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(c => Task.Run(async () =>
@@ -204,15 +203,10 @@ internal static class PostgresBenchmarks
 
         public static async Task<Schema> CreateAsync()
         {
-            var uri = new Uri(Server);
-            var admin = new NpgsqlConnectionStringBuilder
-            {
-                Host = uri.Host,
-                Port = uri.Port > 0 ? uri.Port : 5432,
-                Username = uri.UserInfo.Split(':')[0],
-                Database = uri.AbsolutePath.TrimStart('/'),
-                CommandTimeout = 0,
-            }.ConnectionString;
+            // Seeding a million runs is one long statement: no command timeout.
+            var settings = Gyre.Storage.Sql.Postgres.PostgresUrl.Parse("GYRE_BENCH_POSTGRES", Server);
+            settings.CommandTimeout = 0;
+            var admin = settings.ConnectionString;
             var schema = new Schema(admin, "bench_" + Guid.NewGuid().ToString("N")[..12]);
             await using var connection = new NpgsqlConnection(admin);
             await connection.OpenAsync();

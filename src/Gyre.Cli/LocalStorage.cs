@@ -8,7 +8,6 @@ internal static class LocalStorage
     /// <summary>The stores, ready for use: the home's own file migrated, a shared database checked to be at this Gyre's schema.</summary>
     public static async Task<GyreStorage> OpenAsync(string? home, DatabaseOptions database, CancellationToken ct)
     {
-        Core.Errors.GyreException.ThrowIfAny(database.Problems());
         var storage = GyreStorage.Create(GyreHome.Resolve(home), database: database);
         try
         {

@@ -51,13 +51,14 @@ public sealed record DatabaseOptions(string? Url = null, int Pool = DatabaseOpti
     /// <summary>Where the metadata lives, for messages (no password).</summary>
     public string Describe(GyreHome home) => Url is null ? home.DatabasePath : PostgresUrl.Redact(Url);
 
+    /// <summary>Opens the chosen backend; a setting that cannot work is refused first, naming its option.</summary>
     internal SqlBackend Open(GyreHome home)
     {
+        GyreException.ThrowIfAny(Problems());
         if (Url is null)
         {
             return new SqlBackend(new SqliteDatabase(home.DatabasePath), new SqliteMetricWriter(), IsShared: false);
         }
-        GyreException.ThrowIfAny(Problems());
         var settings = PostgresUrl.Parse("--database", Url);
         if (string.IsNullOrEmpty(settings.Password) && PasswordFile is not null)
         {

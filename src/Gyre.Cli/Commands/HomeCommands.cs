@@ -28,7 +28,6 @@ internal static class HomeCommands
         command.WithoutClient(async (parse, printer, ct) =>
         {
             var target = new DatabaseOptions(parse.GetValue(to), PasswordFile: parse.GetValue(passwordFile));
-            Core.Errors.GyreException.ThrowIfAny(target.Problems());
             var folder = GyreHome.Resolve(parse.GetValue(home));
             var (alreadyMoved, tables) = await HomeMover.MoveAsync(folder, target, ct);
             var mismatched = tables.Where(t => !t.Matches).Select(t => t.Table).ToList();

@@ -15,7 +15,6 @@ internal static class MigrateCommand
         command.WithoutClient(async (parse, printer, ct) =>
         {
             var options = database.Read(parse);
-            Core.Errors.GyreException.ThrowIfAny(options.Problems());
             using var storage = GyreStorage.Create(GyreHome.Resolve(parse.GetValue(home)), database: options);
             var before = await storage.SchemaVersionAsync(ct);
             await storage.MigrateAsync(ct);

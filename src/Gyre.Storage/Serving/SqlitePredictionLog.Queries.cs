@@ -4,6 +4,7 @@ using DuckDB.NET.Data;
 using Gyre.Core.Errors;
 using Gyre.Core.Serving.Log;
 using Gyre.Storage.Sql;
+using Gyre.Storage.Sql.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Gyre.Storage.Serving;
@@ -23,7 +24,7 @@ public sealed partial class SqlitePredictionLog
         var ids = feedback.Select(f => f.PredictionId).Distinct(StringComparer.Ordinal).ToList();
         var answered = (await connection.QueryAsync(
             "SELECT prediction_id FROM feedback WHERE endpoint = $e AND prediction_id IN (SELECT value FROM json_each($ids))",
-            null, r => r.GetString(0), ct, ("$e", endpoint), ("$ids", SqlCommands.JsonArray(ids)))).ToHashSet(StringComparer.Ordinal);
+            null, r => r.GetString(0), ct, ("$e", endpoint), ("$ids", SqliteDialect.Instance.List(ids)))).ToHashSet(StringComparer.Ordinal);
         var open = PredictionBlocks.Locate(connection, null, endpoint, ids.Where(id => !answered.Contains(id)));
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         int accepted = 0, duplicates = 0;
@@ -86,7 +87,7 @@ public sealed partial class SqlitePredictionLog
         page.Sort(ByPosition);
         var labels = (await connection.QueryAsync(
             "SELECT prediction_id, actual, time FROM feedback WHERE prediction_id IN (SELECT value FROM json_each($ids))",
-            null, r => (Id: r.GetString(0), Actual: r.GetString(1), Time: r.GetInt64(2)), ct, ("$ids", SqlCommands.JsonArray(page.Select(p => p.PredictionId)))))
+            null, r => (Id: r.GetString(0), Actual: r.GetString(1), Time: r.GetInt64(2)), ct, ("$ids", SqliteDialect.Instance.List(page.Select(p => p.PredictionId)))))
             .ToDictionary(l => l.Id, StringComparer.Ordinal);
         var items = page.Take(maxResults)
             .Select(p => labels.TryGetValue(p.PredictionId, out var l) ? new LoggedPrediction(p, l.Actual, l.Time) : new LoggedPrediction(p, null, null))

@@ -58,7 +58,4 @@ internal static class SqlCommands
 
     /// <summary>A metric value: NULL is how NaN is stored.</summary>
     public static double MetricValue(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? double.NaN : reader.GetDouble(ordinal);
-
-    /// <summary>A JSON array of ids, for <c>IN (SELECT value FROM json_each(@ids))</c>.</summary>
-    public static string JsonArray(IEnumerable<string> values) => System.Text.Json.JsonSerializer.Serialize(values);
 }

@@ -42,7 +42,6 @@ internal sealed record SqlSearch(SqlFilterCompiler Compiler, string Where, SqlKe
             keys[i] = reader.IsDBNull(first + i) ? null : reader.GetValue(first + i) switch
             {
                 int n => (long)n,
-                bool b => b ? 1L : 0L,
                 var value => value,
             };
         }

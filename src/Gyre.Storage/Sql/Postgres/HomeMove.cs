@@ -136,15 +136,9 @@ internal static class HomeMove
     private static async Task<bool> IsEmptyAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         var counts = string.Join(" + ", Tables.Select(t => $"(SELECT COUNT(*) FROM {t})"));
-        await using var command = new NpgsqlCommand($"SELECT {counts}", connection);
-        return (long)(await command.ExecuteScalarAsync(ct))! <= 1
-            && await ScalarAsync(connection, "SELECT COUNT(*) FROM experiments WHERE experiment_id = 0 AND name = 'Default'", ct) == await ScalarAsync(connection, "SELECT COUNT(*) FROM experiments", ct);
-    }
-
-    private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        await using var command = new NpgsqlCommand(
+            $"SELECT {counts} - (SELECT COUNT(*) FROM experiments WHERE experiment_id = 0 AND name = 'Default')", connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) == 0;
     }
 
     private static async Task<IReadOnlyList<MovedTable>> CompareAsync(SqliteDatabase home, NpgsqlConnection target,
