@@ -38,6 +38,23 @@ public sealed class RolloutTests : IAsyncLifetime
     private async Task<JsonElement> RolloutAsync(string endpoint, long id) =>
         await TestServer.JsonAsync(await Http.GetAsync($"/api/v1/endpoints/{endpoint}/rollouts/{id}"));
 
+    /// <summary>
+    /// The endpoint's weights once they read <paramref name="expected"/>, or what they read after a
+    /// bounded wait. The controller records a rollout's state first and then applies it to the
+    /// endpoint, so right after the record changes the endpoint may still be a moment behind.
+    /// </summary>
+    private async Task<string> WeightsAsync(string endpoint, string expected)
+    {
+        var clock = Stopwatch.StartNew();
+        var weights = await WeightsAsync(endpoint);
+        while (weights != expected && clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(20);
+            weights = await WeightsAsync(endpoint);
+        }
+        return weights;
+    }
+
     private async Task<string> WeightsAsync(string endpoint)
     {
         var status = await TestServer.JsonAsync(await Http.GetAsync($"/api/v1/endpoints/{endpoint}"));
@@ -91,14 +108,14 @@ public sealed class RolloutTests : IAsyncLifetime
         var started = await StartAsync(endpoint, new { model = $"{_model}/2", strategy = "canary", steps = new[] { 30, 100 }, bake_seconds = 60, min_requests = 10 });
         var id = started.GetProperty("id").GetInt64();
         Assert.Equal(("running", 0), (started.GetProperty("state").GetString(), started.GetProperty("step").GetInt32()));
-        Assert.Equal("v1:70 v2:30", await WeightsAsync(endpoint));
+        Assert.Equal("v1:70 v2:30", await WeightsAsync(endpoint, "v1:70 v2:30"));
 
         var answered = await TrafficAsync(endpoint, 120);
         Assert.InRange(answered.Count(m => m == $"{_model}/2"), 15, 60);
 
         var stepped = await AdvanceUntilAsync(endpoint, id, TimeSpan.FromSeconds(61), r => r.GetProperty("step").GetInt32() == 1);
         Assert.Equal("running", stepped.GetProperty("state").GetString());
-        Assert.Equal("v1:0 v2:100", await WeightsAsync(endpoint));
+        Assert.Equal("v1:0 v2:100", await WeightsAsync(endpoint, "v1:0 v2:100"));
         var analysis = stepped.GetProperty("analyses")[0];
         Assert.Equal("pass", analysis.GetProperty("verdict").GetString());
         Assert.True(analysis.GetProperty("candidate").GetProperty("requests").GetInt64() >= 10);
@@ -106,7 +123,7 @@ public sealed class RolloutTests : IAsyncLifetime
         Assert.All(await TrafficAsync(endpoint, 20), m => Assert.Equal($"{_model}/2", m));
         var done = await AdvanceUntilAsync(endpoint, id, TimeSpan.FromSeconds(61), r => r.GetProperty("state").GetString() != "running");
         Assert.Equal("succeeded", done.GetProperty("state").GetString());
-        Assert.Equal("v2:100", await WeightsAsync(endpoint));
+        Assert.Equal("v2:100", await WeightsAsync(endpoint, "v2:100"));
         Assert.Equal(2, (await _server.Client.Models.GetByAliasAsync(_model, "champion")).Version);
         var reasons = done.GetProperty("transitions").EnumerateArray().Select(t => t.GetProperty("reason").GetString()!).ToList();
         Assert.Equal(3, reasons.Count);
@@ -138,7 +155,7 @@ public sealed class RolloutTests : IAsyncLifetime
         var failed = await AdvanceUntilAsync(endpoint, id, TimeSpan.FromSeconds(60), r => r.GetProperty("state").GetString() != "running");
         Assert.Equal("failed", failed.GetProperty("state").GetString());
         Assert.Matches(@"^analysis at 90% inconclusive after 2 extension\(s\): the stable variant had \d requests in this step; the analysis needs 10; failed for want of evidence \(on_inconclusive: fail\)$", Reasons(failed)[^1]);
-        Assert.Equal("v1:100", await WeightsAsync(endpoint));
+        Assert.Equal("v1:100", await WeightsAsync(endpoint, "v1:100"));
     }
 
     [Fact]
@@ -206,7 +223,7 @@ public sealed class RolloutTests : IAsyncLifetime
         var failed = await AdvanceUntilAsync(endpoint, id, TimeSpan.FromSeconds(31), r => r.GetProperty("state").GetString() != "running");
         Assert.Equal("failed", failed.GetProperty("state").GetString());
         Assert.Contains("error rate 100% against the stable's 0%", failed.GetProperty("transitions")[1].GetProperty("reason").GetString(), StringComparison.Ordinal);
-        Assert.Equal("v1:100", await WeightsAsync(endpoint));
+        Assert.Equal("v1:100", await WeightsAsync(endpoint, "v1:100"));
         Assert.All(await TrafficAsync(endpoint, 10), m => Assert.Equal($"{_model}/1", m));
     }
 
@@ -240,7 +257,7 @@ public sealed class RolloutTests : IAsyncLifetime
         var reason = failed.GetProperty("transitions")[1].GetProperty("reason").GetString()!;
         Assert.Contains("online accuracy", reason, StringComparison.Ordinal);
         Assert.DoesNotContain("error rate", reason, StringComparison.Ordinal);
-        Assert.Equal("v1:100", await WeightsAsync(endpoint));
+        Assert.Equal("v1:100", await WeightsAsync(endpoint, "v1:100"));
     }
 
     [Fact]
@@ -277,14 +294,14 @@ public sealed class RolloutTests : IAsyncLifetime
         Assert.Empty(failures);
         Assert.True(seen.ContainsKey($"{_model}/1") && seen.ContainsKey($"{_model}/2"), string.Join(", ", seen));
         Assert.Equal("aborted", rolledBack.GetProperty("state").GetString());
-        Assert.Equal("v1:100", await WeightsAsync(endpoint));
+        Assert.Equal("v1:100", await WeightsAsync(endpoint, "v1:100"));
 
         // Again, left alone: when the retention is over, blue is unloaded and green stays.
         var second = await StartAsync(endpoint, new { model = $"{_model}/2", strategy = "blue_green", retention_seconds = 120 });
-        Assert.Equal("v2:100 v1:0", await WeightsAsync(endpoint));
+        Assert.Equal("v2:100 v1:0", await WeightsAsync(endpoint, "v2:100 v1:0"));
         var done = await AdvanceUntilAsync(endpoint, second.GetProperty("id").GetInt64(), TimeSpan.FromSeconds(121), r => r.GetProperty("state").GetString() != "running");
         Assert.Equal("succeeded", done.GetProperty("state").GetString());
-        Assert.Equal("v2:100", await WeightsAsync(endpoint));
+        Assert.Equal("v2:100", await WeightsAsync(endpoint, "v2:100"));
         Assert.Equal($"{_model}/2", (await TestServer.JsonAsync(await Http.GetAsync($"/api/v1/endpoints/{endpoint}"))).GetProperty("endpoint").GetProperty("model").GetString());
     }
 
@@ -293,7 +310,7 @@ public sealed class RolloutTests : IAsyncLifetime
     {
         var endpoint = await ServingModels.CreateEndpointAsync(_server, $"{_model}/1");
         var id = (await StartAsync(endpoint, new { model = $"{_model}/2", strategy = "shadow", shadow_percent = 100, duration_seconds = 60 })).GetProperty("id").GetInt64();
-        Assert.Equal("v1:100 v2:100s", await WeightsAsync(endpoint));
+        Assert.Equal("v1:100 v2:100s", await WeightsAsync(endpoint, "v1:100 v2:100s"));
         Assert.All(await TrafficAsync(endpoint, 30), m => Assert.Equal($"{_model}/1", m));
 
         var clock = Stopwatch.StartNew();
@@ -312,7 +329,7 @@ public sealed class RolloutTests : IAsyncLifetime
         var done = await AdvanceUntilAsync(endpoint, id, TimeSpan.FromSeconds(61), r => r.GetProperty("state").GetString() != "running");
         Assert.Equal("completed", done.GetProperty("state").GetString());
         Assert.Contains("30 rows compared", done.GetProperty("transitions")[1].GetProperty("reason").GetString(), StringComparison.Ordinal);
-        Assert.Equal("v1:100", await WeightsAsync(endpoint));
+        Assert.Equal("v1:100", await WeightsAsync(endpoint, "v1:100"));
 
         // A shadow that throws on every copy: the primary answers every request all the same.
         var broken = await ServingModels.TrainChurnAsync(_server, withRegion: true);
@@ -418,7 +435,7 @@ public sealed class RolloutTests : IAsyncLifetime
 
         var promoted = await TestServer.JsonAsync(await Http.PostAsync($"/api/v1/endpoints/{endpoint}/rollouts/{id}/promote", NoBody.Json()));
         Assert.Equal("succeeded", promoted.GetProperty("state").GetString());
-        Assert.Equal("v2:100", await WeightsAsync(endpoint));
+        Assert.Equal("v2:100", await WeightsAsync(endpoint, "v2:100"));
         Assert.Equal(2, (await _server.Client.Models.GetByAliasAsync(_model, "champion")).Version);
         await ProblemAssert.IsAsync(await Http.PostAsync($"/api/v1/endpoints/{endpoint}/rollouts/{id}/abort", NoBody.Json()), HttpStatusCode.Conflict, "conflict", "is succeeded");
     }
