@@ -22,11 +22,11 @@ internal interface IDurableSink : IDisposable
 internal sealed class PredictionLogSink : IDurableSink
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("gyre-bench-log-").FullName;
-    private readonly SqlitePredictionLog _log;
+    private readonly PredictionLog _log;
 
     public PredictionLogSink()
     {
-        _log = SqlitePredictionLog.Open(Path.Combine(_folder, "predictions.db"), TimeProvider.System);
+        _log = PredictionLog.Open(Path.Combine(_folder, "predictions.db"), TimeProvider.System);
     }
 
     public Task KeepAsync(string body)

@@ -185,7 +185,7 @@ internal static class PostgresBenchmarks
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
     /// <summary>A schema of its own on the benchmark server, dropped afterwards.</summary>
-    private sealed class Schema : IAsyncDisposable
+    internal sealed class Schema : IAsyncDisposable
     {
         private Schema(string admin, string name)
         {

@@ -31,7 +31,7 @@ internal static class PredictionLogBenchmark
                 var folder = Directory.CreateTempSubdirectory("gyre-bench-log-").FullName;
                 try
                 {
-                    using var log = SqlitePredictionLog.Open(Path.Combine(folder, "predictions.db"), TimeProvider.System);
+                    using var log = PredictionLog.Open(Path.Combine(folder, "predictions.db"), TimeProvider.System);
                     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                     var clock = Stopwatch.StartNew();
                     if (durable)
@@ -50,7 +50,7 @@ internal static class PredictionLogBenchmark
                         for (var i = 0; i < Records; i++)
                         {
                             await log.AppendAsync([Record(i)], durable: false);
-                            if (log.QueueDepth > SqlitePredictionLog.MaxQueuedRecords / 2)
+                            if (log.QueueDepth > PredictionLog.MaxQueuedRecords / 2)
                             {
                                 await Task.Delay(1); // stay under the bound: this measures writing, not dropping
                             }
@@ -78,7 +78,7 @@ internal static class PredictionLogBenchmark
     /// paging through all of them a thousand at a time as the monitor does, feedback for a thousand (five a page)
     /// spread over them, online metrics' reads, and an export.
     /// </summary>
-    private static async Task QueriesAsync(SqlitePredictionLog log, int round, long start)
+    private static async Task QueriesAsync(PredictionLog log, int round, long start)
     {
         var clock = Stopwatch.StartNew();
         var ids = new List<string>();

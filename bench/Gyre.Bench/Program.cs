@@ -1,6 +1,6 @@
 using Gyre.Bench;
 
-// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|predictor|log|serve|pipeline|drift|alarms|pg-ingest|pg-search|all]
+// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|predictor|log|serve|pipeline|drift|alarms|pg-ingest|pg-search|pg-serve|all]
 // (pg-ingest and pg-search need $GYRE_BENCH_POSTGRES, a PostgreSQL URL; they are not part of "all")
 // serve alone may name the targets to run: serve [bare] [bare-log] [bare-sync] [gyre] [fast] [python]
 var which = args.FirstOrDefault() ?? "all";
@@ -59,4 +59,8 @@ if (which is "pg-ingest")
 if (which is "pg-search")
 {
     await PostgresBenchmarks.SearchAsync();
+}
+if (which is "pg-serve")
+{
+    await PostgresServeBenchmark.RunAsync();
 }

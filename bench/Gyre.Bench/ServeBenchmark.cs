@@ -27,7 +27,7 @@ namespace Gyre.Bench;
 internal static partial class ServeBenchmark
 {
     private const int TrainRows = 20_000;
-    private const int Connections = 32;
+    internal const int Connections = 32;
     private static readonly TimeSpan Duration = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(15);
     private static readonly string[] DurableBaselines = ["bare + Gyre's durable log", "bare + group commit"];
@@ -50,26 +50,9 @@ internal static partial class ServeBenchmark
         var folder = Directory.CreateTempSubdirectory("gyre-bench-serve-").FullName;
         try
         {
-            var train = Path.Combine(folder, "train.csv");
-            WriteTrainingData(train, "yes", "no");
-            var row = string.Join(", ", Features.Select((f, i) => $"\"{f}\": {((i + 1) * 0.37).ToString(CultureInfo.InvariantCulture)}"));
-            var body = $"{{\"instances\": [{{{row}}}]}}";
-            var script = Path.Combine(folder, "post.lua");
-            await File.WriteAllTextAsync(script, $"wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [[{body}]]\n");
-
+            var (train, script) = await WriteInputsAsync(folder);
             await using var gyre = await BenchServer.StartAsync();
-            using var client = new GyreClient(new GyreClientOptions { Server = gyre.Address, Timeout = TimeSpan.FromMinutes(10) });
-            await using (var stream = File.OpenRead(train))
-            {
-                await client.Datasets.AddAsync("serve", stream, DatasetFormat.Csv);
-            }
-            await client.Trainings.TrainAsync(new TrainingRequest("serve", Task: "binary", Label: "label", Register: "serve"));
-            await client.Trainings.TrainAsync(new TrainingRequest("serve", Task: "binary", Label: "label", Register: "serve", Seed: 1,
-                Hyperparameters: new Dictionary<string, double> { ["learning_rate"] = 0.05 }));
-            await client.Endpoints.CreateAsync("bench", "serve/1", logMode: "durable");
-            await client.Endpoints.StartRolloutAsync("bench", new RolloutRequest("serve/2", "canary", [10, 100], BakeSeconds: 1e5));
-            await client.Endpoints.CreateAsync("bench-fast", "serve/1", logMode: "fast");
-            await client.Endpoints.StartRolloutAsync("bench-fast", new RolloutRequest("serve/2", "canary", [10, 100], BakeSeconds: 1e5));
+            using var client = await CreateEndpointsAsync(gyre, train);
 
             await using var bare = Wanted("bare") ? await BareKestrel.StartAsync(null) : null;
             await using var bareLog = Wanted("bare-log") ? await BareKestrel.StartAsync(new PredictionLogSink()) : null;
@@ -134,6 +117,39 @@ internal static partial class ServeBenchmark
         }
     }
 
+    /// <summary>The training data, and wrk's script that posts one row of it (its path).</summary>
+    internal static async Task<(string Train, string Script)> WriteInputsAsync(string folder)
+    {
+        var train = Path.Combine(folder, "train.csv");
+        WriteTrainingData(train, "yes", "no");
+        var row = string.Join(", ", Features.Select((f, i) => $"\"{f}\": {((i + 1) * 0.37).ToString(CultureInfo.InvariantCulture)}"));
+        var body = $"{{\"instances\": [{{{row}}}]}}";
+        var script = Path.Combine(folder, "post.lua");
+        await File.WriteAllTextAsync(script, $"wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [[{body}]]\n");
+        return (train, script);
+    }
+
+    /// <summary>
+    /// Trains two LightGBM versions on a server and serves them behind two endpoints with a 90/10
+    /// canary: <c>bench</c> logging durably, <c>bench-fast</c> in fast mode.
+    /// </summary>
+    internal static async Task<GyreClient> CreateEndpointsAsync(BenchServer gyre, string train)
+    {
+        var client = new GyreClient(new GyreClientOptions { Server = gyre.Address, Timeout = TimeSpan.FromMinutes(10) });
+        await using (var stream = File.OpenRead(train))
+        {
+            await client.Datasets.AddAsync("serve", stream, DatasetFormat.Csv);
+        }
+        await client.Trainings.TrainAsync(new TrainingRequest("serve", Task: "binary", Label: "label", Register: "serve"));
+        await client.Trainings.TrainAsync(new TrainingRequest("serve", Task: "binary", Label: "label", Register: "serve", Seed: 1,
+            Hyperparameters: new Dictionary<string, double> { ["learning_rate"] = 0.05 }));
+        await client.Endpoints.CreateAsync("bench", "serve/1", logMode: "durable");
+        await client.Endpoints.StartRolloutAsync("bench", new RolloutRequest("serve/2", "canary", [10, 100], BakeSeconds: 1e5));
+        await client.Endpoints.CreateAsync("bench-fast", "serve/1", logMode: "fast");
+        await client.Endpoints.StartRolloutAsync("bench-fast", new RolloutRequest("serve/2", "canary", [10, 100], BakeSeconds: 1e5));
+        return client;
+    }
+
     /// <summary>
     /// Context switches of this process's live threads so far (Linux; 0 elsewhere; a pool thread that
     /// retired during the round takes its count with it, so this is a floor): each hand-off between
@@ -166,9 +182,9 @@ internal static partial class ServeBenchmark
         return total;
     }
 
-    private sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Errors);
+    internal sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Errors);
 
-    private static async Task<WrkResult> WrkAsync(string url, string script, TimeSpan duration)
+    internal static async Task<WrkResult> WrkAsync(string url, string script, TimeSpan duration)
     {
         var wrk = Process.Start(new ProcessStartInfo("wrk", ["-t2", $"-c{Connections}", $"-d{duration.TotalSeconds:0}s", "--latency", "-s", script, url])
         {

@@ -1,4 +1,5 @@
 using Gyre.Core.Errors;
+using Gyre.Storage.Serving;
 using Gyre.Storage.Sql;
 using Gyre.Storage.Sql.Postgres;
 using Gyre.Storage.Sql.Sqlite;
@@ -57,7 +58,8 @@ public sealed record DatabaseOptions(string? Url = null, int Pool = DatabaseOpti
         GyreException.ThrowIfAny(Problems());
         if (Url is null)
         {
-            return new SqlBackend(new SqliteDatabase(home.DatabasePath), new SqliteMetricWriter(), IsShared: false);
+            return new SqlBackend(new SqliteDatabase(home.DatabasePath), new SqliteMetricWriter(), IsShared: false,
+                h => new SqlitePredictionTables(h.PredictionLogPath));
         }
         var settings = PostgresUrl.Parse("--database", Url);
         if (string.IsNullOrEmpty(settings.Password) && PasswordFile is not null)
@@ -70,6 +72,7 @@ public sealed record DatabaseOptions(string? Url = null, int Pool = DatabaseOpti
         // compiling plans that run in a few (it starts above a cost, not a time). A URL can turn it on.
         settings.Options ??= "-c jit=off";
         var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString);
-        return new SqlBackend(new PostgresDatabase(builder.Build(), $"{settings.Host}:{settings.Port}/{settings.Database}"), new PostgresMetricWriter(), IsShared: true);
+        var database = new PostgresDatabase(builder.Build(), $"{settings.Host}:{settings.Port}/{settings.Database}");
+        return new SqlBackend(database, new PostgresMetricWriter(), IsShared: true, _ => new PostgresPredictionTables(database));
     }
 }

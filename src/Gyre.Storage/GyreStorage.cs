@@ -22,6 +22,7 @@ public sealed class GyreStorage : IDisposable
 {
     private readonly SqlDatabase _database;
     private readonly bool _shared;
+    private readonly Lazy<PredictionLog> _predictionLog;
     private int _disposed;
 
     private GyreStorage(GyreHome home, SqlBackend backend, TimeProvider time, Random random)
@@ -47,7 +48,9 @@ public sealed class GyreStorage : IDisposable
         Endpoints = new SqlEndpointStore(database, time);
         Rollouts = new SqlRolloutStore(database);
         Traffic = new Serving.SqlTrafficStore(database);
-        PredictionLog = Serving.SqlitePredictionLog.Open(home.PredictionLogPath, time);
+        // Opened on first use, once the stores are prepared: on PostgreSQL its tables come with a
+        // migration, and a command that never logs (gyre tokens) never replays the home's journal.
+        _predictionLog = new Lazy<PredictionLog>(() => Serving.PredictionLog.Open(backend.PredictionTables(home), home.PredictionLogPath, time));
         Pipelines = new Storage.Pipelines.SqlPipelineStore(database);
         Lineage = new Storage.Pipelines.SqlLineageStore(database, time);
         StepLogs = new Storage.Pipelines.FileStepLogs(Path.Combine(home.Root, "pipeline-logs"));
@@ -94,8 +97,8 @@ public sealed class GyreStorage : IDisposable
 
     public Core.Serving.Rollouts.IRolloutStore Rollouts { get; }
 
-    /// <summary>The prediction log; disposing the storage writes what it has queued.</summary>
-    public Core.Serving.Log.IPredictionLog PredictionLog { get; }
+    /// <summary>The prediction log, opened on first use; disposing the storage writes what it has queued.</summary>
+    public Core.Serving.Log.IPredictionLog PredictionLog => _predictionLog.Value;
 
     public Core.Pipelines.Runs.IPipelineStore Pipelines { get; }
 
@@ -175,7 +178,10 @@ public sealed class GyreStorage : IDisposable
         {
             return;
         }
-        ((IDisposable)PredictionLog).Dispose();
+        if (_predictionLog.IsValueCreated)
+        {
+            _predictionLog.Value.Dispose();
+        }
         _database.Dispose();
     }
 }

@@ -23,7 +23,8 @@ public static class HomeMover
             throw GyreException.NotFound($"--home: no Gyre home at {home.Root} (its database {home.DatabasePath} does not exist)");
         }
         using var source = new SqliteDatabase(home.DatabasePath);
+        using var log = File.Exists(home.PredictionLogPath) ? new SqliteDatabase(home.PredictionLogPath) : null;
         using var database = (PostgresDatabase)target.Open(home).Database;
-        return await HomeMove.RunAsync(source, database, ct);
+        return await HomeMove.RunAsync(source, log, database, ct);
     }
 }

@@ -20,10 +20,10 @@ public sealed class CliPostgresTests
         var migrated = await GyreProcess.RunAsync(new Dictionary<string, string?> { ["GYRE_DATABASE"] = database.Url }, "migrate", "--json");
         Assert.Equal(0, migrated.ExitCode);
         var report = JsonDocument.Parse(migrated.Stdout).RootElement;
-        Assert.Equal((0, 12), (report.GetProperty("from_version").GetInt32(), report.GetProperty("to_version").GetInt32()));
+        Assert.Equal((0, 13), (report.GetProperty("from_version").GetInt32(), report.GetProperty("to_version").GetInt32()));
         var again = await GyreProcess.RunAsync(null, "migrate", "--database", database.Url);
         Assert.Equal(0, again.ExitCode);
-        Assert.Contains("is at schema version 12; nothing to apply", again.Stdout, StringComparison.Ordinal);
+        Assert.Contains("is at schema version 13; nothing to apply", again.Stdout, StringComparison.Ordinal);
 
         var token = await GyreProcess.RunAsync(null, "tokens", "create", "--name", "ci", "--scope", "admin", "--database", database.Url, "--json");
         Assert.Equal(0, token.ExitCode);
@@ -91,6 +91,7 @@ public sealed class CliPostgresTests
             .Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var body = JsonSerializer.Serialize(new { instances = new[] { new { features = row[..10] } } });
         var home = ServerProcess.NewHome();
+        string predictionId;
         // Stopped, not disposed: disposing would remove the home.
         var embedded = await ServerProcess.StartAsync(home);
         {
@@ -98,6 +99,13 @@ public sealed class CliPostgresTests
             Assert.Equal(0, (await Gyre("models", "import", Path.Combine(onnx, "diabetes_mlp.onnx"), "--name", "diabetes", "--task", "regression")).ExitCode);
             Assert.Equal(0, (await Gyre("endpoints", "create", "diabetes", "--model", "diabetes/1")).ExitCode);
             Assert.Equal(0, (await Gyre("experiments", "create", "moved-experiment")).ExitCode);
+            // A logged prediction with its feedback, which live in the log's own file.
+            var logged = await Gyre("endpoints", "predict", "diabetes", "--data", body, "--quiet");
+            Assert.True(logged.ExitCode == 0, logged.Stderr);
+            predictionId = logged.Stdout.Trim();
+            var feedbackFile = Path.Combine(home, "feedback.json");
+            await File.WriteAllTextAsync(feedbackFile, JsonSerializer.Serialize(new[] { new { prediction_id = predictionId, actual = 151.0 } }));
+            Assert.Equal(0, (await Gyre("endpoints", "feedback", "diabetes", feedbackFile)).ExitCode);
             await embedded.SignalAsync("TERM");
             Assert.Equal(0, await embedded.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         }
@@ -111,6 +119,8 @@ public sealed class CliPostgresTests
         Assert.All(tables, t => Assert.True(t.GetProperty("matches").GetBoolean()));
         Assert.Equal(2, tables.Single(t => t.GetProperty("table").GetString() == "experiments").GetProperty("database_rows").GetInt64());
         Assert.Equal(1, tables.Single(t => t.GetProperty("table").GetString() == "model_versions").GetProperty("database_rows").GetInt64());
+        Assert.Equal(1, tables.Single(t => t.GetProperty("table").GetString() == "feedback").GetProperty("database_rows").GetInt64());
+        Assert.True(tables.Single(t => t.GetProperty("table").GetString() == "prediction_blocks").GetProperty("database_rows").GetInt64() >= 1);
         Assert.Equal(before, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(home, "gyre.db")))));
 
         // Run again (as after an interruption that came too late to matter): it finds the same content.
@@ -125,6 +135,13 @@ public sealed class CliPostgresTests
             var predicted = await Gyre("endpoints", "predict", "diabetes", "--data", body, "--json");
             Assert.True(predicted.ExitCode == 0, predicted.Stderr);
             Assert.Equal(row[^1], JsonDocument.Parse(predicted.Stdout).RootElement.GetProperty("predictions")[0].GetDouble(), 1e-4);
+            // The prediction logged before the move is found there, with its feedback.
+            using var http = new HttpClient { BaseAddress = new Uri(shared.Url) };
+            var page = JsonDocument.Parse(await http.GetStringAsync("/api/v1/endpoints/diabetes/predictions")).RootElement;
+            var items = page.GetProperty("items").EnumerateArray().ToList();
+            Assert.Equal(2, items.Count); // and the one just predicted, after the move
+            Assert.Equal(predictionId, items[0].GetProperty("prediction").GetProperty("prediction_id").GetString());
+            Assert.Equal("151", items[0].GetProperty("actual").GetString());
             Assert.Equal(0, (await Gyre("experiments", "create", "after-the-move")).ExitCode);
             Assert.Equal(0, (await Gyre("models", "import", Path.Combine(onnx, "diabetes_mlp.onnx"), "--name", "diabetes", "--task", "regression")).ExitCode);
             var versions = await Gyre("models", "show", "diabetes", "--json");

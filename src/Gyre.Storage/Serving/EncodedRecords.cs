@@ -8,7 +8,7 @@ namespace Gyre.Storage.Serving;
 /// One request's prediction records, encoded once (<see cref="PredictionRecordCodec"/>) into a
 /// buffer rented from the shared pool, each behind its length. The log carries records this way
 /// from the request to the journal and the tables: a batch waits up to
-/// <see cref="SqlitePredictionLog.BatchTime"/> for the table writer, and records kept as objects
+/// <see cref="PredictionLog.BatchTime"/> for the table writer, and records kept as objects
 /// that long outlived every young-generation collection of the time, which then copied them all
 /// (side by side, a fast-log collection paused serving for 2.7-3.8 ms against 1.9-2.0 ms this
 /// way). <see cref="Dispose"/> gives the buffer back; a buffer never given back is only garbage.

@@ -1,13 +1,14 @@
 using System.Buffers;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Gyre.Core.Serving.Log;
 using Gyre.Storage.Sql;
-using Microsoft.Data.Sqlite;
 
 namespace Gyre.Storage.Serving;
 
 /// <summary>
-/// The log's tables. Predictions are kept in blocks (<see cref="PredictionBlockWriter"/>): an
+/// The log's tables. Predictions are kept in blocks (<see cref="PredictionBlockBuilder"/>): an
 /// endpoint's records of one batch, indexed by endpoint and the time of their first record. A
 /// prediction is found by its id through the time in it (UUIDv7: its first 48 bits are the
 /// prediction's time, which the log checks on append), so there is no index of ids to keep up
@@ -28,6 +29,7 @@ internal static class PredictionBlocks
     /// </summary>
     public const long MaxSpanMs = 5_000;
 
+    /// <summary>The tables in the embedded log's own file; on PostgreSQL, migration 13 makes the same ones.</summary>
     public const string Schema = """
         CREATE TABLE IF NOT EXISTS prediction_blocks (
             block INTEGER PRIMARY KEY,
@@ -60,21 +62,22 @@ internal static class PredictionBlocks
     /// older than that. Each block's records (length-prefixed, <see cref="EncodedRecords.Enumerator"/>)
     /// are valid until the next block is read.
     /// </summary>
-    public static IEnumerable<Block> Read(SqliteConnection connection, SqliteTransaction? transaction, string endpoint, long from, long until)
+    public static async IAsyncEnumerable<Block> ReadAsync(DbConnection connection, string endpoint, long from, long until, [EnumeratorCancellation] CancellationToken ct)
     {
-        using var command = connection.Command(
+        await using var command = connection.Command(
             "SELECT first_time, last_time, payload, block FROM prediction_blocks "
-            + "WHERE endpoint = $e AND first_time >= $earliest AND first_time < $until AND last_time >= $from ORDER BY first_time, block",
-            transaction, ("$e", endpoint), ("$earliest", SaturatingSubtract(from, MaxSpanMs)), ("$until", until), ("$from", from));
-        using var reader = command.ExecuteReader();
-        foreach (var block in Blocks(reader))
+            + "WHERE endpoint = @e AND first_time >= @earliest AND first_time < @until AND last_time >= @from ORDER BY first_time, block",
+            null, ("@e", endpoint), ("@earliest", SaturatingSubtract(from, MaxSpanMs)), ("@until", until), ("@from", from));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await foreach (var block in BlocksAsync(reader, ct))
         {
             yield return block;
         }
     }
 
     /// <summary>The endpoint's predictions with these ids, by id; ids it never logged are left out.</summary>
-    public static Dictionary<string, PredictionRecord> Locate(SqliteConnection connection, SqliteTransaction? transaction, string endpoint, IEnumerable<string> ids)
+    public static async Task<Dictionary<string, PredictionRecord>> LocateAsync(
+        DbConnection connection, SqlDialect dialect, string endpoint, IEnumerable<string> ids, CancellationToken ct)
     {
         var wanted = ids.Where(id => PredictionIds.TimeOf(id) is not null).ToHashSet(StringComparer.Ordinal);
         var found = new Dictionary<string, PredictionRecord>(StringComparer.Ordinal);
@@ -82,16 +85,16 @@ internal static class PredictionBlocks
         {
             return found;
         }
-        var times = System.Text.Json.JsonSerializer.Serialize(wanted.Select(id => PredictionIds.TimeOf(id)!.Value).Distinct());
-        // CROSS JOIN keeps the times outside: each is then a range of the index, where a plain join
-        // let SQLite walk all of the endpoint's blocks once per time (1.2 s for 100 ids on 200,000 blocks).
-        using var command = connection.Command(
+        var times = dialect.List(wanted.Select(id => PredictionIds.TimeOf(id)!.Value).Distinct());
+        // A join with the times outside: each is then a range of the index, where a plain IN let
+        // SQLite walk all of the endpoint's blocks once per time (1.2 s for 100 ids on 200,000 blocks).
+        await using var command = connection.Command(
             "SELECT b.first_time, b.last_time, b.payload, b.block FROM prediction_blocks b WHERE b.block IN ("
-            + "SELECT k.block FROM json_each($times) t CROSS JOIN prediction_blocks k "
-            + "WHERE k.endpoint = $e AND k.first_time BETWEEN t.value - $span AND t.value AND k.last_time >= t.value)",
-            transaction, ("$times", times), ("$e", endpoint), ("$span", MaxSpanMs));
-        using var reader = command.ExecuteReader();
-        foreach (var block in Blocks(reader))
+            + $"SELECT k.block FROM {dialect.ListTable("@times", "t")} CROSS JOIN prediction_blocks k "
+            + "WHERE k.endpoint = @e AND k.first_time BETWEEN t.value - @span AND t.value AND k.last_time >= t.value)",
+            null, ("@times", times), ("@e", endpoint), ("@span", MaxSpanMs));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await foreach (var block in BlocksAsync(reader, ct))
         {
             foreach (var payload in new EncodedRecords.Enumerator(block.Records.Span))
             {
@@ -107,15 +110,15 @@ internal static class PredictionBlocks
 
     /// <summary>
     /// Blocks as a reader gives them (first time, last time, payload, and the row's id, with which
-    /// the payload is read in place rather than copied into an array of its own first), read into
-    /// one pooled buffer in turn: a caller must be done with a block before it asks for the next.
+    /// SQLite reads the payload in place rather than copying it into an array of its own first),
+    /// read into one pooled buffer in turn: a caller must be done with a block before it asks for the next.
     /// </summary>
-    private static IEnumerable<Block> Blocks(System.Data.Common.DbDataReader reader)
+    private static async IAsyncEnumerable<Block> BlocksAsync(DbDataReader reader, [EnumeratorCancellation] CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
-            while (reader.Read())
+            while (await reader.ReadAsync(ct))
             {
                 int length;
                 using (var payload = reader.GetStream(2)) // one blob handle a row

@@ -28,7 +28,7 @@ internal static class PredictionLogUpgrade
             SELECT f.prediction_id, p.endpoint, p.time, p.variant, p.outputs, p.routing = 'shadow', f.actual, f.time
             FROM feedback_before_blocks f JOIN predictions p ON p.prediction_id = f.prediction_id;
             """);
-        using (var blocks = new PredictionBlockWriter(connection))
+        using (var blocks = new SqliteBlockWriter(connection))
         using (var read = connection.Command(
             "SELECT prediction_id, endpoint, variant, model_name, model_version, time, latency_ms, inputs, outputs, routing FROM predictions ORDER BY endpoint, time",
             transaction))

@@ -15,6 +15,9 @@ internal abstract class SqlDialect
     /// <summary><c>column NOT IN (the list)</c>; a NULL column is in no list and so passes.</summary>
     public abstract string NotInList(string column, string parameter);
 
+    /// <summary>The list bound to <paramref name="parameter"/> as a table named <paramref name="alias"/> with one column, <c>value</c>, to join against.</summary>
+    public abstract string ListTable(string parameter, string alias);
+
     /// <summary>A list of text values, as the parameter of <see cref="InList"/> takes it.</summary>
     public abstract object List(IEnumerable<string> values);
 

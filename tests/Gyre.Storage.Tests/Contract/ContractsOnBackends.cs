@@ -71,3 +71,13 @@ public sealed class PostgresBackendDifferencesTests : BackendDifferencesContract
 {
     protected override Task<StoreUnderTest> OpenAsync() => Backends.PostgresAsync();
 }
+
+public sealed class SqlitePredictionLogTests : PredictionLogContract
+{
+    protected override Task<StoreUnderTest> OpenAsync() => Backends.SqliteAsync();
+}
+
+public sealed class PostgresPredictionLogTests : PredictionLogContract
+{
+    protected override Task<StoreUnderTest> OpenAsync() => Backends.PostgresAsync();
+}

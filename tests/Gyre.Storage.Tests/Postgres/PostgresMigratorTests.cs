@@ -43,9 +43,9 @@ public sealed class PostgresMigratorTests
         Assert.Contains("has no Gyre schema yet: run `gyre migrate --database URL` first", empty.Message, StringComparison.Ordinal);
 
         await storage.MigrateAsync(None);
-        await database.ExecuteAsync($"DELETE FROM {database.Schema}.schema_migrations WHERE version = 12");
+        await database.ExecuteAsync($"DELETE FROM {database.Schema}.schema_migrations WHERE version = 13");
         var older = await Assert.ThrowsAsync<GyreException>(() => storage.PrepareAsync(migrateShared: false, None));
-        Assert.Contains("has schema version 11, older than this gyre's 12", older.Message, StringComparison.Ordinal);
+        Assert.Contains("has schema version 12, older than this gyre's 13", older.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("@", older.Message, StringComparison.Ordinal);
 
         await database.ExecuteAsync($"INSERT INTO {database.Schema}.schema_migrations VALUES (999, 'future', 0)");
@@ -70,13 +70,19 @@ public sealed class PostgresMigratorTests
     public async Task HomeMove_KnowsEveryTableOfTheSchema()
     {
         using var home = new TempHome();
-        using (await GyreStorage.OpenAsync(home.Home))
+        using (var storage = await GyreStorage.OpenAsync(home.Home))
         {
+            _ = storage.PredictionLog; // makes the log's own file
         }
-        using var db = new SqliteDatabase(home.Home.DatabasePath);
-        var tables = await db.ReadAsync(c => Gyre.Storage.Sql.SqlCommands.QueryAsync(c,
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name", null, r => r.GetString(0), None), None);
-        Assert.Equal(tables, HomeMove.Tables.Order(StringComparer.Ordinal));
+        Assert.Equal(await TablesAsync(home.Home.DatabasePath), HomeMove.Tables.Order(StringComparer.Ordinal));
+        Assert.Equal(await TablesAsync(home.Home.PredictionLogPath), HomeMove.LogTables.Order(StringComparer.Ordinal));
+
+        static async Task<List<string>> TablesAsync(string path)
+        {
+            using var db = new SqliteDatabase(path);
+            return await db.ReadAsync(c => Gyre.Storage.Sql.SqlCommands.QueryAsync(c,
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name", null, r => r.GetString(0), None), None);
+        }
     }
 
     [Theory]

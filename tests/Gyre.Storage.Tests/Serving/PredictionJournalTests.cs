@@ -19,7 +19,7 @@ public sealed class PredictionJournalTests : IDisposable
     public async Task AStartReplaysTheJournalsWholeFrames_AndLeavesOutATornOne()
     {
         var path = _home.Home.PredictionLogPath;
-        using (SqlitePredictionLog.Open(path, TimeProvider.System))
+        using (PredictionLog.Open(path, TimeProvider.System))
         {
             // A fresh log with its tables and an empty journal.
         }
@@ -33,7 +33,7 @@ public sealed class PredictionJournalTests : IDisposable
         bytes[^20] ^= 0x5a;
         await File.WriteAllBytesAsync(path + ".journal.0", bytes);
 
-        using (var log = SqlitePredictionLog.Open(path, TimeProvider.System))
+        using (var log = PredictionLog.Open(path, TimeProvider.System))
         {
             var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None);
             Assert.Equal([Id(1_700_000_000_000, 0x7e), Id(1_700_000_000_001, 0x7f)], items.Select(i => i.Prediction.PredictionId));
@@ -49,7 +49,7 @@ public sealed class PredictionJournalTests : IDisposable
         {
             journal.Append([EncodedRecords.Encode([Record(Id(1_700_000_000_000, 0x7e), 1_700_000_000_000)])]);
         }
-        using (var log = SqlitePredictionLog.Open(path, TimeProvider.System))
+        using (var log = PredictionLog.Open(path, TimeProvider.System))
         {
             var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None);
             Assert.Equal(2, items.Count);
@@ -60,7 +60,7 @@ public sealed class PredictionJournalTests : IDisposable
     public async Task AFileWrittenOverFromItsStart_ReplaysOnlyItsNewRound()
     {
         var path = _home.Home.PredictionLogPath;
-        using (SqlitePredictionLog.Open(path, TimeProvider.System))
+        using (PredictionLog.Open(path, TimeProvider.System))
         {
             // A fresh log with its tables and an empty journal.
         }
@@ -76,7 +76,7 @@ public sealed class PredictionJournalTests : IDisposable
             journal.Release(committed);
             journal.Append([EncodedRecords.Encode([Record(Id(1_700_000_000_000, 0x04), 1_700_000_000_000)])]);
         }
-        using var log = SqlitePredictionLog.Open(path, TimeProvider.System);
+        using var log = PredictionLog.Open(path, TimeProvider.System);
         var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None);
         Assert.Equal([Id(1_700_000_000_000, 0x04)], items.Select(i => i.Prediction.PredictionId));
     }
@@ -87,7 +87,7 @@ public sealed class PredictionJournalTests : IDisposable
         var path = _home.Home.PredictionLogPath;
         var sent = new PredictionRecord(Id(1_700_000_000_123, 0x99), "churn", "churn-v2 canary", "churn", 12, 1_700_000_000_123, 0.1234567890123,
             "{\"city\":\"Zürich\",\"note\":\"naïve \u2014 \ud83d\ude80\",\"x\":[1e-7,2.5]}", "{\"label\":\"stayed\",\"probability\":0.8}", "sticky");
-        using (SqlitePredictionLog.Open(path, TimeProvider.System))
+        using (PredictionLog.Open(path, TimeProvider.System))
         {
             // A fresh log with its tables and an empty journal.
         }
@@ -95,7 +95,7 @@ public sealed class PredictionJournalTests : IDisposable
         {
             journal.Append([EncodedRecords.Encode([sent])]);
         }
-        using var log = SqlitePredictionLog.Open(path, TimeProvider.System);
+        using var log = PredictionLog.Open(path, TimeProvider.System);
         var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None);
         Assert.Equal(sent, Assert.Single(items).Prediction);
     }
@@ -108,7 +108,7 @@ public sealed class PredictionJournalTests : IDisposable
         // The table writer binds each field's UTF-8 as it was encoded on the request's thread.
         var sent = new PredictionRecord(Id(1_700_000_000_123, 0x98), "churn", "churn-v2 canary", "churn", 12, 1_700_000_000_123, 0.1234567890123,
             "{\"city\":\"Zürich\",\"note\":\"naïve \u2014 \ud83d\ude80\"}", "{\"label\":\"stayed\"}", "");
-        using var log = SqlitePredictionLog.Open(_home.Home.PredictionLogPath, TimeProvider.System);
+        using var log = PredictionLog.Open(_home.Home.PredictionLogPath, TimeProvider.System);
         await log.AppendAsync([sent, sent with { PredictionId = Id(1_700_000_000_124, 0x99), Time = 1_700_000_000_124 }], durable);
         var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None);
         Assert.Equal(2, items.Count);
@@ -119,7 +119,7 @@ public sealed class PredictionJournalTests : IDisposable
     [Fact]
     public async Task AQuery_SeesEveryAnsweredRow_DurableOrFast_BeforeTheBatchIsDue()
     {
-        using var log = SqlitePredictionLog.Open(_home.Home.PredictionLogPath, TimeProvider.System);
+        using var log = PredictionLog.Open(_home.Home.PredictionLogPath, TimeProvider.System);
         var ids = new List<string>();
         for (var i = 0; i < 300; i++)
         {
@@ -137,7 +137,7 @@ public sealed class PredictionJournalTests : IDisposable
     public async Task AStartReplaysEveryLanesJournal()
     {
         var path = _home.Home.PredictionLogPath;
-        using (SqlitePredictionLog.Open(path, TimeProvider.System))
+        using (PredictionLog.Open(path, TimeProvider.System))
         {
             // A fresh log with its tables and empty journals.
         }
@@ -147,7 +147,7 @@ public sealed class PredictionJournalTests : IDisposable
             first.Append([EncodedRecords.Encode([Record(Id(1_700_000_000_000, 1), 1_700_000_000_000)])]);
             second.Append([EncodedRecords.Encode([Record(Id(1_700_000_000_001, 2), 1_700_000_000_001)])]);
         }
-        using (var log = SqlitePredictionLog.Open(path, TimeProvider.System))
+        using (var log = PredictionLog.Open(path, TimeProvider.System))
         {
             var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None);
             Assert.Equal([Id(1_700_000_000_000, 1), Id(1_700_000_000_001, 2)], items.Select(i => i.Prediction.PredictionId));

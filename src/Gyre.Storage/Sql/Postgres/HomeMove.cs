@@ -18,9 +18,10 @@ public sealed record MovedTable(string Table, long HomeRows, long DatabaseRows, 
 /// <summary>
 /// Copies a home's metadata from its SQLite file into an empty PostgreSQL database, in one
 /// transaction: an interrupted move leaves the target as empty as it found it, so it can simply run
-/// again. The source is only read. Afterwards every table is compared: row counts, and a SHA-256 over
-/// its rows in primary-key order with every value in one canonical form. Files (artifacts, datasets,
-/// the prediction log) stay in the home, where a server started with the same home finds them.
+/// again. The source is only read. The prediction log's tables come from the log's own file, when
+/// the home has one. Afterwards every table is compared: row counts, and a SHA-256 over its rows in
+/// primary-key order with every value in one canonical form. Files (artifacts, datasets, the log's
+/// journal) stay in the home, where a server started with the same home finds them.
 /// </summary>
 internal static class HomeMove
 {
@@ -35,9 +36,19 @@ internal static class HomeMove
         "policies", "policy_firings", "traffic_intervals",
     ];
 
+    /// <summary>The prediction log's tables, which the embedded home keeps in the log's own file.</summary>
+    public static IReadOnlyList<string> LogTables { get; } = ["prediction_blocks", "feedback"];
+
+    private static IEnumerable<string> AllTables => Tables.Concat(LogTables);
+
     /// <summary>Moves the metadata (or finds it already moved) and returns the comparison of every table.</summary>
-    public static async Task<(bool AlreadyMoved, IReadOnlyList<MovedTable> Tables)> RunAsync(SqliteDatabase home, PostgresDatabase target, CancellationToken ct)
+    /// <param name="home">The home's metadata file.</param>
+    /// <param name="log">The prediction log's file, or null when the home never logged a prediction.</param>
+    /// <param name="target">The database to move into.</param>
+    /// <param name="ct">Cancels the move, which then leaves the target as it found it.</param>
+    public static async Task<(bool AlreadyMoved, IReadOnlyList<MovedTable> Tables)> RunAsync(SqliteDatabase home, SqliteDatabase? log, PostgresDatabase target, CancellationToken ct)
     {
+        var sources = new Sources(home, log);
         var newest = SqliteMigrations.All[^1].Version;
         var homeVersion = await home.SchemaVersionAsync(ct);
         if (homeVersion != newest)
@@ -45,12 +56,17 @@ internal static class HomeMove
             throw GyreException.Conflict(
                 $"the home's database {home.Location} is at schema version {homeVersion}, not this gyre's {newest}: start this gyre on the home once (or run `gyre migrate --home`) first");
         }
+        if (log is not null && !await log.ReadAsync(async c => await c.ScalarAsync(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'prediction_blocks'", null, ct) is 1L, ct))
+        {
+            throw GyreException.Conflict($"the home's prediction log {log.Location} predates this gyre's: start this gyre on the home once first");
+        }
         await target.MigrateAsync(ct);
         await using var connection = await target.OpenAsync(ct);
         var columns = await ColumnTypesAsync(connection, ct);
         if (!await IsEmptyAsync(connection, ct))
         {
-            var compared = await CompareAsync(home, connection, columns, ct);
+            var compared = await CompareAsync(sources, connection, columns, ct);
             return compared.All(t => t.Matches)
                 ? (true, compared)
                 : throw GyreException.Conflict($"the database {target.Location} already holds Gyre data that differs from this home's: move into an empty database");
@@ -70,10 +86,21 @@ internal static class HomeMove
                 }
                 return true;
             }, ct);
+            if (log is not null)
+            {
+                await log.ReadAsync(async source =>
+                {
+                    foreach (var table in LogTables)
+                    {
+                        await CopyAsync(source, connection, table, columns[table], ct);
+                    }
+                    return true;
+                }, ct);
+            }
             await AdvanceIdentitiesAsync(connection, transaction, ct);
             await transaction.CommitAsync(ct);
         }
-        return (false, await CompareAsync(home, connection, columns, ct));
+        return (false, await CompareAsync(sources, connection, columns, ct));
     }
 
     private static async Task CopyAsync(DbConnection source, NpgsqlConnection target, string table, IReadOnlyList<(string Name, NpgsqlDbType Type)> columns, CancellationToken ct)
@@ -101,6 +128,16 @@ internal static class HomeMove
                         break;
                     case NpgsqlDbType.Double:
                         await writer.WriteAsync(Convert.ToDouble(value, CultureInfo.InvariantCulture), NpgsqlDbType.Double, ct);
+                        break;
+                    case NpgsqlDbType.Integer:
+                        await writer.WriteAsync(Convert.ToInt32(value, CultureInfo.InvariantCulture), NpgsqlDbType.Integer, ct);
+                        break;
+                    case NpgsqlDbType.Boolean:
+                        // SQLite keeps a boolean as 0 or 1.
+                        await writer.WriteAsync(Convert.ToInt64(value, CultureInfo.InvariantCulture) != 0, NpgsqlDbType.Boolean, ct);
+                        break;
+                    case NpgsqlDbType.Bytea:
+                        await writer.WriteAsync((byte[])value, NpgsqlDbType.Bytea, ct);
                         break;
                     default:
                         await writer.WriteAsync(Convert.ToString(value, CultureInfo.InvariantCulture)!, NpgsqlDbType.Text, ct);
@@ -135,21 +172,32 @@ internal static class HomeMove
     /// <summary>Empty as a fresh migration leaves it: the Default experiment and nothing else.</summary>
     private static async Task<bool> IsEmptyAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        var counts = string.Join(" + ", Tables.Select(t => $"(SELECT COUNT(*) FROM {t})"));
+        var counts = string.Join(" + ", AllTables.Select(t => $"(SELECT COUNT(*) FROM {t})"));
         await using var command = new NpgsqlCommand(
             $"SELECT {counts} - (SELECT COUNT(*) FROM experiments WHERE experiment_id = 0 AND name = 'Default')", connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) == 0;
     }
 
-    private static async Task<IReadOnlyList<MovedTable>> CompareAsync(SqliteDatabase home, NpgsqlConnection target,
+    private static async Task<IReadOnlyList<MovedTable>> CompareAsync(Sources sources, NpgsqlConnection target,
         IReadOnlyDictionary<string, IReadOnlyList<(string Name, NpgsqlDbType Type)>> columns, CancellationToken ct)
     {
-        var keys = await home.ReadAsync(async c => await PrimaryKeysAsync(c, ct), ct);
-        var result = new List<MovedTable>();
-        foreach (var table in Tables)
+        var keys = await sources.Home.ReadAsync(async c => await PrimaryKeysAsync(c, Tables, ct), ct);
+        if (sources.Log is { } log)
         {
-            var sql = $"SELECT {string.Join(", ", columns[table].Select(c => c.Name))} FROM {table} ORDER BY {string.Join(", ", keys[table])}";
-            var (homeRows, homeDigest) = await home.ReadAsync(c => DigestAsync(c, sql, columns[table], ct), ct);
+            foreach (var (table, key) in await log.ReadAsync(async c => await PrimaryKeysAsync(c, LogTables, ct), ct))
+            {
+                keys[table] = key;
+            }
+        }
+        var result = new List<MovedTable>();
+        foreach (var table in AllTables)
+        {
+            // A home that never logged has no log file: its log tables are empty, ordered by the same keys as the database's.
+            var order = keys.TryGetValue(table, out var key) ? key : [columns[table][0].Name];
+            var sql = $"SELECT {string.Join(", ", columns[table].Select(c => c.Name))} FROM {table} ORDER BY {string.Join(", ", order)}";
+            var (homeRows, homeDigest) = sources.For(table) is { } source
+                ? await source.ReadAsync(c => DigestAsync(c, sql, columns[table], ct), ct)
+                : (0, Digest(IncrementalHash.CreateHash(HashAlgorithmName.SHA256)));
             var (databaseRows, databaseDigest) = await DigestAsync(target, sql, columns[table], ct);
             result.Add(new MovedTable(table, homeRows, databaseRows, homeDigest, databaseDigest));
         }
@@ -175,17 +223,20 @@ internal static class HomeMove
                 {
                     NpgsqlDbType.Bigint => "i" + Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
                     NpgsqlDbType.Double => "d" + Convert.ToDouble(reader.GetValue(i), CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture),
+                    NpgsqlDbType.Integer => "i" + Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture),
+                    NpgsqlDbType.Boolean => Convert.ToBoolean(reader.GetValue(i), CultureInfo.InvariantCulture) ? "t" : "f",
+                    NpgsqlDbType.Bytea => "b" + Convert.ToBase64String((byte[])reader.GetValue(i)),
                     _ => "s" + Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture),
                 }).Append('\u001f');
             }
             hash.AppendData(Encoding.UTF8.GetBytes(line.Append('\u001e').ToString()));
         }
-        return (rows, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        return (rows, Digest(hash));
     }
 
     private static async Task<Dictionary<string, IReadOnlyList<(string Name, NpgsqlDbType Type)>>> ColumnTypesAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        var columns = Tables.ToDictionary(t => t, _ => new List<(string, NpgsqlDbType)>());
+        var columns = AllTables.ToDictionary(t => t, _ => new List<(string, NpgsqlDbType)>());
         await using var command = new NpgsqlCommand(
             "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position", connection);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -197,6 +248,9 @@ internal static class HomeMove
                 {
                     "bigint" => NpgsqlDbType.Bigint,
                     "double precision" => NpgsqlDbType.Double,
+                    "integer" => NpgsqlDbType.Integer,
+                    "boolean" => NpgsqlDbType.Boolean,
+                    "bytea" => NpgsqlDbType.Bytea,
                     _ => NpgsqlDbType.Text,
                 }));
             }
@@ -204,10 +258,12 @@ internal static class HomeMove
         return columns.ToDictionary(c => c.Key, c => (IReadOnlyList<(string, NpgsqlDbType)>)c.Value);
     }
 
-    private static async Task<Dictionary<string, IReadOnlyList<string>>> PrimaryKeysAsync(DbConnection home, CancellationToken ct)
+    private static string Digest(IncrementalHash hash) => Convert.ToHexStringLower(hash.GetHashAndReset());
+
+    private static async Task<Dictionary<string, IReadOnlyList<string>>> PrimaryKeysAsync(DbConnection home, IEnumerable<string> tables, CancellationToken ct)
     {
         var keys = new Dictionary<string, IReadOnlyList<string>>();
-        foreach (var table in Tables)
+        foreach (var table in tables)
         {
             await using var command = home.CreateCommand();
             command.CommandText = $"SELECT name FROM pragma_table_info('{table}') WHERE pk > 0 ORDER BY pk";
@@ -220,5 +276,11 @@ internal static class HomeMove
             keys[table] = columns.Count > 0 ? columns : throw new InvalidOperationException($"table {table} has no primary key to compare in order");
         }
         return keys;
+    }
+
+    /// <summary>The home's two files: its metadata, and the prediction log's (absent when it never logged).</summary>
+    private sealed record Sources(SqliteDatabase Home, SqliteDatabase? Log)
+    {
+        public SqliteDatabase? For(string table) => LogTables.Contains(table) ? Log : Home;
     }
 }

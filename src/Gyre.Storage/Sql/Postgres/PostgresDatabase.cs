@@ -48,6 +48,19 @@ internal sealed class PostgresDatabase : SqlDatabase
         }
     }
 
+    /// <summary>As <see cref="OpenAsync"/>, for a thread of its own that blocks (the prediction log's table writer).</summary>
+    public NpgsqlConnection Open()
+    {
+        try
+        {
+            return _source.OpenConnection();
+        }
+        catch (Exception e) when (PostgresFailures.Unavailable(e, Location) is { } error)
+        {
+            throw Unavailable(error);
+        }
+    }
+
     /// <summary>
     /// The server went away or refused: the idle connections in the pool are likely dead too, so
     /// they are dropped, and the first calls after the server returns open fresh ones.

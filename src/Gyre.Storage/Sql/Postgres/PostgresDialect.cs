@@ -15,6 +15,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string NotInList(string column, string parameter) => $"{column} <> ALL({parameter})";
 
+    public override string ListTable(string parameter, string alias) => $"unnest({parameter}) AS {alias}(value)";
+
     public override object List(IEnumerable<string> values) => values.ToArray();
 
     public override object List(IEnumerable<long> values) => values.ToArray();

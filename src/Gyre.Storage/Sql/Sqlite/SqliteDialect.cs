@@ -13,6 +13,8 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string NotInList(string column, string parameter) => $"{column} NOT IN (SELECT value FROM json_each({parameter}))";
 
+    public override string ListTable(string parameter, string alias) => $"json_each({parameter}) AS {alias}";
+
     public override object List(IEnumerable<string> values) => JsonSerializer.Serialize(values);
 
     public override object List(IEnumerable<long> values) => JsonSerializer.Serialize(values);

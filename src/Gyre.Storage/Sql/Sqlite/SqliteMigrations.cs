@@ -315,5 +315,10 @@ internal static class SqliteMigrations
             ) WITHOUT ROWID;
             CREATE INDEX traffic_intervals_by_start ON traffic_intervals (start);
             """),
+        new(13, "the prediction log's tables", """
+            -- Nothing here: on SQLite the prediction log keeps its tables in a file of its own
+            -- (predictions.db, PredictionBlocks.Schema), which it makes itself. The version exists so
+            -- that both backends count alike; on PostgreSQL it makes those tables in the database.
+            """),
     ];
 }

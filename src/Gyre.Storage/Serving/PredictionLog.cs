@@ -3,27 +3,36 @@ using System.Globalization;
 using System.Threading.Channels;
 using Gyre.Core.Errors;
 using Gyre.Core.Serving.Log;
-using Gyre.Storage.Sql;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Gyre.Storage.Serving;
 
 /// <summary>
-/// The prediction log in its own SQLite file (WAL), written by threads of its own. The journal
+/// The prediction log, written by threads of its own into its tables (<see cref="PredictionTables"/>:
+/// a SQLite file of its own, or the shared PostgreSQL database) through a local journal. The journal
 /// writers (<see cref="JournalLanes"/>) take durable records: each appends what is queued to its
 /// journal with one write and one sync — group commit — and answers their callers then. The table
-/// writer puts records (durable, and fast ones, which skip the journal) into the SQLite tables in
+/// writer puts records (durable, and fast ones, which skip the journal) into the tables in
 /// batches of up to <see cref="MaxBatchRecords"/> or <see cref="BatchTime"/>, whichever comes
 /// first, as blocks of an endpoint's records (<see cref="PredictionBlocks"/>), so that a record
 /// costs a share of one insert and of a page write, and so that a slow commit or checkpoint never
 /// holds up a durable caller. The tables are synced at most once per <see cref="SyncTime"/>; journal files whose records are all synced there are emptied. Every
 /// query first has the writers commit what they hold, so a query sees every answered prediction.
 /// Fast mode bounds its queue at <see cref="MaxQueuedRecords"/> records and drops (and counts)
-/// beyond it.
+/// beyond it. When the tables cannot be written (the database is unreachable), the table writer
+/// keeps its batch and tries again (at once when a query asks, which then gets the outcome: a 503,
+/// or its answer once the tables caught up), and durable callers are still answered from the
+/// journal, until <see cref="MaxTableBacklog"/> records wait.
 /// </summary>
-public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
+public sealed partial class PredictionLog : IPredictionLog, IDisposable
 {
     public const int MaxQueuedRecords = 100_000;
+
+    /// <summary>
+    /// Past this many records waiting for the tables (held in memory while the database is away),
+    /// durable appends are refused with a 503 rather than let memory grow without bound.
+    /// </summary>
+    public const int MaxTableBacklog = 1_000_000;
 
     /// <summary>At most this many records per journal write, so one group never holds the writer long.</summary>
     public const int MaxGroupRecords = 8192;
@@ -37,6 +46,9 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
     /// <summary>Journalled rows committed to the tables are synced there (and let go by the journal) at most this often.</summary>
     public static readonly TimeSpan SyncTime = TimeSpan.FromSeconds(1);
 
+    /// <summary>The longest pause between a failed batch and its next try, so the log catches up within it once its database is back.</summary>
+    public static readonly TimeSpan MaxRetryPause = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// Journal writers, each with files of its own, taking groups from one queue: a group waits for
     /// its own sync, not also for the one in flight before it, and a slow sync holds only its own
@@ -45,16 +57,14 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
     /// </summary>
     public const int JournalLanes = 2;
 
-    private readonly string _connectionString;
+    private readonly PredictionTables _tables;
     private readonly TimeProvider _time;
-    private readonly SqliteConnection _writer;
     private readonly PredictionJournal[] _journals = new PredictionJournal[JournalLanes];
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = false });
     private readonly ConcurrentQueue<TableWork> _tableQueue = new();
     private readonly AutoResetEvent _tableSignal = new(false);
     private readonly Thread[] _journalLoops = new Thread[JournalLanes];
     private readonly Thread _tableLoop;
-    private readonly PredictionBlockWriter _blocks;
     private long _queued;
     private int _disposed;
     private long _dropped;
@@ -75,29 +85,22 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
     /// <summary>Journal writers still running: the last one to stop closes the tables.</summary>
     private int _lanesRunning = JournalLanes;
 
+    /// <summary>Why the tables cannot be written now, while the table writer tries again; null when they can.</summary>
+    private volatile GyreException? _failure;
+
+    /// <summary>Queries waiting for a commit and not yet answered: a failing table writer tries again at once for them, and gives them the outcome.</summary>
+    private readonly ConcurrentDictionary<TaskCompletionSource, bool> _waitingQueries = new();
+
     /// <summary>Set when a batch with journalled records failed: the journal then keeps them for the next start.</summary>
     private volatile bool _keepJournal;
 
-    private SqlitePredictionLog(string path, TimeProvider time)
+    private PredictionLog(PredictionTables tables, string journalPath, TimeProvider time)
     {
+        _tables = tables;
         _time = time;
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 60 }.ToString();
-        _writer = new SqliteConnection(_connectionString);
-        _writer.Open();
-        Execute(_writer, """
-            -- 8 KiB pages (set only when the file is created): a block of a few hundred records
-            -- takes a few pages of its own.
-            PRAGMA page_size = 8192;
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = FULL;
-            PRAGMA busy_timeout = 60000;
-            """);
-        PredictionLogUpgrade.Run(_writer);
-        Execute(_writer, PredictionBlocks.Schema);
-        _blocks = new PredictionBlockWriter(_writer);
         for (var lane = 0; lane < JournalLanes; lane++)
         {
-            _journals[lane] = PredictionJournal.Open(path, lane);
+            _journals[lane] = PredictionJournal.Open(journalPath, lane);
         }
         Recover();
         // The writers block on the disk, so they have threads of their own rather than the pool's:
@@ -115,7 +118,22 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
         _tableLoop.Start();
     }
 
-    public static SqlitePredictionLog Open(string path, TimeProvider time) => new(path, time);
+    /// <summary>Opens the log in a SQLite file of its own at <paramref name="path"/>, with its journal beside it.</summary>
+    public static PredictionLog Open(string path, TimeProvider time) => Open(new SqlitePredictionTables(path), path, time);
+
+    /// <summary>Opens the log on its tables, with its journal beside <paramref name="journalPath"/>; the log owns the tables from here on.</summary>
+    internal static PredictionLog Open(PredictionTables tables, string journalPath, TimeProvider time)
+    {
+        try
+        {
+            return new PredictionLog(tables, journalPath, time);
+        }
+        catch
+        {
+            tables.Dispose();
+            throw;
+        }
+    }
 
     public long QueueDepth => Interlocked.Read(ref _queued);
 
@@ -135,6 +153,11 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
         }
         if (durable)
         {
+            if (Interlocked.Read(ref _tableRecords) > MaxTableBacklog)
+            {
+                throw new GyreException(ErrorCode.Unavailable,
+                    $"prediction log: more than {MaxTableBacklog} records wait for the log's tables ({_failure?.Message ?? "they are behind"}); retry");
+            }
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var encoded = EncodedRecords.Encode(records);
             Interlocked.Add(ref _queued, records.Count);
@@ -163,14 +186,21 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
     private async Task CommitQueuedAsync(CancellationToken ct)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_queue.Writer.TryWrite(Pending.Commit(done)))
+        _waitingQueries[done] = true;
+        try
         {
-            return; // closed: the writer has committed everything on its way out
+            if (!_queue.Writer.TryWrite(Pending.Commit(done)))
+            {
+                return; // closed: the writer has committed everything on its way out
+            }
+            await done.Task.WaitAsync(ct);
         }
-        await done.Task.WaitAsync(ct);
+        finally
+        {
+            _waitingQueries.TryRemove(done, out _);
+        }
     }
 
-    /// <summary>Writes what is queued and closes the files.</summary>
     /// <summary>Writes what is queued and closes the log; disposing again does nothing.</summary>
     public void Dispose()
     {
@@ -184,8 +214,7 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
             loop.Join();
         }
         _tableLoop.Join();
-        _blocks.Dispose();
-        _writer.Dispose();
+        _tables.Dispose();
         foreach (var journal in _journals)
         {
             journal.Dispose();
@@ -194,20 +223,10 @@ public sealed partial class SqlitePredictionLog : IPredictionLog, IDisposable
     }
 
     /// <summary>A connection for a query, opened once every prediction answered so far is in the tables.</summary>
-    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken ct)
+    private async Task<DbConnection> OpenReaderAsync(CancellationToken ct)
     {
         await CommitQueuedAsync(ct);
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(ct);
-        await connection.ExecuteAsync("PRAGMA busy_timeout = 60000", null, ct);
-        return connection;
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
+        return await _tables.OpenAsync(ct);
     }
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);

@@ -6,7 +6,7 @@ using Gyre.Core.Serving.Log;
 namespace Gyre.Storage.Serving;
 
 /// <summary>The log's writers: the journal writers, which answer durable callers, and the table writer, which fills the tables in batches.</summary>
-public sealed partial class SqlitePredictionLog
+public sealed partial class PredictionLog
 {
     private void JournalLoop(int lane)
     {
@@ -163,22 +163,13 @@ public sealed partial class SqlitePredictionLog
             }
             try
             {
-                CommitTables(batch, sequences, ref lastSync);
-                foreach (var done in asked)
+                if (!CommitWithRetries(batch, sequences, asked, ref lastSync))
                 {
-                    done.TrySetResult();
-                }
-            }
-            catch (Exception e)
-            {
-                // The writer lives on. The batch is given up: its fast rows are counted as dropped, and
-                // its durable rows stay in the journal, which is kept until the next start replays it.
-                var error = IoErrors.Unavailable("prediction log: the write", e);
-                Interlocked.Add(ref _dropped, fast);
-                _keepJournal |= sequences.Any(q => q > 0);
-                foreach (var done in asked)
-                {
-                    done.TrySetException(error);
+                    // The log closes with the tables still unwritable. The batch is given up: its fast
+                    // rows are counted as dropped, and its durable rows stay in the journal, which is
+                    // kept until the next start replays it.
+                    Interlocked.Add(ref _dropped, fast);
+                    _keepJournal |= sequences.Any(q => q > 0);
                 }
             }
             finally
@@ -198,6 +189,79 @@ public sealed partial class SqlitePredictionLog
     }
 
     /// <summary>
+    /// Commits a batch, and answers the queries that asked for it. When the tables cannot be written
+    /// (the database is away, the disk is full), the queries waiting now get that failure at once, and
+    /// the batch is tried again, with growing pauses, until it commits or the log closes (false); a
+    /// retry leaves out the records a commit whose outcome was unknown may have stored.
+    /// </summary>
+    private bool CommitWithRetries(List<EncodedRecords> batch, long[] sequences, List<TaskCompletionSource> asked, ref long lastSync)
+    {
+        EncodedRecords? fresh = null;
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    if (attempt > 1)
+                    {
+                        fresh?.Dispose();
+                        fresh = EncodedRecords.Of(NotInTables(batch));
+                    }
+                    CommitTables(fresh is null ? batch : [fresh], sequences, ref lastSync);
+                    _failure = null;
+                    foreach (var done in asked)
+                    {
+                        done.TrySetResult();
+                    }
+                    return true;
+                }
+                catch (Exception e)
+                {
+                    var error = e as GyreException ?? _tables.Unavailable(e) ?? IoErrors.Unavailable("prediction log: the write", e);
+                    _failure = error;
+                    foreach (var done in asked)
+                    {
+                        done.TrySetException(error);
+                    }
+                    foreach (var waiting in _waitingQueries.Keys)
+                    {
+                        if (_waitingQueries.TryRemove(waiting, out _))
+                        {
+                            waiting.TrySetException(error);
+                        }
+                    }
+                    asked.Clear();
+                    if (_tablesClosed)
+                    {
+                        return false;
+                    }
+                    PauseBeforeRetry(attempt);
+                }
+            }
+        }
+        finally
+        {
+            fresh?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// 100 ms after the first failure, doubling up to <see cref="MaxRetryPause"/>. A query that asks
+    /// meanwhile ends the pause, so that it learns whether the tables are back rather than wait out
+    /// the pause or get an old failure; so does the log closing.
+    /// </summary>
+    private void PauseBeforeRetry(int attempt)
+    {
+        var pause = TimeSpan.FromMilliseconds(Math.Min(MaxRetryPause.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(attempt - 1, 10))));
+        var started = Stopwatch.GetTimestamp();
+        while (!_tablesClosed && _waitingQueries.IsEmpty && Stopwatch.GetElapsedTime(started) is var waited && waited < pause)
+        {
+            _tableSignal.WaitOne(pause - waited);
+        }
+    }
+
+    /// <summary>
     /// Commits a batch (journalled records up to <paramref name="sequences"/>, per lane; 0: none).
     /// Journalled rows are synced into the tables at most once per <see cref="SyncTime"/> (with the
     /// batch that comes then), and only then let go by the journals: the tables' syncs compete with
@@ -211,7 +275,7 @@ public sealed partial class SqlitePredictionLog
         }
         var upTo = sequences.Select((q, lane) => Math.Max(q, _unsynced[lane])).ToArray();
         var sync = upTo.Any(q => q > 0) && Stopwatch.GetElapsedTime(lastSync) >= SyncTime;
-        CommitBatch(batch, sync);
+        _tables.Commit(batch, sync);
         for (var lane = 0; lane < JournalLanes; lane++)
         {
             _unsynced[lane] = sync ? 0 : upTo[lane];
@@ -226,30 +290,6 @@ public sealed partial class SqlitePredictionLog
         }
     }
 
-    /// <summary>Writes a batch to the tables in one transaction, as blocks; with <paramref name="sync"/> the commit waits for the disk, else it only reaches the operating system.</summary>
-    private void CommitBatch(IEnumerable<EncodedRecords> batch, bool sync)
-    {
-        Execute(_writer, sync ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-        using var transaction = _writer.BeginTransaction();
-        try
-        {
-            foreach (var records in batch)
-            {
-                foreach (var record in records)
-                {
-                    _blocks.Add(record);
-                }
-            }
-            _blocks.Flush();
-        }
-        catch
-        {
-            _blocks.Discard(); // the transaction rolls back, and the next batch starts with empty blocks
-            throw;
-        }
-        transaction.Commit();
-    }
-
     /// <summary>
     /// Replays what the journal holds — durable records answered before a stop, which the tables
     /// may or may not have taken (they are synced there later than in the journal): those already
@@ -261,12 +301,12 @@ public sealed partial class SqlitePredictionLog
         foreach (var journal in _journals)
         {
             using var records = journal.ReadAll();
-            fresh.AddRange(NotInTables(records));
+            fresh.AddRange(NotInTables([records]));
         }
         if (fresh.Count > 0)
         {
             using var replayed = EncodedRecords.Of(fresh);
-            CommitBatch([replayed], sync: true);
+            _tables.Commit([replayed], sync: true);
         }
         // Synced above; a journal holding only a torn line held nothing that was acknowledged.
         foreach (var journal in _journals)
@@ -275,19 +315,24 @@ public sealed partial class SqlitePredictionLog
         }
     }
 
-    private List<byte[]> NotInTables(EncodedRecords records)
+    /// <summary>The records (copied) that the tables do not hold yet; runs on the writer's thread, off any request.</summary>
+    private List<byte[]> NotInTables(IEnumerable<EncodedRecords> batch)
     {
         var byEndpoint = new Dictionary<string, List<(string Id, byte[] Payload)>>(StringComparer.Ordinal);
-        foreach (var payload in records)
+        foreach (var records in batch)
         {
-            var key = PredictionRecordCodec.Key(payload);
-            var (id, endpoint) = (Encoding.UTF8.GetString(key.Id), Encoding.UTF8.GetString(key.Endpoint));
-            (byEndpoint.TryGetValue(endpoint, out var list) ? list : byEndpoint[endpoint] = []).Add((id, payload.ToArray()));
+            foreach (var payload in records)
+            {
+                var key = PredictionRecordCodec.Key(payload);
+                var (id, endpoint) = (Encoding.UTF8.GetString(key.Id), Encoding.UTF8.GetString(key.Endpoint));
+                (byEndpoint.TryGetValue(endpoint, out var list) ? list : byEndpoint[endpoint] = []).Add((id, payload.ToArray()));
+            }
         }
         var fresh = new List<byte[]>();
+        using var connection = _tables.OpenAsync(CancellationToken.None).GetAwaiter().GetResult();
         foreach (var (endpoint, list) in byEndpoint)
         {
-            var stored = PredictionBlocks.Locate(_writer, null, endpoint, list.Select(r => r.Id));
+            var stored = PredictionBlocks.LocateAsync(connection, _tables.Dialect, endpoint, list.Select(r => r.Id), CancellationToken.None).GetAwaiter().GetResult();
             var seen = new HashSet<string>(stored.Keys, StringComparer.Ordinal);
             fresh.AddRange(list.Where(r => seen.Add(r.Id)).Select(r => r.Payload));
         }

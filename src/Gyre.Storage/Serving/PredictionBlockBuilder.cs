@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using Microsoft.Data.Sqlite;
-using SQLitePCL;
 
 namespace Gyre.Storage.Serving;
 
@@ -11,25 +9,14 @@ namespace Gyre.Storage.Serving;
 /// <see cref="PredictionBlocks.MaxSpanMs"/>, the records side by side in one blob as
 /// <see cref="EncodedRecords"/> holds them. A row per record cost SQLite three B-tree inserts
 /// (the row, its id, its endpoint and time), which were most of the table writer's CPU and of the
-/// fast log's tail latency; a block costs about one per few hundred records. Drives SQLite's own
-/// interface (bind, step, reset) through one prepared insert; used by the table writer's thread,
-/// within its transaction.
+/// fast log's tail latency; a block costs about one per few hundred records. A backend writes the
+/// blocks as they fill (<see cref="Write"/>); used by the table writer's thread, within its
+/// transaction.
 /// </summary>
-internal sealed class PredictionBlockWriter : IDisposable
+internal abstract class PredictionBlockBuilder : IDisposable
 {
-    private const string Sql = "INSERT INTO prediction_blocks (endpoint, first_time, last_time, records, payload) VALUES (?1, ?2, ?3, ?4, ?5)";
-
-    private readonly sqlite3 _db;
-    private readonly sqlite3_stmt _statement;
-
     /// <summary>The blocks being filled, one per endpoint seen in this batch (an endpoint's UTF-8 name with its block).</summary>
     private readonly List<OpenBlock> _open = [];
-
-    public PredictionBlockWriter(SqliteConnection connection)
-    {
-        _db = connection.Handle!;
-        Check(raw.sqlite3_prepare_v2(_db, Sql, out _statement));
-    }
 
     /// <summary>Adds one encoded record (<see cref="PredictionRecordCodec"/>) to its endpoint's block, writing the block first when the record does not fit in it.</summary>
     public void Add(ReadOnlySpan<byte> payload)
@@ -42,9 +29,30 @@ internal sealed class PredictionBlockWriter : IDisposable
         var block = Find(key.Endpoint);
         if (block.Count > 0 && !block.Fits(key.Time))
         {
-            Write(block);
+            WriteAndClear(block);
         }
         block.Append(payload, key.Time);
+    }
+
+    /// <summary>Adds a batch's records and writes every block (<see cref="Flush"/>); when that fails, nothing of the batch stays behind.</summary>
+    public void AddAll(IEnumerable<EncodedRecords> batch)
+    {
+        try
+        {
+            foreach (var records in batch)
+            {
+                foreach (var record in records)
+                {
+                    Add(record);
+                }
+            }
+            Flush();
+        }
+        catch
+        {
+            Discard(); // the transaction rolls back, and the next batch starts with empty blocks
+            throw;
+        }
     }
 
     /// <summary>Writes every block still open; call before the transaction commits.</summary>
@@ -54,9 +62,10 @@ internal sealed class PredictionBlockWriter : IDisposable
         {
             if (block.Count > 0)
             {
-                Write(block);
+                WriteAndClear(block);
             }
         }
+        Flushed();
         // Endpoints come and go: a block unused for a while gives up its buffer; the busy ones keep theirs.
         _open.RemoveAll(block => block.Idle(MaxIdleBatches));
     }
@@ -71,9 +80,23 @@ internal sealed class PredictionBlockWriter : IDisposable
         {
             block.Clear();
         }
+        Discarded();
     }
 
-    public void Dispose() => _statement.Dispose();
+    public abstract void Dispose();
+
+    /// <summary>Writes one full block (or sends it on its way: <see cref="Flushed"/> ends a batch's writes).</summary>
+    protected abstract void Write(OpenBlock block);
+
+    /// <summary>Every block of the batch has been given to <see cref="Write"/>.</summary>
+    protected virtual void Flushed()
+    {
+    }
+
+    /// <summary>The batch failed: whatever <see cref="Write"/> began is abandoned.</summary>
+    protected virtual void Discarded()
+    {
+    }
 
     private OpenBlock Find(ReadOnlySpan<byte> endpoint)
     {
@@ -89,38 +112,20 @@ internal sealed class PredictionBlockWriter : IDisposable
         return opened;
     }
 
-    private void Write(OpenBlock block)
+    private void WriteAndClear(OpenBlock block)
     {
         try
         {
-            Check(raw.sqlite3_bind_text(_statement, 1, block.Endpoint));
-            Check(raw.sqlite3_bind_int64(_statement, 2, block.First));
-            Check(raw.sqlite3_bind_int64(_statement, 3, block.Last));
-            Check(raw.sqlite3_bind_int(_statement, 4, block.Count));
-            Check(raw.sqlite3_bind_blob(_statement, 5, block.Payload));
-            var done = raw.sqlite3_step(_statement);
-            if (done != raw.SQLITE_DONE)
-            {
-                Check(done);
-            }
+            Write(block);
         }
         finally
         {
-            raw.sqlite3_reset(_statement);
             block.Clear();
         }
     }
 
-    private void Check(int rc)
-    {
-        if (rc != raw.SQLITE_OK)
-        {
-            throw new SqliteException($"SQLite Error {rc}: '{raw.sqlite3_errmsg(_db).utf8_to_string()}'.", rc);
-        }
-    }
-
     /// <summary>One endpoint's block as it fills: its records each behind its length, and their time range.</summary>
-    private sealed class OpenBlock(byte[] endpoint)
+    protected sealed class OpenBlock(byte[] endpoint)
     {
         private readonly ArrayBufferWriter<byte> _payload = new(64 * 1024);
 
@@ -132,7 +137,7 @@ internal sealed class PredictionBlockWriter : IDisposable
 
         public long Last { get; private set; }
 
-        public ReadOnlySpan<byte> Payload => _payload.WrittenSpan;
+        public ReadOnlyMemory<byte> Payload => _payload.WrittenMemory;
 
         private bool _used;
         private int _idleBatches;
