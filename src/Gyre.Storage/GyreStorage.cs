@@ -4,7 +4,6 @@ using Gyre.Core.Data;
 using Gyre.Core.Errors;
 using Gyre.Core.Registry;
 using Gyre.Core.Tracking;
-using Gyre.Storage.Artifacts;
 using Gyre.Storage.Auth;
 using Gyre.Storage.Data;
 using Gyre.Storage.Registry;
@@ -25,7 +24,7 @@ public sealed class GyreStorage : IDisposable
     private readonly Lazy<PredictionLog> _predictionLog;
     private int _disposed;
 
-    private GyreStorage(GyreHome home, SqlBackend backend, TimeProvider time, Random random)
+    private GyreStorage(GyreHome home, SqlBackend backend, IArtifactStore artifacts, TimeProvider time, Random random)
     {
         Home = home;
         var database = backend.Database;
@@ -34,7 +33,7 @@ public sealed class GyreStorage : IDisposable
         Tracking = new SqlTrackingStore(database, backend.MetricWriter, time, random);
         Registry = new SqlRegistryStore(database, time);
         Tokens = new SqlTokenStore(database, time);
-        Artifacts = new FileSystemArtifactStore(home.ArtifactsPath);
+        Artifacts = artifacts;
         Datasets = new SqlDatasetStore(database, time);
         DatasetObjects = new DatasetObjectStore(home.DatasetsPath);
         var spill = Directory.CreateDirectory(Path.Combine(home.DatasetsPath, "spill")).FullName;
@@ -113,12 +112,14 @@ public sealed class GyreStorage : IDisposable
     public Core.Monitoring.Policies.IPolicyStore Policies { get; }
 
     /// <summary>Opens the home (creating it if needed) and applies any pending schema migrations.</summary>
-    public static async Task<GyreStorage> OpenAsync(GyreHome home, TimeProvider? time = null, Random? random = null, DatabaseOptions? database = null, CancellationToken ct = default)
+    public static async Task<GyreStorage> OpenAsync(GyreHome home, TimeProvider? time = null, Random? random = null, DatabaseOptions? database = null,
+        ArtifactStoreOptions? artifacts = null, CancellationToken ct = default)
     {
-        var storage = Create(home, time, random, database);
+        var storage = Create(home, time, random, database, artifacts);
         try
         {
             await storage.MigrateAsync(ct);
+            await storage.PrepareArtifactsAsync(ct);
             return storage;
         }
         catch
@@ -129,10 +130,19 @@ public sealed class GyreStorage : IDisposable
     }
 
     /// <summary>Opens the home (creating it if needed) without touching its database: <see cref="MigrateAsync"/> comes before any store is used.</summary>
-    public static GyreStorage Create(GyreHome home, TimeProvider? time = null, Random? random = null, DatabaseOptions? database = null)
+    public static GyreStorage Create(GyreHome home, TimeProvider? time = null, Random? random = null, DatabaseOptions? database = null, ArtifactStoreOptions? artifacts = null)
     {
         home.EnsureExists();
-        return new GyreStorage(home, (database ?? new DatabaseOptions()).Open(home), time ?? TimeProvider.System, random ?? new Random());
+        var store = (artifacts ?? new ArtifactStoreOptions()).Open(home);
+        try
+        {
+            return new GyreStorage(home, (database ?? new DatabaseOptions()).Open(home), store, time ?? TimeProvider.System, random ?? new Random());
+        }
+        catch
+        {
+            (store as IDisposable)?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Applies any pending schema migrations.</summary>
@@ -146,6 +156,7 @@ public sealed class GyreStorage : IDisposable
     /// </summary>
     public async Task PrepareAsync(bool migrateShared, CancellationToken ct)
     {
+        await PrepareArtifactsAsync(ct);
         if (IsEmbedded || migrateShared)
         {
             await MigrateAsync(ct);
@@ -162,6 +173,15 @@ public sealed class GyreStorage : IDisposable
         {
             throw new GyreException(ErrorCode.Conflict,
                 $"the database {DatabaseLocation} has schema version {version}, newer than this gyre knows ({NewestSchemaVersion}): upgrade gyre");
+        }
+    }
+
+    /// <summary>An object store's bucket or container is created when missing; when it cannot be, the start fails naming it.</summary>
+    private async Task PrepareArtifactsAsync(CancellationToken ct)
+    {
+        if (Artifacts is Artifacts.Objects.ObjectArtifactStore objects)
+        {
+            await objects.Bucket.EnsureExistsAsync(ct);
         }
     }
 
@@ -183,5 +203,6 @@ public sealed class GyreStorage : IDisposable
             _predictionLog.Value.Dispose();
         }
         _database.Dispose();
+        (Artifacts as IDisposable)?.Dispose();
     }
 }

@@ -23,7 +23,8 @@ namespace Gyre.Storage;
 /// <summary>Where Gyre keeps what it stores.</summary>
 /// <param name="Home">The home folder; null resolves <c>$GYRE_HOME</c>, then <c>.gyre/</c>.</param>
 /// <param name="Database">Where the metadata lives; the home's SQLite file unless a PostgreSQL URL is given.</param>
-public sealed record StorageOptions(string? Home, DatabaseOptions? Database = null);
+/// <param name="Artifacts">Where run artifacts and model packages live; the home's folder unless an object store is given.</param>
+public sealed record StorageOptions(string? Home, DatabaseOptions? Database = null, ArtifactStoreOptions? Artifacts = null);
 
 /// <summary>The storage wiring: the one place that chooses the backend of every store.</summary>
 public static class StorageServices
@@ -36,7 +37,7 @@ public static class StorageServices
     public static IServiceCollection AddGyreStorage(this IServiceCollection services, StorageOptions options)
     {
         var home = GyreHome.Resolve(options.Home);
-        services.AddSingleton(sp => GyreStorage.Create(home, sp.GetRequiredService<TimeProvider>(), database: options.Database));
+        services.AddSingleton(sp => GyreStorage.Create(home, sp.GetRequiredService<TimeProvider>(), database: options.Database, artifacts: options.Artifacts));
         Forward<ITrackingStore>(s => s.Tracking);
         Forward<IRegistryStore>(s => s.Registry);
         Forward<ITokenStore>(s => s.Tokens);

@@ -23,8 +23,10 @@ internal static class DemoCommand
         var fast = new Option<bool>("--fast") { Description = "A short run (under a minute), for tests" };
         var exit = new Option<bool>("--exit") { Description = "Stop the server when the demo ends" };
         var database = new DatabaseArguments();
+        var artifacts = new ArtifactsArgument();
         var command = new Command("demo", "Start a server and play the closed loop: a model decays under drift, is retrained and promoted by itself") { urls, home, fast, exit };
         database.AddTo(command);
+        artifacts.AddTo(command);
         command.WithoutClient(async (parse, _, ct) =>
         {
             var given = parse.GetValue(home);
@@ -36,6 +38,7 @@ internal static class DemoCommand
                 Home = folder,
                 // The demo sets up its own database: a PostgreSQL one is migrated (it must not hold another demo).
                 Database = databaseOptions,
+                Artifacts = artifacts.Read(parse),
                 Migrate = true,
                 Quiet = true,
                 DrainTime = TimeSpan.Zero,

@@ -27,8 +27,10 @@ internal static class ServerCommand
         };
         var migrate = new Option<bool>("--migrate") { Description = "Apply pending schema migrations to the --database at start (the home's own SQLite file always migrates itself)" };
         var database = new DatabaseArguments();
+        var artifacts = new ArtifactsArgument();
         var command = new Command("server", "Run the Gyre server (REST API, artifact store, registry)") { urls, home, auth, maxArtifact, proxies, webhookAllow, drain, migrate };
         database.AddTo(command);
+        artifacts.AddTo(command);
         command.WithoutClient(async (parse, _, ct) =>
         {
             var options = new ServerOptions
@@ -36,6 +38,7 @@ internal static class ServerCommand
                 Urls = parse.GetValue(urls)!,
                 Home = parse.GetValue(home),
                 Database = database.Read(parse),
+                Artifacts = artifacts.Read(parse),
                 Migrate = parse.GetValue(migrate),
                 RequireAuth = parse.GetValue(auth),
                 MaxArtifactBytes = parse.GetValue(maxArtifact) ?? new ServerOptions().MaxArtifactBytes,

@@ -16,5 +16,8 @@ public enum ErrorCode
     UnsupportedMediaType,
     MethodNotAllowed,
     Unavailable,
+
+    /// <summary>Stored bytes no longer match the digest recorded when they were written: corruption, never served as if whole.</summary>
+    DataLoss,
     Internal,
 }

@@ -15,6 +15,7 @@ public static class ErrorCodes
         ErrorCode.UnsupportedMediaType => "unsupported_media_type",
         ErrorCode.MethodNotAllowed => "method_not_allowed",
         ErrorCode.Unavailable => "unavailable",
+        ErrorCode.DataLoss => "data_loss",
         _ => "internal",
     };
 

@@ -40,7 +40,7 @@ public static class GyreServer
         var builder = GyreHost.CreateBuilder(options, urls);
         builder.Services
             .AddSingleton(time ?? TimeProvider.System)
-            .AddGyreStorage(new StorageOptions(options.Home, options.Database))
+            .AddGyreStorage(new StorageOptions(options.Home, options.Database, options.Artifacts))
             .AddGyreData()
             .AddGyreRegistry()
             .AddGyreLearning()

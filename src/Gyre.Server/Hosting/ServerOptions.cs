@@ -14,6 +14,9 @@ public sealed record ServerOptions
     /// <summary>Where the metadata lives: the home's SQLite file by default, or a PostgreSQL database.</summary>
     public Storage.DatabaseOptions Database { get; init; } = new();
 
+    /// <summary>Where run artifacts and model packages live: the home's folder by default, or an S3 bucket or Azure Blob container.</summary>
+    public Storage.ArtifactStoreOptions Artifacts { get; init; } = new();
+
     /// <summary>
     /// Apply pending schema migrations to a shared (PostgreSQL) database at start. Without it, a
     /// server refuses to start on an older schema and says to run <c>gyre migrate</c>; the home's
@@ -77,6 +80,7 @@ public sealed record ServerOptions
             problems.Add($"--drain: expected 0 to 3600 seconds, got {DrainTime.TotalSeconds}");
         }
         problems.AddRange(Database.Problems());
+        problems.AddRange(Artifacts.Problems());
         problems.AddRange(Gateway.Problems());
         problems.AddRange(Webhooks.Problems());
         return problems;

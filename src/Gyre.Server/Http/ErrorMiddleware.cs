@@ -21,7 +21,7 @@ internal sealed class ErrorMiddleware(RequestDelegate next, ILogger<ErrorMiddlew
         catch (Exception exception) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
             var (code, detail, errors) = Describe(exception);
-            if (code == ErrorCode.Internal)
+            if (code is ErrorCode.Internal or ErrorCode.DataLoss)
             {
                 GyreLog.Unhandled(logger, exception, context.Request.Method, context.Request.Path);
             }

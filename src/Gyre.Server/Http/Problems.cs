@@ -52,6 +52,7 @@ internal static class Problems
         ErrorCode.UnsupportedMediaType => "Unsupported media type",
         ErrorCode.MethodNotAllowed => "Method not allowed",
         ErrorCode.Unavailable => "Unavailable",
+        ErrorCode.DataLoss => "Data loss",
         _ => "Internal error",
     };
 }

@@ -1,0 +1,146 @@
+using System.Buffers;
+using System.Net.Sockets;
+using System.Text;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Gyre.Core.Errors;
+
+namespace Gyre.Storage.Artifacts.Objects;
+
+/// <summary>
+/// An Azure Blob Storage container through Azure.Storage.Blobs. An upload is staged block by block
+/// (one block in memory at a time) and committed with its digest as the blob's metadata in one
+/// step, so a blob is never seen half written or without its digest; blocks of an upload that
+/// fails are never committed, and the service drops them. A commit drops every other upload's
+/// uncommitted blocks, so of concurrent uploads of one blob the first to commit wins and the
+/// others are told so (409): the blob always holds one upload whole.
+/// </summary>
+internal sealed class AzureBlobBucket(BlobContainerClient container) : ObjectBucket
+{
+    /// <summary>The block size: a blob holds at most 50,000 blocks, so this allows blobs of up to about 400 GiB.</summary>
+    public const int BlockSize = 8 << 20;
+
+    public override string Location => $"azblob://{container.Name}";
+
+    public override async Task EnsureExistsAsync(CancellationToken ct)
+    {
+        try
+        {
+            await container.CreateIfNotExistsAsync(cancellationToken: ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new GyreException(ErrorCode.Unavailable, $"--artifacts: the container {Location} cannot be reached or created ({Describe(e)})", inner: e);
+        }
+    }
+
+    public override async Task PutAsync(string key, DigestingStream content, CancellationToken ct)
+    {
+        var blob = container.GetBlockBlobClient(key);
+        var buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
+        try
+        {
+            // Block ids of one length, unique to this upload: another upload of the same key stages its own.
+            var upload = Guid.NewGuid().ToString("N");
+            var blocks = new List<string>();
+            int filled;
+            while ((filled = await content.FillAsync(buffer.AsMemory(0, BlockSize), ct)) > 0)
+            {
+                var id = Convert.ToBase64String(Encoding.ASCII.GetBytes($"{upload}-{blocks.Count:D6}"));
+                await blob.StageBlockAsync(id, new MemoryStream(buffer, 0, filled, writable: false), cancellationToken: ct);
+                blocks.Add(id);
+            }
+            try
+            {
+                await blob.CommitBlockListAsync(blocks, new CommitBlockListOptions { Metadata = new Dictionary<string, string> { [DigestKey] = content.Digest } }, ct);
+            }
+            catch (RequestFailedException e) when (e.ErrorCode == "InvalidBlockList")
+            {
+                throw GyreException.Conflict("path: another upload of the same artifact was committed while this one was sent; the artifact holds that one (send again to replace it)");
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public override async Task<StoredObject?> GetAsync(string key, CancellationToken ct)
+    {
+        try
+        {
+            var response = await container.GetBlobClient(key).DownloadStreamingAsync(cancellationToken: ct);
+            var details = response.Value.Details;
+            return new StoredObject(response.Value.Content, details.ContentLength, details.Metadata.TryGetValue(DigestKey, out var digest) ? digest : null);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public override async Task<bool> ExistsAsync(string key, CancellationToken ct) =>
+        (await container.GetBlobClient(key).ExistsAsync(ct)).Value;
+
+    public override async Task<ObjectListing> ListAsync(string prefix, CancellationToken ct)
+    {
+        var (objects, prefixes) = (new List<(string, long)>(), new List<string>());
+        await foreach (var item in container.GetBlobsByHierarchyAsync(new GetBlobsByHierarchyOptions { Prefix = prefix, Delimiter = "/" }, ct))
+        {
+            if (item.IsPrefix)
+            {
+                prefixes.Add(item.Prefix);
+            }
+            else
+            {
+                objects.Add((item.Blob.Name, item.Blob.Properties.ContentLength ?? 0));
+            }
+        }
+        return new ObjectListing(objects, prefixes);
+    }
+
+    public override async Task<bool> AnyUnderAsync(string prefix, CancellationToken ct)
+    {
+        await foreach (var _ in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, ct))
+        {
+            return true;
+        }
+        return false;
+    }
+
+    public override async Task DeleteUnderAsync(string prefix, CancellationToken ct)
+    {
+        var names = new List<string>();
+        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, ct))
+        {
+            names.Add(item.Name);
+        }
+        foreach (var name in names)
+        {
+            await container.DeleteBlobIfExistsAsync(name, cancellationToken: ct);
+        }
+    }
+
+    public override GyreException? Unavailable(Exception e) => e switch
+    {
+        RequestFailedException { Status: 0 or 500 or 502 or 503 or 504 or 429 } or HttpRequestException or SocketException or IOException or AggregateException =>
+            new GyreException(ErrorCode.Unavailable, $"the artifact store {Location} is unavailable ({Describe(e)}); retry", inner: e),
+        _ => null,
+    };
+
+    public override void Dispose()
+    {
+        // The container client holds no connections of its own: the SDK's shared pipeline does.
+    }
+
+    private static string Describe(Exception e)
+    {
+        while (e.InnerException is { } inner)
+        {
+            e = inner;
+        }
+        return e.Message.Split('\n')[0].TrimEnd('.');
+    }
+}

@@ -1,0 +1,93 @@
+using Gyre.Core.Artifacts;
+using Gyre.Core.Errors;
+
+namespace Gyre.Storage.Artifacts.Objects;
+
+/// <summary>
+/// Artifacts as objects in a bucket, under a key prefix: the key of a file is the prefix, the
+/// root's segments and the path's segments joined by '/', all checked by <see cref="ArtifactPath"/>,
+/// so no key is built from anything else and a path the filesystem store refuses is refused here
+/// the same way. A file and a directory of the same name cannot both exist, as on a disk. Every
+/// object carries the SHA-256 of its content, checked as it is read back.
+/// </summary>
+internal sealed class ObjectArtifactStore(ObjectBucket bucket, string prefix) : IArtifactStore, IDisposable
+{
+    private readonly string _prefix = prefix.Length == 0 || prefix.EndsWith('/') ? prefix : prefix + "/";
+
+    public ObjectBucket Bucket => bucket;
+
+    public Task<ArtifactInfo> WriteAsync(string root, ArtifactPath path, Stream content, long maxBytes, CancellationToken ct) => GuardAsync(async () =>
+    {
+        var key = Key(root, path);
+        if (await bucket.AnyUnderAsync(key + "/", ct))
+        {
+            throw GyreException.Conflict($"path: '{path}' is a directory");
+        }
+        var rootKey = Key(root, ArtifactPath.Parse("", allowEmpty: true));
+        for (var parent = ParentOf(key); parent is not null && parent.Length > rootKey.Length; parent = ParentOf(parent))
+        {
+            if (await bucket.ExistsAsync(parent, ct))
+            {
+                throw GyreException.Conflict($"path: a parent of '{path}' is a file, not a directory");
+            }
+        }
+        await using var digesting = new DigestingStream(content, maxBytes);
+        await bucket.PutAsync(key, digesting, ct);
+        return new ArtifactInfo(path.Value, false, digesting.BytesRead);
+    });
+
+    public Task<Stream> OpenReadAsync(string root, ArtifactPath path, CancellationToken ct) => GuardAsync(async () =>
+    {
+        var stored = await bucket.GetAsync(Key(root, path), ct) ?? throw GyreException.NotFound($"artifact '{path}' does not exist");
+        return stored.Digest is null ? stored.Content : new VerifyingStream(stored.Content, stored.Digest, stored.Length, $"artifact '{path}'", bucket.IsCorruption);
+    });
+
+    public Task<IReadOnlyList<ArtifactInfo>> ListAsync(string root, ArtifactPath path, CancellationToken ct) => GuardAsync<IReadOnlyList<ArtifactInfo>>(async () =>
+    {
+        var key = Key(root, path);
+        if (path.Value.Length > 0 && await bucket.ExistsAsync(key, ct))
+        {
+            throw GyreException.Invalid($"path: '{path}' is a file, not a directory");
+        }
+        var listed = key + "/";
+        var listing = await bucket.ListAsync(listed, ct);
+        var shown = path.Value.Length == 0 ? "" : path.Value + "/";
+        return listing.Objects.Select(o => new ArtifactInfo(shown + o.Key[listed.Length..], false, o.Size))
+            .Concat(listing.Prefixes.Select(p => new ArtifactInfo(shown + p[listed.Length..^1], true, null)))
+            .OrderBy(a => a.Path, StringComparer.Ordinal)
+            .ToList();
+    });
+
+    public Task<bool> ExistsAsync(string root, ArtifactPath path, CancellationToken ct) => GuardAsync(async () =>
+    {
+        var key = Key(root, path);
+        return await bucket.ExistsAsync(key, ct) || await bucket.AnyUnderAsync(key + "/", ct);
+    });
+
+    public Task DeleteRootAsync(string root, CancellationToken ct) => GuardAsync(async () =>
+    {
+        await bucket.DeleteUnderAsync(Key(root, ArtifactPath.Parse("", allowEmpty: true)) + "/", ct);
+        return true;
+    });
+
+    public void Dispose() => bucket.Dispose();
+
+    /// <summary>The key of a path under a root (with no trailing '/' for the root itself).</summary>
+    private string Key(string root, ArtifactPath path) =>
+        _prefix + string.Join('/', ArtifactPath.Parse(root, "root").Segments.Concat(path.Segments));
+
+    private static string? ParentOf(string key) => key.LastIndexOf('/') is var slash and > 0 ? key[..slash] : null;
+
+    /// <summary>Runs a call on the bucket; the store out of reach is a 503 that names it.</summary>
+    private async Task<T> GuardAsync<T>(Func<Task<T>> work)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (Exception e) when (e is not GyreException && bucket.Unavailable(e) is { } error)
+        {
+            throw error;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using Gyre.Core.Errors;
+
+namespace Gyre.Storage.Artifacts.Objects;
+
+/// <summary>
+/// The few operations Gyre's artifact store needs from an object store (an S3 bucket, an Azure Blob
+/// container), each through the store's official SDK. Keys are '/'-separated; a "directory" is a
+/// key prefix ending in '/', as both stores' delimiter listings treat it.
+/// </summary>
+internal abstract class ObjectBucket : IDisposable
+{
+    /// <summary>The header (S3) or blob metadata (Azure) key that holds an object's SHA-256.</summary>
+    public const string DigestKey = "sha256";
+
+    /// <summary>The bucket as a URL for messages, without credentials: <c>s3://bucket</c>, <c>azblob://container</c>.</summary>
+    public abstract string Location { get; }
+
+    /// <summary>Creates the bucket or container when it is missing; fails with one line naming it when that is not allowed.</summary>
+    public abstract Task EnsureExistsAsync(CancellationToken ct);
+
+    /// <summary>Writes <paramref name="content"/>, read to its end, to <paramref name="key"/> with its digest, all or nothing.</summary>
+    public abstract Task PutAsync(string key, DigestingStream content, CancellationToken ct);
+
+    /// <summary>The object at a key with its recorded digest (null when another tool wrote it), or null when there is none.</summary>
+    public abstract Task<StoredObject?> GetAsync(string key, CancellationToken ct);
+
+    public abstract Task<bool> ExistsAsync(string key, CancellationToken ct);
+
+    /// <summary>The direct children of a prefix (ending in '/', or empty): objects with their sizes, and sub-prefixes.</summary>
+    public abstract Task<ObjectListing> ListAsync(string prefix, CancellationToken ct);
+
+    /// <summary>Whether any object's key starts with <paramref name="prefix"/>.</summary>
+    public abstract Task<bool> AnyUnderAsync(string prefix, CancellationToken ct);
+
+    /// <summary>Deletes every object whose key starts with <paramref name="prefix"/>.</summary>
+    public abstract Task DeleteUnderAsync(string prefix, CancellationToken ct);
+
+    /// <summary>A failure that says the store is out of reach or refusing for now (a 503 naming it), or null for any other.</summary>
+    public abstract GyreException? Unavailable(Exception e);
+
+    /// <summary>Whether a failure while reading an object is the SDK finding its bytes changed.</summary>
+    public virtual bool IsCorruption(Exception e) => false;
+
+    public abstract void Dispose();
+}
+
+/// <summary>An object opened for reading: its content, its size, and the SHA-256 recorded when it was written (null when unknown).</summary>
+internal sealed record StoredObject(Stream Content, long Length, string? Digest);
+
+/// <summary>A delimiter listing: the objects directly under a prefix (full keys and sizes) and the sub-prefixes (full, each ending in '/').</summary>
+internal sealed record ObjectListing(IReadOnlyList<(string Key, long Size)> Objects, IReadOnlyList<string> Prefixes);

@@ -1,0 +1,268 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Gyre.Core.Errors;
+
+namespace Gyre.Storage.Artifacts.Objects;
+
+/// <summary>
+/// An S3 bucket (or an S3-compatible store's) through AWSSDK.S3. An upload that fits in one part is
+/// one PutObject carrying its digest as metadata. A larger one streams part by part (one part in
+/// memory at a time) into a multipart upload, and its digest, known only at the end (S3 takes an
+/// object's metadata when the upload begins), is then tagged on the object together with the ETag
+/// the upload produced: a reader trusts the tag only for that ETag, so a concurrent upload of the
+/// same key can never pair its bytes with another's digest. An upload that fails is aborted and
+/// leaves nothing.
+/// </summary>
+internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings settings) : ObjectBucket
+{
+    /// <summary>The part size: S3 takes parts of 5 MiB to 5 GiB (the last one may be smaller) and at most 10,000 of them.</summary>
+    public const int PartSize = 16 << 20;
+
+    /// <summary>The tag that names the ETag a multipart object's digest tag belongs to.</summary>
+    private const string EtagTag = "sha256-etag";
+
+    public override string Location => $"s3://{bucket}";
+
+    public override async Task EnsureExistsAsync(CancellationToken ct)
+    {
+        try
+        {
+            // A listing needs only the permission Gyre needs anyway; creating is tried only when the bucket is missing.
+            await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = 1 }, ct);
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchBucket")
+        {
+            try
+            {
+                await client.PutBucketAsync(new PutBucketRequest { BucketName = bucket }, ct);
+            }
+            catch (AmazonS3Exception created) when (created.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
+            {
+                // made meanwhile by another process
+            }
+            catch (Exception other) when (other is not OperationCanceledException)
+            {
+                throw new GyreException(ErrorCode.Unavailable, $"--artifacts: the bucket {Location} does not exist and cannot be created ({Describe(other)})", inner: other);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new GyreException(ErrorCode.Unavailable, $"--artifacts: the bucket {Location} cannot be reached ({Describe(e)})", inner: e);
+        }
+    }
+
+    public override async Task PutAsync(string key, DigestingStream content, CancellationToken ct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(PartSize);
+        try
+        {
+            var filled = await content.FillAsync(buffer.AsMemory(0, PartSize), ct);
+            if (filled < PartSize)
+            {
+                var put = new PutObjectRequest
+                {
+                    BucketName = bucket,
+                    Key = key,
+                    InputStream = new MemoryStream(buffer, 0, filled, writable: false),
+                    AutoCloseStream = false,
+                    UseChunkEncoding = settings.ChunkEncoding,
+                };
+                put.Metadata.Add(DigestKey, await DigestAtEndAsync(content, ct));
+                await client.PutObjectAsync(put, ct);
+                return;
+            }
+            var etag = await UploadPartsAsync(key, content, buffer, filled, ct);
+            await client.PutObjectTaggingAsync(new PutObjectTaggingRequest
+            {
+                BucketName = bucket,
+                Key = key,
+                Tagging = new Tagging { TagSet = [new Tag { Key = DigestKey, Value = content.Digest }, new Tag { Key = EtagTag, Value = etag }] },
+            }, ct);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The digest once the content is read to its end (a read that returns nothing).</summary>
+    private static async Task<string> DigestAtEndAsync(DigestingStream content, CancellationToken ct)
+    {
+        var probe = new byte[1];
+        if (await content.ReadAsync(probe, ct) != 0)
+        {
+            throw new InvalidOperationException("an upload was cut before its end");
+        }
+        return content.Digest;
+    }
+
+    /// <summary>Streams the content into a multipart upload at <paramref name="key"/>, whose first part is in the buffer; returns the object's ETag.</summary>
+    private async Task<string> UploadPartsAsync(string key, DigestingStream content, byte[] buffer, int filled, CancellationToken ct)
+    {
+        var upload = await client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = key }, ct);
+        try
+        {
+            var parts = new List<PartETag>();
+            while (filled > 0)
+            {
+                var part = await client.UploadPartAsync(new UploadPartRequest
+                {
+                    BucketName = bucket,
+                    Key = key,
+                    UploadId = upload.UploadId,
+                    PartNumber = parts.Count + 1,
+                    PartSize = filled,
+                    InputStream = new MemoryStream(buffer, 0, filled, writable: false),
+                    UseChunkEncoding = settings.ChunkEncoding,
+                }, ct);
+                parts.Add(new PartETag(parts.Count + 1, part.ETag));
+                filled = await content.FillAsync(buffer.AsMemory(0, PartSize), ct);
+            }
+            var done = await client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = bucket,
+                Key = key,
+                UploadId = upload.UploadId,
+                PartETags = parts,
+            }, ct);
+            return Unquoted(done.ETag);
+        }
+        catch
+        {
+            await AbortAsync(key, upload.UploadId);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Gives up an upload's parts. Best effort: the failure that brought us here is what the caller
+    /// must hear, and some S3-compatible stores (s3rver) do not implement aborting; a bucket lifecycle
+    /// rule (AbortIncompleteMultipartUpload) removes whatever is left.
+    /// </summary>
+    private async Task AbortAsync(string key, string uploadId)
+    {
+        try
+        {
+            await client.AbortMultipartUploadAsync(bucket, key, uploadId, CancellationToken.None);
+        }
+        catch (AmazonServiceException)
+        {
+            // the original failure stands
+        }
+        catch (HttpRequestException)
+        {
+            // the original failure stands
+        }
+    }
+
+    private static string Unquoted(string etag) => etag.Trim('"');
+
+    public override async Task<StoredObject?> GetAsync(string key, CancellationToken ct)
+    {
+        try
+        {
+            var response = await client.GetObjectAsync(bucket, key, ct);
+            var digest = response.Metadata[DigestKey];
+            if (string.IsNullOrEmpty(digest))
+            {
+                // A multipart upload's digest is a tag, trusted only for the ETag it names.
+                var tags = (await client.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = bucket, Key = key }, ct)).Tagging ?? [];
+                digest = tags.Find(t => t.Key == EtagTag)?.Value == Unquoted(response.ETag) ? tags.Find(t => t.Key == DigestKey)?.Value : null;
+            }
+            return new StoredObject(response.ResponseStream, response.ContentLength, string.IsNullOrEmpty(digest) ? null : digest);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public override async Task<bool> ExistsAsync(string key, CancellationToken ct)
+    {
+        try
+        {
+            await client.GetObjectMetadataAsync(bucket, key, ct);
+            return true;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    public override async Task<ObjectListing> ListAsync(string prefix, CancellationToken ct)
+    {
+        var (objects, prefixes) = (new List<(string, long)>(), new List<string>());
+        var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, Delimiter = "/" };
+        ListObjectsV2Response page;
+        do
+        {
+            page = await client.ListObjectsV2Async(request, ct);
+            objects.AddRange((page.S3Objects ?? []).Select(o => (o.Key, o.Size ?? 0)));
+            prefixes.AddRange(page.CommonPrefixes ?? []);
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+        while (page.IsTruncated == true);
+        return new ObjectListing(objects, prefixes);
+    }
+
+    public override async Task<bool> AnyUnderAsync(string prefix, CancellationToken ct)
+    {
+        var page = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix, MaxKeys = 1 }, ct);
+        return page.S3Objects is { Count: > 0 };
+    }
+
+    public override async Task DeleteUnderAsync(string prefix, CancellationToken ct)
+    {
+        var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix };
+        ListObjectsV2Response page;
+        do
+        {
+            page = await client.ListObjectsV2Async(request, ct);
+            if (page.S3Objects is { Count: > 0 } objects)
+            {
+                await client.DeleteObjectsAsync(new DeleteObjectsRequest
+                {
+                    BucketName = bucket,
+                    Objects = [.. objects.Select(o => new KeyVersion { Key = o.Key })],
+                }, ct);
+            }
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+        while (page.IsTruncated == true);
+    }
+
+    public override GyreException? Unavailable(Exception e) => e switch
+    {
+        AmazonServiceException { StatusCode: HttpStatusCode.ServiceUnavailable or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
+            or HttpStatusCode.GatewayTimeout or HttpStatusCode.TooManyRequests } or HttpRequestException or SocketException or IOException
+            or AmazonClientException =>
+            new GyreException(ErrorCode.Unavailable, $"the artifact store {Location} is unavailable ({Describe(e)}); retry", inner: e),
+        _ => null,
+    };
+
+    /// <remarks>The SDK compares a downloaded object with its ETag's MD5 and says so in this one way.</remarks>
+    public override bool IsCorruption(Exception e) =>
+        e is AmazonClientException && e.Message.Contains("hash not equal to calculated hash", StringComparison.OrdinalIgnoreCase);
+
+    public override void Dispose() => client.Dispose();
+
+    private static string Describe(Exception e)
+    {
+        while (e.InnerException is { } inner && e is not AmazonServiceException)
+        {
+            e = inner;
+        }
+        return e.Message.Split('\n')[0].TrimEnd('.');
+    }
+}
+
+/// <summary>What an S3-compatible store may need that S3 itself does not (URL query parameters).</summary>
+/// <param name="PathStyle">Address the bucket in the path (<c>host/bucket/key</c>) rather than the host name (<c>path_style=true</c>).</param>
+/// <param name="ChunkEncoding">Send bodies in aws-chunked encoding (<c>chunk_encoding=false</c> turns it off, for stores that keep the chunk signatures in the object).</param>
+/// <param name="ChecksumsWhenRequired">Compute and validate checksums only when an operation requires them (<c>checksum=when_required</c>, for stores without S3's newer checksums).</param>
+internal sealed record S3Settings(bool PathStyle, bool ChunkEncoding, bool ChecksumsWhenRequired);
