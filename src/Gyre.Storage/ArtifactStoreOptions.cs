@@ -1,6 +1,3 @@
-using Amazon.Runtime;
-using Amazon.S3;
-using Azure.Storage.Blobs;
 using Gyre.Core.Artifacts;
 using Gyre.Core.Errors;
 using Gyre.Storage.Artifacts;
@@ -77,15 +74,9 @@ public sealed record ArtifactStoreOptions(string? Url = null)
                     PathStyle: query.GetValueOrDefault("path_style") == "true",
                     ChunkEncoding: query.GetValueOrDefault("chunk_encoding") != "false",
                     ChecksumsWhenRequired: query.GetValueOrDefault("checksum") == "when_required");
-                var config = new AmazonS3Config { ForcePathStyle = settings.PathStyle };
-                if (settings.ChecksumsWhenRequired)
-                {
-                    config.RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED;
-                    config.ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED;
-                }
-                return new ObjectArtifactStore(new S3Bucket(new AmazonS3Client(config), uri.Host, settings), prefix);
+                return new ObjectArtifactStore(new S3Bucket(S3Bucket.Client(settings), uri.Host, settings), prefix);
             default:
-                var container = new BlobContainerClient(Environment.GetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING"), uri.Host);
+                var container = AzureBlobBucket.Client(Environment.GetEnvironmentVariable("AZURE_STORAGE_CONNECTION_STRING")!, uri.Host);
                 return new ObjectArtifactStore(new AzureBlobBucket(container), prefix);
         }
     }

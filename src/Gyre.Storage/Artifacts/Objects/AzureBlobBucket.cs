@@ -24,6 +24,18 @@ internal sealed class AzureBlobBucket(BlobContainerClient container) : ObjectBuc
 
     public override string Location => $"azblob://{container.Name}";
 
+    /// <summary>A container client whose retries are bounded (exponential from 200 ms, four at most), so that a store that is away is a 503 within seconds.</summary>
+    public static BlobContainerClient Client(string connectionString, string container)
+    {
+        var options = new BlobClientOptions();
+        options.Retry.Mode = Azure.Core.RetryMode.Exponential;
+        options.Retry.MaxRetries = 4;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(100);
+        return new BlobContainerClient(connectionString, container, options);
+    }
+
     public override async Task EnsureExistsAsync(CancellationToken ct)
     {
         try

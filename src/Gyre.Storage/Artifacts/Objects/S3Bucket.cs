@@ -27,6 +27,32 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
 
     public override string Location => $"s3://{bucket}";
 
+    /// <summary>
+    /// A client configured from the SDK's environment (endpoint, region, credentials) and the URL's
+    /// settings. Its retries are bounded so that a store that is away is a 503 within a couple of
+    /// seconds rather than after the SDK's longer default backoff; throttling is retried within them.
+    /// </summary>
+    public static AmazonS3Client Client(S3Settings settings, AWSCredentials? credentials = null, string? serviceUrl = null)
+    {
+        var config = new AmazonS3Config
+        {
+            ForcePathStyle = settings.PathStyle,
+            RetryMode = RequestRetryMode.Standard,
+            MaxErrorRetry = 3,
+            Timeout = TimeSpan.FromSeconds(100),
+        };
+        if (serviceUrl is not null)
+        {
+            config.ServiceURL = serviceUrl;
+        }
+        if (settings.ChecksumsWhenRequired)
+        {
+            config.RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED;
+            config.ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED;
+        }
+        return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
+    }
+
     public override async Task EnsureExistsAsync(CancellationToken ct)
     {
         try
