@@ -165,9 +165,10 @@ public sealed partial class PredictionLog
             {
                 if (!CommitWithRetries(batch, sequences, asked, ref lastSync))
                 {
-                    // The log closes with the tables still unwritable. The batch is given up: its fast
-                    // rows are counted as dropped, and its durable rows stay in the journal, which is
-                    // kept until the next start replays it.
+                    // The log closes with the tables still unwritable, or the batch failed for another
+                    // reason than the tables being away. The batch is given up: its fast rows are counted
+                    // as dropped, and its durable rows stay in the journal, which is kept until the next
+                    // start replays it.
                     Interlocked.Add(ref _dropped, fast);
                     _keepJournal |= sequences.Any(q => q > 0);
                 }
@@ -189,10 +190,12 @@ public sealed partial class PredictionLog
     }
 
     /// <summary>
-    /// Commits a batch, and answers the queries that asked for it. When the tables cannot be written
-    /// (the database is away, the disk is full), the queries waiting now get that failure at once, and
-    /// the batch is tried again, with growing pauses, until it commits or the log closes (false); a
-    /// retry leaves out the records a commit whose outcome was unknown may have stored.
+    /// Commits a batch, and answers the queries that asked for it. When the tables cannot be written,
+    /// the queries waiting now get that failure at once, and the batch is tried again with growing
+    /// pauses: for as long as it takes while the tables are away (the database unreachable), and
+    /// <see cref="MaxAttemptsOnOtherFailures"/> times for any other failure, so that a batch that can
+    /// never commit does not hold up the log (false: given up, or the log closed). A retry leaves out
+    /// the records that a commit whose outcome was unknown may have stored.
     /// </summary>
     private bool CommitWithRetries(List<EncodedRecords> batch, long[] sequences, List<TaskCompletionSource> asked, ref long lastSync)
     {
@@ -232,7 +235,8 @@ public sealed partial class PredictionLog
                         }
                     }
                     asked.Clear();
-                    if (_tablesClosed)
+                    var away = e is GyreException { Code: ErrorCode.Unavailable } || _tables.Unavailable(e) is not null;
+                    if (_tablesClosed || (!away && attempt >= MaxAttemptsOnOtherFailures))
                     {
                         return false;
                     }
@@ -245,6 +249,9 @@ public sealed partial class PredictionLog
             fresh?.Dispose();
         }
     }
+
+    /// <summary>How many times a batch is tried when it fails for another reason than the tables being away.</summary>
+    private const int MaxAttemptsOnOtherFailures = 5;
 
     /// <summary>
     /// 100 ms after the first failure, doubling up to <see cref="MaxRetryPause"/>. A query that asks

@@ -155,6 +155,59 @@ public sealed class PredictionJournalTests : IDisposable
         Assert.All(new[] { ".journal.0", ".journal.1", ".journal.2", ".journal.3" }, suffix => Assert.All(File.ReadAllBytes(path + suffix).Take(16), b => Assert.Equal(0, b)));
     }
 
+    /// <summary>
+    /// A batch the tables refuse for another reason than being away (here a trigger) is tried a few
+    /// times and then set aside, so the log goes on with later batches; its durable rows, already
+    /// answered, stay in the journal and come back at the next start.
+    /// </summary>
+    [Fact]
+    public async Task ABatchTheTablesKeepRefusing_IsSetAside_AndTheJournalBringsItBackAtTheNextStart()
+    {
+        var path = _home.Home.PredictionLogPath;
+        var refused = Record(Id(1_700_000_000_000, 1), 1_700_000_000_000);
+        var later = Record(Id(1_700_000_000_005, 2), 1_700_000_000_005);
+        using (var log = PredictionLog.Open(path, TimeProvider.System))
+        {
+            Execute(path, "CREATE TRIGGER refuse BEFORE INSERT ON prediction_blocks BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;");
+            await log.AppendAsync([refused], durable: true); // answered from the journal
+            var failure = await Assert.ThrowsAsync<Gyre.Core.Errors.GyreException>(() => log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None));
+            Assert.Equal(Gyre.Core.Errors.ErrorCode.Unavailable, failure.Code);
+
+            // After its last attempt the batch is set aside: queries answer again, without it, though the trigger is still there.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (true)
+            {
+                try
+                {
+                    Assert.Empty((await log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None)).Items);
+                    break;
+                }
+                catch (Gyre.Core.Errors.GyreException e) when (e.Code == Gyre.Core.Errors.ErrorCode.Unavailable && clock.Elapsed < TimeSpan.FromSeconds(30))
+                {
+                    await Task.Delay(100);
+                }
+            }
+            Execute(path, "DROP TRIGGER refuse;");
+            await log.AppendAsync([later], durable: true);
+            var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None);
+            Assert.Equal([later.PredictionId], items.Select(i => i.Prediction.PredictionId));
+        }
+        using (var reopened = PredictionLog.Open(path, TimeProvider.System))
+        {
+            var (items, _) = await reopened.QueryAsync("churn", 0, long.MaxValue, 10, null, CancellationToken.None);
+            Assert.Equal([refused.PredictionId, later.PredictionId], items.Select(i => i.Prediction.PredictionId));
+        }
+    }
+
+    private static void Execute(string path, string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
     private static PredictionRecord Record(string id, long time) =>
         new(id, "churn", "churn-v1", "churn", 1, time, 2.5, "{\"tenure\":3,\"plan\":\"basic\"}", "{\"label\":\"left\",\"probability\":0.2}", "weighted");
 
