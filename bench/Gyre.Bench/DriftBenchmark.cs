@@ -34,7 +34,7 @@ internal static class DriftBenchmark
             var references = new DatasetReferences(storage.Datasets, storage.DatasetObjects, storage.ReferenceComputer);
             var reference = await references.GetOrComputeAsync("reference", 1, CancellationToken.None);
             var window = await storage.Datasets.GetVersionAsync("window", 1, CancellationToken.None);
-            var windowPath = storage.DatasetObjects.LocalPath(window.Digest, window.Format);
+            var windowPath = await storage.DatasetObjects.LocalPathAsync(window.Digest, window.Format, CancellationToken.None);
             Console.WriteLine($"drift: window of {Rows:N0} rows x 20 features ({new FileInfo(windowPath).Length / 1e6:N0} MB Parquet) against stored reference statistics of {reference.Rows:N0} rows");
 
             GC.Collect();

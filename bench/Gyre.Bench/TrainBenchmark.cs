@@ -47,8 +47,8 @@ internal static class TrainBenchmark
             var names = features.Select(f => f.Name).ToList();
             var trainCsv = Path.Combine(folder, "train.csv");
             var testCsv = Path.Combine(folder, "test.csv");
-            await storage.DatasetExporter.ExportAsync(storage.DatasetObjects.LocalPath(train.Digest, train.Format), train, "churned", ["false", "true"], names, trainCsv, CancellationToken.None);
-            await storage.DatasetExporter.ExportAsync(storage.DatasetObjects.LocalPath(test.Digest, test.Format), test, "churned", ["false", "true"], names, testCsv, CancellationToken.None);
+            await storage.DatasetExporter.ExportAsync(await storage.DatasetObjects.LocalPathAsync(train.Digest, train.Format, CancellationToken.None), train, "churned", ["false", "true"], names, trainCsv, CancellationToken.None);
+            await storage.DatasetExporter.ExportAsync(await storage.DatasetObjects.LocalPathAsync(test.Digest, test.Format, CancellationToken.None), test, "churned", ["false", "true"], names, testCsv, CancellationToken.None);
             var bare = new TrainingData(trainCsv, testCsv, "binary", "churned", features, ["false", "true"], Trainers.LightGbm, new Dictionary<string, double>(), 0);
             Console.WriteLine($"train: {Rows:N0} rows x 20 features (160,000 train, 40,000 test), LightGBM, binary");
 

@@ -22,9 +22,10 @@ public sealed class GyreStorage : IDisposable
     private readonly SqlDatabase _database;
     private readonly bool _shared;
     private readonly Lazy<PredictionLog> _predictionLog;
+    private readonly FileStores _files;
     private int _disposed;
 
-    private GyreStorage(GyreHome home, SqlBackend backend, IArtifactStore artifacts, TimeProvider time, Random random)
+    private GyreStorage(GyreHome home, SqlBackend backend, FileStores files, TimeProvider time, Random random)
     {
         Home = home;
         var database = backend.Database;
@@ -33,9 +34,10 @@ public sealed class GyreStorage : IDisposable
         Tracking = new SqlTrackingStore(database, backend.MetricWriter, time, random);
         Registry = new SqlRegistryStore(database, time);
         Tokens = new SqlTokenStore(database, time);
-        Artifacts = artifacts;
+        _files = files;
+        Artifacts = files.Artifacts;
         Datasets = new SqlDatasetStore(database, time);
-        DatasetObjects = new DatasetObjectStore(home.DatasetsPath);
+        DatasetObjects = files.Datasets;
         var spill = Directory.CreateDirectory(Path.Combine(home.DatasetsPath, "spill")).FullName;
         DatasetReader = new DuckDbDatasetReader(spill);
         ConstraintMeasurer = new DuckDbConstraintMeasurer(spill);
@@ -133,14 +135,14 @@ public sealed class GyreStorage : IDisposable
     public static GyreStorage Create(GyreHome home, TimeProvider? time = null, Random? random = null, DatabaseOptions? database = null, ArtifactStoreOptions? artifacts = null)
     {
         home.EnsureExists();
-        var store = (artifacts ?? new ArtifactStoreOptions()).Open(home);
+        var files = (artifacts ?? new ArtifactStoreOptions()).Open(home);
         try
         {
-            return new GyreStorage(home, (database ?? new DatabaseOptions()).Open(home), store, time ?? TimeProvider.System, random ?? new Random());
+            return new GyreStorage(home, (database ?? new DatabaseOptions()).Open(home), files, time ?? TimeProvider.System, random ?? new Random());
         }
         catch
         {
-            (store as IDisposable)?.Dispose();
+            files.Bucket?.Dispose();
             throw;
         }
     }
@@ -179,9 +181,9 @@ public sealed class GyreStorage : IDisposable
     /// <summary>An object store's bucket or container is created when missing; when it cannot be, the start fails naming it.</summary>
     private async Task PrepareArtifactsAsync(CancellationToken ct)
     {
-        if (Artifacts is Artifacts.Objects.ObjectArtifactStore objects)
+        if (_files.Bucket is { } bucket)
         {
-            await objects.Bucket.EnsureExistsAsync(ct);
+            await bucket.EnsureExistsAsync(ct);
         }
     }
 
@@ -203,6 +205,6 @@ public sealed class GyreStorage : IDisposable
             _predictionLog.Value.Dispose();
         }
         _database.Dispose();
-        (Artifacts as IDisposable)?.Dispose();
+        _files.Bucket?.Dispose();
     }
 }

@@ -39,7 +39,7 @@ internal static class DatasetsApi
     {
         foreach (var (digest, format) in await store.DeleteDatasetAsync(name, ct))
         {
-            objects.DeleteUnreferenced(digest, format, ContentGrace);
+            await objects.DeleteUnreferencedAsync(digest, format, ContentGrace, ct);
         }
         return TypedResults.NoContent();
     }
@@ -86,6 +86,6 @@ internal static class DatasetsApi
     private static async Task<FileStreamHttpResult> Content(string name, string version, IDatasetStore store, IDatasetObjectStore objects, CancellationToken ct)
     {
         var found = await store.GetVersionAsync(name, QueryValues.Version(version, allowLatest: true), ct);
-        return TypedResults.Stream(objects.OpenRead(found.Digest, found.Format), found.Format.MediaType(), $"{name}-v{found.Version}{found.Format.Extension()}");
+        return TypedResults.Stream(await objects.OpenReadAsync(found.Digest, found.Format, ct), found.Format.MediaType(), $"{name}-v{found.Version}{found.Format.Extension()}");
     }
 }

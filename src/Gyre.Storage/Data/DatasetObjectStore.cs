@@ -24,7 +24,7 @@ internal sealed class DatasetObjectStore : IDatasetObjectStore
 
     public async Task<IStagedObject> StageAsync(Stream content, DatasetFormat format, long maxBytes, CancellationToken ct)
     {
-        var path = Path.Combine(_staging, Guid.NewGuid().ToString("N") + format.Extension());
+        var path = NewStagingPath(format);
         try
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -44,7 +44,7 @@ internal sealed class DatasetObjectStore : IDatasetObjectStore
                     await file.WriteAsync(buffer.AsMemory(0, read), ct);
                 }
             }
-            return new Staged(this, path, "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset()), size, format);
+            return new Staged(this, path, "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset()), size, format, null);
         }
         catch
         {
@@ -53,32 +53,55 @@ internal sealed class DatasetObjectStore : IDatasetObjectStore
         }
     }
 
+    public Task<string> LocalPathAsync(string digest, DatasetFormat format, CancellationToken ct) => Task.FromResult(LocalPath(digest, format));
+
+    /// <summary>The file of a digest's content, or not_found.</summary>
     public string LocalPath(string digest, DatasetFormat format)
     {
         var path = ObjectPath(digest, format);
         return File.Exists(path) ? path : throw GyreException.NotFound($"the content {digest} is missing from the dataset store");
     }
 
-    public Stream OpenRead(string digest, DatasetFormat format)
-    {
-        var path = ObjectPath(digest, format);
-        return File.Exists(path)
-            ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, useAsync: true)
-            : throw GyreException.NotFound($"the content {digest} is missing from the dataset store");
-    }
+    /// <summary>The file of a digest's content if this store holds it, else null.</summary>
+    public string? Find(string digest, DatasetFormat format) => ObjectPath(digest, format) is var path && File.Exists(path) ? path : null;
 
-    public bool DeleteUnreferenced(string digest, DatasetFormat format, TimeSpan grace)
+    public Task<Stream> OpenReadAsync(string digest, DatasetFormat format, CancellationToken ct) =>
+        Task.FromResult<Stream>(new FileStream(LocalPath(digest, format), FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, useAsync: true));
+
+    public Task<bool> DeleteUnreferencedAsync(string digest, DatasetFormat format, TimeSpan grace, CancellationToken ct)
     {
         var path = ObjectPath(digest, format);
         if (!File.Exists(path) || DateTime.UtcNow - File.GetLastWriteTimeUtc(path) < grace)
         {
-            return false;
+            return Task.FromResult(false);
         }
         File.Delete(path);
-        return true;
+        return Task.FromResult(true);
     }
 
-    private string ObjectPath(string digest, DatasetFormat format)
+    /// <summary>Moves a file whose content is known to be <paramref name="digest"/> into place (a copy fetched from an object store); the file is gone afterwards.</summary>
+    public string Adopt(string file, string digest, DatasetFormat format)
+    {
+        var target = ObjectPath(digest, format);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        try
+        {
+            File.Move(file, target, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(target))
+        {
+            File.Delete(file); // fetched meanwhile by another caller: same content
+        }
+        return target;
+    }
+
+    /// <summary>A new file in the staging folder, for content on its way in.</summary>
+    public string NewStagingPath(DatasetFormat format) => Path.Combine(_staging, Guid.NewGuid().ToString("N") + format.Extension());
+
+    /// <summary>Every content file this store holds.</summary>
+    public IEnumerable<FileInfo> Files() => new DirectoryInfo(_root).EnumerateFiles("*", SearchOption.AllDirectories);
+
+    public string ObjectPath(string digest, DatasetFormat format)
     {
         var hex = digest.StartsWith("sha256:", StringComparison.Ordinal) ? digest[7..] : digest;
         if (hex.Length != 64 || !hex.All(char.IsAsciiHexDigitLower))
@@ -88,7 +111,12 @@ internal sealed class DatasetObjectStore : IDatasetObjectStore
         return Path.Combine(_root, hex[..2], hex + format.Extension());
     }
 
-    private sealed class Staged(DatasetObjectStore store, string path, string digest, long size, DatasetFormat format) : IStagedObject
+    /// <summary>
+    /// Staged content; <paramref name="beforeCommit"/>, when given, runs first on commit (an object
+    /// store's upload), so that content is in place there before any version refers to it.
+    /// </summary>
+    internal sealed class Staged(DatasetObjectStore store, string path, string digest, long size, DatasetFormat format,
+        Func<Staged, CancellationToken, Task>? beforeCommit) : IStagedObject
     {
         private bool _committed;
 
@@ -98,8 +126,17 @@ internal sealed class DatasetObjectStore : IDatasetObjectStore
 
         public string Path => path;
 
-        public Task CommitAsync(CancellationToken ct)
+        public DatasetFormat Format => format;
+
+        /// <summary>The same staged file, committing through <paramref name="upload"/> first.</summary>
+        public Staged Before(Func<Staged, CancellationToken, Task> upload) => new(store, path, digest, size, format, upload);
+
+        public async Task CommitAsync(CancellationToken ct)
         {
+            if (beforeCommit is not null)
+            {
+                await beforeCommit(this, ct);
+            }
             var target = store.ObjectPath(digest, format);
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
             // Same content, same name: if another upload committed it first, ours is redundant,
@@ -121,7 +158,6 @@ internal sealed class DatasetObjectStore : IDatasetObjectStore
             }
             File.Delete(path);
             _committed = true;
-            return Task.CompletedTask;
         }
 
         public ValueTask DisposeAsync()

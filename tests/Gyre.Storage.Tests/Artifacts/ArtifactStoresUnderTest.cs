@@ -13,7 +13,7 @@ public sealed class FileSystemArtifactStoreTests : ArtifactStoreContract
 {
     private IArtifactStore? _store;
 
-    protected override IArtifactStore Store => _store ??= new ArtifactStoreOptions().Open(Home.Home);
+    protected override IArtifactStore Store => _store ??= new ArtifactStoreOptions().Open(Home.Home).Artifacts;
 }
 
 public sealed class S3ArtifactStoreTests : ObjectArtifactStoreContract
@@ -43,7 +43,7 @@ public sealed class S3ArtifactStoreTests : ObjectArtifactStoreContract
 
     private IArtifactStore Open(string url)
     {
-        var store = new ArtifactStoreOptions(url).Open(Home.Home);
+        var store = new ArtifactStoreOptions(url).Open(Home.Home).Artifacts;
         ((ObjectArtifactStore)store).Bucket.EnsureExistsAsync(CancellationToken.None).GetAwaiter().GetResult();
         return store;
     }
@@ -72,7 +72,7 @@ public sealed class AzureBlobArtifactStoreTests : ObjectArtifactStoreContract
 
     private IArtifactStore Open(string url)
     {
-        var store = new ArtifactStoreOptions(url).Open(Home.Home);
+        var store = new ArtifactStoreOptions(url).Open(Home.Home).Artifacts;
         ((ObjectArtifactStore)store).Bucket.EnsureExistsAsync(CancellationToken.None).GetAwaiter().GetResult();
         return store;
     }

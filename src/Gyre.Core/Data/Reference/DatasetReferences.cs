@@ -10,7 +10,7 @@ public sealed class DatasetReferences(IDatasetStore store, IDatasetObjectStore o
         {
             return kept;
         }
-        var computed = await computer.ComputeAsync(objects.LocalPath(found.Digest, found.Format), found, ct);
+        var computed = await computer.ComputeAsync(await objects.LocalPathAsync(found.Digest, found.Format, ct), found, ct);
         await store.SetReferenceAsync(name, found.Version, computed, ct);
         return computed;
     }

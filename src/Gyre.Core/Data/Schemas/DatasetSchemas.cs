@@ -31,7 +31,7 @@ public sealed class DatasetSchemas(IDatasetStore store, IDatasetObjectStore obje
         DatasetFile file;
         try
         {
-            file = await reader.InspectAsync(objects.LocalPath(found.Digest, found.Format), found.Format, found.Reading, SchemaCheck.Domains(schema), ct);
+            file = await reader.InspectAsync(await objects.LocalPathAsync(found.Digest, found.Format, ct), found.Format, found.Reading, SchemaCheck.Domains(schema), ct);
         }
         catch (GyreException e) when (e.Code == ErrorCode.InvalidArgument)
         {

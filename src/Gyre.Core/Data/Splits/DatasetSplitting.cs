@@ -22,7 +22,7 @@ public sealed class DatasetSplitting(IDatasetStore store, IDatasetObjectStore ob
         {
             return (known, false);
         }
-        using var files = await splitter.SplitAsync(objects.LocalPath(found.Digest, found.Format), found, normalized, ct);
+        using var files = await splitter.SplitAsync(await objects.LocalPathAsync(found.Digest, found.Format, ct), found, normalized, ct);
         var parts = new List<SplitPart>();
         foreach (var (part, path) in files.Parts)
         {

@@ -11,7 +11,7 @@ public sealed class DatasetValidation(IDatasetStore store, IDatasetObjectStore o
     {
         var found = await store.GetVersionAsync(name, version, ct);
         var constraints = SuiteChecks.Validate(suite, found.Columns);
-        var observed = await measurer.MeasureAsync(objects.LocalPath(found.Digest, found.Format), found, constraints, ct);
+        var observed = await measurer.MeasureAsync(await objects.LocalPathAsync(found.Digest, found.Format, ct), found, constraints, ct);
         var results = constraints.Select((c, i) =>
         {
             var (passed, expectation) = SuiteChecks.Judge(c, observed[i]);

@@ -155,7 +155,7 @@ public sealed class ModelGate(IRegistryStore registry, IDatasetStore datasets, I
         }
         var model = await packages.ReadModelAsync(version, package, ct);
         var columns = slice is null ? new[] { label } : [label, slice];
-        var (predictions, texts) = await scorer.PredictAsync(package, model, objects.LocalPath(test.Digest, test.Format), test.Format, columns, ct);
+        var (predictions, texts) = await scorer.PredictAsync(package, model, await objects.LocalPathAsync(test.Digest, test.Format, ct), test.Format, columns, ct);
         var labels = texts[label];
         var overall = TaskMetrics.Evaluate(task, package.Classes, labels, predictions);
         if (slice is null)

@@ -55,8 +55,8 @@ public sealed class ModelTraining(
         try
         {
             var columns = features.Select(f => f.Name).ToList();
-            await exporter.ExportAsync(objects.LocalPath(train.Digest, train.Format), train, label, classes, columns, trainPath, ct);
-            await exporter.ExportAsync(objects.LocalPath(test.Digest, test.Format), test, label, classes, columns, testPath, ct);
+            await exporter.ExportAsync(await objects.LocalPathAsync(train.Digest, train.Format, ct), train, label, classes, columns, trainPath, ct);
+            await exporter.ExportAsync(await objects.LocalPathAsync(test.Digest, test.Format, ct), test, label, classes, columns, testPath, ct);
             var hyperparameters = request.Hyperparameters ?? new Dictionary<string, double>();
             Run? run = null;
             IReadOnlyList<TrialResult>? trials = null;
@@ -98,7 +98,7 @@ public sealed class ModelTraining(
                 encoded.Add(feature);
                 continue;
             }
-            var (values, _) = await exporter.DistinctAsync(objects.LocalPath(train.Digest, train.Format), train, feature.Name, OneHotMaxDistinct + 1, ct);
+            var (values, _) = await exporter.DistinctAsync(await objects.LocalPathAsync(train.Digest, train.Format, ct), train, feature.Name, OneHotMaxDistinct + 1, ct);
             encoded.Add(feature with { Hashed = values.Count > OneHotMaxDistinct });
         }
         return encoded;
@@ -135,7 +135,7 @@ public sealed class ModelTraining(
             ModelTasks.Binary => l == 1 ? "true" : "false",
             _ => l.ToString("R", CultureInfo.InvariantCulture),
         })).ToList();
-        var texts = await exporter.ColumnsAsync(objects.LocalPath(test.Digest, test.Format), test, categorical, ct);
+        var texts = await exporter.ColumnsAsync(await objects.LocalPathAsync(test.Digest, test.Format, ct), test, categorical, ct);
         var overall = TaskMetrics.Evaluate(package.Task!, exported, labels, predictions)[metric];
         var slices = categorical.SelectMany(column => Enumerable.Range(0, predictions.Count).GroupBy(i => texts[column][i] ?? "(missing)")
             .OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -150,7 +150,7 @@ public sealed class ModelTraining(
         var permuted = measured.Take(MaxImportanceFeatures).Select((f, i) => (f.Name, $"{testPath}.permuted{i}.csv")).ToList();
         try
         {
-            await exporter.ExportPermutedAsync(objects.LocalPath(test.Digest, test.Format), test, label, classes, [.. features.Select(f => f.Name)], permuted, seed, ct);
+            await exporter.ExportPermutedAsync(await objects.LocalPathAsync(test.Digest, test.Format, ct), test, label, classes, [.. features.Select(f => f.Name)], permuted, seed, ct);
             foreach (var (feature, path) in permuted)
             {
                 var (scores, scoreTexts) = await scorer.PredictAsync(scoring, trained.Model, path, DatasetFormat.Csv, [IDatasetExporter.LabelColumn], ct);
@@ -202,7 +202,7 @@ public sealed class ModelTraining(
         SearchSpec search, string metric, TrainingData final, DatasetVersion train, ExperimentId experiment, RunId parent, CancellationToken ct)
     {
         var spec = SplitChecks.Normalize(new SplitSpec(SplitMethods.Random, 0.2, final.Seed), train);
-        using var inner = await splitter.SplitAsync(objects.LocalPath(train.Digest, train.Format), train, spec, ct);
+        using var inner = await splitter.SplitAsync(await objects.LocalPathAsync(train.Digest, train.Format, ct), train, spec, ct);
         var parts = inner.Parts.ToDictionary(p => p.Part, p => p.Path);
         // The parts are Parquet files with the train part's columns, read as the train part is.
         var asPart = train with { Format = DatasetFormat.Parquet };
@@ -262,8 +262,8 @@ public sealed class ModelTraining(
     /// <summary>The class labels in order (sorted as text; a binary task's positive class is the second), checked against both parts.</summary>
     private async Task<IReadOnlyList<string>?> ClassesAsync(string task, DatasetVersion train, DatasetVersion test, string label, CancellationToken ct)
     {
-        var (values, missing) = await exporter.DistinctAsync(objects.LocalPath(train.Digest, train.Format), train, label, 1001, ct);
-        var (testValues, testMissing) = await exporter.DistinctAsync(objects.LocalPath(test.Digest, test.Format), test, label, 1001, ct);
+        var (values, missing) = await exporter.DistinctAsync(await objects.LocalPathAsync(train.Digest, train.Format, ct), train, label, 1001, ct);
+        var (testValues, testMissing) = await exporter.DistinctAsync(await objects.LocalPathAsync(test.Digest, test.Format, ct), test, label, 1001, ct);
         if (missing + testMissing > 0)
         {
             throw GyreException.Invalid($"label: '{label}' has {missing + testMissing} missing values in {train.Name}@{train.Version} and {test.Name}@{test.Version}; drop or fill them first");

@@ -33,7 +33,14 @@ internal sealed class AzureBlobBucket(BlobContainerClient container) : ObjectBuc
         options.Retry.Delay = TimeSpan.FromMilliseconds(200);
         options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(100);
-        return new BlobContainerClient(connectionString, container, options);
+        try
+        {
+            return new BlobContainerClient(connectionString, container, options);
+        }
+        catch (FormatException e)
+        {
+            throw GyreException.Invalid($"$AZURE_STORAGE_CONNECTION_STRING: not a storage connection string ({e.Message.TrimEnd('.')})");
+        }
     }
 
     public override async Task EnsureExistsAsync(CancellationToken ct)

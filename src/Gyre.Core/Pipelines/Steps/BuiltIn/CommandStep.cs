@@ -162,7 +162,7 @@ internal sealed class CommandStep(StepArtifacts artifacts, IDatasetObjectStore o
         {
             var (name, version) = ArtifactUris.ParseDataset(dataset.Uri)!.Value;
             var stored = await Datasets.GetVersionAsync(name, version, ct);
-            var path = objects.LocalPath(stored.Digest, stored.Format);
+            var path = await objects.LocalPathAsync(stored.Digest, stored.Format, ct);
             if (context.String("dataset_format") == "csv" && stored.Format != Data.DatasetFormat.Csv)
             {
                 var copy = scratch.NewFile(".csv", dataset.Role);

@@ -1,0 +1,133 @@
+using Gyre.Core.Data;
+using Gyre.Core.Errors;
+using Gyre.Storage.Artifacts.Objects;
+
+namespace Gyre.Storage.Data;
+
+/// <summary>
+/// Dataset files in an object store, content-addressed as on disk (<c>PREFIX/datasets/AB/ABCDEF….csv</c>,
+/// one object per SHA-256, shared by every version that holds it), read through a local cache
+/// because DuckDB reads files (its httpfs extension cannot be installed here). An upload goes to
+/// the store before its version is recorded, so no version ever names missing content; a read
+/// fetches the content into the cache, checking on the way that it hashes to its name, and the
+/// cache keeps at most <c>--cache-size</c> bytes, letting go of the files read least recently.
+/// </summary>
+internal sealed class ObjectDatasetStore(ObjectBucket bucket, string prefix, DatasetObjectStore cache, long cacheBytes) : IDatasetObjectStore
+{
+    private readonly string _prefix = (prefix.Length == 0 || prefix.EndsWith('/') ? prefix : prefix + "/") + "datasets/";
+    private readonly Lock _eviction = new();
+
+    public async Task<IStagedObject> StageAsync(Stream content, DatasetFormat format, long maxBytes, CancellationToken ct)
+    {
+        var staged = (DatasetObjectStore.Staged)await cache.StageAsync(content, format, maxBytes, ct);
+        return staged.Before(UploadAsync);
+    }
+
+    /// <summary>Puts staged content in the store unless it is there already (the same content is stored once).</summary>
+    private async Task UploadAsync(DatasetObjectStore.Staged staged, CancellationToken ct)
+    {
+        var key = Key(staged.Digest, staged.Format);
+        await GuardAsync(async () =>
+        {
+            if (!await bucket.ExistsAsync(key, ct))
+            {
+                await using var file = File.OpenRead(staged.Path);
+                await using var digesting = new DigestingStream(file, long.MaxValue);
+                await bucket.PutAsync(key, digesting, ct);
+            }
+            return true;
+        });
+        Evict(staged.SizeBytes);
+    }
+
+    public async Task<string> LocalPathAsync(string digest, DatasetFormat format, CancellationToken ct)
+    {
+        if (cache.Find(digest, format) is { } cached)
+        {
+            File.SetLastAccessTimeUtc(cached, DateTime.UtcNow);
+            return cached;
+        }
+        var stored = await GuardAsync(() => bucket.GetAsync(Key(digest, format), ct))
+            ?? throw GyreException.NotFound($"the content {digest} is missing from the dataset store {bucket.Location}");
+        Evict(stored.Length);
+        var file = cache.NewStagingPath(format);
+        try
+        {
+            // Checked against the content's own address, whatever the object's metadata says.
+            await using (var verifying = new VerifyingStream(stored.Content, Hex(digest), stored.Length, $"dataset content {digest}", bucket.IsCorruption))
+            await using (var target = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true))
+            {
+                await GuardAsync(async () =>
+                {
+                    await verifying.CopyToAsync(target, 1 << 20, ct);
+                    return true;
+                });
+            }
+            return cache.Adopt(file, digest, format);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    public async Task<Stream> OpenReadAsync(string digest, DatasetFormat format, CancellationToken ct) =>
+        new FileStream(await LocalPathAsync(digest, format, ct), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 20, useAsync: true);
+
+    public async Task<bool> DeleteUnreferencedAsync(string digest, DatasetFormat format, TimeSpan grace, CancellationToken ct)
+    {
+        // The grace is the cache's: content added again on this server refreshes its file there.
+        if (cache.Find(digest, format) is { } cached && DateTime.UtcNow - File.GetLastWriteTimeUtc(cached) < grace)
+        {
+            return false;
+        }
+        await GuardAsync(async () =>
+        {
+            await bucket.DeleteUnderAsync(Key(digest, format), ct);
+            return true;
+        });
+        await cache.DeleteUnreferencedAsync(digest, format, TimeSpan.Zero, ct);
+        return true;
+    }
+
+    /// <summary>Makes room for <paramref name="incoming"/> bytes: the files read least recently go first.</summary>
+    private void Evict(long incoming)
+    {
+        lock (_eviction)
+        {
+            var files = cache.Files().OrderBy(f => f.LastAccessTimeUtc).ToList();
+            var total = files.Sum(f => f.Length) + incoming;
+            foreach (var file in files)
+            {
+                if (total <= cacheBytes)
+                {
+                    break;
+                }
+                // A file being read keeps its data until it is closed (Linux), so taking it away is safe.
+                var length = file.Length;
+                file.Delete();
+                total -= length;
+            }
+        }
+    }
+
+    private string Key(string digest, DatasetFormat format)
+    {
+        var hex = Hex(digest);
+        return $"{_prefix}{hex[..2]}/{hex}{format.Extension()}";
+    }
+
+    private static string Hex(string digest) => digest.StartsWith("sha256:", StringComparison.Ordinal) ? digest[7..] : digest;
+
+    private async Task<T> GuardAsync<T>(Func<Task<T>> work)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (Exception e) when (e is not GyreException && bucket.Unavailable(e) is { } error)
+        {
+            throw error;
+        }
+    }
+}
