@@ -7,7 +7,7 @@ namespace Gyre.Storage.Artifacts.Objects;
 /// Reads an upload on its way to an object store: counts it, refuses it past the size limit (413),
 /// and computes its SHA-256, which the store records beside the object once the last byte is read.
 /// </summary>
-internal sealed class DigestingStream(Stream source, long maxBytes) : Stream
+internal sealed class DigestingStream(Stream source, long maxBytes) : ForwardReadStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private string? _digest;
@@ -51,30 +51,7 @@ internal sealed class DigestingStream(Stream source, long maxBytes) : Stream
         return read;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -9,7 +9,7 @@ namespace Gyre.Storage.Artifacts.Objects;
 /// a download never ends cleanly with) bytes that changed in the store.
 /// </summary>
 /// <remarks>The store's SDK may check the bytes as well (S3's checks them against the ETag): its finding is the same data_loss error.</remarks>
-internal sealed class VerifyingStream(Stream source, string expectedDigest, long expectedLength, string what, Func<Exception, bool> isCorruption) : Stream
+internal sealed class VerifyingStream(Stream source, string expectedDigest, long expectedLength, string what, Func<Exception, bool> isCorruption) : ForwardReadStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _read;
@@ -51,30 +51,9 @@ internal sealed class VerifyingStream(Stream source, string expectedDigest, long
         }
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
     public override long Length => expectedLength;
 
     public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
