@@ -23,18 +23,19 @@ internal sealed class ObjectDatasetStore(ObjectBucket bucket, string prefix, Dat
         return staged.Before(UploadAsync);
     }
 
-    /// <summary>Puts staged content in the store unless it is there already (the same content is stored once).</summary>
+    /// <summary>
+    /// Puts staged content in the store. The same content has one key, so it is stored once; it is
+    /// written again when added again all the same, because its write time is what keeps a deletion
+    /// (of a dataset that held it, on any server) from taking it within the grace period.
+    /// </summary>
     private async Task UploadAsync(DatasetObjectStore.Staged staged, CancellationToken ct)
     {
         var key = Key(staged.Digest, staged.Format);
         await GuardAsync(async () =>
         {
-            if (!await bucket.ExistsAsync(key, ct))
-            {
-                await using var file = File.OpenRead(staged.Path);
-                await using var digesting = new DigestingStream(file, long.MaxValue);
-                await bucket.PutAsync(key, digesting, ct);
-            }
+            await using var file = File.OpenRead(staged.Path);
+            await using var digesting = new DigestingStream(file, long.MaxValue);
+            await bucket.PutAsync(key, digesting, ct);
             return true;
         });
         Evict(staged.SizeBytes);
@@ -76,14 +77,16 @@ internal sealed class ObjectDatasetStore(ObjectBucket bucket, string prefix, Dat
 
     public async Task<bool> DeleteUnreferencedAsync(string digest, DatasetFormat format, TimeSpan grace, CancellationToken ct)
     {
-        // The grace is the cache's: content added again on this server refreshes its file there.
-        if (cache.Find(digest, format) is { } cached && DateTime.UtcNow - File.GetLastWriteTimeUtc(cached) < grace)
+        // The grace is the object's: content added again, on any server, is written again (UploadAsync).
+        var key = Key(digest, format);
+        var written = await GuardAsync(() => bucket.LastModifiedAsync(key, ct));
+        if (written is null || DateTimeOffset.UtcNow - written < grace)
         {
             return false;
         }
         await GuardAsync(async () =>
         {
-            await bucket.DeleteUnderAsync(Key(digest, format), ct);
+            await bucket.DeleteUnderAsync(key, ct);
             return true;
         });
         await cache.DeleteUnreferencedAsync(digest, format, TimeSpan.Zero, ct);

@@ -75,6 +75,23 @@ public sealed class ObjectDatasetStoreTests : IDisposable
         Assert.Empty(Directory.GetFiles(Path.Combine(_reader.Home.DatasetsPath), "*", SearchOption.AllDirectories));
     }
 
+    [SkippableFact]
+    public async Task UnreferencedContent_IsKeptWithinItsGrace_ThenDeletedFromTheStore()
+    {
+        var url = TestObjectStores.NewS3Url();
+        var writer = Open(url, _writer, 100 * MiB);
+        var digest = await AddAsync(writer, Content(9));
+        // Just written (or added again): a deletion within the grace keeps it, for an upload that may refer to it.
+        Assert.False(await writer.DeleteUnreferencedAsync(digest, DatasetFormat.Csv, TimeSpan.FromMinutes(10), None));
+        Assert.Equal(Content(9), await File.ReadAllBytesAsync(await Open(url, _reader, 100 * MiB).LocalPathAsync(digest, DatasetFormat.Csv, None)));
+
+        Assert.True(await writer.DeleteUnreferencedAsync(digest, DatasetFormat.Csv, TimeSpan.Zero, None));
+        using var third = new TempHome();
+        var error = await Assert.ThrowsAsync<GyreException>(() => Open(url, third, 100 * MiB).LocalPathAsync(digest, DatasetFormat.Csv, None));
+        Assert.Equal(ErrorCode.NotFound, error.Code);
+        Assert.False(await writer.DeleteUnreferencedAsync(digest, DatasetFormat.Csv, TimeSpan.Zero, None)); // gone already
+    }
+
     private static byte[] Content(int seed)
     {
         var bytes = new byte[MiB];

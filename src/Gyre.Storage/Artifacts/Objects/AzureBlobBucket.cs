@@ -100,8 +100,17 @@ internal sealed class AzureBlobBucket(BlobContainerClient container) : ObjectBuc
         }
     }
 
-    public override async Task<bool> ExistsAsync(string key, CancellationToken ct) =>
-        (await container.GetBlobClient(key).ExistsAsync(ct)).Value;
+    public override async Task<DateTimeOffset?> LastModifiedAsync(string key, CancellationToken ct)
+    {
+        try
+        {
+            return (await container.GetBlobClient(key).GetPropertiesAsync(cancellationToken: ct)).Value.LastModified;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
 
     public override async Task<ObjectListing> ListAsync(string prefix, CancellationToken ct)
     {

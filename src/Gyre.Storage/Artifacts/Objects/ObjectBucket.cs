@@ -24,7 +24,10 @@ internal abstract class ObjectBucket : IDisposable
     /// <summary>The object at a key with its recorded digest (null when another tool wrote it), or null when there is none.</summary>
     public abstract Task<StoredObject?> GetAsync(string key, CancellationToken ct);
 
-    public abstract Task<bool> ExistsAsync(string key, CancellationToken ct);
+    /// <summary>When the object at a key was last written, or null when there is none.</summary>
+    public abstract Task<DateTimeOffset?> LastModifiedAsync(string key, CancellationToken ct);
+
+    public async Task<bool> ExistsAsync(string key, CancellationToken ct) => await LastModifiedAsync(key, ct) is not null;
 
     /// <summary>The direct children of a prefix (ending in '/', or empty): objects with their sizes, and sub-prefixes.</summary>
     public abstract Task<ObjectListing> ListAsync(string prefix, CancellationToken ct);

@@ -207,16 +207,16 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
         }
     }
 
-    public override async Task<bool> ExistsAsync(string key, CancellationToken ct)
+    public override async Task<DateTimeOffset?> LastModifiedAsync(string key, CancellationToken ct)
     {
         try
         {
-            await client.GetObjectMetadataAsync(bucket, key, ct);
-            return true;
+            var head = await client.GetObjectMetadataAsync(bucket, key, ct);
+            return head.LastModified is { } time ? new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue;
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
-            return false;
+            return null;
         }
     }
 
