@@ -120,8 +120,7 @@ public sealed class GyreStorage : IDisposable
         var storage = Create(home, time, random, database, artifacts);
         try
         {
-            await storage.MigrateAsync(ct);
-            await storage.PrepareArtifactsAsync(ct);
+            await storage.PrepareAsync(migrateShared: true, ct);
             return storage;
         }
         catch

@@ -101,14 +101,22 @@ internal sealed class DatasetObjectStore : IDatasetObjectStore
     /// <summary>Every content file this store holds.</summary>
     public IEnumerable<FileInfo> Files() => new DirectoryInfo(_root).EnumerateFiles("*", SearchOption.AllDirectories);
 
-    public string ObjectPath(string digest, DatasetFormat format)
+    public string ObjectPath(string digest, DatasetFormat format) => Path.Combine(_root, ContentName(digest, format));
+
+    /// <summary>Where a digest's content is kept, relative to the store's root: <c>AB/ABCDEF….csv</c>, on disk and in an object store alike.</summary>
+    public static string ContentName(string digest, DatasetFormat format)
+    {
+        var hex = Hex(digest);
+        return $"{hex[..2]}/{hex}{format.Extension()}";
+    }
+
+    /// <summary>The 64 hex digits of a <c>sha256:</c> digest; anything else is refused.</summary>
+    public static string Hex(string digest)
     {
         var hex = digest.StartsWith("sha256:", StringComparison.Ordinal) ? digest[7..] : digest;
-        if (hex.Length != 64 || !hex.All(char.IsAsciiHexDigitLower))
-        {
-            throw GyreException.Invalid($"digest: expected sha256: and 64 lower-case hex digits, got '{digest}'");
-        }
-        return Path.Combine(_root, hex[..2], hex + format.Extension());
+        return hex.Length == 64 && hex.All(char.IsAsciiHexDigitLower)
+            ? hex
+            : throw GyreException.Invalid($"digest: expected sha256: and 64 lower-case hex digits, got '{digest}'");
     }
 
     /// <summary>

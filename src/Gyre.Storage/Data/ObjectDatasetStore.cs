@@ -31,7 +31,7 @@ internal sealed class ObjectDatasetStore(ObjectBucket bucket, string prefix, Dat
     private async Task UploadAsync(DatasetObjectStore.Staged staged, CancellationToken ct)
     {
         var key = Key(staged.Digest, staged.Format);
-        await GuardAsync(async () =>
+        await bucket.GuardAsync(async () =>
         {
             await using var file = File.OpenRead(staged.Path);
             await using var digesting = new DigestingStream(file, long.MaxValue);
@@ -48,17 +48,17 @@ internal sealed class ObjectDatasetStore(ObjectBucket bucket, string prefix, Dat
             File.SetLastAccessTimeUtc(cached, DateTime.UtcNow);
             return cached;
         }
-        var stored = await GuardAsync(() => bucket.GetAsync(Key(digest, format), ct))
+        var stored = await bucket.GuardAsync(() => bucket.GetAsync(Key(digest, format), ct))
             ?? throw GyreException.NotFound($"the content {digest} is missing from the dataset store {bucket.Location}");
         Evict(stored.Length);
         var file = cache.NewStagingPath(format);
         try
         {
             // Checked against the content's own address, whatever the object's metadata says.
-            await using (var verifying = new VerifyingStream(stored.Content, Hex(digest), stored.Length, $"dataset content {digest}", bucket.IsCorruption))
+            await using (var verifying = new VerifyingStream(stored.Content, DatasetObjectStore.Hex(digest), stored.Length, $"dataset content {digest}", bucket.IsCorruption))
             await using (var target = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: true))
             {
-                await GuardAsync(async () =>
+                await bucket.GuardAsync(async () =>
                 {
                     await verifying.CopyToAsync(target, 1 << 20, ct);
                     return true;
@@ -79,12 +79,12 @@ internal sealed class ObjectDatasetStore(ObjectBucket bucket, string prefix, Dat
     {
         // The grace is the object's: content added again, on any server, is written again (UploadAsync).
         var key = Key(digest, format);
-        var written = await GuardAsync(() => bucket.LastModifiedAsync(key, ct));
+        var written = await bucket.GuardAsync(() => bucket.LastModifiedAsync(key, ct));
         if (written is null || DateTimeOffset.UtcNow - written < grace)
         {
             return false;
         }
-        await GuardAsync(async () =>
+        await bucket.GuardAsync(async () =>
         {
             await bucket.DeleteUnderAsync(key, ct);
             return true;
@@ -114,23 +114,5 @@ internal sealed class ObjectDatasetStore(ObjectBucket bucket, string prefix, Dat
         }
     }
 
-    private string Key(string digest, DatasetFormat format)
-    {
-        var hex = Hex(digest);
-        return $"{_prefix}{hex[..2]}/{hex}{format.Extension()}";
-    }
-
-    private static string Hex(string digest) => digest.StartsWith("sha256:", StringComparison.Ordinal) ? digest[7..] : digest;
-
-    private async Task<T> GuardAsync<T>(Func<Task<T>> work)
-    {
-        try
-        {
-            return await work();
-        }
-        catch (Exception e) when (e is not GyreException && bucket.Unavailable(e) is { } error)
-        {
-            throw error;
-        }
-    }
+    private string Key(string digest, DatasetFormat format) => _prefix + DatasetObjectStore.ContentName(digest, format);
 }

@@ -109,7 +109,6 @@ public sealed partial class PredictionLog
     {
         if (work.Records is null)
         {
-            Interlocked.Increment(ref _commitsAsked);
             _tableQueue.Enqueue(work);
             _tableSignal.Set();
             return;
@@ -134,7 +133,7 @@ public sealed partial class PredictionLog
                 _tableSignal.WaitOne(); // idle until records come
             }
             // Give the batch time to fill, unless it is full, a query asks for it or the log closes.
-            if (Volatile.Read(ref _commitsAsked) == 0 && Interlocked.Read(ref _tableRecords) < MaxBatchRecords && !_tablesClosed)
+            if (_waitingQueries.IsEmpty && Interlocked.Read(ref _tableRecords) < MaxBatchRecords && !_tablesClosed)
             {
                 _tableSignal.WaitOne(BatchTime);
             }
@@ -147,7 +146,6 @@ public sealed partial class PredictionLog
             {
                 if (work.Records is null)
                 {
-                    Interlocked.Decrement(ref _commitsAsked);
                     asked.Add(work.Done!);
                     continue;
                 }

@@ -72,8 +72,6 @@ public sealed partial class PredictionLog : IPredictionLog, IDisposable
     /// <summary>Records waiting in the table queue.</summary>
     private long _tableRecords;
 
-    /// <summary>Queries waiting in the table queue for a commit: the table writer then does not wait out the batch time.</summary>
-    private int _commitsAsked;
     private volatile bool _tablesClosed;
 
     /// <summary>Per lane: the journal sequence up to which every journalled record is committed to the tables (with a sync).</summary>
@@ -88,7 +86,10 @@ public sealed partial class PredictionLog : IPredictionLog, IDisposable
     /// <summary>Why the tables cannot be written now, while the table writer tries again; null when they can.</summary>
     private volatile GyreException? _failure;
 
-    /// <summary>Queries waiting for a commit and not yet answered: a failing table writer tries again at once for them, and gives them the outcome.</summary>
+    /// <summary>
+    /// Queries waiting for a commit and not yet answered: while there are any, the table writer does not
+    /// wait out the batch time, and a failing one tries again at once and gives them the outcome.
+    /// </summary>
     private readonly ConcurrentDictionary<TaskCompletionSource, bool> _waitingQueries = new();
 
     /// <summary>Set when a batch with journalled records failed: the journal then keeps them for the next start.</summary>

@@ -26,7 +26,6 @@ public abstract class ArtifactStoreContract : IDisposable
 
     public virtual void Dispose()
     {
-        (Store as IDisposable)?.Dispose();
         Home.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -1,7 +1,6 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Gyre.Core.Artifacts;
-using Gyre.Storage.Artifacts.Objects;
 using Gyre.Tests.Shared;
 
 namespace Gyre.Storage.Tests.Artifacts;
@@ -40,13 +39,6 @@ public sealed class S3ArtifactStoreTests : ObjectArtifactStoreContract
         bytes[bytes.Length / 2] ^= 0x20;
         await File.WriteAllBytesAsync(file, bytes);
     }
-
-    private IArtifactStore Open(string url)
-    {
-        var store = new ArtifactStoreOptions(url).Open(Home.Home).Artifacts;
-        ((ObjectArtifactStore)store).Bucket.EnsureExistsAsync(CancellationToken.None).GetAwaiter().GetResult();
-        return store;
-    }
 }
 
 public sealed class AzureBlobArtifactStoreTests : ObjectArtifactStoreContract
@@ -68,12 +60,5 @@ public sealed class AzureBlobArtifactStoreTests : ObjectArtifactStoreContract
         var bytes = (await blob.DownloadContentAsync()).Value.Content.ToArray();
         bytes[bytes.Length / 2] ^= 0x20;
         await blob.UploadAsync(new BinaryData(bytes), new BlobUploadOptions { Metadata = recorded });
-    }
-
-    private IArtifactStore Open(string url)
-    {
-        var store = new ArtifactStoreOptions(url).Open(Home.Home).Artifacts;
-        ((ObjectArtifactStore)store).Bucket.EnsureExistsAsync(CancellationToken.None).GetAwaiter().GetResult();
-        return store;
     }
 }

@@ -1,5 +1,6 @@
 using Gyre.Core.Artifacts;
 using Gyre.Core.Errors;
+using Gyre.Storage.Artifacts.Objects;
 
 namespace Gyre.Storage.Tests.Artifacts;
 
@@ -15,8 +16,26 @@ public abstract class ObjectArtifactStoreContract : ArtifactStoreContract
     /// <summary>Changes one byte of an object in the store (as a failing disk would), keeping its size and the digest Gyre recorded.</summary>
     protected abstract Task TamperAsync(string key);
 
+    private readonly List<ObjectBucket> _buckets = [];
+
     /// <summary>Another store on the same bucket or container, under another prefix.</summary>
     protected abstract IArtifactStore Beside(string prefix);
+
+    /// <summary>Opens the store an <c>--artifacts</c> URL names, as a server does, its bucket made if missing.</summary>
+    protected IArtifactStore Open(string url)
+    {
+        var files = new ArtifactStoreOptions(url).Open(Home.Home);
+        _buckets.Add(files.Bucket!);
+        files.Bucket!.EnsureExistsAsync(None).GetAwaiter().GetResult();
+        return files.Artifacts;
+    }
+
+    public override void Dispose()
+    {
+        _buckets.ForEach(b => b.Dispose());
+        base.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [SkippableTheory]
     [InlineData(11)]
@@ -41,8 +60,7 @@ public abstract class ObjectArtifactStoreContract : ArtifactStoreContract
     [SkippableFact]
     public async Task StoresUnderOtherPrefixes_OfOneBucket_DoNotSeeEachOther()
     {
-        using var other = (IDisposable)Beside("elsewhere");
-        var beside = (IArtifactStore)other;
+        var beside = Beside("elsewhere");
         await Store.WriteAsync("r", ArtifactPath.Parse("x.txt"), Text("mine"), 10, None);
         await beside.WriteAsync("r", ArtifactPath.Parse("y.txt"), Text("theirs"), 10, None);
         Assert.Equal([new ArtifactInfo("x.txt", false, 4)], await Store.ListAsync("r", ArtifactPath.Parse("", allowEmpty: true), None));

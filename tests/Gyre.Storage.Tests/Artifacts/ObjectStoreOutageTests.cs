@@ -19,11 +19,11 @@ public sealed class ObjectStoreOutageTests
     public async Task EveryCall_OnAStoreThatCannotBeReached_IsUnavailable_NamingTheStore(string kind)
     {
         // Port 9 (discard) is closed on loopback: connections are refused at once.
-        ObjectBucket bucket = kind == "s3"
+        using ObjectBucket bucket = kind == "s3"
             ? new S3Bucket(S3Bucket.Client(Settings, new BasicAWSCredentials("k", "s"), "http://127.0.0.1:9"), "away", Settings)
             : new AzureBlobBucket(AzureBlobBucket.Client(
                 "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;", "away"));
-        using var store = new ObjectArtifactStore(bucket, "gyre");
+        var store = new ObjectArtifactStore(bucket, "gyre");
         var calls = new Func<Task>[]
         {
             () => store.WriteAsync("r", ArtifactPath.Parse("x.txt"), new MemoryStream([1, 2, 3]), 10, None),

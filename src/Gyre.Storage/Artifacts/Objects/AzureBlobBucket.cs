@@ -162,13 +162,4 @@ internal sealed class AzureBlobBucket(BlobContainerClient container) : ObjectBuc
     {
         // The container client holds no connections of its own: the SDK's shared pipeline does.
     }
-
-    private static string Describe(Exception e)
-    {
-        while (e.InnerException is { } inner)
-        {
-            e = inner;
-        }
-        return e.Message.Split('\n')[0].TrimEnd('.');
-    }
 }

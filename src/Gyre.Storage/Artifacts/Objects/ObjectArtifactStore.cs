@@ -8,15 +8,14 @@ namespace Gyre.Storage.Artifacts.Objects;
 /// root's segments and the path's segments joined by '/', all checked by <see cref="ArtifactPath"/>,
 /// so no key is built from anything else and a path the filesystem store refuses is refused here
 /// the same way. A file and a directory of the same name cannot both exist, as on a disk. Every
-/// object carries the SHA-256 of its content, checked as it is read back.
+/// object carries the SHA-256 of its content, checked as it is read back. The bucket is shared with
+/// the dataset files' store; whoever opened it disposes it.
 /// </summary>
-internal sealed class ObjectArtifactStore(ObjectBucket bucket, string prefix) : IArtifactStore, IDisposable
+internal sealed class ObjectArtifactStore(ObjectBucket bucket, string prefix) : IArtifactStore
 {
     private readonly string _prefix = prefix.Length == 0 || prefix.EndsWith('/') ? prefix : prefix + "/";
 
-    public ObjectBucket Bucket => bucket;
-
-    public Task<ArtifactInfo> WriteAsync(string root, ArtifactPath path, Stream content, long maxBytes, CancellationToken ct) => GuardAsync(async () =>
+    public Task<ArtifactInfo> WriteAsync(string root, ArtifactPath path, Stream content, long maxBytes, CancellationToken ct) => bucket.GuardAsync(async () =>
     {
         var key = Key(root, path);
         if (await bucket.AnyUnderAsync(key + "/", ct))
@@ -36,13 +35,13 @@ internal sealed class ObjectArtifactStore(ObjectBucket bucket, string prefix) : 
         return new ArtifactInfo(path.Value, false, digesting.BytesRead);
     });
 
-    public Task<Stream> OpenReadAsync(string root, ArtifactPath path, CancellationToken ct) => GuardAsync(async () =>
+    public Task<Stream> OpenReadAsync(string root, ArtifactPath path, CancellationToken ct) => bucket.GuardAsync(async () =>
     {
         var stored = await bucket.GetAsync(Key(root, path), ct) ?? throw GyreException.NotFound($"artifact '{path}' does not exist");
         return stored.Digest is null ? stored.Content : new VerifyingStream(stored.Content, stored.Digest, stored.Length, $"artifact '{path}'", bucket.IsCorruption);
     });
 
-    public Task<IReadOnlyList<ArtifactInfo>> ListAsync(string root, ArtifactPath path, CancellationToken ct) => GuardAsync<IReadOnlyList<ArtifactInfo>>(async () =>
+    public Task<IReadOnlyList<ArtifactInfo>> ListAsync(string root, ArtifactPath path, CancellationToken ct) => bucket.GuardAsync<IReadOnlyList<ArtifactInfo>>(async () =>
     {
         var key = Key(root, path);
         if (path.Value.Length > 0 && await bucket.ExistsAsync(key, ct))
@@ -58,36 +57,21 @@ internal sealed class ObjectArtifactStore(ObjectBucket bucket, string prefix) : 
             .ToList();
     });
 
-    public Task<bool> ExistsAsync(string root, ArtifactPath path, CancellationToken ct) => GuardAsync(async () =>
+    public Task<bool> ExistsAsync(string root, ArtifactPath path, CancellationToken ct) => bucket.GuardAsync(async () =>
     {
         var key = Key(root, path);
         return await bucket.ExistsAsync(key, ct) || await bucket.AnyUnderAsync(key + "/", ct);
     });
 
-    public Task DeleteRootAsync(string root, CancellationToken ct) => GuardAsync(async () =>
+    public Task DeleteRootAsync(string root, CancellationToken ct) => bucket.GuardAsync(async () =>
     {
         await bucket.DeleteUnderAsync(Key(root, ArtifactPath.Parse("", allowEmpty: true)) + "/", ct);
         return true;
     });
-
-    public void Dispose() => bucket.Dispose();
 
     /// <summary>The key of a path under a root (with no trailing '/' for the root itself).</summary>
     private string Key(string root, ArtifactPath path) =>
         _prefix + string.Join('/', ArtifactPath.Parse(root, "root").Segments.Concat(path.Segments));
 
     private static string? ParentOf(string key) => key.LastIndexOf('/') is var slash and > 0 ? key[..slash] : null;
-
-    /// <summary>Runs a call on the bucket; the store out of reach is a 503 that names it.</summary>
-    private async Task<T> GuardAsync<T>(Func<Task<T>> work)
-    {
-        try
-        {
-            return await work();
-        }
-        catch (Exception e) when (e is not GyreException && bucket.Unavailable(e) is { } error)
-        {
-            throw error;
-        }
-    }
 }

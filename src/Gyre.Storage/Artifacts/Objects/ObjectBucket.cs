@@ -41,6 +41,32 @@ internal abstract class ObjectBucket : IDisposable
     /// <summary>A failure that says the store is out of reach or refusing for now (a 503 naming it), or null for any other.</summary>
     public abstract GyreException? Unavailable(Exception e);
 
+    /// <summary>Runs calls on the bucket; the store out of reach is a 503 that names it.</summary>
+    public async Task<T> GuardAsync<T>(Func<Task<T>> work)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (Exception e) when (e is not GyreException && Unavailable(e) is { } error)
+        {
+            throw error;
+        }
+    }
+
+    /// <summary>The cause's first line, which says more than the SDK's wrappers around it.</summary>
+    protected string Describe(Exception e)
+    {
+        while (!IsCause(e) && e.InnerException is { } inner)
+        {
+            e = inner;
+        }
+        return e.Message.Split('\n')[0].TrimEnd('.');
+    }
+
+    /// <summary>Whether an exception says what went wrong, though it wraps another (the innermost one does anyway).</summary>
+    protected virtual bool IsCause(Exception e) => false;
+
     /// <summary>Whether a failure while reading an object is the SDK finding its bytes changed.</summary>
     public virtual bool IsCorruption(Exception e) => false;
 

@@ -97,7 +97,7 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
                     AutoCloseStream = false,
                     UseChunkEncoding = settings.ChunkEncoding,
                 };
-                put.Metadata.Add(DigestKey, await DigestAtEndAsync(content, ct));
+                put.Metadata.Add(DigestKey, content.Digest); // the fill met the end, which gave the digest
                 await client.PutObjectAsync(put, ct);
                 return;
             }
@@ -113,17 +113,6 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    /// <summary>The digest once the content is read to its end (a read that returns nothing).</summary>
-    private static async Task<string> DigestAtEndAsync(DigestingStream content, CancellationToken ct)
-    {
-        var probe = new byte[1];
-        if (await content.ReadAsync(probe, ct) != 0)
-        {
-            throw new InvalidOperationException("an upload was cut before its end");
-        }
-        return content.Digest;
     }
 
     /// <summary>Streams the content into a multipart upload at <paramref name="key"/>, whose first part is in the buffer; returns the object's ETag.</summary>
@@ -262,6 +251,9 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
         while (page.IsTruncated == true);
     }
 
+    /// <remarks>A service error's own message is the store's answer; what it wraps is the SDK's HTTP plumbing.</remarks>
+    protected override bool IsCause(Exception e) => e is AmazonServiceException;
+
     public override GyreException? Unavailable(Exception e) => e switch
     {
         AmazonServiceException { StatusCode: HttpStatusCode.ServiceUnavailable or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
@@ -276,15 +268,6 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
         e is AmazonClientException && e.Message.Contains("hash not equal to calculated hash", StringComparison.OrdinalIgnoreCase);
 
     public override void Dispose() => client.Dispose();
-
-    private static string Describe(Exception e)
-    {
-        while (e.InnerException is { } inner && e is not AmazonServiceException)
-        {
-            e = inner;
-        }
-        return e.Message.Split('\n')[0].TrimEnd('.');
-    }
 }
 
 /// <summary>What an S3-compatible store may need that S3 itself does not (URL query parameters).</summary>

@@ -78,21 +78,13 @@ internal static class HomeMove
             {
                 await clear.ExecuteNonQueryAsync(ct);
             }
-            await home.ReadAsync(async source =>
+            foreach (var (source, tables) in sources.Files())
             {
-                foreach (var table in Tables)
+                await source.ReadAsync(async reader =>
                 {
-                    await CopyAsync(source, connection, table, columns[table], ct);
-                }
-                return true;
-            }, ct);
-            if (log is not null)
-            {
-                await log.ReadAsync(async source =>
-                {
-                    foreach (var table in LogTables)
+                    foreach (var table in tables)
                     {
-                        await CopyAsync(source, connection, table, columns[table], ct);
+                        await CopyAsync(reader, connection, table, columns[table], ct);
                     }
                     return true;
                 }, ct);
@@ -181,10 +173,10 @@ internal static class HomeMove
     private static async Task<IReadOnlyList<MovedTable>> CompareAsync(Sources sources, NpgsqlConnection target,
         IReadOnlyDictionary<string, IReadOnlyList<(string Name, NpgsqlDbType Type)>> columns, CancellationToken ct)
     {
-        var keys = await sources.Home.ReadAsync(async c => await PrimaryKeysAsync(c, Tables, ct), ct);
-        if (sources.Log is { } log)
+        var keys = new Dictionary<string, IReadOnlyList<string>>();
+        foreach (var (source, tables) in sources.Files())
         {
-            foreach (var (table, key) in await log.ReadAsync(async c => await PrimaryKeysAsync(c, LogTables, ct), ct))
+            foreach (var (table, key) in await source.ReadAsync(async c => await PrimaryKeysAsync(c, tables, ct), ct))
             {
                 keys[table] = key;
             }
@@ -282,5 +274,9 @@ internal static class HomeMove
     private sealed record Sources(SqliteDatabase Home, SqliteDatabase? Log)
     {
         public SqliteDatabase? For(string table) => LogTables.Contains(table) ? Log : Home;
+
+        /// <summary>Each file there is, with the tables it holds.</summary>
+        public IEnumerable<(SqliteDatabase Source, IReadOnlyList<string> Tables)> Files() =>
+            Log is null ? [(Home, Tables)] : [(Home, Tables), (Log, LogTables)];
     }
 }
