@@ -54,7 +54,9 @@ public sealed class GyreStorage : IDisposable
         _predictionLog = new Lazy<PredictionLog>(() => Serving.PredictionLog.Open(backend.PredictionTables(home), home.PredictionLogPath, time));
         Pipelines = new Storage.Pipelines.SqlPipelineStore(database);
         Lineage = new Storage.Pipelines.SqlLineageStore(database, time);
-        StepLogs = new Storage.Pipelines.FileStepLogs(Path.Combine(home.Root, "pipeline-logs"));
+        var stepLogs = new Storage.Pipelines.FileStepLogs(Path.Combine(home.Root, "pipeline-logs"));
+        // On an object store, logs are shared with every server; on the home's disk the file is already where every reader looks.
+        StepLogs = files.Bucket is null ? stepLogs : new Storage.Pipelines.StoredStepLogs(stepLogs, files.Artifacts);
         Monitors = new Storage.Monitoring.SqlMonitorStore(database);
         Policies = new Storage.Monitoring.SqlPolicyStore(database);
     }

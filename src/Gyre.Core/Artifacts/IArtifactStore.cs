@@ -12,6 +12,12 @@ public interface IArtifactStore
     /// <summary>Opens a file for reading, or throws not_found.</summary>
     Task<Stream> OpenReadAsync(string root, ArtifactPath path, CancellationToken ct);
 
+    /// <summary>Opens a file for a download over HTTP (ranges, entity tags), or throws not_found.</summary>
+    Task<ArtifactDownload> OpenDownloadAsync(string root, ArtifactPath path, CancellationToken ct);
+
+    /// <summary>Every file under a root at any depth, or in the whole store when <paramref name="root"/> is null: what gc and a home move walk.</summary>
+    IAsyncEnumerable<StoredArtifact> ListAllAsync(string? root, CancellationToken ct);
+
     /// <summary>The direct children of a directory (the root when <paramref name="path"/> is empty).</summary>
     Task<IReadOnlyList<ArtifactInfo>> ListAsync(string root, ArtifactPath path, CancellationToken ct);
 

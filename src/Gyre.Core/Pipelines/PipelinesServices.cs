@@ -19,6 +19,7 @@ public static class PipelinesServices
         services.AddHostedService<TriggerWorker>();
         return services
             .AddSingleton<FileDigests>()
+            .AddSingleton<StepOutputCache>()
             .AddSingleton<StepArtifacts>()
             .AddSingleton<IStepType, IngestStep>()
             .AddSingleton<IStepType, ValidateStep>()

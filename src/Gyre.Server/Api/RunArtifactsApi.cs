@@ -7,11 +7,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Net.Http.Headers;
 
 namespace Gyre.Server.Api;
 
 /// <summary>
-/// <c>/api/v1/runs/{id}/artifacts</c>: streamed upload (PUT), download (GET) and listing.
+/// <c>/api/v1/runs/{id}/artifacts</c>: streamed upload (PUT), download (GET, with ranges) and listing.
 /// Every path is checked by <see cref="ArtifactPath"/> before any byte is written.
 /// </summary>
 internal static class RunArtifactsApi
@@ -50,11 +51,13 @@ internal static class RunArtifactsApi
         return TypedResults.Created(HeaderValues.Location($"/api/v1/runs/{Uri.EscapeDataString(id)}/artifacts", artifactPath.Segments), info);
     }
 
+    /// <summary>A download with its length and entity tag; <c>Range</c>, <c>If-Range</c>, <c>If-None-Match</c> and <c>If-Modified-Since</c> are answered as a file server answers them.</summary>
     private static async Task<FileStreamHttpResult> Download(string id, string path, ITrackingStore store, IArtifactStore artifacts, CancellationToken ct)
     {
         var artifactPath = ArtifactPath.Parse(path);
         var run = await store.GetRunAsync(new RunId(id), ct);
-        var stream = await artifacts.OpenReadAsync(RunArtifacts.RootOf(run.ArtifactUri), artifactPath, ct);
-        return TypedResults.Stream(stream, "application/octet-stream", fileDownloadName: artifactPath.Segments[^1]);
+        var download = await artifacts.OpenDownloadAsync(RunArtifacts.RootOf(run.ArtifactUri), artifactPath, ct);
+        return TypedResults.Stream(download.Content, "application/octet-stream", fileDownloadName: artifactPath.Segments[^1],
+            lastModified: download.LastModified, entityTag: EntityTagHeaderValue.Parse(download.ETag), enableRangeProcessing: true);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Gyre.Core.Artifacts;
 using Gyre.Core.Errors;
 
@@ -74,6 +75,34 @@ internal sealed class FileSystemArtifactStore : IArtifactStore
             throw GyreException.NotFound($"artifact '{path}' does not exist");
         }
         return Task.FromResult<Stream>(new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, useAsync: true));
+    }
+
+    public Task<ArtifactDownload> OpenDownloadAsync(string root, ArtifactPath path, CancellationToken ct)
+    {
+        var file = new FileInfo(Resolve(root, path));
+        if (!file.Exists)
+        {
+            throw GyreException.NotFound($"artifact '{path}' does not exist");
+        }
+        // As a static file server tags a file: its size and write time change when it is replaced.
+        var etag = string.Create(CultureInfo.InvariantCulture, $"\"{file.Length:x}-{file.LastWriteTimeUtc.Ticks:x}\"");
+        var stream = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, useAsync: true);
+        return Task.FromResult(new ArtifactDownload(stream, stream.Length, etag, new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero)));
+    }
+
+    public IAsyncEnumerable<StoredArtifact> ListAllAsync(string? root, CancellationToken ct) => FilesUnder(root).ToAsyncEnumerable();
+
+    private IEnumerable<StoredArtifact> FilesUnder(string? root)
+    {
+        var directory = root is null ? _basePath : Resolve(root, ArtifactPath.Parse("", allowEmpty: true));
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+        return new DirectoryInfo(directory).EnumerateFiles("*", SearchOption.AllDirectories)
+            .Where(f => !f.Name.EndsWith(".partial", StringComparison.Ordinal))
+            .Select(f => new StoredArtifact(Path.GetRelativePath(_basePath, f.FullName).Replace(Path.DirectorySeparatorChar, '/'),
+                f.Length, new DateTimeOffset(f.LastWriteTimeUtc, TimeSpan.Zero)));
     }
 
     public Task<IReadOnlyList<ArtifactInfo>> ListAsync(string root, ArtifactPath path, CancellationToken ct)

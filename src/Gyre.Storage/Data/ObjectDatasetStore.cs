@@ -14,7 +14,10 @@ namespace Gyre.Storage.Data;
 /// </summary>
 internal sealed class ObjectDatasetStore(ObjectBucket bucket, string prefix, DatasetObjectStore cache, long cacheBytes) : IDatasetObjectStore
 {
-    private readonly string _prefix = (prefix.Length == 0 || prefix.EndsWith('/') ? prefix : prefix + "/") + "datasets/";
+    /// <summary>The folder of dataset files under the store's prefix, beside the artifacts' roots (which are ids, never this name).</summary>
+    public const string Folder = "datasets/";
+
+    private readonly string _prefix = (prefix.Length == 0 || prefix.EndsWith('/') ? prefix : prefix + "/") + Folder;
     private readonly Lock _eviction = new();
 
     public async Task<IStagedObject> StageAsync(Stream content, DatasetFormat format, long maxBytes, CancellationToken ct)
@@ -79,14 +82,14 @@ internal sealed class ObjectDatasetStore(ObjectBucket bucket, string prefix, Dat
     {
         // The grace is the object's: content added again, on any server, is written again (UploadAsync).
         var key = Key(digest, format);
-        var written = await bucket.GuardAsync(() => bucket.LastModifiedAsync(key, ct));
-        if (written is null || DateTimeOffset.UtcNow - written < grace)
+        var head = await bucket.GuardAsync(() => bucket.HeadAsync(key, ct));
+        if (head is null || DateTimeOffset.UtcNow - head.LastModified < grace)
         {
             return false;
         }
         await bucket.GuardAsync(async () =>
         {
-            await bucket.DeleteUnderAsync(key, ct);
+            await bucket.DeleteAsync(key, ct);
             return true;
         });
         await cache.DeleteUnreferencedAsync(digest, format, TimeSpan.Zero, ct);

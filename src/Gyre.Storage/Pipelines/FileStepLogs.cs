@@ -7,12 +7,12 @@ namespace Gyre.Storage.Pipelines;
 /// <summary>Step logs as files under the home: <c>pipeline-logs/RUN/STEP.log</c>, appended by every attempt, flushed line by line so that they can be read while the step runs.</summary>
 internal sealed class FileStepLogs(string root) : IStepLogs
 {
-    public TextWriter Open(long runId, string stepId)
+    public Task<TextWriter> OpenAsync(long runId, string stepId, CancellationToken ct)
     {
         var path = PathOf(runId, stepId);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-        return TextWriter.Synchronized(new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true });
+        return Task.FromResult(TextWriter.Synchronized(new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true }));
     }
 
     public async Task<string?> ReadAsync(long runId, string stepId, CancellationToken ct)
@@ -28,5 +28,5 @@ internal sealed class FileStepLogs(string root) : IStepLogs
     }
 
     // Step ids are checked by the pipeline file's rules (letters, digits, '-' and '_'), so they are safe as file names.
-    private string PathOf(long runId, string stepId) => Path.Combine(root, runId.ToString(CultureInfo.InvariantCulture), stepId + ".log");
+    public string PathOf(long runId, string stepId) => Path.Combine(root, runId.ToString(CultureInfo.InvariantCulture), stepId + ".log");
 }

@@ -57,6 +57,84 @@ public abstract class ArtifactStoreContract : IDisposable
         Assert.Equal([new ArtifactInfo("model/weights.bin", false, size)], await Store.ListAsync("1/run/artifacts", ArtifactPath.Parse("model"), None));
     }
 
+    /// <summary>A download reads any range without reading what comes before it: the first byte, the last, across a part boundary, and none past the end.</summary>
+    [SkippableFact]
+    public async Task Downloads_ReadRangesAtTheEdges_AndTagTheContent()
+    {
+        var size = (5 << 20) + 1;
+        var content = new byte[size];
+        new Random(7).NextBytes(content);
+        var path = ArtifactPath.Parse("d/blob.bin");
+        await Store.WriteAsync("r", path, new MemoryStream(content), long.MaxValue, None);
+
+        string etag;
+        var download = await Store.OpenDownloadAsync("r", path, None);
+        await using (download.Content)
+        {
+            Assert.Equal(size, download.Length);
+            Assert.True(download.Content.CanSeek);
+            Assert.Equal(content[..1], await ReadRangeAsync(download.Content, 0, 1));
+            Assert.Equal(content[^1..], await ReadRangeAsync(download.Content, size - 1, 1));
+            Assert.Equal(content[((5 << 20) - 3)..((5 << 20) + 1)], await ReadRangeAsync(download.Content, (5 << 20) - 3, 4));
+            Assert.Equal(content[1000..2000], await ReadRangeAsync(download.Content, 1000, 1000));
+            Assert.Empty(await ReadRangeAsync(download.Content, size, 10));
+            etag = download.ETag;
+            Assert.StartsWith("\"", etag, StringComparison.Ordinal);
+        }
+        var whole = await Store.OpenDownloadAsync("r", path, None);
+        await using (whole.Content)
+        {
+            Assert.Equal(etag, whole.ETag);
+            Assert.Equal(Convert.ToHexString(SHA256.HashData(content)), Convert.ToHexString(await SHA256.HashDataAsync(whole.Content)));
+        }
+        content[0] ^= 0xff;
+        await Store.WriteAsync("r", path, new MemoryStream(content), long.MaxValue, None);
+        var replaced = await Store.OpenDownloadAsync("r", path, None);
+        await using (replaced.Content)
+        {
+            Assert.NotEqual(etag, replaced.ETag);
+        }
+        var missing = await Assert.ThrowsAsync<GyreException>(() => Store.OpenDownloadAsync("r", ArtifactPath.Parse("d/none.bin"), None));
+        Assert.Equal(ErrorCode.NotFound, missing.Code);
+    }
+
+    private static async Task<byte[]> ReadRangeAsync(Stream stream, long offset, int count)
+    {
+        stream.Seek(offset, SeekOrigin.Begin);
+        var buffer = new byte[count];
+        var total = 0;
+        int read;
+        while (total < count && (read = await stream.ReadAsync(buffer.AsMemory(total))) > 0)
+        {
+            total += read;
+        }
+        return buffer[..total];
+    }
+
+    /// <summary>The deep listing walks every root (or one), with sizes, at any depth.</summary>
+    [SkippableFact]
+    public async Task TheWholeStore_IsListedDeep()
+    {
+        await Store.WriteAsync("1/r1/artifacts", ArtifactPath.Parse("a/b/c.txt"), Text("abc"), 10, None);
+        await Store.WriteAsync("1/r2/artifacts", ArtifactPath.Parse("d.txt"), Text("d"), 10, None);
+        await Store.WriteAsync("pipelines/7", ArtifactPath.Parse("logs/train.log"), Text("log"), 10, None);
+
+        var all = new List<StoredArtifact>();
+        await foreach (var file in Store.ListAllAsync(null, None))
+        {
+            all.Add(file);
+        }
+        Assert.Equal([("1/r1/artifacts/a/b/c.txt", 3L), ("1/r2/artifacts/d.txt", 1L), ("pipelines/7/logs/train.log", 3L)],
+            all.Select(f => (f.Key, f.Size)).Order());
+        Assert.All(all, f => Assert.InRange(f.LastModified, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5)));
+        var one = new List<string>();
+        await foreach (var file in Store.ListAllAsync("1/r1/artifacts", None))
+        {
+            one.Add(file.Key);
+        }
+        Assert.Equal(["1/r1/artifacts/a/b/c.txt"], one);
+    }
+
     [SkippableFact]
     public async Task Listings_ShowADirectorysDirectChildren_InOrder()
     {

@@ -77,7 +77,7 @@ public sealed class PipelineExecutor(IPipelineStore store, ILineageStore lineage
     {
         var type = Types[step.Uses];
         var available = PipelineGraph.Ancestors(pipeline, step.Id).SelectMany(id => progress.Run.Step(id).Outputs ?? []).ToList();
-        await using var log = logs.Open(progress.Run.Id, step.Id);
+        await using var log = await logs.OpenAsync(progress.Run.Id, step.Id, ct);
         var context = new StepContext(progress.Run.Id, pipeline.Name, step, pipeline.Params, available, directory, log, progress.Run.Trigger);
         var started = Now();
         await progress.UpdateStepAsync(step.Id, s => s with { State = StepStates.Running, StartTime = started, EndTime = null, Error = null });

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Azure;
 using Azure.Storage.Blobs;
@@ -100,17 +101,41 @@ internal sealed class AzureBlobBucket(BlobContainerClient container) : ObjectBuc
         }
     }
 
-    public override async Task<DateTimeOffset?> LastModifiedAsync(string key, CancellationToken ct)
+    public override async Task<ObjectHead?> HeadAsync(string key, CancellationToken ct)
     {
         try
         {
-            return (await container.GetBlobClient(key).GetPropertiesAsync(cancellationToken: ct)).Value.LastModified;
+            var properties = (await container.GetBlobClient(key).GetPropertiesAsync(cancellationToken: ct)).Value;
+            return new ObjectHead(properties.ContentLength, properties.LastModified, properties.Metadata.TryGetValue(DigestKey, out var digest) ? digest : null);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
             return null;
         }
     }
+
+    public override async Task<Stream?> OpenAsync(string key, long offset, CancellationToken ct)
+    {
+        try
+        {
+            var options = new BlobDownloadOptions { Range = new HttpRange(offset) };
+            return (await container.GetBlobClient(key).DownloadStreamingAsync(options, ct)).Value.Content;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public override async IAsyncEnumerable<ObjectEntry> ListAllAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, ct))
+        {
+            yield return new ObjectEntry(item.Name, item.Properties.ContentLength ?? 0, item.Properties.LastModified ?? DateTimeOffset.MinValue);
+        }
+    }
+
+    public override async Task DeleteAsync(string key, CancellationToken ct) => await container.DeleteBlobIfExistsAsync(key, cancellationToken: ct);
 
     public override async Task<ObjectListing> ListAsync(string prefix, CancellationToken ct)
     {
@@ -136,19 +161,6 @@ internal sealed class AzureBlobBucket(BlobContainerClient container) : ObjectBuc
             return true;
         }
         return false;
-    }
-
-    public override async Task DeleteUnderAsync(string prefix, CancellationToken ct)
-    {
-        var names = new List<string>();
-        await foreach (var item in container.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, ct))
-        {
-            names.Add(item.Name);
-        }
-        foreach (var name in names)
-        {
-            await container.DeleteBlobIfExistsAsync(name, cancellationToken: ct);
-        }
     }
 
     public override GyreException? Unavailable(Exception e) => e switch

@@ -1,5 +1,8 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using Gyre.Core.Artifacts;
 using Gyre.Core.Errors;
+using Gyre.Storage.Data;
 
 namespace Gyre.Storage.Artifacts.Objects;
 
@@ -13,6 +16,8 @@ namespace Gyre.Storage.Artifacts.Objects;
 /// </summary>
 internal sealed class ObjectArtifactStore(ObjectBucket bucket, string prefix) : IArtifactStore
 {
+    private static readonly ArtifactPath Top = ArtifactPath.Parse("", allowEmpty: true);
+
     private readonly string _prefix = prefix.Length == 0 || prefix.EndsWith('/') ? prefix : prefix + "/";
 
     public Task<ArtifactInfo> WriteAsync(string root, ArtifactPath path, Stream content, long maxBytes, CancellationToken ct) => bucket.GuardAsync(async () =>
@@ -22,7 +27,7 @@ internal sealed class ObjectArtifactStore(ObjectBucket bucket, string prefix) : 
         {
             throw GyreException.Conflict($"path: '{path}' is a directory");
         }
-        var rootKey = Key(root, ArtifactPath.Parse("", allowEmpty: true));
+        var rootKey = Key(root, Top);
         for (var parent = ParentOf(key); parent is not null && parent.Length > rootKey.Length; parent = ParentOf(parent))
         {
             if (await bucket.ExistsAsync(parent, ct))
@@ -40,6 +45,29 @@ internal sealed class ObjectArtifactStore(ObjectBucket bucket, string prefix) : 
         var stored = await bucket.GetAsync(Key(root, path), ct) ?? throw GyreException.NotFound($"artifact '{path}' does not exist");
         return stored.Digest is null ? stored.Content : new VerifyingStream(stored.Content, stored.Digest, stored.Length, $"artifact '{path}'", bucket.IsCorruption);
     });
+
+    public Task<ArtifactDownload> OpenDownloadAsync(string root, ArtifactPath path, CancellationToken ct) => bucket.GuardAsync(async () =>
+    {
+        var key = Key(root, path);
+        var head = await bucket.HeadAsync(key, ct) ?? throw GyreException.NotFound($"artifact '{path}' does not exist");
+        // The digest names the content wherever it is stored; an object another tool wrote has its size and write time.
+        var etag = head.Digest ?? string.Create(CultureInfo.InvariantCulture, $"{head.Length:x}-{head.LastModified.UtcTicks:x}");
+        return new ArtifactDownload(new RangedObjectStream(bucket, key, head, $"artifact '{path}'"), head.Length, $"\"{etag}\"", head.LastModified);
+    });
+
+    public async IAsyncEnumerable<StoredArtifact> ListAllAsync(string? root, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var under = root is null ? _prefix : Key(root, Top) + "/";
+        var datasets = _prefix + ObjectDatasetStore.Folder;
+        await using var entries = bucket.ListAllAsync(under, ct).GetAsyncEnumerator(ct);
+        while (await bucket.GuardAsync(async () => await entries.MoveNextAsync()))
+        {
+            if (!entries.Current.Key.StartsWith(datasets, StringComparison.Ordinal))
+            {
+                yield return new StoredArtifact(entries.Current.Key[_prefix.Length..], entries.Current.Size, entries.Current.LastModified);
+            }
+        }
+    }
 
     public Task<IReadOnlyList<ArtifactInfo>> ListAsync(string root, ArtifactPath path, CancellationToken ct) => bucket.GuardAsync<IReadOnlyList<ArtifactInfo>>(async () =>
     {
@@ -65,7 +93,7 @@ internal sealed class ObjectArtifactStore(ObjectBucket bucket, string prefix) : 
 
     public Task DeleteRootAsync(string root, CancellationToken ct) => bucket.GuardAsync(async () =>
     {
-        await bucket.DeleteUnderAsync(Key(root, ArtifactPath.Parse("", allowEmpty: true)) + "/", ct);
+        await bucket.DeleteUnderAsync(Key(root, Top) + "/", ct);
         return true;
     });
 

@@ -24,19 +24,40 @@ internal abstract class ObjectBucket : IDisposable
     /// <summary>The object at a key with its recorded digest (null when another tool wrote it), or null when there is none.</summary>
     public abstract Task<StoredObject?> GetAsync(string key, CancellationToken ct);
 
-    /// <summary>When the object at a key was last written, or null when there is none.</summary>
-    public abstract Task<DateTimeOffset?> LastModifiedAsync(string key, CancellationToken ct);
+    /// <summary>The object at a key without its content (size, write time, recorded digest), or null when there is none.</summary>
+    public abstract Task<ObjectHead?> HeadAsync(string key, CancellationToken ct);
 
-    public async Task<bool> ExistsAsync(string key, CancellationToken ct) => await LastModifiedAsync(key, ct) is not null;
+    /// <summary>The object's content from <paramref name="offset"/> to its end (a ranged read), or null when there is none.</summary>
+    public abstract Task<Stream?> OpenAsync(string key, long offset, CancellationToken ct);
+
+    public async Task<bool> ExistsAsync(string key, CancellationToken ct) => await HeadAsync(key, ct) is not null;
 
     /// <summary>The direct children of a prefix (ending in '/', or empty): objects with their sizes, and sub-prefixes.</summary>
     public abstract Task<ObjectListing> ListAsync(string prefix, CancellationToken ct);
+
+    /// <summary>Every object whose key starts with <paramref name="prefix"/>, at any depth, page by page.</summary>
+    public abstract IAsyncEnumerable<ObjectEntry> ListAllAsync(string prefix, CancellationToken ct);
+
+    /// <summary>Deletes the object at a key, if there is one.</summary>
+    public abstract Task DeleteAsync(string key, CancellationToken ct);
 
     /// <summary>Whether any object's key starts with <paramref name="prefix"/>.</summary>
     public abstract Task<bool> AnyUnderAsync(string prefix, CancellationToken ct);
 
     /// <summary>Deletes every object whose key starts with <paramref name="prefix"/>.</summary>
-    public abstract Task DeleteUnderAsync(string prefix, CancellationToken ct);
+    public virtual async Task DeleteUnderAsync(string prefix, CancellationToken ct)
+    {
+        // Collected first: deleting while a listing pages through the same keys can skip some.
+        var keys = new List<string>();
+        await foreach (var entry in ListAllAsync(prefix, ct))
+        {
+            keys.Add(entry.Key);
+        }
+        foreach (var key in keys)
+        {
+            await DeleteAsync(key, ct);
+        }
+    }
 
     /// <summary>A failure that says the store is out of reach or refusing for now (a 503 naming it), or null for any other.</summary>
     public abstract GyreException? Unavailable(Exception e);
@@ -75,6 +96,12 @@ internal abstract class ObjectBucket : IDisposable
 
 /// <summary>An object opened for reading: its content, its size, and the SHA-256 recorded when it was written (null when unknown).</summary>
 internal sealed record StoredObject(Stream Content, long Length, string? Digest);
+
+/// <summary>An object's size, write time, and the SHA-256 recorded when it was written (null when unknown).</summary>
+internal sealed record ObjectHead(long Length, DateTimeOffset LastModified, string? Digest);
+
+/// <summary>One object of a deep listing: its full key, size and write time.</summary>
+internal sealed record ObjectEntry(string Key, long Size, DateTimeOffset LastModified);
 
 /// <summary>A delimiter listing: the objects directly under a prefix (full keys and sizes) and the sub-prefixes (full, each ending in '/').</summary>
 internal sealed record ObjectListing(IReadOnlyList<(string Key, long Size)> Objects, IReadOnlyList<string> Prefixes);

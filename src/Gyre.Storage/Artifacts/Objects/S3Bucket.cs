@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -181,14 +182,7 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
         try
         {
             var response = await client.GetObjectAsync(bucket, key, ct);
-            var digest = response.Metadata[DigestKey];
-            if (string.IsNullOrEmpty(digest))
-            {
-                // A multipart upload's digest is a tag, trusted only for the ETag it names.
-                var tags = (await client.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = bucket, Key = key }, ct)).Tagging ?? [];
-                digest = tags.Find(t => t.Key == EtagTag)?.Value == Unquoted(response.ETag) ? tags.Find(t => t.Key == DigestKey)?.Value : null;
-            }
-            return new StoredObject(response.ResponseStream, response.ContentLength, string.IsNullOrEmpty(digest) ? null : digest);
+            return new StoredObject(response.ResponseStream, response.ContentLength, await DigestAsync(key, response.Metadata[DigestKey], response.ETag, ct));
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -196,18 +190,67 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
         }
     }
 
-    public override async Task<DateTimeOffset?> LastModifiedAsync(string key, CancellationToken ct)
+    public override async Task<ObjectHead?> HeadAsync(string key, CancellationToken ct)
     {
         try
         {
             var head = await client.GetObjectMetadataAsync(bucket, key, ct);
-            return head.LastModified is { } time ? new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue;
+            var written = head.LastModified is { } time ? new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue;
+            return new ObjectHead(head.ContentLength, written, await DigestAsync(key, head.Metadata[DigestKey], head.ETag, ct));
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
         }
     }
+
+    /// <summary>The digest in the object's metadata (a single put), else its tag, trusted only for the ETag it names (a multipart upload).</summary>
+    private async Task<string?> DigestAsync(string key, string? metadataDigest, string etag, CancellationToken ct)
+    {
+        if (!string.IsNullOrEmpty(metadataDigest))
+        {
+            return metadataDigest;
+        }
+        var tags = (await client.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = bucket, Key = key }, ct)).Tagging ?? [];
+        var digest = tags.Find(t => t.Key == EtagTag)?.Value == Unquoted(etag) ? tags.Find(t => t.Key == DigestKey)?.Value : null;
+        return string.IsNullOrEmpty(digest) ? null : digest;
+    }
+
+    public override async Task<Stream?> OpenAsync(string key, long offset, CancellationToken ct)
+    {
+        try
+        {
+            var request = new GetObjectRequest { BucketName = bucket, Key = key };
+            if (offset > 0)
+            {
+                request.ByteRange = new ByteRange($"bytes={offset}-");
+            }
+            return (await client.GetObjectAsync(request, ct)).ResponseStream;
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public override async IAsyncEnumerable<ObjectEntry> ListAllAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix };
+        ListObjectsV2Response page;
+        do
+        {
+            page = await client.ListObjectsV2Async(request, ct);
+            foreach (var o in page.S3Objects ?? [])
+            {
+                var written = o.LastModified is { } time ? new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue;
+                yield return new ObjectEntry(o.Key, o.Size ?? 0, written);
+            }
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+        while (page.IsTruncated == true);
+    }
+
+    public override async Task DeleteAsync(string key, CancellationToken ct) => await client.DeleteObjectAsync(bucket, key, ct);
 
     public override async Task<ObjectListing> ListAsync(string prefix, CancellationToken ct)
     {
@@ -231,6 +274,7 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
         return page.S3Objects is { Count: > 0 };
     }
 
+    /// <remarks>A thousand keys per call, as S3's batch delete takes them.</remarks>
     public override async Task DeleteUnderAsync(string prefix, CancellationToken ct)
     {
         var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix };

@@ -16,9 +16,11 @@ namespace Gyre.Core.Pipelines.Steps.BuiltIn;
 /// before it as <c>GYRE_DATASET_ROLE</c> — the stored file, CSV or Parquet, or with
 /// <c>dataset_format: csv</c> always a CSV copy (split parts are stored as Parquet) — and each output's path as
 /// <c>GYRE_OUTPUT_NAME</c>. Its output and errors go to the step's log; a non-zero exit fails it; a
-/// timeout or cancellation kills its whole process tree.
+/// timeout or cancellation kills its whole process tree. Its outputs are kept in the artifact store
+/// (<see cref="StepOutputCache"/>), so a cached step puts back an output its folder lacks.
 /// </summary>
-internal sealed class CommandStep(StepArtifacts artifacts, IDatasetObjectStore objects, IDatasetExporter exporter, ScratchSpace scratch) : StepType(artifacts)
+internal sealed class CommandStep(StepArtifacts artifacts, IDatasetObjectStore objects, IDatasetExporter exporter, ScratchSpace scratch, StepOutputCache kept)
+    : StepType(artifacts)
 {
     private const int TailLines = 5;
 
@@ -55,6 +57,20 @@ internal sealed class CommandStep(StepArtifacts artifacts, IDatasetObjectStore o
             }
         }
         return problems;
+    }
+
+    /// <summary>Every output is in place with its content, or is put back from the store (as <c>dvc checkout</c> does).</summary>
+    public override async Task<bool> OutputsExistAsync(IReadOnlyList<PipelineArtifact> outputs, CancellationToken ct)
+    {
+        foreach (var output in outputs.Where(o => o.Type == ArtifactTypes.File))
+        {
+            var path = ArtifactUris.FilePath(output.Uri);
+            if ((!File.Exists(path) || await Files.DigestAsync(path, ct) != output.Digest) && !await kept.RestoreAsync(path, output.Digest, ct))
+            {
+                return false;
+            }
+        }
+        return await base.OutputsExistAsync(outputs.Where(o => o.Type != ArtifactTypes.File).ToList(), ct);
     }
 
     public override async Task<IReadOnlyList<PipelineArtifact>> InputsAsync(StepContext context, CancellationToken ct)
@@ -127,7 +143,9 @@ internal sealed class CommandStep(StepArtifacts artifacts, IDatasetObjectStore o
             {
                 throw GyreException.Invalid($"outputs.{name}: the command succeeded but did not write {path}");
             }
-            made.Add(await Files.ArtifactAsync("file:" + name, path, ct, $"outputs.{name}"));
+            var output = await Files.ArtifactAsync("file:" + name, path, ct, $"outputs.{name}");
+            await kept.SaveAsync(path, output.Digest, ct);
+            made.Add(output);
         }
         return new StepResult(made, made.Count == 0 ? "exited 0" : $"exited 0, wrote {string.Join(", ", outputs.Keys)}");
     }
