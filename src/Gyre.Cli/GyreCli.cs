@@ -27,6 +27,7 @@ internal static class GyreCli
         root.Subcommands.Add(TokensCommands.Build());
         root.Subcommands.Add(MigrateCommand.Build());
         root.Subcommands.Add(HomeCommands.Build());
+        root.Subcommands.Add(GcCommand.Build());
 
         // No response files: '@FILE' is a value of ours (--data @rows.json), not a file of arguments.
         var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

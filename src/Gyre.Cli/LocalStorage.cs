@@ -6,9 +6,9 @@ namespace Gyre.Cli;
 internal static class LocalStorage
 {
     /// <summary>The stores, ready for use: the home's own file migrated, a shared database checked to be at this Gyre's schema.</summary>
-    public static async Task<GyreStorage> OpenAsync(string? home, DatabaseOptions database, CancellationToken ct)
+    public static async Task<GyreStorage> OpenAsync(string? home, DatabaseOptions database, CancellationToken ct, ArtifactStoreOptions? artifacts = null)
     {
-        var storage = GyreStorage.Create(GyreHome.Resolve(home), database: database);
+        var storage = GyreStorage.Create(GyreHome.Resolve(home), database: database, artifacts: artifacts);
         try
         {
             await storage.PrepareAsync(migrateShared: false, ct);

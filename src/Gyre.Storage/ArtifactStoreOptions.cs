@@ -14,7 +14,7 @@ namespace Gyre.Storage;
 /// standard environment and profiles (<c>AWS_ENDPOINT_URL_S3</c>, <c>AWS_REGION</c>,
 /// <c>AWS_ACCESS_KEY_ID</c>…), Azure's from <c>AZURE_STORAGE_CONNECTION_STRING</c>.
 /// </summary>
-/// <param name="Url">The store (<c>--artifacts</c>, <c>$GYRE_ARTIFACTS</c>); null for the home's folder.</param>
+/// <param name="Url">The store (<c>--artifacts</c>, <c>$GYRE_ARTIFACTS</c>); null for the one the home recorded when its files were moved, else its folder.</param>
 /// <param name="CacheBytes">The most bytes of dataset files an object store's local read cache keeps (<c>--cache-size</c>).</param>
 public sealed record ArtifactStoreOptions(string? Url = null, long CacheBytes = ArtifactStoreOptions.DefaultCacheBytes)
 {
@@ -67,6 +67,11 @@ public sealed record ArtifactStoreOptions(string? Url = null, long CacheBytes = 
     /// <summary>Opens the chosen stores; a setting that cannot work is refused first, naming its option.</summary>
     internal FileStores Open(GyreHome home)
     {
+        if (Url is null && home.RecordedArtifactStore() is { } recorded)
+        {
+            // Moved by gyre home move --artifacts-to: the home's files are in that store now.
+            return (this with { Url = recorded }).Open(home);
+        }
         GyreException.ThrowIfAny(Problems());
         var local = new DatasetObjectStore(home.DatasetsPath);
         if (Url is null)

@@ -15,6 +15,13 @@ public sealed record GyreHome(string Root)
     /// <summary>The prediction log: its own SQLite file, so the hot path's writes never queue behind metadata.</summary>
     public string PredictionLogPath => Path.Combine(Root, "predictions.db");
 
+    /// <summary>The artifact store the home's files were moved to (<c>gyre home move --artifacts-to</c>): its URL, one line.</summary>
+    public string ArtifactStorePath => Path.Combine(Root, "artifact-store");
+
+    /// <summary>The artifact store recorded by a move, or null while the home keeps its files itself.</summary>
+    public string? RecordedArtifactStore() =>
+        File.Exists(ArtifactStorePath) && File.ReadAllText(ArtifactStorePath).Trim() is { Length: > 0 } url ? url : null;
+
     public static GyreHome Resolve(string? explicitHome)
     {
         var root = !string.IsNullOrWhiteSpace(explicitHome) ? explicitHome

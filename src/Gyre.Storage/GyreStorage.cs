@@ -63,6 +63,9 @@ public sealed class GyreStorage : IDisposable
 
     public GyreHome Home { get; }
 
+    /// <summary>The metadata database, for work across stores (gc).</summary>
+    internal SqlDatabase Database => _database;
+
     /// <summary>Where the metadata is: the home's SQLite file, or a PostgreSQL host and database.</summary>
     public string DatabaseLocation => _database.Location;
 

@@ -1,6 +1,3 @@
-using Amazon.S3;
-using Amazon.S3.Model;
-using Azure.Storage.Blobs;
 using Gyre.Tests.Shared;
 
 namespace Gyre.Cli.Tests;
@@ -26,7 +23,7 @@ public sealed class CliObjectStoreTests
             Assert.Contains("v2 promoted", result.Stdout, StringComparison.Ordinal);
             Assert.Contains("false alarms: 0 in", result.Stdout, StringComparison.Ordinal);
             Assert.Empty(Directory.GetFiles(Path.Combine(home, "artifacts"), "*", SearchOption.AllDirectories));
-            var keys = await KeysAsync(kind, new Uri(url).Host);
+            var keys = await BucketContents.KeysAsync(kind, new Uri(url).Host);
             // Both versions' packages (a manifest each) are in the store, under the URL's prefix.
             Assert.True(keys.Count(k => k.StartsWith("gyre/", StringComparison.Ordinal) && k.EndsWith("/gyre-model.json", StringComparison.Ordinal)) >= 2, string.Join(", ", keys));
             // And the datasets' files (the training data, its windows and splits), content-addressed.
@@ -67,20 +64,5 @@ public sealed class CliObjectStoreTests
         var result = await GyreProcess.RunAsync(null, ["server", "--home", ServerProcess.NewHome(), "--urls", "http://127.0.0.1:0", "--artifacts", .. url.Split(' ')]);
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);
-    }
-
-    private static async Task<List<string>> KeysAsync(string kind, string bucket)
-    {
-        if (kind == "s3")
-        {
-            using var client = new AmazonS3Client(new AmazonS3Config { ForcePathStyle = true });
-            return [.. (await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects.Select(o => o.Key)];
-        }
-        var keys = new List<string>();
-        await foreach (var blob in new BlobContainerClient(TestObjectStores.RequireAzure(), bucket).GetBlobsAsync())
-        {
-            keys.Add(blob.Name);
-        }
-        return keys;
     }
 }

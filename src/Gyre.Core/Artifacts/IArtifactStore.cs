@@ -23,6 +23,9 @@ public interface IArtifactStore
 
     Task<bool> ExistsAsync(string root, ArtifactPath path, CancellationToken ct);
 
+    /// <summary>Removes one file, if it is there.</summary>
+    Task DeleteAsync(string root, ArtifactPath path, CancellationToken ct);
+
     /// <summary>Removes a whole root; used when a run is purged.</summary>
     Task DeleteRootAsync(string root, CancellationToken ct);
 }

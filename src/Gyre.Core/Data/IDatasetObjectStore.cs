@@ -21,4 +21,10 @@ public interface IDatasetObjectStore
     /// whether it was removed.
     /// </summary>
     Task<bool> DeleteUnreferencedAsync(string digest, DatasetFormat format, TimeSpan grace, CancellationToken ct);
+
+    /// <summary>Every content the store holds (for an object store, what is in the store, not its local cache): what gc walks.</summary>
+    IAsyncEnumerable<StoredContent> ListContentAsync(CancellationToken ct);
 }
+
+/// <summary>One content of a dataset store: its digest (<c>sha256:HEX</c>), format, size and when it was last written.</summary>
+public sealed record StoredContent(string Digest, DatasetFormat Format, long Size, DateTimeOffset LastModified);

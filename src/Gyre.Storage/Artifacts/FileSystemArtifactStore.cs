@@ -131,6 +131,12 @@ internal sealed class FileSystemArtifactStore : IArtifactStore
         return Task.FromResult(File.Exists(target) || Directory.Exists(target));
     }
 
+    public Task DeleteAsync(string root, ArtifactPath path, CancellationToken ct)
+    {
+        File.Delete(Resolve(root, path));
+        return Task.CompletedTask;
+    }
+
     public Task DeleteRootAsync(string root, CancellationToken ct)
     {
         var directory = Resolve(root, ArtifactPath.Parse("", allowEmpty: true));

@@ -98,6 +98,13 @@ internal sealed class DatasetObjectStore : IDatasetObjectStore
     /// <summary>A new file in the staging folder, for content on its way in.</summary>
     public string NewStagingPath(DatasetFormat format) => Path.Combine(_staging, Guid.NewGuid().ToString("N") + format.Extension());
 
+    public IAsyncEnumerable<StoredContent> ListContentAsync(CancellationToken ct) =>
+        Files().Select(f => ParseContentName(Path.GetRelativePath(_root, f.FullName).Replace(Path.DirectorySeparatorChar, '/')) is var (digest, format)
+                ? new StoredContent(digest, format, f.Length, new DateTimeOffset(f.LastWriteTimeUtc, TimeSpan.Zero))
+                : null)
+            .OfType<StoredContent>()
+            .ToAsyncEnumerable();
+
     /// <summary>Every content file this store holds.</summary>
     public IEnumerable<FileInfo> Files() => new DirectoryInfo(_root).EnumerateFiles("*", SearchOption.AllDirectories);
 
@@ -108,6 +115,19 @@ internal sealed class DatasetObjectStore : IDatasetObjectStore
     {
         var hex = Hex(digest);
         return $"{hex[..2]}/{hex}{format.Extension()}";
+    }
+
+    /// <summary>The digest and format of a content name (<c>AB/ABCDEF….csv</c>), or null for any other name (a file another tool left).</summary>
+    public static (string Digest, DatasetFormat Format)? ParseContentName(string name)
+    {
+        var parts = name.Split('/');
+        var extension = Path.GetExtension(name);
+        var hex = parts.Length == 2 ? Path.GetFileNameWithoutExtension(parts[1]) : "";
+        if (hex.Length != 64 || !hex.All(char.IsAsciiHexDigitLower) || parts[0] != hex[..2] || extension is not (".csv" or ".parquet"))
+        {
+            return null;
+        }
+        return ("sha256:" + hex, extension == ".csv" ? DatasetFormat.Csv : DatasetFormat.Parquet);
     }
 
     /// <summary>The 64 hex digits of a <c>sha256:</c> digest; anything else is refused.</summary>

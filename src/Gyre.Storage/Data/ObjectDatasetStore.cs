@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Gyre.Core.Data;
 using Gyre.Core.Errors;
 using Gyre.Storage.Artifacts.Objects;
@@ -94,6 +95,18 @@ internal sealed class ObjectDatasetStore(ObjectBucket bucket, string prefix, Dat
         });
         await cache.DeleteUnreferencedAsync(digest, format, TimeSpan.Zero, ct);
         return true;
+    }
+
+    public async IAsyncEnumerable<StoredContent> ListContentAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var entries = bucket.ListAllAsync(_prefix, ct).GetAsyncEnumerator(ct);
+        while (await bucket.GuardAsync(async () => await entries.MoveNextAsync()))
+        {
+            if (DatasetObjectStore.ParseContentName(entries.Current.Key[_prefix.Length..]) is var (digest, format))
+            {
+                yield return new StoredContent(digest, format, entries.Current.Size, entries.Current.LastModified);
+            }
+        }
     }
 
     /// <summary>Makes room for <paramref name="incoming"/> bytes: the files read least recently go first.</summary>

@@ -91,6 +91,12 @@ internal sealed class ObjectArtifactStore(ObjectBucket bucket, string prefix) : 
         return await bucket.ExistsAsync(key, ct) || await bucket.AnyUnderAsync(key + "/", ct);
     });
 
+    public Task DeleteAsync(string root, ArtifactPath path, CancellationToken ct) => bucket.GuardAsync(async () =>
+    {
+        await bucket.DeleteAsync(Key(root, path), ct);
+        return true;
+    });
+
     public Task DeleteRootAsync(string root, CancellationToken ct) => bucket.GuardAsync(async () =>
     {
         await bucket.DeleteUnderAsync(Key(root, Top) + "/", ct);
