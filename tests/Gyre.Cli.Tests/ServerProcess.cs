@@ -20,6 +20,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public string Home { get; }
 
+    /// <summary>The server's process id, for reading its memory from /proc.</summary>
+    public int Pid => _process.Id;
+
     public Dictionary<string, string?> Environment => new() { ["GYRE_SERVER"] = Url };
 
     public static int FreePort()
