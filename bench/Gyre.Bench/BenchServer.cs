@@ -20,8 +20,11 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public Uri Address { get; }
 
-    /// <summary>Starts a server; with <paramref name="database"/>, its metadata is in that PostgreSQL database (migrated at start).</summary>
-    public static async Task<BenchServer> StartAsync(string? database = null)
+    /// <summary>
+    /// Starts a server; with <paramref name="database"/>, its metadata is in that PostgreSQL database (migrated at start),
+    /// and with <paramref name="artifacts"/> its files are in that object store.
+    /// </summary>
+    public static async Task<BenchServer> StartAsync(string? database = null, string? artifacts = null)
     {
         var home = Path.Combine(Path.GetTempPath(), "gyre-bench-" + Guid.NewGuid().ToString("N"));
         var app = await GyreServer.BuildAsync(new ServerOptions
@@ -29,6 +32,8 @@ internal sealed class BenchServer : IAsyncDisposable
             Urls = "http://127.0.0.1:0",
             Home = home,
             Database = new Gyre.Storage.DatabaseOptions(database),
+            Artifacts = new Gyre.Storage.ArtifactStoreOptions(artifacts),
+            MaxArtifactBytes = 4L << 30,
             Migrate = true,
             Quiet = true,
             DrainTime = TimeSpan.Zero,

@@ -12,7 +12,7 @@ namespace Gyre.Bench;
 /// </summary>
 internal static class ProfileBenchmark
 {
-    private const int Rows = 1_000_000;
+    public const int Rows = 1_000_000;
 
     public static async Task RunAsync()
     {
@@ -45,7 +45,7 @@ internal static class ProfileBenchmark
     }
 
     /// <summary>10 float, 4 integer, 4 categorical, 1 text and 1 date column, with some missing values.</summary>
-    private static void Generate(string path)
+    public static void Generate(string path)
     {
         var floats = string.Join(", ", Enumerable.Range(0, 10).Select(i => $"CASE WHEN random() < 0.02 THEN NULL ELSE random() * {i + 1} END AS f{i}"));
         var ints = string.Join(", ", Enumerable.Range(0, 4).Select(i => $"CAST(floor(random() * {(i + 1) * 100}) AS BIGINT) AS i{i}"));

@@ -1,7 +1,7 @@
 using Gyre.Bench;
 
-// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|predictor|log|serve|pipeline|drift|alarms|pg-ingest|pg-search|pg-serve|all]
-// (pg-ingest and pg-search need $GYRE_BENCH_POSTGRES, a PostgreSQL URL; they are not part of "all")
+// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|predictor|log|serve|pipeline|drift|alarms|objects|pg-ingest|pg-search|pg-serve|all]
+// (pg-ingest and pg-search need $GYRE_BENCH_POSTGRES, a PostgreSQL URL; objects needs $GYRE_BENCH_S3 and $GYRE_BENCH_AZURITE; they are not part of "all")
 // serve alone may name the targets to run: serve [bare] [bare-log] [bare-sync] [gyre] [fast] [python]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "ingest" or "all")
@@ -51,6 +51,10 @@ if (which is "drift" or "all")
 if (which is "alarms")
 {
     await AlarmBenchmark.RunAsync();
+}
+if (which is "objects")
+{
+    await ObjectStoreBenchmark.RunAsync();
 }
 if (which is "pg-ingest")
 {

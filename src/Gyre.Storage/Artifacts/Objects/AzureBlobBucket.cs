@@ -20,7 +20,7 @@ namespace Gyre.Storage.Artifacts.Objects;
 /// </summary>
 internal sealed class AzureBlobBucket(BlobContainerClient container) : ObjectBucket
 {
-    /// <summary>The block size: a blob holds at most 50,000 blocks, so this allows blobs of up to about 400 GiB.</summary>
+    /// <summary>The block size: a blob holds at most 50,000 blocks, so this allows blobs of up to about 400 GiB; an upload holds <see cref="PartPipeline.InFlight"/> + 1 of them.</summary>
     public const int BlockSize = 8 << 20;
 
     public override string Location => $"azblob://{container.Name}";
@@ -60,30 +60,22 @@ internal sealed class AzureBlobBucket(BlobContainerClient container) : ObjectBuc
     {
         var blob = container.GetBlockBlobClient(key);
         var buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
+        var filled = await content.FillAsync(buffer.AsMemory(0, BlockSize), ct);
+        // Block ids of one length, unique to this upload: another upload of the same key stages its own.
+        var upload = Guid.NewGuid().ToString("N");
+        var blocks = await PartPipeline.SendAsync(content, buffer, filled, BlockSize, async (number, block, token) =>
+        {
+            var id = Convert.ToBase64String(Encoding.ASCII.GetBytes($"{upload}-{number:D6}"));
+            await blob.StageBlockAsync(id, Bytes(block), cancellationToken: token);
+            return id;
+        }, ct);
         try
         {
-            // Block ids of one length, unique to this upload: another upload of the same key stages its own.
-            var upload = Guid.NewGuid().ToString("N");
-            var blocks = new List<string>();
-            int filled;
-            while ((filled = await content.FillAsync(buffer.AsMemory(0, BlockSize), ct)) > 0)
-            {
-                var id = Convert.ToBase64String(Encoding.ASCII.GetBytes($"{upload}-{blocks.Count:D6}"));
-                await blob.StageBlockAsync(id, new MemoryStream(buffer, 0, filled, writable: false), cancellationToken: ct);
-                blocks.Add(id);
-            }
-            try
-            {
-                await blob.CommitBlockListAsync(blocks, new CommitBlockListOptions { Metadata = new Dictionary<string, string> { [DigestKey] = content.Digest } }, ct);
-            }
-            catch (RequestFailedException e) when (e.ErrorCode == "InvalidBlockList")
-            {
-                throw GyreException.Conflict("path: another upload of the same artifact was committed while this one was sent; the artifact holds that one (send again to replace it)");
-            }
+            await blob.CommitBlockListAsync(blocks, new CommitBlockListOptions { Metadata = new Dictionary<string, string> { [DigestKey] = content.Digest } }, ct);
         }
-        finally
+        catch (RequestFailedException e) when (e.ErrorCode == "InvalidBlockList")
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            throw GyreException.Conflict("path: another upload of the same artifact was committed while this one was sent; the artifact holds that one (send again to replace it)");
         }
     }
 

@@ -88,6 +88,9 @@ internal abstract class ObjectBucket : IDisposable
     /// <summary>Whether an exception says what went wrong, though it wraps another (the innermost one does anyway).</summary>
     protected virtual bool IsCause(Exception e) => false;
 
+    /// <summary>A part's bytes as a stream for an SDK call, without copying them.</summary>
+    protected static MemoryStream Bytes(ArraySegment<byte> part) => new(part.Array!, part.Offset, part.Count, writable: false);
+
     /// <summary>Whether a failure while reading an object is the SDK finding its bytes changed.</summary>
     public virtual bool IsCorruption(Exception e) => false;
 

@@ -20,8 +20,12 @@ namespace Gyre.Storage.Artifacts.Objects;
 /// </summary>
 internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings settings) : ObjectBucket
 {
-    /// <summary>The part size: S3 takes parts of 5 MiB to 5 GiB (the last one may be smaller) and at most 10,000 of them.</summary>
-    public const int PartSize = 16 << 20;
+    /// <summary>
+    /// The part size: S3 takes parts of 5 MiB to 5 GiB (the last one may be smaller) and at most
+    /// 10,000 of them, so one artifact sent through the server holds up to 78 GiB; with
+    /// <see cref="PartPipeline.InFlight"/> parts on their way and one being read, an upload holds 24 MiB.
+    /// </summary>
+    public const int PartSize = 8 << 20;
 
     /// <summary>The tag that names the ETag a multipart object's digest tag belongs to.</summary>
     private const string EtagTag = "sha256-etag";
@@ -85,10 +89,10 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
     public override async Task PutAsync(string key, DigestingStream content, CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(PartSize);
-        try
+        var filled = await content.FillAsync(buffer.AsMemory(0, PartSize), ct);
+        if (filled < PartSize)
         {
-            var filled = await content.FillAsync(buffer.AsMemory(0, PartSize), ct);
-            if (filled < PartSize)
+            try
             {
                 var put = new PutObjectRequest
                 {
@@ -102,48 +106,55 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
                 await client.PutObjectAsync(put, ct);
                 return;
             }
-            var etag = await UploadPartsAsync(key, content, buffer, filled, ct);
-            await client.PutObjectTaggingAsync(new PutObjectTaggingRequest
+            finally
             {
-                BucketName = bucket,
-                Key = key,
-                Tagging = new Tagging { TagSet = [new Tag { Key = DigestKey, Value = content.Digest }, new Tag { Key = EtagTag, Value = etag }] },
-            }, ct);
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
-        finally
+        var etag = await UploadPartsAsync(key, content, buffer, filled, ct);
+        await client.PutObjectTaggingAsync(new PutObjectTaggingRequest
         {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+            BucketName = bucket,
+            Key = key,
+            Tagging = new Tagging { TagSet = [new Tag { Key = DigestKey, Value = content.Digest }, new Tag { Key = EtagTag, Value = etag }] },
+        }, ct);
     }
 
-    /// <summary>Streams the content into a multipart upload at <paramref name="key"/>, whose first part is in the buffer; returns the object's ETag.</summary>
+    /// <summary>Streams the content into a multipart upload at <paramref name="key"/>, whose first part is in the buffer (which this takes); returns the object's ETag.</summary>
     private async Task<string> UploadPartsAsync(string key, DigestingStream content, byte[] buffer, int filled, CancellationToken ct)
     {
-        var upload = await client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = key }, ct);
+        InitiateMultipartUploadResponse upload;
         try
         {
-            var parts = new List<PartETag>();
-            while (filled > 0)
+            upload = await client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = key }, ct);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+        try
+        {
+            var parts = await PartPipeline.SendAsync(content, buffer, filled, PartSize, async (number, part, token) =>
             {
-                var part = await client.UploadPartAsync(new UploadPartRequest
+                var sent = await client.UploadPartAsync(new UploadPartRequest
                 {
                     BucketName = bucket,
                     Key = key,
                     UploadId = upload.UploadId,
-                    PartNumber = parts.Count + 1,
-                    PartSize = filled,
-                    InputStream = new MemoryStream(buffer, 0, filled, writable: false),
+                    PartNumber = number,
+                    PartSize = part.Count,
+                    InputStream = Bytes(part),
                     UseChunkEncoding = settings.ChunkEncoding,
-                }, ct);
-                parts.Add(new PartETag(parts.Count + 1, part.ETag));
-                filled = await content.FillAsync(buffer.AsMemory(0, PartSize), ct);
-            }
+                }, token);
+                return new PartETag(number, sent.ETag);
+            }, ct);
             var done = await client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
             {
                 BucketName = bucket,
                 Key = key,
                 UploadId = upload.UploadId,
-                PartETags = parts,
+                PartETags = [.. parts],
             }, ct);
             return Unquoted(done.ETag);
         }
