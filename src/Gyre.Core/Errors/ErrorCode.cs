@@ -19,5 +19,8 @@ public enum ErrorCode
 
     /// <summary>Stored bytes no longer match the digest recorded when they were written: corruption, never served as if whole.</summary>
     DataLoss,
+
+    /// <summary>The server does not offer what was asked in its present set-up (a direct upload to an artifact store on its own disk).</summary>
+    NotImplemented,
     Internal,
 }

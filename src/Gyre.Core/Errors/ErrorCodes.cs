@@ -16,6 +16,7 @@ public static class ErrorCodes
         ErrorCode.MethodNotAllowed => "method_not_allowed",
         ErrorCode.Unavailable => "unavailable",
         ErrorCode.DataLoss => "data_loss",
+        ErrorCode.NotImplemented => "not_implemented",
         _ => "internal",
     };
 
@@ -31,6 +32,7 @@ public static class ErrorCodes
         ErrorCode.UnsupportedMediaType => 415,
         ErrorCode.MethodNotAllowed => 405,
         ErrorCode.Unavailable => 503,
+        ErrorCode.NotImplemented => 501,
         _ => 500,
     };
 
@@ -45,6 +47,7 @@ public static class ErrorCodes
         409 => ErrorCode.Conflict,
         413 => ErrorCode.PayloadTooLarge,
         415 => ErrorCode.UnsupportedMediaType,
+        501 => ErrorCode.NotImplemented,
         503 => ErrorCode.Unavailable,
         _ => ErrorCode.Internal,
     };

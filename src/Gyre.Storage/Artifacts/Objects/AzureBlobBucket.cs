@@ -65,7 +65,7 @@ internal sealed class AzureBlobBucket(BlobContainerClient container) : ObjectBuc
         var upload = Guid.NewGuid().ToString("N");
         var blocks = await PartPipeline.SendAsync(content, buffer, filled, BlockSize, async (number, block, token) =>
         {
-            var id = Convert.ToBase64String(Encoding.ASCII.GetBytes($"{upload}-{number:D6}"));
+            var id = BlockId(upload, number);
             await blob.StageBlockAsync(id, Bytes(block), cancellationToken: token);
             return id;
         }, ct);
@@ -78,6 +78,53 @@ internal sealed class AzureBlobBucket(BlobContainerClient container) : ObjectBuc
             throw GyreException.Conflict("path: another upload of the same artifact was committed while this one was sent; the artifact holds that one (send again to replace it)");
         }
     }
+
+    public override Task<(string UploadId, IReadOnlyList<string> Urls)> BeginDirectAsync(string key, int parts, DateTimeOffset expires, CancellationToken ct)
+    {
+        var blob = container.GetBlockBlobClient(key);
+        if (!blob.CanGenerateSasUri)
+        {
+            throw GyreException.Conflict($"the container {Location} is reached without its account key, so no SAS can be made for a direct upload; send the file through the server");
+        }
+        // A SAS to write this one blob; each part is a Put Block of its own id under it.
+        var sas = blob.GenerateSasUri(Azure.Storage.Sas.BlobSasPermissions.Write, expires).ToString();
+        var upload = Guid.NewGuid().ToString("N");
+        IReadOnlyList<string> urls = [.. Enumerable.Range(1, parts).Select(n => $"{sas}&comp=block&blockid={Uri.EscapeDataString(BlockId(upload, n))}")];
+        return Task.FromResult((upload, urls));
+    }
+
+    public override async Task<string> CommitDirectAsync(string key, string uploadId, IReadOnlyList<Core.Artifacts.UploadedPart> parts, CancellationToken ct)
+    {
+        try
+        {
+            var committed = await container.GetBlockBlobClient(key).CommitBlockListAsync(parts.Select(p => BlockId(uploadId, p.Number)), cancellationToken: ct);
+            return committed.Value.ETag.ToString();
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == "InvalidBlockList")
+        {
+            throw GyreException.Invalid("parts: the store has not got every part listed (send each part before completing), or another upload of the same artifact was committed meanwhile");
+        }
+    }
+
+    /// <remarks>Only if the blob is still the one committed (its ETag): a later upload's content never gets this digest.</remarks>
+    public override async Task RecordDigestAsync(string key, string digest, string committed, CancellationToken ct)
+    {
+        try
+        {
+            await container.GetBlobClient(key).SetMetadataAsync(new Dictionary<string, string> { [DigestKey] = digest },
+                new BlobRequestConditions { IfMatch = new ETag(committed) }, ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            throw GyreException.Conflict("path: another upload of the same artifact was committed while this one was checked; the artifact holds that one");
+        }
+    }
+
+    /// <remarks>Uncommitted blocks are dropped by the service after a week, or by the next commit of the blob.</remarks>
+    public override Task AbortDirectAsync(string key, string uploadId, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>A block id of one length for every part of an upload, unique to that upload.</summary>
+    private static string BlockId(string upload, int number) => Convert.ToBase64String(Encoding.ASCII.GetBytes($"{upload}-{number:D6}"));
 
     public override async Task<StoredObject?> GetAsync(string key, CancellationToken ct)
     {

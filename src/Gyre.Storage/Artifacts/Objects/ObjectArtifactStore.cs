@@ -14,13 +14,30 @@ namespace Gyre.Storage.Artifacts.Objects;
 /// object carries the SHA-256 of its content, checked as it is read back. The bucket is shared with
 /// the dataset files' store; whoever opened it disposes it.
 /// </summary>
-internal sealed class ObjectArtifactStore(ObjectBucket bucket, string prefix) : IArtifactStore
+internal sealed class ObjectArtifactStore(ObjectBucket bucket, string prefix) : IArtifactStore, IDirectUploads
 {
+    /// <summary>How long a direct upload's URLs stay valid: long enough for a large file over a slow link.</summary>
+    private static readonly TimeSpan DirectUploadLifetime = TimeSpan.FromHours(6);
+
+    /// <summary>The smallest part of a direct upload; larger files get larger parts, for at most 10,000 (S3's limit).</summary>
+    private const long MinimumPartSize = 8 << 20;
+
+    private const int MaximumParts = 10_000;
+
     private static readonly ArtifactPath Top = ArtifactPath.Parse("", allowEmpty: true);
 
     private readonly string _prefix = prefix.Length == 0 || prefix.EndsWith('/') ? prefix : prefix + "/";
 
     public Task<ArtifactInfo> WriteAsync(string root, ArtifactPath path, Stream content, long maxBytes, CancellationToken ct) => bucket.GuardAsync(async () =>
+    {
+        var key = await PlaceAsync(root, path, ct);
+        await using var digesting = new DigestingStream(content, maxBytes);
+        await bucket.PutAsync(key, digesting, ct);
+        return new ArtifactInfo(path.Value, false, digesting.BytesRead);
+    });
+
+    /// <summary>The key of a file about to be written, once no directory has its name and no file the name of a directory above it.</summary>
+    private async Task<string> PlaceAsync(string root, ArtifactPath path, CancellationToken ct)
     {
         var key = Key(root, path);
         if (await bucket.AnyUnderAsync(key + "/", ct))
@@ -35,9 +52,54 @@ internal sealed class ObjectArtifactStore(ObjectBucket bucket, string prefix) : 
                 throw GyreException.Conflict($"path: a parent of '{path}' is a file, not a directory");
             }
         }
-        await using var digesting = new DigestingStream(content, maxBytes);
-        await bucket.PutAsync(key, digesting, ct);
-        return new ArtifactInfo(path.Value, false, digesting.BytesRead);
+        return key;
+    }
+
+    public Task<DirectUpload> BeginAsync(string root, ArtifactPath path, long size, CancellationToken ct) => bucket.GuardAsync(async () =>
+    {
+        const long Mebibyte = 1 << 20;
+        var perPart = (size + MaximumParts - 1) / MaximumParts;
+        var partSize = Math.Max(MinimumPartSize, (perPart + Mebibyte - 1) / Mebibyte * Mebibyte);
+        var parts = size == 0 ? 1 : (int)((size + partSize - 1) / partSize);
+        var key = await PlaceAsync(root, path, ct);
+        var expires = DateTimeOffset.UtcNow + DirectUploadLifetime;
+        var (id, urls) = await bucket.BeginDirectAsync(key, parts, expires, ct);
+        return new DirectUpload(id, partSize,
+            [.. urls.Select((url, i) => new UploadPartTarget(i + 1, i * partSize, Math.Min(partSize, size - i * partSize), url))], expires);
+    });
+
+    public Task<ArtifactInfo> CompleteAsync(string root, ArtifactPath path, string uploadId, IReadOnlyList<UploadedPart> parts, string sha256, CancellationToken ct) =>
+        bucket.GuardAsync(async () =>
+        {
+            var key = Key(root, path);
+            var committed = await bucket.CommitDirectAsync(key, uploadId, parts, ct);
+            // The client's digest is a claim: the server reads what the store holds and checks it before recording it.
+            using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            long size = 0;
+            await using (var content = await bucket.OpenAsync(key, 0, ct) ?? throw GyreException.NotFound($"artifact '{path}' is not in the store after its commit"))
+            {
+                var buffer = new byte[1 << 20];
+                int read;
+                while ((read = await content.ReadAsync(buffer, ct)) > 0)
+                {
+                    hash.AppendData(buffer, 0, read);
+                    size += read;
+                }
+            }
+            var digest = Convert.ToHexStringLower(hash.GetHashAndReset());
+            if (digest != sha256)
+            {
+                await bucket.DeleteAsync(key, ct);
+                throw GyreException.Invalid($"sha256: the uploaded parts hash to {digest}, not {sha256}; the upload was discarded");
+            }
+            await bucket.RecordDigestAsync(key, digest, committed, ct);
+            return new ArtifactInfo(path.Value, false, size);
+        });
+
+    public Task AbortAsync(string root, ArtifactPath path, string uploadId, CancellationToken ct) => bucket.GuardAsync(async () =>
+    {
+        await bucket.AbortDirectAsync(Key(root, path), uploadId, ct);
+        return true;
     });
 
     public Task<Stream> OpenReadAsync(string root, ArtifactPath path, CancellationToken ct) => bucket.GuardAsync(async () =>

@@ -59,6 +59,18 @@ internal abstract class ObjectBucket : IDisposable
         }
     }
 
+    /// <summary>Begins an upload whose parts the client sends itself: the store's id for it, and a pre-signed URL for each part (numbered from 1) valid until <paramref name="expires"/>.</summary>
+    public abstract Task<(string UploadId, IReadOnlyList<string> Urls)> BeginDirectAsync(string key, int parts, DateTimeOffset expires, CancellationToken ct);
+
+    /// <summary>Commits the parts the client sent into the object; returns what <see cref="RecordDigestAsync"/> needs to bind a digest to exactly this content.</summary>
+    public abstract Task<string> CommitDirectAsync(string key, string uploadId, IReadOnlyList<Core.Artifacts.UploadedPart> parts, CancellationToken ct);
+
+    /// <summary>Records the checked SHA-256 of the object a direct upload's commit made.</summary>
+    public abstract Task RecordDigestAsync(string key, string digest, string committed, CancellationToken ct);
+
+    /// <summary>Gives up a direct upload's parts (best effort: a store's own expiry takes what is left).</summary>
+    public abstract Task AbortDirectAsync(string key, string uploadId, CancellationToken ct);
+
     /// <summary>A failure that says the store is out of reach or refusing for now (a 503 naming it), or null for any other.</summary>
     public abstract GyreException? Unavailable(Exception e);
 

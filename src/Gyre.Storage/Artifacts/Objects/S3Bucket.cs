@@ -112,12 +112,7 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
             }
         }
         var etag = await UploadPartsAsync(key, content, buffer, filled, ct);
-        await client.PutObjectTaggingAsync(new PutObjectTaggingRequest
-        {
-            BucketName = bucket,
-            Key = key,
-            Tagging = new Tagging { TagSet = [new Tag { Key = DigestKey, Value = content.Digest }, new Tag { Key = EtagTag, Value = etag }] },
-        }, ct);
+        await RecordDigestAsync(key, content.Digest, etag, ct);
     }
 
     /// <summary>Streams the content into a multipart upload at <paramref name="key"/>, whose first part is in the buffer (which this takes); returns the object's ETag.</summary>
@@ -187,6 +182,64 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
     }
 
     private static string Unquoted(string etag) => etag.Trim('"');
+
+    public override async Task<(string UploadId, IReadOnlyList<string> Urls)> BeginDirectAsync(string key, int parts, DateTimeOffset expires, CancellationToken ct)
+    {
+        var upload = await client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = key }, ct);
+        var urls = new List<string>(parts);
+        for (var number = 1; number <= parts; number++)
+        {
+            urls.Add(await client.GetPreSignedURLAsync(new GetPreSignedUrlRequest
+            {
+                BucketName = bucket,
+                Key = key,
+                Verb = HttpVerb.PUT,
+                UploadId = upload.UploadId,
+                PartNumber = number,
+                Expires = expires.UtcDateTime,
+                Protocol = Protocol,
+            }));
+        }
+        return (upload.UploadId, urls);
+    }
+
+    /// <summary>The scheme of the store's endpoint: a local S3-compatible store often speaks plain HTTP, and a pre-signed URL must say so.</summary>
+    private Protocol Protocol =>
+        (client.Config.ServiceURL ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL"))
+            ?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS;
+
+    public override async Task<string> CommitDirectAsync(string key, string uploadId, IReadOnlyList<Core.Artifacts.UploadedPart> parts, CancellationToken ct)
+    {
+        if (parts.FirstOrDefault(p => string.IsNullOrEmpty(p.ETag)) is { } missing)
+        {
+            throw GyreException.Invalid($"parts: part {missing.Number} has no etag; send the ETag header S3 answered for each part");
+        }
+        try
+        {
+            var done = await client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = bucket,
+                Key = key,
+                UploadId = uploadId,
+                PartETags = [.. parts.Select(p => new PartETag(p.Number, p.ETag))],
+            }, ct);
+            return Unquoted(done.ETag);
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound)
+        {
+            throw GyreException.Invalid($"parts: the store refused to complete the upload ({Describe(e)}); send every part before completing, with the ETag it answered");
+        }
+    }
+
+    public override Task RecordDigestAsync(string key, string digest, string committed, CancellationToken ct) =>
+        client.PutObjectTaggingAsync(new PutObjectTaggingRequest
+        {
+            BucketName = bucket,
+            Key = key,
+            Tagging = new Tagging { TagSet = [new Tag { Key = DigestKey, Value = digest }, new Tag { Key = EtagTag, Value = committed }] },
+        }, ct);
+
+    public override Task AbortDirectAsync(string key, string uploadId, CancellationToken ct) => AbortAsync(key, uploadId);
 
     public override async Task<StoredObject?> GetAsync(string key, CancellationToken ct)
     {

@@ -1,0 +1,78 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Gyre.Tests.Shared;
+
+namespace Gyre.Cli.Tests;
+
+/// <summary>
+/// <c>gyre runs artifacts upload</c> sends a large file straight to the server's object store over
+/// pre-signed URLs (the server only begins, checks and records the upload), falls back to sending
+/// through the server when that keeps artifacts on its disk, and with <c>--direct always</c> says why it cannot.
+/// </summary>
+public sealed class CliDirectUploadTests
+{
+    [SkippableTheory]
+    [InlineData("s3")]
+    [InlineData("azblob")]
+    public async Task ALargeFile_GoesStraightToTheStore_AndComesBackWhole(string kind)
+    {
+        var url = kind == "s3" ? TestObjectStores.NewS3Url() : TestObjectStores.NewAzureUrl();
+        await using var server = await ServerProcess.StartAsync(null, "--artifacts", url);
+        var run = await RunAsync(server);
+        var file = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".bin");
+        var back = file + ".back";
+        try
+        {
+            var content = new byte[(70 << 20) + 3]; // past the 64 MiB threshold, in 9 parts
+            new Random(5).NextBytes(content);
+            await File.WriteAllBytesAsync(file, content);
+
+            var upload = await GyreProcess.RunAsync(server.Environment, "runs", "artifacts", "upload", run, file, "--path", "model/weights.bin");
+            Assert.True(upload.ExitCode == 0, upload.Stderr);
+            Assert.Contains("straight to the object store", upload.Stdout, StringComparison.Ordinal);
+
+            var download = await GyreProcess.RunAsync(server.Environment, "runs", "artifacts", "download", run, "model/weights.bin", "-o", back);
+            Assert.True(download.ExitCode == 0, download.Stderr);
+            Assert.Equal(SHA256.HashData(content), SHA256.HashData(await File.ReadAllBytesAsync(back)));
+        }
+        finally
+        {
+            File.Delete(file);
+            File.Delete(back);
+        }
+    }
+
+    [Fact]
+    public async Task OnAServerWithArtifactsOnItsDisk_AutoSendsThroughIt_AndAlwaysSaysWhyNot()
+    {
+        await using var server = await ServerProcess.StartAsync();
+        var run = await RunAsync(server);
+        var file = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".bin");
+        try
+        {
+            await File.WriteAllBytesAsync(file, new byte[(64 << 20) + 1]);
+            var auto = await GyreProcess.RunAsync(server.Environment, "runs", "artifacts", "upload", run, file);
+            Assert.True(auto.ExitCode == 0, auto.Stderr);
+            Assert.Contains("through the server", auto.Stdout, StringComparison.Ordinal);
+
+            var always = await GyreProcess.RunAsync(server.Environment, "runs", "artifacts", "upload", run, file, "--direct", "always");
+            Assert.NotEqual(0, always.ExitCode);
+            Assert.Contains("this server keeps artifacts on its own disk", always.Stderr, StringComparison.Ordinal);
+
+            var bad = await GyreProcess.RunAsync(server.Environment, "runs", "artifacts", "upload", run, file, "--direct", "sometimes");
+            Assert.NotEqual(0, bad.ExitCode);
+            Assert.Contains("sometimes", bad.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static async Task<string> RunAsync(ServerProcess server)
+    {
+        var created = await GyreProcess.RunAsync(server.Environment, "runs", "create", "--json");
+        Assert.True(created.ExitCode == 0, created.Stderr);
+        return JsonDocument.Parse(created.Stdout).RootElement.GetProperty("run_id").GetString()!;
+    }
+}
