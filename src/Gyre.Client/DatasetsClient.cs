@@ -34,6 +34,22 @@ public sealed class DatasetsClient
         return (await response.Content.ReadFromJsonAsync<DatasetVersion>(GyreJson.Options, ct))!;
     }
 
+    /// <summary>
+    /// Adds a file by sending it straight to the server's object store (<see cref="DirectTransfer"/>);
+    /// the server then adds it from there as <see cref="AddAsync"/> adds a file sent to it. Throws
+    /// not_implemented when the server keeps its files on its own disk.
+    /// </summary>
+    public async Task<DatasetVersion> AddDirectAsync(string name, FileInfo file, DatasetFormat format, string? source = null,
+        BadRowPolicy onBadRows = BadRowPolicy.Fail, IProgress<long>? sent = null, CancellationToken ct = default)
+    {
+        var sha256 = await DirectTransfer.HashAsync(file, ct);
+        var upload = await _api.PostAsync<Core.Artifacts.DirectUpload>($"/api/v1/datasets/{E(name)}/uploads", new Core.Artifacts.BeginUploadRequest(null, file.Length), ct);
+        var parts = await DirectTransfer.SendPartsAsync(_api.Http, upload, file, sent, ct);
+        var query = Query(("format", format == DatasetFormat.Csv ? "csv" : "parquet"), ("source", source), ("on_bad_rows", onBadRows == BadRowPolicy.Skip ? "skip" : null));
+        return await _api.SendAsync<DatasetVersion>(HttpMethod.Post, $"/api/v1/datasets/{E(name)}/uploads/{E(upload.UploadId)}/complete{query}",
+            new Core.Artifacts.CompleteUploadRequest(null, sha256, parts), ct, bounded: false);
+    }
+
     /// <summary>Deletes a dataset with its versions.</summary>
     public Task DeleteAsync(string name, CancellationToken ct = default) => _api.SendAsync(HttpMethod.Delete, $"/api/v1/datasets/{E(name)}", null, ct);
 

@@ -93,58 +93,22 @@ public sealed class RunsClient
         _api.SendAsync(HttpMethod.Delete, $"/api/v1/runs/{E(id.Value)}/artifact-uploads/{E(upload.UploadId)}{Query(("path", path))}", null, ct);
 
     /// <summary>
-    /// Uploads a file straight to the server's object store: the server hands out a pre-signed URL
-    /// per part, the parts go out four at a time (without Gyre's token: the URLs carry their own
-    /// authority), and the server checks the whole against the file's SHA-256. Throws not_implemented
-    /// when the server keeps artifacts on its own disk; a failure gives up the parts sent.
+    /// Uploads a file straight to the server's object store (<see cref="DirectTransfer"/>); throws
+    /// not_implemented when the server keeps artifacts on its own disk.
     /// </summary>
     public async Task<ArtifactInfo> UploadArtifactDirectAsync(RunId id, string path, FileInfo file, IProgress<long>? sent = null, CancellationToken ct = default)
     {
-        string sha256;
-        await using (var read = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true))
-        {
-            sha256 = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(read, ct));
-        }
+        var sha256 = await DirectTransfer.HashAsync(file, ct);
         var upload = await BeginArtifactUploadAsync(id, path, file.Length, ct);
         try
         {
-            var parts = new UploadedPart[upload.Parts.Count];
-            using var handle = File.OpenHandle(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
-            await Parallel.ForEachAsync(upload.Parts, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (part, token) =>
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Put, part.Url) { Content = new FileRegionContent(handle, part.Offset, part.Size, sent) };
-                using var response = await _api.Http.SendAsync(request, token);
-                if (!response.IsSuccessStatusCode)
-                {
-                    var answer = (await response.Content.ReadAsStringAsync(token)).Split('\n')[0];
-                    throw new GyreApiException(Core.Errors.ErrorCodes.FromHttpStatus((int)response.StatusCode), (int)response.StatusCode,
-                        $"part {part.Number}: the object store answered {(int)response.StatusCode} {response.ReasonPhrase}: {answer}");
-                }
-                // Read as sent: an S3-compatible store may answer an ETag without the quotes HTTP's typed header needs.
-                parts[part.Number - 1] = new UploadedPart(part.Number, response.Headers.TryGetValues("ETag", out var etags) ? etags.First() : null);
-            });
+            var parts = await DirectTransfer.SendPartsAsync(_api.Http, upload, file, sent, ct);
             return await CompleteArtifactUploadAsync(id, upload, path, sha256, parts, ct);
         }
         catch (Exception) when (!ct.IsCancellationRequested)
         {
-            await AbortQuietlyAsync(id, upload, path);
+            await DirectTransfer.QuietlyAsync(() => AbortArtifactUploadAsync(id, upload, path, CancellationToken.None));
             throw;
-        }
-    }
-
-    private async Task AbortQuietlyAsync(RunId id, DirectUpload upload, string path)
-    {
-        try
-        {
-            await AbortArtifactUploadAsync(id, upload, path, CancellationToken.None);
-        }
-        catch (GyreApiException)
-        {
-            // The failure that stopped the upload is the one to report; the store's expiry takes the parts.
-        }
-        catch (HttpRequestException)
-        {
-            // as above
         }
     }
 

@@ -42,6 +42,36 @@ public sealed class CliDirectUploadTests
         }
     }
 
+    [SkippableTheory]
+    [InlineData("s3")]
+    [InlineData("azblob")]
+    public async Task ADatasetFile_GoesStraightToTheStore_AndIsAddedFromThere_LeavingNoStagedCopy(string kind)
+    {
+        var url = kind == "s3" ? TestObjectStores.NewS3Url() : TestObjectStores.NewAzureUrl();
+        await using var server = await ServerProcess.StartAsync(null, "--artifacts", url);
+        var file = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".csv");
+        try
+        {
+            await File.WriteAllLinesAsync(file, ["id,amount,label", .. Enumerable.Range(0, 20_000).Select(i => $"{i},{i * 0.5},{(i % 3 == 0 ? "yes" : "no")}")]);
+            var added = await GyreProcess.RunAsync(server.Environment, "data", "add", file, "--name", "sent-direct", "--direct", "always", "--json");
+            Assert.True(added.ExitCode == 0, added.Stderr);
+            var version = JsonDocument.Parse(added.Stdout).RootElement;
+            Assert.Equal("sha256:" + Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(file))), version.GetProperty("digest").GetString());
+            Assert.Equal(20_000, version.GetProperty("rows").GetInt64());
+            var keys = await BucketContents.KeysAsync(kind, new Uri(url).Host);
+            Assert.DoesNotContain(keys, k => k.Contains("/uploads/", StringComparison.Ordinal));
+            Assert.Single(keys, k => k.StartsWith("gyre/datasets/", StringComparison.Ordinal));
+
+            // The same content again gives the same version.
+            var again = await GyreProcess.RunAsync(server.Environment, "data", "add", file, "--name", "sent-direct", "--direct", "always", "--json");
+            Assert.Equal(1, JsonDocument.Parse(again.Stdout).RootElement.GetProperty("version").GetInt64());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public async Task OnAServerWithArtifactsOnItsDisk_AutoSendsThroughIt_AndAlwaysSaysWhyNot()
     {
@@ -57,7 +87,7 @@ public sealed class CliDirectUploadTests
 
             var always = await GyreProcess.RunAsync(server.Environment, "runs", "artifacts", "upload", run, file, "--direct", "always");
             Assert.NotEqual(0, always.ExitCode);
-            Assert.Contains("this server keeps artifacts on its own disk", always.Stderr, StringComparison.Ordinal);
+            Assert.Contains("this server keeps its files on its own disk", always.Stderr, StringComparison.Ordinal);
 
             var bad = await GyreProcess.RunAsync(server.Environment, "runs", "artifacts", "upload", run, file, "--direct", "sometimes");
             Assert.NotEqual(0, bad.ExitCode);

@@ -66,7 +66,8 @@ internal static class DataCommands
         var source = new Option<string?>("--source") { Description = "Where the data came from (default: the file's path)" };
         var schema = new Option<FileInfo?>("--schema") { Description = "A YAML schema file to declare for the dataset before adding" };
         var badRows = new Option<string>("--on-bad-rows") { Description = "fail (default) on a malformed CSV row, or skip malformed rows and count them", DefaultValueFactory = _ => "fail" };
-        var command = new Command("add", "Add a file as a dataset version; the same content again gives the existing version") { file, name, format, source, schema, badRows };
+        var direct = DirectOption.Create();
+        var command = new Command("add", "Add a file as a dataset version; the same content again gives the existing version") { file, name, format, source, schema, badRows, direct };
         command.WithClient(async (parse, client, printer, ct) =>
         {
             var path = parse.GetValue(file)!;
@@ -91,8 +92,15 @@ internal static class DataCommands
             {
                 await client.Datasets.SetSchemaAsync(parse.GetValue(name)!, await DataSchemaCommands.ReadFileAsync(schemaFile, "--schema", ct), ct);
             }
-            await using var stream = path.OpenRead();
-            Print(printer, await client.Datasets.AddAsync(parse.GetValue(name)!, stream, kind, parse.GetValue(source) ?? path.FullName, policy, ct));
+            var origin = parse.GetValue(source) ?? path.FullName;
+            var version = await DirectOption.TryAsync(parse.GetValue(direct)!, path.Length, printer,
+                sent => client.Datasets.AddDirectAsync(parse.GetValue(name)!, path, kind, origin, policy, sent, ct));
+            if (version is null)
+            {
+                await using var stream = path.OpenRead();
+                version = await client.Datasets.AddAsync(parse.GetValue(name)!, stream, kind, origin, policy, ct);
+            }
+            Print(printer, version);
         });
         return command;
     }

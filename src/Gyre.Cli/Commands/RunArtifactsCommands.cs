@@ -1,8 +1,6 @@
 using System.CommandLine;
-using Gyre.Core.Artifacts;
 using Gyre.Core.Errors;
 using Gyre.Core.Tracking;
-using Spectre.Console;
 
 namespace Gyre.Cli.Commands;
 
@@ -18,20 +16,12 @@ internal static class RunArtifactsCommands
         return command;
     }
 
-    /// <summary>Files from this size up go straight to the server's object store when it offers that (--direct auto).</summary>
-    private const long DirectThreshold = 64L << 20;
-
     private static Command Upload()
     {
         var id = new Argument<string>("run-id");
         var file = new Argument<FileInfo>("file") { Description = "The local file to upload" };
         var path = new Option<string?>("--path") { Description = "The artifact path (default: the file's name)" };
-        var direct = new Option<string>("--direct")
-        {
-            DefaultValueFactory = _ => "auto",
-            Description = "Send the file straight to the server's object store over pre-signed URLs: auto (files of 64 MiB or more, when the server's store offers it), always, or never",
-        };
-        direct.AcceptOnlyFromAmong("auto", "always", "never");
+        var direct = DirectOption.Create();
         var command = new Command("upload", "Upload a file as an artifact of a run") { id, file, path, direct };
         command.WithClient(async (parse, client, printer, ct) =>
         {
@@ -42,21 +32,9 @@ internal static class RunArtifactsCommands
             }
             var run = new RunId(parse.GetValue(id)!);
             var artifact = parse.GetValue(path) ?? source.Name;
-            var mode = parse.GetValue(direct);
-            ArtifactInfo? info = null;
-            var how = "through the server";
-            if (mode == "always" || mode == "auto" && source.Length >= DirectThreshold)
-            {
-                try
-                {
-                    info = await WithProgressAsync(printer, source.Length, sent => client.Runs.UploadArtifactDirectAsync(run, artifact, source, sent, ct));
-                    how = "straight to the object store";
-                }
-                catch (GyreException e) when (e.Code == ErrorCode.NotImplemented && mode == "auto")
-                {
-                    // The server keeps artifacts on its own disk: the file goes through it.
-                }
-            }
+            var info = await DirectOption.TryAsync(parse.GetValue(direct)!, source.Length, printer,
+                sent => client.Runs.UploadArtifactDirectAsync(run, artifact, source, sent, ct));
+            var how = info is null ? "through the server" : "straight to the object store";
             if (info is null)
             {
                 await using var stream = source.OpenRead();
@@ -65,30 +43,6 @@ internal static class RunArtifactsCommands
             printer.Object(info, ("path", info.Path), ("size", info.FileSize), ("sent", how));
         });
         return command;
-    }
-
-    /// <summary>Runs an upload under a progress bar when a person is watching (a terminal, not --json).</summary>
-    private static async Task<T> WithProgressAsync<T>(Printer printer, long size, Func<IProgress<long>?, Task<T>> upload)
-    {
-        if (printer.IsJson || Console.IsOutputRedirected)
-        {
-            return await upload(null);
-        }
-        T result = default!;
-        await CliConsole.Out.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
-            .StartAsync(async context =>
-            {
-                var task = context.AddTask("uploading", maxValue: Math.Max(size, 1));
-                result = await upload(new Sent(task));
-            });
-        return result;
-    }
-
-    /// <summary>Adds the bytes each part reports to the bar; parts report from several threads at once.</summary>
-    private sealed class Sent(ProgressTask task) : IProgress<long>
-    {
-        public void Report(long value) => task.Increment(value);
     }
 
     private static Command Download()

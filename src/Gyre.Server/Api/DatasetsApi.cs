@@ -28,6 +28,7 @@ internal static class DatasetsApi
         group.MapPost("/{name}/versions/{version}/validate", Validate);
         group.MapGet("/{name}/versions/{version}/suggested-suite", Suggest);
         DatasetSchemasApi.Map(group);
+        DatasetUploadsApi.Map(group);
         DatasetSplitsApi.Map(group);
     }
 

@@ -52,6 +52,14 @@ internal static class RunArtifactsApi
     private static async Task<Created<ArtifactInfo>> CompleteDirect(string id, string uploadId, CompleteUploadRequest body, ITrackingStore store, IArtifactStore artifacts, CancellationToken ct)
     {
         var path = ArtifactPath.Parse(body.Path);
+        var run = await WritableRunAsync(id, store, ct);
+        var info = await CompleteDirectAsync(artifacts, RunArtifacts.RootOf(run.ArtifactUri), path, uploadId, body, ct);
+        return TypedResults.Created(HeaderValues.Location($"/api/v1/runs/{Uri.EscapeDataString(id)}/artifacts", path.Segments), info);
+    }
+
+    /// <summary>Checks a completion's digest and parts, then completes the upload.</summary>
+    public static Task<ArtifactInfo> CompleteDirectAsync(IArtifactStore artifacts, string root, ArtifactPath path, string uploadId, CompleteUploadRequest body, CancellationToken ct)
+    {
         var sha256 = body.Sha256 is { Length: 64 } hex && hex.All(char.IsAsciiHexDigitLower) ? hex
             : throw Core.Errors.GyreException.Invalid($"sha256: expected the file's SHA-256 as 64 lower-case hex digits, got '{body.Sha256}'");
         var parts = body.Parts is { Count: > 0 } given ? given : throw Core.Errors.GyreException.Invalid("parts: expected the parts sent, each with its number (and the ETag the store answered)");
@@ -62,9 +70,7 @@ internal static class RunArtifactsApi
                 throw Core.Errors.GyreException.Invalid($"parts[{i}].number: expected {i + 1} (every part, in order, from 1), got {parts[i].Number}");
             }
         }
-        var run = await WritableRunAsync(id, store, ct);
-        var info = await Direct(artifacts).CompleteAsync(RunArtifacts.RootOf(run.ArtifactUri), path, uploadId, parts, sha256, ct);
-        return TypedResults.Created(HeaderValues.Location($"/api/v1/runs/{Uri.EscapeDataString(id)}/artifacts", path.Segments), info);
+        return Direct(artifacts).CompleteAsync(root, path, uploadId, parts, sha256, ct);
     }
 
     private static async Task<NoContent> AbortDirect(string id, string uploadId, ITrackingStore store, IArtifactStore artifacts, CancellationToken ct, string? path = null)
@@ -75,9 +81,9 @@ internal static class RunArtifactsApi
         return TypedResults.NoContent();
     }
 
-    private static IDirectUploads Direct(IArtifactStore artifacts) => artifacts as IDirectUploads
+    public static IDirectUploads Direct(IArtifactStore artifacts) => artifacts as IDirectUploads
         ?? throw new Core.Errors.GyreException(Core.Errors.ErrorCode.NotImplemented,
-            "artifact-uploads: this server keeps artifacts on its own disk, so there is no store to send to directly; PUT the file to /api/v1/runs/{id}/artifacts/{path}");
+            "direct upload: this server keeps its files on its own disk, so there is no store to send to directly; send the file to the server itself");
 
     /// <summary>The run, which must be active in an active experiment to take artifacts.</summary>
     private static async Task<Run> WritableRunAsync(string id, ITrackingStore store, CancellationToken ct)
