@@ -44,7 +44,16 @@ public sealed class DatasetsClient
     {
         var sha256 = await DirectTransfer.HashAsync(file, ct);
         var upload = await _api.PostAsync<Core.Artifacts.DirectUpload>($"/api/v1/datasets/{E(name)}/uploads", new Core.Artifacts.BeginUploadRequest(null, file.Length), ct);
-        var parts = await DirectTransfer.SendPartsAsync(_api.Http, upload, file, sent, ct);
+        IReadOnlyList<Core.Artifacts.UploadedPart> parts;
+        try
+        {
+            parts = await DirectTransfer.SendPartsAsync(_api.Http, upload, file, sent, ct);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            await DirectTransfer.QuietlyAsync(() => _api.SendAsync(HttpMethod.Delete, $"/api/v1/datasets/{E(name)}/uploads/{E(upload.UploadId)}", null, CancellationToken.None));
+            throw;
+        }
         var query = Query(("format", format == DatasetFormat.Csv ? "csv" : "parquet"), ("source", source), ("on_bad_rows", onBadRows == BadRowPolicy.Skip ? "skip" : null));
         return await _api.SendAsync<DatasetVersion>(HttpMethod.Post, $"/api/v1/datasets/{E(name)}/uploads/{E(upload.UploadId)}/complete{query}",
             new Core.Artifacts.CompleteUploadRequest(null, sha256, parts), ct, bounded: false);

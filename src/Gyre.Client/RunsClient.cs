@@ -89,8 +89,8 @@ public sealed class RunsClient
         _api.SendAsync<ArtifactInfo>(HttpMethod.Post, $"/api/v1/runs/{E(id.Value)}/artifact-uploads/{E(upload.UploadId)}/complete",
             new CompleteUploadRequest(path, sha256, parts), ct, bounded: false);
 
-    public Task AbortArtifactUploadAsync(RunId id, DirectUpload upload, string path, CancellationToken ct = default) =>
-        _api.SendAsync(HttpMethod.Delete, $"/api/v1/runs/{E(id.Value)}/artifact-uploads/{E(upload.UploadId)}{Query(("path", path))}", null, ct);
+    public Task AbortArtifactUploadAsync(RunId id, DirectUpload upload, CancellationToken ct = default) =>
+        _api.SendAsync(HttpMethod.Delete, $"/api/v1/runs/{E(id.Value)}/artifact-uploads/{E(upload.UploadId)}", null, ct);
 
     /// <summary>
     /// Uploads a file straight to the server's object store (<see cref="DirectTransfer"/>); throws
@@ -107,7 +107,7 @@ public sealed class RunsClient
         }
         catch (Exception) when (!ct.IsCancellationRequested)
         {
-            await DirectTransfer.QuietlyAsync(() => AbortArtifactUploadAsync(id, upload, path, CancellationToken.None));
+            await DirectTransfer.QuietlyAsync(() => AbortArtifactUploadAsync(id, upload, CancellationToken.None));
             throw;
         }
     }

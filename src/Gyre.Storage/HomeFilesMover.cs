@@ -12,8 +12,10 @@ namespace Gyre.Storage;
 /// <c>gyre home move --artifacts-to URL</c>: copies a home's files — run artifacts and model
 /// packages, command step outputs, step logs, dataset contents — into an object store, reads every
 /// one back to check that its SHA-256 is the home's, and only then records the store in the home,
-/// so that servers started on it use the store. Nothing is deleted from the home; running it again
-/// copies again and checks again.
+/// so that servers started on it use the store. Nothing is deleted by the move: the home's
+/// artifacts folder stays as it was, and its datasets folder becomes the store's read cache (so
+/// from then on it keeps at most --cache-size). A move that failed part way can be run again; a home
+/// already moved is refused, since the store may hold newer files than its folders.
 /// </summary>
 public static class HomeFilesMover
 {
@@ -23,9 +25,10 @@ public static class HomeFilesMover
         {
             throw GyreException.Invalid($"--artifacts-to: expected s3://BUCKET/PREFIX or azblob://CONTAINER/PREFIX, got '{target.Url}'");
         }
-        if (home.RecordedArtifactStore() is { } recorded && recorded != target.Url)
+        if (home.RecordedArtifactStore() is { } recorded)
         {
-            throw GyreException.Conflict($"--artifacts-to: the home's files were already moved to {recorded}; its own folders may be out of date");
+            // Since then the store has the newer files: copying the home's again could put old content over them.
+            throw GyreException.Conflict($"--artifacts-to: the home's files were already moved to {recorded}, which is where they are kept now");
         }
         var stores = target.Open(home);
         using var bucket = stores.Bucket!;
@@ -48,14 +51,14 @@ public static class HomeFilesMover
             Count("step logs", log.Length);
         }
         var datasets = new DatasetObjectStore(home.DatasetsPath);
-        var prefix = new Uri(target.Url).AbsolutePath.Trim('/');
+        var inStore = (ObjectDatasetStore)stores.Datasets;
         await foreach (var content in datasets.ListContentAsync(ct))
         {
-            var key = (prefix.Length == 0 ? "" : prefix + "/") + ObjectDatasetStore.Folder + DatasetObjectStore.ContentName(content.Digest, content.Format);
-            await CopyContentAsync(bucket, key, datasets.LocalPath(content.Digest, content.Format), content.Digest, ct);
+            await CopyContentAsync(bucket, inStore.Key(content.Digest, content.Format), datasets.LocalPath(content.Digest, content.Format), content.Digest, ct);
             Count("dataset contents", content.Size);
         }
         await File.WriteAllTextAsync(home.ArtifactStorePath, target.Url + "\n", ct);
+        var prefix = Uri.UnescapeDataString(new Uri(target.Url).AbsolutePath).Trim('/');
         return new FilesMoveReport(bucket.Location + (prefix.Length == 0 ? "" : "/" + prefix),
             [.. counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => new MovedKind(c.Key, c.Value.Files, c.Value.Bytes))]);
     }

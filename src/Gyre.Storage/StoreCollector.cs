@@ -10,7 +10,7 @@ namespace Gyre.Storage;
 /// <c>gyre gc</c>: removes the files the metadata no longer names: the artifacts of runs that are
 /// gone (a purge whose clean-up failed, an upload that raced a purge), the logs of pipeline runs
 /// that are gone, command step outputs that no lineage record names, dataset files staged by direct
-/// uploads and never added, and dataset contents that no version holds. Every write puts its file in the store before its row in the database, so a file
+/// uploads and never written into place, and dataset contents that no version holds. Every write puts its file in the store before its row in the database, so a file
 /// written within the grace period may be about to be named: it is kept and counted, never removed.
 /// Files whose names Gyre does not give are left alone.
 /// </summary>
@@ -73,13 +73,13 @@ public sealed class StoreCollector(GyreStorage storage)
         {
             return named.RunRoots.Contains(string.Join('/', parts[..3])) ? null : "run artifact";
         }
-        if (parts.Length == 5 && $"{parts[0]}/{parts[1]}" == StepOutputCache.Root)
+        if (parts.Length == 4 && $"{parts[0]}/{parts[1]}" == StepOutputCache.Root)
         {
-            return named.StepOutputs.Contains("sha256:" + parts[4]) ? null : "step output";
+            return named.StepOutputs.Contains("sha256:" + parts[3]) ? null : "step output"; // pipelines/outputs/HE/HEX
         }
-        if (parts.Length > 1 && parts[0] == "uploads")
+        if (parts.Length == 2 && parts[0] + "/" == Artifacts.Objects.ObjectArtifactStore.UploadsFolder)
         {
-            return "staged upload"; // a dataset file sent straight to the store, left by a server that stopped before adding it
+            return "staged upload"; // a file sent straight to the store, left by a server that stopped before writing it into place
         }
         if (parts.Length == 4 && parts[0] == "pipelines" && parts[2] == "logs" && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var run))
         {

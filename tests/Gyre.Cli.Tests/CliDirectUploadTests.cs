@@ -30,6 +30,7 @@ public sealed class CliDirectUploadTests
             var upload = await GyreProcess.RunAsync(server.Environment, "runs", "artifacts", "upload", run, file, "--path", "model/weights.bin");
             Assert.True(upload.ExitCode == 0, upload.Stderr);
             Assert.Contains("straight to the object store", upload.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain(await BucketContents.KeysAsync(kind, new Uri(url).Host), k => k.Contains("/uploads/", StringComparison.Ordinal));
 
             var download = await GyreProcess.RunAsync(server.Environment, "runs", "artifacts", "download", run, "model/weights.bin", "-o", back);
             Assert.True(download.ExitCode == 0, download.Stderr);

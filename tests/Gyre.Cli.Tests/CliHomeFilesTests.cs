@@ -36,6 +36,11 @@ public sealed class CliHomeFilesTests
             Assert.Equal(kinds["dataset contents"], keys.Count(k => k.StartsWith("gyre/datasets/", StringComparison.Ordinal)));
             Assert.Equal(homeFiles, Directory.GetFiles(Path.Combine(home, "artifacts"), "*", SearchOption.AllDirectories).Length);
 
+            // Moved once, the home is not moved again: the store may hold newer files than its folders by now.
+            var again = await GyreProcess.RunAsync(null, "home", "move", "--home", home, "--artifacts-to", url);
+            Assert.NotEqual(0, again.ExitCode);
+            Assert.Contains("the home's files were already moved to", again.Stderr, StringComparison.Ordinal);
+
             // Nothing in the store is unnamed: gc (on the store the home now records) finds nothing to remove.
             var clean = await GcAsync(home, "--grace-hours", "0");
             Assert.Equal((0, 0), (clean.GetProperty("removed").GetArrayLength(), clean.GetProperty("kept_young").GetInt32()));
@@ -61,7 +66,7 @@ public sealed class CliHomeFilesTests
     }
 
     [Fact]
-    public async Task Gc_OnAHomesOwnFolders_RemovesAnOrphanRunFolder_AndRefusesABadGrace()
+    public async Task Gc_OnAHomesOwnFolders_RemovesAnOrphanRunFolderAndStepOutput_AndRefusesABadGrace()
     {
         var home = ServerProcess.NewHome();
         try
@@ -69,17 +74,22 @@ public sealed class CliHomeFilesTests
             var orphan = Path.Combine(home, "artifacts", "42", "feedface", "artifacts", "m.bin");
             Directory.CreateDirectory(Path.GetDirectoryName(orphan)!);
             await File.WriteAllTextAsync(orphan, "left by a purge that failed");
+            var output = Path.Combine(home, "artifacts", "pipelines", "outputs", "ab", "ab" + new string('d', 62));
+            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+            await File.WriteAllTextAsync(output, "a command's output no lineage names");
             var unknown = Path.Combine(home, "artifacts", "notes.txt");
             await File.WriteAllTextAsync(unknown, "not Gyre's");
 
             var removed = await GcAsync(home, "--grace-hours", "0");
-            Assert.Equal("42/feedface/artifacts/m.bin", Assert.Single(removed.GetProperty("removed").EnumerateArray()).GetProperty("location").GetString());
+            Assert.Equal(["run artifact: 42/feedface/artifacts/m.bin", $"step output: pipelines/outputs/ab/ab{new string('d', 62)}"],
+                removed.GetProperty("removed").EnumerateArray().Select(r => $"{r.GetProperty("kind").GetString()}: {r.GetProperty("location").GetString()}").Order());
             Assert.False(File.Exists(orphan));
+            Assert.False(File.Exists(output));
             Assert.True(File.Exists(unknown));
 
             var bad = await GyreProcess.RunAsync(null, "gc", "--home", home, "--grace-hours", "-1");
             Assert.NotEqual(0, bad.ExitCode);
-            Assert.Contains("--grace-hours: expected a number of hours of 0 or more, got -1", bad.Stderr, StringComparison.Ordinal);
+            Assert.Contains("--grace-hours: expected a number of hours from 0 to 87600 (ten years), got -1", bad.Stderr, StringComparison.Ordinal);
         }
         finally
         {

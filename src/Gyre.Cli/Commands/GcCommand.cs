@@ -8,6 +8,8 @@ namespace Gyre.Cli.Commands;
 /// <summary><c>gyre gc</c>: removes files in the artifact store that no metadata names any more, older than a grace period, and says what it removed.</summary>
 internal static class GcCommand
 {
+    private const double MaxGraceHours = 87_600;
+
     public static Command Build()
     {
         var home = CliOptions.Home();
@@ -25,9 +27,9 @@ internal static class GcCommand
         command.WithoutClient(async (parse, printer, ct) =>
         {
             var hours = parse.GetValue(grace);
-            if (!(hours >= 0) || double.IsInfinity(hours))
+            if (!(hours is >= 0 and <= MaxGraceHours))
             {
-                throw Core.Errors.GyreException.Invalid($"--grace-hours: expected a number of hours of 0 or more, got {hours.ToString(CultureInfo.InvariantCulture)}");
+                throw Core.Errors.GyreException.Invalid($"--grace-hours: expected a number of hours from 0 to {MaxGraceHours} (ten years), got {hours.ToString(CultureInfo.InvariantCulture)}");
             }
             using var storage = await LocalStorage.OpenAsync(parse.GetValue(home), database.Read(parse), ct, artifacts.Read(parse));
             var report = await new StoreCollector(storage).CollectAsync(TimeSpan.FromHours(hours), parse.GetValue(dryRun), ct);

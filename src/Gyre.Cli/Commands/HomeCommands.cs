@@ -35,31 +35,36 @@ internal static class HomeCommands
             {
                 throw Core.Errors.GyreException.Invalid("home move: give --to (a PostgreSQL database), --artifacts-to (an object store), or both");
             }
-            object? metadata = null;
+            // One JSON object: the metadata move's fields at the top (as before there were files to move), the files' under "files".
+            var json = new Dictionary<string, object?> { ["home"] = folder.Root };
             if (parse.GetValue(to) is { } database)
             {
-                metadata = await MoveMetadataAsync(folder, new DatabaseOptions(database, PasswordFile: parse.GetValue(passwordFile)), printer, ct);
+                var metadata = await MoveMetadataAsync(folder, new DatabaseOptions(database, PasswordFile: parse.GetValue(passwordFile)), printer,
+                    filesMoveToo: parse.GetValue(artifactsTo) is not null, ct);
+                foreach (var (key, value) in metadata)
+                {
+                    json[key] = value;
+                }
             }
-            object? files = null;
             if (parse.GetValue(artifactsTo) is { } store)
             {
                 var report = await HomeFilesMover.MoveAsync(folder, new ArtifactStoreOptions(store), ct);
                 if (!printer.IsJson)
                 {
                     Console.Out.WriteLine($"Copied to {report.Store} and read back, every SHA-256 the same: {(report.Kinds.Count == 0 ? "no files" : report.Summary)}. "
-                        + "The home now uses the store; its own copies are left in place.");
+                        + "The home now uses the store; its artifacts folder is left as it was, and its datasets folder is the store's read cache from now on.");
                 }
-                files = new { store = report.Store, kinds = report.Kinds.Select(k => new { kind = k.Kind, files = k.Files, bytes = k.Bytes }) };
+                json["files"] = new { store = report.Store, kinds = report.Kinds.Select(k => new { kind = k.Kind, files = k.Files, bytes = k.Bytes }) };
             }
             if (printer.IsJson)
             {
-                printer.Done("", new { home = folder.Root, metadata, files });
+                printer.Done("", json);
             }
         }, json: true);
         return command;
     }
 
-    private static async Task<object> MoveMetadataAsync(GyreHome folder, DatabaseOptions target, Printer printer, CancellationToken ct)
+    private static async Task<Dictionary<string, object?>> MoveMetadataAsync(GyreHome folder, DatabaseOptions target, Printer printer, bool filesMoveToo, CancellationToken ct)
     {
         var (alreadyMoved, tables) = await HomeMover.MoveAsync(folder, target, ct);
         var mismatched = tables.Where(t => !t.Matches).Select(t => t.Table).ToList();
@@ -75,17 +80,18 @@ internal static class HomeCommands
             CliConsole.Out.Write(table);
             Console.Out.WriteLine(mismatched.Count > 0 ? ""
                 : $"{(alreadyMoved ? "Already moved" : "Moved")}: {tables.Sum(t => t.HomeRows):N0} rows in {tables.Count} tables, every one the same on both sides. "
-                    + $"Start servers with --home {folder.Root} --database {target.Describe(folder)}; the home's files are used from where they are.");
+                    + $"Start servers with --home {folder.Root} --database {target.Describe(folder)}"
+                    + (filesMoveToo ? "." : "; the home's files are used from where they are."));
         }
         if (mismatched.Count > 0)
         {
             throw Core.Errors.GyreException.Conflict($"the copy differs from the home in {string.Join(", ", mismatched)}");
         }
-        return new
+        return new()
         {
-            database = target.Describe(folder),
-            already_moved = alreadyMoved,
-            tables = tables.Select(t => new { table = t.Table, home_rows = t.HomeRows, database_rows = t.DatabaseRows, digest = t.HomeDigest, matches = t.Matches }),
+            ["database"] = target.Describe(folder),
+            ["already_moved"] = alreadyMoved,
+            ["tables"] = tables.Select(t => new { table = t.Table, home_rows = t.HomeRows, database_rows = t.DatabaseRows, digest = t.HomeDigest, matches = t.Matches }),
         };
     }
 }

@@ -2,20 +2,28 @@ namespace Gyre.Core.Artifacts;
 
 /// <summary>
 /// Uploads that go from the client straight to an object store, part by part over pre-signed URLs
-/// (S3 multipart part URLs, Azure block URLs with a SAS), so that a large file never passes through
-/// the server: the server begins the upload, hands out the URLs, and at the end commits the parts,
-/// reads the object back to check the client's SHA-256, and records it. An artifact store that keeps
-/// files on the server's disk does not offer them.
+/// (S3 multipart part URLs, Azure block URLs under a SAS), so that a large file never passes through
+/// the link between the client and the server. The parts go to a staging place of the upload's own;
+/// the URLs grant nothing else. On completion the server commits them and reads the staged content,
+/// checked against the client's SHA-256 and the size limit as it is read, into its final place (an
+/// artifact, a dataset version); the staged copy is then removed. An artifact store that keeps files
+/// on the server's disk does not offer them.
 /// </summary>
 public interface IDirectUploads
 {
-    Task<DirectUpload> BeginAsync(string root, ArtifactPath path, long size, CancellationToken ct);
+    /// <summary>Begins an upload of <paramref name="size"/> bytes: its id, and each part's place in the file with the URL to PUT it to.</summary>
+    Task<DirectUpload> BeginAsync(long size, CancellationToken ct);
 
-    /// <summary>Commits the parts and checks the object against <paramref name="sha256"/> (hex); a mismatch removes it and is refused.</summary>
-    Task<ArtifactInfo> CompleteAsync(string root, ArtifactPath path, string uploadId, IReadOnlyList<UploadedPart> parts, string sha256, CancellationToken ct);
+    /// <summary>
+    /// Commits the parts and opens the staged content for reading. Past <paramref name="maxBytes"/> it
+    /// is payload_too_large; at its end, a SHA-256 other than <paramref name="sha256"/> (hex) is
+    /// invalid_argument, raised before whoever reads it has finished, so nothing is written from it.
+    /// Disposing the stream removes the staged content.
+    /// </summary>
+    Task<Stream> OpenCompletedAsync(string uploadId, IReadOnlyList<UploadedPart> parts, string sha256, long maxBytes, CancellationToken ct);
 
     /// <summary>Gives up an upload's parts.</summary>
-    Task AbortAsync(string root, ArtifactPath path, string uploadId, CancellationToken ct);
+    Task AbortAsync(string uploadId, CancellationToken ct);
 }
 
 /// <summary>An upload begun: its id, and each part's place in the file and the URL to PUT its bytes to, valid until <paramref name="Expires"/>.</summary>
@@ -27,8 +35,8 @@ public sealed record UploadPartTarget(int Number, long Offset, long Size, string
 /// <summary>A part the client sent, with the ETag the store answered (S3 needs it to commit; Azure does not); <c>etag</c> on the wire, as HTTP spells it.</summary>
 public sealed record UploadedPart(int Number, [property: System.Text.Json.Serialization.JsonPropertyName("etag")] string? ETag);
 
-/// <summary>The body of <c>POST /api/v1/runs/{id}/artifact-uploads</c>: the artifact's path and its size in bytes.</summary>
+/// <summary>The body of <c>POST /api/v1/runs/{id}/artifact-uploads</c> (the artifact's path and size) and of <c>POST /api/v1/datasets/{name}/uploads</c> (the size).</summary>
 public sealed record BeginUploadRequest(string? Path, long? Size);
 
-/// <summary>The body of <c>POST …/artifact-uploads/{upload_id}/complete</c>: the path again, the file's SHA-256 (hex) and the parts sent.</summary>
+/// <summary>The body of <c>POST …/{upload_id}/complete</c>: the artifact's path (for a run), the file's SHA-256 (hex) and the parts sent.</summary>
 public sealed record CompleteUploadRequest(string? Path, string? Sha256, IReadOnlyList<UploadedPart>? Parts);

@@ -12,47 +12,36 @@ namespace Gyre.Server.Api;
 
 /// <summary>
 /// <c>/api/v1/datasets/{name}/uploads</c>: a dataset file sent by the client straight to the object
-/// store (as run artifacts are, <see cref="RunArtifactsApi"/>), staged under <c>uploads/datasets/ID</c>.
-/// On completion the server checks the client's SHA-256, then adds the staged file as it adds a
-/// file sent to it (reading, checking and profiling it from the store, which spares the client's
-/// link to the server), and removes the staged copy; <c>gyre gc</c> removes one left by a crash.
+/// store (as run artifacts are, <see cref="RunArtifactsApi"/>). On completion the server adds the
+/// staged file as it adds a file sent to it (reading, checking and profiling it from the store,
+/// which spares the client's link to the server), refusing it if its SHA-256 is not the client's,
+/// and removes the staged copy; <c>gyre gc</c> removes one left by a crash.
 /// </summary>
 internal static class DatasetUploadsApi
 {
-    /// <summary>The artifact-store root of staged dataset files.</summary>
-    public const string Root = "uploads";
-
     public static void Map(RouteGroupBuilder datasets)
     {
         datasets.MapPost("/{name}/uploads", Begin);
         datasets.MapPost("/{name}/uploads/{uploadId}/complete", Complete);
+        datasets.MapDelete("/{name}/uploads/{uploadId}", Abort);
+    }
+
+    private static async Task<NoContent> Abort(string name, string uploadId, IArtifactStore artifacts, CancellationToken ct)
+    {
+        await DirectUploadRequests.Of(artifacts).AbortAsync(uploadId, ct);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Created<DirectUpload>> Begin(string name, BeginUploadRequest body, IArtifactStore artifacts, ServerOptions options, CancellationToken ct)
     {
-        var size = body.Size ?? throw Core.Errors.GyreException.Invalid("size: required, the file's size in bytes");
-        if (size < 0)
-        {
-            throw Core.Errors.GyreException.Invalid($"size: expected 0 or more bytes, got {size}");
-        }
-        if (size > options.MaxDatasetBytes)
-        {
-            throw new Core.Errors.GyreException(Core.Errors.ErrorCode.PayloadTooLarge, $"size: the file is larger than the limit of {options.MaxDatasetBytes} bytes");
-        }
-        var staging = Guid.NewGuid().ToString("N");
-        var upload = await RunArtifactsApi.Direct(artifacts).BeginAsync(Root, StagedPath(staging), size, ct);
-        // The id names the staged file too, so that completing needs nothing the server kept.
-        var id = $"{staging}.{upload.UploadId}";
-        return TypedResults.Created($"/api/v1/datasets/{Uri.EscapeDataString(name)}/uploads/{Uri.EscapeDataString(id)}", upload with { UploadId = id });
+        var upload = await DirectUploadRequests.BeginAsync(artifacts, body, options.MaxDatasetBytes, ct);
+        return TypedResults.Created($"/api/v1/datasets/{Uri.EscapeDataString(name)}/uploads/{Uri.EscapeDataString(upload.UploadId)}", upload);
     }
 
     private static async Task<Results<Created<DatasetVersion>, Ok<DatasetVersion>>> Complete(
         string name, string uploadId, CompleteUploadRequest body, IArtifactStore artifacts, DatasetIngest ingest, ServerOptions options, CancellationToken ct,
         string? format = null, string? source = null, [FromQuery(Name = "on_bad_rows")] string? onBadRows = null)
     {
-        var dot = uploadId.IndexOf('.', StringComparison.Ordinal);
-        var staging = dot == 32 && uploadId[..dot].All(char.IsAsciiHexDigitLower) ? uploadId[..dot]
-            : throw Core.Errors.GyreException.Invalid($"upload_id: '{uploadId}' is not an id this server gave");
         var kind = format switch
         {
             "csv" => DatasetFormat.Csv,
@@ -60,21 +49,10 @@ internal static class DatasetUploadsApi
             _ => throw Core.Errors.GyreException.Invalid($"format: expected csv or parquet, got '{format}'"),
         };
         var reading = new ReadOptions(QueryValues.BadRowPolicy(onBadRows, "on_bad_rows"));
-        var path = StagedPath(staging);
-        try
-        {
-            await RunArtifactsApi.CompleteDirectAsync(artifacts, Root, path, uploadId[(dot + 1)..], body, ct);
-            await using var staged = await artifacts.OpenReadAsync(Root, path, ct);
-            var (version, created) = await ingest.AddAsync(name, staged, kind, source, options.MaxDatasetBytes, reading, ct);
-            return created
-                ? TypedResults.Created($"/api/v1/datasets/{Uri.EscapeDataString(name)}/versions/{version.Version.ToString(CultureInfo.InvariantCulture)}", version)
-                : TypedResults.Ok(version);
-        }
-        finally
-        {
-            await artifacts.DeleteAsync(Root, path, CancellationToken.None);
-        }
+        await using var content = await DirectUploadRequests.OpenCompletedAsync(artifacts, uploadId, body, options.MaxDatasetBytes, ct);
+        var (version, created) = await ingest.AddAsync(name, content, kind, source, options.MaxDatasetBytes, reading, ct);
+        return created
+            ? TypedResults.Created($"/api/v1/datasets/{Uri.EscapeDataString(name)}/versions/{version.Version.ToString(CultureInfo.InvariantCulture)}", version)
+            : TypedResults.Ok(version);
     }
-
-    private static ArtifactPath StagedPath(string staging) => ArtifactPath.Parse($"datasets/{staging}");
 }

@@ -130,5 +130,6 @@ internal sealed class ObjectDatasetStore(ObjectBucket bucket, string prefix, Dat
         }
     }
 
-    private string Key(string digest, DatasetFormat format) => _prefix + DatasetObjectStore.ContentName(digest, format);
+    /// <summary>The key of a digest's content in the store.</summary>
+    internal string Key(string digest, DatasetFormat format) => _prefix + DatasetObjectStore.ContentName(digest, format);
 }

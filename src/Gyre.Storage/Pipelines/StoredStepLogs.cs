@@ -17,10 +17,17 @@ internal sealed class StoredStepLogs(FileStepLogs local, IArtifactStore store) :
     public async Task<TextWriter> OpenAsync(long runId, string stepId, CancellationToken ct)
     {
         var path = local.PathOf(runId, stepId);
-        if (!File.Exists(path) && await ReadStoredAsync(runId, stepId, ct) is { } earlier)
+        try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllTextAsync(path, earlier, new UTF8Encoding(false), ct);
+            if (!File.Exists(path) && await ReadStoredAsync(runId, stepId, ct) is { } earlier)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await File.WriteAllTextAsync(path, earlier, new UTF8Encoding(false), ct);
+            }
+        }
+        catch (GyreException e) when (e.Code == ErrorCode.Unavailable)
+        {
+            // The store away does not stop a step: its log starts afresh here, and its copy replaces the store's when the step ends.
         }
         var writer = await local.OpenAsync(runId, stepId, ct);
         return new ClosingWriter(writer, () => CopyToStoreAsync(runId, stepId, path));

@@ -9,8 +9,8 @@ namespace Gyre.Server.Tests.Api;
 /// <summary>
 /// Direct uploads over HTTP, as a client other than Gyre's would make them: begin, PUT each part's
 /// bytes to its pre-signed URL at the store (no Gyre token), complete with the file's SHA-256. The
-/// server checks the digest itself: a wrong one discards the upload. A server whose artifacts are on
-/// its own disk says it does not offer them.
+/// server checks the digest itself as it writes the file into place: a wrong one discards the upload
+/// and leaves the artifact as it was. A server whose artifacts are on its own disk says it does not offer them.
 /// </summary>
 public sealed class DirectUploadTests
 {
@@ -22,6 +22,7 @@ public sealed class DirectUploadTests
         var url = kind == "s3" ? TestObjectStores.NewS3Url() : TestObjectStores.NewAzureUrl();
         await using var server = await TestServer.StartAsync(o => o with { Artifacts = new ArtifactStoreOptions(url) });
         var run = await NewRunAsync(server);
+        Assert.Equal(HttpStatusCode.Created, (await server.Http.PutAsync($"/api/v1/runs/{run}/artifacts/model/big.bin", new StringContent("held before"))).StatusCode);
         var content = new byte[(20 << 20) + 5];
         new Random(11).NextBytes(content);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
@@ -47,7 +48,8 @@ public sealed class DirectUploadTests
         var wrong = await server.Http.PostAsJsonAsync($"/api/v1/runs/{run}/artifact-uploads/{id}/complete",
             new { path = "model/big.bin", sha256 = new string('0', 64), parts = sent });
         await ProblemAssert.IsAsync(wrong, HttpStatusCode.BadRequest, "invalid_argument");
-        Assert.Equal(HttpStatusCode.NotFound, (await server.Http.GetAsync($"/api/v1/runs/{run}/artifacts/model/big.bin")).StatusCode);
+        // The check comes before the write into place is committed: the artifact keeps what it held.
+        Assert.Equal("held before", await server.Http.GetStringAsync($"/api/v1/runs/{run}/artifacts/model/big.bin"));
 
         // Again, with the right digest.
         upload = (await TestServer.JsonAsync(await server.Http.PostAsJsonAsync($"/api/v1/runs/{run}/artifact-uploads", new { path = "model/big.bin", size = content.Length }))).Clone();
@@ -76,7 +78,7 @@ public sealed class DirectUploadTests
         {
             (new { path = "a.bin" }, HttpStatusCode.BadRequest, "size: required"),
             (new { path = "a.bin", size = -1 }, HttpStatusCode.BadRequest, "size: expected 0 or more bytes, got -1"),
-            (new { path = "a.bin", size = 2L << 30 }, HttpStatusCode.RequestEntityTooLarge, "size: the artifact is larger than the limit of 1073741824 bytes"),
+            (new { path = "a.bin", size = 2L << 30 }, HttpStatusCode.RequestEntityTooLarge, "size: the file is larger than the limit of 1073741824 bytes"),
             (new { path = "../a.bin", size = 1 }, HttpStatusCode.BadRequest, "path"),
         };
         foreach (var (body, status, text) in cases)

@@ -55,6 +55,15 @@ public abstract class ObjectArtifactStoreContract : ArtifactStoreContract
         var error = await Assert.ThrowsAsync<GyreException>(() => read.CopyToAsync(Stream.Null));
         Assert.Equal(ErrorCode.DataLoss, error.Code);
         Assert.Contains("artifact 'model/m.bin'", error.Message, StringComparison.Ordinal);
+
+        // A download reads exactly its length, as an HTTP response does, and is checked all the same.
+        var download = await Store.OpenDownloadAsync("1/run/artifacts", ArtifactPath.Parse("model/m.bin"), None);
+        await using (download.Content)
+        {
+            var buffer = new byte[size];
+            var downloaded = await Assert.ThrowsAsync<GyreException>(() => download.Content.ReadExactlyAsync(buffer).AsTask());
+            Assert.Equal(ErrorCode.DataLoss, downloaded.Code);
+        }
     }
 
     [SkippableFact]

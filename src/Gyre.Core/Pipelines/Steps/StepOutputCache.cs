@@ -13,15 +13,15 @@ public sealed class StepOutputCache(IArtifactStore store)
 {
     public const string Root = "pipelines/outputs";
 
-    /// <summary>Keeps the file's content, unless the same content is already kept.</summary>
+    /// <summary>
+    /// Keeps the file's content. The same content is written again all the same: its write time is
+    /// what keeps gc (which spares what is younger than its grace) from taking it before the lineage
+    /// record that names it is written.
+    /// </summary>
     public async Task SaveAsync(string path, string digest, CancellationToken ct)
     {
-        var key = KeyOf(digest);
-        if (!await store.ExistsAsync(Root, key, ct))
-        {
-            await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-            await store.WriteAsync(Root, key, file, long.MaxValue, ct);
-        }
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        await store.WriteAsync(Root, KeyOf(digest), file, long.MaxValue, ct);
     }
 
     /// <summary>Puts the kept content back at <paramref name="path"/>; false when none is kept or what is kept is not that content.</summary>

@@ -86,37 +86,22 @@ internal sealed class AzureBlobBucket(BlobContainerClient container) : ObjectBuc
         {
             throw GyreException.Conflict($"the container {Location} is reached without its account key, so no SAS can be made for a direct upload; send the file through the server");
         }
-        // A SAS to write this one blob; each part is a Put Block of its own id under it.
+        // A SAS to write this one staging blob, nothing else; each part is a Put Block of its own id under it.
         var sas = blob.GenerateSasUri(Azure.Storage.Sas.BlobSasPermissions.Write, expires).ToString();
         var upload = Guid.NewGuid().ToString("N");
         IReadOnlyList<string> urls = [.. Enumerable.Range(1, parts).Select(n => $"{sas}&comp=block&blockid={Uri.EscapeDataString(BlockId(upload, n))}")];
         return Task.FromResult((upload, urls));
     }
 
-    public override async Task<string> CommitDirectAsync(string key, string uploadId, IReadOnlyList<Core.Artifacts.UploadedPart> parts, CancellationToken ct)
+    public override async Task CommitDirectAsync(string key, string uploadId, IReadOnlyList<Core.Artifacts.UploadedPart> parts, CancellationToken ct)
     {
         try
         {
-            var committed = await container.GetBlockBlobClient(key).CommitBlockListAsync(parts.Select(p => BlockId(uploadId, p.Number)), cancellationToken: ct);
-            return committed.Value.ETag.ToString();
+            await container.GetBlockBlobClient(key).CommitBlockListAsync(parts.Select(p => BlockId(uploadId, p.Number)), cancellationToken: ct);
         }
         catch (RequestFailedException e) when (e.ErrorCode == "InvalidBlockList")
         {
-            throw GyreException.Invalid("parts: the store has not got every part listed (send each part before completing), or another upload of the same artifact was committed meanwhile");
-        }
-    }
-
-    /// <remarks>Only if the blob is still the one committed (its ETag): a later upload's content never gets this digest.</remarks>
-    public override async Task RecordDigestAsync(string key, string digest, string committed, CancellationToken ct)
-    {
-        try
-        {
-            await container.GetBlobClient(key).SetMetadataAsync(new Dictionary<string, string> { [DigestKey] = digest },
-                new BlobRequestConditions { IfMatch = new ETag(committed) }, ct);
-        }
-        catch (RequestFailedException e) when (e.Status == 412)
-        {
-            throw GyreException.Conflict("path: another upload of the same artifact was committed while this one was checked; the artifact holds that one");
+            throw GyreException.Invalid("parts: the store has not got every part listed; send each part before completing");
         }
     }
 
@@ -145,7 +130,8 @@ internal sealed class AzureBlobBucket(BlobContainerClient container) : ObjectBuc
         try
         {
             var properties = (await container.GetBlobClient(key).GetPropertiesAsync(cancellationToken: ct)).Value;
-            return new ObjectHead(properties.ContentLength, properties.LastModified, properties.Metadata.TryGetValue(DigestKey, out var digest) ? digest : null);
+            return new ObjectHead(properties.ContentLength, properties.LastModified, properties.Metadata.TryGetValue(DigestKey, out var digest) ? digest : null,
+                properties.ETag.ToString());
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -153,14 +139,18 @@ internal sealed class AzureBlobBucket(BlobContainerClient container) : ObjectBuc
         }
     }
 
-    public override async Task<Stream?> OpenAsync(string key, long offset, CancellationToken ct)
+    public override async Task<Stream?> OpenAsync(string key, long offset, CancellationToken ct, string? ifMatch = null)
     {
         try
         {
-            var options = new BlobDownloadOptions { Range = new HttpRange(offset) };
+            var options = new BlobDownloadOptions
+            {
+                Range = new HttpRange(offset),
+                Conditions = ifMatch is null ? null : new BlobRequestConditions { IfMatch = new ETag(ifMatch) },
+            };
             return (await container.GetBlobClient(key).DownloadStreamingAsync(options, ct)).Value.Content;
         }
-        catch (RequestFailedException e) when (e.Status == 404)
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
         {
             return null;
         }

@@ -24,6 +24,9 @@ internal sealed class ObjectArtifactStore(ObjectBucket bucket, string prefix) : 
 
     private const int MaximumParts = 10_000;
 
+    /// <summary>The folder of staged direct uploads under the prefix; artifact roots are ids, never this name.</summary>
+    public const string UploadsFolder = "uploads/";
+
     private static readonly ArtifactPath Top = ArtifactPath.Parse("", allowEmpty: true);
 
     private readonly string _prefix = prefix.Length == 0 || prefix.EndsWith('/') ? prefix : prefix + "/";
@@ -55,52 +58,47 @@ internal sealed class ObjectArtifactStore(ObjectBucket bucket, string prefix) : 
         return key;
     }
 
-    public Task<DirectUpload> BeginAsync(string root, ArtifactPath path, long size, CancellationToken ct) => bucket.GuardAsync(async () =>
+    public Task<DirectUpload> BeginAsync(long size, CancellationToken ct) => bucket.GuardAsync(async () =>
     {
         const long Mebibyte = 1 << 20;
         var perPart = (size + MaximumParts - 1) / MaximumParts;
         var partSize = Math.Max(MinimumPartSize, (perPart + Mebibyte - 1) / Mebibyte * Mebibyte);
         var parts = size == 0 ? 1 : (int)((size + partSize - 1) / partSize);
-        var key = await PlaceAsync(root, path, ct);
+        var staging = Guid.NewGuid().ToString("N");
         var expires = DateTimeOffset.UtcNow + DirectUploadLifetime;
-        var (id, urls) = await bucket.BeginDirectAsync(key, parts, expires, ct);
-        return new DirectUpload(id, partSize,
+        var (id, urls) = await bucket.BeginDirectAsync(StagedKey(staging), parts, expires, ct);
+        // The id names the staged object too, so that completing needs nothing the server kept.
+        return new DirectUpload($"{staging}.{id}", partSize,
             [.. urls.Select((url, i) => new UploadPartTarget(i + 1, i * partSize, Math.Min(partSize, size - i * partSize), url))], expires);
     });
 
-    public Task<ArtifactInfo> CompleteAsync(string root, ArtifactPath path, string uploadId, IReadOnlyList<UploadedPart> parts, string sha256, CancellationToken ct) =>
-        bucket.GuardAsync(async () =>
+    public Task<Stream> OpenCompletedAsync(string uploadId, IReadOnlyList<UploadedPart> parts, string sha256, long maxBytes, CancellationToken ct) =>
+        bucket.GuardAsync<Stream>(async () =>
         {
-            var key = Key(root, path);
-            var committed = await bucket.CommitDirectAsync(key, uploadId, parts, ct);
-            // The client's digest is a claim: the server reads what the store holds and checks it before recording it.
-            using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-            long size = 0;
-            await using (var content = await bucket.OpenAsync(key, 0, ct) ?? throw GyreException.NotFound($"artifact '{path}' is not in the store after its commit"))
-            {
-                var buffer = new byte[1 << 20];
-                int read;
-                while ((read = await content.ReadAsync(buffer, ct)) > 0)
-                {
-                    hash.AppendData(buffer, 0, read);
-                    size += read;
-                }
-            }
-            var digest = Convert.ToHexStringLower(hash.GetHashAndReset());
-            if (digest != sha256)
-            {
-                await bucket.DeleteAsync(key, ct);
-                throw GyreException.Invalid($"sha256: the uploaded parts hash to {digest}, not {sha256}; the upload was discarded");
-            }
-            await bucket.RecordDigestAsync(key, digest, committed, ct);
-            return new ArtifactInfo(path.Value, false, size);
+            var (key, id) = Staged(uploadId);
+            await bucket.CommitDirectAsync(key, id, parts, ct);
+            var content = await bucket.OpenAsync(key, 0, ct) ?? throw GyreException.NotFound($"upload_id: nothing was committed for '{uploadId}'");
+            return new StagedContent(bucket, key, content, sha256, maxBytes);
         });
 
-    public Task AbortAsync(string root, ArtifactPath path, string uploadId, CancellationToken ct) => bucket.GuardAsync(async () =>
+    public Task AbortAsync(string uploadId, CancellationToken ct) => bucket.GuardAsync(async () =>
     {
-        await bucket.AbortDirectAsync(Key(root, path), uploadId, ct);
+        var (key, id) = Staged(uploadId);
+        await bucket.AbortDirectAsync(key, id, ct);
         return true;
     });
+
+    /// <summary>Where a direct upload's parts go: <c>PREFIX/uploads/ID</c>, beside the artifacts' roots; gc removes one a crash leaves.</summary>
+    private string StagedKey(string staging) => $"{_prefix}{UploadsFolder}{staging}";
+
+    /// <summary>The staged key and the store's own upload id in an upload id this store gave (<c>STAGING.STOREID</c>).</summary>
+    private (string Key, string StoreId) Staged(string uploadId)
+    {
+        var dot = uploadId.IndexOf('.', StringComparison.Ordinal);
+        return dot == 32 && uploadId[..dot].All(char.IsAsciiHexDigitLower) && dot < uploadId.Length - 1
+            ? (StagedKey(uploadId[..dot]), uploadId[(dot + 1)..])
+            : throw GyreException.Invalid($"upload_id: '{uploadId}' is not an id this server gave");
+    }
 
     public Task<Stream> OpenReadAsync(string root, ArtifactPath path, CancellationToken ct) => bucket.GuardAsync(async () =>
     {

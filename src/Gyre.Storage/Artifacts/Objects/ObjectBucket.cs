@@ -27,8 +27,11 @@ internal abstract class ObjectBucket : IDisposable
     /// <summary>The object at a key without its content (size, write time, recorded digest), or null when there is none.</summary>
     public abstract Task<ObjectHead?> HeadAsync(string key, CancellationToken ct);
 
-    /// <summary>The object's content from <paramref name="offset"/> to its end (a ranged read), or null when there is none.</summary>
-    public abstract Task<Stream?> OpenAsync(string key, long offset, CancellationToken ct);
+    /// <summary>
+    /// The object's content from <paramref name="offset"/> to its end (a ranged read), or null when
+    /// there is none, or (with <paramref name="ifMatch"/>, an <see cref="ObjectHead.Version"/>) when it is another version now.
+    /// </summary>
+    public abstract Task<Stream?> OpenAsync(string key, long offset, CancellationToken ct, string? ifMatch = null);
 
     public async Task<bool> ExistsAsync(string key, CancellationToken ct) => await HeadAsync(key, ct) is not null;
 
@@ -62,11 +65,8 @@ internal abstract class ObjectBucket : IDisposable
     /// <summary>Begins an upload whose parts the client sends itself: the store's id for it, and a pre-signed URL for each part (numbered from 1) valid until <paramref name="expires"/>.</summary>
     public abstract Task<(string UploadId, IReadOnlyList<string> Urls)> BeginDirectAsync(string key, int parts, DateTimeOffset expires, CancellationToken ct);
 
-    /// <summary>Commits the parts the client sent into the object; returns what <see cref="RecordDigestAsync"/> needs to bind a digest to exactly this content.</summary>
-    public abstract Task<string> CommitDirectAsync(string key, string uploadId, IReadOnlyList<Core.Artifacts.UploadedPart> parts, CancellationToken ct);
-
-    /// <summary>Records the checked SHA-256 of the object a direct upload's commit made.</summary>
-    public abstract Task RecordDigestAsync(string key, string digest, string committed, CancellationToken ct);
+    /// <summary>Commits the parts the client sent into the object at <paramref name="key"/>.</summary>
+    public abstract Task CommitDirectAsync(string key, string uploadId, IReadOnlyList<Core.Artifacts.UploadedPart> parts, CancellationToken ct);
 
     /// <summary>Gives up a direct upload's parts (best effort: a store's own expiry takes what is left).</summary>
     public abstract Task AbortDirectAsync(string key, string uploadId, CancellationToken ct);
@@ -112,8 +112,8 @@ internal abstract class ObjectBucket : IDisposable
 /// <summary>An object opened for reading: its content, its size, and the SHA-256 recorded when it was written (null when unknown).</summary>
 internal sealed record StoredObject(Stream Content, long Length, string? Digest);
 
-/// <summary>An object's size, write time, and the SHA-256 recorded when it was written (null when unknown).</summary>
-internal sealed record ObjectHead(long Length, DateTimeOffset LastModified, string? Digest);
+/// <summary>An object's size, write time, the SHA-256 recorded when it was written (null when unknown), and the store's ETag of this version.</summary>
+internal sealed record ObjectHead(long Length, DateTimeOffset LastModified, string? Digest, string Version);
 
 /// <summary>One object of a deep listing: its full key, size and write time.</summary>
 internal sealed record ObjectEntry(string Key, long Size, DateTimeOffset LastModified);

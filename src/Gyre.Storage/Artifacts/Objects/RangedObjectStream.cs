@@ -3,8 +3,9 @@ namespace Gyre.Storage.Artifacts.Objects;
 /// <summary>
 /// A seekable view of an object for HTTP downloads: nothing is fetched until a read, which opens
 /// the object at the current position (a ranged GET to its end) and reads on from there; a seek
-/// elsewhere closes that read. A download of the whole object, read front to back, is checked
-/// against the object's recorded digest as <see cref="VerifyingStream"/> checks a model load.
+/// elsewhere closes that read. Every read asks for the version the head saw (If-Match), so ranges
+/// of one download never mix two uploads. A download of the whole object, read front to back, is
+/// checked against the object's recorded digest as <see cref="VerifyingStream"/> checks a model load.
 /// </summary>
 internal sealed class RangedObjectStream(ObjectBucket bucket, string key, ObjectHead head, string what) : Stream
 {
@@ -27,13 +28,18 @@ internal sealed class RangedObjectStream(ObjectBucket bucket, string key, Object
         var read = await bucket.GuardAsync(async () => await _open.ReadAsync(buffer, cancellationToken));
         _position += read;
         _openAt = _position;
+        if (_position == head.Length && _open is VerifyingStream whole)
+        {
+            // A download stops at the length it was told: reading on to the end is what checks the digest.
+            await bucket.GuardAsync(async () => await whole.ReadAsync(new byte[1 << 16], cancellationToken));
+        }
         return read;
     }
 
     private async Task<Stream> OpenAtAsync(long offset, CancellationToken ct)
     {
-        var content = await bucket.OpenAsync(key, offset, ct)
-            ?? throw Core.Errors.GyreException.NotFound($"{what} no longer exists");
+        var content = await bucket.OpenAsync(key, offset, ct, ifMatch: head.Version)
+            ?? throw Core.Errors.GyreException.NotFound($"{what} no longer exists, or was replaced while it was read; read it again");
         return offset == 0 && head.Digest is { } digest ? new VerifyingStream(content, digest, head.Length, what, bucket.IsCorruption) : content;
     }
 

@@ -11,8 +11,8 @@ namespace Gyre.Storage.Artifacts.Objects;
 
 /// <summary>
 /// An S3 bucket (or an S3-compatible store's) through AWSSDK.S3. An upload that fits in one part is
-/// one PutObject carrying its digest as metadata. A larger one streams part by part (one part in
-/// memory at a time) into a multipart upload, and its digest, known only at the end (S3 takes an
+/// one PutObject carrying its digest as metadata. A larger one streams part by part into a multipart
+/// upload (<see cref="PartPipeline"/>: two parts on their way while the next is read), and its digest, known only at the end (S3 takes an
 /// object's metadata when the upload begins), is then tagged on the object together with the ETag
 /// the upload produced: a reader trusts the tag only for that ETag, so a concurrent upload of the
 /// same key can never pair its bytes with another's digest. An upload that fails is aborted and
@@ -208,7 +208,7 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
         (client.Config.ServiceURL ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_S3") ?? Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL"))
             ?.StartsWith("http://", StringComparison.OrdinalIgnoreCase) == true ? Protocol.HTTP : Protocol.HTTPS;
 
-    public override async Task<string> CommitDirectAsync(string key, string uploadId, IReadOnlyList<Core.Artifacts.UploadedPart> parts, CancellationToken ct)
+    public override async Task CommitDirectAsync(string key, string uploadId, IReadOnlyList<Core.Artifacts.UploadedPart> parts, CancellationToken ct)
     {
         if (parts.FirstOrDefault(p => string.IsNullOrEmpty(p.ETag)) is { } missing)
         {
@@ -216,14 +216,13 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
         }
         try
         {
-            var done = await client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            await client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
             {
                 BucketName = bucket,
                 Key = key,
                 UploadId = uploadId,
                 PartETags = [.. parts.Select(p => new PartETag(p.Number, p.ETag))],
             }, ct);
-            return Unquoted(done.ETag);
         }
         catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound)
         {
@@ -231,7 +230,8 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
         }
     }
 
-    public override Task RecordDigestAsync(string key, string digest, string committed, CancellationToken ct) =>
+    /// <summary>Tags a multipart object with its digest and the ETag it was computed for.</summary>
+    private Task RecordDigestAsync(string key, string digest, string committed, CancellationToken ct) =>
         client.PutObjectTaggingAsync(new PutObjectTaggingRequest
         {
             BucketName = bucket,
@@ -260,7 +260,7 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
         {
             var head = await client.GetObjectMetadataAsync(bucket, key, ct);
             var written = head.LastModified is { } time ? new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue;
-            return new ObjectHead(head.ContentLength, written, await DigestAsync(key, head.Metadata[DigestKey], head.ETag, ct));
+            return new ObjectHead(head.ContentLength, written, await DigestAsync(key, head.Metadata[DigestKey], head.ETag, ct), head.ETag);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -280,18 +280,18 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
         return string.IsNullOrEmpty(digest) ? null : digest;
     }
 
-    public override async Task<Stream?> OpenAsync(string key, long offset, CancellationToken ct)
+    public override async Task<Stream?> OpenAsync(string key, long offset, CancellationToken ct, string? ifMatch = null)
     {
         try
         {
-            var request = new GetObjectRequest { BucketName = bucket, Key = key };
+            var request = new GetObjectRequest { BucketName = bucket, Key = key, EtagToMatch = ifMatch };
             if (offset > 0)
             {
                 request.ByteRange = new ByteRange($"bytes={offset}-");
             }
             return (await client.GetObjectAsync(request, ct)).ResponseStream;
         }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.PreconditionFailed)
         {
             return null;
         }

@@ -59,13 +59,24 @@ internal sealed class CommandStep(StepArtifacts artifacts, IDatasetObjectStore o
         return problems;
     }
 
-    /// <summary>Every output is in place with its content, or is put back from the store (as <c>dvc checkout</c> does).</summary>
+    /// <summary>Every output is in place with its content, or is put back from the store (as <c>dvc checkout</c> does); the store away, the step runs again.</summary>
     public override async Task<bool> OutputsExistAsync(IReadOnlyList<PipelineArtifact> outputs, CancellationToken ct)
     {
         foreach (var output in outputs.Where(o => o.Type == ArtifactTypes.File))
         {
             var path = ArtifactUris.FilePath(output.Uri);
-            if ((!File.Exists(path) || await Files.DigestAsync(path, ct) != output.Digest) && !await kept.RestoreAsync(path, output.Digest, ct))
+            if (File.Exists(path) && await Files.DigestAsync(path, ct) == output.Digest)
+            {
+                continue;
+            }
+            try
+            {
+                if (!await kept.RestoreAsync(path, output.Digest, ct))
+                {
+                    return false;
+                }
+            }
+            catch (GyreException e) when (e.Code is ErrorCode.Unavailable or ErrorCode.DataLoss)
             {
                 return false;
             }
