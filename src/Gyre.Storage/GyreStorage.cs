@@ -59,6 +59,7 @@ public sealed class GyreStorage : IDisposable
         StepLogs = files.Bucket is null ? stepLogs : new Storage.Pipelines.StoredStepLogs(stepLogs, files.Artifacts);
         Monitors = new Storage.Monitoring.SqlMonitorStore(database);
         Policies = new Storage.Monitoring.SqlPolicyStore(database);
+        Leases = new Storage.Coordination.SqlLeaseStore(database);
     }
 
     public GyreHome Home { get; }
@@ -117,6 +118,8 @@ public sealed class GyreStorage : IDisposable
     public Core.Serving.Traffic.ITrafficStore Traffic { get; }
 
     public Core.Monitoring.Policies.IPolicyStore Policies { get; }
+
+    public Core.Coordination.ILeaseStore Leases { get; }
 
     /// <summary>Opens the home (creating it if needed) and applies any pending schema migrations.</summary>
     public static async Task<GyreStorage> OpenAsync(GyreHome home, TimeProvider? time = null, Random? random = null, DatabaseOptions? database = null,

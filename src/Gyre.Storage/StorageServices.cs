@@ -58,6 +58,7 @@ public static class StorageServices
         Forward<IPipelineStore>(s => s.Pipelines);
         Forward<ILineageStore>(s => s.Lineage);
         Forward<IStepLogs>(s => s.StepLogs);
+        Forward<Core.Coordination.ILeaseStore>(s => s.Leases);
         Forward<IMonitorStore>(s => s.Monitors);
         Forward<IPolicyStore>(s => s.Policies);
         return services;

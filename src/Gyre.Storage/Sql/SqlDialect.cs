@@ -36,6 +36,9 @@ internal abstract class SqlDialect
     /// <summary>Equality that holds between two NULLs.</summary>
     public abstract string NullSafeEqual(string left, string right);
 
+    /// <summary>The database's clock now, in milliseconds since the Unix epoch, as an integer expression: what leases are timed by, so that no replica's clock matters.</summary>
+    public abstract string NowMilliseconds { get; }
+
     /// <summary>Whether an error is a unique or primary-key violation, which stores turn into a conflict.</summary>
     public abstract bool IsUniqueViolation(DbException exception);
 }

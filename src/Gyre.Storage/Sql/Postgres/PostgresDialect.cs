@@ -27,6 +27,9 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string ILike(string column, string parameter) => $"{column} ILIKE {parameter}";
 
+    /// <remarks>clock_timestamp(), not now(): a transaction that waits must not see the time it began.</remarks>
+    public override string NowMilliseconds => "CAST(floor(extract(epoch FROM clock_timestamp()) * 1000) AS bigint)";
+
     public override string NullSafeEqual(string left, string right) => $"{left} IS NOT DISTINCT FROM {right}";
 
     public override bool IsUniqueViolation(DbException exception) =>

@@ -325,5 +325,15 @@ internal static class PostgresMigrations
             CREATE INDEX feedback_by_prediction_time ON feedback (endpoint, prediction_time);
             CREATE INDEX feedback_by_time ON feedback (endpoint, time);
             """),
+        new(14, "leases for singletons across replicas", """
+            -- A row per singleton: who holds it, until when (the database's clock, in milliseconds), and
+            -- its epoch, one more at every takeover, which a singleton's writes check (SqlLeaseStore).
+            CREATE TABLE leases (
+                name text COLLATE "C" PRIMARY KEY,
+                holder text COLLATE "C" NOT NULL,
+                epoch bigint NOT NULL,
+                expires_at bigint NOT NULL
+            );
+            """),
     ];
 }

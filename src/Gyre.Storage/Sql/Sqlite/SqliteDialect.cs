@@ -26,6 +26,8 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string ILike(string column, string parameter) => $"{column} LIKE {parameter}";
 
+    public override string NowMilliseconds => "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+
     public override string NullSafeEqual(string left, string right) => $"{left} IS {right}";
 
     public override bool IsUniqueViolation(DbException exception) => exception is SqliteException e && e.IsUniqueViolation();

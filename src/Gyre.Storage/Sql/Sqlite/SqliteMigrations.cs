@@ -320,5 +320,15 @@ internal static class SqliteMigrations
             -- (predictions.db, PredictionBlocks.Schema), which it makes itself. The version exists so
             -- that both backends count alike; on PostgreSQL it makes those tables in the database.
             """),
+        new(14, "leases for singletons across replicas", """
+            -- A row per singleton: who holds it, until when (the database's clock, in milliseconds), and
+            -- its epoch, one more at every takeover, which a singleton's writes check (SqlLeaseStore).
+            CREATE TABLE leases (
+                name TEXT PRIMARY KEY,
+                holder TEXT NOT NULL,
+                epoch INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
 }

@@ -1,0 +1,88 @@
+using System.Data.Common;
+using Gyre.Core.Coordination;
+using Gyre.Core.Errors;
+using Gyre.Storage.Sql;
+
+namespace Gyre.Storage.Coordination;
+
+/// <summary>
+/// Leases as rows of <c>leases</c> (one per singleton), taken and extended by one upsert each, with
+/// every time read from the database's clock. <see cref="FenceAsync"/> is the check a singleton's
+/// write makes in its own transaction.
+/// </summary>
+internal sealed class SqlLeaseStore(SqlDatabase db) : ILeaseStore
+{
+    public Task<Lease?> AcquireAsync(string name, string holder, TimeSpan ttl, CancellationToken ct)
+    {
+        Check(name, holder, ttl);
+        var now = db.Dialect.NowMilliseconds;
+        return db.WriteAsync(async (c, t) =>
+        {
+            // A holder that takes its own lease again after it ran out gets a new epoch too: what it
+            // wrote under the old one after the end is as stale as another's.
+            var rows = await c.QueryAsync($"""
+                INSERT INTO leases (name, holder, epoch, expires_at) VALUES (@n, @h, 1, {now} + @ttl)
+                ON CONFLICT (name) DO UPDATE SET
+                    epoch = CASE WHEN leases.holder = excluded.holder AND leases.expires_at > {now} THEN leases.epoch ELSE leases.epoch + 1 END,
+                    holder = excluded.holder,
+                    expires_at = excluded.expires_at
+                WHERE leases.holder = excluded.holder OR leases.expires_at <= {now}
+                RETURNING epoch, expires_at
+                """, t, r => (Epoch: r.GetInt64(0), ExpiresAt: r.GetInt64(1)), ct, ("n", name), ("h", holder), ("ttl", Milliseconds(ttl)));
+            return rows.Count == 0 ? null : new Lease(name, holder, rows[0].Epoch, rows[0].ExpiresAt);
+        }, ct);
+    }
+
+    public Task<bool> RenewAsync(Lease lease, TimeSpan ttl, CancellationToken ct)
+    {
+        Check(lease.Name, lease.Holder, ttl);
+        var now = db.Dialect.NowMilliseconds;
+        return db.WriteAsync(async (c, t) => await c.ExecuteAsync(
+            $"UPDATE leases SET expires_at = {now} + @ttl WHERE name = @n AND holder = @h AND epoch = @e AND expires_at > {now}",
+            t, ct, ("n", lease.Name), ("h", lease.Holder), ("e", lease.Epoch), ("ttl", Milliseconds(ttl))) == 1, ct);
+    }
+
+    public Task ReleaseAsync(Lease lease, CancellationToken ct) => db.WriteAsync(async (c, t) =>
+        await c.ExecuteAsync("UPDATE leases SET expires_at = 0 WHERE name = @n AND holder = @h AND epoch = @e",
+            t, ct, ("n", lease.Name), ("h", lease.Holder), ("e", lease.Epoch)), ct);
+
+    public Task<bool> HoldsAsync(Lease lease, CancellationToken ct) => db.ReadAsync(async c =>
+        await HeldAsync(c, null, db.Dialect, lease, ct), ct);
+
+    /// <summary>
+    /// Refuses the write of a transaction whose lease is no longer its holder's at its epoch: the check
+    /// and the write commit together, so a holder that lost its lease cannot write a single row after.
+    /// </summary>
+    public static async Task FenceAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, Lease lease, CancellationToken ct)
+    {
+        if (!await HeldAsync(connection, transaction, dialect, lease, ct))
+        {
+            throw GyreException.Conflict($"lease '{lease.Name}': {lease.Holder} no longer holds it at epoch {lease.Epoch} (it ran out, or another replica took over); nothing was written");
+        }
+    }
+
+    private static async Task<bool> HeldAsync(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, Lease lease, CancellationToken ct) =>
+        Convert.ToInt64(await connection.ScalarAsync(
+            $"SELECT COUNT(*) FROM leases WHERE name = @n AND holder = @h AND epoch = @e AND expires_at > {dialect.NowMilliseconds}",
+            transaction, ct, ("n", lease.Name), ("h", lease.Holder), ("e", lease.Epoch)), System.Globalization.CultureInfo.InvariantCulture) == 1;
+
+    private static long Milliseconds(TimeSpan ttl) => (long)ttl.TotalMilliseconds;
+
+    private static void Check(string name, string holder, TimeSpan ttl)
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            problems.Add("name: required");
+        }
+        if (string.IsNullOrWhiteSpace(holder))
+        {
+            problems.Add("holder: required");
+        }
+        if (ttl < TimeSpan.FromMilliseconds(1) || ttl > TimeSpan.FromDays(1))
+        {
+            problems.Add($"ttl: expected from 1 ms to 1 day, got {ttl}");
+        }
+        GyreException.ThrowIfAny(problems);
+    }
+}
