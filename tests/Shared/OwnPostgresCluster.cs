@@ -27,7 +27,7 @@ public sealed class OwnPostgresCluster : IAsyncDisposable
     {
         TestPostgres.RequireServer(); // the same skip or failure as every PostgreSQL test
         var script = FindScript();
-        var output = await RunAsync(script, ["start"], new Dictionary<string, string> { ["GYRE_TEST_POSTGRES_PORT"] = "55600" });
+        var output = await RunAsync(script, ["start"], new Dictionary<string, string> { ["GYRE_TEST_POSTGRES_PORT"] = "25600" });
         var exports = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Replace("export ", "", StringComparison.Ordinal).Split('=', 2))
             .ToDictionary(p => p[0], p => p[1]);
