@@ -39,7 +39,7 @@ public static class HomeFilesMover
         var artifacts = new FileSystemArtifactStore(home.ArtifactsPath);
         await foreach (var file in artifacts.ListAllAsync(null, ct))
         {
-            var (root, path) = Split(file.Key);
+            var (root, path) = file.Place();
             await CopyAsync(stores.Artifacts, root, path, Path.Combine(home.ArtifactsPath, file.Key), ct);
             Count(file.Key.StartsWith(Core.Pipelines.Steps.StepOutputCache.Root + "/", StringComparison.Ordinal) ? "step outputs" : "run artifacts", file.Size);
         }
@@ -101,12 +101,6 @@ public static class HomeFilesMover
         {
             throw new GyreException(ErrorCode.DataLoss, $"{what}: the copy in the store (SHA-256 {Convert.ToHexStringLower(copied)}) is not the home's file ({expected}); the home was not switched");
         }
-    }
-
-    private static (string Root, ArtifactPath Path) Split(string key)
-    {
-        var slash = key.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0 ? throw GyreException.Invalid($"artifacts: '{key}' is outside every root") : (key[..slash], ArtifactPath.Parse(key[(slash + 1)..]));
     }
 }
 

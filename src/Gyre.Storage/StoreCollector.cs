@@ -35,8 +35,8 @@ public sealed class StoreCollector(GyreStorage storage)
             }
             if (!dryRun)
             {
-                var slash = file.Key.IndexOf('/', StringComparison.Ordinal);
-                await storage.Artifacts.DeleteAsync(file.Key[..slash], ArtifactPath.Parse(file.Key[(slash + 1)..]), ct);
+                var (root, path) = file.Place();
+                await storage.Artifacts.DeleteAsync(root, path, ct);
             }
             removed.Add(new CollectedFile(kind, file.Key, file.Size));
         }

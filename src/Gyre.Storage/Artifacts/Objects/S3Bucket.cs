@@ -183,6 +183,8 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
 
     private static string Unquoted(string etag) => etag.Trim('"');
 
+    private static DateTimeOffset Utc(DateTime? time) => time is { } t ? new DateTimeOffset(t.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue;
+
     public override async Task<(string UploadId, IReadOnlyList<string> Urls)> BeginDirectAsync(string key, int parts, DateTimeOffset expires, CancellationToken ct)
     {
         var upload = await client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = bucket, Key = key }, ct);
@@ -259,8 +261,7 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
         try
         {
             var head = await client.GetObjectMetadataAsync(bucket, key, ct);
-            var written = head.LastModified is { } time ? new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue;
-            return new ObjectHead(head.ContentLength, written, await DigestAsync(key, head.Metadata[DigestKey], head.ETag, ct), head.ETag);
+            return new ObjectHead(head.ContentLength, Utc(head.LastModified), await DigestAsync(key, head.Metadata[DigestKey], head.ETag, ct), head.ETag);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -306,8 +307,7 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
             page = await client.ListObjectsV2Async(request, ct);
             foreach (var o in page.S3Objects ?? [])
             {
-                var written = o.LastModified is { } time ? new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero) : DateTimeOffset.MinValue;
-                yield return new ObjectEntry(o.Key, o.Size ?? 0, written);
+                yield return new ObjectEntry(o.Key, o.Size ?? 0, Utc(o.LastModified));
             }
             request.ContinuationToken = page.NextContinuationToken;
         }
@@ -341,22 +341,15 @@ internal sealed class S3Bucket(IAmazonS3 client, string bucket, S3Settings setti
     /// <remarks>A thousand keys per call, as S3's batch delete takes them.</remarks>
     public override async Task DeleteUnderAsync(string prefix, CancellationToken ct)
     {
-        var request = new ListObjectsV2Request { BucketName = bucket, Prefix = prefix };
-        ListObjectsV2Response page;
-        do
+        var keys = new List<string>();
+        await foreach (var entry in ListAllAsync(prefix, ct))
         {
-            page = await client.ListObjectsV2Async(request, ct);
-            if (page.S3Objects is { Count: > 0 } objects)
-            {
-                await client.DeleteObjectsAsync(new DeleteObjectsRequest
-                {
-                    BucketName = bucket,
-                    Objects = [.. objects.Select(o => new KeyVersion { Key = o.Key })],
-                }, ct);
-            }
-            request.ContinuationToken = page.NextContinuationToken;
+            keys.Add(entry.Key);
         }
-        while (page.IsTruncated == true);
+        foreach (var batch in keys.Chunk(1000))
+        {
+            await client.DeleteObjectsAsync(new DeleteObjectsRequest { BucketName = bucket, Objects = [.. batch.Select(k => new KeyVersion { Key = k })] }, ct);
+        }
     }
 
     /// <remarks>A service error's own message is the store's answer; what it wraps is the SDK's HTTP plumbing.</remarks>
