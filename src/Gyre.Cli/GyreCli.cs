@@ -12,6 +12,7 @@ internal static class GyreCli
         root.Options.Add(CliOptions.Server);
         root.Options.Add(CliOptions.Json);
         root.Subcommands.Add(ServerCommand.Build());
+        root.Subcommands.Add(ServerCommand.BuildWorker());
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(ExperimentsCommands.Build());
         root.Subcommands.Add(RunsCommands.Build());

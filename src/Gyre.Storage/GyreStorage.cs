@@ -23,6 +23,7 @@ public sealed class GyreStorage : IDisposable
     private readonly bool _shared;
     private readonly Lazy<PredictionLog> _predictionLog;
     private readonly FileStores _files;
+    private readonly Serving.SqlRoutingChanges _routing;
     private int _disposed;
 
     private GyreStorage(GyreHome home, SqlBackend backend, FileStores files, TimeProvider time, Random random)
@@ -48,10 +49,17 @@ public sealed class GyreStorage : IDisposable
         DatasetExporter = new DuckDbDatasetExporter(spill);
         Endpoints = new SqlEndpointStore(database, time);
         Rollouts = new SqlRolloutStore(database);
+        _routing = new Serving.SqlRoutingChanges(database);
         Traffic = new Serving.SqlTrafficStore(database);
+        TrafficTotals = new Serving.SqlTrafficTotalsStore(database);
         // Opened on first use, once the stores are prepared: on PostgreSQL its tables come with a
         // migration, and a command that never logs (gyre tokens) never replays the home's journal.
-        _predictionLog = new Lazy<PredictionLog>(() => Serving.PredictionLog.Open(backend.PredictionTables(home), home.PredictionLogPath, time));
+        // Its writer threads outlive whatever opened it, so they start unfenced (LeaseFence).
+        _predictionLog = new Lazy<PredictionLog>(() =>
+        {
+            using var unfenced = Core.Coordination.LeaseFence.Suspend();
+            return Serving.PredictionLog.Open(backend.PredictionTables(home), home.PredictionLogPath, time);
+        });
         Pipelines = new Storage.Pipelines.SqlPipelineStore(database);
         Lineage = new Storage.Pipelines.SqlLineageStore(database, time);
         var stepLogs = new Storage.Pipelines.FileStepLogs(Path.Combine(home.Root, "pipeline-logs"));
@@ -117,9 +125,15 @@ public sealed class GyreStorage : IDisposable
 
     public Core.Serving.Traffic.ITrafficStore Traffic { get; }
 
+    /// <summary>Every replica's running traffic totals, for canary analysis across replicas.</summary>
+    public Core.Serving.Traffic.ITrafficTotalsStore TrafficTotals { get; }
+
     public Core.Monitoring.Policies.IPolicyStore Policies { get; }
 
     public Core.Coordination.ILeaseStore Leases { get; }
+
+    /// <summary>The routing version and the wake-ups that tell replicas endpoints changed.</summary>
+    public Core.Serving.Endpoints.IRoutingChanges RoutingChanges => _routing;
 
     /// <summary>Opens the home (creating it if needed) and applies any pending schema migrations.</summary>
     public static async Task<GyreStorage> OpenAsync(GyreHome home, TimeProvider? time = null, Random? random = null, DatabaseOptions? database = null,
@@ -211,6 +225,7 @@ public sealed class GyreStorage : IDisposable
         {
             _predictionLog.Value.Dispose();
         }
+        _routing.Dispose();
         _database.Dispose();
         _files.Bucket?.Dispose();
     }

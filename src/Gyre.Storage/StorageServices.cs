@@ -53,7 +53,9 @@ public static class StorageServices
         Forward<ScratchSpace>(s => s.Scratch);
         Forward<IEndpointStore>(s => s.Endpoints);
         Forward<IRolloutStore>(s => s.Rollouts);
+        Forward<IRoutingChanges>(s => s.RoutingChanges);
         Forward<ITrafficStore>(s => s.Traffic);
+        Forward<ITrafficTotalsStore>(s => s.TrafficTotals);
         Forward<IPredictionLog>(s => s.PredictionLog);
         Forward<IPipelineStore>(s => s.Pipelines);
         Forward<ILineageStore>(s => s.Lineage);

@@ -20,10 +20,10 @@ public sealed class CliPostgresTests
         var migrated = await GyreProcess.RunAsync(new Dictionary<string, string?> { ["GYRE_DATABASE"] = database.Url }, "migrate", "--json");
         Assert.Equal(0, migrated.ExitCode);
         var report = JsonDocument.Parse(migrated.Stdout).RootElement;
-        Assert.Equal((0, 14), (report.GetProperty("from_version").GetInt32(), report.GetProperty("to_version").GetInt32()));
+        Assert.Equal((0, Gyre.Storage.GyreStorage.NewestSchemaVersion), (report.GetProperty("from_version").GetInt32(), report.GetProperty("to_version").GetInt32()));
         var again = await GyreProcess.RunAsync(null, "migrate", "--database", database.Url);
         Assert.Equal(0, again.ExitCode);
-        Assert.Contains("is at schema version 14; nothing to apply", again.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"is at schema version {Gyre.Storage.GyreStorage.NewestSchemaVersion}; nothing to apply", again.Stdout, StringComparison.Ordinal);
 
         var token = await GyreProcess.RunAsync(null, "tokens", "create", "--name", "ci", "--scope", "admin", "--database", database.Url, "--json");
         Assert.Equal(0, token.ExitCode);

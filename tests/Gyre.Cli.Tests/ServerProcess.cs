@@ -35,20 +35,23 @@ internal sealed class ServerProcess : IAsyncDisposable
     public static string NewHome() => Path.Combine(Path.GetTempPath(), "gyre-cli-test-" + Guid.NewGuid().ToString("N"));
 
     /// <summary>Starts the server and returns once it prints that it is listening.</summary>
-    public static async Task<ServerProcess> StartAsync(string? home = null, params string[] extra)
+    public static Task<ServerProcess> StartAsync(string? home = null, params string[] extra) => StartCommandAsync("server", home, extra);
+
+    /// <summary>Starts <c>gyre server</c> or <c>gyre worker</c> and returns once it prints that it is listening.</summary>
+    public static async Task<ServerProcess> StartCommandAsync(string command, string? home, params string[] extra)
     {
         home ??= NewHome();
         // Port 0: the server picks a free port and prints it, so no other process can take it first.
-        var process = Process.Start(GyreProcess.StartInfo(["server", "--urls", "http://127.0.0.1:0", "--home", home, .. extra]))!;
-        const string Listening = "gyre server listening on ";
+        var process = Process.Start(GyreProcess.StartInfo([command, "--urls", "http://127.0.0.1:0", "--home", home, .. extra]))!;
+        var listening = $"gyre {command} listening on ";
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
-            if (line.StartsWith(Listening, StringComparison.Ordinal))
+            if (line.StartsWith(listening, StringComparison.Ordinal))
             {
                 _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
                 _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
-                return new ServerProcess(process, line[Listening.Length..].Split(' ', ',')[0], home);
+                return new ServerProcess(process, line[listening.Length..].Split(' ', ',')[0], home);
             }
         }
         var error = await process.StandardError.ReadToEndAsync(timeout.Token);

@@ -1,15 +1,28 @@
 using System.CommandLine;
+using Gyre.Core.Coordination;
 using Gyre.Server.Hosting;
 using Microsoft.Extensions.Hosting;
 
 namespace Gyre.Cli.Commands;
 
-/// <summary><c>gyre server</c>: the REST API on Kestrel, with its metadata in the home's SQLite file or in PostgreSQL.</summary>
+/// <summary>
+/// <c>gyre server</c>: the REST API, the dashboard, the inference gateway and the background work on
+/// Kestrel, or the roles <c>--roles</c> names; <c>gyre worker</c>: a replica with only the worker role,
+/// which serves nothing but health and metrics (a training box).
+/// </summary>
 internal static class ServerCommand
 {
-    public static Command Build()
+    public const string WorkerUrls = "http://127.0.0.1:5001";
+
+    public static Command Build() => Build("server", "Run the Gyre server (REST API, dashboard, inference gateway, background work)", ServerOptions.DefaultUrls, worker: false);
+
+    public static Command BuildWorker() => Build("worker",
+        "Run a worker replica: pipeline steps, rollouts, monitors, policies and triggers on the shared --database; serves only /healthz, /readyz and /metrics",
+        WorkerUrls, worker: true);
+
+    private static Command Build(string name, string description, string defaultUrls, bool worker)
     {
-        var urls = new Option<string>("--urls") { Description = "Listen URLs, ';'-separated", DefaultValueFactory = _ => ServerOptions.DefaultUrls };
+        var urls = new Option<string>("--urls") { Description = "Listen URLs, ';'-separated", DefaultValueFactory = _ => defaultUrls };
         var home = CliOptions.Home();
         var auth = new Option<bool>("--auth") { Description = "Require an API token on every call (always on for a non-loopback address)" };
         var maxArtifact = new Option<long?>("--max-artifact-bytes") { Description = "The largest artifact upload, in bytes (default 1 GiB)" };
@@ -26,9 +39,22 @@ internal static class ServerCommand
             Description = "Seconds a stopping server keeps serving after /readyz turned 503, for load balancers to notice (default 5; 0 stops at once)",
         };
         var migrate = new Option<bool>("--migrate") { Description = "Apply pending schema migrations to the --database at start (the home's own SQLite file always migrates itself)" };
+        var roles = new Option<string>("--roles")
+        {
+            Description = "What this replica does, comma-separated: api (REST API, dashboard), gateway (inference), worker (background work); default all three",
+            DefaultValueFactory = _ => ReplicaRoleNames.Format(ReplicaRoles.All),
+        };
+        var leaseTtl = new Option<double?>("--lease-ttl")
+        {
+            Description = "Seconds a worker's singleton lease (rollouts, monitors, triggers) lasts without a heartbeat: how soon another replica takes over from a dead one (default 10)",
+        };
         var database = new DatabaseArguments();
         var artifacts = new ArtifactsArgument();
-        var command = new Command("server", "Run the Gyre server (REST API, artifact store, registry)") { urls, home, auth, maxArtifact, proxies, webhookAllow, drain, migrate };
+        var command = new Command(name, description) { urls, home, auth, maxArtifact, proxies, webhookAllow, drain, migrate, leaseTtl };
+        if (!worker)
+        {
+            command.Options.Add(roles);
+        }
         database.AddTo(command);
         artifacts.AddTo(command);
         command.WithoutClient(async (parse, _, ct) =>
@@ -45,10 +71,18 @@ internal static class ServerCommand
                 TrustedProxies = parse.GetValue(proxies) ?? [],
                 Webhooks = new Core.Monitoring.Webhooks.WebhookOptions { Allow = parse.GetValue(webhookAllow) ?? [] },
                 DrainTime = parse.GetValue(drain) is { } seconds ? DrainSeconds(seconds) : new ServerOptions().DrainTime,
+                Replica = new ReplicaOptions
+                {
+                    Roles = worker ? ReplicaRoles.Worker : ReplicaRoleNames.Parse("--roles", parse.GetValue(roles)),
+                    LeaseTtl = parse.GetValue(leaseTtl) is { } ttl ? LeaseSeconds(ttl) : ReplicaOptions.DefaultLeaseTtl,
+                },
             };
             await using var app = await GyreServer.BuildAsync(options, ct: ct);
             await app.StartAsync(ct);
-            await Console.Out.WriteLineAsync($"gyre server listening on {string.Join(", ", GyreServer.Addresses(app))} (the dashboard is at /; Ctrl+C to stop)");
+            var listening = string.Join(", ", GyreServer.Addresses(app));
+            await Console.Out.WriteLineAsync(options.Replica.Roles == ReplicaRoles.All
+                ? $"gyre server listening on {listening} (the dashboard is at /; Ctrl+C to stop)"
+                : $"gyre {name} listening on {listening} (roles {ReplicaRoleNames.Format(options.Replica.Roles)}; Ctrl+C to stop)");
             await app.WaitForShutdownAsync(ct);
         });
         return command;
@@ -57,4 +91,8 @@ internal static class ServerCommand
     private static TimeSpan DrainSeconds(double seconds) => seconds is >= 0 and <= 3600
         ? TimeSpan.FromSeconds(seconds)
         : throw Core.Errors.GyreException.Invalid($"--drain: expected 0 to 3600 seconds, got {seconds}");
+
+    private static TimeSpan LeaseSeconds(double seconds) => seconds is >= 2 and <= 300
+        ? TimeSpan.FromSeconds(seconds)
+        : throw Core.Errors.GyreException.Invalid($"--lease-ttl: expected 2 to 300 seconds, got {seconds}");
 }

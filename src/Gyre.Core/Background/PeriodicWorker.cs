@@ -13,6 +13,9 @@ public abstract class PeriodicWorker(string worker, TimeSpan period, TimeProvide
 {
     protected abstract Task TickAsync(CancellationToken ct);
 
+    /// <summary>The server's clock now, in milliseconds since the Unix epoch.</summary>
+    protected long NowMs => time.GetUtcNow().ToUnixTimeMilliseconds();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(period, time);

@@ -17,6 +17,16 @@ public interface ILeaseStore
     /// </summary>
     Task<Lease?> AcquireAsync(string name, string holder, TimeSpan ttl, CancellationToken ct);
 
+    /// <summary>
+    /// Takes the lease from <paramref name="from"/>, although its time has not run out, when that is
+    /// still its holder (its epoch grows): for a holder known to be dead, such as a previous process of
+    /// this replica on this host. Null when the lease has meanwhile passed to someone else.
+    /// </summary>
+    Task<Lease?> TakeOverAsync(string name, string holder, string from, TimeSpan ttl, CancellationToken ct);
+
+    /// <summary>Who holds the lease now; null when it is free or has run out.</summary>
+    Task<string?> HolderAsync(string name, CancellationToken ct);
+
     /// <summary>Extends a lease still held; false when it ran out or was released (take it again with <see cref="AcquireAsync"/>).</summary>
     Task<bool> RenewAsync(Lease lease, TimeSpan ttl, CancellationToken ct);
 

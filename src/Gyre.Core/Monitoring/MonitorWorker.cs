@@ -1,4 +1,5 @@
 using Gyre.Core.Background;
+using Gyre.Core.Coordination;
 using Gyre.Core.Monitoring.Monitors;
 using Gyre.Core.Monitoring.Policies;
 using Microsoft.Extensions.Logging;
@@ -7,14 +8,16 @@ namespace Gyre.Core.Monitoring;
 
 /// <summary>
 /// Every few seconds: checks monitored endpoints for complete drift windows, then evaluates the
-/// policies, which see those windows at once (and are evaluated even when the monitor failed).
+/// policies, which see those windows at once (and are evaluated even when the monitor failed). On
+/// the one replica that holds the monitor's lease, so that a window is checked and a policy fires once.
 /// </summary>
-internal sealed class MonitorWorker(EndpointMonitor monitor, PolicyEngine policies, TimeProvider time, BackgroundErrors errors, ILogger<MonitorWorker> logger)
-    : PeriodicWorker(Workers.Monitor, Period, time, errors, logger)
+internal sealed class MonitorWorker(EndpointMonitor monitor, PolicyEngine policies, ILeaseStore leases, ReplicaOptions replica, TimeProvider time,
+    BackgroundErrors errors, ILogger<MonitorWorker> logger)
+    : SingletonWorker(Workers.Monitor, Period, leases, replica, time, errors, logger)
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
 
-    protected override async Task TickAsync(CancellationToken ct)
+    protected override async Task TickHeldAsync(bool tookOver, CancellationToken ct)
     {
         await RunPartAsync(Workers.Monitor, monitor.TickAsync, ct);
         await RunPartAsync(Workers.Policies, policies.TickAsync, ct);

@@ -19,7 +19,9 @@ public static class ServingServices
     {
         services.TryAddSingleton<BackgroundErrors>();
         services.AddHostedService<TrafficWorker>();
-        services.AddHostedService<RolloutWorker>();
+        services.AddHostedService<TrafficPublisher>();
+        services.AddSingleton<RolloutWorker>().AddHostedService(sp => sp.GetRequiredService<RolloutWorker>());
+        services.AddSingleton<RoutingWatcher>().AddHostedService(sp => sp.GetRequiredService<RoutingWatcher>());
         return services
             .AddSingleton(options)
             .AddSingleton<EndpointRouter>()
@@ -27,6 +29,7 @@ public static class ServingServices
             .AddSingleton<EndpointService>()
             .AddSingleton<TrafficMeter>()
             .AddSingleton<TrafficHistory>()
+            .AddSingleton<ClusterTraffic>()
             .AddSingleton<ShadowDispatcher>()
             .AddSingleton<InferenceGateway>()
             .AddSingleton<RolloutController>();

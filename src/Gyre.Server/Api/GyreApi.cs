@@ -1,3 +1,4 @@
+using Gyre.Core.Coordination;
 using Gyre.Server.Auth;
 using Gyre.Server.Dashboard;
 using Gyre.Server.Inference;
@@ -7,32 +8,42 @@ using Prometheus;
 
 namespace Gyre.Server.Api;
 
-/// <summary>Every route the server answers: metrics, the inference dialects, the REST API, OpenAPI, health and the dashboard.</summary>
+/// <summary>
+/// Every route the server answers: metrics and health on every replica; the inference dialects on a
+/// gateway; the REST API, OpenAPI and the dashboard on an api replica.
+/// </summary>
 internal static class GyreApi
 {
-    public static WebApplication MapGyreApi(this WebApplication app)
+    public static WebApplication MapGyreApi(this WebApplication app, ReplicaOptions replica)
     {
+        // Every replica answers health and metrics; the rest by role.
         app.MapMetrics("/metrics", app.Services.GetRequiredService<GatewayMetrics>().Registry).WithMetadata(new Anonymous());
-        EndpointsApi.Map(app);
-        RolloutsApi.Map(app);
-        PredictApi.Map(app);
-        OipApi.Map(app);
-        app.MapOpenApi("/openapi/{documentName}.json").WithMetadata(new Anonymous());
         HealthApi.Map(app);
-        ExperimentsApi.Map(app);
-        RunsApi.Map(app);
-        RunArtifactsApi.Map(app);
-        ModelsApi.Map(app);
-        ModelVersionsApi.Map(app);
-        TrainingsApi.Map(app);
-        TokensApi.Map(app);
-        DatasetsApi.Map(app);
-        PipelinesApi.Map(app);
-        LineageApi.Map(app);
-        DriftApi.Map(app);
-        MonitorApi.Map(app);
-        PoliciesApi.Map(app);
-        app.MapGyreDashboard();
+        if (replica.Has(ReplicaRoles.Gateway))
+        {
+            PredictApi.Map(app);
+            OipApi.Map(app);
+        }
+        if (replica.Has(ReplicaRoles.Api))
+        {
+            EndpointsApi.Map(app);
+            RolloutsApi.Map(app);
+            app.MapOpenApi("/openapi/{documentName}.json").WithMetadata(new Anonymous());
+            ExperimentsApi.Map(app);
+            RunsApi.Map(app);
+            RunArtifactsApi.Map(app);
+            ModelsApi.Map(app);
+            ModelVersionsApi.Map(app);
+            TrainingsApi.Map(app);
+            TokensApi.Map(app);
+            DatasetsApi.Map(app);
+            PipelinesApi.Map(app);
+            LineageApi.Map(app);
+            DriftApi.Map(app);
+            MonitorApi.Map(app);
+            PoliciesApi.Map(app);
+            app.MapGyreDashboard();
+        }
         return app;
     }
 }

@@ -63,7 +63,7 @@ public static class GyreServer
             throw;
         }
         app.UseGyreMiddleware(options, forwarded);
-        app.MapGyreApi();
+        app.MapGyreApi(options.Replica);
         return app;
     }
 

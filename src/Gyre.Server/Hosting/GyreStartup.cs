@@ -1,3 +1,4 @@
+using Gyre.Core.Coordination;
 using Gyre.Core.Diagnostics;
 using Gyre.Core.Errors;
 using Gyre.Core.Pipelines.Runs;
@@ -40,12 +41,17 @@ internal sealed class GyreStartup(GyreStorage storage, ServerOptions options, IS
         }
         var endpoints = services.GetRequiredService<EndpointService>();
         await endpoints.StartAsync(ct);
-        await services.GetRequiredService<RolloutController>().TickAsync(ct);
+        // Puts right what a crash between a rollout's record and its endpoint left, on the replica
+        // that holds the controller's lease (any other leaves it to that one).
+        await services.GetRequiredService<RolloutWorker>().TickOnceAsync(ct);
         foreach (var failed in (await endpoints.ListAsync(ct)).Where(e => e.State == EndpointStates.Failed))
         {
             GyreLog.EndpointFailed(logger, failed.Endpoint.Name, failed.Reason!);
         }
-        await services.GetRequiredService<PipelineService>().RecoverAsync(ct);
+        if (options.Replica.Has(ReplicaRoles.Worker))
+        {
+            await services.GetRequiredService<PipelineService>().RecoverAsync(ct);
+        }
         GyreLog.Started(logger, storage.Home.Root, options.RequireAuth ? "required" : "off (loopback only)");
     }
 

@@ -57,6 +57,9 @@ public sealed record ServerOptions
     /// </summary>
     public TimeSpan DrainTime { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>This process among replicas sharing the database: its roles (<c>--roles</c>) and the lease time of its singletons (<c>--lease-ttl</c>).</summary>
+    public Core.Coordination.ReplicaOptions Replica { get; init; } = new();
+
     /// <summary>Lower the log level to warnings (tests, benchmarks).</summary>
     public bool Quiet { get; init; }
 
@@ -83,6 +86,7 @@ public sealed record ServerOptions
         problems.AddRange(Artifacts.Problems());
         problems.AddRange(Gateway.Problems());
         problems.AddRange(Webhooks.Problems());
+        problems.AddRange(Replica.Problems());
         return problems;
 
         void Positive(string name, long value)

@@ -22,6 +22,7 @@ internal static class ServerServices
         services.AddHostedService<DrainService>();
         return services
             .AddSingleton(options)
+            .AddSingleton(options.Replica)
             .AddSingleton<Readiness>()
             .AddSingleton(sp => new TokenCache(sp.GetRequiredService<TimeProvider>(), options.TokenCacheTime))
             .AddSingleton<GyreStartup>();

@@ -20,7 +20,7 @@ internal sealed class GatewayMetrics
     private readonly Counter _rows;
     private readonly ConcurrentDictionary<(string Endpoint, string Variant, string Protocol), AnsweredSeries> _answered = new();
 
-    public GatewayMetrics(EndpointRouter router, IPredictionLog log, TrafficMeter traffic, BackgroundErrors errors)
+    public GatewayMetrics(EndpointRouter router, RoutingWatcher routing, IPredictionLog log, TrafficMeter traffic, BackgroundErrors errors, TimeProvider time)
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
@@ -50,8 +50,14 @@ internal sealed class GatewayMetrics
         var shadowDropped = factory.CreateGauge("gyre_shadow_dropped", "Shadow copies dropped since start because the shadow queue was full.");
         var shadowCompared = factory.CreateGauge("gyre_shadow_comparisons", "Rows a shadow answered and compared with the primary in the current window, by outcome.", "endpoint", "variant", "outcome");
         var backgroundErrors = factory.CreateCounter("gyre_background_errors_total", "Failures of the server's background work, per worker; each is in the log.", "worker");
+        var routingVersion = factory.CreateGauge("gyre_routing_version", "The routing version this replica's routing table was last synced to (it grows with every endpoint change).");
+        var routingStale = factory.CreateGauge("gyre_routing_stale_seconds",
+            "Seconds since this replica last managed to check its routing table against the database; 0 while it can.");
         Registry.AddBeforeCollectCallback(() =>
         {
+            var state = routing.State;
+            routingVersion.Set(state.Version);
+            routingStale.Set(state.StaleSince is { } since ? Math.Max(0, (time.GetUtcNow() - since).TotalSeconds) : 0);
             foreach (var (worker, count) in errors.Counts)
             {
                 backgroundErrors.WithLabels(worker).IncTo(count);

@@ -16,7 +16,8 @@ internal sealed class FileSystemArtifactStore : IArtifactStore
 
     public FileSystemArtifactStore(string basePath)
     {
-        _basePath = Path.GetFullPath(basePath);
+        // Without a trailing separator (file:///srv/gyre/ names the same folder as file:///srv/gyre), so that paths under it compare as under it.
+        _basePath = Path.TrimEndingDirectorySeparator(Path.GetFullPath(basePath));
         Directory.CreateDirectory(_basePath);
     }
 

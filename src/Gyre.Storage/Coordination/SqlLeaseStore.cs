@@ -33,6 +33,25 @@ internal sealed class SqlLeaseStore(SqlDatabase db) : ILeaseStore
         }, ct);
     }
 
+    public Task<Lease?> TakeOverAsync(string name, string holder, string from, TimeSpan ttl, CancellationToken ct)
+    {
+        Check(name, holder, ttl);
+        var now = db.Dialect.NowMilliseconds;
+        return db.WriteAsync(async (c, t) =>
+        {
+            var rows = await c.QueryAsync($"""
+                UPDATE leases SET holder = @h, epoch = epoch + 1, expires_at = {now} + @ttl
+                WHERE name = @n AND (holder = @from OR expires_at <= {now})
+                RETURNING epoch, expires_at
+                """, t, r => (Epoch: r.GetInt64(0), ExpiresAt: r.GetInt64(1)), ct, ("n", name), ("h", holder), ("from", from), ("ttl", Milliseconds(ttl)));
+            return rows.Count == 0 ? null : new Lease(name, holder, rows[0].Epoch, rows[0].ExpiresAt);
+        }, ct);
+    }
+
+    public Task<string?> HolderAsync(string name, CancellationToken ct) => db.ReadAsync(async c =>
+        (await c.QueryAsync($"SELECT holder FROM leases WHERE name = @n AND expires_at > {db.Dialect.NowMilliseconds}", null, r => r.GetString(0), ct, ("n", name)))
+            .FirstOrDefault(), ct);
+
     public Task<bool> RenewAsync(Lease lease, TimeSpan ttl, CancellationToken ct)
     {
         Check(lease.Name, lease.Holder, ttl);
@@ -48,6 +67,13 @@ internal sealed class SqlLeaseStore(SqlDatabase db) : ILeaseStore
 
     public Task<bool> HoldsAsync(Lease lease, CancellationToken ct) => db.ReadAsync(async c =>
         await HeldAsync(c, null, db.Dialect, lease, ct), ct);
+
+    /// <summary>
+    /// Fences a write transaction by the lease of <see cref="LeaseFence.Current"/>, if its work runs
+    /// under one: every database write checks here, just before it commits.
+    /// </summary>
+    public static Task FenceCurrentAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, CancellationToken ct) =>
+        LeaseFence.Current is { } lease ? FenceAsync(connection, transaction, dialect, lease, ct) : Task.CompletedTask;
 
     /// <summary>
     /// Refuses the write of a transaction whose lease is no longer its holder's at its epoch: the check

@@ -7,7 +7,10 @@ using System.Data.Common;
 
 namespace Gyre.Storage.Serving;
 
-/// <summary>Endpoints; the variants are one JSON column, replaced in one write.</summary>
+/// <summary>
+/// Endpoints; the variants are one JSON column, replaced in one write. Every write raises the routing
+/// version in the same transaction (<see cref="SqlRoutingChanges"/>), so other replicas reload.
+/// </summary>
 internal sealed class SqlEndpointStore(SqlDatabase db, TimeProvider time) : IEndpointStore
 {
     private const string Columns = "name, model, description, log_mode, variants, creation_time, last_update_time";
@@ -16,9 +19,13 @@ internal sealed class SqlEndpointStore(SqlDatabase db, TimeProvider time) : IEnd
     {
         try
         {
-            await db.WriteAsync(async (c, t) => await c.ExecuteAsync($"INSERT INTO endpoints ({Columns}) VALUES (@n, @m, @d, @l, @v, @c, @u)", t, ct,
-                ("@n", endpoint.Name), ("@m", endpoint.Model), ("@d", endpoint.Description), ("@l", endpoint.LogMode),
-                ("@v", JsonSerializer.Serialize(endpoint.Variants, GyreJson.Options)), ("@c", endpoint.CreationTime), ("@u", endpoint.LastUpdateTime)), ct);
+            await db.WriteAsync(async (c, t) =>
+            {
+                await c.ExecuteAsync($"INSERT INTO endpoints ({Columns}) VALUES (@n, @m, @d, @l, @v, @c, @u)", t, ct,
+                    ("@n", endpoint.Name), ("@m", endpoint.Model), ("@d", endpoint.Description), ("@l", endpoint.LogMode),
+                    ("@v", JsonSerializer.Serialize(endpoint.Variants, GyreJson.Options)), ("@c", endpoint.CreationTime), ("@u", endpoint.LastUpdateTime));
+                await SqlRoutingChanges.RaiseAsync(c, t, db.Dialect, ct);
+            }, ct);
         }
         catch (DbException e) when (db.Dialect.IsUniqueViolation(e))
         {
@@ -40,6 +47,7 @@ internal sealed class SqlEndpointStore(SqlDatabase db, TimeProvider time) : IEnd
         {
             throw GyreException.NotFound($"endpoint '{name}' does not exist");
         }
+        await SqlRoutingChanges.RaiseAsync(c, t, db.Dialect, ct);
         return (await c.QueryAsync($"SELECT {Columns} FROM endpoints WHERE name = @n", t, Map, ct, ("@n", name))).Single();
     }, ct);
 
@@ -49,6 +57,7 @@ internal sealed class SqlEndpointStore(SqlDatabase db, TimeProvider time) : IEnd
         {
             throw GyreException.NotFound($"endpoint '{name}' does not exist");
         }
+        await SqlRoutingChanges.RaiseAsync(c, t, db.Dialect, ct);
     }, ct);
 
     private static Endpoint Map(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.NullableString(2), r.GetString(3),

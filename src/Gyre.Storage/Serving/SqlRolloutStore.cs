@@ -28,29 +28,33 @@ internal sealed class SqlRolloutStore(SqlDatabase db) : IRolloutStore
         }
     }
 
-    public Task SaveRolloutAsync(Rollout rollout, CancellationToken ct) => db.WriteAsync(async (c, t) =>
+    public Task<Rollout> SaveRolloutAsync(Rollout rollout, CancellationToken ct) => db.WriteAsync(async (c, t) =>
     {
-        if (await c.ExecuteAsync("UPDATE rollouts SET state = @s, body = @b WHERE rollout_id = @id AND endpoint = @e", t, ct,
-                ("@s", rollout.State), ("@b", Json(rollout)), ("@id", rollout.Id), ("@e", rollout.Endpoint)) == 0)
+        if (await c.ExecuteAsync("UPDATE rollouts SET state = @s, body = @b, revision = revision + 1 WHERE rollout_id = @id AND endpoint = @e AND revision = @r", t, ct,
+                ("@s", rollout.State), ("@b", Json(rollout)), ("@id", rollout.Id), ("@e", rollout.Endpoint), ("@r", rollout.Revision)) == 1)
         {
-            throw GyreException.NotFound($"rollout {rollout.Id} on endpoint '{rollout.Endpoint}' does not exist");
+            return rollout with { Revision = rollout.Revision + 1 };
         }
+        var stored = await c.ScalarAsync("SELECT revision FROM rollouts WHERE rollout_id = @id AND endpoint = @e", t, ct, ("@id", rollout.Id), ("@e", rollout.Endpoint));
+        throw stored is null
+            ? GyreException.NotFound($"rollout {rollout.Id} on endpoint '{rollout.Endpoint}' does not exist")
+            : GyreException.Conflict($"rollout {rollout.Id} on endpoint '{rollout.Endpoint}' changed meanwhile (another replica or request saved it); read it again");
     }, ct);
 
     public Task<Rollout> GetRolloutAsync(string endpoint, long id, CancellationToken ct) => db.ReadAsync(async c =>
-        (await c.QueryAsync("SELECT body FROM rollouts WHERE rollout_id = @id AND endpoint = @e", null, Map, ct, ("@id", id), ("@e", endpoint))).FirstOrDefault()
+        (await c.QueryAsync("SELECT body, revision FROM rollouts WHERE rollout_id = @id AND endpoint = @e", null, Map, ct, ("@id", id), ("@e", endpoint))).FirstOrDefault()
         ?? throw GyreException.NotFound($"rollout {id} on endpoint '{endpoint}' does not exist"), ct);
 
     public Task<IReadOnlyList<Rollout>> ListRolloutsAsync(string endpoint, CancellationToken ct) => db.ReadAsync<IReadOnlyList<Rollout>>(async c =>
-        await c.QueryAsync("SELECT body FROM rollouts WHERE endpoint = @e ORDER BY rollout_id DESC", null, Map, ct, ("@e", endpoint)), ct);
+        await c.QueryAsync("SELECT body, revision FROM rollouts WHERE endpoint = @e ORDER BY rollout_id DESC", null, Map, ct, ("@e", endpoint)), ct);
 
     public Task<Rollout?> GetRunningAsync(string endpoint, CancellationToken ct) => db.ReadAsync(async c =>
-        (await c.QueryAsync("SELECT body FROM rollouts WHERE endpoint = @e AND state = 'running'", null, Map, ct, ("@e", endpoint))).FirstOrDefault(), ct);
+        (await c.QueryAsync("SELECT body, revision FROM rollouts WHERE endpoint = @e AND state = 'running'", null, Map, ct, ("@e", endpoint))).FirstOrDefault(), ct);
 
     public Task<IReadOnlyList<Rollout>> ListLatestAsync(CancellationToken ct) => db.ReadAsync<IReadOnlyList<Rollout>>(async c =>
-        await c.QueryAsync("SELECT body FROM rollouts WHERE rollout_id IN (SELECT MAX(rollout_id) FROM rollouts GROUP BY endpoint) ORDER BY rollout_id", null, Map, ct), ct);
+        await c.QueryAsync("SELECT body, revision FROM rollouts WHERE rollout_id IN (SELECT MAX(rollout_id) FROM rollouts GROUP BY endpoint) ORDER BY rollout_id", null, Map, ct), ct);
 
     private static string Json(Rollout rollout) => JsonRecords.Write(rollout);
 
-    private static Rollout Map(DbDataReader r) => JsonRecords.Read<Rollout>(r);
+    private static Rollout Map(DbDataReader r) => JsonRecords.Read<Rollout>(r) with { Revision = r.GetInt64(1) };
 }

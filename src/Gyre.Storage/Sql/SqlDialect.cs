@@ -39,6 +39,12 @@ internal abstract class SqlDialect
     /// <summary>The database's clock now, in milliseconds since the Unix epoch, as an integer expression: what leases are timed by, so that no replica's clock matters.</summary>
     public abstract string NowMilliseconds { get; }
 
+    /// <summary>
+    /// A statement that wakes the processes listening on <paramref name="channel"/> when its transaction
+    /// commits (PostgreSQL's NOTIFY); null where the backend has no such thing, and listeners poll.
+    /// </summary>
+    public virtual string? Notify(string channel) => null;
+
     /// <summary>Whether an error is a unique or primary-key violation, which stores turn into a conflict.</summary>
     public abstract bool IsUniqueViolation(DbException exception);
 }

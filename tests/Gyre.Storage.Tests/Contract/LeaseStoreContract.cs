@@ -1,4 +1,6 @@
+using Gyre.Core.Coordination;
 using Gyre.Core.Errors;
+using Gyre.Core.Serving.Endpoints;
 using Gyre.Storage.Coordination;
 
 namespace Gyre.Storage.Tests.Contract;
@@ -6,7 +8,8 @@ namespace Gyre.Storage.Tests.Contract;
 /// <summary>
 /// Leases on both backends: one holder at a time while a lease runs, renewals that keep its epoch, a
 /// takeover once it has run out (by the database's clock) that raises the epoch, and a fenced write of
-/// the old holder refused inside its own transaction.
+/// the old holder refused inside its own transaction, whichever store makes it; singletons that run
+/// on the holder only; and the routing version every endpoint write raises.
 /// </summary>
 public abstract class LeaseStoreContract
 {
@@ -57,6 +60,103 @@ public abstract class LeaseStoreContract
     }
 
     [SkippableFact]
+    public async Task UnderAFence_EveryStoreWriteChecksTheLease_AndALostOneWritesNothing()
+    {
+        await using var s = await OpenAsync();
+        var leases = s.Storage.Leases;
+        var endpoints = s.Storage.Endpoints;
+        await endpoints.CreateEndpointAsync(new Endpoint("churn", "churn/1", null, "durable", [EndpointVariant.Of("churn", 1, 100)], 1_000, 1_000), None);
+        var a = (await leases.AcquireAsync("rollouts", "replica-a", TimeSpan.FromMilliseconds(200), None))!;
+        using (LeaseFence.Enter(a))
+        {
+            await endpoints.UpdateEndpointAsync("churn", "churn/2", [EndpointVariant.Of("churn", 2, 100)], None);
+        }
+        await Task.Delay(400);
+        var b = (await leases.AcquireAsync("rollouts", "replica-b", TimeSpan.FromMinutes(1), None))!;
+
+        using (LeaseFence.Enter(a))
+        {
+            var refused = await Assert.ThrowsAsync<GyreException>(() => endpoints.UpdateEndpointAsync("churn", "churn/3", [EndpointVariant.Of("churn", 3, 100)], None));
+            Assert.Equal(ErrorCode.Conflict, refused.Code);
+            Assert.Contains("replica-a no longer holds it at epoch 1", refused.Message, StringComparison.Ordinal);
+            // Work started under Suspend (a pipeline run a tick launches) is not the tick's to fence.
+            using (LeaseFence.Suspend())
+            {
+                await endpoints.UpdateEndpointAsync("churn", "churn/4", [EndpointVariant.Of("churn", 4, 100)], None);
+            }
+        }
+        Assert.Equal("churn/4", (await endpoints.GetEndpointAsync("churn", None)).Model);
+        using (LeaseFence.Enter(b))
+        {
+            await endpoints.UpdateEndpointAsync("churn", "churn/5", [EndpointVariant.Of("churn", 5, 100)], None);
+        }
+        Assert.Equal("churn/5", (await endpoints.GetEndpointAsync("churn", None)).Model);
+        Assert.Null(LeaseFence.Current);
+    }
+
+    [SkippableFact]
+    public async Task ASingleton_RunsOnTheReplicaHoldingItsLease_AndKnowsWhenItTookOver()
+    {
+        await using var s = await OpenAsync();
+        var replicaA = new ReplicaOptions { Holder = "replica-a", LeaseTtl = TimeSpan.FromSeconds(2) };
+        var replicaB = new ReplicaOptions { Holder = "replica-b", LeaseTtl = TimeSpan.FromSeconds(2) };
+        var onA = new Singleton("monitor", s.Storage.Leases, replicaA);
+        var onB = new Singleton("monitor", s.Storage.Leases, replicaB);
+        var ran = new List<(string Replica, bool TookOver, long? Epoch)>();
+
+        Assert.True(await onA.RunAsync((took, _) => { ran.Add(("a", took, LeaseFence.Current?.Epoch)); return Task.CompletedTask; }, None));
+        Assert.False(await onB.RunAsync((took, _) => { ran.Add(("b", took, LeaseFence.Current?.Epoch)); return Task.CompletedTask; }, None));
+        Assert.True(await onA.RunAsync((took, _) => { ran.Add(("a", took, LeaseFence.Current?.Epoch)); return Task.CompletedTask; }, None));
+        // A stopping replica lets go: the other takes over at once, at the next epoch.
+        await onA.ReleaseAsync(None);
+        Assert.True(await onB.RunAsync((took, _) => { ran.Add(("b", took, LeaseFence.Current?.Epoch)); return Task.CompletedTask; }, None));
+        Assert.Equal([("a", true, 1L), ("a", false, 1L), ("b", true, 2L)], ran.Select(r => (r.Replica, r.TookOver, r.Epoch!.Value)));
+        Assert.Null(LeaseFence.Current);
+
+        // Work that outlasts the lease's time keeps it by the heartbeat: the other replica cannot take it meanwhile.
+        var taken = true;
+        Assert.True(await onB.RunAsync(async (_, ct) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3), ct);
+            taken = await onA.RunAsync((_, _) => Task.CompletedTask, ct);
+        }, None));
+        Assert.False(taken);
+    }
+
+    [SkippableFact]
+    public async Task ADeadHoldersLease_IsTakenOverBeforeItRunsOut_ButOnlyFromThatHolder()
+    {
+        await using var s = await OpenAsync();
+        var leases = s.Storage.Leases;
+        var dead = (await leases.AcquireAsync("rollouts", "host:41:aa", TimeSpan.FromMinutes(10), None))!;
+        Assert.Equal("host:41:aa", await leases.HolderAsync("rollouts", None));
+        Assert.Null(await leases.HolderAsync("monitor", None));
+
+        Assert.Null(await leases.TakeOverAsync("rollouts", "host:42:bb", "host:40:cc", TimeSpan.FromMinutes(1), None));
+        var taken = await leases.TakeOverAsync("rollouts", "host:42:bb", "host:41:aa", TimeSpan.FromMinutes(1), None);
+        Assert.Equal(dead.Epoch + 1, taken!.Epoch);
+        Assert.Equal("host:42:bb", await leases.HolderAsync("rollouts", None));
+        Assert.False(await leases.HoldsAsync(dead, None));
+        // A second taker that judged the same holder dead finds the lease already moved on.
+        Assert.Null(await leases.TakeOverAsync("rollouts", "host:43:dd", "host:41:aa", TimeSpan.FromMinutes(1), None));
+    }
+
+    [SkippableFact]
+    public async Task EveryEndpointWrite_RaisesTheRoutingVersion()
+    {
+        await using var s = await OpenAsync();
+        var changes = s.Storage.RoutingChanges;
+        var endpoints = s.Storage.Endpoints;
+        var before = await changes.VersionAsync(None);
+        await endpoints.CreateEndpointAsync(new Endpoint("churn", "churn/1", null, "durable", [EndpointVariant.Of("churn", 1, 100)], 1_000, 1_000), None);
+        await endpoints.UpdateEndpointAsync("churn", "churn/2", [EndpointVariant.Of("churn", 2, 100)], None);
+        await Assert.ThrowsAsync<GyreException>(() => endpoints.UpdateEndpointAsync("fraud", "fraud/1", [], None));
+        await endpoints.DeleteEndpointAsync("churn", None);
+        // A refused write raises nothing: the version counts committed changes.
+        Assert.Equal(before + 3, await changes.VersionAsync(None));
+    }
+
+    [SkippableFact]
     public async Task AReleasedLease_IsTakenAtOnce_AndBadArgumentsAreNamed()
     {
         await using var s = await OpenAsync();
@@ -79,4 +179,18 @@ public sealed class SqliteLeaseStoreTests : LeaseStoreContract
 public sealed class PostgresLeaseStoreTests : LeaseStoreContract
 {
     protected override Task<StoreUnderTest> OpenAsync() => Backends.PostgresAsync();
+
+    [SkippableFact]
+    public async Task ACommittedEndpointChange_WakesAListenerAtOnce()
+    {
+        await using var s = await OpenAsync();
+        var changes = s.Storage.RoutingChanges;
+        await changes.WaitAsync(TimeSpan.FromMilliseconds(50), CancellationToken.None); // listening from here on
+        var waiting = changes.WaitAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await s.Storage.Endpoints.CreateEndpointAsync(new Endpoint("churn", "churn/1", null, "durable", [EndpointVariant.Of("churn", 1, 100)], 1_000, 1_000), CancellationToken.None);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(20));
+        // Woken by the notification, not by the minute's timeout.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"woken after {watch.Elapsed}");
+    }
 }

@@ -181,7 +181,16 @@ public abstract class OperationsStoreContract
         Assert.Equal(ErrorCode.Conflict, conflict.Code);
         Assert.Equal(started.Id, (await rollouts.GetRunningAsync("churn", None))!.Id);
 
-        await rollouts.SaveRolloutAsync(started with { State = "succeeded", Step = 2 }, None);
+        // A save is made over the revision it read: a second writer holding the same read conflicts and writes nothing.
+        var stepped = await rollouts.SaveRolloutAsync(started with { Step = 1 }, None);
+        Assert.Equal(started.Revision + 1, stepped.Revision);
+        var stale = await Assert.ThrowsAsync<GyreException>(() => rollouts.SaveRolloutAsync(started with { State = "aborted" }, None));
+        Assert.Equal(ErrorCode.Conflict, stale.Code);
+        Assert.Contains($"rollout {started.Id} on endpoint 'churn' changed meanwhile", stale.Message, StringComparison.Ordinal);
+        Assert.Equal(("running", 1), ((await rollouts.GetRolloutAsync("churn", started.Id, None)).State, (await rollouts.GetRolloutAsync("churn", started.Id, None)).Step));
+        Assert.Equal(stepped.Revision, (await rollouts.GetRolloutAsync("churn", started.Id, None)).Revision);
+
+        await rollouts.SaveRolloutAsync(stepped with { State = "succeeded", Step = 2 }, None);
         Assert.Null(await rollouts.GetRunningAsync("churn", None));
         var next = await rollouts.CreateRolloutAsync(canary with { Candidate = new RolloutVariant("churn-v3", "churn", 3) }, None);
         var other = await rollouts.CreateRolloutAsync(canary with { Endpoint = "fraud" }, None);
@@ -189,6 +198,27 @@ public abstract class OperationsStoreContract
         Assert.Equal([started.Id, next.Id], (await rollouts.ListRolloutsAsync("churn", None)).Select(r => r.Id).Order());
         Assert.Equal("succeeded", (await rollouts.GetRolloutAsync("churn", started.Id, None)).State);
         Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<GyreException>(() => rollouts.GetRolloutAsync("fraud", started.Id, None))).Code);
+    }
+
+    [SkippableFact]
+    public async Task TrafficTotals_ArePublishedPerReplica_ReadPerEndpoint_AndForgottenWhenStale()
+    {
+        await using var s = await OpenAsync();
+        var totals = s.Storage.TrafficTotals;
+        var bins = new long[LatencyBins.Count];
+        bins[3] = 7;
+        var counts = new TrafficCounts(10, 2, 4, 3, bins);
+        await totals.PublishAsync("host:1:aa", [new VariantTotals("host:1:aa", "churn", "churn-v2", counts), new VariantTotals("host:1:aa", "fraud", "fraud-v1", counts)], 1_000, None);
+        await totals.PublishAsync("host:2:bb", [new VariantTotals("host:2:bb", "churn", "churn-v2", counts with { Requests = 5 })], 2_000, None);
+        // A replica's next publication replaces its row.
+        await totals.PublishAsync("host:1:aa", [new VariantTotals("host:1:aa", "churn", "churn-v2", counts with { Requests = 12 })], 3_000, None);
+
+        var churn = await totals.ReadAsync("churn", None);
+        Assert.Equal([("host:1:aa", 12L), ("host:2:bb", 5L)], churn.Select(t => (t.Replica, t.Counts.Requests)));
+        Assert.Equal((2L, 4L, 3L, 7L), (churn[0].Counts.Errors, churn[0].Counts.Compared, churn[0].Counts.Agreed, churn[0].Counts.Latencies[3]));
+        await totals.ForgetAsync(2_500, None);
+        Assert.Equal(["host:1:aa"], (await totals.ReadAsync("churn", None)).Select(t => t.Replica));
+        Assert.Empty(await totals.ReadAsync("fraud", None));
     }
 
     private static LineageExecution Execution(long run, string step) =>

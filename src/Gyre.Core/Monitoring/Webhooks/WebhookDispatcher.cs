@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Threading.Channels;
 using Gyre.Core.Background;
+using Gyre.Core.Coordination;
 using Gyre.Core.Errors;
 using Gyre.Core.Monitoring.Policies;
 using Microsoft.Extensions.Logging;
@@ -40,7 +41,11 @@ public sealed class WebhookDispatcher : IAsyncDisposable
         _options = options;
         _time = time;
         _queue = Channel.CreateBounded<WebhookDelivery>(new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite });
-        _workers = [.. Enumerable.Range(0, options.MaxConcurrent).Select(_ => Task.Run(WorkAsync))];
+        // The workers outlive the policy tick that may have asked for this dispatcher first; they record outcomes unfenced.
+        using (LeaseFence.Suspend())
+        {
+            _workers = [.. Enumerable.Range(0, options.MaxConcurrent).Select(_ => Task.Run(WorkAsync))];
+        }
     }
 
     /// <summary>Queues a delivery; false when the queue is full (the caller records it as not delivered).</summary>

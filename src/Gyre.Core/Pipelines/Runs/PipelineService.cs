@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Gyre.Core.Background;
+using Gyre.Core.Coordination;
 using Gyre.Core.Diagnostics;
 using Gyre.Core.Errors;
 using Gyre.Core.Pipelines.Definitions;
@@ -14,7 +15,8 @@ namespace Gyre.Core.Pipelines.Runs;
 /// stopped server left running as interrupted. Whatever starts a run — a person, a schedule, new
 /// data, an alert — comes through <see cref="StartRunAsync"/> and is recorded on the run.
 /// </summary>
-public sealed class PipelineService(IPipelineStore store, PipelineExecutor executor, Data.IDatasetStore datasets, TimeProvider time, BackgroundErrors errors, ILogger<PipelineService> logger)
+public sealed class PipelineService(IPipelineStore store, PipelineExecutor executor, Data.IDatasetStore datasets, ILeaseStore leases, ReplicaOptions replica,
+    TimeProvider time, BackgroundErrors errors, ILogger<PipelineService> logger)
     : IAsyncDisposable
 {
     private static readonly string[] Active = [RunStates.Queued, RunStates.Running];
@@ -201,12 +203,16 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
         }
     }
 
-    /// <summary>At server start: runs left running by a stop are interrupted (resume continues them); queued ones start.</summary>
+    /// <summary>
+    /// At server start, and on every tick of the trigger scheduler: runs left running by a replica
+    /// that stopped or died are interrupted (resume continues them); queued ones start. A run is
+    /// someone's while its lease (<see cref="RunLease"/>) is held by a live replica, whichever it is.
+    /// </summary>
     public async Task RecoverAsync(CancellationToken ct)
     {
         foreach (var run in await store.ListRunsInStateAsync([RunStates.Running], ct))
         {
-            if (_active.ContainsKey(run.Id))
+            if (_active.ContainsKey(run.Id) || (await leases.HolderAsync(RunLease(run.Id), ct) is { } holder && !replica.IsGoneFromThisHost(holder)))
             {
                 continue;
             }
@@ -282,13 +288,17 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
         var cancel = new CancellationTokenSource();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ActiveRun? self = null;
+        // A run outlives whatever started it: a trigger's tick must not fence the run's writes by its lease.
+        using var unfenced = LeaseFence.Suspend();
         var task = Task.Run(async () =>
         {
             await started.Task;
             PipelineRun? final = null;
+            // Held while the run goes, so that no other replica takes it for abandoned; its writes are fenced by it.
+            var lease = new Singleton(RunLease(run.Id), leases, replica);
             try
             {
-                final = await executor.ExecuteAsync(run, definition, directory, cancel.Token, _shutdown.Token);
+                await lease.RunAsync(async (_, _) => final = await executor.ExecuteAsync(run, definition, directory, cancel.Token, _shutdown.Token), CancellationToken.None);
             }
             catch (Exception e)
             {
@@ -299,6 +309,7 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
             {
                 // Only this launch's entry: a resume may already have put the next one under the same id.
                 _active.TryRemove(KeyValuePair.Create(run.Id, self!));
+                await ReleaseAsync(lease);
             }
             if (final is not null && final.State != RunStates.Succeeded)
             {
@@ -317,6 +328,21 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
         self = new ActiveRun(task, cancel);
         _active[run.Id] = self;
         started.SetResult();
+    }
+
+    /// <summary>The lease a running run is held under.</summary>
+    public static string RunLease(long id) => $"pipeline-run:{id}";
+
+    private async Task ReleaseAsync(Singleton lease)
+    {
+        try
+        {
+            await lease.ReleaseAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            GyreLog.TickFailed(logger, e, Workers.Pipelines); // the lease then runs out by itself
+        }
     }
 
     private async Task<PipelineRun?> TryFailAsync(long id, Exception e)

@@ -8,10 +8,14 @@ namespace Gyre.Core.Serving.Endpoints;
 /// Creates, lists and deletes endpoints, and keeps the gateway's router in step with the store.
 /// An endpoint is stored only after its model has loaded and answered a sample row; at start every
 /// stored endpoint is loaded again, and one whose model no longer loads is reported failed (503 on
-/// its routes) rather than stopping the server.
+/// its routes) rather than stopping the server. Changes made by other replicas reach the router
+/// through <see cref="SyncAsync"/>. Router changes take turns, so that a sync never puts back an
+/// older snapshot over a change this replica is making.
 /// </summary>
-public sealed class EndpointService(IEndpointStore store, IRegistryStore registry, ModelHost host, EndpointRouter router, TimeProvider time)
+public sealed class EndpointService(IEndpointStore store, IRegistryStore registry, ModelHost host, EndpointRouter router, TimeProvider time) : IDisposable
 {
+    private readonly SemaphoreSlim _turns = new(1, 1);
+
     public async Task<EndpointStatus> CreateAsync(CreateEndpointRequest request, CancellationToken ct)
     {
         var problems = new List<string>();
@@ -44,16 +48,21 @@ public sealed class EndpointService(IEndpointStore store, IRegistryStore registr
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var variant = EndpointVariant.Of(version.Name, version.Version, 100);
         var endpoint = new Endpoint(request.Name!, reference.ToString(), request.Description, logMode, [variant], now, now);
+        await _turns.WaitAsync(ct);
         try
         {
             await store.CreateEndpointAsync(endpoint, ct);
+            router.Set(new ServedEndpoint(endpoint, [new ServedVariant(variant, predictor)]));
         }
         catch
         {
             host.Release(version.Name, version.Version);
             throw;
         }
-        router.Set(new ServedEndpoint(endpoint, [new ServedVariant(variant, predictor)]));
+        finally
+        {
+            _turns.Release();
+        }
         return new EndpointStatus(endpoint, EndpointStates.Ready, null);
     }
 
@@ -64,10 +73,15 @@ public sealed class EndpointService(IEndpointStore store, IRegistryStore registr
     /// <summary>Deletes an endpoint; callers keep this in turn with variant changes (the rollout controller does).</summary>
     public async Task DeleteAsync(string name, CancellationToken ct)
     {
-        await store.DeleteEndpointAsync(name, ct);
-        if (router.Remove(name) is { } removed)
+        await _turns.WaitAsync(ct);
+        try
         {
-            host.ReleaseAll(removed.Endpoint.Variants);
+            await store.DeleteEndpointAsync(name, ct);
+            Unserve(name);
+        }
+        finally
+        {
+            _turns.Release();
         }
     }
 
@@ -78,50 +92,103 @@ public sealed class EndpointService(IEndpointStore store, IRegistryStore registr
     /// </summary>
     public async Task<Endpoint> SetVariantsAsync(string name, string model, IReadOnlyList<EndpointVariant> variants, CancellationToken ct)
     {
-        var old = router.TryGet(name, out var current) ? current.Endpoint.Variants : [];
         var served = await host.AcquireAllAsync(variants, ct);
-        Endpoint updated;
+        await _turns.WaitAsync(ct);
         try
         {
-            updated = await store.UpdateEndpointAsync(name, model, variants, ct);
+            Endpoint updated;
+            try
+            {
+                updated = await store.UpdateEndpointAsync(name, model, variants, ct);
+            }
+            catch
+            {
+                host.ReleaseAll(variants);
+                throw;
+            }
+            Replace(new ServedEndpoint(updated, served));
+            return updated;
         }
-        catch
+        finally
         {
-            host.ReleaseAll(variants);
-            throw;
+            _turns.Release();
         }
-        router.Set(new ServedEndpoint(updated, served));
-        host.ReleaseAll(old);
-        return updated;
     }
 
     /// <summary>Loads every stored endpoint into the router; returns how many serve.</summary>
     public async Task<int> StartAsync(CancellationToken ct)
     {
-        var serving = 0;
-        foreach (var endpoint in await store.ListEndpointsAsync(ct))
+        await SyncAsync(ct);
+        return router.All.Count;
+    }
+
+    /// <summary>
+    /// Brings the router in line with the store: endpoints created or changed elsewhere (another
+    /// replica) are loaded and switched to, deleted ones are dropped, and ones that already match
+    /// are left alone. An endpoint whose models do not load is marked failed with the reason.
+    /// </summary>
+    public async Task SyncAsync(CancellationToken ct)
+    {
+        await _turns.WaitAsync(ct);
+        try
         {
-            serving += await ServeAsync(endpoint, ct) ? 1 : 0;
+            var stored = await store.ListEndpointsAsync(ct);
+            foreach (var endpoint in stored)
+            {
+                if (!router.TryGet(endpoint.Name, out var served) || !Same(served.Endpoint, endpoint))
+                {
+                    await ServeAsync(endpoint, ct);
+                }
+            }
+            var names = stored.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var gone in router.Names.Where(n => !names.Contains(n)).ToList())
+            {
+                Unserve(gone);
+            }
         }
-        return serving;
+        finally
+        {
+            _turns.Release();
+        }
     }
 
     /// <summary>Loads an endpoint's variants and puts it in the router; on failure it is marked failed with the reason.</summary>
-    private async Task<bool> ServeAsync(Endpoint endpoint, CancellationToken ct)
+    private async Task ServeAsync(Endpoint endpoint, CancellationToken ct)
     {
         try
         {
-            router.Set(new ServedEndpoint(endpoint, await host.AcquireAllAsync(endpoint.Variants, ct)));
-            return true;
+            Replace(new ServedEndpoint(endpoint, await host.AcquireAllAsync(endpoint.Variants, ct)));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            Unserve(endpoint.Name);
             router.SetFailed(endpoint.Name, e.Message);
-            return false;
         }
     }
+
+    /// <summary>Switches the router to a new snapshot, then lets go of the versions the old one held (after their grace time).</summary>
+    private void Replace(ServedEndpoint endpoint)
+    {
+        var old = router.TryGet(endpoint.Endpoint.Name, out var current) ? current.Endpoint.Variants : [];
+        router.Set(endpoint);
+        host.ReleaseAll(old);
+    }
+
+    private void Unserve(string name)
+    {
+        if (router.Remove(name) is { } removed)
+        {
+            host.ReleaseAll(removed.Endpoint.Variants);
+        }
+    }
+
+    /// <summary>Whether two records of an endpoint serve alike (records compare lists by reference, so the variants are compared here).</summary>
+    private static bool Same(Endpoint a, Endpoint b) =>
+        a.Model == b.Model && a.LogMode == b.LogMode && a.Description == b.Description && a.LastUpdateTime == b.LastUpdateTime && a.Variants.SequenceEqual(b.Variants);
 
     private EndpointStatus Status(Endpoint endpoint) => router.FailureOf(endpoint.Name) is { } reason
         ? new EndpointStatus(endpoint, EndpointStates.Failed, reason)
         : new EndpointStatus(endpoint, router.TryGet(endpoint.Name, out _) ? EndpointStates.Ready : EndpointStates.Loading, null);
+
+    public void Dispose() => _turns.Dispose();
 }

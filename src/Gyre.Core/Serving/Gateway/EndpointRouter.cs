@@ -33,6 +33,9 @@ public sealed class EndpointRouter
 
     public IReadOnlyCollection<ServedEndpoint> All => [.. _served.Values];
 
+    /// <summary>Every endpoint the router knows of, serving or failed.</summary>
+    public IReadOnlyCollection<string> Names => [.. _served.Keys.Union(_failed.Keys)];
+
     /// <summary>True when every stored endpoint is serving.</summary>
     public bool AllReady => _failed.IsEmpty;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using Gyre.Core.Coordination;
 using Gyre.Core.Models;
 using Gyre.Core.Serving.Log;
 using Gyre.Core.Serving.Protocol;
@@ -31,7 +32,10 @@ public sealed class ShadowDispatcher : IDisposable
         _log = log;
         _traffic = traffic;
         _time = time;
-        _worker = Task.Run(WorkAsync);
+        using (LeaseFence.Suspend())
+        {
+            _worker = Task.Run(WorkAsync); // outlives whatever asked for the dispatcher first
+        }
     }
 
     public int QueueDepth => _queue.Reader.CanCount ? _queue.Reader.Count : 0;

@@ -6,8 +6,12 @@ public interface IRolloutStore
     /// <summary>Stores a new rollout and returns it with its id; conflict when one is already running on the endpoint.</summary>
     Task<Rollout> CreateRolloutAsync(Rollout rollout, CancellationToken ct);
 
-    /// <summary>Replaces a rollout's state (the whole record); not_found when there is no such rollout.</summary>
-    Task SaveRolloutAsync(Rollout rollout, CancellationToken ct);
+    /// <summary>
+    /// Replaces a rollout's state (the whole record) over the revision it was read at, and returns it at
+    /// its new revision; conflict when another writer saved it since (another replica's controller, an
+    /// abort through the API), not_found when there is no such rollout.
+    /// </summary>
+    Task<Rollout> SaveRolloutAsync(Rollout rollout, CancellationToken ct);
 
     Task<Rollout> GetRolloutAsync(string endpoint, long id, CancellationToken ct);
 

@@ -4,7 +4,8 @@ namespace Gyre.Core.Serving.Rollouts;
 /// One move of an endpoint's traffic to a candidate version, with every transition and its reason.
 /// The stable variant is what served before; the weights of the running step are in the endpoint.
 /// <c>Extensions</c> counts the extra bake periods the current canary step has taken because its
-/// analysis lacked the evidence to judge.
+/// analysis lacked the evidence to judge. <c>Revision</c> counts the saves of the record, which a save
+/// must be made over (it is the store's, not part of the record's JSON).
 /// </summary>
 public sealed record Rollout(
     long Id,
@@ -20,7 +21,8 @@ public sealed record Rollout(
     long LastUpdateTime,
     IReadOnlyList<RolloutTransition> Transitions,
     IReadOnlyList<AnalysisResult>? Analyses = null,
-    int Extensions = 0);
+    int Extensions = 0,
+    [property: System.Text.Json.Serialization.JsonIgnore] long Revision = 0);
 
 /// <summary>A model version in a rollout, with the name of its endpoint variant.</summary>
 public sealed record RolloutVariant(string Variant, string ModelName, long ModelVersion);

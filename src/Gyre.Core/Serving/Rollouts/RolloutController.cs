@@ -20,7 +20,7 @@ namespace Gyre.Core.Serving.Rollouts;
 /// </summary>
 public sealed class RolloutController(
     IRolloutStore store, IEndpointStore endpoints, EndpointService service, EndpointRouter router, IRegistryStore registry,
-    TrafficMeter traffic, IPredictionLog log, TimeProvider time, BackgroundErrors errors, ILogger<RolloutController> logger) : IDisposable
+    ClusterTraffic traffic, IPredictionLog log, TimeProvider time, BackgroundErrors errors, ILogger<RolloutController> logger) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _resumed;
@@ -113,6 +113,13 @@ public sealed class RolloutController(
     public Task<Rollout> PromoteAsync(string endpointName, long id, CancellationToken ct) =>
         ActAsync(endpointName, id, r => (RolloutStates.Succeeded, "promoted by request: the candidate serves all traffic"), ct);
 
+    /// <summary>
+    /// Makes the next tick bake running canary steps again, as after a restart: called when this
+    /// replica takes the controller's lease over, because the steps' windows so far were counted
+    /// by the replica that held it.
+    /// </summary>
+    public void Resume() => _resumed = false;
+
     /// <summary>Drives every running rollout one step: reconcile, then time-based moves.</summary>
     public async Task TickAsync(CancellationToken ct)
     {
@@ -161,8 +168,9 @@ public sealed class RolloutController(
         var running = rollout.State == RolloutStates.Running;
         if (running && rollout.Strategy == RolloutStrategies.Canary && resuming)
         {
-            rollout = rollout with { StepStartTime = Now(), Extensions = 0 };
-            await store.SaveRolloutAsync(rollout, ct);
+            rollout = await store.SaveRolloutAsync(rollout with { StepStartTime = Now(), Extensions = 0 }, ct);
+            // The step's traffic so far was counted by the process before (or the replica before): it starts again here, on every replica.
+            await traffic.MarkAsync(rollout.Endpoint, RolloutPlan.Variants(rollout).Select(v => v.Name), ct);
         }
         if (!router.TryGet(rollout.Endpoint, out var served) || !SameVariants(served.Endpoint.Variants, RolloutPlan.Variants(rollout)))
         {
@@ -183,7 +191,7 @@ public sealed class RolloutController(
                 await FinishAsync(rollout, RolloutStates.Succeeded, $"blue retained for {rollout.Settings.RetentionSeconds} s without a rollback; unloaded", ct);
                 break;
             case RolloutStrategies.Shadow when elapsed >= rollout.Settings.DurationSeconds:
-                var shadow = traffic.SinceMark(rollout.Endpoint, rollout.Candidate.Variant);
+                var shadow = await traffic.SinceMarkAsync(rollout.Endpoint, rollout.Candidate.Variant, ct);
                 await FinishAsync(rollout, RolloutStates.Completed,
                     $"shadow ran {rollout.Settings.DurationSeconds} s: {shadow.Compared} rows compared, {shadow.Agreed} agreed with the primary, {shadow.Errors} failed; unloaded", ct);
                 break;
@@ -202,7 +210,9 @@ public sealed class RolloutController(
     {
         var task = served.Live.FirstOrDefault(v => v.Variant.Name == rollout.Candidate.Variant)?.Predictor.Package.Task;
         var labelled = await log.LabelledAsync(rollout.Endpoint, rollout.StepStartTime, ct);
-        var result = CanaryAnalysis.Judge(Now(), rollout, traffic.SinceMark(rollout.Endpoint, rollout.Stable.Variant), traffic.SinceMark(rollout.Endpoint, rollout.Candidate.Variant), labelled, task);
+        var stable = await traffic.SinceMarkAsync(rollout.Endpoint, rollout.Stable.Variant, ct);
+        var candidate = await traffic.SinceMarkAsync(rollout.Endpoint, rollout.Candidate.Variant, ct);
+        var result = CanaryAnalysis.Judge(Now(), rollout, stable, candidate, labelled, task);
         var settings = rollout.Settings;
         var percent = settings.Steps[rollout.Step];
         rollout = rollout with { Analyses = [.. rollout.Analyses ?? [], result] };
@@ -248,22 +258,36 @@ public sealed class RolloutController(
             Transitions = [.. rollout.Transitions, new RolloutTransition(Now(), RolloutStates.Running, RolloutPlan.CandidateWeight(next),
                 $"{passed}; canary to {RolloutPlan.CandidateWeight(next)}%")],
         };
-        await store.SaveRolloutAsync(next, ct);
-        await ApplyAsync(next, ct);
+        await ApplyAsync(await store.SaveRolloutAsync(next, ct), ct);
     }
 
+    /// <summary>
+    /// Finishes a running rollout on request. Another replica's controller may save the same rollout
+    /// between this read and this save (a canary step); the save then conflicts, and the request
+    /// reads the rollout again and acts on what it is now.
+    /// </summary>
     private async Task<Rollout> ActAsync(string endpointName, long id, Func<Rollout, (string State, string Reason)> act, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try
         {
-            var rollout = await store.GetRolloutAsync(endpointName, id, ct);
-            if (RolloutStates.IsFinal(rollout.State))
+            for (var attempt = 1; ; attempt++)
             {
-                throw GyreException.Conflict($"rollout {id} on '{endpointName}' is {rollout.State}; only a running rollout can be changed");
+                var rollout = await store.GetRolloutAsync(endpointName, id, ct);
+                if (RolloutStates.IsFinal(rollout.State))
+                {
+                    throw GyreException.Conflict($"rollout {id} on '{endpointName}' is {rollout.State}; only a running rollout can be changed");
+                }
+                var (state, reason) = act(rollout);
+                try
+                {
+                    return await FinishAsync(rollout, state, reason, ct);
+                }
+                catch (GyreException e) when (e.Code == ErrorCode.Conflict && attempt < 5)
+                {
+                    // Saved meanwhile by another replica: read it again.
+                }
             }
-            var (state, reason) = act(rollout);
-            return await FinishAsync(rollout, state, reason, ct);
         }
         finally
         {
@@ -277,7 +301,7 @@ public sealed class RolloutController(
         var now = Now();
         var finished = rollout with { State = state, LastUpdateTime = now, StepStartTime = now };
         finished = finished with { Transitions = [.. rollout.Transitions, new RolloutTransition(now, state, RolloutPlan.CandidateWeight(finished), reason)] };
-        await store.SaveRolloutAsync(finished, ct);
+        finished = await store.SaveRolloutAsync(finished, ct);
         // Recorded: from here the change is applied even if the caller goes away.
         await ApplyAsync(finished, CancellationToken.None);
         return finished;
@@ -303,10 +327,7 @@ public sealed class RolloutController(
             // After the switch, so that the alias never points at a version the endpoint does not serve.
             await registry.SetAliasAsync(followed.Name, alias, rollout.Candidate.ModelVersion, ct);
         }
-        foreach (var variant in variants)
-        {
-            traffic.Mark(rollout.Endpoint, variant.Name);
-        }
+        await traffic.MarkAsync(rollout.Endpoint, variants.Select(v => v.Name), ct);
     }
 
     private static bool SameVariants(IReadOnlyList<EndpointVariant> a, IReadOnlyList<EndpointVariant> b) => a.SequenceEqual(b);

@@ -12,3 +12,22 @@ public interface ITrafficStore
 
 /// <summary>One interval of one variant's traffic.</summary>
 public sealed record VariantTraffic(string Endpoint, string Variant, TrafficInterval Interval);
+
+/// <summary>
+/// Every replica's running traffic totals per variant, published by each replica every second or so,
+/// so that the rollout controller judges a canary step on all replicas' traffic, not only its own.
+/// </summary>
+public interface ITrafficTotalsStore
+{
+    /// <summary>Replaces this replica's totals of the given variants (totals only grow within one replica's life).</summary>
+    Task PublishAsync(string replica, IReadOnlyList<VariantTotals> totals, long nowMs, CancellationToken ct);
+
+    /// <summary>Every replica's latest totals of an endpoint's variants.</summary>
+    Task<IReadOnlyList<VariantTotals>> ReadAsync(string endpoint, CancellationToken ct);
+
+    /// <summary>Forgets totals not published since <paramref name="beforeMs"/> (replicas long gone).</summary>
+    Task ForgetAsync(long beforeMs, CancellationToken ct);
+}
+
+/// <summary>One replica's running totals of one variant.</summary>
+public sealed record VariantTotals(string Replica, string Endpoint, string Variant, TrafficCounts Counts);

@@ -33,7 +33,7 @@ internal static class HomeMove
         "api_tokens", "datasets", "dataset_versions", "dataset_splits", "endpoints", "rollouts",
         "pipelines", "pipeline_versions", "pipeline_runs", "step_cache", "file_digests",
         "lineage_artifacts", "lineage_executions", "lineage_events", "monitors", "drift_windows",
-        "policies", "policy_firings", "traffic_intervals", "leases",
+        "policies", "policy_firings", "traffic_intervals", "leases", "routing", "variant_totals",
     ];
 
     /// <summary>The prediction log's tables, which the embedded home keeps in the log's own file.</summary>
@@ -73,8 +73,8 @@ internal static class HomeMove
         }
         await using (var transaction = await connection.BeginTransactionAsync(ct))
         {
-            // Migration 1 made the Default experiment; the home's own takes its place.
-            await using (var clear = new NpgsqlCommand("DELETE FROM experiments", connection, transaction))
+            // Migration 1 made the Default experiment and migration 15 the routing version; the home's own take their place.
+            await using (var clear = new NpgsqlCommand("DELETE FROM experiments; DELETE FROM routing", connection, transaction))
             {
                 await clear.ExecuteNonQueryAsync(ct);
             }
@@ -166,7 +166,7 @@ internal static class HomeMove
     {
         var counts = string.Join(" + ", AllTables.Select(t => $"(SELECT COUNT(*) FROM {t})"));
         await using var command = new NpgsqlCommand(
-            $"SELECT {counts} - (SELECT COUNT(*) FROM experiments WHERE experiment_id = 0 AND name = 'Default')", connection);
+            $"SELECT {counts} - (SELECT COUNT(*) FROM experiments WHERE experiment_id = 0 AND name = 'Default') - (SELECT COUNT(*) FROM routing WHERE version = 0)", connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) == 0;
     }
 

@@ -157,6 +157,7 @@ internal sealed class PostgresDatabase : SqlDatabase
         await using var connection = await OpenAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.Serializable, ct);
         var result = await work(connection, transaction);
+        await Coordination.SqlLeaseStore.FenceCurrentAsync(connection, transaction, Dialect, ct);
         progress.Committing = true;
         await transaction.CommitAsync(ct);
         return result;

@@ -335,5 +335,34 @@ internal static class PostgresMigrations
                 expires_at bigint NOT NULL
             );
             """),
+        new(15, "routing version and rollout revisions, for replicas", """
+            -- Every endpoint write raises the routing version in its own transaction (and notifies
+            -- gyre_routing), so gateways know when to reload their routing tables (RoutingWatcher).
+            CREATE TABLE routing (
+                id integer PRIMARY KEY CHECK (id = 1),
+                version bigint NOT NULL
+            );
+            INSERT INTO routing (id, version) VALUES (1, 0);
+            -- A rollout is saved only over the revision it was read at, so two replicas (the controller
+            -- and an abort through the API) never overwrite each other's transitions.
+            ALTER TABLE rollouts ADD COLUMN revision bigint NOT NULL DEFAULT 0;
+            """),
+        new(16, "each replica's traffic totals, for canary analysis across replicas", """
+            -- Each replica (a process: host, pid, random part) publishes the running totals of every
+            -- variant it served; the rollout controller adds up every replica's growth since a step began.
+            CREATE TABLE variant_totals (
+                replica text COLLATE "C" NOT NULL,
+                endpoint text COLLATE "C" NOT NULL,
+                variant text COLLATE "C" NOT NULL,
+                requests bigint NOT NULL,
+                errors bigint NOT NULL,
+                compared bigint NOT NULL,
+                agreed bigint NOT NULL,
+                latency_bins text COLLATE "C" NOT NULL,
+                updated_at bigint NOT NULL,
+                PRIMARY KEY (endpoint, variant, replica)
+            );
+            CREATE INDEX variant_totals_by_update ON variant_totals (updated_at);
+            """),
     ];
 }

@@ -91,6 +91,7 @@ internal sealed class SqliteDatabase : SqlDatabase
         // Not deferred: BEGIN IMMEDIATE takes the write lock up front, so no reader-to-writer upgrade can deadlock.
         await using var transaction = connection.BeginTransaction(deferred: false);
         var result = await work(connection, transaction);
+        await Coordination.SqlLeaseStore.FenceCurrentAsync(connection, transaction, Dialect, ct);
         transaction.Commit();
         return result;
     }

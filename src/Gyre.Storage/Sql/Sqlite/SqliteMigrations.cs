@@ -330,5 +330,34 @@ internal static class SqliteMigrations
                 expires_at INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
+        new(15, "routing version and rollout revisions, for replicas", """
+            -- Every endpoint write raises the routing version in its own transaction, so gateways know
+            -- when to reload their routing tables (RoutingWatcher).
+            CREATE TABLE routing (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                version INTEGER NOT NULL
+            );
+            INSERT INTO routing (id, version) VALUES (1, 0);
+            -- A rollout is saved only over the revision it was read at, so two writers (the controller
+            -- and an abort through the API) never overwrite each other's transitions.
+            ALTER TABLE rollouts ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+            """),
+        new(16, "each replica's traffic totals, for canary analysis across replicas", """
+            -- Each replica (a process: host, pid, random part) publishes the running totals of every
+            -- variant it served; the rollout controller adds up every replica's growth since a step began.
+            CREATE TABLE variant_totals (
+                replica TEXT NOT NULL,
+                endpoint TEXT NOT NULL,
+                variant TEXT NOT NULL,
+                requests INTEGER NOT NULL,
+                errors INTEGER NOT NULL,
+                compared INTEGER NOT NULL,
+                agreed INTEGER NOT NULL,
+                latency_bins TEXT NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (endpoint, variant, replica)
+            ) WITHOUT ROWID;
+            CREATE INDEX variant_totals_by_update ON variant_totals (updated_at);
+            """),
     ];
 }

@@ -1,0 +1,106 @@
+namespace Gyre.Core.Coordination;
+
+/// <summary>
+/// One singleton's lease, as this replica sees it. <see cref="RunAsync"/> takes or extends the lease
+/// and runs the work fenced by it (<see cref="LeaseFence"/>), with a heartbeat that keeps the lease
+/// while work runs longer than a third of its time; when another replica holds the lease, nothing
+/// runs. A replica that stops lets the lease go, so the next takes over at its next tick rather than
+/// after the lease runs out; so does a process of this host whose holder is provably gone (killed and
+/// restarted), whose lease is taken over at once.
+/// </summary>
+public sealed class Singleton
+{
+    private readonly ILeaseStore _leases;
+    private readonly ReplicaOptions _replica;
+    private Lease? _held;
+
+    public Singleton(string name, ILeaseStore leases, ReplicaOptions replica)
+    {
+        (Name, _leases, _replica) = (name, leases, replica);
+        replica.MarkRunning();
+    }
+
+    public string Name { get; }
+
+    /// <summary>The lease this replica held at its last attempt, or null.</summary>
+    public Lease? Held => Volatile.Read(ref _held);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> when this replica holds the lease or can take it; false when
+    /// another holds it. The work is told whether the lease was just taken over (a new epoch), so it
+    /// can drop what it kept in memory under the previous holder.
+    /// </summary>
+    public async Task<bool> RunAsync(Func<bool, CancellationToken, Task> work, CancellationToken ct)
+    {
+        var lease = await _leases.AcquireAsync(Name, _replica.Holder, _replica.LeaseTtl, ct);
+        if (lease is null && await _leases.HolderAsync(Name, ct) is { } holder && _replica.IsGoneFromThisHost(holder))
+        {
+            // This replica's previous process (killed, restarted): no need to wait for its lease to run out.
+            lease = await _leases.TakeOverAsync(Name, _replica.Holder, holder, _replica.LeaseTtl, ct);
+        }
+        var previous = Interlocked.Exchange(ref _held, lease);
+        if (lease is null)
+        {
+            return false;
+        }
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Task heartbeat;
+        using (LeaseFence.Suspend())
+        {
+            heartbeat = KeepAsync(lease, stop.Token);
+        }
+        try
+        {
+            using (LeaseFence.Enter(lease))
+            {
+                await work(previous?.Epoch != lease.Epoch, ct);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await heartbeat;
+        }
+        return true;
+    }
+
+    /// <summary>Lets the lease go, if this replica holds it (a stopping replica).</summary>
+    public async Task ReleaseAsync(CancellationToken ct)
+    {
+        if (Interlocked.Exchange(ref _held, null) is { } lease)
+        {
+            await _leases.ReleaseAsync(lease, ct);
+        }
+    }
+
+    /// <summary>
+    /// Extends the lease every third of its time while the work runs. A renewal that fails is left
+    /// alone: the fence refuses the work's writes once the lease is gone, which is what matters.
+    /// </summary>
+    private async Task KeepAsync(Lease lease, CancellationToken ct)
+    {
+        // The real clock: a lease runs out by the database's clock, whatever the server's TimeProvider says.
+        using var timer = new PeriodicTimer(_replica.LeaseTtl / 3);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                try
+                {
+                    if (!await _leases.RenewAsync(lease, _replica.LeaseTtl, ct))
+                    {
+                        return;
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The database is away; the next beat tries again.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The work ended.
+        }
+    }
+}
