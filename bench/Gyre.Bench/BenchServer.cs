@@ -20,11 +20,14 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The server's services, for reading its state (a gateway's routing table) without a request.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>
     /// Starts a server; with <paramref name="database"/>, its metadata is in that PostgreSQL database (migrated at start),
-    /// and with <paramref name="artifacts"/> its files are in that object store.
+    /// and with <paramref name="artifacts"/> its files are in that object store; <paramref name="roles"/> makes it a replica of some roles only.
     /// </summary>
-    public static async Task<BenchServer> StartAsync(string? database = null, string? artifacts = null)
+    public static async Task<BenchServer> StartAsync(string? database = null, string? artifacts = null, Gyre.Core.Coordination.ReplicaRoles roles = Gyre.Core.Coordination.ReplicaRoles.All)
     {
         var home = Path.Combine(Path.GetTempPath(), "gyre-bench-" + Guid.NewGuid().ToString("N"));
         var app = await GyreServer.BuildAsync(new ServerOptions
@@ -37,6 +40,7 @@ internal sealed class BenchServer : IAsyncDisposable
             Migrate = true,
             Quiet = true,
             DrainTime = TimeSpan.Zero,
+            Replica = new Gyre.Core.Coordination.ReplicaOptions { Roles = roles },
         });
         await app.StartAsync();
         return new BenchServer(app, home, new Uri(GyreServer.Addresses(app)[0]));

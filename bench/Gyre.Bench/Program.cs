@@ -1,7 +1,7 @@
 using Gyre.Bench;
 
-// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|predictor|log|serve|pipeline|drift|alarms|objects|pg-ingest|pg-search|pg-serve|all]
-// (pg-ingest and pg-search need $GYRE_BENCH_POSTGRES, a PostgreSQL URL; objects needs $GYRE_BENCH_S3 and $GYRE_BENCH_AZURITE; they are not part of "all")
+// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|predictor|log|serve|pipeline|drift|alarms|objects|pg-ingest|pg-search|pg-serve|replicas|all]
+// (pg-ingest, pg-search, pg-serve and replicas need $GYRE_BENCH_POSTGRES, a PostgreSQL URL; objects needs $GYRE_BENCH_S3 and $GYRE_BENCH_AZURITE; they are not part of "all")
 // serve alone may name the targets to run: serve [bare] [bare-log] [bare-sync] [gyre] [fast] [python]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "ingest" or "all")
@@ -67,4 +67,8 @@ if (which is "pg-search")
 if (which is "pg-serve")
 {
     await PostgresServeBenchmark.RunAsync();
+}
+if (which is "replicas")
+{
+    await ReplicaBenchmark.RunAsync();
 }

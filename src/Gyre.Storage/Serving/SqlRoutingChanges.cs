@@ -17,6 +17,8 @@ internal sealed class SqlRoutingChanges(SqlDatabase db) : IRoutingChanges, IDisp
 
     private NpgsqlConnection? _listening;
 
+    public bool Listening => _listening is not null;
+
     public Task<long> VersionAsync(CancellationToken ct) => db.ReadAsync(async c =>
         Convert.ToInt64(await c.ScalarAsync("SELECT version FROM routing WHERE id = 1", null, ct), System.Globalization.CultureInfo.InvariantCulture), ct);
 
@@ -29,7 +31,12 @@ internal sealed class SqlRoutingChanges(SqlDatabase db) : IRoutingChanges, IDisp
         }
         try
         {
-            _listening ??= await ListenAsync(postgres, ct);
+            if (_listening is null)
+            {
+                // Changes made before the LISTEN began were announced to no one: the caller checks now.
+                _listening = await ListenAsync(postgres, ct);
+                return;
+            }
             await _listening.WaitAsync(timeout, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -107,8 +107,10 @@ public abstract class LeaseStoreContract
         Assert.True(await onA.RunAsync((took, _) => { ran.Add(("a", took, LeaseFence.Current?.Epoch)); return Task.CompletedTask; }, None));
         Assert.False(await onB.RunAsync((took, _) => { ran.Add(("b", took, LeaseFence.Current?.Epoch)); return Task.CompletedTask; }, None));
         Assert.True(await onA.RunAsync((took, _) => { ran.Add(("a", took, LeaseFence.Current?.Epoch)); return Task.CompletedTask; }, None));
-        // A stopping replica lets go: the other takes over at once, at the next epoch.
+        // A stopping replica lets go: the other takes over at its next attempt (a third of the lease time after its last), at the next epoch.
         await onA.ReleaseAsync(None);
+        Assert.False(await onB.RunAsync((_, _) => Task.CompletedTask, None));
+        await Task.Delay(replicaB.LeaseTtl / 3);
         Assert.True(await onB.RunAsync((took, _) => { ran.Add(("b", took, LeaseFence.Current?.Epoch)); return Task.CompletedTask; }, None));
         Assert.Equal([("a", true, 1L), ("a", false, 1L), ("b", true, 2L)], ran.Select(r => (r.Replica, r.TookOver, r.Epoch!.Value)));
         Assert.Null(LeaseFence.Current);
@@ -186,6 +188,7 @@ public sealed class PostgresLeaseStoreTests : LeaseStoreContract
         await using var s = await OpenAsync();
         var changes = s.Storage.RoutingChanges;
         await changes.WaitAsync(TimeSpan.FromMilliseconds(50), CancellationToken.None); // listening from here on
+        Assert.True(changes.Listening);
         var waiting = changes.WaitAsync(TimeSpan.FromMinutes(1), CancellationToken.None);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         await s.Storage.Endpoints.CreateEndpointAsync(new Endpoint("churn", "churn/1", null, "durable", [EndpointVariant.Of("churn", 1, 100)], 1_000, 1_000), CancellationToken.None);

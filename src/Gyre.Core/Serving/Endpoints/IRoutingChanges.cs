@@ -10,6 +10,12 @@ public interface IRoutingChanges
     /// <summary>The routing version now: it grows with every endpoint created, changed or deleted.</summary>
     Task<long> VersionAsync(CancellationToken ct);
 
-    /// <summary>Waits until a change is announced or <paramref name="timeout"/> passes, whichever comes first.</summary>
+    /// <summary>Whether changes are announced now (a listening connection is open); without, only polling finds them.</summary>
+    bool Listening { get; }
+
+    /// <summary>
+    /// Waits until a change is announced or <paramref name="timeout"/> passes, whichever comes first;
+    /// returns at once when it has just started listening, so the caller checks what it may have missed.
+    /// </summary>
     Task WaitAsync(TimeSpan timeout, CancellationToken ct);
 }

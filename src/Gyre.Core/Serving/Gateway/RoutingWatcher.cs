@@ -12,8 +12,11 @@ namespace Gyre.Core.Serving.Gateway;
 /// </summary>
 public sealed class RoutingWatcher(IRoutingChanges changes, EndpointService endpoints, TimeProvider time) : BackgroundService
 {
-    /// <summary>How often the version is read when no notification comes: the bound on a missed one's delay.</summary>
+    /// <summary>How often the version is read without notifications (SQLite, or a lost listening connection): the bound on a change's delay then.</summary>
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often it is read while notifications come, as a fallback for one missed (a listening connection that breaks is opened again and checked at once).</summary>
+    public static readonly TimeSpan ListeningPollInterval = TimeSpan.FromSeconds(5);
 
     private volatile RoutingState _state = new(-1, null, null);
 
@@ -28,7 +31,7 @@ public sealed class RoutingWatcher(IRoutingChanges changes, EndpointService endp
             while (!stoppingToken.IsCancellationRequested)
             {
                 await CheckAsync(stoppingToken);
-                await changes.WaitAsync(PollInterval, stoppingToken);
+                await changes.WaitAsync(changes.Listening ? ListeningPollInterval : PollInterval, stoppingToken);
             }
         }
         catch (OperationCanceledException)
