@@ -130,6 +130,86 @@ public sealed class ReplicaTests
         Assert.Equal(rollout.GetProperty("transitions").GetArrayLength(), (await cluster.TransitionsAsync()).Count);
     }
 
+    [SkippableFact]
+    public async Task DurablePredictionsOnEveryReplica_ReachTheSharedLogOnce_ThroughAKillDashNine_AndFeedbackJoinsAnywhere()
+    {
+        const int PerReplica = 2_000;
+        await using var cluster = await Cluster.StartAsync(["api,gateway,worker", "api,gateway", "api,gateway"]);
+        await cluster.ImportDiabetesAsync(versions: 1);
+        Assert.Equal(0, (await GyreProcess.RunAsync(cluster.Replicas[0].Environment, "endpoints", "create", "diabetes", "--model", "diabetes/1")).ExitCode);
+        await Task.WhenAll(cluster.Replicas.Select(r => WaitUntilAsync(() => AnswersAsync(r), TimeSpan.FromSeconds(10))));
+
+        // Each replica acknowledges from its own journal; the third is killed mid-load and started again on its home.
+        var acknowledged = cluster.Replicas.Select(_ => new System.Collections.Concurrent.ConcurrentBag<string>()).ToList();
+        var loads = cluster.Replicas.Select((r, i) => LoadAsync(r.Url, acknowledged[i], PerReplica)).ToList();
+        await WaitUntilAsync(() => Task.FromResult(acknowledged[2].Count >= PerReplica / 2), TimeSpan.FromSeconds(60));
+        await cluster.Replicas[2].KillAsync();
+        await loads[2];
+        var restarted = await cluster.RestartAsync(2);
+        await WaitUntilAsync(() => AnswersAsync(restarted), TimeSpan.FromSeconds(30));
+        loads.Add(LoadAsync(restarted.Url, acknowledged[2], Math.Max(1, PerReplica - acknowledged[2].Count)));
+        await Task.WhenAll(loads);
+
+        // Read through another replica: every acknowledged id is in the shared log, none twice.
+        using var http = new HttpClient { BaseAddress = new Uri(cluster.Replicas[1].Url) };
+        var all = acknowledged.SelectMany(a => a).ToList();
+        Assert.True(all.Count >= 3 * PerReplica, $"{all.Count} acknowledged");
+        var logged = await WaitForAsync(async () =>
+        {
+            var ids = await LoggedIdsAsync(http);
+            return (all.All(new HashSet<string>(ids).Contains), ids);
+        }, TimeSpan.FromSeconds(10));
+        Assert.Equal(logged.Count, logged.Distinct().Count());
+        Assert.True(logged.Count >= all.Count);
+
+        // Feedback sent to any replica joins predictions made on another, the killed one's included.
+        var onThird = acknowledged[2].Take(50).ToList();
+        using var first = new HttpClient { BaseAddress = new Uri(cluster.Replicas[0].Url) };
+        using var feedback = await first.PostAsJsonAsync("/endpoints/diabetes/feedback", onThird.Select(id => new { prediction_id = id, actual = 150.0 }));
+        var joined = await feedback.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(feedback.IsSuccessStatusCode, joined.ToString());
+        Assert.Equal((50, 0), (joined.GetProperty("accepted").GetInt32(), joined.GetProperty("unknown").GetArrayLength()));
+    }
+
+    /// <summary>Sends single-row predictions to one replica from four callers until <paramref name="count"/> more were acknowledged (stopping quietly when the replica dies).</summary>
+    private static async Task LoadAsync(string url, System.Collections.Concurrent.ConcurrentBag<string> acknowledged, int count)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        var target = acknowledged.Count + count;
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(async caller =>
+        {
+            try
+            {
+                for (var i = caller; acknowledged.Count < target; i += 4)
+                {
+                    using var response = await http.PostAsJsonAsync("/endpoints/diabetes/predict", new { instances = new[] { new { features = DiabetesRow(i % 20) } } });
+                    if (response.IsSuccessStatusCode)
+                    {
+                        acknowledged.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("prediction_ids")[0].GetString()!);
+                    }
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // The replica was killed: what it acknowledged so far is what counts.
+            }
+        }));
+    }
+
+    private static async Task<List<string>> LoggedIdsAsync(HttpClient http)
+    {
+        var ids = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await http.GetFromJsonAsync<JsonElement>($"/api/v1/endpoints/diabetes/predictions?max_results=1000{(token is null ? "" : "&page_token=" + Uri.EscapeDataString(token))}");
+            ids.AddRange(page.GetProperty("items").EnumerateArray().Select(p => p.GetProperty("prediction").GetProperty("prediction_id").GetString()!));
+            token = page.TryGetProperty("next_page_token", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+        }
+        while (token is not null);
+        return ids;
+    }
+
     [Fact]
     public async Task AnUnknownRole_IsRefusedWithOneLine()
     {
@@ -199,37 +279,50 @@ public sealed class ReplicaTests
         private readonly TestPostgres _database;
         private readonly string _artifacts;
 
-        private Cluster(TestPostgres database, string artifacts, IReadOnlyList<ServerProcess> replicas)
+        private readonly List<ServerProcess> _replicas;
+        private readonly IReadOnlyList<string> _roles;
+
+        private Cluster(TestPostgres database, string artifacts, List<ServerProcess> replicas, IReadOnlyList<string> roles)
         {
             _database = database;
             _artifacts = artifacts;
-            Replicas = replicas;
+            _replicas = replicas;
+            _roles = roles;
         }
 
-        public IReadOnlyList<ServerProcess> Replicas { get; }
+        public IReadOnlyList<ServerProcess> Replicas => _replicas;
+
+        private string[] Arguments(string role) =>
+            ["--database", _database.Url, "--artifacts", new Uri(_artifacts).AbsoluteUri, "--roles", role, "--lease-ttl", LeaseTtlSeconds, "--drain", "0"];
 
         public static async Task<Cluster> StartAsync(IReadOnlyList<string> roles)
         {
             var database = await TestPostgres.CreateAsync();
             var artifacts = ServerProcess.NewHome();
-            var replicas = new List<ServerProcess>();
+            var cluster = new Cluster(database, artifacts, [], roles);
             try
             {
                 var migrated = await GyreProcess.RunAsync(null, "migrate", "--database", database.Url);
                 Assert.True(migrated.ExitCode == 0, migrated.Stderr);
                 foreach (var role in roles)
                 {
-                    replicas.Add(await ServerProcess.StartAsync(null, "--database", database.Url, "--artifacts", new Uri(artifacts).AbsoluteUri,
-                        "--roles", role, "--lease-ttl", LeaseTtlSeconds, "--drain", "0"));
+                    cluster._replicas.Add(await ServerProcess.StartAsync(null, cluster.Arguments(role)));
                 }
-                return new Cluster(database, artifacts, replicas);
+                return cluster;
             }
             catch
             {
-                await Task.WhenAll(replicas.Select(r => r.DisposeAsync().AsTask()));
-                await database.DisposeAsync();
+                await cluster.DisposeAsync();
                 throw;
             }
+        }
+
+        /// <summary>Starts replica <paramref name="index"/> again on its home (after a kill), with the same settings.</summary>
+        public async Task<ServerProcess> RestartAsync(int index)
+        {
+            var replica = await ServerProcess.StartAsync(_replicas[index].Home, [.. Arguments(_roles[index])]);
+            _replicas[index] = replica;
+            return replica;
         }
 
         public async Task ImportDiabetesAsync(int versions)
