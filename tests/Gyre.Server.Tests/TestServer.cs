@@ -37,6 +37,9 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>The typed .NET client, as users' programs use it.</summary>
     public GyreClient Client { get; }
 
+    /// <summary>The server's services, for what no route shows (a replica's lease holder name).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>
     /// Starts a server; with <paramref name="token"/>, <see cref="Http"/> and <see cref="Client"/> carry it;
     /// <paramref name="services"/> changes its wiring (a failing store, a log to read).

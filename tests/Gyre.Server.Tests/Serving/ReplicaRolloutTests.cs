@@ -93,6 +93,51 @@ public sealed class ReplicaRolloutTests : IAsyncLifetime
         await WaitUntilAsync(async () => await WeightsAsync(_gateway, endpoint) == "v1:100");
     }
 
+    [SkippableFact]
+    public async Task MonitorsOverTrafficOnEveryReplica_CheckEachWindowOnce()
+    {
+        // A second replica with the worker role: two candidates for the monitor's lease.
+        await using var worker = await TestServer.StartAsync(o => o with { Database = new DatabaseOptions(_database!.Url), Artifacts = new ArtifactStoreOptions(new Uri(_artifacts + "/").AbsoluteUri) },
+            time: _time);
+        var model = await ServingModels.TrainChurnAsync(_controller);
+        var endpoint = await ServingModels.CreateEndpointAsync(_controller, $"{model}/1");
+        await WaitUntilAsync(async () => (await PredictAsync(_gateway, endpoint, region: false)).IsSuccessStatusCode);
+        await _controller.Client.Endpoints.SetMonitorAsync(endpoint, new Core.Monitoring.Monitors.MonitorSettings(WindowPredictions: 200));
+
+        // 620 predictions, half through each gateway replica: three windows of 200, and 20 over.
+        var random = new Random(5);
+        string[] plans = ["basic", "plus", "pro"];
+        for (var i = 0; i < 62; i++)
+        {
+            var server = i % 2 == 0 ? _controller : _gateway;
+            await server.Client.Endpoints.PredictAsync(endpoint, [.. Enumerable.Range(0, 10).Select(_ => new Dictionary<string, object?> { ["tenure"] = random.Next(72), ["plan"] = plans[random.Next(3)] })]);
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<Core.Monitoring.Monitors.DriftWindow> windows;
+        do
+        {
+            _time.Advance(TimeSpan.FromSeconds(5));
+            await Task.Delay(50);
+            windows = (await _gateway.Client.Endpoints.ListDriftWindowsAsync(endpoint)).Items;
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{windows.Count} windows checked");
+        }
+        while (windows.Count < 3);
+        // More ticks of both workers: still three windows, each of 200, one after the other.
+        for (var i = 0; i < 10; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(5));
+            await Task.Delay(50);
+        }
+        windows = (await _gateway.Client.Endpoints.ListDriftWindowsAsync(endpoint)).Items;
+        // 621 with the one the wait for the gateway sent: no prediction is in two windows.
+        Assert.Equal(3, windows.Count);
+        Assert.All(windows, w => Assert.InRange(w.Predictions, 200, 221));
+        Assert.InRange(windows.Sum(w => w.Predictions), 600, 621);
+        Assert.Equal(windows[1].End, windows[0].Start);
+        Assert.Equal(windows[2].End, windows[1].Start);
+    }
+
     private async Task<long?> PublishedErrorsAsync(string variant) =>
         await _database!.ScalarAsync($"SELECT CAST(SUM(errors) AS bigint) FROM {_database.Schema}.variant_totals WHERE variant = '{variant}'") is long errors ? errors : null;
 
