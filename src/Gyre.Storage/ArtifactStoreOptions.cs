@@ -76,7 +76,7 @@ public sealed record ArtifactStoreOptions(string? Url = null, long CacheBytes = 
         var local = new DatasetObjectStore(home.DatasetsPath);
         if (Url is null)
         {
-            return new FileStores(new FileSystemArtifactStore(home.ArtifactsPath), local, null);
+            return new FileStores(new FileSystemArtifactStore(home.ArtifactsPath), local, null, Shared: false);
         }
         var uri = new Uri(Url);
         var prefix = Uri.UnescapeDataString(uri.AbsolutePath).Trim('/');
@@ -120,4 +120,5 @@ public sealed record ArtifactStoreOptions(string? Url = null, long CacheBytes = 
 }
 
 /// <summary>The stores of Gyre's files, as <see cref="ArtifactStoreOptions"/> chose them, and the object store's bucket when there is one.</summary>
-internal sealed record FileStores(IArtifactStore Artifacts, IDatasetObjectStore Datasets, ObjectBucket? Bucket);
+/// <summary>The opened stores; <c>Shared</c> when the artifacts are somewhere other than the home's own folder (where other servers may read them).</summary>
+internal sealed record FileStores(IArtifactStore Artifacts, IDatasetObjectStore Datasets, ObjectBucket? Bucket, bool Shared = true);

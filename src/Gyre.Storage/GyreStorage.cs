@@ -24,6 +24,7 @@ public sealed class GyreStorage : IDisposable
     private readonly Lazy<PredictionLog> _predictionLog;
     private readonly FileStores _files;
     private readonly Serving.SqlRoutingChanges _routing;
+    private readonly Storage.Pipelines.SqlRunJobs _runJobs;
     private int _disposed;
 
     private GyreStorage(GyreHome home, SqlBackend backend, FileStores files, TimeProvider time, Random random)
@@ -50,6 +51,7 @@ public sealed class GyreStorage : IDisposable
         Endpoints = new SqlEndpointStore(database, time);
         Rollouts = new SqlRolloutStore(database);
         _routing = new Serving.SqlRoutingChanges(database);
+        _runJobs = new Storage.Pipelines.SqlRunJobs(database);
         Traffic = new Serving.SqlTrafficStore(database);
         TrafficTotals = new Serving.SqlTrafficTotalsStore(database);
         // Opened on first use, once the stores are prepared: on PostgreSQL its tables come with a
@@ -63,8 +65,9 @@ public sealed class GyreStorage : IDisposable
         Pipelines = new Storage.Pipelines.SqlPipelineStore(database);
         Lineage = new Storage.Pipelines.SqlLineageStore(database, time);
         var stepLogs = new Storage.Pipelines.FileStepLogs(Path.Combine(home.Root, "pipeline-logs"));
-        // On an object store, logs are shared with every server; on the home's disk the file is already where every reader looks.
-        StepLogs = files.Bucket is null ? stepLogs : new Storage.Pipelines.StoredStepLogs(stepLogs, files.Artifacts);
+        // With the artifacts in an object store or a folder of their own, logs are kept there too, where every server
+        // reads them; with the home's own folder the log file is already where every reader of this home looks.
+        StepLogs = files.Shared ? new Storage.Pipelines.StoredStepLogs(stepLogs, files.Artifacts) : stepLogs;
         Monitors = new Storage.Monitoring.SqlMonitorStore(database);
         Policies = new Storage.Monitoring.SqlPolicyStore(database);
         Leases = new Storage.Coordination.SqlLeaseStore(database);
@@ -134,6 +137,9 @@ public sealed class GyreStorage : IDisposable
 
     /// <summary>The routing version and the wake-ups that tell replicas endpoints changed.</summary>
     public Core.Serving.Endpoints.IRoutingChanges RoutingChanges => _routing;
+
+    /// <summary>Pipeline runs waiting for a worker.</summary>
+    public Core.Pipelines.Runs.IRunJobs RunJobs => _runJobs;
 
     /// <summary>Opens the home (creating it if needed) and applies any pending schema migrations.</summary>
     public static async Task<GyreStorage> OpenAsync(GyreHome home, TimeProvider? time = null, Random? random = null, DatabaseOptions? database = null,
@@ -226,6 +232,7 @@ public sealed class GyreStorage : IDisposable
             _predictionLog.Value.Dispose();
         }
         _routing.Dispose();
+        _runJobs.Dispose();
         _database.Dispose();
         _files.Bucket?.Dispose();
     }

@@ -54,6 +54,7 @@ public static class StorageServices
         Forward<IEndpointStore>(s => s.Endpoints);
         Forward<IRolloutStore>(s => s.Rollouts);
         Forward<IRoutingChanges>(s => s.RoutingChanges);
+        Forward<IRunJobs>(s => s.RunJobs);
         Forward<ITrafficStore>(s => s.Traffic);
         Forward<ITrafficTotalsStore>(s => s.TrafficTotals);
         Forward<IPredictionLog>(s => s.PredictionLog);

@@ -171,6 +171,53 @@ public sealed class ReplicaTests
         Assert.Equal((50, 0), (joined.GetProperty("accepted").GetInt32(), joined.GetProperty("unknown").GetArrayLength()));
     }
 
+    [SkippableFact]
+    public async Task AWorkerKilledMidStep_ItsRunGoesOnOnAnotherWorker_AndFinishesOnce()
+    {
+        await using var cluster = await Cluster.StartAsync(["api,gateway", "worker", "worker"]);
+        var api = cluster.Replicas[0];
+        var work = Directory.CreateTempSubdirectory("gyre-cli-replica-pipeline-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(work, "pipeline.yaml"), """
+                name: nightly
+                steps:
+                  - {id: prepare, uses: command, with: {run: 'echo prepared >> prepared.txt'}}
+                  - {id: train, uses: command, needs: [prepare], with: {run: 'echo training; while [ ! -f release ]; do sleep 0.1; done'}}
+                  - {id: register, uses: command, needs: [train], with: {run: 'echo registered >> registered.txt'}}
+                """);
+            var started = await GyreProcess.RunAsync(api.Environment, "pipelines", "run", Path.Combine(work, "pipeline.yaml"), "--detach", "--json");
+            Assert.True(started.ExitCode == 0, started.Stderr);
+            var id = JsonDocument.Parse(started.Stdout).RootElement.GetProperty("id").GetInt64();
+            using var http = new HttpClient { BaseAddress = new Uri(api.Url) };
+            async Task<JsonElement> RunAsync() => await http.GetFromJsonAsync<JsonElement>($"/api/v1/pipeline-runs/{id}");
+
+            // A worker claimed the run from the queue (the api replica has no worker role); it dies mid-step.
+            await WaitUntilAsync(async () => (await RunAsync()).GetProperty("steps")[1].GetProperty("state").GetString() == "running", TimeSpan.FromSeconds(30));
+            var first = (await cluster.LeaderAsync($"pipeline-run:{id}"))!;
+            Assert.NotEqual(api, first);
+            await first.KillAsync();
+
+            var second = await WaitForAsync(async () => await cluster.LeaderAsync($"pipeline-run:{id}") is { } w && w != first
+                && (await RunAsync()).GetProperty("attempt").GetInt32() == 2 ? (true, w) : (false, first), TimeSpan.FromSeconds(30));
+            await File.WriteAllTextAsync(Path.Combine(work, "release"), "");
+            var run = await WaitForAsync(async () => await RunAsync() is var r && r.GetProperty("state").GetString() != "running" ? (true, r) : (false, r), TimeSpan.FromSeconds(30));
+
+            Assert.Equal(("succeeded", 2), (run.GetProperty("state").GetString(), run.GetProperty("attempt").GetInt32()));
+            Assert.Equal([1, 2, 1], run.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("attempts").GetInt32()));
+            Assert.Equal(["prepared"], await File.ReadAllLinesAsync(Path.Combine(work, "prepared.txt")));
+            Assert.Equal(["registered"], await File.ReadAllLinesAsync(Path.Combine(work, "registered.txt")));
+            // The second attempt's log; the first one's partial log stayed on the dead worker's disk (it is stored when a step ends).
+            var log = await http.GetStringAsync($"/api/v1/pipeline-runs/{id}/steps/train/logs");
+            Assert.Contains("training", log.Split('\n'));
+            Console.WriteLine($"run {id}: attempt 1 on {first.Url} (killed), attempt 2 on {second.Url}");
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
     /// <summary>Sends single-row predictions to one replica from four callers until <paramref name="count"/> more were acknowledged (stopping quietly when the replica dies).</summary>
     private static async Task LoadAsync(string url, System.Collections.Concurrent.ConcurrentBag<string> acknowledged, int count)
     {
@@ -292,8 +339,13 @@ public sealed class ReplicaTests
 
         public IReadOnlyList<ServerProcess> Replicas => _replicas;
 
+        /// <summary>The settings of a replica of <paramref name="role"/>s; a lone "worker" is a <c>gyre worker</c>, which takes no --roles.</summary>
         private string[] Arguments(string role) =>
-            ["--database", _database.Url, "--artifacts", new Uri(_artifacts).AbsoluteUri, "--roles", role, "--lease-ttl", LeaseTtlSeconds, "--drain", "0"];
+            ["--database", _database.Url, "--artifacts", new Uri(_artifacts).AbsoluteUri, .. role == "worker" ? Array.Empty<string>() : ["--roles", role],
+                "--lease-ttl", LeaseTtlSeconds, "--drain", "0"];
+
+        private static Task<ServerProcess> StartReplicaAsync(string role, string? home, string[] arguments) =>
+            ServerProcess.StartCommandAsync(role == "worker" ? "worker" : "server", home, arguments);
 
         public static async Task<Cluster> StartAsync(IReadOnlyList<string> roles)
         {
@@ -306,7 +358,7 @@ public sealed class ReplicaTests
                 Assert.True(migrated.ExitCode == 0, migrated.Stderr);
                 foreach (var role in roles)
                 {
-                    cluster._replicas.Add(await ServerProcess.StartAsync(null, cluster.Arguments(role)));
+                    cluster._replicas.Add(await StartReplicaAsync(role, null, cluster.Arguments(role)));
                 }
                 return cluster;
             }
@@ -320,7 +372,7 @@ public sealed class ReplicaTests
         /// <summary>Starts replica <paramref name="index"/> again on its home (after a kill), with the same settings.</summary>
         public async Task<ServerProcess> RestartAsync(int index)
         {
-            var replica = await ServerProcess.StartAsync(_replicas[index].Home, [.. Arguments(_roles[index])]);
+            var replica = await StartReplicaAsync(_roles[index], _replicas[index].Home, Arguments(_roles[index]));
             _replicas[index] = replica;
             return replica;
         }

@@ -17,6 +17,7 @@ public static class PipelinesServices
     {
         services.TryAddSingleton<BackgroundErrors>();
         services.AddHostedService<TriggerWorker>();
+        services.AddHostedService<RunWorker>();
         return services
             .AddSingleton<FileDigests>()
             .AddSingleton<StepOutputCache>()

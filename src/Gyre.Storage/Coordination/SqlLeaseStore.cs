@@ -15,22 +15,25 @@ internal sealed class SqlLeaseStore(SqlDatabase db) : ILeaseStore
     public Task<Lease?> AcquireAsync(string name, string holder, TimeSpan ttl, CancellationToken ct)
     {
         Check(name, holder, ttl);
-        var now = db.Dialect.NowMilliseconds;
-        return db.WriteAsync(async (c, t) =>
-        {
-            // A holder that takes its own lease again after it ran out gets a new epoch too: what it
-            // wrote under the old one after the end is as stale as another's.
-            var rows = await c.QueryAsync($"""
-                INSERT INTO leases (name, holder, epoch, expires_at) VALUES (@n, @h, 1, {now} + @ttl)
-                ON CONFLICT (name) DO UPDATE SET
-                    epoch = CASE WHEN leases.holder = excluded.holder AND leases.expires_at > {now} THEN leases.epoch ELSE leases.epoch + 1 END,
-                    holder = excluded.holder,
-                    expires_at = excluded.expires_at
-                WHERE leases.holder = excluded.holder OR leases.expires_at <= {now}
-                RETURNING epoch, expires_at
-                """, t, r => (Epoch: r.GetInt64(0), ExpiresAt: r.GetInt64(1)), ct, ("n", name), ("h", holder), ("ttl", Milliseconds(ttl)));
-            return rows.Count == 0 ? null : new Lease(name, holder, rows[0].Epoch, rows[0].ExpiresAt);
-        }, ct);
+        return db.WriteAsync((c, t) => AcquireAsync(c, t, db.Dialect, name, holder, ttl, ct), ct);
+    }
+
+    /// <summary>Takes or extends the lease inside the caller's transaction (a queue's claim takes the claimed run's).</summary>
+    public static async Task<Lease?> AcquireAsync(DbConnection c, DbTransaction t, SqlDialect dialect, string name, string holder, TimeSpan ttl, CancellationToken ct)
+    {
+        var now = dialect.NowMilliseconds;
+        // A holder that takes its own lease again after it ran out gets a new epoch too: what it
+        // wrote under the old one after the end is as stale as another's.
+        var rows = await c.QueryAsync($"""
+            INSERT INTO leases (name, holder, epoch, expires_at) VALUES (@n, @h, 1, {now} + @ttl)
+            ON CONFLICT (name) DO UPDATE SET
+                epoch = CASE WHEN leases.holder = excluded.holder AND leases.expires_at > {now} THEN leases.epoch ELSE leases.epoch + 1 END,
+                holder = excluded.holder,
+                expires_at = excluded.expires_at
+            WHERE leases.holder = excluded.holder OR leases.expires_at <= {now}
+            RETURNING epoch, expires_at
+            """, t, r => (Epoch: r.GetInt64(0), ExpiresAt: r.GetInt64(1)), ct, ("n", name), ("h", holder), ("ttl", Milliseconds(ttl)));
+        return rows.Count == 0 ? null : new Lease(name, holder, rows[0].Epoch, rows[0].ExpiresAt);
     }
 
     public Task<Lease?> TakeOverAsync(string name, string holder, string from, TimeSpan ttl, CancellationToken ct)

@@ -25,6 +25,13 @@ internal abstract class SqlDatabase : IDisposable
     /// </summary>
     public abstract Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct);
 
+    /// <summary>
+    /// As <see cref="WriteAsync{T}"/>, for a queue's claim (<c>FOR UPDATE SKIP LOCKED</c>): where the
+    /// backend offers it, at READ COMMITTED, which that pattern is made for, so that claimers skip each
+    /// other's rows instead of failing each other's serializable transactions.
+    /// </summary>
+    public virtual Task<T> ClaimAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct) => WriteAsync(work, ct);
+
     public Task WriteAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken ct) =>
         WriteAsync<bool>(async (c, t) => { await work(c, t); return true; }, ct);
 

@@ -39,6 +39,9 @@ internal abstract class SqlDialect
     /// <summary>The database's clock now, in milliseconds since the Unix epoch, as an integer expression: what leases are timed by, so that no replica's clock matters.</summary>
     public abstract string NowMilliseconds { get; }
 
+    /// <summary>What locks a selected row against other claimers and skips the rows they locked (<c>FOR UPDATE SKIP LOCKED</c>); nothing where writers take turns anyway (SQLite).</summary>
+    public virtual string SkipLocked => "";
+
     /// <summary>
     /// A statement that wakes the processes listening on <paramref name="channel"/> when its transaction
     /// commits (PostgreSQL's NOTIFY); null where the backend has no such thing, and listeners poll.

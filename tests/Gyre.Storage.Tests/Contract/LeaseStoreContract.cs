@@ -1,5 +1,6 @@
 using Gyre.Core.Coordination;
 using Gyre.Core.Errors;
+using Gyre.Core.Pipelines.Runs;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Storage.Coordination;
 
@@ -141,6 +142,52 @@ public abstract class LeaseStoreContract
         Assert.False(await leases.HoldsAsync(dead, None));
         // A second taker that judged the same holder dead finds the lease already moved on.
         Assert.Null(await leases.TakeOverAsync("rollouts", "host:43:dd", "host:41:aa", TimeSpan.FromMinutes(1), None));
+    }
+
+    [SkippableFact]
+    public async Task QueuedRuns_AreClaimedOnceEach_OldestFirst_WithTheirLease_SkippingRunsAnotherHolds()
+    {
+        await using var s = await OpenAsync();
+        var jobs = s.Storage.RunJobs;
+        var leases = s.Storage.Leases;
+        for (var id = 1; id <= 3; id++)
+        {
+            await jobs.EnqueueAsync(id, None);
+        }
+        await jobs.EnqueueAsync(2, None); // queued once
+        Assert.Equal(3, await jobs.CountAsync(None));
+        // Run 1 is still held by a live runner: claimers pass it by.
+        await leases.AcquireAsync(PipelineService.RunLease(1), "runner", TimeSpan.FromMinutes(1), None);
+
+        var first = await jobs.ClaimAsync("worker-a", TimeSpan.FromMinutes(1), None);
+        Assert.Equal(2, first!.Value.RunId);
+        Assert.Equal(("pipeline-run:2", "worker-a"), (first.Value.Lease.Name, first.Value.Lease.Holder));
+        Assert.Equal("worker-a", await leases.HolderAsync("pipeline-run:2", None));
+        Assert.False(await jobs.WaitingAsync(2, None));
+        Assert.True(await jobs.WaitingAsync(1, None));
+        Assert.Equal(3, (await jobs.ClaimAsync("worker-b", TimeSpan.FromMinutes(1), None))!.Value.RunId);
+        Assert.Null(await jobs.ClaimAsync("worker-b", TimeSpan.FromMinutes(1), None));
+    }
+
+    [SkippableFact]
+    public async Task ConcurrentClaimers_NeverClaimOneRunTwice()
+    {
+        await using var s = await OpenAsync();
+        var jobs = s.Storage.RunJobs;
+        for (var id = 100; id < 300; id++)
+        {
+            await jobs.EnqueueAsync(id, None);
+        }
+        var claimed = new System.Collections.Concurrent.ConcurrentBag<long>();
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            while (await jobs.ClaimAsync($"worker-{w}", TimeSpan.FromMinutes(1), None) is { } job)
+            {
+                claimed.Add(job.RunId);
+            }
+        })));
+        Assert.Equal(Enumerable.Range(100, 200).Select(i => (long)i), claimed.Order());
+        Assert.Equal(0, await jobs.CountAsync(None));
     }
 
     [SkippableFact]

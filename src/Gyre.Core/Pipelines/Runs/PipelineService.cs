@@ -15,8 +15,8 @@ namespace Gyre.Core.Pipelines.Runs;
 /// stopped server left running as interrupted. Whatever starts a run — a person, a schedule, new
 /// data, an alert — comes through <see cref="StartRunAsync"/> and is recorded on the run.
 /// </summary>
-public sealed class PipelineService(IPipelineStore store, PipelineExecutor executor, Data.IDatasetStore datasets, ILeaseStore leases, ReplicaOptions replica,
-    TimeProvider time, BackgroundErrors errors, ILogger<PipelineService> logger)
+public sealed class PipelineService(IPipelineStore store, PipelineExecutor executor, Data.IDatasetStore datasets, ILeaseStore leases, IRunJobs jobs,
+    ReplicaOptions replica, TimeProvider time, BackgroundErrors errors, ILogger<PipelineService> logger)
     : IAsyncDisposable
 {
     private static readonly string[] Active = [RunStates.Queued, RunStates.Running];
@@ -110,7 +110,7 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
                 parameters ?? new Dictionary<string, string>(), noCache, [.. definition.Steps.Select(s => new StepRun(s.Id, s.Uses, StepStates.Pending))], Now()), triggers, ct);
             if (busy is null)
             {
-                Launch(run, definition, stored.Directory);
+                await DispatchAsync(run, definition, stored.Directory);
             }
             return run;
         }
@@ -194,7 +194,7 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
                 Steps = [.. run.Steps.Select(s => s.Done ? s : new StepRun(s.Id, s.Uses, StepStates.Pending))],
             };
             await store.SaveRunAsync(run, ct);
-            Launch(run, definition, directory);
+            await DispatchAsync(run, definition, directory);
             return run;
         }
         finally
@@ -204,28 +204,49 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
     }
 
     /// <summary>
-    /// At server start, and on every tick of the trigger scheduler: runs left running by a replica
-    /// that stopped or died are interrupted (resume continues them); queued ones start. A run is
-    /// someone's while its lease (<see cref="RunLease"/>) is held by a live replica, whichever it is.
+    /// At a worker's start, and on every tick of the trigger scheduler: a run left running by a
+    /// replica that died (its lease ran out, or its process on this host is gone) goes on as its next
+    /// attempt, from its last finished step, on whichever worker claims it from the queue: the step
+    /// that was running runs again from its start, and the run finishes once, both attempts in its
+    /// record. Then queued runs start.
     /// </summary>
     public async Task RecoverAsync(CancellationToken ct)
     {
         foreach (var run in await store.ListRunsInStateAsync([RunStates.Running], ct))
         {
-            if (_active.ContainsKey(run.Id) || (await leases.HolderAsync(RunLease(run.Id), ct) is { } holder && !replica.IsGoneFromThisHost(holder)))
+            if (_active.ContainsKey(run.Id) || await jobs.WaitingAsync(run.Id, ct)
+                || (await leases.HolderAsync(RunLease(run.Id), ct) is { } holder && !replica.IsGoneFromThisHost(holder)))
             {
                 continue;
             }
-            await store.SaveRunAsync(run with
-            {
-                State = RunStates.Interrupted,
-                EndTime = Now(),
-                Error = "the server stopped during the run; resume it to continue from the last finished step",
-                Steps = [.. run.Steps.Select(s => s.State is StepStates.Running or StepStates.Pending
-                    ? s with { State = StepStates.Interrupted, Error = s.State == StepStates.Running ? "the server stopped during this step" : null } : s)],
-            }, ct);
+            await RequeueAsync(run.Id, ct);
         }
         await StartQueuedAsync(ct);
+    }
+
+    /// <summary>
+    /// Queues an abandoned run's next attempt, under the run's lease so that two workers recovering at
+    /// once requeue it once; the lease is let go after, for the claimer to take.
+    /// </summary>
+    private async Task RequeueAsync(long id, CancellationToken ct)
+    {
+        var lease = new Singleton(RunLease(id), leases, replica);
+        await lease.RunAsync(async (_, ct) =>
+        {
+            var run = await store.GetRunAsync(id, ct);
+            if (run.State != RunStates.Running || await jobs.WaitingAsync(id, ct))
+            {
+                return;
+            }
+            await store.SaveRunAsync(run with
+            {
+                Attempt = run.Attempt + 1,
+                // The step keeps its count of attempts (and its log, which the next attempt appends to).
+                Steps = [.. run.Steps.Select(s => s.State is StepStates.Running ? s with { State = StepStates.Pending } : s)],
+            }, ct);
+            await jobs.EnqueueAsync(id, ct);
+        }, ct);
+        await lease.ReleaseAsync(ct);
     }
 
     /// <summary>Starts the oldest queued run of each pipeline that has none running.</summary>
@@ -253,7 +274,7 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
                 }
                 next = next with { State = RunStates.Running };
                 await store.SaveRunAsync(next, ct);
-                Launch(next, definition, directory);
+                await DispatchAsync(next, definition, directory);
             }
         }
         finally
@@ -281,6 +302,45 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
         }
         await _shutdown.CancelAsync();
         await Task.WhenAll(_active.Values.Select(a => a.Task));
+    }
+
+    /// <summary>
+    /// Runs a run here on a replica with the worker role; elsewhere queues it for a worker
+    /// (<see cref="RunWorker"/>), which claims it and runs it under the run's lease.
+    /// </summary>
+    private async Task DispatchAsync(PipelineRun run, PipelineDefinition definition, string? directory)
+    {
+        if (replica.Has(ReplicaRoles.Worker))
+        {
+            Launch(run, definition, directory);
+            return;
+        }
+        // Recorded as running already: from here it must reach a worker even if this caller goes away.
+        await jobs.EnqueueAsync(run.Id, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Runs a run a worker claimed from the queue (its lease taken with the claim); one cancelled or
+    /// ended meanwhile is let go. Returns whether it started.
+    /// </summary>
+    public async Task<bool> RunClaimedAsync(long id, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var run = await store.GetRunAsync(id, ct);
+            if (run.State != RunStates.Running || _active.ContainsKey(id))
+            {
+                return false;
+            }
+            var (yaml, directory) = await store.GetVersionAsync(run.Pipeline, run.Digest, ct);
+            Launch(run, PipelineYaml.Parse(yaml, Types, run.Params), directory);
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     private void Launch(PipelineRun run, PipelineDefinition definition, string? directory)

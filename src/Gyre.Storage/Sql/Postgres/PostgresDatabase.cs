@@ -103,7 +103,11 @@ internal sealed class PostgresDatabase : SqlDatabase
     /// server rolled it back); one that breaks while committing is a 503, because it may have
     /// committed and running it again could do it twice.
     /// </remarks>
-    public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    public override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct) => WriteAtAsync(work, IsolationLevel.Serializable, ct);
+
+    public override Task<T> ClaimAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct) => WriteAtAsync(work, IsolationLevel.ReadCommitted, ct);
+
+    private async Task<T> WriteAtAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, IsolationLevel isolation, CancellationToken ct)
     {
         var reconnected = false;
         for (var attempt = 1; ; attempt++)
@@ -116,7 +120,7 @@ internal sealed class PostgresDatabase : SqlDatabase
             }
             try
             {
-                return await WriteOnceAsync(work, progress, ct);
+                return await WriteOnceAsync(work, isolation, progress, ct);
             }
             catch (Exception e) when (!reconnected && !progress.Committing && e is not GyreException && PostgresFailures.BrokenConnection(e))
             {
@@ -152,10 +156,10 @@ internal sealed class PostgresDatabase : SqlDatabase
         }
     }
 
-    private async Task<T> WriteOnceAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, WriteProgress progress, CancellationToken ct)
+    private async Task<T> WriteOnceAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, IsolationLevel isolation, WriteProgress progress, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.Serializable, ct);
+        await using var transaction = await connection.BeginTransactionAsync(isolation, ct);
         var result = await work(connection, transaction);
         await Coordination.SqlLeaseStore.FenceCurrentAsync(connection, transaction, Dialect, ct);
         progress.Committing = true;

@@ -364,5 +364,13 @@ internal static class PostgresMigrations
             );
             CREATE INDEX variant_totals_by_update ON variant_totals (updated_at);
             """),
+        new(17, "the queue of pipeline runs for workers", """
+            -- A row per run waiting for a worker (started on a replica without the worker role); a
+            -- worker claims the oldest by deleting its row and taking the run's lease in one transaction.
+            CREATE TABLE pipeline_jobs (
+                run_id bigint PRIMARY KEY,
+                ready_at bigint NOT NULL
+            );
+            """),
     ];
 }

@@ -359,5 +359,13 @@ internal static class SqliteMigrations
             ) WITHOUT ROWID;
             CREATE INDEX variant_totals_by_update ON variant_totals (updated_at);
             """),
+        new(17, "the queue of pipeline runs for workers", """
+            -- A row per run waiting for a worker (started on a replica without the worker role); a
+            -- worker claims the oldest by deleting its row and taking the run's lease in one transaction.
+            CREATE TABLE pipeline_jobs (
+                run_id INTEGER PRIMARY KEY,
+                ready_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
 }
