@@ -10,6 +10,7 @@ namespace Gyre.Core.Coordination;
 /// </summary>
 public sealed class Singleton
 {
+    private readonly string _name;
     private readonly ILeaseStore _leases;
     private readonly ReplicaOptions _replica;
     private Lease? _held;
@@ -18,14 +19,9 @@ public sealed class Singleton
 
     public Singleton(string name, ILeaseStore leases, ReplicaOptions replica)
     {
-        (Name, _leases, _replica) = (name, leases, replica);
+        (_name, _leases, _replica) = (name, leases, replica);
         replica.MarkRunning();
     }
-
-    public string Name { get; }
-
-    /// <summary>The lease this replica held at its last attempt, or null.</summary>
-    public Lease? Held => Volatile.Read(ref _held);
 
     /// <summary>
     /// Runs <paramref name="work"/> when this replica holds the lease or can take it; false when
@@ -80,14 +76,14 @@ public sealed class Singleton
         var attempted = Interlocked.Read(ref _attemptedAt);
         if (attempted != 0 && now - attempted < (long)(_replica.LeaseTtl / 3).TotalMilliseconds)
         {
-            return Held;
+            return Volatile.Read(ref _held); // what the last attempt found
         }
         Interlocked.Exchange(ref _attemptedAt, now);
-        var lease = await _leases.AcquireAsync(Name, _replica.Holder, _replica.LeaseTtl, ct);
-        if (lease is null && await _leases.HolderAsync(Name, ct) is { } holder && _replica.IsGoneFromThisHost(holder))
+        var lease = await _leases.AcquireAsync(_name, _replica.Holder, _replica.LeaseTtl, ct);
+        if (lease is null && await _leases.HolderAsync(_name, ct) is { } holder && _replica.IsGoneFromThisHost(holder))
         {
             // This replica's previous process (killed, restarted): no need to wait for its lease to run out.
-            lease = await _leases.TakeOverAsync(Name, _replica.Holder, holder, _replica.LeaseTtl, ct);
+            lease = await _leases.TakeOverAsync(_name, _replica.Holder, holder, _replica.LeaseTtl, ct);
         }
         Volatile.Write(ref _held, lease);
         return lease;

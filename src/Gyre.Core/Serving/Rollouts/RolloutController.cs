@@ -191,7 +191,7 @@ public sealed class RolloutController(
                 await FinishAsync(rollout, RolloutStates.Succeeded, $"blue retained for {rollout.Settings.RetentionSeconds} s without a rollback; unloaded", ct);
                 break;
             case RolloutStrategies.Shadow when elapsed >= rollout.Settings.DurationSeconds:
-                var shadow = await traffic.SinceMarkAsync(rollout.Endpoint, rollout.Candidate.Variant, ct);
+                var shadow = (await traffic.SinceMarkAsync(rollout.Endpoint, [rollout.Candidate.Variant], ct))[0];
                 await FinishAsync(rollout, RolloutStates.Completed,
                     $"shadow ran {rollout.Settings.DurationSeconds} s: {shadow.Compared} rows compared, {shadow.Agreed} agreed with the primary, {shadow.Errors} failed; unloaded", ct);
                 break;
@@ -210,9 +210,8 @@ public sealed class RolloutController(
     {
         var task = served.Live.FirstOrDefault(v => v.Variant.Name == rollout.Candidate.Variant)?.Predictor.Package.Task;
         var labelled = await log.LabelledAsync(rollout.Endpoint, rollout.StepStartTime, ct);
-        var stable = await traffic.SinceMarkAsync(rollout.Endpoint, rollout.Stable.Variant, ct);
-        var candidate = await traffic.SinceMarkAsync(rollout.Endpoint, rollout.Candidate.Variant, ct);
-        var result = CanaryAnalysis.Judge(Now(), rollout, stable, candidate, labelled, task);
+        var counts = await traffic.SinceMarkAsync(rollout.Endpoint, [rollout.Stable.Variant, rollout.Candidate.Variant], ct);
+        var result = CanaryAnalysis.Judge(Now(), rollout, counts[0], counts[1], labelled, task);
         var settings = rollout.Settings;
         var percent = settings.Steps[rollout.Step];
         rollout = rollout with { Analyses = [.. rollout.Analyses ?? [], result] };

@@ -26,16 +26,20 @@ public sealed class ClusterTraffic(TrafficMeter local, ITrafficTotalsStore total
         }
     }
 
-    /// <summary>The variant's traffic on every replica since its span began.</summary>
-    public async Task<TrafficCounts> SinceMarkAsync(string endpoint, string variant, CancellationToken ct)
+    /// <summary>Each variant's traffic on every replica since its span began, in the order asked, from one read of the others' totals.</summary>
+    public async Task<IReadOnlyList<TrafficCounts>> SinceMarkAsync(string endpoint, IReadOnlyList<string> variants, CancellationToken ct)
     {
-        var counts = local.SinceMark(endpoint, variant);
-        var baseline = _baselines.GetValueOrDefault((endpoint, variant));
-        foreach (var other in (await OthersAsync(endpoint, ct)).Where(t => t.Variant == variant))
+        var others = await OthersAsync(endpoint, ct);
+        return [.. variants.Select(variant =>
         {
-            counts = counts.Plus(other.Counts.Minus(baseline?.GetValueOrDefault(other.Replica) ?? TrafficCounts.Zero));
-        }
-        return counts;
+            var counts = local.SinceMark(endpoint, variant);
+            var baseline = _baselines.GetValueOrDefault((endpoint, variant));
+            foreach (var other in others.Where(t => t.Variant == variant))
+            {
+                counts = counts.Plus(other.Counts.Minus(baseline?.GetValueOrDefault(other.Replica) ?? TrafficCounts.Zero));
+            }
+            return counts;
+        })];
     }
 
     private async Task<IReadOnlyList<VariantTotals>> OthersAsync(string endpoint, CancellationToken ct) =>
