@@ -41,9 +41,6 @@ public static partial class GyreLog
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "the endpoints' recent traffic could not be saved; the next tick tries again")]
     public static partial void TrafficSaveFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "the endpoints' recent traffic could not be read back; the charts start empty")]
-    public static partial void TrafficRestoreFailed(ILogger logger, Exception exception);
-
     [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "stopping: /readyz answers 503; serving for {Seconds} s more while load balancers notice (signal again to stop now)")]
     public static partial void Draining(ILogger logger, double seconds);
 

@@ -29,6 +29,7 @@ public static class ServingServices
             .AddSingleton<EndpointService>()
             .AddSingleton<TrafficMeter>()
             .AddSingleton<TrafficHistory>()
+            .AddSingleton<TrafficView>()
             .AddSingleton<ClusterTraffic>()
             .AddSingleton<ShadowDispatcher>()
             .AddSingleton<InferenceGateway>()

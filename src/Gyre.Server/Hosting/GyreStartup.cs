@@ -4,7 +4,6 @@ using Gyre.Core.Errors;
 using Gyre.Core.Pipelines.Runs;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Rollouts;
-using Gyre.Core.Serving.Traffic;
 using Gyre.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -30,15 +29,6 @@ internal sealed class GyreStartup(GyreStorage storage, ServerOptions options, IS
                 $"refusing to {where} without an API token: create one with `gyre tokens create --name NAME --scope admin --home {storage.Home.Root}`");
         }
         // The services below are asked for only now, with the stores migrated.
-        try
-        {
-            // An interval cut by the restart goes on filling where it stopped.
-            await services.GetRequiredService<TrafficHistory>().RestoreAsync(ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            GyreLog.TrafficRestoreFailed(logger, e); // charts are not worth refusing to start
-        }
         var endpoints = services.GetRequiredService<EndpointService>();
         await endpoints.StartAsync(ct);
         // Puts right what a crash between a rollout's record and its endpoint left, on the replica

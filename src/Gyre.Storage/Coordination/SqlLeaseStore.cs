@@ -21,20 +21,33 @@ internal sealed class SqlLeaseStore(SqlDatabase db) : ILeaseStore
     /// <summary>Takes or extends the lease inside the caller's transaction (a queue's claim takes the claimed run's).</summary>
     public static async Task<Lease?> AcquireAsync(DbConnection c, DbTransaction t, SqlDialect dialect, string name, string holder, TimeSpan ttl, CancellationToken ct)
     {
+        var rows = await c.QueryAsync(TakeSql(dialect, $"VALUES (@n, @h, 1, {dialect.NowMilliseconds} + @ttl)") + " RETURNING epoch, expires_at",
+            t, r => (Epoch: r.GetInt64(0), ExpiresAt: r.GetInt64(1)), ct, ("n", name), ("h", holder), ("ttl", Milliseconds(ttl)));
+        return rows.Count == 0 ? null : new Lease(name, holder, rows[0].Epoch, rows[0].ExpiresAt);
+    }
+
+    /// <summary>
+    /// The upsert that takes or extends leases, for the rows <paramref name="rows"/> gives as
+    /// (name, holder, 1, expires_at): a lease is taken when it is free or ran out, or extended by its
+    /// holder; a row whose lease another holds is left alone (and returns nothing). A holder that
+    /// takes its own lease again after it ran out gets a new epoch too: what it wrote under the old
+    /// one after the end is as stale as another's.
+    /// </summary>
+    public static string TakeSql(SqlDialect dialect, string rows)
+    {
         var now = dialect.NowMilliseconds;
-        // A holder that takes its own lease again after it ran out gets a new epoch too: what it
-        // wrote under the old one after the end is as stale as another's.
-        var rows = await c.QueryAsync($"""
-            INSERT INTO leases (name, holder, epoch, expires_at) VALUES (@n, @h, 1, {now} + @ttl)
+        return $"""
+            INSERT INTO leases (name, holder, epoch, expires_at) {rows}
             ON CONFLICT (name) DO UPDATE SET
                 epoch = CASE WHEN leases.holder = excluded.holder AND leases.expires_at > {now} THEN leases.epoch ELSE leases.epoch + 1 END,
                 holder = excluded.holder,
                 expires_at = excluded.expires_at
             WHERE leases.holder = excluded.holder OR leases.expires_at <= {now}
-            RETURNING epoch, expires_at
-            """, t, r => (Epoch: r.GetInt64(0), ExpiresAt: r.GetInt64(1)), ct, ("n", name), ("h", holder), ("ttl", Milliseconds(ttl)));
-        return rows.Count == 0 ? null : new Lease(name, holder, rows[0].Epoch, rows[0].ExpiresAt);
+            """;
     }
+
+    /// <summary>A lease's length as the <c>@ttl</c> the statements bind.</summary>
+    public static long Milliseconds(TimeSpan ttl) => (long)ttl.TotalMilliseconds;
 
     public Task<Lease?> TakeOverAsync(string name, string holder, string from, TimeSpan ttl, CancellationToken ct)
     {
@@ -95,7 +108,6 @@ internal sealed class SqlLeaseStore(SqlDatabase db) : ILeaseStore
             $"SELECT COUNT(*) FROM leases WHERE name = @n AND holder = @h AND epoch = @e AND expires_at > {dialect.NowMilliseconds}",
             transaction, ct, ("n", lease.Name), ("h", lease.Holder), ("e", lease.Epoch)), System.Globalization.CultureInfo.InvariantCulture) == 1;
 
-    private static long Milliseconds(TimeSpan ttl) => (long)ttl.TotalMilliseconds;
 
     private static void Check(string name, string holder, TimeSpan ttl)
     {

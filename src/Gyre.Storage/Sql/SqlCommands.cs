@@ -52,6 +52,24 @@ internal static class SqlCommands
         return rows;
     }
 
+    /// <summary>
+    /// As <see cref="QueryAsync{T}"/>, with the statement prepared on the connection first. A pooled
+    /// PostgreSQL connection keeps what it prepared, so a hot statement is parsed once per connection
+    /// and, after a few runs, planned once too: for a statement whose cost is its parse and plan.
+    /// </summary>
+    public static async Task<List<T>> PreparedQueryAsync<T>(this DbConnection connection, string sql, DbTransaction? transaction, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters)
+    {
+        await using var command = connection.Command(sql, transaction, parameters);
+        await command.PrepareAsync(ct);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(map(reader));
+        }
+        return rows;
+    }
+
     public static string? NullableString(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     public static long? NullableInt64(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);

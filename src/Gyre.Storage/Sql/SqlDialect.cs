@@ -42,6 +42,9 @@ internal abstract class SqlDialect
     /// <summary>What locks a selected row against other claimers and skips the rows they locked (<c>FOR UPDATE SKIP LOCKED</c>); nothing where writers take turns anyway (SQLite).</summary>
     public virtual string SkipLocked => "";
 
+    /// <summary>Whether one statement can chain writes (a DELETE … RETURNING feeding an INSERT through WITH), as PostgreSQL's can and SQLite's cannot.</summary>
+    public virtual bool ChainsWrites => false;
+
     /// <summary>
     /// A statement that wakes the processes listening on <paramref name="channel"/> when its transaction
     /// commits (PostgreSQL's NOTIFY); null where the backend has no such thing, and listeners poll.

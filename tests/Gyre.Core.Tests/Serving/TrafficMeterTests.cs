@@ -26,8 +26,8 @@ public sealed class TrafficMeterTests
         Assert.InRange(step.P99LatencyMs, 40.0, 50.0);
         // The totals and the intervals still hold everything: a policy reading them sees no reset.
         Assert.Equal((13L, 2L), (canary.Totals().Requests, canary.Totals().Errors));
-        Assert.Equal((13L, 2L), meter.Recent("churn", T0 + 50, T0));
-        Assert.Equal((0L, 0L), meter.Recent("other", T0 + 50, T0));
+        var interval = Assert.Single(canary.Series.Snapshot(T0 + 50, T0));
+        Assert.Equal((13L, 2L), (interval.Requests, interval.Errors));
     }
 
     [Fact]

@@ -94,6 +94,43 @@ public sealed class ReplicaRolloutTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task FailuresServedOnlyByAnotherReplica_FireAnErrorRatePolicy_AndShowOnTheDashboard()
+    {
+        var model = await ServingModels.TrainChurnAsync(_controller);
+        var endpoint = await ServingModels.CreateEndpointAsync(_controller, $"{model}/1");
+        await WaitUntilAsync(async () => (await PredictAsync(_gateway, endpoint, region: false)).IsSuccessStatusCode);
+        var policy = Unique.Name("errors");
+        await _controller.Client.Policies.ApplyAsync($"name: {policy}\nendpoint: {endpoint}\nwhen:\n  - {{error_rate: 0.2, seconds: 60}}\nthen: [rollback]\n");
+
+        // Every request is the gateway replica's: one answered, three refused by the model's signature.
+        for (var i = 0; i < 3; i++)
+        {
+            var refused = await _gateway.Http.PostAsJsonAsync($"/endpoints/{endpoint}/predict", new { instances = new[] { new { tenure = "long", plan = "pro" } } });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        // The gateway saves its intervals every 10 s of the shared clock; the policy engine, on the
+        // other replica, reads them with its own.
+        var clock = Stopwatch.StartNew();
+        IReadOnlyList<Core.Monitoring.Policies.PolicyFiring> firings;
+        do
+        {
+            _time.Advance(TimeSpan.FromSeconds(5));
+            await Task.Delay(50);
+            firings = (await _controller.Client.Policies.FiringsAsync(policy)).Items;
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "the error-rate policy did not fire on the other replica's failures");
+        }
+        while (firings.Count == 0);
+        Assert.Equal("error rate 75.0 % over 4 requests is above 0.2", Assert.Single(Assert.Single(firings).Evidence));
+
+        // The controller served none of them, and its dashboard charts them all.
+        var page = await _controller.Http.GetStringAsync($"/endpoints/{endpoint}");
+        Assert.DoesNotContain("No requests in the last 30 minutes", page, StringComparison.Ordinal);
+        var errors = page[page.IndexOf("<figcaption>Error rate</figcaption>", StringComparison.Ordinal)..];
+        Assert.Contains(": 0.75</title>", errors[..errors.IndexOf("</figure>", StringComparison.Ordinal)], StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task MonitorsOverTrafficOnEveryReplica_CheckEachWindowOnce()
     {
         // A second replica with the worker role: two candidates for the monitor's lease.

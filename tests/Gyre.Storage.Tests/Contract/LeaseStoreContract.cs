@@ -156,8 +156,8 @@ public abstract class LeaseStoreContract
         }
         await jobs.EnqueueAsync(2, None); // queued once
         Assert.Equal(3, await jobs.CountAsync(None));
-        // Run 1 is still held by a live runner: claimers pass it by.
-        await leases.AcquireAsync(PipelineService.RunLease(1), "runner", TimeSpan.FromMinutes(1), None);
+        // Run 1 is still held by a live runner: claimers pass it by until the runner's lease runs out.
+        var held = await leases.AcquireAsync(PipelineService.RunLease(1), "runner", TimeSpan.FromMilliseconds(700), None);
 
         var first = await jobs.ClaimAsync("worker-a", TimeSpan.FromMinutes(1), None);
         Assert.Equal(2, first!.Value.RunId);
@@ -167,6 +167,14 @@ public abstract class LeaseStoreContract
         Assert.True(await jobs.WaitingAsync(1, None));
         Assert.Equal(3, (await jobs.ClaimAsync("worker-b", TimeSpan.FromMinutes(1), None))!.Value.RunId);
         Assert.Null(await jobs.ClaimAsync("worker-b", TimeSpan.FromMinutes(1), None));
+        Assert.True(await jobs.WaitingAsync(1, None));
+
+        // Once the runner's lease has run out (on the database's clock), run 1 is claimed, under a new epoch.
+        await Task.Delay(TimeSpan.FromMilliseconds(900));
+        var late = await jobs.ClaimAsync("worker-b", TimeSpan.FromMinutes(1), None);
+        Assert.Equal(1, late!.Value.RunId);
+        Assert.Equal(held!.Epoch + 1, late.Value.Lease.Epoch);
+        Assert.Equal(0, await jobs.CountAsync(None));
     }
 
     [SkippableFact]

@@ -70,24 +70,30 @@ public abstract class OperationsStoreContract
     }
 
     [SkippableFact]
-    public async Task Traffic_ReplacesAnInterval_ForgetsOldOnes_AndLoadsInOneOrder()
+    public async Task Traffic_ReplacesAReplicasInterval_KeepsEachReplicasOwn_ForgetsOldOnes()
     {
         await using var s = await OpenAsync();
         var traffic = s.Storage.Traffic;
-        await traffic.SaveAsync([
+        await traffic.SaveAsync("host:1:aa", [
             new("e", "b", new TrafficInterval(20_000, 5, 1, [1, 2, 2])),
             new("e", "a", new TrafficInterval(20_000, 3, 0, [3])),
             new("d", "z", new TrafficInterval(20_000, 1, 0, [1])),
             new("e", "a", new TrafficInterval(10_000, 9, 9, [])),
         ], 0, None);
         // The interval still filling is saved again with more requests; the oldest one falls out.
-        await traffic.SaveAsync([new("e", "a", new TrafficInterval(20_000, 4, 1, [3, 1]))], 15_000, None);
+        await traffic.SaveAsync("host:1:aa", [new("e", "a", new TrafficInterval(20_000, 4, 1, [3, 1]))], 15_000, None);
+        // Another replica's count of the same interval is a row of its own, not a replacement.
+        await traffic.SaveAsync("host:2:bb", [new("e", "a", new TrafficInterval(20_000, 7, 2, [0, 5]))], 15_000, None);
 
-        var loaded = await traffic.LoadAsync(0, None);
-        Assert.Equal(["d/z", "e/a", "e/b"], loaded.Select(t => $"{t.Endpoint}/{t.Variant}"));
-        Assert.Equal([3L, 1], loaded[1].Interval.LatencyBins);
-        Assert.Equal(4, loaded[1].Interval.Requests);
-        Assert.Empty(await traffic.LoadAsync(20_001, None));
+        var all = await traffic.LoadAsync(null, 0, "", None);
+        Assert.Equal(["d/z", "e/a", "e/a", "e/b"], all.Select(t => $"{t.Endpoint}/{t.Variant}"));
+        var endpoint = await traffic.LoadAsync("e", 0, "host:2:bb", None);
+        Assert.Equal(["e/a", "e/b"], endpoint.Select(t => $"{t.Endpoint}/{t.Variant}"));
+        Assert.Equal([3L, 1], endpoint[0].Interval.LatencyBins);
+        Assert.Equal(4, endpoint[0].Interval.Requests);
+        var others = await traffic.LoadAsync("e", 0, "host:1:aa", None);
+        Assert.Equal((7L, 2L), (Assert.Single(others).Interval.Requests, others[0].Interval.Errors));
+        Assert.Empty(await traffic.LoadAsync(null, 20_001, "", None));
     }
 
     [SkippableFact]

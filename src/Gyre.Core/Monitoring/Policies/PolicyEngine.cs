@@ -25,7 +25,7 @@ namespace Gyre.Core.Monitoring.Policies;
 /// loop. A policy acts with its author's scope: it may start only the pipelines its author could.
 /// </summary>
 public sealed class PolicyEngine(
-    IPolicyStore store, IEndpointStore endpoints, IMonitorStore monitors, IPredictionLog log, TrafficMeter traffic,
+    IPolicyStore store, IEndpointStore endpoints, IMonitorStore monitors, IPredictionLog log, TrafficView traffic,
     PipelineService pipelines, RolloutController rollouts, IRolloutStore rolloutRecords, WebhookDispatcher webhooks, TimeProvider time,
     BackgroundErrors errors, ILogger<PolicyEngine> logger)
 {
@@ -200,8 +200,11 @@ public sealed class PolicyEngine(
                         $"online {metric.Metric} {value:0.####} over {metric.Labelled} labelled predictions is {(condition.Below ? "below" : "above")} {condition.Value}");
                 }
                 return null;
-            case PolicyKinds.ErrorRate when traffic.Recent(endpoint, now, now - (long)(condition.Seconds * 1000)) is var (requests, errors) && requests > 0 && (double)errors / requests > condition.Value:
-                return string.Create(CultureInfo.InvariantCulture, $"error rate {(double)errors / requests:P1} over {requests} requests is above {condition.Value}");
+            case PolicyKinds.ErrorRate:
+                var (requests, errors) = await traffic.RecentAsync(endpoint, now, now - (long)(condition.Seconds * 1000), ct);
+                return requests > 0 && (double)errors / requests > condition.Value
+                    ? string.Create(CultureInfo.InvariantCulture, $"error rate {(double)errors / requests:P1} over {requests} requests is above {condition.Value}")
+                    : null;
             case PolicyKinds.NoTraffic:
                 var (recent, _) = await log.QueryAsync(endpoint, now - (long)(condition.Seconds * 1000), now + 1, 1, null, ct);
                 return recent.Count == 0 ? string.Create(CultureInfo.InvariantCulture, $"no prediction in the last {condition.Seconds} s") : null;

@@ -391,7 +391,10 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
     }
 
     /// <summary>The lease a running run is held under.</summary>
-    public static string RunLease(long id) => $"pipeline-run:{id}";
+    public static string RunLease(long id) => RunLeasePrefix + id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>What every run's lease name starts with, before the run's id.</summary>
+    public const string RunLeasePrefix = "pipeline-run:";
 
     private async Task ReleaseAsync(Singleton lease)
     {

@@ -1,13 +1,24 @@
 namespace Gyre.Core.Serving.Traffic;
 
-/// <summary>The variants' recent traffic intervals, kept so that the dashboard's charts survive a restart.</summary>
+/// <summary>
+/// The variants' recent traffic intervals, saved by every replica that serves them (a row per
+/// replica and interval), so that the dashboard's charts and the error-rate policies see all of an
+/// endpoint's traffic, on any replica, and across restarts.
+/// </summary>
 public interface ITrafficStore
 {
-    /// <summary>Writes the intervals (replacing any kept for the same endpoint, variant and start) and forgets those that started before <paramref name="keepSince"/>.</summary>
-    Task SaveAsync(IReadOnlyList<VariantTraffic> intervals, long keepSince, CancellationToken ct);
+    /// <summary>
+    /// Writes <paramref name="replica"/>'s intervals (replacing its own kept for the same endpoint,
+    /// variant and start) and forgets every replica's that started before <paramref name="keepSince"/>.
+    /// </summary>
+    Task SaveAsync(string replica, IReadOnlyList<VariantTraffic> intervals, long keepSince, CancellationToken ct);
 
-    /// <summary>The intervals that started at or after <paramref name="since"/>.</summary>
-    Task<IReadOnlyList<VariantTraffic>> LoadAsync(long since, CancellationToken ct);
+    /// <summary>
+    /// The endpoint's intervals (every endpoint's when null) that started at or after
+    /// <paramref name="since"/>, saved by any replica but <paramref name="exceptReplica"/>, each
+    /// replica's its own row.
+    /// </summary>
+    Task<IReadOnlyList<VariantTraffic>> LoadAsync(string? endpoint, long since, string exceptReplica, CancellationToken ct);
 }
 
 /// <summary>One interval of one variant's traffic.</summary>

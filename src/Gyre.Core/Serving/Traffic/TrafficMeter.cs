@@ -33,23 +33,4 @@ public sealed class TrafficMeter
     /// <summary>The variant's traffic since its last <see cref="Mark"/> (since start, if never marked).</summary>
     public TrafficCounts SinceMark(string endpoint, string variant) =>
         Of(endpoint, variant).Totals().Minus(_marks.GetValueOrDefault((endpoint, variant), TrafficCounts.Zero));
-
-    /// <summary>The requests and failures of all of an endpoint's variants in the intervals from <paramref name="sinceMs"/>'s to now.</summary>
-    public (long Requests, long Errors) Recent(string endpoint, long nowMs, long sinceMs)
-    {
-        long requests = 0, errors = 0;
-        foreach (var ((name, _), meter) in All)
-        {
-            if (name != endpoint)
-            {
-                continue;
-            }
-            foreach (var interval in meter.Series.Snapshot(nowMs, sinceMs))
-            {
-                requests += interval.Requests;
-                errors += interval.Errors;
-            }
-        }
-        return (requests, errors);
-    }
 }

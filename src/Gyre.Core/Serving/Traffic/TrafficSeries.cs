@@ -4,7 +4,15 @@ namespace Gyre.Core.Serving.Traffic;
 public sealed record TrafficPoint(long Start, long Requests, long Errors, double P50LatencyMs, double P99LatencyMs);
 
 /// <summary>One interval of a variant's traffic as it is kept across restarts: its counts and its latencies' bins.</summary>
-public sealed record TrafficInterval(long Start, long Requests, long Errors, IReadOnlyList<long> LatencyBins);
+public sealed record TrafficInterval(long Start, long Requests, long Errors, IReadOnlyList<long> LatencyBins)
+{
+    /// <summary>Two replicas' counts of the same interval, added up (bins beyond the shorter list's count as zeros).</summary>
+    public TrafficInterval Plus(TrafficInterval other) => new(Start, Requests + other.Requests, Errors + other.Errors,
+        [.. Enumerable.Range(0, Math.Max(LatencyBins.Count, other.LatencyBins.Count))
+            .Select(b => (b < LatencyBins.Count ? LatencyBins[b] : 0) + (b < other.LatencyBins.Count ? other.LatencyBins[b] : 0))]);
+
+    public TrafficPoint Point() => new(Start, Requests, Errors, Traffic.LatencyBins.Percentile(LatencyBins, 0.50), Traffic.LatencyBins.Percentile(LatencyBins, 0.99));
+}
 
 /// <summary>
 /// A variant's recent traffic in fixed intervals (<see cref="IntervalMs"/>, the last
@@ -46,45 +54,27 @@ public sealed class TrafficSeries
 
     /// <summary>The intervals from <paramref name="sinceMs"/> up to now, oldest first; quiet intervals are zeros.</summary>
     public IReadOnlyList<TrafficPoint> Read(long nowMs, long sinceMs) =>
-        [.. Held(nowMs, sinceMs).Select(h => h.Slot is { } slot ? slot.Point() : new TrafficPoint(h.Start, 0, 0, 0, 0))];
+        [.. Held(nowMs, sinceMs).Select(h => h.Slot is { } slot ? slot.Interval().Point() : new TrafficPoint(h.Start, 0, 0, 0, 0))];
 
     /// <summary>The intervals from <paramref name="sinceMs"/>'s up to now that saw requests, oldest first, with their bins.</summary>
     public IReadOnlyList<TrafficInterval> Snapshot(long nowMs, long sinceMs) =>
         [.. Held(nowMs, sinceMs).Select(h => h.Slot?.Interval()).OfType<TrafficInterval>().Where(i => i.Requests > 0)];
 
-    /// <summary>Each interval start from <paramref name="sinceMs"/>'s up to now (at most the last <see cref="Intervals"/>), with its slot if the slot holds that interval.</summary>
-    private IEnumerable<(long Start, Slot? Slot)> Held(long nowMs, long sinceMs)
+    /// <summary>The interval starts from <paramref name="sinceMs"/>'s up to now's, at most the last <see cref="Intervals"/>, oldest first.</summary>
+    public static IReadOnlyList<long> Starts(long nowMs, long sinceMs)
     {
         var last = IntervalStart(nowMs);
         var first = Math.Max(IntervalStart(sinceMs), last - ((Intervals - 1) * IntervalMs));
-        for (var start = first; start <= last; start += IntervalMs)
+        return [.. Enumerable.Range(0, (int)((last - first) / IntervalMs) + 1).Select(i => first + (i * IntervalMs))];
+    }
+
+    /// <summary>Each interval start from <paramref name="sinceMs"/>'s up to now (at most the last <see cref="Intervals"/>), with its slot if the slot holds that interval.</summary>
+    private IEnumerable<(long Start, Slot? Slot)> Held(long nowMs, long sinceMs)
+    {
+        foreach (var start in Starts(nowMs, sinceMs))
         {
             var slot = _slots[SlotOf(start)];
             yield return (start, Volatile.Read(ref slot.Start) == start ? slot : null);
-        }
-    }
-
-    /// <summary>
-    /// Puts back an interval kept before a restart, before any request is recorded into it; a slot
-    /// that already holds a later interval keeps it. Latency bins beyond this series' are ignored.
-    /// </summary>
-    public void Restore(TrafficInterval interval)
-    {
-        var start = IntervalStart(interval.Start);
-        var slot = _slots[SlotOf(start)];
-        lock (slot)
-        {
-            if (slot.Start > start)
-            {
-                return;
-            }
-            slot.Reset(start);
-            Interlocked.Add(ref slot.Requests, interval.Requests);
-            Interlocked.Add(ref slot.Errors, interval.Errors);
-            for (var b = 0; b < Math.Min(LatencyBins.Count, interval.LatencyBins.Count); b++)
-            {
-                Interlocked.Add(ref slot.Latencies[b], interval.LatencyBins[b]);
-            }
         }
     }
 
@@ -115,12 +105,6 @@ public sealed class TrafficSeries
             {
                 return new TrafficInterval(Start, Interlocked.Read(ref Requests), Interlocked.Read(ref Errors), [.. Latencies.Select(c => Interlocked.Read(ref c))]);
             }
-        }
-
-        public TrafficPoint Point()
-        {
-            var counts = Latencies.Select(c => Interlocked.Read(ref c)).ToArray();
-            return new TrafficPoint(Start, Interlocked.Read(ref Requests), Interlocked.Read(ref Errors), LatencyBins.Percentile(counts, 0.50), LatencyBins.Percentile(counts, 0.99));
         }
     }
 }

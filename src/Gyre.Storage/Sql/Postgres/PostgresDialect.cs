@@ -29,6 +29,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string SkipLocked => "FOR UPDATE SKIP LOCKED";
 
+    public override bool ChainsWrites => true;
+
     public override string? Notify(string channel) => $"SELECT pg_notify('{channel}', '')";
 
     /// <remarks>clock_timestamp(), not now(): a transaction that waits must not see the time it began.</remarks>

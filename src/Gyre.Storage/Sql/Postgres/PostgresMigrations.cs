@@ -372,5 +372,12 @@ internal static class PostgresMigrations
                 ready_at bigint NOT NULL
             );
             """),
+        new(18, "traffic intervals per replica", """
+            -- Each replica saves its own intervals; readers add every replica's up. The rows kept
+            -- from before (one server) become the replica ''.
+            ALTER TABLE traffic_intervals ADD COLUMN replica text COLLATE "C" NOT NULL DEFAULT '';
+            ALTER TABLE traffic_intervals DROP CONSTRAINT traffic_intervals_pkey;
+            ALTER TABLE traffic_intervals ADD PRIMARY KEY (endpoint, variant, start, replica);
+            """),
     ];
 }

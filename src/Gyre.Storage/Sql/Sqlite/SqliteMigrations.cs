@@ -367,5 +367,24 @@ internal static class SqliteMigrations
                 ready_at INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
+        new(18, "traffic intervals per replica", """
+            -- Each replica saves its own intervals; readers add every replica's up. The rows kept
+            -- from before (one server) become the replica ''.
+            CREATE TABLE traffic_intervals_by_replica (
+                endpoint TEXT NOT NULL,
+                variant TEXT NOT NULL,
+                start INTEGER NOT NULL,
+                replica TEXT NOT NULL,
+                requests INTEGER NOT NULL,
+                errors INTEGER NOT NULL,
+                latency_bins TEXT NOT NULL,
+                PRIMARY KEY (endpoint, variant, start, replica)
+            ) WITHOUT ROWID;
+            INSERT INTO traffic_intervals_by_replica
+                SELECT endpoint, variant, start, '', requests, errors, latency_bins FROM traffic_intervals;
+            DROP TABLE traffic_intervals;
+            ALTER TABLE traffic_intervals_by_replica RENAME TO traffic_intervals;
+            CREATE INDEX traffic_intervals_by_start ON traffic_intervals (start);
+            """),
     ];
 }
