@@ -27,6 +27,7 @@ internal static class GyreCli
         root.Subcommands.Add(PoliciesCommands.Build());
         root.Subcommands.Add(TokensCommands.Build());
         root.Subcommands.Add(MigrateCommand.Build());
+        root.Subcommands.Add(HealthCommand.Build());
         root.Subcommands.Add(HomeCommands.Build());
         root.Subcommands.Add(GcCommand.Build());
 

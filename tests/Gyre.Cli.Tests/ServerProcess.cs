@@ -38,11 +38,14 @@ internal sealed class ServerProcess : IAsyncDisposable
     public static Task<ServerProcess> StartAsync(string? home = null, params string[] extra) => StartCommandAsync("server", home, extra);
 
     /// <summary>Starts <c>gyre server</c> or <c>gyre worker</c> and returns once it prints that it is listening.</summary>
-    public static async Task<ServerProcess> StartCommandAsync(string command, string? home, params string[] extra)
+    public static Task<ServerProcess> StartCommandAsync(string command, string? home, params string[] extra) => StartCommandAsync(command, home, null, extra);
+
+    /// <summary>As <see cref="StartCommandAsync(string, string?, string[])"/>, with variables added to the server's environment.</summary>
+    public static async Task<ServerProcess> StartCommandAsync(string command, string? home, IReadOnlyDictionary<string, string?>? environment, params string[] extra)
     {
         home ??= NewHome();
         // Port 0: the server picks a free port and prints it, so no other process can take it first.
-        var process = Process.Start(GyreProcess.StartInfo([command, "--urls", "http://127.0.0.1:0", "--home", home, .. extra]))!;
+        var process = Process.Start(GyreProcess.StartInfo([command, "--urls", "http://127.0.0.1:0", "--home", home, .. extra], environment))!;
         var listening = $"gyre {command} listening on ";
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)

@@ -38,6 +38,10 @@ internal static class ServerCommand
         {
             Description = "Seconds a stopping server keeps serving after /readyz turned 503, for load balancers to notice (default 5; 0 stops at once)",
         };
+        var adminTokenFile = new Option<string?>("--admin-token-file")
+        {
+            Description = "A file whose first line is an admin token's secret (at least 32 characters), registered at start: a container's token from a secret store (default $GYRE_ADMIN_TOKEN_FILE)",
+        };
         var migrate = new Option<bool>("--migrate") { Description = "Apply pending schema migrations to the --database at start (the home's own SQLite file always migrates itself)" };
         var roles = new Option<string>("--roles")
         {
@@ -50,7 +54,7 @@ internal static class ServerCommand
         };
         var database = new DatabaseArguments();
         var artifacts = new ArtifactsArgument();
-        var command = new Command(name, description) { urls, home, auth, maxArtifact, proxies, webhookAllow, drain, migrate, leaseTtl };
+        var command = new Command(name, description) { urls, home, auth, maxArtifact, proxies, webhookAllow, drain, migrate, leaseTtl, adminTokenFile };
         if (!worker)
         {
             command.Options.Add(roles);
@@ -67,6 +71,7 @@ internal static class ServerCommand
                 Artifacts = artifacts.Read(parse),
                 Migrate = parse.GetValue(migrate),
                 RequireAuth = parse.GetValue(auth),
+                AdminTokenFile = parse.GetValue(adminTokenFile) ?? AdminTokenFile.FromEnvironment(),
                 MaxArtifactBytes = parse.GetValue(maxArtifact) ?? new ServerOptions().MaxArtifactBytes,
                 TrustedProxies = parse.GetValue(proxies) ?? [],
                 Webhooks = new Core.Monitoring.Webhooks.WebhookOptions { Allow = parse.GetValue(webhookAllow) ?? [] },

@@ -5,6 +5,13 @@ public interface ITokenStore
 {
     Task<CreatedToken> CreateTokenAsync(string name, TokenScope scope, long? expiryTime, CancellationToken ct);
 
+    /// <summary>
+    /// Registers a secret made elsewhere (a deployment's secret file) as a token, once: a secret
+    /// already registered returns its token as it is, revoked or not, so that restarting a server
+    /// never brings a revoked token back.
+    /// </summary>
+    Task<ApiToken> ImportTokenAsync(string name, TokenScope scope, string secret, CancellationToken ct);
+
     /// <summary>The token whose secret this is, if it exists (active or not).</summary>
     Task<ApiToken?> FindBySecretAsync(string secret, CancellationToken ct);
 

@@ -13,13 +13,18 @@ public sealed class Singleton
     private readonly string _name;
     private readonly ILeaseStore _leases;
     private readonly ReplicaOptions _replica;
+    private readonly Diagnostics.ReplicaCounters? _counters;
     private Lease? _held;
     private long _attemptedAt; // 0: never, or the next run asks the database again
     private long _ranEpoch = -1;
 
-    public Singleton(string name, ILeaseStore leases, ReplicaOptions replica)
+    /// <param name="name">The lease's name.</param>
+    /// <param name="leases">Where leases are kept.</param>
+    /// <param name="replica">This replica: its holder name and the lease time.</param>
+    /// <param name="counters">Where the lease's takes and holding are counted for <c>/metrics</c> (the named singletons; a pipeline run's lease is not counted).</param>
+    public Singleton(string name, ILeaseStore leases, ReplicaOptions replica, Diagnostics.ReplicaCounters? counters = null)
     {
-        (_name, _leases, _replica) = (name, leases, replica);
+        (_name, _leases, _replica, _counters) = (name, leases, replica, counters);
         replica.MarkRunning();
     }
 
@@ -85,7 +90,12 @@ public sealed class Singleton
             // This replica's previous process (killed, restarted): no need to wait for its lease to run out.
             lease = await _leases.TakeOverAsync(_name, _replica.Holder, holder, _replica.LeaseTtl, ct);
         }
+        if (lease is not null && Volatile.Read(ref _held)?.Epoch != lease.Epoch)
+        {
+            _counters?.LeaseTaken(_name);
+        }
         Volatile.Write(ref _held, lease);
+        _counters?.LeaseHeld(_name, lease is not null);
         return lease;
     }
 
@@ -93,6 +103,7 @@ public sealed class Singleton
     public async Task ReleaseAsync(CancellationToken ct)
     {
         Interlocked.Exchange(ref _attemptedAt, 0);
+        _counters?.LeaseHeld(_name, false);
         if (Interlocked.Exchange(ref _held, null) is { } lease)
         {
             await _leases.ReleaseAsync(lease, ct);

@@ -13,10 +13,11 @@ public abstract class SingletonWorker : PeriodicWorker
     private readonly Singleton _singleton;
     private readonly ReplicaOptions _replica;
 
-    protected SingletonWorker(string worker, TimeSpan period, ILeaseStore leases, ReplicaOptions replica, TimeProvider time, BackgroundErrors errors, ILogger logger)
+    protected SingletonWorker(string worker, TimeSpan period, ILeaseStore leases, ReplicaOptions replica, Diagnostics.ReplicaCounters counters, TimeProvider time,
+        BackgroundErrors errors, ILogger logger)
         : base(worker, period, time, errors, logger)
     {
-        _singleton = new Singleton(worker, leases, replica);
+        _singleton = new Singleton(worker, leases, replica, counters);
         _replica = replica;
     }
 

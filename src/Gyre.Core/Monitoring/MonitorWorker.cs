@@ -11,9 +11,9 @@ namespace Gyre.Core.Monitoring;
 /// policies, which see those windows at once (and are evaluated even when the monitor failed). On
 /// the one replica that holds the monitor's lease, so that a window is checked and a policy fires once.
 /// </summary>
-internal sealed class MonitorWorker(EndpointMonitor monitor, PolicyEngine policies, ILeaseStore leases, ReplicaOptions replica, TimeProvider time,
+internal sealed class MonitorWorker(EndpointMonitor monitor, PolicyEngine policies, ILeaseStore leases, ReplicaOptions replica, Diagnostics.ReplicaCounters counters, TimeProvider time,
     BackgroundErrors errors, ILogger<MonitorWorker> logger)
-    : SingletonWorker(Workers.Monitor, Period, leases, replica, time, errors, logger)
+    : SingletonWorker(Workers.Monitor, Period, leases, replica, counters, time, errors, logger)
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
 

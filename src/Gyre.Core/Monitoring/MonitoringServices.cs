@@ -15,6 +15,7 @@ public static class MonitoringServices
     public static IServiceCollection AddGyreMonitoring(this IServiceCollection services, WebhookOptions webhooks)
     {
         services.TryAddSingleton<BackgroundErrors>();
+        services.TryAddSingleton<Diagnostics.ReplicaCounters>();
         services.AddHostedService<MonitorWorker>();
         return services
             .AddSingleton(webhooks)

@@ -16,6 +16,7 @@ public static class PipelinesServices
     public static IServiceCollection AddGyrePipelines(this IServiceCollection services)
     {
         services.TryAddSingleton<BackgroundErrors>();
+        services.TryAddSingleton<Diagnostics.ReplicaCounters>();
         services.AddHostedService<TriggerWorker>();
         services.AddHostedService<RunWorker>();
         return services

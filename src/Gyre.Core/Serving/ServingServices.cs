@@ -18,6 +18,7 @@ public static class ServingServices
     public static IServiceCollection AddGyreServing(this IServiceCollection services, GatewayOptions options)
     {
         services.TryAddSingleton<BackgroundErrors>();
+        services.TryAddSingleton<Diagnostics.ReplicaCounters>();
         services.AddHostedService<TrafficWorker>();
         services.AddHostedService<TrafficPublisher>();
         services.AddSingleton<RolloutWorker>().AddHostedService(sp => sp.GetRequiredService<RolloutWorker>());

@@ -17,6 +17,7 @@ internal static class GyreApi
     public static WebApplication MapGyreApi(this WebApplication app, ReplicaOptions replica)
     {
         // Every replica answers health and metrics; the rest by role.
+        app.Services.GetRequiredService<ReplicaMetrics>();
         app.MapMetrics("/metrics", app.Services.GetRequiredService<GatewayMetrics>().Registry).WithMetadata(new Anonymous());
         HealthApi.Map(app);
         if (replica.Has(ReplicaRoles.Gateway))

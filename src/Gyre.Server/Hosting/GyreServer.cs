@@ -49,6 +49,7 @@ public static class GyreServer
             .AddGyreMonitoring(options.Webhooks)
             .AddGyreServer(options)
             .AddGyreMetrics()
+            .AddGyreTracing()
             .AddGyreDashboard(GyreHome.Resolve(options.Home).Root);
         services?.Invoke(builder.Services);
 

@@ -20,6 +20,10 @@ internal sealed class GyreStartup(GyreStorage storage, ServerOptions options, IS
     public async Task RunAsync(IReadOnlyList<string> urls, bool proxied, CancellationToken ct)
     {
         await storage.PrepareAsync(options.Migrate, ct);
+        if (options.AdminTokenFile is { } file)
+        {
+            await AdminTokenFile.ImportAsync(file, storage.Tokens, ct);
+        }
         if (options.RequireAuth && await storage.Tokens.CountActiveTokensAsync(ct) == 0)
         {
             var exposed = urls.Where(u => !ListenAddresses.IsLoopback(u)).ToList();

@@ -39,6 +39,9 @@ public sealed record ServerOptions
     /// <summary>The inference gateway's limits: body size and rows per request (413 beyond).</summary>
     public Core.Serving.Gateway.GatewayOptions Gateway { get; init; } = new();
 
+    /// <summary>A file whose first line is an admin token's secret, registered at start (<c>--admin-token-file</c>, <c>$GYRE_ADMIN_TOKEN_FILE</c>); see <see cref="AdminTokenFile"/>.</summary>
+    public string? AdminTokenFile { get; init; }
+
     /// <summary>How long a validated token is trusted before it is looked up again (so revocation takes at most this long).</summary>
     public TimeSpan TokenCacheTime { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -3,11 +3,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Gyre.Server.Inference;
 
-/// <summary>The wiring of <c>/metrics</c>: one registry per server, fed by the gateway, the drift monitor and the background workers.</summary>
+/// <summary>The wiring of <c>/metrics</c>: one registry per server, fed by the gateway, the drift monitor, the background workers and the replica's shared work.</summary>
 internal static class MetricsServices
 {
     public static IServiceCollection AddGyreMetrics(this IServiceCollection services) => services
         .AddSingleton<GatewayMetrics>()
         .AddSingleton<MonitorMetrics>()
+        .AddSingleton<ReplicaMetrics>()
         .AddSingleton<IDriftObserver>(sp => sp.GetRequiredService<MonitorMetrics>());
 }

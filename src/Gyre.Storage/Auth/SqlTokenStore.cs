@@ -40,6 +40,30 @@ internal sealed class SqlTokenStore : ITokenStore
         }, ct);
     }
 
+    public Task<ApiToken> ImportTokenAsync(string name, TokenScope scope, string secret, CancellationToken ct)
+    {
+        if (Names.CheckName("name", name) is { } problem)
+        {
+            throw GyreException.Invalid(problem);
+        }
+        if (TokenSecrets.Check(secret) is { } weak)
+        {
+            throw GyreException.Invalid($"secret: {weak}");
+        }
+        var token = new ApiToken(Guid.NewGuid().ToString("N")[..12], name, scope, _time.GetUtcNow().ToUnixTimeMilliseconds(), null, null);
+        return _db.WriteAsync(async (c, t) =>
+        {
+            var hash = TokenSecrets.Hash(secret);
+            if ((await c.QueryAsync($"SELECT {Columns} FROM api_tokens WHERE secret_hash = @h", t, Map, ct, ("@h", hash))).FirstOrDefault() is { } known)
+            {
+                return known;
+            }
+            await c.ExecuteAsync($"INSERT INTO api_tokens ({Columns}, secret_hash) VALUES (@id, @n, @s, @c, NULL, NULL, @h)", t, ct,
+                ("@id", token.Id), ("@n", name), ("@s", ScopeText(scope)), ("@c", token.CreationTime), ("@h", hash));
+            return token;
+        }, ct);
+    }
+
     public Task<ApiToken?> FindBySecretAsync(string secret, CancellationToken ct) => _db.ReadAsync(async c =>
         (await c.QueryAsync($"SELECT {Columns} FROM api_tokens WHERE secret_hash = @h", null, Map, ct, ("@h", TokenSecrets.Hash(secret)))).FirstOrDefault(), ct);
 

@@ -62,9 +62,22 @@ public sealed class PipelineExecutor(IPipelineStore store, ILineageStore lineage
     private async Task RunStepAsync(RunProgress progress, PipelineDefinition pipeline, PipelineStep step, string? directory, CancellationToken cancel, CancellationToken ct)
     {
         await Task.Yield();
+        using var span = Diagnostics.GyreTracing.Source.StartActivity("gyre.pipeline.step");
+        span?.SetTag("gyre.pipeline", pipeline.Name);
+        span?.SetTag("gyre.run_id", progress.Run.Id);
+        span?.SetTag("gyre.step", step.Id);
+        span?.SetTag("gyre.step.uses", step.Uses);
         try
         {
             await RunStepCoreAsync(progress, pipeline, step, directory, cancel, ct);
+            if (span is not null && progress.Run.Step(step.Id) is { } done)
+            {
+                span.SetTag("gyre.step.state", done.State);
+                if (done.State == StepStates.Failed)
+                {
+                    span.SetStatus(System.Diagnostics.ActivityStatusCode.Error, done.Error);
+                }
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

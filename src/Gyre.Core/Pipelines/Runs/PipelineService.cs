@@ -16,7 +16,7 @@ namespace Gyre.Core.Pipelines.Runs;
 /// data, an alert — comes through <see cref="StartRunAsync"/> and is recorded on the run.
 /// </summary>
 public sealed class PipelineService(IPipelineStore store, PipelineExecutor executor, Data.IDatasetStore datasets, ILeaseStore leases, IRunJobs jobs,
-    ReplicaOptions replica, TimeProvider time, BackgroundErrors errors, ILogger<PipelineService> logger)
+    ReplicaOptions replica, Diagnostics.ReplicaCounters counters, TimeProvider time, BackgroundErrors errors, ILogger<PipelineService> logger)
     : IAsyncDisposable
 {
     private static readonly string[] Active = [RunStates.Queued, RunStates.Running];
@@ -353,6 +353,7 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
         var task = Task.Run(async () =>
         {
             await started.Task;
+            counters.RunStarted();
             PipelineRun? final = null;
             // Held while the run goes, so that no other replica takes it for abandoned; its writes are fenced by it.
             var lease = new Singleton(RunLease(run.Id), leases, replica);
@@ -370,6 +371,7 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
                 // Only this launch's entry: a resume may already have put the next one under the same id.
                 _active.TryRemove(KeyValuePair.Create(run.Id, self!));
                 await ReleaseAsync(lease);
+                counters.RunFinished(final?.State);
             }
             if (final is not null && final.State != RunStates.Succeeded)
             {

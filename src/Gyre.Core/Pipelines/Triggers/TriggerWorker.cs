@@ -10,9 +10,9 @@ namespace Gyre.Core.Pipelines.Triggers;
 /// that a trigger starts one run; and interrupts runs whose replica died (their lease ran out). On stopping, first interrupts the runs still going
 /// (their records say so, and they can be resumed), while the server still answers.
 /// </summary>
-internal sealed class TriggerWorker(PipelineTriggerWatcher watcher, PipelineService pipelines, ILeaseStore leases, ReplicaOptions replica, TimeProvider time,
+internal sealed class TriggerWorker(PipelineTriggerWatcher watcher, PipelineService pipelines, ILeaseStore leases, ReplicaOptions replica, Diagnostics.ReplicaCounters counters, TimeProvider time,
     BackgroundErrors errors, ILogger<TriggerWorker> logger)
-    : SingletonWorker(Workers.Triggers, Period, leases, replica, time, errors, logger)
+    : SingletonWorker(Workers.Triggers, Period, leases, replica, counters, time, errors, logger)
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
 

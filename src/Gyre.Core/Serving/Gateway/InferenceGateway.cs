@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gyre.Core.Diagnostics;
 using Gyre.Core.Models;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Log;
@@ -30,7 +31,14 @@ public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, 
     public async Task<InferenceResult> PredictAsync(ServedEndpoint endpoint, string? routingKey, JsonElement body, Func<JsonElement, IPredictor, ParsedRequest> read,
         long started, CancellationToken ct)
     {
+        using var span = GyreTracing.Source.StartActivity("gyre.inference");
         var (variant, routing) = endpoint.Route(routingKey, Random.Shared.NextDouble());
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag("gyre.endpoint", endpoint.Endpoint.Name);
+            span.SetTag("gyre.variant", variant.Variant.Name);
+            span.SetTag("gyre.routing", routing);
+        }
         var meter = traffic.Of(endpoint.Endpoint.Name, variant.Variant.Name);
         // Every failure after routing counts against the variant, a request its signature refuses
         // included: both sides of a split see the same callers, so a canary that refuses requests
@@ -40,11 +48,14 @@ public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, 
         try
         {
             request = read(body, variant.Predictor);
+            using var call = GyreTracing.Source.StartActivity("gyre.model.predict");
+            call?.SetTag("gyre.rows", request.Batch.Rows);
             predictions = variant.Predictor.Predict(request.Batch);
         }
-        catch
+        catch (Exception e)
         {
             meter.Failed(time.GetUtcNow().ToUnixTimeMilliseconds());
+            span.Fail(e);
             throw;
         }
         var latency = time.GetElapsedTime(started).TotalMilliseconds;
@@ -60,7 +71,11 @@ public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, 
                 shadows.TryEnqueue(new ShadowWork(endpoint, shadow, copy, read, variant.Predictor.Package, predictions));
             }
         }
-        await log.AppendAsync(records, endpoint.Endpoint.LogMode == LogModes.Durable);
+        using (var append = GyreTracing.Source.StartActivity("gyre.log.append"))
+        {
+            append?.SetTag("gyre.log.mode", endpoint.Endpoint.LogMode);
+            await log.AppendAsync(records, endpoint.Endpoint.LogMode == LogModes.Durable);
+        }
         return new InferenceResult(variant, routing, predictions, [.. records.Select(r => r.PredictionId)], [.. records.Select(r => r.Outputs)]);
     }
 }

@@ -20,7 +20,7 @@ namespace Gyre.Core.Serving.Rollouts;
 /// </summary>
 public sealed class RolloutController(
     IRolloutStore store, IEndpointStore endpoints, EndpointService service, EndpointRouter router, IRegistryStore registry,
-    ClusterTraffic traffic, IPredictionLog log, TimeProvider time, BackgroundErrors errors, ILogger<RolloutController> logger) : IDisposable
+    ClusterTraffic traffic, IPredictionLog log, Diagnostics.ReplicaCounters counters, TimeProvider time, BackgroundErrors errors, ILogger<RolloutController> logger) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _resumed;
@@ -69,6 +69,7 @@ public sealed class RolloutController(
                 candidate, settings!, 0, now, now, now, []);
             rollout = rollout with { Transitions = [new RolloutTransition(now, RolloutStates.Running, RolloutPlan.CandidateWeight(rollout), Started(rollout))] };
             rollout = await store.CreateRolloutAsync(rollout, ct);
+            counters.RolloutReached(endpointName, RolloutStates.Running);
             try
             {
                 await ApplyAsync(rollout, ct);
@@ -257,6 +258,8 @@ public sealed class RolloutController(
             Transitions = [.. rollout.Transitions, new RolloutTransition(Now(), RolloutStates.Running, RolloutPlan.CandidateWeight(next),
                 $"{passed}; canary to {RolloutPlan.CandidateWeight(next)}%")],
         };
+        using var span = Transition(rollout, RolloutStates.Running, next.Transitions[^1].Reason);
+        span?.SetTag("gyre.rollout.weight", RolloutPlan.CandidateWeight(next));
         await ApplyAsync(await store.SaveRolloutAsync(next, ct), ct);
     }
 
@@ -294,13 +297,33 @@ public sealed class RolloutController(
         }
     }
 
+    /// <summary>A span for a rollout's transition (<see cref="Diagnostics.GyreTracing"/>): a failed analysis is an error.</summary>
+    private static System.Diagnostics.Activity? Transition(Rollout rollout, string state, string reason)
+    {
+        var span = Diagnostics.GyreTracing.Source.StartActivity("gyre.rollout.transition");
+        if (span is not null)
+        {
+            span.SetTag("gyre.endpoint", rollout.Endpoint);
+            span.SetTag("gyre.rollout_id", rollout.Id);
+            span.SetTag("gyre.rollout.state", state);
+            span.SetTag("gyre.rollout.reason", reason);
+            if (state == RolloutStates.Failed)
+            {
+                span.SetStatus(System.Diagnostics.ActivityStatusCode.Error, reason);
+            }
+        }
+        return span;
+    }
+
     /// <summary>Records a final state, then applies its variants; on success the followed alias moves to the candidate.</summary>
     private async Task<Rollout> FinishAsync(Rollout rollout, string state, string reason, CancellationToken ct)
     {
         var now = Now();
         var finished = rollout with { State = state, LastUpdateTime = now, StepStartTime = now };
         finished = finished with { Transitions = [.. rollout.Transitions, new RolloutTransition(now, state, RolloutPlan.CandidateWeight(finished), reason)] };
+        using var span = Transition(rollout, state, reason);
         finished = await store.SaveRolloutAsync(finished, ct);
+        counters.RolloutReached(finished.Endpoint, state);
         // Recorded: from here the change is applied even if the caller goes away.
         await ApplyAsync(finished, CancellationToken.None);
         return finished;

@@ -9,8 +9,8 @@ namespace Gyre.Core.Serving.Rollouts;
 /// replica that takes the lease over bakes running canary steps again: their windows so far were
 /// counted by the one before.
 /// </summary>
-public sealed class RolloutWorker(RolloutController controller, ILeaseStore leases, ReplicaOptions replica, TimeProvider time, BackgroundErrors errors, ILogger<RolloutWorker> logger)
-    : SingletonWorker(Workers.Rollouts, Period, leases, replica, time, errors, logger)
+public sealed class RolloutWorker(RolloutController controller, ILeaseStore leases, ReplicaOptions replica, Diagnostics.ReplicaCounters counters, TimeProvider time, BackgroundErrors errors, ILogger<RolloutWorker> logger)
+    : SingletonWorker(Workers.Rollouts, Period, leases, replica, counters, time, errors, logger)
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(1);
 
