@@ -6,9 +6,11 @@ public interface ITokenStore
     Task<CreatedToken> CreateTokenAsync(string name, TokenScope scope, long? expiryTime, CancellationToken ct);
 
     /// <summary>
-    /// Registers a secret made elsewhere (a deployment's secret file) as a token, once: a secret
-    /// already registered returns its token as it is, revoked or not, so that restarting a server
-    /// never brings a revoked token back.
+    /// Registers a secret made elsewhere (a deployment's secret file) as a token named
+    /// <paramref name="name"/>, once: a secret already registered returns its token as it is, revoked
+    /// or not, so that restarting a server never brings a revoked token back. A new secret under the
+    /// same name replaces the old: the name's other active tokens are revoked in the same transaction,
+    /// so rotating the file's secret retires the one it replaces.
     /// </summary>
     Task<ApiToken> ImportTokenAsync(string name, TokenScope scope, string secret, CancellationToken ct);
 

@@ -27,4 +27,7 @@ public static class Workers
     public const string Pipelines = "pipelines";
     public const string Traffic = "traffic";
     public const string Webhooks = "webhooks";
+
+    /// <summary>Every worker's name: <c>/metrics</c> publishes each one's count from 0, so that an alert's <c>increase()</c> sees the first failure.</summary>
+    public static readonly IReadOnlyList<string> All = [Monitor, Policies, Rollouts, Triggers, Pipelines, Traffic, Webhooks];
 }

@@ -16,14 +16,19 @@ public static class GyreTracing
 
     public static readonly ActivitySource Source = new(SourceName, typeof(GyreTracing).Assembly.GetName().Version?.ToString());
 
-    /// <summary>Marks the span failed with the exception's type and message (OpenTelemetry's error conventions).</summary>
+    /// <summary>
+    /// Marks the span failed (OpenTelemetry's error conventions): <c>error.type</c> and the status
+    /// description are Gyre's error code, or the exception's type. Never the message: a refusal's
+    /// message quotes the caller's input, which is not the tracing backend's to keep.
+    /// </summary>
     public static void Fail(this Activity? activity, Exception e)
     {
         if (activity is null)
         {
             return;
         }
-        activity.SetStatus(ActivityStatusCode.Error, e.Message);
-        activity.SetTag("error.type", e is Errors.GyreException g ? g.Code.ToString() : e.GetType().FullName);
+        var type = e is Errors.GyreException g ? g.Code.ToString() : e.GetType().FullName;
+        activity.SetStatus(ActivityStatusCode.Error, type);
+        activity.SetTag("error.type", type);
     }
 }

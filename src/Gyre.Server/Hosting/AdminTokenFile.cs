@@ -7,7 +7,8 @@ namespace Gyre.Server.Hosting;
 /// <c>--admin-token-file</c> (or <c>$GYRE_ADMIN_TOKEN_FILE</c>): an admin token whose secret a
 /// deployment keeps in a secret store and mounts as a file, so that a server in a container needs no
 /// `gyre tokens create` before its first start. The secret is registered once, under the name
-/// <see cref="Name"/>; revoking it stays revoked, and a new secret in the file is a new token.
+/// <see cref="Name"/>; revoking it stays revoked, and a new secret in the file is a new token that
+/// revokes the one before (rotation).
 /// </summary>
 public static class AdminTokenFile
 {

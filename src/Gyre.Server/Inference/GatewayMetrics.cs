@@ -58,9 +58,10 @@ internal sealed class GatewayMetrics
             var state = routing.State;
             routingVersion.Set(state.Version);
             routingStale.Set(state.StaleSince is { } since ? Math.Max(0, (time.GetUtcNow() - since).TotalSeconds) : 0);
-            foreach (var (worker, count) in errors.Counts)
+            var failures = errors.Counts;
+            foreach (var worker in Workers.All.Union(failures.Keys))
             {
-                backgroundErrors.WithLabels(worker).IncTo(count);
+                backgroundErrors.WithLabels(worker).IncTo(failures.GetValueOrDefault(worker));
             }
             queue.Set(log.QueueDepth);
             dropped.Set(log.Dropped);

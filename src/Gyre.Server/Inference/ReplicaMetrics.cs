@@ -57,13 +57,16 @@ internal sealed class ReplicaMetrics
             var waiting = factory.CreateGauge("gyre_pipeline_jobs_waiting", "Pipeline runs queued for workers in the shared database (every worker reports the same count).");
             gateway.Registry.AddBeforeCollectCallback(async ct =>
             {
+                // A second at most: a database that does not answer must not fail the whole scrape,
+                // whose other series (gyre_routing_stale_seconds) say what is wrong.
+                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                bounded.CancelAfter(TimeSpan.FromSeconds(1));
                 try
                 {
-                    waiting.Set(await jobs.CountAsync(ct));
+                    waiting.Set(await jobs.CountAsync(bounded.Token));
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
-                    // The database is away: the scrape goes on without this figure (gyre_routing_stale_seconds says why).
                     waiting.Unpublish();
                 }
             });

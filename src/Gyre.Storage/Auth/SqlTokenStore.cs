@@ -58,6 +58,8 @@ internal sealed class SqlTokenStore : ITokenStore
             {
                 return known;
             }
+            await c.ExecuteAsync("UPDATE api_tokens SET revoked_time = @c WHERE name = @n AND revoked_time IS NULL", t, ct,
+                ("@c", token.CreationTime), ("@n", name));
             await c.ExecuteAsync($"INSERT INTO api_tokens ({Columns}, secret_hash) VALUES (@id, @n, @s, @c, NULL, NULL, @h)", t, ct,
                 ("@id", token.Id), ("@n", name), ("@s", ScopeText(scope)), ("@c", token.CreationTime), ("@h", hash));
             return token;

@@ -12,12 +12,15 @@ namespace Gyre.Storage.Pipelines;
 /// COMMITTED on PostgreSQL), and takes the run's lease in the same transaction: a run is claimed
 /// once, and from the claim on it is its worker's. The hot statement touches no other table, so it
 /// stays one step down the primary key whatever the planner knows; a run whose lease is still held
-/// goes back with its <c>ready_at</c> at the lease's end. Queuing announces on
+/// goes back with its <c>ready_at</c> at the lease's end, or a second on, whichever comes first. Queuing announces on
 /// <see cref="Channel"/>, so idle workers wake at once instead of at their next poll.
 /// </summary>
 internal sealed class SqlRunJobs(SqlDatabase db) : IRunJobs, IDisposable
 {
     public const string Channel = "gyre_jobs";
+
+    /// <summary>The longest a run passed over because its lease was held waits before it is tried again.</summary>
+    private const int RetryMs = 1_000;
 
     private readonly ChangeListener _listener = new(db, Channel);
 
@@ -31,8 +34,8 @@ internal sealed class SqlRunJobs(SqlDatabase db) : IRunJobs, IDisposable
 
     public Task<(long RunId, Lease Lease)?> ClaimAsync(string holder, TimeSpan ttl, CancellationToken ct) => db.ClaimAsync<(long, Lease)?>(async (c, t) =>
     {
-        // A few candidates at most: each one passed over is a run whose lease another live worker
-        // still holds (recovery requeued it early), and it waits until that lease runs out.
+        // A few candidates at most: each one passed over is a run whose lease another still holds
+        // (recovery requeues a run under its lease), and it is tried again shortly.
         for (var candidate = 0; candidate < 8; candidate++)
         {
             var claimed = db.Dialect.ChainsWrites
@@ -46,9 +49,13 @@ internal sealed class SqlRunJobs(SqlDatabase db) : IRunJobs, IDisposable
             {
                 return (run.RunId, lease);
             }
+            // Back until the lease's end, or a second from now if that is sooner: a holder that lets the
+            // lease go early (recovery requeues a run under its lease, then releases it) is not waited for.
+            var now = db.Dialect.NowMilliseconds;
             await c.ExecuteAsync($"""
                 INSERT INTO pipeline_jobs (run_id, ready_at)
-                SELECT @r, COALESCE((SELECT expires_at FROM leases WHERE name = @n), {db.Dialect.NowMilliseconds})
+                SELECT @r, CASE WHEN l.expires_at < {now} + {RetryMs} THEN l.expires_at ELSE {now} + {RetryMs} END
+                FROM (SELECT COALESCE((SELECT expires_at FROM leases WHERE name = @n), 0) AS expires_at) l
                 """, t, ct, ("@r", run.RunId), ("@n", PipelineService.RunLease(run.RunId)));
         }
         return null;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Gyre.Cli.Tests.Deploy;
 
@@ -12,7 +13,7 @@ namespace Gyre.Cli.Tests.Deploy;
 /// against the same server: none may fail to parse, and those on series Gyre exposes here must
 /// return data.
 /// </summary>
-public sealed class PrometheusScrapeTests
+public sealed partial class PrometheusScrapeTests
 {
     private static readonly string Onnx = Path.Combine(AppContext.BaseDirectory, "Fixtures", "onnx");
 
@@ -74,8 +75,19 @@ public sealed class PrometheusScrapeTests
         // The canary's refusals are counted as errors of the endpoint.
         await EventuallyAsync(prometheus, "gyre_inference_errors_total{endpoint=\"diabetes\",code=\"invalid_argument\"} > 0", r => r.Count > 0);
 
-        // Every dashboard query parses and evaluates; those on gateway series return data.
+        // Every dashboard query parses and evaluates; those on gateway series return data; and every
+        // series a query names is one Prometheus holds now (Gyre's, or a recording rule's), except
+        // the drift monitor's and the shadows' comparisons, which exist only once an endpoint's
+        // monitor has checked a window, or an endpoint has a shadow.
         var queries = Directory.GetFiles(RepositoryFiles.Deploy("grafana"), "*.json").SelectMany(Queries).ToList();
+        var names = (await prometheus.Http.GetFromJsonAsync<JsonElement>("/api/v1/label/__name__/values")).GetProperty("data").EnumerateArray().Select(n => n.GetString()!).ToHashSet(StringComparer.Ordinal);
+        foreach (var (dashboard, panel, expr) in queries)
+        {
+            foreach (var name in SeriesName().Matches(expr).Select(m => m.Value).Where(n => !n.StartsWith("gyre_drift_", StringComparison.Ordinal) && n != "gyre_shadow_comparisons"))
+            {
+                Assert.True(names.Contains(name), $"{dashboard} / {panel}: {name} is no series Prometheus holds");
+            }
+        }
         Assert.True(queries.Count >= 30, $"{queries.Count} dashboard queries");
         foreach (var (dashboard, panel, expr) in queries)
         {
@@ -107,6 +119,10 @@ public sealed class PrometheusScrapeTests
             }
         }
     }
+
+    /// <summary>Gyre's metric names and the recording rules' (level:metric:operations) in a query.</summary>
+    [GeneratedRegex(@"\b(?:gyre_[a-z0-9_]+|[a-z_]+:gyre_[a-z0-9_]+:[a-z0-9_]+)\b")]
+    private static partial Regex SeriesName();
 
     private static IEnumerable<JsonElement> Panels(JsonElement parent) =>
         parent.TryGetProperty("panels", out var panels) ? panels.EnumerateArray().SelectMany(p => Panels(p).Prepend(p)) : [];

@@ -8,8 +8,8 @@ namespace Gyre.Server.Tests.Dashboard;
 
 /// <summary>
 /// An endpoint's traffic charts across a restart: the intervals are saved every 10 s of the
-/// server's clock and on stopping, put back on start, and the interval a restart cut goes on
-/// filling.
+/// server's clock and on stopping; after the restart they count as another replica's, added to
+/// the new process's own, so the interval a restart cut goes on filling.
 /// </summary>
 public sealed class TrafficHistoryTests
 {
@@ -68,7 +68,7 @@ public sealed class TrafficHistoryTests
             await using var connection = new SqliteConnection($"Data Source={new GyreHome(home).DatabasePath};Pooling=False");
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT requests FROM traffic_intervals WHERE endpoint = $e AND start = $s";
+            command.CommandText = "SELECT requests FROM traffic_by_replica WHERE endpoint = $e AND start = $s";
             command.Parameters.AddWithValue("$e", endpoint);
             command.Parameters.AddWithValue("$s", start);
             if (await command.ExecuteScalarAsync() is long saved)

@@ -9,7 +9,8 @@ namespace Gyre.Server.Tests.Diagnostics;
 
 /// <summary>
 /// Gyre's spans as an OpenTelemetry SDK sees them: an <see cref="ActivityListener"/> on the
-/// <c>Gyre</c> source, as the SDK's is, records what one prediction and one refused request make.
+/// <c>Gyre</c> source and ASP.NET Core's, as the SDK's is, records what one prediction, one refused
+/// request and one pipeline run make.
 /// The listener hears the whole process (other tests' servers too), so spans are picked by endpoint.
 /// </summary>
 public sealed class TracingTests : IAsyncLifetime, IDisposable
@@ -22,7 +23,8 @@ public sealed class TracingTests : IAsyncLifetime, IDisposable
     {
         _listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == GyreTracing.SourceName,
+            // ASP.NET Core's too, as an OpenTelemetry setup with its instrumentation does: requests are spans.
+            ShouldListenTo = source => source.Name is GyreTracing.SourceName or "Microsoft.AspNetCore",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = _spans.Enqueue,
         };
@@ -58,7 +60,32 @@ public sealed class TracingTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var failed = Assert.Single(Spans("gyre.inference", endpoint), s => s.Status == ActivityStatusCode.Error);
         Assert.Equal("InvalidArgument", failed.GetTagItem("error.type"));
-        Assert.Contains("tenure", failed.StatusDescription, StringComparison.Ordinal);
+        Assert.Equal("InvalidArgument", failed.StatusDescription); // not the message, which quotes the caller's input
+    }
+
+    [Fact]
+    public async Task EveryPipelineStep_IsASpanOfItsOwnTrace_WithItsStateAndAFailureMarked()
+    {
+        using var work = Pipelines.PipelineWorkspace.Create(_server);
+        var name = Unique.Name("traced");
+        await work.SaveAsync($$$"""
+            name: {{{name}}}
+            max_parallel: 1
+            steps:
+              - {id: fine, uses: command, with: {run: 'true'}}
+              - {id: broken, uses: command, needs: [fine], with: {run: 'exit 3'}}
+            """);
+        // Started by an HTTP request, itself a span: the run's steps must not become its children.
+        var run = await work.RunAsync(name);
+
+        var steps = _spans.Where(s => s.OperationName == "gyre.pipeline.step" && (string?)s.GetTagItem("gyre.pipeline") == name).ToList();
+        Assert.Equal(["broken", "fine"], steps.Select(s => (string)s.GetTagItem("gyre.step")!).Order(StringComparer.Ordinal));
+        Assert.All(steps, s => Assert.Equal(run.Id, s.GetTagItem("gyre.run_id")));
+        Assert.All(steps, s => Assert.Equal(default, s.ParentSpanId));
+        var fine = steps.Single(s => (string?)s.GetTagItem("gyre.step") == "fine");
+        var broken = steps.Single(s => (string?)s.GetTagItem("gyre.step") == "broken");
+        Assert.Equal(("succeeded", ActivityStatusCode.Unset), ((string?)fine.GetTagItem("gyre.step.state"), fine.Status));
+        Assert.Equal(("failed", ActivityStatusCode.Error), ((string?)broken.GetTagItem("gyre.step.state"), broken.Status));
     }
 
     private IEnumerable<Activity> Spans(string name, string endpoint) =>

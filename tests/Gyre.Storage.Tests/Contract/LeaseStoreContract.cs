@@ -156,8 +156,8 @@ public abstract class LeaseStoreContract
         }
         await jobs.EnqueueAsync(2, None); // queued once
         Assert.Equal(3, await jobs.CountAsync(None));
-        // Run 1 is still held by a live runner: claimers pass it by until the runner's lease runs out.
-        var held = await leases.AcquireAsync(PipelineService.RunLease(1), "runner", TimeSpan.FromMilliseconds(700), None);
+        // Run 1 is still held by a live runner: claimers pass it by while it holds the lease.
+        var held = await leases.AcquireAsync(PipelineService.RunLease(1), "runner", TimeSpan.FromMinutes(1), None);
 
         var first = await jobs.ClaimAsync("worker-a", TimeSpan.FromMinutes(1), None);
         Assert.Equal(2, first!.Value.RunId);
@@ -169,8 +169,10 @@ public abstract class LeaseStoreContract
         Assert.Null(await jobs.ClaimAsync("worker-b", TimeSpan.FromMinutes(1), None));
         Assert.True(await jobs.WaitingAsync(1, None));
 
-        // Once the runner's lease has run out (on the database's clock), run 1 is claimed, under a new epoch.
-        await Task.Delay(TimeSpan.FromMilliseconds(900));
+        // Once the runner lets the lease go, run 1 is claimed within the second a passed-over run waits
+        // (on the database's clock), under a new epoch.
+        await leases.ReleaseAsync(held!, None);
+        await Task.Delay(TimeSpan.FromMilliseconds(1_100));
         var late = await jobs.ClaimAsync("worker-b", TimeSpan.FromMinutes(1), None);
         Assert.Equal(1, late!.Value.RunId);
         Assert.Equal(held!.Epoch + 1, late.Value.Lease.Epoch);

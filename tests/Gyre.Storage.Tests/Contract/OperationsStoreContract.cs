@@ -43,6 +43,38 @@ public abstract class OperationsStoreContract
     }
 
     [SkippableFact]
+    public async Task ImportedTokens_AreRegisteredOnce_StayRevoked_AndAreReplacedByANewSecret()
+    {
+        await using var s = await OpenAsync();
+        var tokens = s.Storage.Tokens;
+        var secret = new string([.. Enumerable.Range(0, 40).Select(i => "0123456789abcdef"[(i * 7) % 16])]);
+        var imported = await tokens.ImportTokenAsync("admin-token-file", TokenScope.Admin, secret, None);
+        Assert.Equal(imported, await tokens.ImportTokenAsync("admin-token-file", TokenScope.Admin, secret, None)); // a restart: the same token
+        Assert.Equal(imported, await tokens.FindBySecretAsync(secret, None));
+        Assert.Equal(1, await tokens.CountActiveTokensAsync(None));
+
+        // Revoked, it stays revoked however often the file is read again.
+        await tokens.RevokeTokenAsync(imported.Id, None);
+        Assert.NotNull((await tokens.ImportTokenAsync("admin-token-file", TokenScope.Admin, secret, None)).RevokedTime);
+        Assert.Equal(0, await tokens.CountActiveTokensAsync(None));
+
+        // A rotated secret is a new token, and the one it replaces stops working.
+        var first = await tokens.ImportTokenAsync("admin-token-file", TokenScope.Admin, secret.ToUpperInvariant() + "gh", None);
+        var rotated = await tokens.ImportTokenAsync("admin-token-file", TokenScope.Admin, secret + "xyz", None);
+        Assert.NotNull((await tokens.FindBySecretAsync(secret.ToUpperInvariant() + "gh", None))!.RevokedTime);
+        Assert.Null(rotated.RevokedTime);
+        Assert.NotEqual(first.Id, rotated.Id);
+        Assert.Equal(1, await tokens.CountActiveTokensAsync(None));
+
+        // Weak secrets are refused before anything is written.
+        Assert.Equal("secret: expected a secret of at least 32 characters, got 7",
+            (await Assert.ThrowsAsync<GyreException>(() => tokens.ImportTokenAsync("admin-token-file", TokenScope.Admin, "hunter2", None))).Message);
+        Assert.StartsWith("secret: expected a random secret",
+            (await Assert.ThrowsAsync<GyreException>(() => tokens.ImportTokenAsync("admin-token-file", TokenScope.Admin, new string('a', 64), None))).Message, StringComparison.Ordinal);
+        Assert.Equal(1, await tokens.CountActiveTokensAsync(None));
+    }
+
+    [SkippableFact]
     public async Task Endpoints_CreateGetUpdateDelete_WithConflictsAndMissingNamed()
     {
         await using var s = await OpenAsync();

@@ -70,19 +70,22 @@ public sealed class PipelineExecutor(IPipelineStore store, ILineageStore lineage
         try
         {
             await RunStepCoreAsync(progress, pipeline, step, directory, cancel, ct);
-            if (span is not null && progress.Run.Step(step.Id) is { } done)
-            {
-                span.SetTag("gyre.step.state", done.State);
-                if (done.State == StepStates.Failed)
-                {
-                    span.SetStatus(System.Diagnostics.ActivityStatusCode.Error, done.Error);
-                }
-            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The step's log could not be opened, or its first state not saved: the step fails with the reason.
             await progress.UpdateStepAsync(step.Id, s => s with { State = StepStates.Failed, EndTime = Now(), Error = Describe(e) });
+        }
+        finally
+        {
+            if (span is not null && progress.Run.Step(step.Id) is { } done)
+            {
+                span.SetTag("gyre.step.state", done.State);
+                if (done.State == StepStates.Failed)
+                {
+                    span.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "step failed");
+                }
+            }
         }
     }
 

@@ -352,6 +352,9 @@ public sealed class PipelineService(IPipelineStore store, PipelineExecutor execu
         using var unfenced = LeaseFence.Suspend();
         var task = Task.Run(async () =>
         {
+            // Nor the request's trace: a run's steps are spans of their own, not children of a request
+            // that ended long before (and whose sampling decision is not theirs).
+            System.Diagnostics.Activity.Current = null;
             await started.Task;
             counters.RunStarted();
             PipelineRun? final = null;

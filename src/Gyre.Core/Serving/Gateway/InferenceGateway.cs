@@ -74,7 +74,16 @@ public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, 
         using (var append = GyreTracing.Source.StartActivity("gyre.log.append"))
         {
             append?.SetTag("gyre.log.mode", endpoint.Endpoint.LogMode);
-            await log.AppendAsync(records, endpoint.Endpoint.LogMode == LogModes.Durable);
+            try
+            {
+                await log.AppendAsync(records, endpoint.Endpoint.LogMode == LogModes.Durable);
+            }
+            catch (Exception e)
+            {
+                append.Fail(e);
+                span.Fail(e);
+                throw;
+            }
         }
         return new InferenceResult(variant, routing, predictions, [.. records.Select(r => r.PredictionId)], [.. records.Select(r => r.Outputs)]);
     }

@@ -373,11 +373,22 @@ internal static class PostgresMigrations
             );
             """),
         new(18, "traffic intervals per replica", """
-            -- Each replica saves its own intervals; readers add every replica's up. The rows kept
-            -- from before (one server) become the replica ''.
-            ALTER TABLE traffic_intervals ADD COLUMN replica text COLLATE "C" NOT NULL DEFAULT '';
-            ALTER TABLE traffic_intervals DROP CONSTRAINT traffic_intervals_pkey;
-            ALTER TABLE traffic_intervals ADD PRIMARY KEY (endpoint, variant, start, replica);
+            -- Each replica saves its own intervals; readers add every replica's up. A new table, so
+            -- that replicas of the version before, still running during an upgrade, go on saving to
+            -- theirs (traffic_intervals, left in place) without an error.
+            CREATE TABLE traffic_by_replica (
+                endpoint text COLLATE "C" NOT NULL,
+                variant text COLLATE "C" NOT NULL,
+                start bigint NOT NULL,
+                replica text COLLATE "C" NOT NULL,
+                requests bigint NOT NULL,
+                errors bigint NOT NULL,
+                latency_bins text COLLATE "C" NOT NULL,
+                PRIMARY KEY (endpoint, variant, start, replica)
+            );
+            CREATE INDEX traffic_by_replica_by_start ON traffic_by_replica (start);
+            INSERT INTO traffic_by_replica
+                SELECT endpoint, variant, start, '', requests, errors, latency_bins FROM traffic_intervals;
             """),
     ];
 }

@@ -368,9 +368,10 @@ internal static class SqliteMigrations
             ) WITHOUT ROWID;
             """),
         new(18, "traffic intervals per replica", """
-            -- Each replica saves its own intervals; readers add every replica's up. The rows kept
-            -- from before (one server) become the replica ''.
-            CREATE TABLE traffic_intervals_by_replica (
+            -- Each replica saves its own intervals; readers add every replica's up. A new table, so
+            -- that replicas of the version before, still running during an upgrade, go on saving to
+            -- theirs (traffic_intervals, left in place) without an error.
+            CREATE TABLE traffic_by_replica (
                 endpoint TEXT NOT NULL,
                 variant TEXT NOT NULL,
                 start INTEGER NOT NULL,
@@ -380,11 +381,9 @@ internal static class SqliteMigrations
                 latency_bins TEXT NOT NULL,
                 PRIMARY KEY (endpoint, variant, start, replica)
             ) WITHOUT ROWID;
-            INSERT INTO traffic_intervals_by_replica
+            CREATE INDEX traffic_by_replica_by_start ON traffic_by_replica (start);
+            INSERT INTO traffic_by_replica
                 SELECT endpoint, variant, start, '', requests, errors, latency_bins FROM traffic_intervals;
-            DROP TABLE traffic_intervals;
-            ALTER TABLE traffic_intervals_by_replica RENAME TO traffic_intervals;
-            CREATE INDEX traffic_intervals_by_start ON traffic_intervals (start);
             """),
     ];
 }
