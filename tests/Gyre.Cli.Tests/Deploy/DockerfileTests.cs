@@ -93,7 +93,16 @@ public sealed class DockerfileTests : IDisposable
 
     private static Process Start(string program, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment)
     {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var process = Process.Start(StartInfo(program, args, null, environment))!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        return process;
+    }
+
+    /// <summary>The published program with these arguments and variables, and none of the tests' own Gyre settings.</summary>
+    private static ProcessStartInfo StartInfo(string program, IReadOnlyList<string> args, string? folder, IReadOnlyDictionary<string, string?> environment)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = folder ?? "" };
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -104,10 +113,7 @@ public sealed class DockerfileTests : IDisposable
         {
             info.Environment[key] = value;
         }
-        var process = Process.Start(info)!;
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        return process;
+        return info;
     }
 
     private static async Task WaitReadyAsync(HttpClient http, Process server)
@@ -135,18 +141,7 @@ public sealed class DockerfileTests : IDisposable
     private static async Task<(int ExitCode, string Output)> RunAsync(string program, IReadOnlyList<string> args, string folder, IReadOnlyDictionary<string, string?> environment, TimeSpan timeout)
     {
         Directory.CreateDirectory(folder);
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = folder };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        info.Environment["GYRE_SERVER"] = null;
-        info.Environment["GYRE_TOKEN"] = null;
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-        using var process = Process.Start(info)!;
+        using var process = Process.Start(StartInfo(program, args, folder, environment))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout);
