@@ -203,7 +203,8 @@ public sealed class ReplicaTests
             await File.WriteAllTextAsync(Path.Combine(work, "release"), "");
             var run = await WaitForAsync(async () => await RunAsync() is var r && r.GetProperty("state").GetString() != "running" ? (true, r) : (false, r), TimeSpan.FromSeconds(30));
 
-            Assert.Equal(("succeeded", 2), (run.GetProperty("state").GetString(), run.GetProperty("attempt").GetInt32()));
+            Assert.True(run.GetProperty("state").GetString() == "succeeded", run.ToString());
+            Assert.Equal(2, run.GetProperty("attempt").GetInt32());
             Assert.Equal([1, 2, 1], run.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("attempts").GetInt32()));
             Assert.Equal(["prepared"], await File.ReadAllLinesAsync(Path.Combine(work, "prepared.txt")));
             Assert.Equal(["registered"], await File.ReadAllLinesAsync(Path.Combine(work, "registered.txt")));

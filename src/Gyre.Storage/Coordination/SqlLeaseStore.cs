@@ -18,10 +18,14 @@ internal sealed class SqlLeaseStore(SqlDatabase db) : ILeaseStore
         return db.WriteAsync((c, t) => AcquireAsync(c, t, db.Dialect, name, holder, ttl, ct), ct);
     }
 
-    /// <summary>Takes or extends the lease inside the caller's transaction (a queue's claim takes the claimed run's).</summary>
-    public static async Task<Lease?> AcquireAsync(DbConnection c, DbTransaction t, SqlDialect dialect, string name, string holder, TimeSpan ttl, CancellationToken ct)
+    /// <summary>
+    /// Takes or extends the lease inside the caller's transaction (a queue's claim takes the claimed
+    /// run's, with <paramref name="newEpoch"/>).
+    /// </summary>
+    public static async Task<Lease?> AcquireAsync(DbConnection c, DbTransaction t, SqlDialect dialect, string name, string holder, TimeSpan ttl, CancellationToken ct,
+        bool newEpoch = false)
     {
-        var rows = await c.QueryAsync(TakeSql(dialect, $"VALUES (@n, @h, 1, {dialect.NowMilliseconds} + @ttl)") + " RETURNING epoch, expires_at",
+        var rows = await c.QueryAsync(TakeSql(dialect, $"VALUES (@n, @h, 1, {dialect.NowMilliseconds} + @ttl)", newEpoch) + " RETURNING epoch, expires_at",
             t, r => (Epoch: r.GetInt64(0), ExpiresAt: r.GetInt64(1)), ct, ("n", name), ("h", holder), ("ttl", Milliseconds(ttl)));
         return rows.Count == 0 ? null : new Lease(name, holder, rows[0].Epoch, rows[0].ExpiresAt);
     }
@@ -31,15 +35,19 @@ internal sealed class SqlLeaseStore(SqlDatabase db) : ILeaseStore
     /// (name, holder, 1, expires_at): a lease is taken when it is free or ran out, or extended by its
     /// holder; a row whose lease another holds is left alone (and returns nothing). A holder that
     /// takes its own lease again after it ran out gets a new epoch too: what it wrote under the old
-    /// one after the end is as stale as another's.
+    /// one after the end is as stale as another's. With <paramref name="newEpoch"/> every take is a
+    /// new epoch, its holder's own live lease too: a queue's claim starts a new ownership, which
+    /// the same process's earlier hold (recovery requeues a run under the run's lease, then lets it
+    /// go by its epoch) must neither share nor release.
     /// </summary>
-    public static string TakeSql(SqlDialect dialect, string rows)
+    public static string TakeSql(SqlDialect dialect, string rows, bool newEpoch = false)
     {
         var now = dialect.NowMilliseconds;
+        var epoch = newEpoch ? "leases.epoch + 1" : $"CASE WHEN leases.holder = excluded.holder AND leases.expires_at > {now} THEN leases.epoch ELSE leases.epoch + 1 END";
         return $"""
             INSERT INTO leases (name, holder, epoch, expires_at) {rows}
             ON CONFLICT (name) DO UPDATE SET
-                epoch = CASE WHEN leases.holder = excluded.holder AND leases.expires_at > {now} THEN leases.epoch ELSE leases.epoch + 1 END,
+                epoch = {epoch},
                 holder = excluded.holder,
                 expires_at = excluded.expires_at
             WHERE leases.holder = excluded.holder OR leases.expires_at <= {now}

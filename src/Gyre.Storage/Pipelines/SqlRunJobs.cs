@@ -79,7 +79,7 @@ internal sealed class SqlRunJobs(SqlDatabase db) : IRunJobs, IDisposable
         var rows = await c.PreparedQueryAsync($"""
             WITH job AS ({TakeOldest}),
             lease AS (
-                {SqlLeaseStore.TakeSql(db.Dialect, $"SELECT @prefix || run_id, @h, 1, {db.Dialect.NowMilliseconds} + @ttl FROM job")}
+                {SqlLeaseStore.TakeSql(db.Dialect, $"SELECT @prefix || run_id, @h, 1, {db.Dialect.NowMilliseconds} + @ttl FROM job", newEpoch: true)}
                 RETURNING epoch, expires_at)
             SELECT job.run_id, lease.epoch, lease.expires_at FROM job LEFT JOIN lease ON true
             """, t, r => (RunId: r.GetInt64(0), Epoch: r.NullableInt64(1), ExpiresAt: r.NullableInt64(2)), ct,
@@ -97,7 +97,7 @@ internal sealed class SqlRunJobs(SqlDatabase db) : IRunJobs, IDisposable
         var claimed = await c.PreparedQueryAsync(TakeOldest, t, r => r.GetInt64(0), ct);
         return claimed.Count == 0
             ? null
-            : (claimed[0], await SqlLeaseStore.AcquireAsync(c, t, db.Dialect, PipelineService.RunLease(claimed[0]), holder, ttl, ct));
+            : (claimed[0], await SqlLeaseStore.AcquireAsync(c, t, db.Dialect, PipelineService.RunLease(claimed[0]), holder, ttl, ct, newEpoch: true));
     }
 
     public Task WaitAsync(TimeSpan timeout, CancellationToken ct) => _listener.WaitAsync(timeout, ct);

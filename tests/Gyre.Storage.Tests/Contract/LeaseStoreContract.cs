@@ -180,6 +180,23 @@ public abstract class LeaseStoreContract
     }
 
     [SkippableFact]
+    public async Task AClaimByTheProcessThatRequeuedTheRun_IsANewEpoch_ThatTheRequeuersReleaseLeavesAlone()
+    {
+        await using var s = await OpenAsync();
+        var jobs = s.Storage.RunJobs;
+        var leases = s.Storage.Leases;
+        // Recovery requeues run 7 under the run's lease, and lets it go after; the same process's
+        // worker may claim the run in between.
+        var requeuing = await leases.AcquireAsync(PipelineService.RunLease(7), "host:1:aa", TimeSpan.FromMinutes(1), None);
+        await jobs.EnqueueAsync(7, None);
+        var claimed = await jobs.ClaimAsync("host:1:aa", TimeSpan.FromMinutes(1), None);
+        Assert.Equal(7, claimed!.Value.RunId);
+        Assert.Equal(requeuing!.Epoch + 1, claimed.Value.Lease.Epoch);
+        await leases.ReleaseAsync(requeuing, None);
+        Assert.True(await leases.HoldsAsync(claimed.Value.Lease, None));
+    }
+
+    [SkippableFact]
     public async Task ConcurrentClaimers_NeverClaimOneRunTwice()
     {
         await using var s = await OpenAsync();
