@@ -37,7 +37,11 @@ public sealed class DockerfileTests : IDisposable
         var output = publish.IndexOf("-o");
         Assert.Equal("/app", publish[output + 1]);
         publish[output + 1] = app;
-        var published = await RunAsync("dotnet", publish, RepositoryFiles.Root, new Dictionary<string, string?>(), TimeSpan.FromMinutes(10));
+        // At the lowest priority, in processes of its own (no compiler server or build node shared
+        // with the suite's build): a Release build of everything must not starve the tests that run
+        // beside it. Neither changes what is published.
+        var published = await RunAsync("nice", ["-n", "19", "dotnet", .. publish], RepositoryFiles.Root,
+            new Dictionary<string, string?> { ["UseSharedCompilation"] = "false", ["MSBUILDDISABLENODEREUSE"] = "1" }, TimeSpan.FromMinutes(10));
         Assert.True(published.ExitCode == 0, published.Output);
         var entrypoint = Assert.Single(dockerfile.Entrypoint);
         Assert.StartsWith("/opt/gyre/", entrypoint, StringComparison.Ordinal);
