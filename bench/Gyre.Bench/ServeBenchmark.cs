@@ -182,6 +182,14 @@ internal static partial class ServeBenchmark
         return total;
     }
 
+    /// <summary>A loopback port free now (a server started on it right after gets it).</summary>
+    internal static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     internal sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Errors);
 
     internal static async Task<WrkResult> WrkAsync(string url, string script, TimeSpan duration)
@@ -295,13 +303,6 @@ internal static partial class ServeBenchmark
                     await Task.Delay(200);
                 }
             }
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-            listener.Start();
-            return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         }
 
         public void Dispose()

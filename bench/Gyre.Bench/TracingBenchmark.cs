@@ -22,7 +22,7 @@ internal static class TracingBenchmark
     {
         var folder = Directory.CreateTempSubdirectory("gyre-bench-tracing-").FullName;
         using var sink = new HttpListener();
-        var port = FreePort();
+        var port = ServeBenchmark.FreePort();
         sink.Prefixes.Add($"http://127.0.0.1:{port}/");
         sink.Start();
         long exports = 0;
@@ -86,12 +86,5 @@ internal static class TracingBenchmark
             sink.Stop();
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

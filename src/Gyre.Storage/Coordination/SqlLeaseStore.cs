@@ -116,7 +116,6 @@ internal sealed class SqlLeaseStore(SqlDatabase db) : ILeaseStore
             $"SELECT COUNT(*) FROM leases WHERE name = @n AND holder = @h AND epoch = @e AND expires_at > {dialect.NowMilliseconds}",
             transaction, ct, ("n", lease.Name), ("h", lease.Holder), ("e", lease.Epoch)), System.Globalization.CultureInfo.InvariantCulture) == 1;
 
-
     private static void Check(string name, string holder, TimeSpan ttl)
     {
         var problems = new List<string>();

@@ -12,8 +12,8 @@ namespace Gyre.Storage.Pipelines;
 /// COMMITTED on PostgreSQL), and takes the run's lease in the same transaction: a run is claimed
 /// once, and from the claim on it is its worker's. The hot statement touches no other table, so it
 /// stays one step down the primary key whatever the planner knows; a run whose lease is still held
-/// goes back with its <c>ready_at</c> at the lease's end, or a second on, whichever comes first. Queuing announces on
-/// <see cref="Channel"/>, so idle workers wake at once instead of at their next poll.
+/// goes back with its <c>ready_at</c> at the lease's end, or a second on, whichever comes first.
+/// Queuing announces on <see cref="Channel"/>, so idle workers wake at once instead of at their next poll.
 /// </summary>
 internal sealed class SqlRunJobs(SqlDatabase db) : IRunJobs, IDisposable
 {
@@ -23,6 +23,12 @@ internal sealed class SqlRunJobs(SqlDatabase db) : IRunJobs, IDisposable
     private const int RetryMs = 1_000;
 
     private readonly ChangeListener _listener = new(db, Channel);
+
+    /// <summary>Removes the oldest ready row and hands back its run; null when none is ready.</summary>
+    private readonly string _takeOldest = TakeOldest(db.Dialect);
+
+    /// <summary>The removal and the run's lease, chained in one statement (PostgreSQL).</summary>
+    private readonly string _claim = Claim(db.Dialect);
 
     public bool Listening => _listener.Listening;
 
@@ -61,12 +67,19 @@ internal sealed class SqlRunJobs(SqlDatabase db) : IRunJobs, IDisposable
         return null;
     }, ct);
 
-    /// <summary>Removes the oldest ready row and hands back its run; null when none is ready.</summary>
-    private string TakeOldest => $"""
+    private static string TakeOldest(SqlDialect dialect) => $"""
         DELETE FROM pipeline_jobs WHERE run_id = (
-            SELECT run_id FROM pipeline_jobs WHERE ready_at <= {db.Dialect.NowMilliseconds}
-            ORDER BY run_id LIMIT 1 {db.Dialect.SkipLocked})
+            SELECT run_id FROM pipeline_jobs WHERE ready_at <= {dialect.NowMilliseconds}
+            ORDER BY run_id LIMIT 1 {dialect.SkipLocked})
         RETURNING run_id
+        """;
+
+    private static string Claim(SqlDialect dialect) => $"""
+        WITH job AS ({TakeOldest(dialect)}),
+        lease AS (
+            {SqlLeaseStore.TakeSql(dialect, $"SELECT @prefix || run_id, @h, 1, {dialect.NowMilliseconds} + @ttl FROM job", newEpoch: true)}
+            RETURNING epoch, expires_at)
+        SELECT job.run_id, lease.epoch, lease.expires_at FROM job LEFT JOIN lease ON true
         """;
 
     /// <summary>
@@ -76,13 +89,7 @@ internal sealed class SqlRunJobs(SqlDatabase db) : IRunJobs, IDisposable
     /// </summary>
     private async Task<(long RunId, Lease? Lease)?> ClaimInOneStatementAsync(DbConnection c, DbTransaction t, string holder, TimeSpan ttl, CancellationToken ct)
     {
-        var rows = await c.PreparedQueryAsync($"""
-            WITH job AS ({TakeOldest}),
-            lease AS (
-                {SqlLeaseStore.TakeSql(db.Dialect, $"SELECT @prefix || run_id, @h, 1, {db.Dialect.NowMilliseconds} + @ttl FROM job", newEpoch: true)}
-                RETURNING epoch, expires_at)
-            SELECT job.run_id, lease.epoch, lease.expires_at FROM job LEFT JOIN lease ON true
-            """, t, r => (RunId: r.GetInt64(0), Epoch: r.NullableInt64(1), ExpiresAt: r.NullableInt64(2)), ct,
+        var rows = await c.PreparedQueryAsync(_claim, t, r => (RunId: r.GetInt64(0), Epoch: r.NullableInt64(1), ExpiresAt: r.NullableInt64(2)), ct,
             ("@prefix", PipelineService.RunLeasePrefix), ("@h", holder), ("@ttl", SqlLeaseStore.Milliseconds(ttl)));
         if (rows.Count == 0)
         {
@@ -94,7 +101,7 @@ internal sealed class SqlRunJobs(SqlDatabase db) : IRunJobs, IDisposable
 
     private async Task<(long RunId, Lease? Lease)?> ClaimInTwoStatementsAsync(DbConnection c, DbTransaction t, string holder, TimeSpan ttl, CancellationToken ct)
     {
-        var claimed = await c.PreparedQueryAsync(TakeOldest, t, r => r.GetInt64(0), ct);
+        var claimed = await c.PreparedQueryAsync(_takeOldest, t, r => r.GetInt64(0), ct);
         return claimed.Count == 0
             ? null
             : (claimed[0], await SqlLeaseStore.AcquireAsync(c, t, db.Dialect, PipelineService.RunLease(claimed[0]), holder, ttl, ct, newEpoch: true));

@@ -43,13 +43,7 @@ internal static class SqlCommands
     public static async Task<List<T>> QueryAsync<T>(this DbConnection connection, string sql, DbTransaction? transaction, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters)
     {
         await using var command = connection.Command(sql, transaction, parameters);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add(map(reader));
-        }
-        return rows;
+        return await RowsAsync(command, map, ct);
     }
 
     /// <summary>
@@ -61,6 +55,11 @@ internal static class SqlCommands
     {
         await using var command = connection.Command(sql, transaction, parameters);
         await command.PrepareAsync(ct);
+        return await RowsAsync(command, map, ct);
+    }
+
+    private static async Task<List<T>> RowsAsync<T>(DbCommand command, Func<DbDataReader, T> map, CancellationToken ct)
+    {
         await using var reader = await command.ExecuteReaderAsync(ct);
         var rows = new List<T>();
         while (await reader.ReadAsync(ct))

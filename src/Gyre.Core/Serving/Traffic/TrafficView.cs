@@ -12,8 +12,8 @@ public sealed class TrafficView(TrafficMeter local, ITrafficStore store, Coordin
     /// <summary>Each variant's intervals from <paramref name="sinceMs"/>'s up to now, oldest first; quiet intervals are zeros.</summary>
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<TrafficPoint>>> SeriesAsync(string endpoint, IEnumerable<string> variants, long nowMs, long sinceMs, CancellationToken ct)
     {
-        var merged = await MergedAsync(endpoint, nowMs, sinceMs, ct);
         var starts = TrafficSeries.Starts(nowMs, sinceMs);
+        var merged = await MergedAsync(endpoint, nowMs, sinceMs, starts[0], ct);
         return variants.Distinct(StringComparer.Ordinal).ToDictionary(v => v, IReadOnlyList<TrafficPoint> (v) =>
             [.. starts.Select(s => merged.TryGetValue((v, s), out var interval) ? interval.Point() : new TrafficPoint(s, 0, 0, 0, 0))], StringComparer.Ordinal);
     }
@@ -21,13 +21,13 @@ public sealed class TrafficView(TrafficMeter local, ITrafficStore store, Coordin
     /// <summary>The requests and failures of all of the endpoint's variants in the intervals from <paramref name="sinceMs"/>'s to now.</summary>
     public async Task<(long Requests, long Errors)> RecentAsync(string endpoint, long nowMs, long sinceMs, CancellationToken ct)
     {
-        var merged = await MergedAsync(endpoint, nowMs, sinceMs, ct);
+        var merged = await MergedAsync(endpoint, nowMs, sinceMs, TrafficSeries.Starts(nowMs, sinceMs)[0], ct);
         return (merged.Values.Sum(i => i.Requests), merged.Values.Sum(i => i.Errors));
     }
 
-    private async Task<Dictionary<(string Variant, long Start), TrafficInterval>> MergedAsync(string endpoint, long nowMs, long sinceMs, CancellationToken ct)
+    /// <summary>Every replica's intervals of the endpoint from <paramref name="first"/> (the first of <see cref="TrafficSeries.Starts"/>) to now, added up by variant and start.</summary>
+    private async Task<Dictionary<(string Variant, long Start), TrafficInterval>> MergedAsync(string endpoint, long nowMs, long sinceMs, long first, CancellationToken ct)
     {
-        var first = TrafficSeries.Starts(nowMs, sinceMs)[0];
         var own = local.All.Where(v => v.Key.Endpoint == endpoint)
             .SelectMany(v => v.Meter.Series.Snapshot(nowMs, sinceMs).Select(i => (v.Key.Variant, Interval: i)));
         var others = (await store.LoadAsync(endpoint, first, replica.Holder, ct))
