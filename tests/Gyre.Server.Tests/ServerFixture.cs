@@ -19,9 +19,12 @@ public class ServerFixture : IAsyncLifetime
     /// <summary>Why the server could not start on this machine; null when it did.</summary>
     protected string? SkipReason { get; set; }
 
-    public virtual async Task InitializeAsync() => _server = await TestServer.StartAsync();
+    public virtual async Task InitializeAsync() => _server = await TestServer.StartAsync(Configure);
 
     protected async Task StartAsync(Func<ServerOptions, ServerOptions> configure) => _server = await TestServer.StartAsync(configure);
+
+    /// <summary>Changes the options of the server this fixture starts (the Open Inference Protocol's gRPC port, for one).</summary>
+    protected virtual ServerOptions Configure(ServerOptions options) => options;
 
     public virtual async Task DisposeAsync()
     {
@@ -33,7 +36,7 @@ public class ServerFixture : IAsyncLifetime
 }
 
 /// <summary>The same shared server with its metadata in a fresh schema of the test PostgreSQL server.</summary>
-public sealed class PostgresServerFixture : ServerFixture
+public class PostgresServerFixture : ServerFixture
 {
     private TestPostgres? _database;
 
@@ -48,7 +51,7 @@ public sealed class PostgresServerFixture : ServerFixture
             SkipReason = e.Message;
             return;
         }
-        await StartAsync(o => o with { Database = new DatabaseOptions(_database.Url), Migrate = true });
+        await StartAsync(o => Configure(o with { Database = new DatabaseOptions(_database.Url), Migrate = true }));
     }
 
     public override async Task DisposeAsync()

@@ -29,6 +29,9 @@ public sealed class TestServer : IAsyncDisposable
 
     public string Home { get; }
 
+    /// <summary>The gRPC service's address, when the server was started with <see cref="ServerOptions.GrpcUrls"/>.</summary>
+    public Uri? GrpcAddress => GyreServer.GrpcAddresses(_app) is { Count: > 0 } grpc ? new Uri(grpc[0]) : null;
+
     public Uri Address { get; }
 
     /// <summary>A plain HTTP client, for asserting on raw responses.</summary>

@@ -23,6 +23,14 @@ internal static class ServerCommand
     private static Command Build(string name, string description, string defaultUrls, bool worker)
     {
         var urls = new Option<string>("--urls") { Description = "Listen URLs, ';'-separated", DefaultValueFactory = _ => defaultUrls };
+        var grpcUrls = new Option<string?>("--grpc-urls")
+        {
+            Description = "Listen URLs for the Open Inference Protocol over gRPC (HTTP/2 without TLS, a port of its own, e.g. http://127.0.0.1:8001); off by default",
+        };
+        var invocations = new Option<string?>("--invocations-endpoint")
+        {
+            Description = "The endpoint that MLflow's bare POST /invocations scores (every endpoint answers at /endpoints/NAME/invocations)",
+        };
         var home = CliOptions.Home();
         var auth = new Option<bool>("--auth") { Description = "Require an API token on every call (always on for a non-loopback address)" };
         var maxArtifact = new Option<long?>("--max-artifact-bytes") { Description = "The largest artifact upload, in bytes (default 1 GiB)" };
@@ -58,6 +66,8 @@ internal static class ServerCommand
         if (!worker)
         {
             command.Options.Add(roles);
+            command.Options.Add(grpcUrls);
+            command.Options.Add(invocations);
         }
         database.AddTo(command);
         artifacts.AddTo(command);
@@ -66,6 +76,8 @@ internal static class ServerCommand
             var options = new ServerOptions
             {
                 Urls = parse.GetValue(urls)!,
+                GrpcUrls = worker ? null : parse.GetValue(grpcUrls),
+                Gateway = new Core.Serving.Gateway.GatewayOptions { InvocationsEndpoint = worker ? null : parse.GetValue(invocations) },
                 Home = parse.GetValue(home),
                 Database = database.Read(parse),
                 Artifacts = artifacts.Read(parse),
@@ -85,6 +97,10 @@ internal static class ServerCommand
             await using var app = await GyreServer.BuildAsync(options, ct: ct);
             await app.StartAsync(ct);
             var listening = string.Join(", ", GyreServer.Addresses(app));
+            if (GyreServer.GrpcAddresses(app) is { Count: > 0 } grpc)
+            {
+                listening += $"; gRPC on {string.Join(", ", grpc)}";
+            }
             await Console.Out.WriteLineAsync(options.Replica.Roles == ReplicaRoles.All
                 ? $"gyre server listening on {listening} (the dashboard is at /; Ctrl+C to stop)"
                 : $"gyre {name} listening on {listening} (roles {ReplicaRoleNames.Format(options.Replica.Roles)}; Ctrl+C to stop)");

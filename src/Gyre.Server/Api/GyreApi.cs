@@ -24,6 +24,9 @@ internal static class GyreApi
         {
             PredictApi.Map(app);
             OipApi.Map(app);
+            KServeV1Api.Map(app);
+            MlflowScoringApi.Map(app);
+            Inference.Grpc.GrpcServices.Map(app);
         }
         if (replica.Has(ReplicaRoles.Api))
         {

@@ -9,6 +9,7 @@ using Gyre.Server.Api;
 using Gyre.Server.Dashboard;
 using Gyre.Server.Http;
 using Gyre.Server.Inference;
+using Gyre.Server.Inference.Grpc;
 using Gyre.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -33,11 +34,12 @@ public static class GyreServer
         GyreException.ThrowIfAny(options.Problems());
         var urls = ListenAddresses.Split(options.Urls);
         var forwarded = TrustedProxies.Options(options.TrustedProxies);
-        ListenAddresses.CheckFree(urls);
+        var grpc = GrpcListen.Resolve(options.GrpcUrls, urls);
+        ListenAddresses.CheckFree([.. urls, .. grpc.Urls]);
         // Behind a trusted proxy the callers are other machines, even on a loopback address.
-        options = options with { RequireAuth = options.RequireAuth || forwarded is not null || urls.Any(u => !ListenAddresses.IsLoopback(u)) };
+        options = options with { RequireAuth = options.RequireAuth || forwarded is not null || urls.Concat(grpc.Urls).Any(u => !ListenAddresses.IsLoopback(u)) };
 
-        var builder = GyreHost.CreateBuilder(options, urls);
+        var builder = GyreHost.CreateBuilder(options, urls, grpc);
         builder.Services
             .AddSingleton(time ?? TimeProvider.System)
             .AddGyreStorage(new StorageOptions(options.Home, options.Database, options.Artifacts))
@@ -48,6 +50,7 @@ public static class GyreServer
             .AddGyrePipelines()
             .AddGyreMonitoring(options.Webhooks)
             .AddGyreServer(options)
+            .AddGyreGrpc(grpc, options.Gateway)
             .AddGyreMetrics()
             .AddGyreTracing()
             .AddGyreDashboard(GyreHome.Resolve(options.Home).Root);
@@ -56,7 +59,7 @@ public static class GyreServer
         var app = builder.Build();
         try
         {
-            await app.Services.GetRequiredService<GyreStartup>().RunAsync(urls, forwarded is not null, ct);
+            await app.Services.GetRequiredService<GyreStartup>().RunAsync([.. urls, .. grpc.Urls], forwarded is not null, ct);
         }
         catch
         {
@@ -68,7 +71,14 @@ public static class GyreServer
         return app;
     }
 
-    /// <summary>The addresses the server actually listens on (port 0 resolved), once started.</summary>
-    public static IReadOnlyList<string> Addresses(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+    /// <summary>The addresses the server actually listens on for HTTP/1.1 (port 0 resolved), once started.</summary>
+    public static IReadOnlyList<string> Addresses(WebApplication app)
+    {
+        var grpc = app.Services.GetRequiredService<GrpcListen>();
+        return app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+            .Where(a => !grpc.Ports.Contains(new Uri(a.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal)).Port)).ToList() ?? [];
+    }
+
+    /// <summary>The addresses of the gRPC service (<see cref="ServerOptions.GrpcUrls"/>); none when it is off.</summary>
+    public static IReadOnlyList<string> GrpcAddresses(WebApplication app) => app.Services.GetRequiredService<GrpcListen>().Urls;
 }

@@ -8,6 +8,13 @@ public sealed record ServerOptions
     /// <summary>Semicolon-separated listen URLs; port 0 picks a free port.</summary>
     public string Urls { get; init; } = DefaultUrls;
 
+    /// <summary>
+    /// Semicolon-separated listen URLs for the Open Inference Protocol's gRPC service, HTTP/2 without
+    /// TLS (<c>--grpc-urls</c>; Triton's port is 8001); none by default. Port 0 picks a free port.
+    /// They must not share a port with <see cref="Urls"/>: HTTP/2 without TLS cannot share a port with HTTP/1.1.
+    /// </summary>
+    public string? GrpcUrls { get; init; }
+
     /// <summary>The home folder; null resolves <c>$GYRE_HOME</c>, then <c>.gyre/</c>.</summary>
     public string? Home { get; init; }
 
@@ -73,6 +80,13 @@ public sealed record ServerOptions
         if (string.IsNullOrWhiteSpace(Urls))
         {
             problems.Add("--urls: expected one or more listen URLs separated by ';'");
+        }
+        foreach (var url in ListenAddresses.Split(GrpcUrls ?? ""))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp)
+            {
+                problems.Add($"--grpc-urls: '{url}' is not a URL such as http://127.0.0.1:8001 (gRPC is served without TLS; end TLS at a proxy)");
+            }
         }
         Positive("ServerOptions.MaxJsonBodyBytes", MaxJsonBodyBytes);
         Positive("--max-artifact-bytes", MaxArtifactBytes);

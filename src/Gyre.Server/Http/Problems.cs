@@ -27,8 +27,17 @@ internal static class Problems
         return problem;
     }
 
+    /// <summary>
+    /// Answers an error in the shape the route's protocol gives errors: problem details on Gyre's own
+    /// routes, a gRPC status for a gRPC call, <c>{"error"}</c> for the Open Inference Protocol and
+    /// KServe V1, <c>{"error_code", "message"}</c> for MLflow's scoring format.
+    /// </summary>
     public static Task WriteAsync(HttpContext context, ErrorCode code, string detail, IReadOnlyList<string>? errors = null, int? status = null)
     {
+        if (ForeignErrors.WriteAsync(context, code, detail, status) is { } foreign)
+        {
+            return foreign;
+        }
         var problem = From(code, detail, errors);
         problem.Status = status ?? problem.Status;
         problem.Instance = context.Request.Path;

@@ -13,9 +13,9 @@ namespace Gyre.Server.Inference;
 
 /// <summary>
 /// The Open Inference Protocol v2 (KServe, Triton, MLServer) over REST. An endpoint is a model of
-/// the protocol, named as the endpoint; its version is the primary variant's model version. The
-/// answer's outputs are the model's output (FP64, <c>[batch, k]</c>), <c>label</c> (BYTES) for a
-/// classifier, and <c>prediction_id</c> (BYTES), which feedback refers to.
+/// the protocol, named as the endpoint; its versions are the model versions its live variants serve,
+/// and the unversioned routes answer as the endpoint routes. The answer's outputs are
+/// <see cref="OipOutputs"/>'s. Errors on these routes are the protocol's <c>{"error": message}</c>.
 /// </summary>
 internal static class OipApi
 {
@@ -25,10 +25,21 @@ internal static class OipApi
         v2.MapGet("/", Server).WithMetadata(new RequiredScope(TokenScope.Read));
         v2.MapGet("/health/live", () => TypedResults.Ok(new { live = true })).WithMetadata(new Anonymous());
         v2.MapGet("/health/ready", Ready).WithMetadata(new Anonymous());
-        v2.MapGet("/models/{name}", Metadata);
-        v2.MapGet("/models/{name}/ready", ModelReady);
-        v2.MapPost("/models/{name}/infer", Infer).WithMetadata(new RequiredScope(TokenScope.Read));
+        v2.MapGet("/models/{name}", (string name, EndpointRouter router) => Metadata(name, null, router));
+        v2.MapGet("/models/{name}/ready", (string name, EndpointRouter router) => ModelReady(name, null, router));
+        v2.MapPost("/models/{name}/infer", (string name, HttpContext context, InferenceGateway gateway, GatewayOptions options, GatewayMetrics metrics, TimeProvider time, CancellationToken ct) =>
+            InferenceCall.AnswerAsync(name, null, context, gateway, options, metrics, time, V2.Dialect, ct)).WithMetadata(new RequiredScope(TokenScope.Read));
+        // The versioned routes name a model version the endpoint serves: the answer comes from that
+        // version's variant, whatever the split's weights.
+        v2.MapGet("/models/{name}/versions/{version}", Metadata);
+        v2.MapGet("/models/{name}/versions/{version}/ready", ModelReady);
+        v2.MapPost("/models/{name}/versions/{version}/infer", (string name, string version, HttpContext context, InferenceGateway gateway, GatewayOptions options,
+            GatewayMetrics metrics, TimeProvider time, CancellationToken ct) =>
+            InferenceCall.AnswerAsync(name, version, context, gateway, options, metrics, time, V2.Dialect, ct)).WithMetadata(new RequiredScope(TokenScope.Read));
     }
+
+    /// <summary>Whether a path is the protocol's, whose errors are <c>{"error": message}</c> (<see cref="Http.Problems"/>).</summary>
+    public static bool Owns(PathString path) => path.StartsWithSegments("/v2", StringComparison.Ordinal);
 
     private static Ok<ServerMetadata> Server() => TypedResults.Ok(new ServerMetadata("gyre", Api.HealthApi.Version, []));
 
@@ -36,50 +47,52 @@ internal static class OipApi
     private static IResult Ready(EndpointRouter router) =>
         router.AllReady ? TypedResults.Ok(new { ready = true }) : TypedResults.Json(new { ready = false }, statusCode: StatusCodes.Status503ServiceUnavailable);
 
-    private static IResult ModelReady(string name, EndpointRouter router)
+    private static IResult ModelReady(string name, string? version, EndpointRouter router)
     {
-        router.Get(name);
+        var endpoint = router.Get(name);
+        if (version is not null)
+        {
+            endpoint.Serving(version);
+        }
         return TypedResults.Ok(new { name, ready = true });
     }
 
-    private static Ok<ModelMetadata> Metadata(string name, EndpointRouter router)
+    private static Ok<ModelMetadata> Metadata(string name, string? version, EndpointRouter router) => TypedResults.Ok(Describe(router.Get(name), version));
+
+    /// <summary>A model's metadata: the named version's variant (the heaviest live one without a version), and every version served.</summary>
+    internal static ModelMetadata Describe(ServedEndpoint endpoint, string? version)
     {
-        var endpoint = router.Get(name);
-        var primary = endpoint.Live.OrderByDescending(v => v.Variant.Weight).First();
-        var package = primary.Predictor.Package;
+        var variant = version is null ? endpoint.Live.OrderByDescending(v => v.Variant.Weight).First() : endpoint.Serving(version);
+        var package = variant.Predictor.Package;
         var inputs = package.FeatureInput is { } tensor
             ? [.. package.Signature.Inputs.Where(i => i.Name == tensor).Select(i => new TensorMetadata(i.Name, i.DataType, i.Shape))]
-            : primary.Predictor.Inputs.Select(i => new TensorMetadata(i.Name, i.DataType, [-1, 1])).ToList();
-        var outputs = new List<TensorMetadata> { new(package.Output, TensorDataTypes.Fp64, [-1, Width(package)]) };
-        if (package.Task is ModelTasks.Binary or ModelTasks.Multiclass)
-        {
-            outputs.Add(new TensorMetadata("label", TensorDataTypes.Bytes, [-1]));
-        }
-        outputs.Add(new TensorMetadata("prediction_id", TensorDataTypes.Bytes, [-1]));
-        return TypedResults.Ok(new ModelMetadata(name, [.. endpoint.Live.Select(v => v.Variant.ModelVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))],
-            ModelFlavors.Of(package).Platform, inputs, outputs));
+            : variant.Predictor.Inputs.Select(i => new TensorMetadata(i.Name, i.DataType, [-1, 1])).ToList();
+        var outputs = OipOutputs.Names(package).Select(o => o == package.Output
+            ? new TensorMetadata(o, TensorDataTypes.Fp64, [-1, OipOutputs.Width(package)])
+            : new TensorMetadata(o, TensorDataTypes.Bytes, [-1])).ToList();
+        return new ModelMetadata(endpoint.Endpoint.Name, endpoint.Versions, ModelFlavors.Of(package).Platform, inputs, outputs);
     }
 
-    private static Task Infer(string name, HttpContext context, InferenceGateway gateway, GatewayOptions options, GatewayMetrics metrics, TimeProvider time, CancellationToken ct) =>
-        InferenceCall.AnswerAsync(name, context, gateway, options, metrics, time, V2.Dialect, ct);
-
-    /// <summary>The v2 inference request in, the v2 inference response out (with labels and prediction ids as extra BYTES outputs).</summary>
+    /// <summary>The v2 inference request in, the v2 inference response out (with labels and prediction ids as extra BYTES outputs, unless <c>outputs</c> leaves them out).</summary>
     private sealed class V2 : IInferenceDialect
     {
         public static readonly V2 Dialect = new();
 
         public string Protocol => "v2";
 
-        public ParsedRequest Read(JsonElement body, IPredictor predictor, int maxRows) =>
-            OipReader.Read(body, predictor.Inputs, predictor.Package.FeatureInput, maxRows);
+        public ParsedRequest Read(JsonElement body, IPredictor predictor, int maxRows)
+        {
+            OipReader.RequestId(body);
+            return OipReader.Read(body, predictor, maxRows);
+        }
 
-        public string? RequestId(JsonElement body) => OipReader.RequestId(body);
-
-        public void Write(HttpContext context, string endpoint, InferenceResult result, string? requestId)
+        public void Write(HttpContext context, string endpoint, InferenceResult result, JsonElement body)
         {
             var package = result.Variant.Predictor.Package;
+            var requested = OipReader.Outputs(body);
+            var requestId = OipReader.RequestId(body);
             var rows = result.Predictions.Length;
-            var width = rows == 0 ? Width(package) : result.Predictions[0].Length;
+            var width = rows == 0 ? OipOutputs.Width(package) : result.Predictions[0].Length;
             JsonAnswer.Write(context, json =>
             {
                 json.WriteStartObject();
@@ -94,16 +107,19 @@ internal static class OipApi
                 json.WriteString("model", result.Variant.Model);
                 json.WriteEndObject();
                 json.WriteStartArray("outputs");
-                Tensor(json, package.Output, TensorDataTypes.Fp64, [rows, width], () =>
+                if (OipOutputs.Wanted(requested, package.Output))
                 {
-                    foreach (var value in result.Predictions.SelectMany(p => p))
+                    Tensor(json, package.Output, TensorDataTypes.Fp64, [rows, width], () =>
                     {
-                        PredictionFormat.Number(json, value);
-                    }
-                });
-                if (package.Task is ModelTasks.Binary or ModelTasks.Multiclass)
+                        foreach (var value in result.Predictions.SelectMany(p => p))
+                        {
+                            PredictionFormat.Number(json, value);
+                        }
+                    });
+                }
+                if (package.Task is ModelTasks.Binary or ModelTasks.Multiclass && OipOutputs.Wanted(requested, OipOutputs.Label))
                 {
-                    Tensor(json, "label", TensorDataTypes.Bytes, [rows], () =>
+                    Tensor(json, OipOutputs.Label, TensorDataTypes.Bytes, [rows], () =>
                     {
                         foreach (var prediction in result.Predictions)
                         {
@@ -111,13 +127,16 @@ internal static class OipApi
                         }
                     });
                 }
-                Tensor(json, "prediction_id", TensorDataTypes.Bytes, [rows], () =>
+                if (OipOutputs.Wanted(requested, OipOutputs.PredictionId))
                 {
-                    foreach (var predictionId in result.PredictionIds)
+                    Tensor(json, OipOutputs.PredictionId, TensorDataTypes.Bytes, [rows], () =>
                     {
-                        json.WriteStringValue(predictionId);
-                    }
-                });
+                        foreach (var predictionId in result.PredictionIds)
+                        {
+                            json.WriteStringValue(predictionId);
+                        }
+                    });
+                }
                 json.WriteEndArray();
                 json.WriteEndObject();
             });
@@ -140,9 +159,6 @@ internal static class OipApi
         json.WriteEndArray();
         json.WriteEndObject();
     }
-
-    private static long Width(ModelPackage package) =>
-        package.Signature.Outputs.FirstOrDefault(o => o.Name == package.Output) is { Shape.Count: 2 } output ? output.Shape[1] : 1;
 
     internal sealed record ServerMetadata(string Name, string Version, IReadOnlyList<string> Extensions);
 

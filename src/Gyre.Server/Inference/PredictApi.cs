@@ -29,7 +29,7 @@ internal static class PredictApi
     }
 
     private static Task Predict(string name, HttpContext context, InferenceGateway gateway, GatewayOptions options, GatewayMetrics metrics, TimeProvider time, CancellationToken ct) =>
-        InferenceCall.AnswerAsync(name, context, gateway, options, metrics, time, Simple.Dialect, ct);
+        InferenceCall.AnswerAsync(name, null, context, gateway, options, metrics, time, Simple.Dialect, ct);
 
     /// <summary>
     /// <c>[{prediction_id, actual}]</c>: ground truth for logged predictions, whenever it arrives. The
@@ -77,9 +77,7 @@ internal static class PredictApi
         public ParsedRequest Read(JsonElement body, IPredictor predictor, int maxRows) =>
             InstancesReader.Read(body, predictor.Inputs, predictor.Package.FeatureInput, maxRows);
 
-        public string? RequestId(JsonElement body) => null;
-
-        public void Write(HttpContext context, string endpoint, InferenceResult result, string? requestId) => JsonAnswer.Write(context, json =>
+        public void Write(HttpContext context, string endpoint, InferenceResult result, JsonElement body) => JsonAnswer.Write(context, json =>
         {
             json.WriteStartObject();
             json.WriteStartArray("predictions");

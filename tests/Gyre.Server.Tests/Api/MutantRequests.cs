@@ -72,7 +72,10 @@ internal static class MutantRequests
         return path.StartsWith("PUT ", StringComparison.Ordinal) ? await server.Http.PutAsync(path[4..], content) : await server.Http.PostAsync(path, content);
     }
 
-    /// <summary>What is wrong with an answer to a mutant, if anything: a 5xx, or a refusal that is not a problem with a detail.</summary>
+    /// <summary>
+    /// What is wrong with an answer to a mutant, if anything: a 5xx, or a refusal that is not a problem
+    /// with a detail (or, on the Open Inference Protocol's routes, not its <c>{"error"}</c> with a message).
+    /// </summary>
     private static async Task<string?> WrongAsync(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();
@@ -83,6 +86,12 @@ internal static class MutantRequests
         if (response.IsSuccessStatusCode || response.StatusCode is HttpStatusCode.RequestUriTooLong or HttpStatusCode.RequestHeaderFieldsTooLarge)
         {
             return null; // the last two are Kestrel's own, before any middleware: a request line or headers over its limits
+        }
+        if (response.RequestMessage?.RequestUri?.AbsolutePath.StartsWith("/v2/", StringComparison.Ordinal) == true)
+        {
+            var error = response.Content.Headers.ContentType?.MediaType == "application/json" ? JsonDocument.Parse(text).RootElement : default;
+            return error.ValueKind == JsonValueKind.Object && error.TryGetProperty("error", out var message) && message.GetString() is { Length: > 0 }
+                ? null : $"a protocol refusal without {{\"error\": message}}: {text}";
         }
         if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
         {

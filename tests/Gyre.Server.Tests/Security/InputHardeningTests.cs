@@ -58,7 +58,7 @@ public sealed class InputHardeningTests(ServerFixture fixture) : IClassFixture<S
         ];
         foreach (var body in v2)
         {
-            await ProblemAssert.IsAsync(await Server.Http.PostAsync($"/v2/models/{endpoint}/infer", BadUtf8(body)), HttpStatusCode.BadRequest, "invalid_argument", "body: not valid UTF-8");
+            await Serving.Protocols.ProtocolErrorAssert.IsErrorAsync(await Server.Http.PostAsync($"/v2/models/{endpoint}/infer", BadUtf8(body)), HttpStatusCode.BadRequest, "body: not valid UTF-8");
         }
         var columns = string.Join(",", ServingModels.BreastCancerFeatures().Select((f, i) => i == 0 ? "\"@@\"" : $"\"{f}\""));
         await ProblemAssert.IsAsync(await Server.Http.PostAsync($"/endpoints/{endpoint}/predict", BadUtf8($$$"""{"dataframe_split": {"columns": [{{{columns}}}], "data": [[{{{features}}}]]}}""")),
@@ -141,7 +141,7 @@ public sealed class InputHardeningTests(ServerFixture fixture) : IClassFixture<S
         var data = string.Join(",", Enumerable.Repeat("1", 29).Prepend(value));
         var body = new StringContent($$"""{"inputs": [{"name": "features", "datatype": "{{datatype}}", "shape": [1, 30], "data": [{{data}}]}]}""", Encoding.UTF8, "application/json");
         var response = await Server.Http.PostAsync($"/v2/models/{endpoint}/infer", body);
-        await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, "invalid_argument", $"inputs[0].data[0]: a {datatype} tensor cannot hold {value}; expected {expected}");
+        await Serving.Protocols.ProtocolErrorAssert.IsErrorAsync(response, HttpStatusCode.BadRequest, $"inputs[0].data[0]: a {datatype} tensor cannot hold {value}; expected {expected}");
         // The same tensor with a value its type holds is answered.
         var fits = string.Join(",", Enumerable.Repeat(datatype == "BOOL" ? "true" : "1", 30));
         var ok = await Server.Http.PostAsync($"/v2/models/{endpoint}/infer",

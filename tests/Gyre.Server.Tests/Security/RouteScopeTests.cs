@@ -23,6 +23,11 @@ public sealed class RouteScopeTests : IAsyncLifetime
         ["POST /api/v1/runs/search"] = TokenScope.Read,
         ["POST /endpoints/{name}/predict"] = TokenScope.Read,
         ["POST /v2/models/{name}/infer"] = TokenScope.Read,
+        ["POST /v2/models/{name}/versions/{version}/infer"] = TokenScope.Read,
+        ["POST /v1/models/{name}:predict"] = TokenScope.Read,
+        ["POST /v1/models/{name}:explain"] = TokenScope.Read,
+        ["POST /endpoints/{name}/invocations"] = TokenScope.Read,
+        ["POST /invocations"] = TokenScope.Read,
         ["GET /api/v1/tokens"] = TokenScope.Admin,
         ["POST /api/v1/tokens"] = TokenScope.Admin,
         ["DELETE /api/v1/tokens/{id}"] = TokenScope.Admin,
@@ -61,13 +66,9 @@ public sealed class RouteScopeTests : IAsyncLifetime
         return response.StatusCode;
     }
 
-    /// <summary>Route parameters filled with values that name nothing (numbers where numbers are expected).</summary>
-    private static string Placeholders(string path) => string.Join('/', path.Split('/').Select(segment => segment switch
-    {
-        "{version}" or "{id}" => "1",
-        ['{', ..] => "x",
-        _ => segment,
-    }));
+    /// <summary>Route parameters filled with values that name nothing (numbers where numbers are expected), also inside a segment (<c>{name}:predict</c>).</summary>
+    private static string Placeholders(string path) =>
+        System.Text.RegularExpressions.Regex.Replace(path, @"\{[^}]+\}", m => m.Value is "{version}" or "{id}" ? "1" : "x");
 
     [Fact]
     public async Task EveryRouteOfTheOpenApiDocument_HasTheScopeItsTableSays()

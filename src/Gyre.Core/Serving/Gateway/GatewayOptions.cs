@@ -15,6 +15,9 @@ public sealed record GatewayOptions
     /// <summary>The request header whose value keeps a caller on one variant (A/B tests).</summary>
     public string RoutingKeyHeader { get; init; } = "X-Gyre-Routing-Key";
 
+    /// <summary>The endpoint that MLflow's bare <c>POST /invocations</c> scores (<c>--invocations-endpoint</c>); none by default, when only <c>/endpoints/{name}/invocations</c> answers.</summary>
+    public string? InvocationsEndpoint { get; init; }
+
     /// <summary>Each limit that cannot work, named; none when the gateway can start.</summary>
     public IReadOnlyList<string> Problems()
     {

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Gyre.Core.Diagnostics;
-using Gyre.Core.Models;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Log;
 using Gyre.Core.Serving.Protocol;
@@ -24,15 +22,14 @@ public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, 
 
     /// <param name="endpoint">The endpoint's snapshot, taken once for the request.</param>
     /// <param name="routingKey">The caller's routing key, for sticky variants; null to draw by weight.</param>
-    /// <param name="body">The request body.</param>
-    /// <param name="read">Reads the body against a model's inputs (the dialect's reader).</param>
+    /// <param name="version">The model version the caller named (bypassing the split); null to route.</param>
+    /// <param name="input">The request's rows as its dialect sent them.</param>
     /// <param name="started">When the request arrived (<see cref="TimeProvider.GetTimestamp"/>), for the logged latency.</param>
     /// <param name="ct">Cancels the wait for the log.</param>
-    public async Task<InferenceResult> PredictAsync(ServedEndpoint endpoint, string? routingKey, JsonElement body, Func<JsonElement, IPredictor, ParsedRequest> read,
-        long started, CancellationToken ct)
+    public async Task<InferenceResult> PredictAsync(ServedEndpoint endpoint, string? routingKey, string? version, IInferenceInput input, long started, CancellationToken ct)
     {
         using var span = GyreTracing.Source.StartActivity("gyre.inference");
-        var (variant, routing) = endpoint.Route(routingKey, Random.Shared.NextDouble());
+        var (variant, routing) = version is null ? endpoint.Route(routingKey, Random.Shared.NextDouble()) : (endpoint.Serving(version), Routings.Version);
         if (span is { IsAllDataRequested: true })
         {
             span.SetTag("gyre.endpoint", endpoint.Endpoint.Name);
@@ -47,7 +44,7 @@ public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, 
         double[][] predictions;
         try
         {
-            request = read(body, variant.Predictor);
+            request = input.Read(variant.Predictor);
             using var call = GyreTracing.Source.StartActivity("gyre.model.predict");
             call?.SetTag("gyre.rows", request.Batch.Rows);
             predictions = variant.Predictor.Predict(request.Batch);
@@ -65,10 +62,10 @@ public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, 
         var copies = endpoint.Shadows.Where(s => Random.Shared.Next(100) < s.Variant.Weight).ToList();
         if (copies.Count > 0)
         {
-            var copy = body.Clone();
+            var copy = input.Detach();
             foreach (var shadow in copies)
             {
-                shadows.TryEnqueue(new ShadowWork(endpoint, shadow, copy, read, variant.Predictor.Package, predictions));
+                shadows.TryEnqueue(new ShadowWork(endpoint, shadow, copy, variant.Predictor.Package, predictions));
             }
         }
         using (var append = GyreTracing.Source.StartActivity("gyre.log.append"))

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Gyre.Core.Errors;
 using Gyre.Core.Models;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Log;
@@ -58,6 +60,28 @@ public sealed class ServedEndpoint
         }
         return (Live[^1], routingKey is null ? Routings.Weighted : Routings.Sticky);
     }
+
+    /// <summary>
+    /// The live variant that serves model version <paramref name="version"/>, whatever the weights
+    /// (a caller that names a version bypasses the split); not_found naming the versions served when
+    /// none does. Of two live variants on one version, the heavier answers.
+    /// </summary>
+    public ServedVariant Serving(string version)
+    {
+        foreach (var variant in Live.OrderByDescending(v => v.Variant.Weight))
+        {
+            if (VersionText(variant) == version)
+            {
+                return variant;
+            }
+        }
+        throw GyreException.NotFound($"version '{version}': endpoint '{Endpoint.Name}' serves model version {string.Join(", ", Versions)}");
+    }
+
+    /// <summary>The model versions the live variants serve, heaviest first, each once.</summary>
+    public IReadOnlyList<string> Versions => [.. Live.OrderByDescending(v => v.Variant.Weight).Select(VersionText).Distinct()];
+
+    private static string VersionText(ServedVariant variant) => variant.Variant.ModelVersion.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A key's stable place in [0, 1): the same on every replica and after every restart.</summary>
     public static double KeyPoint(string key)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using Gyre.Core.Coordination;
 using Gyre.Core.Models;
@@ -8,9 +7,8 @@ using Gyre.Core.Serving.Traffic;
 
 namespace Gyre.Core.Serving.Gateway;
 
-/// <summary>A request copied to a shadow variant: the body, how to read it, and what the primary answered.</summary>
-public sealed record ShadowWork(ServedEndpoint Endpoint, ServedVariant Shadow, JsonElement Body, Func<JsonElement, IPredictor, ParsedRequest> Read,
-    ModelPackage PrimaryPackage, double[][] PrimaryPredictions);
+/// <summary>A request copied to a shadow variant: its input, detached from the request, and what the primary answered.</summary>
+public sealed record ShadowWork(ServedEndpoint Endpoint, ServedVariant Shadow, IInferenceInput Input, ModelPackage PrimaryPackage, double[][] PrimaryPredictions);
 
 /// <summary>
 /// Runs shadow copies off the request path: a bounded queue (<see cref="GatewayOptions.ShadowQueueCapacity"/>;
@@ -59,7 +57,7 @@ public sealed class ShadowDispatcher : IDisposable
             var started = _time.GetTimestamp();
             try
             {
-                var request = work.Read(work.Body, work.Shadow.Predictor);
+                var request = work.Input.Read(work.Shadow.Predictor);
                 var predictions = work.Shadow.Predictor.Predict(request.Batch);
                 var latency = _time.GetElapsedTime(started).TotalMilliseconds;
                 meter.Answered(latency, _time.GetUtcNow().ToUnixTimeMilliseconds());

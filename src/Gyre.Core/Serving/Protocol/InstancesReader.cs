@@ -6,10 +6,17 @@ using Gyre.Core.Models;
 namespace Gyre.Core.Serving.Protocol;
 
 /// <summary>
-/// Reads the simple JSON dialect: <c>{"instances": [{column: value, …}, …]}</c> or
-/// <c>{"dataframe_split": {"columns": […], "data": [[…], …]}}</c> (MLflow's two forms). A model with
-/// a <c>[batch, n]</c> input also takes that input's name with n numbers in an instance. Columns the
-/// model does not read are ignored.
+/// Reads rows given as JSON, in the forms of the simple dialect, KServe V1 and MLflow:
+/// <list type="bullet">
+/// <item><b>instances</b> (rows): each an object <c>{column: value}</c>, an array of the model's
+/// columns in order, or, for a one-column model, the value alone; a model with a <c>[batch, n]</c>
+/// input also takes that input's name with n numbers in an object;</item>
+/// <item><b>dataframe_split</b>: <c>{"columns": […], "data": [[…], …]}</c> (pandas' split orient; an
+/// <c>index</c> is ignored);</item>
+/// <item><b>columns</b> (TensorFlow Serving's columnar <c>inputs</c>): <c>{column: [value per row]}</c>.</item>
+/// </list>
+/// Columns the model does not read are ignored. Each row is logged as the object it was sent as, or
+/// as <c>{column: value}</c> when it was sent without names.
 /// </summary>
 public static class InstancesReader
 {
@@ -27,42 +34,56 @@ public static class InstancesReader
                 ? "body: expected one of \"instances\" and \"dataframe_split\", got both"
                 : "body: expected {\"instances\": [{column: value, ...}]} or {\"dataframe_split\": {\"columns\": [...], \"data\": [[...]]}}");
         }
-        return hasInstances ? Instances(instances, inputs, vectorInput, maxRows) : Frame(frame, inputs, maxRows);
+        return hasInstances ? Instances(instances, "instances", inputs, vectorInput, maxRows) : Frame(frame, inputs, maxRows);
     }
 
-    private static ParsedRequest Instances(JsonElement instances, IReadOnlyList<ModelInput> inputs, string? vectorInput, int maxRows)
+    /// <summary>Rows under <paramref name="field"/>: objects, arrays of the model's columns in order, or single values for a one-column model.</summary>
+    public static ParsedRequest Instances(JsonElement instances, string field, IReadOnlyList<ModelInput> inputs, string? vectorInput, int maxRows)
     {
         if (instances.ValueKind != JsonValueKind.Array || instances.GetArrayLength() == 0)
         {
-            throw GyreException.Invalid($"instances: expected a non-empty array of objects, got {(instances.ValueKind == JsonValueKind.Array ? "an empty array" : ValueReader.Kind(instances))}");
+            throw GyreException.Invalid($"{field}: expected a non-empty array of rows, got {(instances.ValueKind == JsonValueKind.Array ? "an empty array" : ValueReader.Kind(instances))}");
         }
-        var rows = CheckRows("instances", instances.GetArrayLength(), maxRows);
+        var rows = CheckRows(field, instances.GetArrayLength(), maxRows);
         var columns = Columns(inputs, rows);
         var rowInputs = new string[rows];
         var r = 0;
         var found = inputs.Count <= 256 ? stackalloc bool[inputs.Count] : new bool[inputs.Count];
         foreach (var instance in instances.EnumerateArray())
         {
+            if (instance.ValueKind == JsonValueKind.Array)
+            {
+                rowInputs[r] = Positional(instance, field, inputs, columns, r);
+                r++;
+                continue;
+            }
             if (instance.ValueKind != JsonValueKind.Object)
             {
-                throw GyreException.Invalid($"instances[{ValueReader.Index(r)}]: expected an object of column values, got {ValueReader.Kind(instance)}");
+                if (inputs.Count != 1)
+                {
+                    throw GyreException.Invalid($"{field}[{ValueReader.Index(r)}]: expected an object of column values or an array of {inputs.Count}, got {ValueReader.Kind(instance)}");
+                }
+                Set(columns[0], inputs[0], r, instance, new ValuePath(field, r));
+                rowInputs[r] = $"{{{JsonSerializer.Serialize(inputs[0].Name)}:{instance.GetRawText()}}}";
+                r++;
+                continue;
             }
             if (vectorInput is not null && instance.TryGetProperty(vectorInput, out var vector) && vector.ValueKind == JsonValueKind.Array)
             {
                 if (vector.GetArrayLength() != inputs.Count)
                 {
-                    throw GyreException.Invalid($"instances[{ValueReader.Index(r)}].{vectorInput}: expected {inputs.Count} numbers, got {vector.GetArrayLength()}");
+                    throw GyreException.Invalid($"{field}[{ValueReader.Index(r)}].{vectorInput}: expected {inputs.Count} numbers, got {vector.GetArrayLength()}");
                 }
                 var j = 0;
                 foreach (var item in vector.EnumerateArray())
                 {
-                    columns[j].Numbers![r] = ValueReader.Number(item, inputs[j], new ValuePath("instances", r, vectorInput, j));
+                    columns[j].Numbers![r] = ValueReader.Number(item, inputs[j], new ValuePath(field, r, vectorInput, j));
                     j++;
                 }
             }
             else
             {
-                ReadColumns(instance, inputs, columns, r, found, vectorInput);
+                ReadColumns(instance, field, inputs, columns, r, found, vectorInput);
             }
             rowInputs[r] = instance.GetRawText();
             r++;
@@ -70,12 +91,77 @@ public static class InstancesReader
         return new ParsedRequest(new FeatureBatch(rows, columns), rowInputs);
     }
 
+    /// <summary>A row sent as an array: the model's columns in order. Logged as <c>{column: value}</c>.</summary>
+    private static string Positional(JsonElement row, string field, IReadOnlyList<ModelInput> inputs, FeatureColumn[] columns, int r)
+    {
+        if (row.GetArrayLength() != inputs.Count)
+        {
+            throw GyreException.Invalid($"{field}[{ValueReader.Index(r)}]: expected {inputs.Count} values, one per column ({string.Join(", ", inputs.Select(i => i.Name))}), got {row.GetArrayLength()}");
+        }
+        var text = new StringBuilder("{");
+        var j = 0;
+        foreach (var value in row.EnumerateArray())
+        {
+            Set(columns[j], inputs[j], r, value, new ValuePath(field, r, Item: j));
+            text.Append(j > 0 ? "," : "").Append(JsonSerializer.Serialize(inputs[j].Name)).Append(':').Append(value.GetRawText());
+            j++;
+        }
+        return text.Append('}').ToString();
+    }
+
+    /// <summary>
+    /// TensorFlow Serving's columnar form under <paramref name="field"/>: <c>{column: [value per row]}</c>,
+    /// every column the same length; a model with a <c>[batch, n]</c> input also takes that input's
+    /// name with a row of n numbers per row.
+    /// </summary>
+    public static ParsedRequest Columnar(JsonElement columnsByName, string field, IReadOnlyList<ModelInput> inputs, string? vectorInput, int maxRows)
+    {
+        if (vectorInput is not null && columnsByName.TryGetProperty(vectorInput, out var vectors))
+        {
+            var byRow = vectors.ValueKind == JsonValueKind.Array ? vectors : throw GyreException.Invalid($"{field}.{vectorInput}: expected an array of rows, got {ValueReader.Kind(vectors)}");
+            return Instances(byRow, $"{field}.{vectorInput}", inputs, null, maxRows);
+        }
+        var values = new JsonElement[inputs.Count];
+        int? rows = null;
+        for (var j = 0; j < inputs.Count; j++)
+        {
+            if (!columnsByName.TryGetProperty(inputs[j].Name, out var column))
+            {
+                throw GyreException.Invalid($"{field}: missing column {ValueReader.Describe(inputs[j])}");
+            }
+            if (column.ValueKind != JsonValueKind.Array || column.GetArrayLength() == 0)
+            {
+                throw GyreException.Invalid($"{field}.{inputs[j].Name}: expected a non-empty array with a value per row, got {ValueReader.Kind(column)}");
+            }
+            if (rows is { } known && known != column.GetArrayLength())
+            {
+                throw GyreException.Invalid($"{field}.{inputs[j].Name}: every column needs a value per row; it has {column.GetArrayLength()}, others {known}");
+            }
+            rows = CheckRows($"{field}.{inputs[j].Name}", column.GetArrayLength(), maxRows);
+            values[j] = column;
+        }
+        var columns = Columns(inputs, rows!.Value);
+        var rowInputs = new StringBuilder[rows.Value];
+        for (var j = 0; j < inputs.Count; j++)
+        {
+            var r = 0;
+            foreach (var value in values[j].EnumerateArray())
+            {
+                Set(columns[j], inputs[j], r, value, new ValuePath(field, r, inputs[j].Name));
+                var row = rowInputs[r] ??= new StringBuilder("{");
+                row.Append(j > 0 ? "," : "").Append(JsonSerializer.Serialize(inputs[j].Name)).Append(':').Append(value.GetRawText());
+                r++;
+            }
+        }
+        return new ParsedRequest(new FeatureBatch(rows.Value, columns), [.. rowInputs.Select(row => row.Append('}').ToString())]);
+    }
+
     /// <summary>
     /// Sets row <paramref name="r"/> of every column from one instance, walking its properties once:
     /// callers usually send the columns in the model's order, so each name is first compared with the
     /// column after the last one found, and only searched for when it is not that one.
     /// </summary>
-    private static void ReadColumns(JsonElement instance, IReadOnlyList<ModelInput> inputs, FeatureColumn[] columns, int r, Span<bool> found, string? vectorInput)
+    private static void ReadColumns(JsonElement instance, string field, IReadOnlyList<ModelInput> inputs, FeatureColumn[] columns, int r, Span<bool> found, string? vectorInput)
     {
         found.Clear();
         var next = 0;
@@ -86,14 +172,14 @@ public static class InstancesReader
             {
                 continue; // a column the model does not read
             }
-            Set(columns[j], inputs[j], r, property.Value, new ValuePath("instances", r, inputs[j].Name));
+            Set(columns[j], inputs[j], r, property.Value, new ValuePath(field, r, inputs[j].Name));
             found[j] = true;
             next = j + 1;
         }
         if (found.IndexOf(false) is var missing and >= 0)
         {
             var alternative = vectorInput is null ? "" : $", or '{vectorInput}' with {inputs.Count} numbers";
-            throw GyreException.Invalid($"instances[{ValueReader.Index(r)}]: missing column {ValueReader.Describe(inputs[missing])}{alternative}");
+            throw GyreException.Invalid($"{field}[{ValueReader.Index(r)}]: missing column {ValueReader.Describe(inputs[missing])}{alternative}");
         }
     }
 
@@ -109,7 +195,8 @@ public static class InstancesReader
         return -1;
     }
 
-    private static ParsedRequest Frame(JsonElement frame, IReadOnlyList<ModelInput> inputs, int maxRows)
+    /// <summary>pandas' split orient: <c>{"columns": [names], "data": [[values], ...]}</c>; an <c>index</c> is ignored.</summary>
+    public static ParsedRequest Frame(JsonElement frame, IReadOnlyList<ModelInput> inputs, int maxRows)
     {
         if (frame.ValueKind != JsonValueKind.Object || !frame.TryGetProperty("columns", out var names) || names.ValueKind != JsonValueKind.Array
             || !frame.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)

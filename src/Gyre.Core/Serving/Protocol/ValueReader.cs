@@ -19,17 +19,8 @@ internal static class ValueReader
         switch (value.ValueKind)
         {
             case JsonValueKind.Number:
-                if (!value.TryGetDouble(out var number) || !double.IsFinite(number)
-                    || (input.DataType == TensorDataTypes.Fp32 && Math.Abs(number) > float.MaxValue))
-                {
-                    throw GyreException.Invalid($"{where}: expected a finite number that fits {input.DataType}, got {value.GetRawText()}");
-                }
-                var (min, max) = input.DataType == TensorDataTypes.Int32 ? (int.MinValue, (double)int.MaxValue) : (-9.007199254740992e15, 9.007199254740992e15);
-                if (input.DataType is TensorDataTypes.Int32 or TensorDataTypes.Int64 && (Math.Floor(number) != number || number < min || number > max))
-                {
-                    throw GyreException.Invalid($"{where}: expected an integer that fits {input.DataType}, got {value.GetRawText()}");
-                }
-                return number;
+                return value.TryGetDouble(out var number) && Fits(number, input) ? number
+                    : throw GyreException.Invalid($"{where}: expected {Expected(input)}, got {value.GetRawText()}");
             case JsonValueKind.True:
                 return 1;
             case JsonValueKind.False:
@@ -40,6 +31,24 @@ internal static class ValueReader
                 throw GyreException.Invalid($"{where}: expected a number ({input.DataType}), got {Kind(value)}");
         }
     }
+
+    /// <summary>A number a binary tensor carried (the gRPC dialect's contents), held to the same rule as a JSON number.</summary>
+    public static double Number(double number, ModelInput input, ValuePath where) => double.IsNaN(number) || Fits(number, input) ? number
+        : throw GyreException.Invalid($"{where}: expected {Expected(input)}, got {number.ToString("R", CultureInfo.InvariantCulture)}");
+
+    /// <summary>Whether the column takes <paramref name="number"/>: finite, within FP32's range for an FP32 column, an integer that fits for an integer one.</summary>
+    private static bool Fits(double number, ModelInput input)
+    {
+        if (!double.IsFinite(number) || (input.DataType == TensorDataTypes.Fp32 && Math.Abs(number) > float.MaxValue))
+        {
+            return false;
+        }
+        var (min, max) = input.DataType == TensorDataTypes.Int32 ? (int.MinValue, (double)int.MaxValue) : (-9.007199254740992e15, 9.007199254740992e15);
+        return input.DataType is not (TensorDataTypes.Int32 or TensorDataTypes.Int64) || (Math.Floor(number) == number && number >= min && number <= max);
+    }
+
+    private static string Expected(ModelInput input) => input.DataType is TensorDataTypes.Int32 or TensorDataTypes.Int64
+        ? $"an integer that fits {input.DataType}" : $"a finite number that fits {input.DataType}";
 
     public static string? Text(JsonElement value, ModelInput input, ValuePath where) => value.ValueKind switch
     {
