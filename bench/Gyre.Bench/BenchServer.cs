@@ -20,6 +20,9 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The web application, for what only it can say (its gRPC address).</summary>
+    public WebApplication App => _app;
+
     /// <summary>The server's services, for reading its state (a gateway's routing table) without a request.</summary>
     public IServiceProvider Services => _app.Services;
 
@@ -27,12 +30,14 @@ internal sealed class BenchServer : IAsyncDisposable
     /// Starts a server; with <paramref name="database"/>, its metadata is in that PostgreSQL database (migrated at start),
     /// and with <paramref name="artifacts"/> its files are in that object store; <paramref name="roles"/> makes it a replica of some roles only.
     /// </summary>
-    public static async Task<BenchServer> StartAsync(string? database = null, string? artifacts = null, Gyre.Core.Coordination.ReplicaRoles roles = Gyre.Core.Coordination.ReplicaRoles.All)
+    public static async Task<BenchServer> StartAsync(string? database = null, string? artifacts = null, Gyre.Core.Coordination.ReplicaRoles roles = Gyre.Core.Coordination.ReplicaRoles.All,
+        string? grpcUrls = null)
     {
         var home = Path.Combine(Path.GetTempPath(), "gyre-bench-" + Guid.NewGuid().ToString("N"));
         var app = await GyreServer.BuildAsync(new ServerOptions
         {
             Urls = "http://127.0.0.1:0",
+            GrpcUrls = grpcUrls,
             Home = home,
             Database = new Gyre.Storage.DatabaseOptions(database),
             Artifacts = new Gyre.Storage.ArtifactStoreOptions(artifacts),

@@ -1,7 +1,7 @@
 using Gyre.Bench;
 
-// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|predictor|log|serve|pipeline|drift|alarms|objects|pg-ingest|pg-search|pg-serve|replicas|replicas-serve|queue|tracing|all]
-// (pg-ingest, pg-search, pg-serve, replicas, replicas-serve and queue need $GYRE_BENCH_POSTGRES, a PostgreSQL URL; objects needs $GYRE_BENCH_S3 and $GYRE_BENCH_AZURITE; they are not part of "all", nor is tracing)
+// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|predictor|log|serve|pipeline|drift|alarms|objects|pg-ingest|pg-search|pg-serve|replicas|replicas-serve|queue|tracing|grpc|all]
+// (pg-ingest, pg-search, pg-serve, replicas, replicas-serve and queue need $GYRE_BENCH_POSTGRES, a PostgreSQL URL; objects needs $GYRE_BENCH_S3 and $GYRE_BENCH_AZURITE; they are not part of "all", nor are tracing and grpc)
 // serve alone may name the targets to run: serve [bare] [bare-log] [bare-sync] [gyre] [fast] [python]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "ingest" or "all")
@@ -79,6 +79,10 @@ if (which is "queue")
 if (which is "tracing")
 {
     await TracingBenchmark.RunAsync();
+}
+if (which is "grpc")
+{
+    await GrpcBenchmark.RunAsync();
 }
 if (which is "replicas-serve")
 {

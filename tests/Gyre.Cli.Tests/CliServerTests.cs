@@ -36,6 +36,40 @@ public sealed class CliServerTests
         Directory.Delete(home, recursive: true);
     }
 
+    /// <summary>
+    /// <c>--grpc-urls</c> opens the Open Inference Protocol's gRPC service on an HTTP/2 port of its
+    /// own: a gRPC call framed by hand (a 5-byte prefix and an empty ServerLive message) gets a
+    /// live answer and status 0 in the trailers; a URL that gRPC cannot serve is one line and exit 1.
+    /// </summary>
+    [Fact]
+    public async Task GrpcUrls_ServeTheOpenInferenceProtocolOverHttp2_AndABadOneIsOneLine()
+    {
+        var port = ServerProcess.FreePort();
+        await using (var server = await ServerProcess.StartAsync(null, "--grpc-urls", $"http://127.0.0.1:{port}"))
+        {
+            using var http = new HttpClient();
+            using var call = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}/inference.GRPCInferenceService/ServerLive")
+            {
+                Content = new ByteArrayContent([0, 0, 0, 0, 0]),
+                Version = System.Net.HttpVersion.Version20,
+                VersionPolicy = HttpVersionPolicy.RequestVersionExact, // HTTP/2 with prior knowledge: there is no TLS to negotiate it
+            };
+            call.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+            call.Headers.TE.ParseAdd("trailers");
+            using var response = await http.SendAsync(call);
+            var body = await response.Content.ReadAsByteArrayAsync();
+            // One message of two bytes: field 1 (live), varint, true.
+            Assert.Equal(new byte[] { 0, 0, 0, 0, 2, 0x08, 0x01 }, body);
+            Assert.Equal("0", response.TrailingHeaders.GetValues("grpc-status").Single());
+        }
+        var home = ServerProcess.NewHome();
+        var result = await GyreProcess.RunAsync(null, "server", "--grpc-urls", "https://127.0.0.1:8001", "--home", home);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("gyre: error: invalid_argument: --grpc-urls: 'https://127.0.0.1:8001' is not a URL such as http://127.0.0.1:8001 (gRPC is served without TLS; end TLS at a proxy)",
+            result.Stderr.Trim());
+        Assert.False(Directory.Exists(home));
+    }
+
     [Fact]
     public async Task ATrustedProxyThatIsNotAnAddress_RefusesToStart_WithOneLine_BeforeTouchingTheHome()
     {

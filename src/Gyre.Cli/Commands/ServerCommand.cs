@@ -99,7 +99,7 @@ internal static class ServerCommand
             var listening = string.Join(", ", GyreServer.Addresses(app));
             if (GyreServer.GrpcAddresses(app) is { Count: > 0 } grpc)
             {
-                listening += $"; gRPC on {string.Join(", ", grpc)}";
+                listening += $" and gRPC on {string.Join(", ", grpc)}";
             }
             await Console.Out.WriteLineAsync(options.Replica.Roles == ReplicaRoles.All
                 ? $"gyre server listening on {listening} (the dashboard is at /; Ctrl+C to stop)"

@@ -64,7 +64,7 @@ public static class InstancesReader
                     throw GyreException.Invalid($"{field}[{ValueReader.Index(r)}]: expected an object of column values or an array of {inputs.Count}, got {ValueReader.Kind(instance)}");
                 }
                 Set(columns[0], inputs[0], r, instance, new ValuePath(field, r));
-                rowInputs[r] = $"{{{JsonSerializer.Serialize(inputs[0].Name)}:{instance.GetRawText()}}}";
+                rowInputs[r] = $"{{{QuotedNames.Of(inputs)[0]}:{instance.GetRawText()}}}";
                 r++;
                 continue;
             }
@@ -99,11 +99,12 @@ public static class InstancesReader
             throw GyreException.Invalid($"{field}[{ValueReader.Index(r)}]: expected {inputs.Count} values, one per column ({string.Join(", ", inputs.Select(i => i.Name))}), got {row.GetArrayLength()}");
         }
         var text = new StringBuilder("{");
+        var names = QuotedNames.Of(inputs);
         var j = 0;
         foreach (var value in row.EnumerateArray())
         {
             Set(columns[j], inputs[j], r, value, new ValuePath(field, r, Item: j));
-            text.Append(j > 0 ? "," : "").Append(JsonSerializer.Serialize(inputs[j].Name)).Append(':').Append(value.GetRawText());
+            text.Append(j > 0 ? "," : "").Append(names[j]).Append(':').Append(value.GetRawText());
             j++;
         }
         return text.Append('}').ToString();
@@ -142,6 +143,7 @@ public static class InstancesReader
         }
         var columns = Columns(inputs, rows!.Value);
         var rowInputs = new StringBuilder[rows.Value];
+        var names = QuotedNames.Of(inputs);
         for (var j = 0; j < inputs.Count; j++)
         {
             var r = 0;
@@ -149,7 +151,7 @@ public static class InstancesReader
             {
                 Set(columns[j], inputs[j], r, value, new ValuePath(field, r, inputs[j].Name));
                 var row = rowInputs[r] ??= new StringBuilder("{");
-                row.Append(j > 0 ? "," : "").Append(JsonSerializer.Serialize(inputs[j].Name)).Append(':').Append(value.GetRawText());
+                row.Append(j > 0 ? "," : "").Append(names[j]).Append(':').Append(value.GetRawText());
                 r++;
             }
         }
@@ -218,6 +220,7 @@ public static class InstancesReader
             throw GyreException.Invalid("dataframe_split.data: expected at least one row");
         }
         var rows = CheckRows("dataframe_split.data", data.GetArrayLength(), maxRows);
+        var quotedHeader = header.Select(h => JsonSerializer.Serialize(h)).ToList();
         var columns = Columns(inputs, rows);
         var rowInputs = new string[rows];
         var r = 0;
@@ -231,7 +234,7 @@ public static class InstancesReader
             {
                 Set(columns[j], inputs[j], r, row[positions[j]], new ValuePath("dataframe_split.data", r, Item: positions[j]));
             }
-            rowInputs[r] = RowObject(header, row);
+            rowInputs[r] = RowObject(quotedHeader, row);
             r++;
         }
         return new ParsedRequest(new FeatureBatch(rows, columns), rowInputs);
@@ -255,6 +258,7 @@ public static class InstancesReader
         }
     }
 
+    /// <summary>A row of values as <c>{column: value}</c>, the column names already JSON strings.</summary>
     private static string RowObject(IReadOnlyList<string> header, JsonElement row)
     {
         var text = new StringBuilder("{");
@@ -265,7 +269,7 @@ public static class InstancesReader
             {
                 text.Append(',');
             }
-            text.Append(JsonSerializer.Serialize(header[i])).Append(':').Append(value.GetRawText());
+            text.Append(header[i]).Append(':').Append(value.GetRawText());
             i++;
         }
         return text.Append('}').ToString();

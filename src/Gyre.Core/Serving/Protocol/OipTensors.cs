@@ -89,6 +89,7 @@ public static class OipTensors
         }
         var columns = InstancesReader.Columns(inputs, rows!.Value);
         var rowInputs = new string[rows.Value];
+        var names = QuotedNames.Of(inputs);
         for (var r = 0; r < rows.Value; r++)
         {
             var row = new StringBuilder("{");
@@ -104,7 +105,7 @@ public static class OipTensors
                 {
                     columns[j].Numbers![r] = tensor.Data.Number(r, tensor.Datatype, inputs[j], at);
                 }
-                row.Append(j > 0 ? "," : "").Append(JsonSerializer.Serialize(inputs[j].Name)).Append(':');
+                row.Append(j > 0 ? "," : "").Append(names[j]).Append(':');
                 tensor.Data.AppendJson(row, r);
             }
             rowInputs[r] = row.Append('}').ToString();
