@@ -28,7 +28,9 @@ public sealed class KustomizeTests
         Assert.Null(container.Env.FirstOrDefault(e => e.Name == "GYRE_DATABASE")); // the embedded database
         CheckWorkloads(objects);
         var service = Assert.Single(objects.OfType<V1Service>());
-        Assert.Equal(8080, Assert.Single(service.Spec.Ports).Port);
+        Assert.Equal(["http 8080", "grpc 8001 kubernetes.io/h2c"], service.Spec.Ports.Select(p => $"{p.Name} {p.Port} {p.AppProtocol}".Trim()));
+        Assert.Equal("http://0.0.0.0:8001", container.Args[container.Args.IndexOf("--grpc-urls") + 1]);
+        Assert.Contains(container.Ports, p => p.Name == "grpc" && p.ContainerPort == 8001);
         Assert.True(Selects(service.Spec.Selector, server.Spec.Template.Metadata.Labels));
     }
 
@@ -40,7 +42,7 @@ public sealed class KustomizeTests
         var gateway = Assert.Single(objects.OfType<V1StatefulSet>(), s => s.Metadata.Name == "gyre-gateway");
         var api = Assert.Single(objects.OfType<V1Deployment>(), d => d.Metadata.Name == "gyre-api");
         var worker = Assert.Single(objects.OfType<V1Deployment>(), d => d.Metadata.Name == "gyre-worker");
-        Assert.Equal(["server", "--urls", "http://0.0.0.0:8080", "--roles", "gateway"], Container(gateway.Spec.Template).Args.Take(5));
+        Assert.Equal(["server", "--urls", "http://0.0.0.0:8080", "--roles", "gateway", "--grpc-urls", "http://0.0.0.0:8001"], Container(gateway.Spec.Template).Args.Take(7));
         Assert.Equal(["server", "--urls", "http://0.0.0.0:8080", "--roles", "api"], Container(api.Spec.Template).Args.Take(5));
         Assert.Equal("worker", Container(worker.Spec.Template).Args[0]);
         Assert.True(worker.Spec.Replicas >= 2, "a second worker takes the singletons over from a dead one");
