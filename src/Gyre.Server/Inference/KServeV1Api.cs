@@ -42,41 +42,21 @@ internal static class KServeV1Api
 
     private sealed class V1 : IInferenceDialect
     {
+        private static readonly string[] Forms = ["instances", "inputs"];
+
         public static readonly V1 Dialect = new();
 
         public string Protocol => "v1";
 
         public ParsedRequest Read(JsonElement body, IPredictor predictor, int maxRows)
         {
-            if (body.ValueKind != JsonValueKind.Object)
-            {
-                throw GyreException.Invalid($"body: expected {{\"instances\": [...]}} or {{\"inputs\": ...}}, got {Kind(body)}");
-            }
-            var hasInstances = body.TryGetProperty("instances", out var instances);
-            var hasInputs = body.TryGetProperty("inputs", out var inputs);
-            if (hasInstances == hasInputs)
-            {
-                throw GyreException.Invalid(hasInstances
-                    ? "body: expected one of \"instances\" and \"inputs\", got both"
-                    : "body: expected {\"instances\": [rows]} or {\"inputs\": rows or {column: [values]}}");
-            }
-            var package = predictor.Package;
-            if (hasInstances)
-            {
-                return InstancesReader.Instances(instances, "instances", predictor.Inputs, package.FeatureInput, maxRows);
-            }
-            return inputs.ValueKind == JsonValueKind.Object
-                ? InstancesReader.Columnar(inputs, "inputs", predictor.Inputs, package.FeatureInput, maxRows)
-                : InstancesReader.Instances(inputs, "inputs", predictor.Inputs, package.FeatureInput, maxRows);
+            var (form, value) = BodyForms.One(body, Forms, "{\"instances\": [rows]} or {\"inputs\": rows or {column: [values]}}");
+            var (inputs, vector) = (predictor.Inputs, predictor.Package.FeatureInput);
+            return form == "inputs" && value.ValueKind == JsonValueKind.Object
+                ? InstancesReader.Columnar(value, form, inputs, vector, maxRows)
+                : InstancesReader.Instances(value, form, inputs, vector, maxRows);
         }
 
         public void Write(HttpContext context, string endpoint, InferenceResult result, JsonElement body) => PredictionsAnswer.Write(context, result);
-
-        private static string Kind(JsonElement value) => value.ValueKind switch
-        {
-            JsonValueKind.Array => "an array",
-            JsonValueKind.String => "a string",
-            _ => value.GetRawText(),
-        };
     }
 }

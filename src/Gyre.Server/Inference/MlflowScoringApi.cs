@@ -58,16 +58,9 @@ internal static class MlflowScoringApi
 
         public ParsedRequest Read(JsonElement body, IPredictor predictor, int maxRows)
         {
-            var given = body.ValueKind == JsonValueKind.Object ? Forms.Where(f => body.TryGetProperty(f, out _)).ToList() : [];
-            if (given.Count != 1)
-            {
-                throw GyreException.Invalid(given.Count == 0
-                    ? $"body: expected an object with exactly one of {string.Join(", ", Forms)}"
-                    : $"body: expected exactly one of {string.Join(", ", Forms)}, got {string.Join(" and ", given)}");
-            }
-            var value = body.GetProperty(given[0]);
+            var (form, value) = BodyForms.One(body, Forms, $"an object with exactly one of {string.Join(", ", Forms)}");
             var (inputs, vector) = (predictor.Inputs, predictor.Package.FeatureInput);
-            return given[0] switch
+            return form switch
             {
                 "dataframe_split" => InstancesReader.Frame(value, inputs, maxRows),
                 "dataframe_records" => value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(r => r.ValueKind == JsonValueKind.Object)

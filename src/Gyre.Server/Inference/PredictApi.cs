@@ -80,18 +80,7 @@ internal static class PredictApi
         public void Write(HttpContext context, string endpoint, InferenceResult result, JsonElement body) => JsonAnswer.Write(context, json =>
         {
             json.WriteStartObject();
-            json.WriteStartArray("predictions");
-            foreach (var prediction in result.PredictionJson)
-            {
-                json.WriteRawValue(prediction, skipInputValidation: true);
-            }
-            json.WriteEndArray();
-            json.WriteStartArray("prediction_ids");
-            foreach (var id in result.PredictionIds)
-            {
-                json.WriteStringValue(id);
-            }
-            json.WriteEndArray();
+            PredictionsAnswer.Members(json, result);
             json.WriteString("model", result.Variant.Model);
             json.WriteString("variant", result.Variant.Variant.Name);
             json.WriteEndObject();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Gyre.Core.Serving.Gateway;
 using Microsoft.AspNetCore.Http;
 
@@ -14,6 +15,13 @@ internal static class PredictionsAnswer
     public static void Write(HttpContext context, InferenceResult result) => JsonAnswer.Write(context, json =>
     {
         json.WriteStartObject();
+        Members(json, result);
+        json.WriteEndObject();
+    });
+
+    /// <summary>The <c>predictions</c> and <c>prediction_ids</c> members, which the native route's answer has too.</summary>
+    public static void Members(Utf8JsonWriter json, InferenceResult result)
+    {
         json.WriteStartArray("predictions");
         foreach (var prediction in result.PredictionJson)
         {
@@ -26,6 +34,5 @@ internal static class PredictionsAnswer
             json.WriteStringValue(id);
         }
         json.WriteEndArray();
-        json.WriteEndObject();
-    });
+    }
 }

@@ -20,21 +20,14 @@ namespace Gyre.Core.Serving.Protocol;
 /// </summary>
 public static class InstancesReader
 {
+    private static readonly string[] Forms = ["instances", "dataframe_split"];
+
+    /// <summary>The simple dialect's body: <c>instances</c> or <c>dataframe_split</c>.</summary>
     public static ParsedRequest Read(JsonElement root, IReadOnlyList<ModelInput> inputs, string? vectorInput, int maxRows)
     {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw GyreException.Invalid($"body: expected an object with \"instances\" or \"dataframe_split\", got {ValueReader.Kind(root)}");
-        }
-        var hasInstances = root.TryGetProperty("instances", out var instances);
-        var hasFrame = root.TryGetProperty("dataframe_split", out var frame);
-        if (hasInstances == hasFrame)
-        {
-            throw GyreException.Invalid(hasInstances
-                ? "body: expected one of \"instances\" and \"dataframe_split\", got both"
-                : "body: expected {\"instances\": [{column: value, ...}]} or {\"dataframe_split\": {\"columns\": [...], \"data\": [[...]]}}");
-        }
-        return hasInstances ? Instances(instances, "instances", inputs, vectorInput, maxRows) : Frame(frame, inputs, maxRows);
+        var (form, value) = BodyForms.One(root, Forms,
+            "{\"instances\": [{column: value, ...}]} or {\"dataframe_split\": {\"columns\": [...], \"data\": [[...]]}}");
+        return form == "instances" ? Instances(value, "instances", inputs, vectorInput, maxRows) : Frame(value, inputs, maxRows);
     }
 
     /// <summary>Rows under <paramref name="field"/>: objects, arrays of the model's columns in order, or single values for a one-column model.</summary>

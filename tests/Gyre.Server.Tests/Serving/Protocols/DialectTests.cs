@@ -195,7 +195,7 @@ public abstract class DialectTests<TBackend>(TBackend fixture) : IClassFixture<T
         await ProtocolErrorAssert.IsErrorAsync(await Server.Http.PostAsJsonAsync($"/v1/models/{endpoint}:explain", new { instances = new[] { new[] { 1 } } }),
             HttpStatusCode.NotImplemented, ":explain: Gyre does not explain predictions over KServe V1");
         await ProtocolErrorAssert.IsErrorAsync(await Server.Http.PostAsJsonAsync($"/v1/models/{endpoint}:predict", new { instances = new[] { new object[] { 1, "pro" } }, inputs = new[] { 1 } }),
-            HttpStatusCode.BadRequest, "body: expected one of \"instances\" and \"inputs\", got both");
+            HttpStatusCode.BadRequest, "body: expected exactly one of instances, inputs, got instances and inputs");
         await ProtocolErrorAssert.IsErrorAsync(await Server.Http.PostAsJsonAsync($"/v1/models/{endpoint}:predict", new { instances = new[] { new object[] { 1 } } }),
             HttpStatusCode.BadRequest, "instances[0]: expected 2 values, one per column (tenure, plan), got 1");
         await ProtocolErrorAssert.IsErrorAsync(await Server.Http.PostAsJsonAsync($"/v1/models/{endpoint}:predict", new { inputs = new { tenure = new[] { 1, 2 }, plan = new[] { "pro" } } }),
