@@ -1,7 +1,7 @@
 using Gyre.Bench;
 
-// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|predictor|log|serve|pipeline|drift|alarms|objects|pg-ingest|pg-search|pg-serve|replicas|replicas-serve|queue|tracing|grpc|all]
-// (pg-ingest, pg-search, pg-serve, replicas, replicas-serve and queue need $GYRE_BENCH_POSTGRES, a PostgreSQL URL; objects needs $GYRE_BENCH_S3 and $GYRE_BENCH_AZURITE; they are not part of "all", nor are tracing and grpc)
+// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|predictor|log|serve|pipeline|drift|alarms|objects|pg-ingest|pg-search|pg-serve|replicas|replicas-serve|queue|tracing|grpc|batching|all]
+// (pg-ingest, pg-search, pg-serve, replicas, replicas-serve and queue need $GYRE_BENCH_POSTGRES, a PostgreSQL URL; objects needs $GYRE_BENCH_S3 and $GYRE_BENCH_AZURITE; they are not part of "all", nor are tracing, grpc and batching)
 // serve alone may name the targets to run: serve [bare] [bare-log] [bare-sync] [gyre] [fast] [python]
 var which = args.FirstOrDefault() ?? "all";
 if (which is "ingest" or "all")
@@ -83,6 +83,10 @@ if (which is "tracing")
 if (which is "grpc")
 {
     await GrpcBenchmark.RunAsync();
+}
+if (which is "batching")
+{
+    await BatchingBenchmark.RunAsync();
 }
 if (which is "replicas-serve")
 {

@@ -192,9 +192,9 @@ internal static partial class ServeBenchmark
 
     internal sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Errors);
 
-    internal static async Task<WrkResult> WrkAsync(string url, string script, TimeSpan duration)
+    internal static async Task<WrkResult> WrkAsync(string url, string script, TimeSpan duration, int connections = Connections)
     {
-        var wrk = Process.Start(new ProcessStartInfo("wrk", ["-t2", $"-c{Connections}", $"-d{duration.TotalSeconds:0}s", "--latency", "-s", script, url])
+        var wrk = Process.Start(new ProcessStartInfo("wrk", [connections == 1 ? "-t1" : "-t2", $"-c{connections}", $"-d{duration.TotalSeconds:0}s", "--latency", "-s", script, url])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -220,7 +220,7 @@ internal static partial class ServeBenchmark
     private static partial Regex NonSuccess();
 
     /// <summary>The floor: Kestrel that reads the body and answers a constant; with a sink, once the sink has the body on disk.</summary>
-    private sealed class BareKestrel(WebApplication app, Uri address, IDurableSink? sink) : IAsyncDisposable
+    internal sealed class BareKestrel(WebApplication app, Uri address, IDurableSink? sink) : IAsyncDisposable
     {
         public Uri Address { get; } = address;
 

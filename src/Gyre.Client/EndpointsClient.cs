@@ -16,8 +16,13 @@ public sealed class EndpointsClient
     internal EndpointsClient(ApiTransport api) => _api = api;
 
     /// <summary>Creates an endpoint serving <paramref name="model"/> (<c>NAME@ALIAS</c> or <c>NAME/VERSION</c>); the model is loaded before this returns.</summary>
-    public Task<EndpointStatus> CreateAsync(string name, string model, string? logMode = null, string? description = null, CancellationToken ct = default) =>
-        _api.SendAsync<EndpointStatus>(HttpMethod.Post, "/api/v1/endpoints", new CreateEndpointRequest(name, model, description, logMode), ct, bounded: false);
+    public Task<EndpointStatus> CreateAsync(string name, string model, string? logMode = null, string? description = null, Core.Serving.Batching.BatchSettings? batching = null,
+        CancellationToken ct = default) =>
+        _api.SendAsync<EndpointStatus>(HttpMethod.Post, "/api/v1/endpoints", new CreateEndpointRequest(name, model, description, logMode, batching), ct, bounded: false);
+
+    /// <summary>Sets how concurrent requests share the endpoint's model calls; null gives each model its default.</summary>
+    public Task<Endpoint> SetBatchingAsync(string name, Core.Serving.Batching.BatchSettings? batching, CancellationToken ct = default) =>
+        _api.SendAsync<Endpoint>(HttpMethod.Put, $"/api/v1/endpoints/{E(name)}/batching", batching, ct);
 
     public Task<EndpointStatus> GetAsync(string name, CancellationToken ct = default) => _api.GetAsync<EndpointStatus>($"/api/v1/endpoints/{E(name)}", ct);
 

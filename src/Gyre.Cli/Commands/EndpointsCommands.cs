@@ -15,6 +15,7 @@ internal static class EndpointsCommands
         command.Subcommands.Add(List());
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Delete());
+        command.Subcommands.Add(Batching());
         command.Subcommands.Add(Predict());
         command.Subcommands.Add(FeedbackCommand.Build());
         command.Subcommands.Add(Predictions());
@@ -28,11 +29,48 @@ internal static class EndpointsCommands
         var model = new Option<string>("--model") { Required = true, Description = "NAME@ALIAS (follows the alias through rollouts) or NAME/VERSION" };
         var logMode = new Option<string?>("--log-mode") { Description = "durable (default: answered once logged on disk) or fast (logged in the background)" };
         var description = new Option<string?>("--description");
-        var command = new Command("create", "Create an endpoint; its model is loaded and answers a sample row first") { name, model, logMode, description };
+        var (maxRows, maxDelay) = BatchingOptions();
+        var command = new Command("create", "Create an endpoint; its model is loaded and answers a sample row first") { name, model, logMode, description, maxRows, maxDelay };
         command.WithClient(async (parse, client, printer, ct) =>
-            Print(printer, await client.Endpoints.CreateAsync(parse.GetValue(name)!, parse.GetValue(model)!, parse.GetValue(logMode), parse.GetValue(description), ct)));
+            Print(printer, await client.Endpoints.CreateAsync(parse.GetValue(name)!, parse.GetValue(model)!, parse.GetValue(logMode), parse.GetValue(description),
+                ReadBatching(parse, maxRows, maxDelay), ct)));
         return command;
     }
+
+    private static (Option<int?> MaxRows, Option<int?> MaxDelayUs) BatchingOptions() => (
+        new Option<int?>("--batch-max-rows") { Description = "Rows one shared model call may score (1 turns batching off; default: the model's own, 64 for ONNX, off for ML.NET)" },
+        new Option<int?>("--batch-max-delay-us") { Description = "Microseconds a request that finds the model idle waits for others to share its call (default 0)" });
+
+    /// <summary>The batching the options ask for; null when they ask nothing (the model's default).</summary>
+    private static Core.Serving.Batching.BatchSettings? ReadBatching(System.CommandLine.ParseResult parse, Option<int?> maxRows, Option<int?> maxDelay) =>
+        parse.GetValue(maxRows) is null && parse.GetValue(maxDelay) is null ? null
+            : new Core.Serving.Batching.BatchSettings(parse.GetValue(maxRows) ?? Core.Serving.Batching.BatchSettings.DefaultMaxRows, parse.GetValue(maxDelay) ?? 0);
+
+    private static Command Batching()
+    {
+        var name = new Argument<string>("name");
+        var (maxRows, maxDelay) = BatchingOptions();
+        var reset = new Option<bool>("--default") { Description = "Give every variant its model's default again" };
+        var command = new Command("batching", "Set how concurrent requests to an endpoint share model calls") { name, maxRows, maxDelay, reset };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var batching = ReadBatching(parse, maxRows, maxDelay);
+            if (batching is not null == parse.GetValue(reset))
+            {
+                throw GyreException.Invalid("batching: expected --batch-max-rows and/or --batch-max-delay-us, or --default");
+            }
+            var endpoint = await client.Endpoints.SetBatchingAsync(parse.GetValue(name)!, batching, ct);
+            printer.Done($"Endpoint {endpoint.Name} batches {Batching(endpoint)}");
+        });
+        return command;
+    }
+
+    private static string Batching(Endpoint endpoint) => endpoint.Batching switch
+    {
+        null => "as its models do by default",
+        { On: false } => "off",
+        var on => $"up to {on.MaxRows} rows a call, waiting up to {on.MaxDelayUs} µs for company",
+    };
 
     private static Command List()
     {
@@ -141,6 +179,6 @@ internal static class EndpointsCommands
 
     private static void Print(Printer printer, EndpointStatus status) =>
         printer.Object(status, ("name", status.Endpoint.Name), ("model", status.Endpoint.Model), ("state", status.State), ("reason", status.Reason),
-            ("variants", Variants(status.Endpoint)), ("log mode", status.Endpoint.LogMode), ("description", status.Endpoint.Description),
+            ("variants", Variants(status.Endpoint)), ("log mode", status.Endpoint.LogMode), ("batching", Batching(status.Endpoint)), ("description", status.Endpoint.Description),
             ("created", Printer.Time(status.Endpoint.CreationTime)), ("updated", Printer.Time(status.Endpoint.LastUpdateTime)));
 }

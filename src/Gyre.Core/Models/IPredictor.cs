@@ -14,4 +14,10 @@ public interface IPredictor : IDisposable
 
     /// <summary>The predictions for every row of the batch; invalid_argument naming the column when a value cannot be used.</summary>
     double[][] Predict(FeatureBatch batch);
+
+    /// <summary>
+    /// How concurrent requests share this model's calls when its endpoint says nothing: off, unless
+    /// one call of many rows costs much less than as many calls of one (docs/benchmarks.md).
+    /// </summary>
+    Serving.Batching.BatchSettings Batching => Serving.Batching.BatchSettings.Off;
 }

@@ -1,5 +1,6 @@
 using Gyre.Core.Errors;
 using Gyre.Core.Models;
+using Gyre.Core.Serving.Batching;
 using Gyre.Learning.Onnx;
 using Tensor = Gyre.Core.Models.Tensor;
 
@@ -15,6 +16,16 @@ internal sealed class OnnxPredictor(OnnxModel model, ModelPackage package) : IPr
     public ModelPackage Package => package;
 
     public IReadOnlyList<ModelInput> Inputs { get; } = ModelInput.Of(package);
+
+    /// <summary>
+    /// On: ONNX Runtime's fixed cost a call is most of a small model's time, so requests that arrive
+    /// together share calls (docs/benchmarks.md, "Adaptive batching"). Off for a model whose batch
+    /// dimension is fixed at 1, which cannot take two rows in one call.
+    /// </summary>
+    public BatchSettings Batching { get; } = package.Signature.Inputs.Any(i => i.Shape.Count > 0 && i.Shape[0] == 1) ? BatchSettings.Off : DefaultBatching;
+
+    /// <summary>The measured best for the fixtures' models: batches of up to 64 rows, no waiting for company.</summary>
+    public static readonly BatchSettings DefaultBatching = new(BatchSettings.DefaultMaxRows, 0);
 
     public static OnnxPredictor Load(ModelPackage package, byte[] bytes) => new(OnnxPackageLoader.Load(package, bytes), package);
 

@@ -1,4 +1,5 @@
 using Gyre.Core.Artifacts;
+using Gyre.Core.Serving.Batching;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Log;
 using Gyre.Core.Tracking;
@@ -21,6 +22,7 @@ internal static class EndpointsApi
         endpoints.MapGet("/", List);
         endpoints.MapGet("/{name}", Get);
         endpoints.MapDelete("/{name}", Delete);
+        endpoints.MapPut("/{name}/batching", SetBatching);
         endpoints.MapGet("/{name}/predictions", Predictions);
         endpoints.MapGet("/{name}/predictions.parquet", Parquet);
         endpoints.MapGet("/{name}/online-metrics", Online);
@@ -37,6 +39,13 @@ internal static class EndpointsApi
 
     private static async Task<Ok<EndpointStatus>> Get(string name, EndpointService service, CancellationToken ct) =>
         TypedResults.Ok(await service.GetAsync(name, ct));
+
+    /// <summary><c>{"max_rows", "max_delay_us"}</c>, or <c>null</c> for each model's default; <c>{"max_rows": 1}</c> turns batching off.</summary>
+    private static async Task<Ok<Core.Serving.Endpoints.Endpoint>> SetBatching(string name, HttpContext context, EndpointService service, CancellationToken ct)
+    {
+        var batching = await context.Request.ReadFromJsonAsync<BatchSettings?>(ct);
+        return TypedResults.Ok(await service.SetBatchingAsync(name, batching, ct));
+    }
 
     private static async Task<NoContent> Delete(string name, Core.Serving.Rollouts.RolloutController rollouts, CancellationToken ct)
     {

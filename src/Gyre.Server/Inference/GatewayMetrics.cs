@@ -18,6 +18,8 @@ internal sealed class GatewayMetrics
     private readonly Counter _errors;
     private readonly Histogram _latency;
     private readonly Counter _rows;
+    private readonly Histogram _batchRows;
+    private readonly Histogram _batchWait;
     private readonly ConcurrentDictionary<(string Endpoint, string Variant, string Protocol), AnsweredSeries> _answered = new();
 
     public GatewayMetrics(EndpointRouter router, RoutingWatcher routing, IPredictionLog log, TrafficMeter traffic, BackgroundErrors errors, TimeProvider time)
@@ -35,6 +37,10 @@ internal sealed class GatewayMetrics
                 LabelNames = ["endpoint", "variant"],
                 Buckets = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
             });
+        _batchRows = factory.CreateHistogram("gyre_batch_rows", "Rows a shared model call scored, per endpoint and variant (variants that batch only; one observation a call).",
+            new HistogramConfiguration { LabelNames = ["endpoint", "variant"], Buckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024] });
+        _batchWait = factory.CreateHistogram("gyre_batch_wait_seconds", "Time a request waited in its variant's batcher for its model call to start (variants that batch only).",
+            new HistogramConfiguration { LabelNames = ["endpoint", "variant"], Buckets = [0.00001, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05] });
         var queue = factory.CreateGauge("gyre_prediction_log_queue_depth", "Predictions queued for the log and not yet written.");
         var dropped = factory.CreateGauge("gyre_prediction_log_dropped", "Predictions dropped by fast-mode logging since start (the queue was full).");
         var syncDuration = factory.CreateHistogram("gyre_prediction_log_sync_duration_seconds", "Time each group of durable predictions took to be written and synced to the log's journal.",
@@ -94,17 +100,31 @@ internal sealed class GatewayMetrics
 
     public CollectorRegistry Registry { get; }
 
-    public void Answered(string endpoint, string variant, string protocol, int rows, TimeSpan elapsed)
+    /// <summary>Counts an answered request, and, when its variant batches, the call it came from and its wait for it.</summary>
+    public void Answered(string endpoint, InferenceResult result, string protocol, TimeSpan elapsed)
     {
-        // The labelled series are looked up once per (endpoint, variant, protocol), not three times per request.
-        var series = _answered.GetOrAdd((endpoint, variant, protocol), key => new AnsweredSeries(
+        // The labelled series are looked up once per (endpoint, variant, protocol), not five times per request.
+        var series = _answered.GetOrAdd((endpoint, result.Variant.Variant.Name, protocol), key => new AnsweredSeries(
             _requests.WithLabels(key.Endpoint, key.Variant, key.Protocol), _rows.WithLabels(key.Endpoint, key.Variant), _latency.WithLabels(key.Endpoint, key.Variant)));
         series.Requests.Inc();
-        series.Rows.Inc(rows);
+        series.Rows.Inc(result.Predictions.Length);
         series.Latency.Observe(elapsed.TotalSeconds);
+        if (result.Batch is { } batch)
+        {
+            // Made on a variant's first batched answer: a variant that does not batch shows no batch series.
+            var (rows, wait) = series.Batch ??= (_batchRows.WithLabels(endpoint, result.Variant.Variant.Name), _batchWait.WithLabels(endpoint, result.Variant.Variant.Name));
+            wait.Observe(batch.Wait.TotalSeconds);
+            if (batch.CountsCall)
+            {
+                rows.Observe(batch.CallRows);
+            }
+        }
     }
 
-    private sealed record AnsweredSeries(Counter.Child Requests, Counter.Child Rows, Histogram.Child Latency);
+    private sealed record AnsweredSeries(Counter.Child Requests, Counter.Child Rows, Histogram.Child Latency)
+    {
+        public (Histogram.Child Rows, Histogram.Child Wait)? Batch { get; set; }
+    }
 
     /// <summary>Counts a refused request; names no endpoint that does not exist, so that made-up names cannot grow the series.</summary>
     public void Failed(InferenceGateway gateway, string endpoint, string code) =>

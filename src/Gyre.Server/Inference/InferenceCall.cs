@@ -40,7 +40,7 @@ internal static class InferenceCall
             var key = context.Request.Headers[options.RoutingKeyHeader].FirstOrDefault();
             var result = await gateway.PredictAsync(endpoint, key, version, new JsonInput(body.RootElement, dialect, options.MaxBatchRows), started, ct);
             dialect.Write(context, name, result, body.RootElement);
-            metrics.Answered(name, result.Variant.Variant.Name, dialect.Protocol, result.Predictions.Length, time.GetElapsedTime(started));
+            metrics.Answered(name, result, dialect.Protocol, time.GetElapsedTime(started));
         }
         catch (GyreException e)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gyre.Core.Errors;
 using Gyre.Core.Json;
+using Gyre.Core.Serving.Batching;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Storage.Sql;
 using System.Data.Common;
@@ -13,7 +14,7 @@ namespace Gyre.Storage.Serving;
 /// </summary>
 internal sealed class SqlEndpointStore(SqlDatabase db, TimeProvider time) : IEndpointStore
 {
-    private const string Columns = "name, model, description, log_mode, variants, creation_time, last_update_time";
+    private const string Columns = "name, model, description, log_mode, variants, creation_time, last_update_time, batching";
 
     public async Task CreateEndpointAsync(Endpoint endpoint, CancellationToken ct)
     {
@@ -21,9 +22,10 @@ internal sealed class SqlEndpointStore(SqlDatabase db, TimeProvider time) : IEnd
         {
             await db.WriteAsync(async (c, t) =>
             {
-                await c.ExecuteAsync($"INSERT INTO endpoints ({Columns}) VALUES (@n, @m, @d, @l, @v, @c, @u)", t, ct,
+                await c.ExecuteAsync($"INSERT INTO endpoints ({Columns}) VALUES (@n, @m, @d, @l, @v, @c, @u, @b)", t, ct,
                     ("@n", endpoint.Name), ("@m", endpoint.Model), ("@d", endpoint.Description), ("@l", endpoint.LogMode),
-                    ("@v", JsonSerializer.Serialize(endpoint.Variants, GyreJson.Options)), ("@c", endpoint.CreationTime), ("@u", endpoint.LastUpdateTime));
+                    ("@v", JsonSerializer.Serialize(endpoint.Variants, GyreJson.Options)), ("@c", endpoint.CreationTime), ("@u", endpoint.LastUpdateTime),
+                    ("@b", Batching(endpoint.Batching)));
                 await SqlRoutingChanges.RaiseAsync(c, t, db.Dialect, ct);
             }, ct);
         }
@@ -51,6 +53,17 @@ internal sealed class SqlEndpointStore(SqlDatabase db, TimeProvider time) : IEnd
         return (await c.QueryAsync($"SELECT {Columns} FROM endpoints WHERE name = @n", t, Map, ct, ("@n", name))).Single();
     }, ct);
 
+    public Task<Endpoint> SetBatchingAsync(string name, BatchSettings? batching, CancellationToken ct) => db.WriteAsync(async (c, t) =>
+    {
+        if (await c.ExecuteAsync("UPDATE endpoints SET batching = @b, last_update_time = @u WHERE name = @n", t, ct,
+                ("@b", Batching(batching)), ("@u", time.GetUtcNow().ToUnixTimeMilliseconds()), ("@n", name)) == 0)
+        {
+            throw GyreException.NotFound($"endpoint '{name}' does not exist");
+        }
+        await SqlRoutingChanges.RaiseAsync(c, t, db.Dialect, ct);
+        return (await c.QueryAsync($"SELECT {Columns} FROM endpoints WHERE name = @n", t, Map, ct, ("@n", name))).Single();
+    }, ct);
+
     public Task DeleteEndpointAsync(string name, CancellationToken ct) => db.WriteAsync(async (c, t) =>
     {
         if (await c.ExecuteAsync("DELETE FROM endpoints WHERE name = @n", t, ct, ("@n", name)) == 0)
@@ -61,5 +74,8 @@ internal sealed class SqlEndpointStore(SqlDatabase db, TimeProvider time) : IEnd
     }, ct);
 
     private static Endpoint Map(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.NullableString(2), r.GetString(3),
-        JsonSerializer.Deserialize<List<EndpointVariant>>(r.GetString(4), GyreJson.Options)!, r.GetInt64(5), r.GetInt64(6));
+        JsonSerializer.Deserialize<List<EndpointVariant>>(r.GetString(4), GyreJson.Options)!, r.GetInt64(5), r.GetInt64(6),
+        r.NullableString(7) is { } batching ? JsonSerializer.Deserialize<BatchSettings>(batching, GyreJson.Options) : null);
+
+    private static string? Batching(BatchSettings? batching) => batching is null ? null : JsonSerializer.Serialize(batching, GyreJson.Options);
 }

@@ -2,8 +2,9 @@ namespace Gyre.Core.Serving.Endpoints;
 
 /// <summary>
 /// A serving endpoint: the model reference it was made from (<c>NAME@ALIAS</c> follows an alias
-/// through rollouts; <c>NAME/VERSION</c> pins one), how its predictions are logged, and its
-/// variants, each a model version with a share of the traffic.
+/// through rollouts; <c>NAME/VERSION</c> pins one), how its predictions are logged, its
+/// variants, each a model version with a share of the traffic, and how concurrent requests share
+/// model calls (<see cref="Batching"/>; null gives each variant its model's default).
 /// </summary>
 public sealed record Endpoint(
     string Name,
@@ -12,7 +13,8 @@ public sealed record Endpoint(
     string LogMode,
     IReadOnlyList<EndpointVariant> Variants,
     long CreationTime,
-    long LastUpdateTime);
+    long LastUpdateTime,
+    Batching.BatchSettings? Batching = null);
 
 /// <summary>
 /// One model version behind an endpoint. <see cref="Weight"/> is its share of live traffic in

@@ -1,5 +1,6 @@
 using Gyre.Core.Errors;
 using Gyre.Core.Registry;
+using Gyre.Core.Serving.Batching;
 using Gyre.Core.Serving.Gateway;
 
 namespace Gyre.Core.Serving.Endpoints;
@@ -28,6 +29,7 @@ public sealed class EndpointService(IEndpointStore store, IRegistryStore registr
         {
             problems.Add($"log_mode: expected {string.Join(" or ", LogModes.All)}, got '{request.LogMode}'");
         }
+        problems.AddRange(request.Batching?.Problems() ?? []);
         ModelReference? reference = null;
         try
         {
@@ -47,7 +49,7 @@ public sealed class EndpointService(IEndpointStore store, IRegistryStore registr
         var predictor = await host.AcquireAsync(version.Name, version.Version, ct);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var variant = EndpointVariant.Of(version.Name, version.Version, 100);
-        var endpoint = new Endpoint(request.Name!, reference.ToString(), request.Description, logMode, [variant], now, now);
+        var endpoint = new Endpoint(request.Name!, reference.ToString(), request.Description, logMode, [variant], now, now, request.Batching);
         await _turns.WaitAsync(ct);
         try
         {
@@ -107,6 +109,26 @@ public sealed class EndpointService(IEndpointStore store, IRegistryStore registr
                 throw;
             }
             Replace(new ServedEndpoint(updated, served));
+            return updated;
+        }
+        finally
+        {
+            _turns.Release();
+        }
+    }
+
+    /// <summary>
+    /// Sets how concurrent requests share an endpoint's model calls (null: each model's default).
+    /// The new snapshot holds its models again before the old lets go, so nothing is reloaded.
+    /// </summary>
+    public async Task<Endpoint> SetBatchingAsync(string name, BatchSettings? batching, CancellationToken ct)
+    {
+        GyreException.ThrowIfAny(batching?.Problems() ?? []);
+        await _turns.WaitAsync(ct);
+        try
+        {
+            var updated = await store.SetBatchingAsync(name, batching, ct);
+            Replace(new ServedEndpoint(updated, await host.AcquireAllAsync(updated.Variants, ct)));
             return updated;
         }
         finally
@@ -184,7 +206,8 @@ public sealed class EndpointService(IEndpointStore store, IRegistryStore registr
 
     /// <summary>Whether two records of an endpoint serve alike (records compare lists by reference, so the variants are compared here).</summary>
     private static bool Same(Endpoint a, Endpoint b) =>
-        a.Model == b.Model && a.LogMode == b.LogMode && a.Description == b.Description && a.LastUpdateTime == b.LastUpdateTime && a.Variants.SequenceEqual(b.Variants);
+        a.Model == b.Model && a.LogMode == b.LogMode && a.Description == b.Description && a.LastUpdateTime == b.LastUpdateTime && a.Variants.SequenceEqual(b.Variants)
+        && Equals(a.Batching, b.Batching);
 
     private EndpointStatus Status(Endpoint endpoint) => router.FailureOf(endpoint.Name) is { } reason
         ? new EndpointStatus(endpoint, EndpointStates.Failed, reason)

@@ -14,6 +14,9 @@ public interface IEndpointStore
     /// <summary>Replaces the variants (and the followed model reference); not_found when there is no such endpoint.</summary>
     Task<Endpoint> UpdateEndpointAsync(string name, string model, IReadOnlyList<EndpointVariant> variants, CancellationToken ct);
 
+    /// <summary>Sets how concurrent requests share model calls (null: each model's default); not_found when there is no such endpoint.</summary>
+    Task<Endpoint> SetBatchingAsync(string name, Batching.BatchSettings? batching, CancellationToken ct);
+
     /// <summary>not_found when there is no such endpoint.</summary>
     Task DeleteEndpointAsync(string name, CancellationToken ct);
 }

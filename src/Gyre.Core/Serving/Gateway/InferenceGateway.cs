@@ -1,4 +1,5 @@
 using Gyre.Core.Diagnostics;
+using Gyre.Core.Serving.Batching;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Log;
 using Gyre.Core.Serving.Protocol;
@@ -6,8 +7,8 @@ using Gyre.Core.Serving.Traffic;
 
 namespace Gyre.Core.Serving.Gateway;
 
-/// <summary>What one request got: the variant that answered, why, and each row's prediction and id.</summary>
-public sealed record InferenceResult(ServedVariant Variant, string Routing, double[][] Predictions, string[] PredictionIds, string[] PredictionJson);
+/// <summary>What one request got: the variant that answered, why, each row's prediction and id, and the shared model call it came from (null when the variant does not batch).</summary>
+public sealed record InferenceResult(ServedVariant Variant, string Routing, double[][] Predictions, string[] PredictionIds, string[] PredictionJson, BatchedAnswer? Batch = null);
 
 /// <summary>
 /// The hot path: routes a request to a variant, reads its rows against that variant's signature,
@@ -42,12 +43,22 @@ public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, 
         // the stable variant answers shows as a higher error rate.
         ParsedRequest request;
         double[][] predictions;
+        BatchedAnswer? batched = null;
         try
         {
             request = input.Read(variant.Predictor);
             using var call = GyreTracing.Source.StartActivity("gyre.model.predict");
             call?.SetTag("gyre.rows", request.Batch.Rows);
-            predictions = variant.Predictor.Predict(request.Batch);
+            if (variant.Batcher is { } batcher)
+            {
+                batched = await batcher.PredictAsync(request.Batch);
+                predictions = batched.Predictions;
+                call?.SetTag("gyre.batch.rows", batched.CallRows);
+            }
+            else
+            {
+                predictions = variant.Predictor.Predict(request.Batch);
+            }
         }
         catch (Exception e)
         {
@@ -82,6 +93,6 @@ public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, 
                 throw;
             }
         }
-        return new InferenceResult(variant, routing, predictions, [.. records.Select(r => r.PredictionId)], [.. records.Select(r => r.Outputs)]);
+        return new InferenceResult(variant, routing, predictions, [.. records.Select(r => r.PredictionId)], [.. records.Select(r => r.Outputs)], batched);
     }
 }

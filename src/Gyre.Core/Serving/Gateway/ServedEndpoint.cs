@@ -3,16 +3,24 @@ using System.Security.Cryptography;
 using System.Text;
 using Gyre.Core.Errors;
 using Gyre.Core.Models;
+using Gyre.Core.Serving.Batching;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Log;
 
 namespace Gyre.Core.Serving.Gateway;
 
-/// <summary>A variant with its loaded model.</summary>
-public sealed record ServedVariant(EndpointVariant Variant, IPredictor Predictor)
+/// <summary>A variant with its loaded model, and the batcher its calls go through when batching is on.</summary>
+public sealed class ServedVariant(EndpointVariant variant, IPredictor predictor, BatchSettings? batching = null)
 {
+    public EndpointVariant Variant { get; } = variant;
+
+    public IPredictor Predictor { get; } = predictor;
+
     /// <summary>The model as answers name it, <c>NAME/VERSION</c>.</summary>
-    public string Model { get; } = $"{Variant.ModelName}/{Variant.ModelVersion}";
+    public string Model { get; } = $"{variant.ModelName}/{variant.ModelVersion}";
+
+    /// <summary>The variant's batcher; null when batching is off.</summary>
+    public ModelBatcher? Batcher { get; } = (batching ?? predictor.Batching) is { On: true } on ? new ModelBatcher(predictor, on) : null;
 }
 
 /// <summary>
@@ -23,9 +31,12 @@ public sealed class ServedEndpoint
 {
     private readonly int[] _cumulative;
 
+    /// <param name="endpoint">The endpoint as stored.</param>
+    /// <param name="variants">Its variants' loaded models; each is served with the endpoint's batching (its model's default when it has none).</param>
     public ServedEndpoint(Endpoint endpoint, IReadOnlyList<ServedVariant> variants)
     {
         Endpoint = endpoint;
+        variants = [.. variants.Select(v => new ServedVariant(v.Variant, v.Predictor, endpoint.Batching))];
         Live = [.. variants.Where(v => v.Variant.Role == VariantRoles.Live)];
         Shadows = [.. variants.Where(v => v.Variant.Role == VariantRoles.Shadow && v.Variant.Weight > 0)];
         var sum = 0;

@@ -58,7 +58,7 @@ internal sealed class OipGrpcService(EndpointRouter router, InferenceGateway gat
             var version = request.ModelVersion.Length > 0 ? request.ModelVersion : null;
             var result = await gateway.PredictAsync(endpoint, key, version, new Input(request, options.MaxBatchRows), started, context.CancellationToken);
             var response = Answer(request, result);
-            metrics.Answered(name, result.Variant.Variant.Name, Protocol, result.Predictions.Length, time.GetElapsedTime(started));
+            metrics.Answered(name, result, Protocol, time.GetElapsedTime(started));
             return response;
         }
         catch (GyreException e)

@@ -385,5 +385,11 @@ internal static class SqliteMigrations
             INSERT INTO traffic_by_replica
                 SELECT endpoint, variant, start, '', requests, errors, latency_bins FROM traffic_intervals;
             """),
+        new(19, "endpoint batching", """
+            -- How concurrent requests share model calls, as JSON ({max_rows, max_delay_us}); null
+            -- gives each variant its model's default. Replicas of the version before neither read
+            -- nor write it, and their endpoints get the default.
+            ALTER TABLE endpoints ADD COLUMN batching TEXT;
+            """),
     ];
 }

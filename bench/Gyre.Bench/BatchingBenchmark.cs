@@ -1,0 +1,102 @@
+using System.Globalization;
+using Gyre.Client;
+using Gyre.Core.Models;
+using Gyre.Core.Serving.Batching;
+
+namespace Gyre.Bench;
+
+/// <summary>
+/// <c>batching</c>: adaptive batching in the gateway, side by side with bare Kestrel in one run, at
+/// 1, 8, 32 and 128 connections (wrk, one row a request): the 30-input ONNX MLP from the fixtures
+/// and the serving benchmark's LightGBM model, each with batching on (the ONNX default: up to 64 rows,
+/// no delay; and with a 200 µs delay) and off, with the fast log; and the ONNX model with the
+/// durable log, on and off, with the log's records per sync.
+/// </summary>
+internal static class BatchingBenchmark
+{
+    private static readonly TimeSpan Duration = TimeSpan.FromSeconds(6);
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(8);
+    private static readonly int[] ConnectionCounts = [1, 8, 32, 128];
+
+    public static async Task RunAsync()
+    {
+        var folder = Directory.CreateTempSubdirectory("gyre-bench-batching-").FullName;
+        try
+        {
+            var (train, lightGbmScript) = await ServeBenchmark.WriteInputsAsync(folder);
+            var onnxScript = Path.Combine(folder, "onnx.lua");
+            var features = string.Join(", ", Enumerable.Range(0, 30).Select(i => (0.1 + (i * 0.05)).ToString(CultureInfo.InvariantCulture)));
+            await File.WriteAllTextAsync(onnxScript,
+                $"wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [[{{\"instances\": [{{\"features\": [{features}]}}]}}]]\n");
+            await using var gyre = await BenchServer.StartAsync();
+            using var client = await ServeBenchmark.CreateEndpointsAsync(gyre, train);
+            await ImportOnnxAsync(client);
+            var on = new BatchSettings(BatchSettings.DefaultMaxRows);
+            var delayed = new BatchSettings(BatchSettings.DefaultMaxRows, 200);
+            await client.Endpoints.CreateAsync("onnx-off", "mlp/1", logMode: "fast", batching: BatchSettings.Off);
+            await client.Endpoints.CreateAsync("onnx-on", "mlp/1", logMode: "fast", batching: on);
+            await client.Endpoints.CreateAsync("onnx-delay", "mlp/1", logMode: "fast", batching: delayed);
+            await client.Endpoints.CreateAsync("onnx-durable-off", "mlp/1", logMode: "durable", batching: BatchSettings.Off);
+            await client.Endpoints.CreateAsync("onnx-durable-on", "mlp/1", logMode: "durable", batching: on);
+            await client.Endpoints.CreateAsync("lgbm-off", "serve/1", logMode: "fast", batching: BatchSettings.Off);
+            await client.Endpoints.CreateAsync("lgbm-on", "serve/1", logMode: "fast", batching: on);
+            await using var bare = await ServeBenchmark.BareKestrel.StartAsync(null);
+
+            var targets = new (string Name, string Url, string Script)[]
+            {
+                ("bare Kestrel", $"{bare.Address}predict", onnxScript),
+                ("onnx, off", $"{gyre.Address}endpoints/onnx-off/predict", onnxScript),
+                ("onnx, on", $"{gyre.Address}endpoints/onnx-on/predict", onnxScript),
+                ("onnx, on, 200 us", $"{gyre.Address}endpoints/onnx-delay/predict", onnxScript),
+                ("lightgbm, off", $"{gyre.Address}endpoints/lgbm-off/predict", lightGbmScript),
+                ("lightgbm, on", $"{gyre.Address}endpoints/lgbm-on/predict", lightGbmScript),
+                ("onnx durable, off", $"{gyre.Address}endpoints/onnx-durable-off/predict", onnxScript),
+                ("onnx durable, on", $"{gyre.Address}endpoints/onnx-durable-on/predict", onnxScript),
+            };
+            foreach (var (_, url, script) in targets)
+            {
+                await ServeBenchmark.WrkAsync(url, script, WarmUp, 32);
+            }
+            Console.WriteLine($"batching: wrk -d{Duration.TotalSeconds:0}s, one row a request; fast log unless durable; 2 rounds of each target at each connection count");
+            using var http = new HttpClient();
+            foreach (var connections in ConnectionCounts)
+            {
+                var best = new Dictionary<string, ServeBenchmark.WrkResult>();
+                for (var round = 1; round <= 2; round++)
+                {
+                    foreach (var (name, url, script) in targets)
+                    {
+                        var syncs = await DurableSyncFigures.ReadAsync(http, gyre.Address);
+                        var result = await ServeBenchmark.WrkAsync(url, script, Duration, connections);
+                        var durable = name.Contains("durable", StringComparison.Ordinal) ? (await DurableSyncFigures.ReadAsync(http, gyre.Address)).Since(syncs, Duration) : "";
+                        Console.WriteLine($"batching c{connections,-3} round {round}: {name,-18} {result.RequestsPerSecond,9:N0} req/s  p50 {result.P50Ms,6:0.00} ms  p99 {result.P99Ms,6:0.00} ms  non-2xx {result.Errors}{durable}");
+                        if (!best.TryGetValue(name, out var seen) || result.RequestsPerSecond > seen.RequestsPerSecond)
+                        {
+                            best[name] = result;
+                        }
+                    }
+                }
+                var floor = best["bare Kestrel"].RequestsPerSecond;
+                Console.WriteLine($"batching c{connections}: best of 2 / bare: " + string.Join("; ", targets.Skip(1).Select(t => $"{t.Name} {best[t.Name].RequestsPerSecond / floor:0.00}x (p99 {best[t.Name].P99Ms:0.00} ms)")));
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The fixtures' ONNX MLP (30 inputs, PyTorch's export) as model <c>mlp</c>.</summary>
+    private static async Task ImportOnnxAsync(GyreClient client)
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Gyre.slnx")))
+        {
+            root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? throw new InvalidOperationException("run the benchmark from the repository");
+        }
+        var fixtures = Path.Combine(root, "tests", "Gyre.Learning.Tests", "Fixtures", "onnx");
+        var features = File.ReadLines(Path.Combine(fixtures, "breast_cancer_mlp.csv")).First().Split(',')[..30];
+        await using var model = File.OpenRead(Path.Combine(fixtures, "breast_cancer_mlp.onnx"));
+        await client.Models.ImportOnnxAsync("mlp", model, new ImportOptions("binary", FeatureColumns: features, OutputMeaning: "score", Classes: ["malignant", "benign"]));
+    }
+}
