@@ -1,5 +1,8 @@
+using System.Diagnostics;
 using System.Globalization;
 using Gyre.Client;
+using Gyre.Core.Serving.Gateway;
+using Microsoft.Extensions.DependencyInjection;
 using Gyre.Core.Models;
 using Gyre.Core.Serving.Batching;
 
@@ -18,7 +21,8 @@ internal static class BatchingBenchmark
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(8);
     private static readonly int[] ConnectionCounts = [1, 8, 32, 128];
 
-    public static async Task RunAsync()
+    /// <param name="only">Connection counts to run (all of 1, 8, 32 and 128 when empty).</param>
+    public static async Task RunAsync(IReadOnlyCollection<int> only)
     {
         var folder = Directory.CreateTempSubdirectory("gyre-bench-batching-").FullName;
         try
@@ -41,6 +45,7 @@ internal static class BatchingBenchmark
             await client.Endpoints.CreateAsync("lgbm-off", "serve/1", logMode: "fast", batching: BatchSettings.Off);
             await client.Endpoints.CreateAsync("lgbm-on", "serve/1", logMode: "fast", batching: on);
             await using var bare = await ServeBenchmark.BareKestrel.StartAsync(null);
+            ModelCallCost(gyre);
 
             var targets = new (string Name, string Url, string Script)[]
             {
@@ -59,7 +64,7 @@ internal static class BatchingBenchmark
             }
             Console.WriteLine($"batching: wrk -d{Duration.TotalSeconds:0}s, one row a request; fast log unless durable; 2 rounds of each target at each connection count");
             using var http = new HttpClient();
-            foreach (var connections in ConnectionCounts)
+            foreach (var connections in ConnectionCounts.Where(c => only.Count == 0 || only.Contains(c)))
             {
                 var best = new Dictionary<string, ServeBenchmark.WrkResult>();
                 for (var round = 1; round <= 2; round++)
@@ -67,9 +72,12 @@ internal static class BatchingBenchmark
                     foreach (var (name, url, script) in targets)
                     {
                         var syncs = await DurableSyncFigures.ReadAsync(http, gyre.Address);
+                        var calls = await BatchFiguresAsync(http, gyre.Address);
                         var result = await ServeBenchmark.WrkAsync(url, script, Duration, connections);
                         var durable = name.Contains("durable", StringComparison.Ordinal) ? (await DurableSyncFigures.ReadAsync(http, gyre.Address)).Since(syncs, Duration) : "";
-                        Console.WriteLine($"batching c{connections,-3} round {round}: {name,-18} {result.RequestsPerSecond,9:N0} req/s  p50 {result.P50Ms,6:0.00} ms  p99 {result.P99Ms,6:0.00} ms  non-2xx {result.Errors}{durable}");
+                        var after = await BatchFiguresAsync(http, gyre.Address);
+                        var batches = after.Calls > calls.Calls ? $"  {(after.Rows - calls.Rows) / (after.Calls - calls.Calls):0.00} rows a call" : "";
+                        Console.WriteLine($"batching c{connections,-3} round {round}: {name,-18} {result.RequestsPerSecond,9:N0} req/s  p50 {result.P50Ms,6:0.00} ms  p99 {result.P99Ms,6:0.00} ms  non-2xx {result.Errors}{batches}{durable}");
                         if (!best.TryGetValue(name, out var seen) || result.RequestsPerSecond > seen.RequestsPerSecond)
                         {
                             best[name] = result;
@@ -84,6 +92,41 @@ internal static class BatchingBenchmark
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    /// <summary>Every shared call so far, across endpoints: how many, and how many rows they scored.</summary>
+    private static async Task<(double Calls, double Rows)> BatchFiguresAsync(HttpClient http, Uri server)
+    {
+        var lines = (await http.GetStringAsync(new Uri(server, "metrics"))).Split('\n');
+        double Sum(string series) => lines.Where(l => l.StartsWith(series + "{", StringComparison.Ordinal))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+        return (Sum("gyre_batch_rows_count"), Sum("gyre_batch_rows_sum"));
+    }
+
+    /// <summary>
+    /// The limit batching works within: the loaded ONNX model alone, called with one row at a time and
+    /// with 64 rows a call, in microseconds a row. What batching can save a request is the difference.
+    /// </summary>
+    private static void ModelCallCost(BenchServer gyre)
+    {
+        var predictor = gyre.Services.GetRequiredService<EndpointRouter>().Get("onnx-off").Live[0].Predictor;
+        FeatureBatch Rows(int rows) => new(rows, [.. predictor.Inputs.Select((c, j) => new FeatureColumn(c.Name, [.. Enumerable.Repeat(0.1 + (j * 0.05), rows)], null))]);
+        double MicrosecondsARow(FeatureBatch batch, int calls)
+        {
+            for (var i = 0; i < calls / 10; i++)
+            {
+                predictor.Predict(batch);
+            }
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < calls; i++)
+            {
+                predictor.Predict(batch);
+            }
+            return clock.Elapsed.TotalMicroseconds / calls / batch.Rows;
+        }
+        var one = MicrosecondsARow(Rows(1), 50_000);
+        var many = MicrosecondsARow(Rows(64), 2_000);
+        Console.WriteLine($"batching: the ONNX MLP alone, one thread: {one:0.00} us a row called alone, {many:0.00} us a row in calls of 64 ({one / many:0.0}x)");
     }
 
     /// <summary>The fixtures' ONNX MLP (30 inputs, PyTorch's export) as model <c>mlp</c>.</summary>

@@ -41,6 +41,17 @@ public sealed class CliServingTests
             Assert.Equal(1, bad.ExitCode);
             Assert.StartsWith("gyre: error: invalid_argument: instances[0]: missing column 'f0' (FP32), or 'features' with 10 numbers", bad.Stderr.Trim(), StringComparison.Ordinal);
 
+            // Batching (on by default for an ONNX model): set, refused out of range, shown; the load below shares calls of up to 16 rows.
+            var batching = await Gyre("endpoints", "batching", "diabetes", "--batch-max-rows", "16", "--batch-max-delay-us", "50");
+            Assert.True(batching.ExitCode == 0, batching.Stderr);
+            Assert.Contains("Endpoint diabetes batches up to 16 rows a call, waiting up to 50 µs for company", batching.Stdout, StringComparison.Ordinal);
+            var zero = await Gyre("endpoints", "batching", "diabetes", "--batch-max-rows", "0");
+            Assert.Equal((1, "gyre: error: invalid_argument: batching.max_rows: expected 1 (off) to 10000, got 0"), (zero.ExitCode, zero.Stderr.Trim()));
+            var neither = await Gyre("endpoints", "batching", "diabetes");
+            Assert.Equal(1, neither.ExitCode);
+            Assert.Contains("batching: expected --batch-max-rows and/or --batch-max-delay-us, or --default", neither.Stderr, StringComparison.Ordinal);
+            Assert.Contains("up to 16 rows a call", (await Gyre("endpoints", "show", "diabetes")).Stdout, StringComparison.Ordinal);
+
             // Load from four callers, then kill -9 mid-stream: every id the server acknowledged must be in the log.
             var acknowledged = new ConcurrentBag<string>();
             using var http = new HttpClient { BaseAddress = new Uri(server.Url) };

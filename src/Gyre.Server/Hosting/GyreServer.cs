@@ -71,14 +71,14 @@ public static class GyreServer
         return app;
     }
 
-    /// <summary>The addresses the server actually listens on for HTTP/1.1 (port 0 resolved), once started.</summary>
+    /// <summary>The addresses a started application listens on for HTTP/1.1 (port 0 resolved): a Gyre server's without its gRPC ports, or any other Kestrel application's.</summary>
     public static IReadOnlyList<string> Addresses(WebApplication app)
     {
-        var grpc = app.Services.GetRequiredService<GrpcListen>();
+        var grpc = app.Services.GetService<GrpcListen>()?.Ports ?? new HashSet<int>();
         return app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
-            .Where(a => !grpc.Ports.Contains(new Uri(a.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal)).Port)).ToList() ?? [];
+            .Where(a => !grpc.Contains(new Uri(a.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal)).Port)).ToList() ?? [];
     }
 
     /// <summary>The addresses of the gRPC service (<see cref="ServerOptions.GrpcUrls"/>); none when it is off.</summary>
-    public static IReadOnlyList<string> GrpcAddresses(WebApplication app) => app.Services.GetRequiredService<GrpcListen>().Urls;
+    public static IReadOnlyList<string> GrpcAddresses(WebApplication app) => app.Services.GetService<GrpcListen>()?.Urls ?? [];
 }

@@ -6,44 +6,59 @@ namespace Gyre.Core.Serving.Batching;
 
 /// <summary>
 /// Lets concurrent requests to one variant share model calls, as Triton's dynamic batcher does. A
-/// request that finds the model idle calls it at once on its own thread, with whatever else is
-/// waiting (after up to <see cref="BatchSettings.MaxDelayUs"/> for company); requests that arrive
-/// while a call runs queue, and the next call takes them together, up to
-/// <see cref="BatchSettings.MaxRows"/> rows, in arrival order. A request is never split: one as
-/// large as a batch is a call of its own. When a shared call fails, each of its requests is scored
-/// alone, so that only the one whose rows the model refuses fails.
+/// request that finds the model idle calls it on its own thread, with whatever else is waiting;
+/// requests that arrive while a call runs queue, and the next call takes them together, up to
+/// <see cref="BatchSettings.MaxRows"/> rows, in arrival order. Before calling, a request waits for
+/// company only while other requests to the variant are on their way (routed, their rows being
+/// read: <see cref="Expect"/>), and then by yielding its thread to them, not by spinning, for at
+/// most <see cref="BatchSettings.MaxDelayUs"/>: a lone request never waits. A request is never
+/// split: one as large as a batch is a call of its own. When a shared call fails, each of its
+/// requests is scored alone, so that only the one whose rows the model refuses fails.
 /// </summary>
 public sealed class ModelBatcher(IPredictor predictor, BatchSettings settings)
 {
     private readonly Lock _gate = new();
     private readonly Queue<Pending> _queue = new();
     private int _queuedRows;
+    private int _expected;
     private bool _calling;
 
     public BatchSettings Settings => settings;
 
-    /// <summary>The predictions for <paramref name="batch"/>'s rows, from a call it may share.</summary>
-    public Task<BatchedAnswer> PredictAsync(FeatureBatch batch)
+    /// <summary>Says a request is on its way (routed here, its rows being read); it arrives by <see cref="PredictAsync"/> or is called off by <see cref="Cancel"/>.</summary>
+    public void Expect() => Interlocked.Increment(ref _expected);
+
+    /// <summary>A request said by <see cref="Expect"/> will not arrive (its rows were refused).</summary>
+    public void Cancel() => Interlocked.Decrement(ref _expected);
+
+    /// <summary>The predictions for <paramref name="batch"/>'s rows, from a call it may share; the request was said by <see cref="Expect"/>.</summary>
+    public async Task<BatchedAnswer> PredictAsync(FeatureBatch batch)
     {
+        Interlocked.Decrement(ref _expected);
         var pending = new Pending(batch, Stopwatch.GetTimestamp());
         if (batch.Rows >= settings.MaxRows)
         {
             Call([pending]);
-            return pending.Answer.Task;
+            return await pending.Answer.Task;
         }
+        bool queued;
         lock (_gate)
         {
-            if (_calling)
+            queued = _calling;
+            if (queued)
             {
                 _queue.Enqueue(pending);
                 _queuedRows += batch.Rows;
-                return pending.Answer.Task;
             }
             _calling = true;
         }
-        // This request leads: it makes the call now, on its own thread, and returns with its answer;
+        if (queued)
+        {
+            return await pending.Answer.Task;
+        }
+        // This request leads: it makes the call, on its own thread, and returns with its answer;
         // whatever queued meanwhile is called by a pool thread, so no caller waits for others' calls.
-        WaitForCompany(batch.Rows);
+        await WaitForCompanyAsync(batch.Rows);
         Call(Take(pending));
         if (!TryStop())
         {
@@ -52,20 +67,24 @@ public sealed class ModelBatcher(IPredictor predictor, BatchSettings settings)
                 _ = Task.Run(Drain);
             }
         }
-        return pending.Answer.Task;
+        return await pending.Answer.Task;
     }
 
-    /// <summary>Up to the settings' delay, while fewer rows than a batch wait: the company a lone request may wait for.</summary>
-    private void WaitForCompany(int rows)
+    /// <summary>
+    /// While other requests are on their way and fewer rows than a batch wait, up to the settings'
+    /// delay: the leader's thread goes back to the pool, whose queue holds the requests on their way,
+    /// and the leader resumes after them. Nothing on its way, no wait.
+    /// </summary>
+    private async ValueTask WaitForCompanyAsync(int rows)
     {
         if (settings.MaxDelayUs == 0)
         {
             return;
         }
         var deadline = Stopwatch.GetTimestamp() + (settings.MaxDelayUs * Stopwatch.Frequency / 1_000_000);
-        while (Stopwatch.GetTimestamp() < deadline && rows + Volatile.Read(ref _queuedRows) < settings.MaxRows)
+        while (Volatile.Read(ref _expected) > 0 && rows + Volatile.Read(ref _queuedRows) < settings.MaxRows && Stopwatch.GetTimestamp() < deadline)
         {
-            Thread.Yield();
+            await Task.Yield();
         }
     }
 

@@ -44,12 +44,22 @@ public sealed class InferenceGateway(EndpointRouter router, IPredictionLog log, 
         ParsedRequest request;
         double[][] predictions;
         BatchedAnswer? batched = null;
+        var batcher = variant.Batcher;
+        batcher?.Expect();
         try
         {
-            request = input.Read(variant.Predictor);
+            try
+            {
+                request = input.Read(variant.Predictor);
+            }
+            catch
+            {
+                batcher?.Cancel();
+                throw;
+            }
             using var call = GyreTracing.Source.StartActivity("gyre.model.predict");
             call?.SetTag("gyre.rows", request.Batch.Rows);
-            if (variant.Batcher is { } batcher)
+            if (batcher is not null)
             {
                 batched = await batcher.PredictAsync(request.Batch);
                 predictions = batched.Predictions;
