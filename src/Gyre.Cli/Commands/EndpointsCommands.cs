@@ -39,12 +39,13 @@ internal static class EndpointsCommands
 
     private static (Option<int?> MaxRows, Option<int?> MaxDelayUs) BatchingOptions() => (
         new Option<int?>("--batch-max-rows") { Description = "Rows one shared model call may score (1 turns batching off; default: the model's own, 64 for ONNX, off for ML.NET)" },
-        new Option<int?>("--batch-max-delay-us") { Description = "Microseconds a request that finds the model idle waits for others to share its call (default 0)" });
+        new Option<int?>("--batch-max-delay-us") { Description = "Microseconds a request that finds the model idle may wait for requests already on their way to share its call (default 200)" });
 
     /// <summary>The batching the options ask for; null when they ask nothing (the model's default).</summary>
     private static Core.Serving.Batching.BatchSettings? ReadBatching(System.CommandLine.ParseResult parse, Option<int?> maxRows, Option<int?> maxDelay) =>
         parse.GetValue(maxRows) is null && parse.GetValue(maxDelay) is null ? null
-            : new Core.Serving.Batching.BatchSettings(parse.GetValue(maxRows) ?? Core.Serving.Batching.BatchSettings.DefaultMaxRows, parse.GetValue(maxDelay) ?? 0);
+            : new Core.Serving.Batching.BatchSettings(parse.GetValue(maxRows) ?? Core.Serving.Batching.BatchSettings.DefaultMaxRows,
+                parse.GetValue(maxDelay) ?? Core.Serving.Batching.BatchSettings.DefaultMaxDelayUs);
 
     private static Command Batching()
     {

@@ -10,7 +10,6 @@ namespace Gyre.Server.Tests.Serving;
 /// Adaptive batching through real HTTP with concurrent callers: answers equal the unbatched path's
 /// bit for bit (and ONNX Runtime's reference scores), each request gets exactly its own rows with its
 /// own ids, a row the model refuses fails only its request, and the settings are the endpoint's.
-/// A long delay makes the batches form whatever the machine's speed.
 /// </summary>
 public abstract class BatchingTests<TBackend>(TBackend fixture) : IClassFixture<TBackend> where TBackend : ServerFixture
 {
@@ -49,29 +48,36 @@ public abstract class BatchingTests<TBackend>(TBackend fixture) : IClassFixture<
         var batched = await EndpointAsync(model, new { max_rows = 64, max_delay_us = 20_000 });
         var single = await EndpointAsync(model, new { max_rows = 1 });
         var rows = ServingModels.BreastCancerRows();
-        // 40 callers at once, each with 1 to 3 rows of its own.
+        // 40 callers at once, each with 1 to 3 rows of its own. Requests share a call when they reach
+        // the model while it is busy or on their way to it: bursts go on (the first opens the
+        // connections) until some have, and every burst's answers are checked.
         var requests = Enumerable.Range(0, 40).Select(i => rows.Skip(i * 3).Take((i % 3) + 1).ToList()).ToList();
-
-        var answers = await Task.WhenAll(requests.Select(r => PostAsync(batched, Body(r))));
-        for (var i = 0; i < requests.Count; i++)
+        var series = $"{{endpoint=\"{batched}\",variant=\"{variant}\"}}";
+        (HttpStatusCode Status, JsonElement Body)[] answers;
+        var bursts = 0;
+        do
         {
-            var (status, answer) = answers[i];
-            Assert.Equal(HttpStatusCode.OK, status);
-            var scores = Scores(answer);
-            Assert.Equal(requests[i].Count, scores.Count);
-            Assert.All(Enumerable.Range(0, scores.Count), r => Assert.Equal(requests[i][r][31], scores[r], 1e-5));
-            var (_, alone) = await PostAsync(single, Body(requests[i]));
-            Assert.Equal(Scores(alone), scores); // exactly: the same floats, whichever rows shared the call
+            answers = await Task.WhenAll(requests.Select(r => PostAsync(batched, Body(r))));
+            bursts++;
+            for (var i = 0; i < requests.Count; i++)
+            {
+                var (status, answer) = answers[i];
+                Assert.Equal(HttpStatusCode.OK, status);
+                var scores = Scores(answer);
+                Assert.Equal(requests[i].Count, scores.Count);
+                Assert.All(Enumerable.Range(0, scores.Count), r => Assert.Equal(requests[i][r][31], scores[r], 1e-5));
+                if (bursts == 1)
+                {
+                    var (_, alone) = await PostAsync(single, Body(requests[i]));
+                    Assert.Equal(Scores(alone), scores); // exactly: the same floats, whichever rows shared the call
+                }
+            }
+            Assert.Equal(requests.Sum(r => r.Count), answers.SelectMany(a => a.Body.GetProperty("prediction_ids").EnumerateArray().Select(p => p.GetString())).Distinct().Count());
+            Assert.Equal(bursts * requests.Sum(r => r.Count), await MetricAsync($"gyre_batch_rows_sum{series}"));
+            Assert.Equal(bursts * requests.Count, await MetricAsync($"gyre_batch_wait_seconds_count{series}"));
         }
-        var ids = answers.SelectMany(a => a.Body.GetProperty("prediction_ids").EnumerateArray().Select(p => p.GetString())).ToList();
-        Assert.Equal(requests.Sum(r => r.Count), ids.Distinct().Count());
-
-        var calls = await MetricAsync($"gyre_batch_rows_count{{endpoint=\"{batched}\",variant=\"{variant}\"}}");
-        var batchedRows = await MetricAsync($"gyre_batch_rows_sum{{endpoint=\"{batched}\",variant=\"{variant}\"}}");
-        Assert.Equal(requests.Sum(r => r.Count), batchedRows);
-        Assert.True(calls < requests.Count, $"{calls} calls for {requests.Count} requests: none were shared");
-        var waits = await MetricAsync($"gyre_batch_wait_seconds_count{{endpoint=\"{batched}\",variant=\"{variant}\"}}");
-        Assert.Equal(requests.Count, waits);
+        while (await MetricAsync($"gyre_batch_rows_count{series}") == bursts * requests.Count && bursts < 20);
+        Assert.True(await MetricAsync($"gyre_batch_rows_count{series}") < bursts * requests.Count, $"{bursts} bursts of {requests.Count} requests, and none shared a call");
         Assert.DoesNotContain($"gyre_batch_rows_count{{endpoint=\"{single}\"", await Server.Http.GetStringAsync("/metrics"), StringComparison.Ordinal);
 
         // The log holds each row with the request that sent it.
@@ -95,7 +101,8 @@ public abstract class BatchingTests<TBackend>(TBackend fixture) : IClassFixture<
         var endpoint = await EndpointAsync(model, new { max_rows = 64, max_delay_us = 20_000 });
         var rows = ServingModels.BreastCancerRows();
         var valid = Enumerable.Range(0, 12).Select(i => PostAsync(endpoint, Body([rows[i]]))).ToList();
-        // The model itself refuses a missing value (ONNX cannot impute): its request fails, its call's others do not.
+        // The model itself refuses a missing value (ONNX cannot impute): its request fails, and the
+        // others do not, whether or not it shared their call (a failed shared call is retried request by request).
         var missing = PostAsync(endpoint, new { instances = new[] { new { features = rows[20][..30].Select((v, j) => j == 4 ? (double?)null : v) } } });
         var invalid = PostAsync(endpoint, new { instances = new[] { new { features = new[] { 1.0, 2.0 } } } });
         var more = Enumerable.Range(12, 12).Select(i => PostAsync(endpoint, Body([rows[i]]))).ToList();
