@@ -2,7 +2,7 @@ using Gyre.Bench;
 
 // dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|predictor|log|serve|pipeline|drift|alarms|objects|pg-ingest|pg-search|pg-serve|replicas|replicas-serve|queue|tracing|grpc|batching|all]
 // (pg-ingest, pg-search, pg-serve, replicas, replicas-serve and queue need $GYRE_BENCH_POSTGRES, a PostgreSQL URL; objects needs $GYRE_BENCH_S3 and $GYRE_BENCH_AZURITE; they are not part of "all", nor are tracing, grpc and batching)
-// serve alone may name the targets to run: serve [bare] [bare-log] [bare-sync] [gyre] [fast] [python]; batching the connection counts: batching [1] [8] [32] [128]
+// serve alone may name the targets to run: serve [bare] [bare-log] [bare-sync] [gyre] [fast] [python]; batching the connection counts: batching [1] [8] [32] [128], or batching 0 for the models alone
 var which = args.FirstOrDefault() ?? "all";
 if (which is "ingest" or "all")
 {
