@@ -20,7 +20,7 @@ internal sealed record GrpcListen(IReadOnlyList<string> Urls)
             var uri = new Uri(url);
             return uri.Port == 0 ? new UriBuilder(uri) { Port = FreePort(uri.Host) }.Uri.ToString().TrimEnd('/') : url;
         }).ToList();
-        var httpPorts = httpUrls.Select(u => Uri.TryCreate(u.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri) ? uri.Port : -1).ToHashSet();
+        var httpPorts = httpUrls.Select(u => ListenAddresses.TryParse(u, out var uri) ? uri.Port : -1).ToHashSet();
         if (resolved.FirstOrDefault(u => httpPorts.Contains(new Uri(u).Port)) is { } shared)
         {
             throw GyreException.Invalid($"--grpc-urls: {shared} shares its port with --urls; gRPC (HTTP/2 without TLS) needs a port of its own");

@@ -76,7 +76,7 @@ public static class GyreServer
     {
         var grpc = app.Services.GetService<GrpcListen>()?.Ports ?? new HashSet<int>();
         return app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
-            .Where(a => !grpc.Contains(new Uri(a.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal)).Port)).ToList() ?? [];
+            .Where(a => !(ListenAddresses.TryParse(a, out var uri) && grpc.Contains(uri.Port))).ToList() ?? [];
     }
 
     /// <summary>The addresses of the gRPC service (<see cref="ServerOptions.GrpcUrls"/>); none when it is off.</summary>

@@ -17,8 +17,7 @@ internal static class ListenAddresses
     {
         foreach (var url in urls)
         {
-            if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
-                || uri.Port == 0)
+            if (!TryParse(url, out var uri) || uri.Port == 0)
             {
                 continue;
             }
@@ -39,9 +38,13 @@ internal static class ListenAddresses
         }
     }
 
+    /// <summary>A listen URL as a URI, its wildcard hosts (<c>*</c>, <c>+</c>) read as 0.0.0.0.</summary>
+    public static bool TryParse(string url, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? uri) =>
+        Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out uri);
+
     public static bool IsLoopback(string url)
     {
-        if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+        if (!TryParse(url, out var uri))
         {
             throw Gyre.Core.Errors.GyreException.Invalid($"--urls: '{url}' is not a URL such as http://127.0.0.1:5000");
         }

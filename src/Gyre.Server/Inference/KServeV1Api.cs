@@ -52,8 +52,8 @@ internal static class KServeV1Api
         {
             var (form, value) = BodyForms.One(body, Forms, "{\"instances\": [rows]} or {\"inputs\": rows or {column: [values]}}");
             var (inputs, vector) = (predictor.Inputs, predictor.Package.FeatureInput);
-            return form == "inputs" && value.ValueKind == JsonValueKind.Object
-                ? InstancesReader.Columnar(value, form, inputs, vector, maxRows)
+            return form == "inputs"
+                ? InstancesReader.Inputs(value, inputs, vector, maxRows)
                 : InstancesReader.Instances(value, form, inputs, vector, maxRows);
         }
 

@@ -67,9 +67,7 @@ internal static class MlflowScoringApi
                     ? InstancesReader.Instances(value, "dataframe_records", inputs, vector, maxRows)
                     : throw GyreException.Invalid("dataframe_records: expected an array of {column: value} objects"),
                 "instances" => InstancesReader.Instances(value, "instances", inputs, vector, maxRows),
-                _ => value.ValueKind == JsonValueKind.Object
-                    ? InstancesReader.Columnar(value, "inputs", inputs, vector, maxRows)
-                    : InstancesReader.Instances(value, "inputs", inputs, vector, maxRows),
+                _ => InstancesReader.Inputs(value, inputs, vector, maxRows),
             };
         }
 

@@ -80,11 +80,7 @@ internal static class OipApi
 
         public string Protocol => "v2";
 
-        public ParsedRequest Read(JsonElement body, IPredictor predictor, int maxRows)
-        {
-            OipReader.RequestId(body);
-            return OipReader.Read(body, predictor, maxRows);
-        }
+        public ParsedRequest Read(JsonElement body, IPredictor predictor, int maxRows) => OipReader.Read(body, predictor, maxRows);
 
         public void Write(HttpContext context, string endpoint, InferenceResult result, JsonElement body)
         {
@@ -107,33 +103,25 @@ internal static class OipApi
                 json.WriteString("model", result.Variant.Model);
                 json.WriteEndObject();
                 json.WriteStartArray("outputs");
-                if (OipOutputs.Wanted(requested, package.Output))
+                foreach (var name in OipOutputs.Chosen(requested, package))
                 {
-                    Tensor(json, package.Output, TensorDataTypes.Fp64, [rows, width], () =>
+                    if (name == package.Output)
                     {
-                        foreach (var value in result.Predictions.SelectMany(p => p))
+                        Tensor(json, name, TensorDataTypes.Fp64, [rows, width], () =>
                         {
-                            PredictionFormat.Number(json, value);
-                        }
-                    });
-                }
-                if (package.Task is ModelTasks.Binary or ModelTasks.Multiclass && OipOutputs.Wanted(requested, OipOutputs.Label))
-                {
-                    Tensor(json, OipOutputs.Label, TensorDataTypes.Bytes, [rows], () =>
+                            foreach (var value in result.Predictions.SelectMany(p => p))
+                            {
+                                PredictionFormat.Number(json, value);
+                            }
+                        });
+                        continue;
+                    }
+                    var texts = name == OipOutputs.Label ? result.Predictions.Select(p => PredictionFormat.Label(package, p)) : result.PredictionIds;
+                    Tensor(json, name, TensorDataTypes.Bytes, [rows], () =>
                     {
-                        foreach (var prediction in result.Predictions)
+                        foreach (var text in texts)
                         {
-                            json.WriteStringValue(PredictionFormat.Label(package, prediction));
-                        }
-                    });
-                }
-                if (OipOutputs.Wanted(requested, OipOutputs.PredictionId))
-                {
-                    Tensor(json, OipOutputs.PredictionId, TensorDataTypes.Bytes, [rows], () =>
-                    {
-                        foreach (var predictionId in result.PredictionIds)
-                        {
-                            json.WriteStringValue(predictionId);
+                            json.WriteStringValue(text);
                         }
                     });
                 }

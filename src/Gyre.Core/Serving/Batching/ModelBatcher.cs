@@ -23,8 +23,6 @@ public sealed class ModelBatcher(IPredictor predictor, BatchSettings settings)
     private int _expected;
     private bool _calling;
 
-    public BatchSettings Settings => settings;
-
     /// <summary>Says a request is on its way (routed here, its rows being read); it arrives by <see cref="PredictAsync"/> or is called off by <see cref="Cancel"/>.</summary>
     public void Expect() => Interlocked.Increment(ref _expected);
 

@@ -54,7 +54,7 @@ public sealed class EndpointService(IEndpointStore store, IRegistryStore registr
         try
         {
             await store.CreateEndpointAsync(endpoint, ct);
-            router.Set(new ServedEndpoint(endpoint, [new ServedVariant(variant, predictor)]));
+            router.Set(new ServedEndpoint(endpoint, [predictor]));
         }
         catch
         {

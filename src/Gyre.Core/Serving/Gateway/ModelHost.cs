@@ -39,21 +39,21 @@ public sealed class ModelHost(IRegistryStore registry, ModelImport packages, IMo
         }
     }
 
-    /// <summary>Loads every variant's version; on a failure, lets go of those already loaded and throws.</summary>
-    public async Task<IReadOnlyList<ServedVariant>> AcquireAllAsync(IReadOnlyList<Endpoints.EndpointVariant> variants, CancellationToken ct)
+    /// <summary>Loads every variant's version, in the variants' order; on a failure, lets go of those already loaded and throws.</summary>
+    public async Task<IReadOnlyList<IPredictor>> AcquireAllAsync(IReadOnlyList<Endpoints.EndpointVariant> variants, CancellationToken ct)
     {
-        var served = new List<ServedVariant>();
+        var loaded = new List<IPredictor>();
         try
         {
             foreach (var variant in variants)
             {
-                served.Add(new ServedVariant(variant, await AcquireAsync(variant.ModelName, variant.ModelVersion, ct)));
+                loaded.Add(await AcquireAsync(variant.ModelName, variant.ModelVersion, ct));
             }
-            return served;
+            return loaded;
         }
         catch
         {
-            ReleaseAll([.. served.Select(s => s.Variant)]);
+            ReleaseAll([.. variants.Take(loaded.Count)]);
             throw;
         }
     }

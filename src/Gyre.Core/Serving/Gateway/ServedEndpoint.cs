@@ -32,11 +32,11 @@ public sealed class ServedEndpoint
     private readonly int[] _cumulative;
 
     /// <param name="endpoint">The endpoint as stored.</param>
-    /// <param name="variants">Its variants' loaded models; each is served with the endpoint's batching (its model's default when it has none).</param>
-    public ServedEndpoint(Endpoint endpoint, IReadOnlyList<ServedVariant> variants)
+    /// <param name="predictors">The loaded model of each of its variants, in their order; each is served with the endpoint's batching (its model's default when it has none).</param>
+    public ServedEndpoint(Endpoint endpoint, IReadOnlyList<IPredictor> predictors)
     {
         Endpoint = endpoint;
-        variants = [.. variants.Select(v => new ServedVariant(v.Variant, v.Predictor, endpoint.Batching))];
+        IReadOnlyList<ServedVariant> variants = [.. endpoint.Variants.Zip(predictors, (v, p) => new ServedVariant(v, p, endpoint.Batching))];
         Live = [.. variants.Where(v => v.Variant.Role == VariantRoles.Live)];
         Shadows = [.. variants.Where(v => v.Variant.Role == VariantRoles.Shadow && v.Variant.Weight > 0)];
         var sum = 0;

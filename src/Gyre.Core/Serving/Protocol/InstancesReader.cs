@@ -103,6 +103,12 @@ public static class InstancesReader
         return text.Append('}').ToString();
     }
 
+    /// <summary>TensorFlow Serving's <c>inputs</c> (KServe V1, MLflow): columns as an object, <see cref="Columnar"/>, or rows as an array, <see cref="Instances"/>.</summary>
+    public static ParsedRequest Inputs(JsonElement inputs, IReadOnlyList<ModelInput> columns, string? vectorInput, int maxRows) =>
+        inputs.ValueKind == JsonValueKind.Object
+            ? Columnar(inputs, "inputs", columns, vectorInput, maxRows)
+            : Instances(inputs, "inputs", columns, vectorInput, maxRows);
+
     /// <summary>
     /// TensorFlow Serving's columnar form under <paramref name="field"/>: <c>{column: [value per row]}</c>,
     /// every column the same length; a model with a <c>[batch, n]</c> input also takes that input's

@@ -34,8 +34,9 @@ public static class OipOutputs
         }
     }
 
-    /// <summary>Whether output <paramref name="name"/> goes into the answer.</summary>
-    public static bool Wanted(IReadOnlyList<string>? requested, string name) => requested is null || requested.Contains(name);
+    /// <summary>The outputs that go into the answer, in <see cref="Names"/>' order: all of them, or those the request asked for.</summary>
+    public static IEnumerable<string> Chosen(IReadOnlyList<string>? requested, ModelPackage package) =>
+        Names(package).Where(name => requested is null || requested.Contains(name));
 
     /// <summary>The width of the model's output tensor (its second dimension; 1 when it has none).</summary>
     public static long Width(ModelPackage package) =>

@@ -49,6 +49,7 @@ public static class OipReader
         {
             tensors.Add(Tensor(tensor, tensors.Count));
         }
+        RequestId(root);
         OipOutputs.Check(Outputs(root), predictor.Package);
         return OipTensors.Read(tensors, predictor.Inputs, predictor.Package.FeatureInput, maxRows);
     }

@@ -91,26 +91,24 @@ internal sealed class OipGrpcService(EndpointRouter router, InferenceGateway gat
         };
         response.Parameters.Add("variant", new InferParameter { StringParam = result.Variant.Variant.Name });
         response.Parameters.Add("model", new InferParameter { StringParam = result.Variant.Model });
-        if (OipOutputs.Wanted(requested, package.Output))
+        foreach (var name in OipOutputs.Chosen(requested, package))
         {
-            var output = Output(package.Output, TensorDataTypes.Fp64, rows, rows == 0 ? OipOutputs.Width(package) : result.Predictions[0].Length);
-            foreach (var prediction in result.Predictions)
+            var output = name == package.Output
+                ? Output(name, TensorDataTypes.Fp64, rows, rows == 0 ? OipOutputs.Width(package) : result.Predictions[0].Length)
+                : Output(name, TensorDataTypes.Bytes, rows, null);
+            if (name == package.Output)
             {
-                output.Contents.Fp64Contents.AddRange(prediction);
+                foreach (var prediction in result.Predictions)
+                {
+                    output.Contents.Fp64Contents.AddRange(prediction);
+                }
+            }
+            else
+            {
+                var texts = name == OipOutputs.Label ? result.Predictions.Select(p => PredictionFormat.Label(package, p) ?? "") : result.PredictionIds;
+                output.Contents.BytesContents.AddRange(texts.Select(Google.Protobuf.ByteString.CopyFromUtf8));
             }
             response.Outputs.Add(output);
-        }
-        if (package.Task is ModelTasks.Binary or ModelTasks.Multiclass && OipOutputs.Wanted(requested, OipOutputs.Label))
-        {
-            var labels = Output(OipOutputs.Label, TensorDataTypes.Bytes, rows, null);
-            labels.Contents.BytesContents.AddRange(result.Predictions.Select(p => Google.Protobuf.ByteString.CopyFromUtf8(PredictionFormat.Label(package, p) ?? "")));
-            response.Outputs.Add(labels);
-        }
-        if (OipOutputs.Wanted(requested, OipOutputs.PredictionId))
-        {
-            var ids = Output(OipOutputs.PredictionId, TensorDataTypes.Bytes, rows, null);
-            ids.Contents.BytesContents.AddRange(result.PredictionIds.Select(Google.Protobuf.ByteString.CopyFromUtf8));
-            response.Outputs.Add(ids);
         }
         return response;
     }
