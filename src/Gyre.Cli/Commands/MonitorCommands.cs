@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Gyre.Core.Monitoring.Drift;
 using Gyre.Core.Monitoring.Monitors;
+using Gyre.Core.Monitoring.Sequential;
 
 namespace Gyre.Cli.Commands;
 
@@ -26,7 +27,15 @@ internal static class MonitorCommands
         var tests = new Option<string[]>("--test") { Description = "COLUMN=TEST (ks, chisquare, wasserstein, jensenshannon, psi)" };
         var share = new Option<double?>("--share") { Description = "The share of drifted features at which the data set drifts (0.5)" };
         var alarmAfter = new Option<int?>("--alarm-after") { Description = $"Windows in a row that must drift before a drift alarm, which policies act on (default {MonitorSettings.DefaultAlarmAfter})" };
-        var command = new Command("set", "Start or change an endpoint's drift monitor") { endpoint, reference, predictions, seconds, tests, share, alarmAfter };
+        var cusumK = new Option<double?>("--cusum-k") { Description = $"CUSUM's allowance, in standard errors (default {SequentialSettings.DefaultCusumK})" };
+        var cusumH = new Option<double?>("--cusum-h") { Description = $"CUSUM's decision interval, in standard errors (default {SequentialSettings.DefaultCusumH})" };
+        var delta = new Option<double?>("--page-hinkley-delta") { Description = $"Page–Hinkley's tolerated magnitude (default {SequentialSettings.DefaultPageHinkleyDelta})" };
+        var lambda = new Option<double?>("--page-hinkley-lambda") { Description = $"Page–Hinkley's threshold (default {SequentialSettings.DefaultPageHinkleyLambda})" };
+        var noSequential = new Option<bool>("--no-sequential") { Description = "Do not run CUSUM and Page–Hinkley across windows" };
+        var command = new Command("set", "Start or change an endpoint's drift monitor")
+        {
+            endpoint, reference, predictions, seconds, tests, share, alarmAfter, cusumK, cusumH, delta, lambda, noSequential,
+        };
         command.WithClient(async (parse, client, printer, ct) =>
         {
             DatasetSide? side = null;
@@ -36,7 +45,8 @@ internal static class MonitorCommands
                 side = new DatasetSide(name, version);
             }
             var state = await client.Endpoints.SetMonitorAsync(parse.GetValue(endpoint)!, new MonitorSettings(side, parse.GetValue(predictions), parse.GetValue(seconds),
-                KeyValues.Parse(parse.GetValue(tests), "--test").ToDictionary(p => p.Key, p => p.Value), null, parse.GetValue(share), parse.GetValue(alarmAfter)), ct);
+                KeyValues.Parse(parse.GetValue(tests), "--test").ToDictionary(p => p.Key, p => p.Value), null, parse.GetValue(share), parse.GetValue(alarmAfter),
+                new SequentialSettings(parse.GetValue(noSequential) ? false : null, parse.GetValue(cusumK), parse.GetValue(cusumH), parse.GetValue(delta), parse.GetValue(lambda))), ct);
             printer.Done($"Monitoring '{state.Endpoint}' for drift, {Window(state.Settings)}", state);
         });
         return command;
@@ -63,7 +73,20 @@ internal static class MonitorCommands
                 ("DRIFTED", w => string.Join(", ", w.Data.Columns.Where(c => c.Drifted).Select(c => c.Column))),
                 ("SHARE", w => (w.Data.DriftedShare * 100).ToString("0", CultureInfo.InvariantCulture) + "%"),
                 ("DATA DRIFT", w => w.Data.DatasetDrift ? "yes" : "no"),
-                ("PREDICTIONS", w => w.Prediction is { } p ? (p.Drifted ? "drifted" : "stable") : ""));
+                ("PREDICTIONS", w => w.Prediction is { } p ? (p.Drifted ? "drifted" : "stable") : ""),
+                ("SEQUENTIAL", w => string.Join("; ", w.SequentialAlarms().Select(a => $"{a.Point.Statistic} {a.Alarm.Direction} ({Detector(a.Alarm.Detector)}, since {Printer.Time(a.Alarm.ChangeStart)})"))));
+            if (windows.Items is [{ Sequential: { Count: > 0 } points } latest, ..])
+            {
+                var sequential = state.Settings.Sequential ?? SequentialSettings.Default;
+                Console.Out.WriteLine();
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Sequential detectors after window {latest.Id} (CUSUM k={sequential.K}, alarm above h={sequential.H}; Page–Hinkley δ={sequential.Delta}, alarm above λ={sequential.Lambda}):"));
+                printer.List(points, null, "",
+                    ("STATISTIC", p => p.Statistic), ("MEASURE", p => p.Measure), ("VALUE", p => Number(p.Value)), ("Z", p => Number(p.Z)),
+                    ("CUSUM UP", p => Number(p.Cusum.Upper)), ("CUSUM DOWN", p => Number(p.Cusum.Lower)),
+                    ("PH UP", p => Number(p.PageHinkley.UpStatistic)), ("PH DOWN", p => Number(p.PageHinkley.DownStatistic)),
+                    ("ALARM", p => string.Join(", ", (p.Alarms ?? []).Select(a => $"{Detector(a.Detector)} {a.Direction} since {Printer.Time(a.ChangeStart)}"))));
+            }
         });
         return command;
     }
@@ -79,6 +102,11 @@ internal static class MonitorCommands
         });
         return command;
     }
+
+    private static string Detector(string detector) => detector == SequentialDetectors.Cusum ? "CUSUM" : "Page–Hinkley";
+
+    /// <summary>Three decimals, and no "-0" for a small negative number.</summary>
+    private static string Number(double? value) => value is { } v ? (Math.Round(v, 3) == 0 ? 0 : v).ToString("0.###", CultureInfo.InvariantCulture) : "—";
 
     private static string Window(MonitorSettings settings) => settings.WindowSeconds is { } s
         ? string.Create(CultureInfo.InvariantCulture, $"a window every {s} s")

@@ -1,4 +1,5 @@
 using Gyre.Core.Monitoring.Monitors;
+using Gyre.Core.Monitoring.Sequential;
 using Prometheus;
 
 namespace Gyre.Server.Inference;
@@ -6,7 +7,8 @@ namespace Gyre.Server.Inference;
 /// <summary>
 /// The latest drift window of each monitored endpoint as Prometheus gauges on the gateway's registry:
 /// the share of drifted features, whether the data set drifted and whether that raised an alarm,
-/// each feature's statistic and verdict, and the predictions' drift.
+/// each feature's statistic and verdict, and the predictions' drift; and for each statistic the
+/// sequential detectors follow, its standardised value, CUSUM's and Page–Hinkley's sums per side, and their alarms.
 /// </summary>
 internal sealed class MonitorMetrics : IDriftObserver
 {
@@ -16,6 +18,9 @@ internal sealed class MonitorMetrics : IDriftObserver
     private readonly Gauge _drifted;
     private readonly Gauge _windows;
     private readonly Gauge _alarm;
+    private readonly Gauge _z;
+    private readonly Gauge _sequential;
+    private readonly Gauge _sequentialAlarm;
 
     public MonitorMetrics(GatewayMetrics gateway)
     {
@@ -26,6 +31,9 @@ internal sealed class MonitorMetrics : IDriftObserver
         _drifted = factory.CreateGauge("gyre_drift_column", "1 when a feature (or the predictions, column=prediction) drifted in the latest window, else 0.", "endpoint", "column");
         _windows = factory.CreateGauge("gyre_drift_windows", "Drift windows checked since start.", "endpoint");
         _alarm = factory.CreateGauge("gyre_drift_alarm", "1 when the endpoint's latest window raised a drift alarm (alarm_after windows in a row drifted), else 0.", "endpoint");
+        _z = factory.CreateGauge("gyre_sequential_z", "A statistic of the latest window (a feature's mean, the predictions' mean or a class's share), in standard errors from the reference.", "endpoint", "statistic");
+        _sequential = factory.CreateGauge("gyre_sequential_detector", "A sequential detector's statistic after the latest window, per side (alarm above its threshold: cusum_h, page_hinkley_lambda).", "endpoint", "statistic", "detector", "side");
+        _sequentialAlarm = factory.CreateGauge("gyre_sequential_alarm", "1 when a sequential detector alarmed on the statistic in the latest window, else 0.", "endpoint", "statistic", "detector");
     }
 
     public void Checked(DriftWindow window)
@@ -38,6 +46,21 @@ internal sealed class MonitorMetrics : IDriftObserver
         {
             _statistic.WithLabels(window.Endpoint, column.Column, column.Test).Set(double.IsFinite(column.Statistic) ? column.Statistic : double.MaxValue);
             _drifted.WithLabels(window.Endpoint, column.Column).Set(column.Drifted ? 1 : 0);
+        }
+        foreach (var point in window.Sequential ?? [])
+        {
+            if (point.Z is { } z)
+            {
+                _z.WithLabels(window.Endpoint, point.Statistic).Set(z);
+            }
+            _sequential.WithLabels(window.Endpoint, point.Statistic, SequentialDetectors.Cusum, SequentialAlarm.Up).Set(point.Cusum.Upper);
+            _sequential.WithLabels(window.Endpoint, point.Statistic, SequentialDetectors.Cusum, SequentialAlarm.Down).Set(point.Cusum.Lower);
+            _sequential.WithLabels(window.Endpoint, point.Statistic, SequentialDetectors.PageHinkley, SequentialAlarm.Up).Set(point.PageHinkley.UpStatistic);
+            _sequential.WithLabels(window.Endpoint, point.Statistic, SequentialDetectors.PageHinkley, SequentialAlarm.Down).Set(point.PageHinkley.DownStatistic);
+            foreach (var detector in new[] { SequentialDetectors.Cusum, SequentialDetectors.PageHinkley })
+            {
+                _sequentialAlarm.WithLabels(window.Endpoint, point.Statistic, detector).Set(point.Alarms?.Any(a => a.Detector == detector) == true ? 1 : 0);
+            }
         }
     }
 }

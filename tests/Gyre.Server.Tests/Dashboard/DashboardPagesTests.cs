@@ -219,6 +219,13 @@ public sealed class DashboardPagesTests(BrowserFixture browser, DashboardWorld w
         await Expect(tab.Page.Locator("#latest-window tr", new() { HasText = "tenure" })).ToContainTextAsync("Kolmogorov–Smirnov (ks)");
         await Expect(windows.First.Locator("td").Nth(3)).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("^Kolmogorov–Smirnov \\(ks\\): statistic .*p-value"));
         await Expect(windows.First).ToContainTextAsync("alarm");
+        // The sequential detectors: the jump in tenure crosses CUSUM's line at once, and the alarm names where the change began.
+        var cusum = tab.Page.Locator("figure.chart", new() { HasText = "CUSUM (k = 0.75; alarm above h = 7)" });
+        await Expect(cusum.Locator("line.threshold title")).ToHaveTextAsync("threshold 7");
+        await Expect(cusum.Locator(".legend")).ToContainTextAsync("tenure");
+        await Expect(tab.Page.Locator("figure.chart", new() { HasText = "Page–Hinkley (δ = 0.5; alarm above λ = 12)" })).ToHaveCountAsync(1);
+        await Expect(tab.Page.Locator("#sequential tr", new() { HasText = "tenure" })).ToContainTextAsync("alarm");
+        await Expect(tab.Page.Locator("#sequential-alarms tr", new() { HasText = "tenure" }).First).ToContainTextAsync(new System.Text.RegularExpressions.Regex("CUSUM\\s*up"));
         // Online accuracy comes first on the page, before the drift.
         var headings = (await tab.Page.Locator("h2").AllTextContentsAsync()).ToList();
         Assert.True(headings.IndexOf("Online metrics") < headings.IndexOf("Data drift"), string.Join(", ", headings));

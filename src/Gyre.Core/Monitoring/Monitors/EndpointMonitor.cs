@@ -7,6 +7,7 @@ using Gyre.Core.Data.Schemas;
 using Gyre.Core.Diagnostics;
 using Gyre.Core.Errors;
 using Gyre.Core.Monitoring.Drift;
+using Gyre.Core.Monitoring.Sequential;
 using Gyre.Core.Registry;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Log;
@@ -56,6 +57,7 @@ public sealed class EndpointMonitor(
         {
             problems.Add($"alarm_after: expected 1 to 100 windows in a row, got {after}");
         }
+        problems.AddRange(settings.Sequential?.Problems("sequential") ?? []);
         GyreException.ThrowIfAny(problems);
         // Checked now rather than at the first window: the reference must exist, and the tests must fit its columns.
         var (reference, _) = await ReferenceAsync(settings, found.Variants[0].ModelName, found.Variants[0].ModelVersion, ct);
@@ -138,11 +140,18 @@ public sealed class EndpointMonitor(
         var present = reference.Columns.Where(c => c.Name != label?.Name && inputs.Any(i => i.ValueKind == JsonValueKind.Object && i.TryGetProperty(c.Name, out _))).ToList();
         var window = WindowStatistics.From(monitor.Endpoint, inputs, present);
         var report = DriftCheck.Compare(reference, window, Request(settings, reference, [.. present.Select(c => c.Name)]));
-        var prediction = label is null ? null : PredictionDrift(reference, label, rows);
-        var before = await store.ListWindowsAsync(monitor.Endpoint, 1, ct) is [var last, ..] ? last.Streak : 0;
-        var streak = report.DatasetDrift ? before + 1 : 0;
+        var answers = label is null ? null : Answers(label, rows);
+        var prediction = answers is null ? null : PredictionDrift(reference, label!, answers);
+        var previous = await store.ListWindowsAsync(monitor.Endpoint, 1, ct) is [var last, ..] ? last : null;
+        var streak = report.DatasetDrift ? (previous?.Streak ?? 0) + 1 : 0;
+        var referenceName = $"{reference.Dataset}@{reference.Version}";
+        // A new reference (a new version served) starts the detectors again: their sums measured distance from the old one.
+        var sequential = settings.Sequential ?? SequentialSettings.Default;
+        var points = sequential.IsEnabled
+            ? SequentialDetection.Next(previous?.Reference == referenceName ? previous.Sequential : null, Standardised(reference, window, label, answers), sequential, start, end)
+            : null;
         var stored = await store.AddWindowAsync(new DriftWindow(0, monitor.Endpoint, start, end, rows.Count,
-            $"{reference.Dataset}@{reference.Version}", report, prediction, streak, streak >= (settings.AlarmAfter ?? MonitorSettings.DefaultAlarmAfter)), ct);
+            referenceName, report, prediction, streak, streak >= (settings.AlarmAfter ?? MonitorSettings.DefaultAlarmAfter), points), ct);
         foreach (var observer in observers)
         {
             observer.Checked(stored);
@@ -150,12 +159,35 @@ public sealed class EndpointMonitor(
         return end;
     }
 
-    /// <summary>The served answers against the reference's label: a classifier's labels, a regression's values.</summary>
-    private static ColumnDrift? PredictionDrift(ReferenceStatistics reference, ColumnReference label, IReadOnlyList<LoggedPrediction> rows)
+    /// <summary>The window's answers as a column like the reference's label: a classifier's labels, a regression's values.</summary>
+    private static ColumnReference Answers(ColumnReference label, IReadOnlyList<LoggedPrediction> rows)
     {
         var answers = rows.Select(r => JsonDocument.Parse(r.Prediction.Outputs).RootElement)
             .Select(o => o.ValueKind == JsonValueKind.Object && o.TryGetProperty("label", out var l) ? l : o).ToList();
-        var current = WindowStatistics.Column(WindowStatistics.PredictionColumn, label.Type, answers);
+        return WindowStatistics.Column(WindowStatistics.PredictionColumn, label.Type, answers);
+    }
+
+    /// <summary>
+    /// The statistics the sequential detectors follow: each numeric feature's mean, and the
+    /// predictions' mean (a regression) or the share of the label's rarer class (two classes).
+    /// </summary>
+    private static List<StandardisedStatistic> Standardised(ReferenceStatistics reference, ReferenceStatistics window, ColumnReference? label, ColumnReference? answers)
+    {
+        var result = window.Columns.Where(c => c.Type is ColumnType.Integer or ColumnType.Float)
+            .Select(c => StandardisedStatistic.OfMean(c.Name, reference.Columns.First(r => r.Name == c.Name), c)).OfType<StandardisedStatistic>().ToList();
+        if (label is not null && answers is not null
+            && (label.Type is ColumnType.Integer or ColumnType.Float && label.Counts is not { Count: 2 }
+                ? StandardisedStatistic.OfMean(WindowStatistics.PredictionColumn, label, answers)
+                : StandardisedStatistic.OfShare(WindowStatistics.PredictionColumn, label, answers)) is { } predicted)
+        {
+            result.Add(predicted);
+        }
+        return result;
+    }
+
+    /// <summary>The served answers against the reference's label.</summary>
+    private static ColumnDrift? PredictionDrift(ReferenceStatistics reference, ColumnReference label, ColumnReference current)
+    {
         var referenceColumn = ColumnDistribution.From(label);
         var test = DriftTests.Default(reference.Rows, referenceColumn);
         if ((test is ChiSquareTest or JensenShannonTest && referenceColumn.Counts is null) || current.Count == 0)

@@ -1,4 +1,5 @@
 using Gyre.Core.Monitoring.Drift;
+using Gyre.Core.Monitoring.Sequential;
 
 namespace Gyre.Core.Monitoring.Monitors;
 
@@ -17,7 +18,8 @@ public sealed record MonitorSettings(
     IReadOnlyDictionary<string, string>? Tests = null,
     IReadOnlyDictionary<string, double>? Thresholds = null,
     double? Share = null,
-    int? AlarmAfter = null)
+    int? AlarmAfter = null,
+    SequentialSettings? Sequential = null)
 {
     public const int DefaultWindowPredictions = 1000;
     public const int MinWindowPredictions = 10;

@@ -18,7 +18,8 @@ public sealed record PolicyDefinition(
 
 /// <summary>
 /// One condition, by <c>Kind</c>: <c>dataset_drift</c> (the latest drift window drifted as a data
-/// set), <c>feature_drift</c> (a feature's statistic in it above <c>Value</c>), <c>metric</c> (the
+/// set), <c>feature_drift</c> (a feature's statistic in it above <c>Value</c>), <c>sequential_drift</c>
+/// (CUSUM or Page–Hinkley alarmed in it, on any statistic or on <c>Feature</c>), <c>metric</c> (the
 /// online accuracy or RMSE over the last <c>Seconds</c> below or above <c>Value</c>, with at least
 /// <c>MinLabelled</c> labelled predictions), <c>error_rate</c> (failed requests' share over the last
 /// <c>Seconds</c> above <c>Value</c>), <c>no_traffic</c> (no prediction for <c>Seconds</c>).
@@ -34,6 +35,7 @@ public static class PolicyKinds
 {
     public const string DatasetDrift = "dataset_drift";
     public const string FeatureDrift = "feature_drift";
+    public const string SequentialDrift = "sequential_drift";
     public const string Metric = "metric";
     public const string ErrorRate = "error_rate";
     public const string NoTraffic = "no_traffic";
@@ -42,7 +44,7 @@ public static class PolicyKinds
     public const string RunPipeline = "run_pipeline";
     public const string Rollback = "rollback";
 
-    public static readonly IReadOnlyList<string> Conditions = [DatasetDrift, FeatureDrift, Metric, ErrorRate, NoTraffic];
+    public static readonly IReadOnlyList<string> Conditions = [DatasetDrift, FeatureDrift, SequentialDrift, Metric, ErrorRate, NoTraffic];
 
     public static readonly IReadOnlyList<string> Actions = [Webhook, RunPipeline, Rollback];
 }

@@ -4,6 +4,7 @@ using Gyre.Core.Background;
 using Gyre.Core.Diagnostics;
 using Gyre.Core.Errors;
 using Gyre.Core.Monitoring.Monitors;
+using Gyre.Core.Monitoring.Sequential;
 using Gyre.Core.Monitoring.Webhooks;
 using Gyre.Core.Pipelines.Definitions;
 using Gyre.Core.Pipelines.Runs;
@@ -126,20 +127,17 @@ public sealed class PolicyEngine(
             foreach (var window in fresh.Count == 0 ? [null] : fresh.Cast<DriftWindow?>())
             {
                 var evidence = new List<string>();
-                var drift = false;
+                DriftAlarm? alarm = null;
                 foreach (var condition in definition.Conditions)
                 {
                     if (await HoldsAsync(definition.Endpoint, condition, window, now, ct) is { } why)
                     {
                         evidence.Add(why);
-                        drift |= condition.Kind is PolicyKinds.DatasetDrift or PolicyKinds.FeatureDrift;
+                        alarm ??= Alarm(condition, window);
                     }
                 }
                 if (definition.All ? evidence.Count == definition.Conditions.Count : evidence.Count > 0)
                 {
-                    var alarm = drift && window is not null
-                        ? new DriftAlarm(window.Endpoint, window.Id, window.Start, window.End, [.. window.Data.Columns.Where(c => c.Drifted).Select(c => c.Column)])
-                        : null;
                     await FireAsync(state, definition, evidence, alarm, now, ct);
                     return;
                 }
@@ -190,6 +188,9 @@ public sealed class PolicyEngine(
             case PolicyKinds.FeatureDrift when fresh?.Data.Columns.Concat(fresh.Prediction is { } p ? [p] : []).FirstOrDefault(c => c.Column == condition.Feature) is { } column
                 && column.Statistic > condition.Value:
                 return string.Create(CultureInfo.InvariantCulture, $"drift window {fresh.Id}: {column.Column} {column.Test} = {column.Statistic:G4} above {condition.Value}");
+            case PolicyKinds.SequentialDrift when SequentialHit(condition, fresh) is var (point, hit):
+                return string.Create(CultureInfo.InvariantCulture, $"sequential alarm at window {fresh!.Id}: {point.Statistic} ({point.Measure}) went {hit.Direction}; ")
+                    + string.Create(CultureInfo.InvariantCulture, $"{hit.Detector} {hit.Statistic:G4} above {hit.Threshold}, the change estimated to begin at {DateTimeOffset.FromUnixTimeMilliseconds(hit.ChangeStart):O}");
             case PolicyKinds.Metric:
                 var rows = await log.LabelledAsync(endpoint, now - (long)(condition.Seconds * 1000), ct);
                 var metric = OnlineMetrics.Of("all", rows);
@@ -211,6 +212,32 @@ public sealed class PolicyEngine(
             default:
                 return null;
         }
+    }
+
+    /// <summary>The first sequential alarm in the window that the condition names (any, or its statistic's).</summary>
+    private static (SequentialPoint Point, SequentialAlarm Alarm)? SequentialHit(PolicyCondition condition, DriftWindow? window) =>
+        window?.SequentialAlarms().Where(a => condition.Feature is null || a.Point.Statistic == condition.Feature)
+            .Select(a => ((SequentialPoint, SequentialAlarm)?)a).FirstOrDefault();
+
+    /// <summary>
+    /// The drift alarm a pipeline started by this condition is told about: the window, and where the
+    /// new world starts — the window itself for a data-set alarm, the estimated change point for a
+    /// sequential one (a creep began before the window that confirmed it).
+    /// </summary>
+    private static DriftAlarm? Alarm(PolicyCondition condition, DriftWindow? window)
+    {
+        if (window is null)
+        {
+            return null;
+        }
+        if (condition.Kind == PolicyKinds.SequentialDrift && SequentialHit(condition, window) is var (_, hit))
+        {
+            var statistics = window.SequentialAlarms().Select(a => a.Point.Statistic).Where(s => s != WindowStatistics.PredictionColumn).Distinct();
+            return new DriftAlarm(window.Endpoint, window.Id, hit.ChangeStart, window.End, [.. statistics]);
+        }
+        return condition.Kind is PolicyKinds.DatasetDrift or PolicyKinds.FeatureDrift
+            ? new DriftAlarm(window.Endpoint, window.Id, window.Start, window.End, [.. window.Data.Columns.Where(c => c.Drifted).Select(c => c.Column)])
+            : null;
     }
 
     private async Task<ActionOutcome> RunAsync(PolicyDefinition definition, PolicyAction action, IReadOnlyList<string> evidence, DriftAlarm? alarm, CancellationToken ct)

@@ -15,6 +15,7 @@ namespace Gyre.Core.Monitoring.Policies;
 /// when:                        # any of these (match: all for every one)
 ///   - dataset_drift: true
 ///   - {feature: tenure, above: 0.2}
+///   - sequential_drift: true   # or the statistic: {sequential_drift: tenure}
 ///   - {metric: accuracy, below: 0.8, min_labelled: 200, seconds: 3600}
 ///   - {error_rate: 0.05, seconds: 300}
 ///   - {no_traffic: 600}
@@ -90,6 +91,13 @@ public static class PolicyYaml
         if (kinds.Contains("dataset_drift"))
         {
             return new PolicyCondition(PolicyKinds.DatasetDrift);
+        }
+        if (kinds.Contains("sequential_drift"))
+        {
+            var statistic = (Child(map, "sequential_drift") as YamlScalarNode)?.Value;
+            return statistic is null or "" or "false"
+                ? Problem($"{at}when.sequential_drift: expected true (any statistic) or a statistic's name (a feature, or prediction)")
+                : new PolicyCondition(PolicyKinds.SequentialDrift, Feature: statistic == "true" ? null : statistic);
         }
         if (kinds.Contains("feature"))
         {
