@@ -129,6 +129,15 @@ public sealed class DatasetsClient
     public Task<ReferenceStatistics> GetReferenceAsync(string name, long? version = null, CancellationToken ct = default) =>
         _api.SendAsync<ReferenceStatistics>(HttpMethod.Get, $"/api/v1/datasets/{E(name)}/versions/{VersionSegment(version)}/reference", null, ct, bounded: false);
 
+    /// <summary>Pre-training bias metrics of a version by a sensitive column (SageMaker Clarify's definitions).</summary>
+    public Task<Core.Data.Bias.BiasReport> BiasAsync(string name, long? version, Core.Data.Bias.BiasRequest request, CancellationToken ct = default)
+    {
+        var query = string.Join("&", new[] { ("sensitive", request.Sensitive), ("label", request.Label), ("favourable", request.Favourable), ("facet", request.Facet) }
+            .Where(p => p.Item2 is not null).Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2!)}"));
+        return _api.SendAsync<Core.Data.Bias.BiasReport>(HttpMethod.Get,
+            $"/api/v1/datasets/{E(name)}/versions/{VersionSegment(version)}/bias{(query.Length > 0 ? "?" + query : "")}", null, ct, bounded: false);
+    }
+
     /// <summary>A version number for a route, or "latest".</summary>
     private static string VersionSegment(long? version) =>
         version is { } v ? v.ToString(System.Globalization.CultureInfo.InvariantCulture) : "latest";

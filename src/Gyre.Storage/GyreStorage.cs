@@ -43,6 +43,7 @@ public sealed class GyreStorage : IDisposable
         var spill = Directory.CreateDirectory(Path.Combine(home.DatasetsPath, "spill")).FullName;
         DatasetReader = new DuckDbDatasetReader(spill);
         ConstraintMeasurer = new DuckDbConstraintMeasurer(spill);
+        PairCounter = new DuckDbPairCounter(spill);
         DatasetSplitter = new DuckDbDatasetSplitter(spill);
         ReferenceComputer = new DuckDbReferenceComputer(spill);
         FeatureFiles = new DuckDbFeatureFiles(spill);
@@ -99,6 +100,8 @@ public sealed class GyreStorage : IDisposable
     public IDatasetReader DatasetReader { get; }
 
     public Core.Data.Validation.IConstraintMeasurer ConstraintMeasurer { get; }
+
+    public IPairCounter PairCounter { get; }
 
     public Core.Data.Splits.IDatasetSplitter DatasetSplitter { get; }
 

@@ -46,6 +46,7 @@ public static class StorageServices
         Forward<IDatasetObjectStore>(s => s.DatasetObjects);
         Forward<IDatasetReader>(s => s.DatasetReader);
         Forward<IConstraintMeasurer>(s => s.ConstraintMeasurer);
+        Forward<IPairCounter>(s => s.PairCounter);
         Forward<IDatasetSplitter>(s => s.DatasetSplitter);
         Forward<IReferenceComputer>(s => s.ReferenceComputer);
         Forward<IDatasetExporter>(s => s.DatasetExporter);

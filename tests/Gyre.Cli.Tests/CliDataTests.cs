@@ -175,4 +175,35 @@ public sealed class CliDataTests(ServerProcessFixture fixture) : IClassFixture<S
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task DataBias_PrintsEachGroupsMetrics_AndAnUnknownColumnIsOneLine()
+    {
+        var name = "cli-bias-" + Guid.NewGuid().ToString("N")[..8];
+        var file = Path.Combine(Path.GetTempPath(), name + ".csv");
+        // 6 north rows, 4 approved; 4 south rows, 1 approved: DPL of south = 4/6 − 1/4 = 0.4167, CI = (6 − 4)/10 = 0.2.
+        await File.WriteAllTextAsync(file, "region,approved\n" + string.Concat(Enumerable.Repeat("north,true\n", 4)) + "north,false\nnorth,false\n"
+            + "south,true\n" + string.Concat(Enumerable.Repeat("south,false\n", 3)));
+        try
+        {
+            Assert.Equal(0, (await Gyre("data", "add", file, "--name", name)).ExitCode);
+            var table = await Gyre("data", "bias", $"{name}@1", "--sensitive", "region", "--label", "approved");
+            Assert.True(table.ExitCode == 0, table.Stderr);
+            Assert.Contains($"{name}@1: 10 rows by region, favourable approved = true", table.Stdout, StringComparison.Ordinal);
+            var south = table.Stdout.Split('\n').Single(l => l.Contains("│ south ", StringComparison.Ordinal));
+            Assert.Contains("│ 0.2 ", south, StringComparison.Ordinal);     // CI
+            Assert.Contains("│ 0.4167 ", south, StringComparison.Ordinal);  // DPL
+            Assert.Contains("│ 25% ", south, StringComparison.Ordinal);
+
+            var json = JsonDocument.Parse((await Gyre("data", "bias", $"{name}@1", "--sensitive", "region", "--label", "approved", "--facet", "south", "--json")).Stdout).RootElement;
+            Assert.Equal(0.2, Assert.Single(json.GetProperty("facets").EnumerateArray()).GetProperty("pretraining").GetProperty("ci").GetDouble(), 12);
+
+            var bad = await Gyre("data", "bias", $"{name}@1", "--sensitive", "gender", "--label", "approved");
+            Assert.Equal((1, $"gyre: error: invalid_argument: sensitive: 'gender' is not a column of {name}@1 (its columns: region, approved)"), (bad.ExitCode, bad.Stderr.Trim()));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

@@ -54,6 +54,12 @@ public sealed class CliTrainTests(ServerProcessFixture fixture) : IClassFixture<
             // The gate: no champion yet, so only the threshold applies; an unreachable one fails with exit 1.
             var passed = await Gyre("models", "gate", $"{name}/1", "--metric", "auc", "--threshold", "0.9");
             Assert.True(passed.ExitCode == 0, passed.Stderr);
+            // With a fairness bound: the groups (independent of x here) pass the four-fifths rule, and both groups' metrics are printed.
+            var fair = await Gyre("models", "gate", $"{name}/1", "--metric", "auc", "--threshold", "0.9", "--sensitive", "group", "--min-disparate-impact", "0.8");
+            Assert.True(fair.ExitCode == 0, fair.Stdout + fair.Stderr);
+            Assert.Contains($"Bias of {name}/1 by group (favourable y = 1), each group against the others:", fair.Stdout, StringComparison.Ordinal);
+            Assert.Contains("bias group=a", fair.Stdout, StringComparison.Ordinal);
+            Assert.Single(fair.Stdout.Split('\n'), l => l.StartsWith("│ b ", StringComparison.Ordinal));
             var failedGate = await Gyre("models", "gate", $"{name}/1", "--metric", "log_loss", "--threshold", "0.000001");
             Assert.Equal(1, failedGate.ExitCode);
             Assert.StartsWith($"gyre: error: conflict: {name}/1 failed the gate: log_loss ", failedGate.Stderr.Trim(), StringComparison.Ordinal);

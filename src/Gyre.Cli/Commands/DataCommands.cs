@@ -31,6 +31,7 @@ internal static class DataCommands
         command.Subcommands.Add(DataSplitCommands.Splits());
         command.Subcommands.Add(DataSplitCommands.Reference());
         command.Subcommands.Add(DataDriftCommand.Build());
+        command.Subcommands.Add(DataBiasCommand.Build());
         return command;
     }
 

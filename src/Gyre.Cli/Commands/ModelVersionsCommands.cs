@@ -40,9 +40,13 @@ internal static class ModelVersionsCommands
         var dataset = new Option<string?>("--dataset") { Description = "Test data NAME@VERSION (default: the candidate's own test part)" };
         var slice = new Option<string?>("--slice") { Description = "A column whose every slice must not get worse" };
         var drop = new Option<double?>("--max-slice-drop") { Description = "How much worse a slice may get" };
+        var maxDppl = new Option<double?>("--max-abs-dppl") { Description = "Fairness: the largest difference in predicted favourable proportions between a group of the sensitive column and the others" };
+        var minDi = new Option<double?>("--min-disparate-impact") { Description = "Fairness: the smallest disparate impact allowed (0.8 is the four-fifths rule)" };
+        var sensitive = new Option<string?>("--sensitive") { Description = "With a fairness bound: the column whose groups are compared (default: the column with role sensitive)" };
+        var favourable = new Option<string?>("--favourable") { Description = "With a fairness bound: the favourable class (default: a binary model's positive class)" };
         var command = new Command("gate", "Compare a version with the champion on the same test data; exits 1 when it fails")
         {
-            reference, metric, threshold, absolute, relative, baseline, dataset, slice, drop,
+            reference, metric, threshold, absolute, relative, baseline, dataset, slice, drop, maxDppl, minDi, sensitive, favourable,
         };
         command.WithClient(async (parse, client, printer, ct) =>
         {
@@ -50,11 +54,22 @@ internal static class ModelVersionsCommands
             var (data, dataVersion) = parse.GetValue(dataset) is { } d ? DatasetReference.Parse(d) : (null, null);
             var request = new Core.Learning.Gate.GateRequest(
                 [new Core.Learning.Gate.MetricThreshold(parse.GetValue(metric), parse.GetValue(threshold), parse.GetValue(absolute), parse.GetValue(relative))],
-                data, dataVersion, null, parse.GetValue(baseline), parse.GetValue(slice), parse.GetValue(drop));
+                data, dataVersion, null, parse.GetValue(baseline), parse.GetValue(slice), parse.GetValue(drop),
+                parse.GetValue(maxDppl) is null && parse.GetValue(minDi) is null && parse.GetValue(sensitive) is null && parse.GetValue(favourable) is null ? null
+                    : new Core.Learning.Gate.BiasBounds(parse.GetValue(sensitive), parse.GetValue(favourable), parse.GetValue(maxDppl), parse.GetValue(minDi)));
             var verdict = await client.Models.GateAsync(version.Name, version.Version, request, ct);
             printer.List(verdict.Checks, verdict, "No check applied.",
                 ("CHECK", c => c.Check), ("METRIC", c => c.Metric), ("CANDIDATE", c => GateValue(c.Value)), ("BASELINE", c => c.Against is { } a ? GateValue(a) : ""),
                 ("RESULT", c => c.Passed ? "passed" : "FAILED"));
+            if (!printer.IsJson && verdict.CandidateBias is { } bias)
+            {
+                Console.Out.WriteLine($"Bias of {verdict.Model}/{verdict.Candidate} by {bias.Sensitive} (favourable {bias.Label} = {bias.Favourable}), each group against the others:");
+                printer.List(bias.Facets, null, "", ("GROUP", f => f.Facet), ("ROWS", f => f.Rows),
+                    ("PREDICTED FAVOURABLE", f => DataBiasCommand.Number(f.PredictedPositiveShare)), ("OTHERS", f => DataBiasCommand.Number(f.OtherPredictedPositiveShare)),
+                    ("DPPL", f => DataBiasCommand.Number(f.Posttraining?.Dppl)), ("DI", f => DataBiasCommand.Number(f.Posttraining?.Di)),
+                    ("DCACC", f => DataBiasCommand.Number(f.Posttraining?.Dcacc)), ("RD", f => DataBiasCommand.Number(f.Posttraining?.Rd)),
+                    ("AD", f => DataBiasCommand.Number(f.Posttraining?.Ad)), ("TE", f => DataBiasCommand.Number(f.Posttraining?.Te)));
+            }
             if (!verdict.Passed)
             {
                 throw Core.Errors.GyreException.Conflict($"{verdict.Model}/{verdict.Candidate} failed the gate: {string.Join("; ", verdict.Checks.Where(c => !c.Passed).Select(c => c.Reason))}");

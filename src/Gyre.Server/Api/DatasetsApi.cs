@@ -30,6 +30,7 @@ internal static class DatasetsApi
         DatasetSchemasApi.Map(group);
         DatasetUploadsApi.Map(group);
         DatasetSplitsApi.Map(group);
+        DatasetBiasApi.Map(group);
     }
 
     /// <summary>Grace before a content no version holds is removed: an upload of the same content may be on its way to it.</summary>

@@ -5,7 +5,8 @@ namespace Gyre.Core.Learning.Gate;
 /// behind <c>Baseline</c> (default <c>champion</c>) on the same test data — <c>Dataset</c> at
 /// <c>Version</c>, by default the test data the candidate was trained against — with
 /// <c>Thresholds</c>, and, when <c>SliceColumn</c> is set, no slice of it worse than the
-/// champion's by more than <c>MaxSliceDrop</c> on the first threshold's metric.
+/// champion's by more than <c>MaxSliceDrop</c> on the first threshold's metric. <c>Bias</c> adds
+/// fairness bounds: a more accurate but less fair candidate is refused with the reason.
 /// </summary>
 public sealed record GateRequest(
     IReadOnlyList<MetricThreshold>? Thresholds,
@@ -14,4 +15,5 @@ public sealed record GateRequest(
     string? Label = null,
     string? Baseline = null,
     string? SliceColumn = null,
-    double? MaxSliceDrop = null);
+    double? MaxSliceDrop = null,
+    BiasBounds? Bias = null);

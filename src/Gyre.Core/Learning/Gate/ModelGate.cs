@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gyre.Core.Data;
+using Gyre.Core.Data.Bias;
 using Gyre.Core.Errors;
 using Gyre.Core.Json;
 using Gyre.Core.Learning.Evaluation;
@@ -36,6 +37,7 @@ public sealed class ModelGate(IRegistryStore registry, IDatasetStore datasets, I
             ?? throw GyreException.Invalid("label: name the label column of the test data (the package does not say which it is)");
         CheckColumns(test, (request.Label is null ? "package label" : "label", label), ("slice_column", request.SliceColumn));
         var task = package.Task ?? throw GyreException.Invalid($"package: {name}/{version} has no task; import it with one to gate it");
+        var sensitive = request.Bias is null ? null : SensitiveColumn(test, task, label, request.Bias);
         // Checked before either model is scored.
         var unknown = request.Thresholds!.Select(t => t.Metric!).Where(m => !TaskMetrics.Names(task).Contains(m)).ToList();
         if (unknown.Count > 0)
@@ -43,21 +45,24 @@ public sealed class ModelGate(IRegistryStore registry, IDatasetStore datasets, I
             throw GyreException.Invalid($"thresholds: {string.Join(", ", unknown.Select(m => $"'{m}'"))} is not a {task} metric; expected one of {string.Join(", ", TaskMetrics.Names(task))}");
         }
 
-        var (candidateMetrics, candidateSlices) = await EvaluateAsync(candidate, package, test, task, label, request.SliceColumn, ct);
-        Dictionary<string, double>? baselineMetrics = null;
-        Dictionary<string, Dictionary<string, double>>? baselineSlices = null;
+        var candidateScores = await EvaluateAsync(candidate, package, test, task, label, request.SliceColumn, sensitive, request.Bias, ct);
+        Scores? baselineScores = null;
         if (baseline is not null)
         {
             var baselinePackage = await packages.GetPackageAsync(name, baseline.Version, ct);
-            (baselineMetrics, baselineSlices) = await EvaluateAsync(baseline, baselinePackage, test, task, label, request.SliceColumn, ct);
+            baselineScores = await EvaluateAsync(baseline, baselinePackage, test, task, label, request.SliceColumn, sensitive, request.Bias, ct);
         }
-        var checks = GateJudge.Judge(request.Thresholds!, candidateMetrics, baselineMetrics);
-        if (request.SliceColumn is { } sliceColumn && baselineSlices is not null)
+        var checks = GateJudge.Judge(request.Thresholds!, candidateScores.Overall, baselineScores?.Overall);
+        if (request.SliceColumn is { } sliceColumn && baselineScores is not null)
         {
-            checks.AddRange(SliceChecks(request.Thresholds![0], sliceColumn, request.MaxSliceDrop!.Value, candidateSlices!, baselineSlices));
+            checks.AddRange(SliceChecks(request.Thresholds![0], sliceColumn, request.MaxSliceDrop!.Value, candidateScores.Slices!, baselineScores.Slices!));
+        }
+        if (request.Bias is { } bounds)
+        {
+            checks.AddRange(GateBias.Checks(bounds, candidateScores.Bias!, baselineScores?.Bias));
         }
         var verdict = new GateVerdict(name, version, baseline?.Version, $"{test.Name}@{test.Version}", checks.All(c => c.Passed), checks,
-            candidateMetrics, baselineMetrics, time.GetUtcNow().ToUnixTimeMilliseconds());
+            candidateScores.Overall, baselineScores?.Overall, time.GetUtcNow().ToUnixTimeMilliseconds(), candidateScores.Bias, baselineScores?.Bias);
         await registry.SetVersionTagAsync(name, version, new Tag(VerdictTag, verdict.Passed ? "passed" : "failed"), ct);
         await registry.SetVersionTagAsync(name, version, new Tag(VerdictJsonTag, Compact(verdict)), ct);
         return verdict;
@@ -71,7 +76,7 @@ public sealed class ModelGate(IRegistryStore registry, IDatasetStore datasets, I
         var task = package.Task ?? throw GyreException.Invalid($"model: {name}/{version} has no task; import it with one to evaluate it");
         label ??= package.Label ?? throw GyreException.Invalid("label: name the label column of the test data (the package does not say which it is)");
         CheckColumns(test, ("label", label));
-        return (await EvaluateAsync(model, package, test, task, label, null, ct)).Overall;
+        return (await EvaluateAsync(model, package, test, task, label, null, null, null, ct)).Overall;
     }
 
     private static void Check(GateRequest request)
@@ -108,7 +113,18 @@ public sealed class ModelGate(IRegistryStore registry, IDatasetStore datasets, I
         {
             problems.Add("max_slice_drop: give slice_column and a non-negative max_slice_drop together");
         }
+        problems.AddRange(request.Bias?.Problems() ?? []);
         GyreException.ThrowIfAny(problems);
+    }
+
+    /// <summary>The sensitive column of bias bounds: named, or the test data's column with role sensitive; checked before any scoring.</summary>
+    private static string SensitiveColumn(DatasetVersion test, string task, string label, BiasBounds bounds)
+    {
+        if (task == ModelTasks.Regression)
+        {
+            throw GyreException.Invalid("bias: a regression model has no favourable class; bias bounds need a binary or multiclass model");
+        }
+        return DatasetBias.Columns(test, $"the test data {test.Name}@{test.Version}", bounds.SensitiveColumn, label, BiasFields.Gate).Sensitive;
     }
 
     /// <summary>Each named column must be in the test data, so that reading it cannot fail later, after a model was scored.</summary>
@@ -146,25 +162,26 @@ public sealed class ModelGate(IRegistryStore registry, IDatasetStore datasets, I
         return await datasets.GetVersionAsync(input.Name[..at], long.Parse(input.Name[(at + 1)..], System.Globalization.CultureInfo.InvariantCulture), ct);
     }
 
-    private async Task<(Dictionary<string, double> Overall, Dictionary<string, Dictionary<string, double>>? Slices)> EvaluateAsync(
-        ModelVersion version, ModelPackage package, DatasetVersion test, string task, string label, string? slice, CancellationToken ct)
+    /// <summary>A model's metrics on the test data, per slice when asked, and its bias when bounds are set.</summary>
+    private sealed record Scores(Dictionary<string, double> Overall, Dictionary<string, Dictionary<string, double>>? Slices, BiasReport? Bias);
+
+    private async Task<Scores> EvaluateAsync(
+        ModelVersion version, ModelPackage package, DatasetVersion test, string task, string label, string? slice, string? sensitive, BiasBounds? bias, CancellationToken ct)
     {
         if (package.Task != task)
         {
             throw GyreException.Invalid($"baseline: {version.Name}/{version.Version} does a {package.Task} task, not {task}");
         }
         var model = await packages.ReadModelAsync(version, package, ct);
-        var columns = slice is null ? new[] { label } : [label, slice];
+        string[] columns = [label, .. new[] { slice, sensitive }.OfType<string>().Distinct()];
         var (predictions, texts) = await scorer.PredictAsync(package, model, await objects.LocalPathAsync(test.Digest, test.Format, ct), test.Format, columns, ct);
         var labels = texts[label];
         var overall = TaskMetrics.Evaluate(task, package.Classes, labels, predictions);
-        if (slice is null)
-        {
-            return (overall, null);
-        }
-        var slices = Enumerable.Range(0, predictions.Count).GroupBy(i => texts[slice][i] ?? "(missing)")
+        var slices = slice is null ? null : Enumerable.Range(0, predictions.Count).GroupBy(i => texts[slice][i] ?? "(missing)")
             .ToDictionary(g => g.Key, g => TaskMetrics.Evaluate(task, package.Classes, [.. g.Select(i => labels[i])], [.. g.Select(i => predictions[i])]));
-        return (overall, slices);
+        var report = sensitive is null ? null
+            : GateBias.Report($"{version.Name}/{version.Version} on {test.Name}@{test.Version}", sensitive, label, bias!, task, package.Classes!, texts[sensitive], labels, predictions);
+        return new Scores(overall, slices, report);
     }
 
     /// <summary>No slice's metric may be worse than the baseline's on that slice by more than the allowed drop.</summary>
@@ -185,12 +202,12 @@ public sealed class ModelGate(IRegistryStore registry, IDatasetStore datasets, I
         }
     }
 
-    /// <summary>The verdict as a tag value: the JSON, without the metrics when it would not fit.</summary>
+    /// <summary>The verdict as a tag value: the JSON, without the metrics and bias reports when it would not fit.</summary>
     private static string Compact(GateVerdict verdict)
     {
         var json = JsonSerializer.Serialize(verdict, GyreJson.Options);
         return json.Length <= TrackingLimits.MaxTagValueLength
             ? json
-            : JsonSerializer.Serialize(verdict with { Checks = [.. verdict.Checks.Where(c => !c.Passed).Take(20)], CandidateMetrics = new Dictionary<string, double>(), BaselineMetrics = null }, GyreJson.Options);
+            : JsonSerializer.Serialize(verdict with { Checks = [.. verdict.Checks.Where(c => !c.Passed).Take(20)], CandidateMetrics = new Dictionary<string, double>(), BaselineMetrics = null, CandidateBias = null, BaselineBias = null }, GyreJson.Options);
     }
 }

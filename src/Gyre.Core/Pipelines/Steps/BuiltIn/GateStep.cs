@@ -27,6 +27,10 @@ internal sealed class GateStep(StepArtifacts artifacts, ModelImport import, Mode
         new("baseline", ParameterKind.String, $"the alias of the model to beat (default {ModelGate.DefaultBaseline})"),
         new("slice_column", ParameterKind.String, "also compare per value of this column"),
         new("max_slice_drop", ParameterKind.Number, "with slice_column: how much worse any slice may be"),
+        new("max_abs_dppl", ParameterKind.Number, "fairness: the largest difference in predicted favourable proportions allowed between a group of the sensitive column and the others"),
+        new("min_disparate_impact", ParameterKind.Number, "fairness: the smallest disparate impact allowed (0.8 is the four-fifths rule)"),
+        new("sensitive_column", ParameterKind.String, "with a fairness bound: the column whose groups are compared (default: the test data's column with role sensitive)"),
+        new("favourable", ParameterKind.String, "with a fairness bound: the favourable class (default: a binary model's positive class)"),
     ];
 
     public override IReadOnlyList<string> Check(JsonObject with) =>
@@ -67,8 +71,10 @@ internal sealed class GateStep(StepArtifacts artifacts, ModelImport import, Mode
         var test = inputs.FirstOrDefault(i => i.Role == "test") is { } t ? ArtifactUris.ParseDataset(t.Uri) : null;
         var threshold = new MetricThreshold(context.String("metric"), context.Number("threshold"), context.Number("min_absolute_change"),
             context.Number("min_relative_change"), context.Boolean("greater_is_better"));
+        var bias = context.Number("max_abs_dppl") is null && context.Number("min_disparate_impact") is null ? null
+            : new BiasBounds(context.String("sensitive_column"), context.String("favourable"), context.Number("max_abs_dppl"), context.Number("min_disparate_impact"));
         var request = new GateRequest([threshold], test?.Name, test?.Version, context.Param("label"), context.String("baseline"),
-            context.String("slice_column"), context.Number("max_slice_drop"));
+            context.String("slice_column"), context.Number("max_slice_drop"), bias);
         var verdict = await gate.EvaluateAsync(name, version, request, ct);
         foreach (var check in verdict.Checks)
         {
