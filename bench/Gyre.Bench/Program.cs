@@ -1,7 +1,7 @@
 using Gyre.Bench;
 
-// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|predictor|log|serve|pipeline|drift|alarms|objects|pg-ingest|pg-search|pg-serve|replicas|replicas-serve|queue|tracing|grpc|batching|sequential|all]
-// (pg-ingest, pg-search, pg-serve, replicas, replicas-serve and queue need $GYRE_BENCH_POSTGRES, a PostgreSQL URL; objects needs $GYRE_BENCH_S3 and $GYRE_BENCH_AZURITE; they are not part of "all", nor are tracing, grpc, batching and sequential)
+// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|predictor|log|serve|pipeline|drift|alarms|objects|pg-ingest|pg-search|pg-serve|replicas|replicas-serve|queue|tracing|grpc|batching|sequential|estimate|all]
+// (pg-ingest, pg-search, pg-serve, replicas, replicas-serve and queue need $GYRE_BENCH_POSTGRES, a PostgreSQL URL; objects needs $GYRE_BENCH_S3 and $GYRE_BENCH_AZURITE; they are not part of "all", nor are tracing, grpc, batching, sequential and estimate)
 // serve alone may name the targets to run: serve [bare] [bare-log] [bare-sync] [gyre] [fast] [python]; batching the connection counts: batching [1] [8] [32] [128], or batching 0 for the models alone
 var which = args.FirstOrDefault() ?? "all";
 if (which is "ingest" or "all")
@@ -87,6 +87,10 @@ if (which is "grpc")
 if (which is "batching")
 {
     await BatchingBenchmark.RunAsync([.. args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture))]);
+}
+if (which is "estimate")
+{
+    EstimateBenchmark.Run();
 }
 if (which is "sequential")
 {

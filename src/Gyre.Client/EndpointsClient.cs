@@ -58,6 +58,10 @@ public sealed class EndpointsClient
     public Task<Page<Core.Monitoring.Monitors.DriftWindow>> ListDriftWindowsAsync(string name, int maxResults = 100, CancellationToken ct = default) =>
         _api.GetAsync<Page<Core.Monitoring.Monitors.DriftWindow>>($"/api/v1/endpoints/{E(name)}/drift?max_results={maxResults}", ct);
 
+    /// <summary>The monitor's windows, newest first: performance estimated without labels beside the realized one.</summary>
+    public Task<Page<Core.Monitoring.Performance.PerformanceWindow>> ListEstimatedPerformanceAsync(string name, int maxResults = 100, CancellationToken ct = default) =>
+        _api.GetAsync<Page<Core.Monitoring.Performance.PerformanceWindow>>($"/api/v1/endpoints/{E(name)}/estimated-performance?max_results={maxResults}", ct);
+
     /// <summary>Predicts rows given as column-to-value maps (the <c>instances</c> form).</summary>
     public Task<PredictResponse> PredictAsync(string name, IEnumerable<IReadOnlyDictionary<string, object?>> instances, CancellationToken ct = default) =>
         _api.PostAsync<PredictResponse>($"/endpoints/{E(name)}/predict", new { instances }, ct);

@@ -74,7 +74,13 @@ internal static class MonitorCommands
                 ("SHARE", w => (w.Data.DriftedShare * 100).ToString("0", CultureInfo.InvariantCulture) + "%"),
                 ("DATA DRIFT", w => w.Data.DatasetDrift ? "yes" : "no"),
                 ("PREDICTIONS", w => w.Prediction is { } p ? (p.Drifted ? "drifted" : "stable") : ""),
+                ("EST. ACCURACY", w => w.Performance?.Metrics?.GetValueOrDefault("accuracy") is { } a and > 0
+                    ? $"{Number(a)} ± {Number(3 * w.Performance.SamplingError!["accuracy"])}" : w.Performance?.Missing is not null ? "—" : ""),
                 ("SEQUENTIAL", w => string.Join("; ", w.SequentialAlarms().Select(a => $"{a.Point.Statistic} {a.Alarm.Direction} ({Detector(a.Alarm.Detector)}, since {Printer.Time(a.Alarm.ChangeStart)})"))));
+            if (windows.Items is [{ Performance.Missing: { } missing } newest, ..])
+            {
+                Console.Out.WriteLine($"No performance estimate for window {newest.Id}: {missing}");
+            }
             if (windows.Items is [{ Sequential: { Count: > 0 } points } latest, ..])
             {
                 var sequential = state.Settings.Sequential ?? SequentialSettings.Default;

@@ -22,6 +22,7 @@ public static class MonitoringServices
             .AddSingleton(WebhookDestinations.Parse(webhooks.Allow))
             .AddSingleton<WebhookDispatcher>()
             .AddSingleton<DatasetDrift>()
+            .AddSingleton<Performance.PerformanceEstimator>()
             .AddSingleton<EndpointMonitor>()
             .AddSingleton<PolicyEngine>();
     }

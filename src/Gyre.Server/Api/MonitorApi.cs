@@ -1,4 +1,5 @@
 using Gyre.Core.Monitoring.Monitors;
+using Gyre.Core.Monitoring.Performance;
 using Gyre.Core.Tracking;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -8,7 +9,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Gyre.Server.Api;
 
-/// <summary><c>/api/v1/endpoints/{name}/monitor</c> and <c>/drift</c>: watch an endpoint for drift, and read its drift windows.</summary>
+/// <summary>
+/// <c>/api/v1/endpoints/{name}/monitor</c>, <c>/drift</c> and <c>/estimated-performance</c>: watch an
+/// endpoint for drift, read its drift windows, and their performance estimated without labels beside the realized one.
+/// </summary>
 internal static class MonitorApi
 {
     public const int DefaultWindows = 100;
@@ -21,6 +25,7 @@ internal static class MonitorApi
         group.MapGet("/monitor", Get);
         group.MapDelete("/monitor", Delete);
         group.MapGet("/drift", Windows);
+        group.MapGet("/estimated-performance", Performance);
     }
 
     private static async Task<Ok<EndpointMonitorState>> Set(string name, MonitorSettings settings, EndpointMonitor monitor, CancellationToken ct) =>
@@ -40,5 +45,11 @@ internal static class MonitorApi
         var limit = Core.Search.MaxResults.Check(QueryValues.Int(maxResults, "max_results", DefaultWindows), MaxWindows);
         await monitor.GetAsync(name, ct);
         return TypedResults.Ok(new Page<DriftWindow>(await monitor.ListWindowsAsync(name, limit, ct), null));
+    }
+
+    private static async Task<Ok<Page<PerformanceWindow>>> Performance(string name, [FromQuery(Name = "max_results")] string? maxResults, EndpointMonitor monitor, CancellationToken ct)
+    {
+        var limit = Core.Search.MaxResults.Check(QueryValues.Int(maxResults, "max_results", DefaultWindows), MaxWindows);
+        return TypedResults.Ok(new Page<PerformanceWindow>(await monitor.PerformanceAsync(name, limit, ct), null));
     }
 }

@@ -219,6 +219,9 @@ public sealed class DashboardPagesTests(BrowserFixture browser, DashboardWorld w
         await Expect(tab.Page.Locator("#latest-window tr", new() { HasText = "tenure" })).ToContainTextAsync("Kolmogorov–Smirnov (ks)");
         await Expect(windows.First.Locator("td").Nth(3)).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("^Kolmogorov–Smirnov \\(ks\\): statistic .*p-value"));
         await Expect(windows.First).ToContainTextAsync("alarm");
+        // Performance without labels: each window's estimate, one row each, and the chart of estimated against realized accuracy.
+        await Expect(tab.Page.Locator("#estimated tbody tr")).ToHaveCountAsync(2);
+        await Expect(tab.Page.Locator("figure.chart", new() { HasText = "Accuracy: estimated (CBPE) and realized" }).Locator(".legend")).ToContainTextAsync("+3 sampling errors");
         // The sequential detectors: the jump in tenure crosses CUSUM's line at once, and the alarm names where the change began.
         var cusum = tab.Page.Locator("figure.chart", new() { HasText = "CUSUM (k = 0.75; alarm above h = 7)" });
         await Expect(cusum.Locator("line.threshold title")).ToHaveTextAsync("threshold 7");

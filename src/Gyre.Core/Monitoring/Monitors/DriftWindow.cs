@@ -1,4 +1,5 @@
 using Gyre.Core.Monitoring.Drift;
+using Gyre.Core.Monitoring.Performance;
 using Gyre.Core.Monitoring.Sequential;
 
 namespace Gyre.Core.Monitoring.Monitors;
@@ -9,7 +10,8 @@ namespace Gyre.Core.Monitoring.Monitors;
 /// (one entry per feature) and the drift of the predictions themselves against the reference's label.
 /// <c>Streak</c> counts the windows in a row, this one included, that drifted as a data set (0 when
 /// this one did not); <c>Alarm</c> is raised when the streak reaches the monitor's <c>alarm_after</c>.
-/// <c>Sequential</c> holds the sequential detectors' statistics and alarms after this window.
+/// <c>Sequential</c> holds the sequential detectors' statistics and alarms after this window;
+/// <c>Performance</c> the performance estimated without labels, or why there is no estimate.
 /// </summary>
 public sealed record DriftWindow(
     long Id,
@@ -22,7 +24,8 @@ public sealed record DriftWindow(
     ColumnDrift? Prediction,
     int Streak = 0,
     bool Alarm = false,
-    IReadOnlyList<SequentialPoint>? Sequential = null)
+    IReadOnlyList<SequentialPoint>? Sequential = null,
+    EstimatedPerformance? Performance = null)
 {
     /// <summary>The sequential detectors' alarms in this window, with the statistic each fired on.</summary>
     public IEnumerable<(SequentialPoint Point, SequentialAlarm Alarm)> SequentialAlarms() =>

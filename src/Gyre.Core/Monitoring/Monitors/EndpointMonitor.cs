@@ -7,6 +7,7 @@ using Gyre.Core.Data.Schemas;
 using Gyre.Core.Diagnostics;
 using Gyre.Core.Errors;
 using Gyre.Core.Monitoring.Drift;
+using Gyre.Core.Monitoring.Performance;
 using Gyre.Core.Monitoring.Sequential;
 using Gyre.Core.Registry;
 using Gyre.Core.Serving.Endpoints;
@@ -27,10 +28,13 @@ namespace Gyre.Core.Monitoring.Monitors;
 /// </summary>
 public sealed class EndpointMonitor(
     IMonitorStore store, IEndpointStore endpoints, IRegistryStore registry, ITrackingStore tracking, IDatasetStore datasets,
-    DatasetReferences references, IPredictionLog log, TimeProvider time,
+    DatasetReferences references, IPredictionLog log, PerformanceEstimator estimator, TimeProvider time,
     IEnumerable<IDriftObserver> observers, BackgroundErrors errors, ILogger<EndpointMonitor> logger)
 {
     public const int MaxWindowPredictions = 100_000;
+
+    /// <summary>The sequential statistic of a binary classifier's accuracy estimated without labels.</summary>
+    public const string EstimatedAccuracy = "estimated_accuracy";
     private const int PageSize = 5000;
 
     public async Task<EndpointMonitorState> SetAsync(string endpoint, MonitorSettings settings, CancellationToken ct)
@@ -58,7 +62,16 @@ public sealed class EndpointMonitor(
             problems.Add($"alarm_after: expected 1 to 100 windows in a row, got {after}");
         }
         problems.AddRange(settings.Sequential?.Problems("sequential") ?? []);
+        if (settings.Performance?.Reference is { Dataset: null or "" })
+        {
+            problems.Add("performance.reference.dataset: expected a dataset name");
+        }
         GyreException.ThrowIfAny(problems);
+        if (settings.Performance is { Enabled: true } performance)
+        {
+            // Asked for explicitly: whatever stops it is the request's problem now, not a note on every window.
+            await estimator.ReferenceAsync(found.Variants[0].ModelName, found.Variants[0].ModelVersion, performance, ct);
+        }
         // Checked now rather than at the first window: the reference must exist, and the tests must fit its columns.
         var (reference, _) = await ReferenceAsync(settings, found.Variants[0].ModelName, found.Variants[0].ModelVersion, ct);
         var request = Request(settings, reference, null);
@@ -81,6 +94,20 @@ public sealed class EndpointMonitor(
     }
 
     public Task<IReadOnlyList<DriftWindow>> ListWindowsAsync(string endpoint, int limit, CancellationToken ct) => store.ListWindowsAsync(endpoint, limit, ct);
+
+    /// <summary>The newest windows' estimated performance beside the realized one, from the labels that have arrived since (newest first).</summary>
+    public async Task<IReadOnlyList<PerformanceWindow>> PerformanceAsync(string endpoint, int limit, CancellationToken ct)
+    {
+        await GetAsync(endpoint, ct);
+        var windows = await store.ListWindowsAsync(endpoint, limit, ct);
+        if (windows.Count == 0)
+        {
+            return [];
+        }
+        var labelled = await log.LabelledAsync(endpoint, windows[^1].Start, ct);
+        return [.. windows.Select(w => new PerformanceWindow(w.Id, w.Start, w.End, w.Predictions, w.Performance,
+            RealizedMetrics.Of([.. labelled.Where(l => l.Time >= w.Start && l.Time < w.End)])))];
+    }
 
     public async Task TickAsync(CancellationToken ct)
     {
@@ -146,12 +173,23 @@ public sealed class EndpointMonitor(
         var streak = report.DatasetDrift ? (previous?.Streak ?? 0) + 1 : 0;
         var referenceName = $"{reference.Dataset}@{reference.Version}";
         // A new reference (a new version served) starts the detectors again: their sums measured distance from the old one.
+        var performance = settings.Performance?.IsEnabled ?? true
+            ? await estimator.EstimateAsync(served.ModelName, served.ModelVersion, settings.Performance, rows, ct)
+            : null;
         var sequential = settings.Sequential ?? SequentialSettings.Default;
+        var statistics = Standardised(reference, window, label, answers);
+        if (performance?.Metrics?.GetValueOrDefault("accuracy") is { } accuracy and > 0
+            && await estimator.ReferenceAsync(served.ModelName, served.ModelVersion, settings.Performance, ct) is { Accuracy: > 0 and < 1 } cbpe)
+        {
+            // The estimated accuracy against the reference's realized one, in binomial standard errors.
+            statistics.Add(new StandardisedStatistic(EstimatedAccuracy, "estimated accuracy", accuracy,
+                (accuracy - cbpe.Accuracy) / Math.Sqrt(cbpe.Accuracy * (1 - cbpe.Accuracy) / performance.Rows)));
+        }
         var points = sequential.IsEnabled
-            ? SequentialDetection.Next(previous?.Reference == referenceName ? previous.Sequential : null, Standardised(reference, window, label, answers), sequential, start, end)
+            ? SequentialDetection.Next(previous?.Reference == referenceName ? previous.Sequential : null, statistics, sequential, start, end)
             : null;
         var stored = await store.AddWindowAsync(new DriftWindow(0, monitor.Endpoint, start, end, rows.Count,
-            referenceName, report, prediction, streak, streak >= (settings.AlarmAfter ?? MonitorSettings.DefaultAlarmAfter), points), ct);
+            referenceName, report, prediction, streak, streak >= (settings.AlarmAfter ?? MonitorSettings.DefaultAlarmAfter), points, performance), ct);
         foreach (var observer in observers)
         {
             observer.Checked(stored);

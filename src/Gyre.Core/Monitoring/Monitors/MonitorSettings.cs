@@ -1,4 +1,5 @@
 using Gyre.Core.Monitoring.Drift;
+using Gyre.Core.Monitoring.Performance;
 using Gyre.Core.Monitoring.Sequential;
 
 namespace Gyre.Core.Monitoring.Monitors;
@@ -19,7 +20,8 @@ public sealed record MonitorSettings(
     IReadOnlyDictionary<string, double>? Thresholds = null,
     double? Share = null,
     int? AlarmAfter = null,
-    SequentialSettings? Sequential = null)
+    SequentialSettings? Sequential = null,
+    PerformanceSettings? Performance = null)
 {
     public const int DefaultWindowPredictions = 1000;
     public const int MinWindowPredictions = 10;

@@ -191,6 +191,10 @@ public sealed class PolicyEngine(
             case PolicyKinds.SequentialDrift when SequentialHit(condition, fresh) is var (point, hit):
                 return string.Create(CultureInfo.InvariantCulture, $"sequential alarm at window {fresh!.Id}: {point.Statistic} ({point.Measure}) went {hit.Direction}; ")
                     + string.Create(CultureInfo.InvariantCulture, $"{hit.Detector} {hit.Statistic:G4} above {hit.Threshold}, the change estimated to begin at {DateTimeOffset.FromUnixTimeMilliseconds(hit.ChangeStart):O}");
+            case PolicyKinds.Estimated when fresh?.Performance?.Metrics?.TryGetValue(condition.Metric!, out var estimate) == true
+                && (condition.Below ? estimate < condition.Value : estimate > condition.Value):
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"estimated {condition.Metric} {estimate:0.####} (CBPE, no labels) at window {fresh.Id} ({fresh.Performance.Rows} predictions) is {(condition.Below ? "below" : "above")} {condition.Value}");
             case PolicyKinds.Metric:
                 var rows = await log.LabelledAsync(endpoint, now - (long)(condition.Seconds * 1000), ct);
                 var metric = OnlineMetrics.Of("all", rows);

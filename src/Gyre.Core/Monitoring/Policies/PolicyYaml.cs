@@ -16,6 +16,7 @@ namespace Gyre.Core.Monitoring.Policies;
 ///   - dataset_drift: true
 ///   - {feature: tenure, above: 0.2}
 ///   - sequential_drift: true   # or the statistic: {sequential_drift: tenure}
+///   - {estimated: accuracy, below: 0.8}   # performance estimated without labels (CBPE)
 ///   - {metric: accuracy, below: 0.8, min_labelled: 200, seconds: 3600}
 ///   - {error_rate: 0.05, seconds: 300}
 ///   - {no_traffic: 600}
@@ -98,6 +99,19 @@ public static class PolicyYaml
             return statistic is null or "" or "false"
                 ? Problem($"{at}when.sequential_drift: expected true (any statistic) or a statistic's name (a feature, or prediction)")
                 : new PolicyCondition(PolicyKinds.SequentialDrift, Feature: statistic == "true" ? null : statistic);
+        }
+        if (kinds.Contains("estimated"))
+        {
+            var metric = (Child(map, "estimated") as YamlScalarNode)?.Value;
+            if (metric is null || !Performance.Cbpe.MetricNames.Contains(metric))
+            {
+                return Problem($"{at}when.estimated: expected one of {string.Join(", ", Performance.Cbpe.MetricNames)}, got '{metric}'");
+            }
+            var below = Number("below");
+            var above = Number("above");
+            return (below is null) == (above is null)
+                ? Problem($"{at}when: an estimated condition has below or above (one of them)")
+                : new PolicyCondition(PolicyKinds.Estimated, Metric: metric, Value: below ?? above, Below: below is not null);
         }
         if (kinds.Contains("feature"))
         {

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Gyre.Core.Data;
+using Gyre.Core.Errors;
+using Gyre.Core.Models;
+using Gyre.Core.Registry;
+using Gyre.Core.Serving.Log;
+
+namespace Gyre.Core.Monitoring.Performance;
+
+/// <summary>
+/// Estimates a monitored endpoint's performance per window without labels (CBPE): the served
+/// version scores its labelled reference once (kept in memory per version and reference), which
+/// fits the calibration; each window's logged scores then give the estimate.
+/// </summary>
+public sealed class PerformanceEstimator(IRegistryStore registry, IDatasetStore datasets, IDatasetObjectStore objects, ModelImport packages, IModelScorer scorer)
+{
+    private readonly ConcurrentDictionary<(string Model, long Version, string? Reference, string? Label), CbpeReference> _references = new();
+
+    /// <summary>The window's estimate, or why there is none (a reason the user can act on is never an error here).</summary>
+    public async Task<EstimatedPerformance> EstimateAsync(string model, long version, PerformanceSettings? settings, IReadOnlyList<LoggedPrediction> rows, CancellationToken ct)
+    {
+        try
+        {
+            var reference = await ReferenceAsync(model, version, settings, ct);
+            var scores = LoggedScores.Of(rows.Where(r => r.Prediction.ModelName == model && r.Prediction.ModelVersion == version).Select(r => r.Prediction.Outputs));
+            return scores.Count == 0
+                ? EstimatedPerformance.Unavailable($"no answer of {model}/{version} in the window carries a score")
+                : Cbpe.Estimate(reference, scores);
+        }
+        catch (GyreException e) when (e.Code is ErrorCode.InvalidArgument or ErrorCode.NotFound)
+        {
+            return EstimatedPerformance.Unavailable(e.Message);
+        }
+    }
+
+    /// <summary>The served version's reference for CBPE; a 400 (or 404) saying why none can be had.</summary>
+    public async Task<CbpeReference> ReferenceAsync(string model, long version, PerformanceSettings? settings, CancellationToken ct)
+    {
+        var key = (model, version, settings?.Reference is { } r ? $"{r.Dataset}@{r.Version}" : null, settings?.Label);
+        if (_references.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+        var served = await registry.GetVersionAsync(model, version, ct);
+        var package = await packages.GetPackageAsync(model, version, ct);
+        if (package.Task != ModelTasks.Binary)
+        {
+            throw GyreException.Invalid($"performance: {model}/{version} is a {package.Task ?? "task-less"} model; estimating performance without labels (CBPE) covers binary classifiers");
+        }
+        if (package.OutputMeaning is not (ModelTasks.Probability or ModelTasks.Probabilities or ModelTasks.Score))
+        {
+            throw GyreException.Invalid($"performance: {model}/{version} answers no score (its output is '{package.OutputMeaning}'), so there is nothing to calibrate; CBPE needs scores");
+        }
+        var test = await TestDataAsync(served, settings, ct);
+        var data = $"{test.Name}@{test.Version}";
+        var label = settings?.Label ?? package.Label ?? test.Columns.FirstOrDefault(c => c.Role == Data.Schemas.ColumnRole.Label)?.Name
+            ?? throw GyreException.Invalid($"performance.label: name the label column of {data}");
+        if (!test.Columns.Any(c => string.Equals(c.Name, label, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw GyreException.Invalid($"performance.label: '{label}' is not a column of {data} (its columns: {string.Join(", ", test.Columns.Select(c => c.Name))})");
+        }
+        var bytes = await packages.ReadModelAsync(served, package, ct);
+        var (predictions, texts) = await scorer.PredictAsync(package, bytes, await objects.LocalPathAsync(test.Digest, test.Format, ct), test.Format, [label], ct);
+        var positive = package.Classes is { Count: 2 } classes ? classes[1] : "true";
+        var rows = Enumerable.Range(0, predictions.Count).Where(i => texts[label][i] is not null).ToList();
+        var reference = CbpeReference.Fit(data, [.. rows.Select(i => predictions[i].Length == 2 ? predictions[i][1] : predictions[i][0])],
+            [.. rows.Select(i => texts[label][i] == positive)], package.OutputMeaning != ModelTasks.Score);
+        _references[key] = reference;
+        return reference;
+    }
+
+    /// <summary>The labelled data named in the settings, or the test part the served version was evaluated on.</summary>
+    private async Task<DatasetVersion> TestDataAsync(ModelVersion served, PerformanceSettings? settings, CancellationToken ct)
+    {
+        if (settings?.Reference is { Dataset: { } name } side)
+        {
+            return await datasets.GetVersionAsync(name, side.Version ?? 0, ct);
+        }
+        var run = served.RunId is { } id ? await packages.GetRunAsync(id, ct) : null;
+        var input = run?.Inputs.FirstOrDefault(i => i.Context == "test")
+            ?? throw GyreException.Invalid($"performance.reference: {served.Name}/{served.Version} was not trained by Gyre, so the labelled data it was evaluated on is unknown; name it");
+        var at = input.Name.LastIndexOf('@');
+        return await datasets.GetVersionAsync(input.Name[..at], long.Parse(input.Name[(at + 1)..], CultureInfo.InvariantCulture), ct);
+    }
+}

@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Gyre.Core.Data;
+using Gyre.Core.Json;
+using Gyre.Core.Learning.Training;
+using Gyre.Core.Monitoring.Monitors;
+using Gyre.Core.Monitoring.Performance;
+using Gyre.Server.Tests.Api;
+using Gyre.Server.Tests.Serving;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Gyre.Server.Tests.Monitoring;
+
+/// <summary>
+/// Performance estimated without labels (CBPE) on an endpoint's windows, through HTTP: a shift of the
+/// inputs toward the decision boundary lowers the accuracy; the estimate, made when each window
+/// closes and before any label, follows the realized accuracy that the late labels then show.
+/// </summary>
+public sealed class PerformanceEstimationTests : IAsyncLifetime
+{
+    private const int WindowRows = 2000;
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-28T12:00:00Z", CultureInfo.InvariantCulture));
+    private TestServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync(time: _time);
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    /// <summary>The world: y is true with probability sigmoid(2x); it never changes (no concept drift), only where x falls does.</summary>
+    private static bool Outcome(double x, Random random) => random.NextDouble() < 1 / (1 + Math.Exp(-2 * x));
+
+    private static double Normal(Random random, double sd) => sd * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    private async Task<string> TrainAsync()
+    {
+        var random = new Random(21);
+        var csv = new StringBuilder("x,y\n");
+        for (var i = 0; i < 20_000; i++)
+        {
+            var x = Normal(random, 2);
+            csv.Append(CultureInfo.InvariantCulture, $"{x:F4},{(Outcome(x, random) ? "true" : "false")}\n");
+        }
+        var name = Unique.Name("world");
+        await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())))
+        {
+            await _server.Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
+        }
+        var response = await _server.Http.PostAsJsonAsync("/api/v1/trainings", new TrainingRequest(name, Task: "binary", Label: "y", Register: name + "-model", Seed: 1,
+            Hyperparameters: new Dictionary<string, double> { ["num_leaves"] = 4, ["min_data_per_leaf"] = 200, ["num_iterations"] = 50 }), GyreJson.Options);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return name + "-model";
+    }
+
+    private async Task<List<DriftWindow>> WindowsAsync(string endpoint, int expected)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            _time.Advance(TimeSpan.FromSeconds(5));
+            var windows = (await _server.Client.Endpoints.ListDriftWindowsAsync(endpoint)).Items;
+            if (windows.Count >= expected || timeout.IsCancellationRequested)
+            {
+                _time.Advance(TimeSpan.FromSeconds(5));
+                await Task.Delay(200);
+                return [.. windows.Reverse()];
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task EstimatedAccuracy_FallsWithTheShift_BeforeAnyLabel_AndStaysWithin003OfTheRealized()
+    {
+        var model = await TrainAsync();
+        var endpoint = await ServingModels.CreateEndpointAsync(_server, model + "/1");
+        await _server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(WindowPredictions: WindowRows, Performance: new PerformanceSettings(Enabled: true)));
+        var policy = Unique.Name("estimated");
+        await _server.Client.Policies.ApplyAsync($"name: {policy}\nendpoint: {endpoint}\nwhen:\n  - {{estimated: accuracy, below: 0.75}}\nthen:\n  - {{webhook: \"http://127.0.0.1:9/hook\", retries: 0}}\n");
+
+        // Three windows as in training (x spread widely: most answers easy), then three where x crowds the boundary.
+        var random = new Random(5);
+        var truth = new List<(string Id, bool Actual)>();
+        double[] spreads = [2, 2, 2, 0.8, 0.6, 0.5];
+        foreach (var spread in spreads)
+        {
+            var xs = Enumerable.Range(0, WindowRows).Select(_ => Normal(random, spread)).ToList();
+            var answered = await _server.Client.Endpoints.PredictAsync(endpoint, [.. xs.Select(x => new Dictionary<string, object?> { ["x"] = x })]);
+            truth.AddRange(answered.PredictionIds.Select((id, i) => (id, Outcome(xs[i], random))));
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+        var windows = await WindowsAsync(endpoint, spreads.Length);
+        Assert.Equal(spreads.Length, windows.Count);
+
+        // Before a single label: every window has an estimate, and the policy fired on the drop.
+        var before = (await _server.Client.Endpoints.ListEstimatedPerformanceAsync(endpoint)).Items.Reverse().ToList();
+        Assert.All(before, w => Assert.Null(w.Realized));
+        Assert.All(before, w => Assert.Equal(EstimatedPerformance.Cbpe, w.Estimated!.Method));
+        var estimated = before.Select(w => w.Estimated!.Metrics!["accuracy"]).ToList();
+        Assert.True(estimated.Take(3).Min() - estimated.Skip(3).Max() > 0.1, string.Join(", ", estimated));
+        var firing = Assert.Single((await _server.Client.Policies.FiringsAsync(policy)).Items);
+        Assert.StartsWith($"estimated accuracy ", firing.Evidence[0], StringComparison.Ordinal);
+        var first = windows[estimated.FindIndex(a => a < 0.75)];
+        Assert.Contains($"(CBPE, no labels) at window {first.Id} ({WindowRows} predictions) is below 0.75", firing.Evidence[0], StringComparison.Ordinal);
+        // The estimated accuracy is a sequential statistic too: the drop is far below the reference's accuracy.
+        Assert.True(windows[3].Sequential!.Single(p => p.Statistic == EndpointMonitor.EstimatedAccuracy).Z < -3);
+
+        // Then the late labels: the realized accuracy lands in each window, and the estimate was within 0.03 of it.
+        foreach (var chunk in truth.Chunk(WindowRows))
+        {
+            await _server.Client.Endpoints.FeedbackAsync(endpoint, chunk.Select(t => (t.Id, (object)(t.Actual ? "true" : "false"))));
+        }
+        var after = (await _server.Client.Endpoints.ListEstimatedPerformanceAsync(endpoint)).Items.Reverse().ToList();
+        var errors = after.Select(w => Math.Abs(w.Estimated!.Metrics!["accuracy"] - w.Realized!.Metrics["accuracy"])).ToList();
+        Assert.All(after, w => Assert.Equal(WindowRows, w.Realized!.Labelled));
+        Assert.All(errors, e => Assert.True(e <= 0.03, $"estimated {string.Join(", ", estimated)}; realized {string.Join(", ", after.Select(w => w.Realized!.Metrics["accuracy"]))}"));
+        Console.WriteLine(FormattableString.Invariant($"CBPE accuracy: mean absolute error {errors.Average():0.0000} over {errors.Count} windows (max {errors.Max():0.0000}); ")
+            + $"estimated {string.Join(", ", estimated.Select(e => e.ToString("0.0000", CultureInfo.InvariantCulture)))}; "
+            + $"realized {string.Join(", ", after.Select(w => w.Realized!.Metrics["accuracy"].ToString("0.0000", CultureInfo.InvariantCulture)))}");
+        // The realized accuracy really fell: the estimate tracked a drop, not noise.
+        Assert.True(after.Take(3).Min(w => w.Realized!.Metrics["accuracy"]) - after.Skip(3).Max(w => w.Realized!.Metrics["accuracy"]) > 0.1);
+
+        var metrics = await _server.Http.GetStringAsync("/metrics");
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"gyre_estimated_performance{{endpoint=\"{endpoint}\",metric=\"accuracy\"}} {estimated[^1]:R}"), metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoEstimatePossible_IsA400WhenAskedFor_AndAReasonOnEachWindowOtherwise()
+    {
+        var regression = Unique.Name("diabetes");
+        await using (var stream = File.OpenRead(Path.Combine(ServingModels.Onnx, "diabetes_mlp.onnx")))
+        {
+            await _server.Client.Models.ImportOnnxAsync(regression, stream, new Core.Models.ImportOptions("regression"));
+        }
+        var endpoint = await ServingModels.CreateEndpointAsync(_server, regression + "/1");
+        var reference = Unique.Name("diabetes-ref");
+        var columns = string.Join(',', Enumerable.Range(0, 10).Select(i => $"f{i}"));
+        await using (var csv = new MemoryStream(Encoding.UTF8.GetBytes(columns + ",label\n"
+            + string.Concat(Enumerable.Range(0, 30).Select(i => string.Join(',', Enumerable.Range(0, 10).Select(k => (0.001 * i * (k + 1)).ToString(CultureInfo.InvariantCulture))) + $",{i * 3}\n")))))
+        {
+            await _server.Client.Datasets.AddAsync(reference, csv, DatasetFormat.Csv);
+        }
+        var asked = await _server.Http.PutAsJsonAsync($"/api/v1/endpoints/{endpoint}/monitor", new
+        {
+            reference = new { dataset = reference },
+            performance = new { enabled = true, reference = new { dataset = reference } },
+        });
+        Assert.Contains($"performance: {regression}/1 is a regression model; estimating performance without labels (CBPE) covers binary classifiers",
+            await ProblemAssert.IsAsync(asked, HttpStatusCode.BadRequest, "invalid_argument"), StringComparison.Ordinal);
+        var empty = await _server.Http.PutAsJsonAsync($"/api/v1/endpoints/{endpoint}/monitor", new { reference = new { dataset = reference }, performance = new { reference = new { dataset = "" } } });
+        Assert.Contains("performance.reference.dataset: expected a dataset name", await ProblemAssert.IsAsync(empty, HttpStatusCode.BadRequest, "invalid_argument"), StringComparison.Ordinal);
+
+        // Not asked for: the monitor runs, and each window says why it has no estimate.
+        await _server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(new Core.Monitoring.Drift.DatasetSide(reference), WindowPredictions: 10));
+        await _server.Client.Endpoints.PredictAsync(endpoint, [.. Enumerable.Range(0, 10).Select(i => Enumerable.Range(0, 10).ToDictionary(k => $"f{k}", k => (object?)(0.001 * i * (k + 1))))]);
+        var window = Assert.Single(await WindowsAsync(endpoint, 1));
+        Assert.Null(window.Performance!.Metrics);
+        Assert.StartsWith($"performance: {regression}/1 is a regression model", window.Performance.Missing, StringComparison.Ordinal);
+
+        // A binary model whose labelled reference is too small to calibrate on.
+        var churn = await ServingModels.TrainChurnAsync(_server);
+        var small = await ServingModels.CreateEndpointAsync(_server, churn + "/1");
+        var tooSmall = await _server.Http.PutAsJsonAsync($"/api/v1/endpoints/{small}/monitor", new { performance = new { enabled = true } });
+        Assert.Contains("calibrating scores needs at least 100 rows with 10 of each class", await ProblemAssert.IsAsync(tooSmall, HttpStatusCode.BadRequest, "invalid_argument"), StringComparison.Ordinal);
+    }
+}
