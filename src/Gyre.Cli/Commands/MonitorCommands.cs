@@ -74,6 +74,7 @@ internal static class MonitorCommands
                 ("SHARE", w => (w.Data.DriftedShare * 100).ToString("0", CultureInfo.InvariantCulture) + "%"),
                 ("DATA DRIFT", w => w.Data.DatasetDrift ? "yes" : "no"),
                 ("PREDICTIONS", w => w.Prediction is { } p ? (p.Drifted ? "drifted" : "stable") : ""),
+                ("MULTIVARIATE", w => w.Multivariate is { Statistic: { } e } m ? $"{(m.Drifted ? "drift" : "ok")} {Number(e)} [{Number(m.Lower)}, {Number(m.Upper)}]" : ""),
                 ("EST. ACCURACY", w => w.Performance?.Metrics?.GetValueOrDefault("accuracy") is { } a and > 0
                     ? $"{Number(a)} ± {Number(3 * w.Performance.SamplingError!["accuracy"])}" : w.Performance?.Missing is not null ? "—" : ""),
                 ("SEQUENTIAL", w => string.Join("; ", w.SequentialAlarms().Select(a => $"{a.Point.Statistic} {a.Alarm.Direction} ({Detector(a.Alarm.Detector)}, since {Printer.Time(a.Alarm.ChangeStart)})"))));

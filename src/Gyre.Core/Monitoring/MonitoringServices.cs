@@ -23,6 +23,7 @@ public static class MonitoringServices
             .AddSingleton<WebhookDispatcher>()
             .AddSingleton<DatasetDrift>()
             .AddSingleton<Performance.PerformanceEstimator>()
+            .AddSingleton<Multivariate.ReconstructionDrift>()
             .AddSingleton<EndpointMonitor>()
             .AddSingleton<PolicyEngine>();
     }

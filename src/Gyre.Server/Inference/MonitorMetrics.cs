@@ -9,7 +9,7 @@ namespace Gyre.Server.Inference;
 /// the share of drifted features, whether the data set drifted and whether that raised an alarm,
 /// each feature's statistic and verdict, and the predictions' drift; and for each statistic the
 /// sequential detectors follow, its standardised value, CUSUM's and Page–Hinkley's sums per side, and their alarms;
-/// and the performance estimated without labels with its sampling error.
+/// the performance estimated without labels with its sampling error; and the multivariate drift.
 /// </summary>
 internal sealed class MonitorMetrics : IDriftObserver
 {
@@ -23,6 +23,8 @@ internal sealed class MonitorMetrics : IDriftObserver
     private readonly Gauge _sequential;
     private readonly Gauge _sequentialAlarm;
     private readonly Gauge _estimated;
+    private readonly Gauge _multivariate;
+    private readonly Gauge _multivariateDrift;
     private readonly Gauge _estimatedError;
 
     public MonitorMetrics(GatewayMetrics gateway)
@@ -36,6 +38,8 @@ internal sealed class MonitorMetrics : IDriftObserver
         _alarm = factory.CreateGauge("gyre_drift_alarm", "1 when the endpoint's latest window raised a drift alarm (alarm_after windows in a row drifted), else 0.", "endpoint");
         _z = factory.CreateGauge("gyre_sequential_z", "A statistic of the latest window (a feature's mean, the predictions' mean or a class's share), in standard errors from the reference.", "endpoint", "statistic");
         _sequential = factory.CreateGauge("gyre_sequential_detector", "A sequential detector's statistic after the latest window, per side (alarm above its threshold: cusum_h, page_hinkley_lambda).", "endpoint", "statistic", "detector", "side");
+        _multivariate = factory.CreateGauge("gyre_multivariate_error", "The mean PCA reconstruction error of the endpoint's latest window (bound=statistic), and the reference's band (bound=lower, upper).", "endpoint", "bound");
+        _multivariateDrift = factory.CreateGauge("gyre_multivariate_drift", "1 when the latest window's PCA reconstruction error is outside the reference's band, else 0.", "endpoint");
         _estimated = factory.CreateGauge("gyre_estimated_performance", "A binary classifier's metric estimated without labels (CBPE) over the endpoint's latest window.", "endpoint", "metric");
         _estimatedError = factory.CreateGauge("gyre_estimated_performance_sampling_error", "The sampling error (a standard error) of the estimated metric.", "endpoint", "metric");
         _sequentialAlarm = factory.CreateGauge("gyre_sequential_alarm", "1 when a sequential detector alarmed on the statistic in the latest window, else 0.", "endpoint", "statistic", "detector");
@@ -51,6 +55,13 @@ internal sealed class MonitorMetrics : IDriftObserver
         {
             _statistic.WithLabels(window.Endpoint, column.Column, column.Test).Set(double.IsFinite(column.Statistic) ? column.Statistic : double.MaxValue);
             _drifted.WithLabels(window.Endpoint, column.Column).Set(column.Drifted ? 1 : 0);
+        }
+        if (window.Multivariate is { Statistic: { } error } multivariate)
+        {
+            _multivariate.WithLabels(window.Endpoint, "statistic").Set(error);
+            _multivariate.WithLabels(window.Endpoint, "lower").Set(multivariate.Lower!.Value);
+            _multivariate.WithLabels(window.Endpoint, "upper").Set(multivariate.Upper!.Value);
+            _multivariateDrift.WithLabels(window.Endpoint).Set(multivariate.Drifted ? 1 : 0);
         }
         foreach (var (metric, value) in window.Performance?.Metrics ?? new Dictionary<string, double>())
         {

@@ -219,6 +219,9 @@ public sealed class DashboardPagesTests(BrowserFixture browser, DashboardWorld w
         await Expect(tab.Page.Locator("#latest-window tr", new() { HasText = "tenure" })).ToContainTextAsync("Kolmogorov–Smirnov (ks)");
         await Expect(windows.First.Locator("td").Nth(3)).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("^Kolmogorov–Smirnov \\(ks\\): statistic .*p-value"));
         await Expect(windows.First).ToContainTextAsync("alarm");
+        // Multivariate drift: the features together, against the reference's band.
+        await Expect(tab.Page.Locator("#multivariate")).ToContainTextAsync("PCA reconstruction error over tenure, contract, support_calls");
+        await Expect(tab.Page.Locator("figure.chart", new() { HasText = "Multivariate drift: mean PCA reconstruction error" }).Locator(".legend")).ToContainTextAsync("reference band, upper");
         // Performance without labels: each window's estimate, one row each, and the chart of estimated against realized accuracy.
         await Expect(tab.Page.Locator("#estimated tbody tr")).ToHaveCountAsync(2);
         await Expect(tab.Page.Locator("figure.chart", new() { HasText = "Accuracy: estimated (CBPE) and realized" }).Locator(".legend")).ToContainTextAsync("+3 sampling errors");

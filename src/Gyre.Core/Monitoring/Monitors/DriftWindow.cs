@@ -1,4 +1,5 @@
 using Gyre.Core.Monitoring.Drift;
+using Gyre.Core.Monitoring.Multivariate;
 using Gyre.Core.Monitoring.Performance;
 using Gyre.Core.Monitoring.Sequential;
 
@@ -11,7 +12,8 @@ namespace Gyre.Core.Monitoring.Monitors;
 /// <c>Streak</c> counts the windows in a row, this one included, that drifted as a data set (0 when
 /// this one did not); <c>Alarm</c> is raised when the streak reaches the monitor's <c>alarm_after</c>.
 /// <c>Sequential</c> holds the sequential detectors' statistics and alarms after this window;
-/// <c>Performance</c> the performance estimated without labels, or why there is no estimate.
+/// <c>Performance</c> the performance estimated without labels, or why there is no estimate;
+/// <c>Multivariate</c> the features' drift taken together (PCA reconstruction error).
 /// </summary>
 public sealed record DriftWindow(
     long Id,
@@ -25,7 +27,8 @@ public sealed record DriftWindow(
     int Streak = 0,
     bool Alarm = false,
     IReadOnlyList<SequentialPoint>? Sequential = null,
-    EstimatedPerformance? Performance = null)
+    EstimatedPerformance? Performance = null,
+    MultivariateDrift? Multivariate = null)
 {
     /// <summary>The sequential detectors' alarms in this window, with the statistic each fired on.</summary>
     public IEnumerable<(SequentialPoint Point, SequentialAlarm Alarm)> SequentialAlarms() =>

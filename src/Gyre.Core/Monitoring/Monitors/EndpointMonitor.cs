@@ -7,6 +7,7 @@ using Gyre.Core.Data.Schemas;
 using Gyre.Core.Diagnostics;
 using Gyre.Core.Errors;
 using Gyre.Core.Monitoring.Drift;
+using Gyre.Core.Monitoring.Multivariate;
 using Gyre.Core.Monitoring.Performance;
 using Gyre.Core.Monitoring.Sequential;
 using Gyre.Core.Registry;
@@ -28,13 +29,16 @@ namespace Gyre.Core.Monitoring.Monitors;
 /// </summary>
 public sealed class EndpointMonitor(
     IMonitorStore store, IEndpointStore endpoints, IRegistryStore registry, ITrackingStore tracking, IDatasetStore datasets,
-    DatasetReferences references, IPredictionLog log, PerformanceEstimator estimator, TimeProvider time,
+    DatasetReferences references, IPredictionLog log, PerformanceEstimator estimator, ReconstructionDrift reconstruction, TimeProvider time,
     IEnumerable<IDriftObserver> observers, BackgroundErrors errors, ILogger<EndpointMonitor> logger)
 {
     public const int MaxWindowPredictions = 100_000;
 
     /// <summary>The sequential statistic of a binary classifier's accuracy estimated without labels.</summary>
     public const string EstimatedAccuracy = "estimated_accuracy";
+
+    /// <summary>The sequential statistic of the window's mean PCA reconstruction error.</summary>
+    public const string ReconstructionError = "reconstruction_error";
     private const int PageSize = 5000;
 
     public async Task<EndpointMonitorState> SetAsync(string endpoint, MonitorSettings settings, CancellationToken ct)
@@ -176,8 +180,14 @@ public sealed class EndpointMonitor(
         var performance = settings.Performance?.IsEnabled ?? true
             ? await estimator.EstimateAsync(served.ModelName, served.ModelVersion, settings.Performance, rows, ct)
             : null;
+        var multivariate = settings.Multivariate?.IsEnabled ?? true ? await reconstruction.CheckAsync(reference, present, inputs, ct) : null;
         var sequential = settings.Sequential ?? SequentialSettings.Default;
         var statistics = Standardised(reference, window, label, answers);
+        if (multivariate is { Statistic: { } error, Reference: { } mean, Upper: { } upper } && upper > mean)
+        {
+            // The band is mean ± 3 standard errors: one standard error is a third of its half-width.
+            statistics.Add(new StandardisedStatistic(ReconstructionError, "mean PCA reconstruction error", error, (error - mean) / ((upper - mean) / 3)));
+        }
         if (performance?.Metrics?.GetValueOrDefault("accuracy") is { } accuracy and > 0
             && await estimator.ReferenceAsync(served.ModelName, served.ModelVersion, settings.Performance, ct) is { Accuracy: > 0 and < 1 } cbpe)
         {
@@ -189,7 +199,7 @@ public sealed class EndpointMonitor(
             ? SequentialDetection.Next(previous?.Reference == referenceName ? previous.Sequential : null, statistics, sequential, start, end)
             : null;
         var stored = await store.AddWindowAsync(new DriftWindow(0, monitor.Endpoint, start, end, rows.Count,
-            referenceName, report, prediction, streak, streak >= (settings.AlarmAfter ?? MonitorSettings.DefaultAlarmAfter), points, performance), ct);
+            referenceName, report, prediction, streak, streak >= (settings.AlarmAfter ?? MonitorSettings.DefaultAlarmAfter), points, performance, multivariate), ct);
         foreach (var observer in observers)
         {
             observer.Checked(stored);

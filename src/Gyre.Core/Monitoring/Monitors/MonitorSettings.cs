@@ -1,4 +1,5 @@
 using Gyre.Core.Monitoring.Drift;
+using Gyre.Core.Monitoring.Multivariate;
 using Gyre.Core.Monitoring.Performance;
 using Gyre.Core.Monitoring.Sequential;
 
@@ -21,7 +22,8 @@ public sealed record MonitorSettings(
     double? Share = null,
     int? AlarmAfter = null,
     SequentialSettings? Sequential = null,
-    PerformanceSettings? Performance = null)
+    PerformanceSettings? Performance = null,
+    MultivariateSettings? Multivariate = null)
 {
     public const int DefaultWindowPredictions = 1000;
     public const int MinWindowPredictions = 10;

@@ -191,6 +191,9 @@ public sealed class PolicyEngine(
             case PolicyKinds.SequentialDrift when SequentialHit(condition, fresh) is var (point, hit):
                 return string.Create(CultureInfo.InvariantCulture, $"sequential alarm at window {fresh!.Id}: {point.Statistic} ({point.Measure}) went {hit.Direction}; ")
                     + string.Create(CultureInfo.InvariantCulture, $"{hit.Detector} {hit.Statistic:G4} above {hit.Threshold}, the change estimated to begin at {DateTimeOffset.FromUnixTimeMilliseconds(hit.ChangeStart):O}");
+            case PolicyKinds.MultivariateDrift when fresh?.Multivariate is { Drifted: true, Statistic: { } error } multivariate:
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"multivariate drift at window {fresh.Id}: mean PCA reconstruction error {error:0.####} outside the reference's band [{multivariate.Lower:0.####}, {multivariate.Upper:0.####}] over {string.Join(", ", multivariate.Columns ?? [])}");
             case PolicyKinds.Estimated when fresh?.Performance?.Metrics?.TryGetValue(condition.Metric!, out var estimate) == true
                 && (condition.Below ? estimate < condition.Value : estimate > condition.Value):
                 return string.Create(CultureInfo.InvariantCulture,
@@ -238,6 +241,10 @@ public sealed class PolicyEngine(
         {
             var statistics = window.SequentialAlarms().Select(a => a.Point.Statistic).Where(s => s != WindowStatistics.PredictionColumn).Distinct();
             return new DriftAlarm(window.Endpoint, window.Id, hit.ChangeStart, window.End, [.. statistics]);
+        }
+        if (condition.Kind == PolicyKinds.MultivariateDrift)
+        {
+            return new DriftAlarm(window.Endpoint, window.Id, window.Start, window.End, window.Multivariate?.Columns ?? []);
         }
         return condition.Kind is PolicyKinds.DatasetDrift or PolicyKinds.FeatureDrift
             ? new DriftAlarm(window.Endpoint, window.Id, window.Start, window.End, [.. window.Data.Columns.Where(c => c.Drifted).Select(c => c.Column)])

@@ -17,6 +17,7 @@ namespace Gyre.Core.Monitoring.Policies;
 ///   - {feature: tenure, above: 0.2}
 ///   - sequential_drift: true   # or the statistic: {sequential_drift: tenure}
 ///   - {estimated: accuracy, below: 0.8}   # performance estimated without labels (CBPE)
+///   - multivariate_drift: true             # the PCA reconstruction error outside the reference's band
 ///   - {metric: accuracy, below: 0.8, min_labelled: 200, seconds: 3600}
 ///   - {error_rate: 0.05, seconds: 300}
 ///   - {no_traffic: 600}
@@ -99,6 +100,12 @@ public static class PolicyYaml
             return statistic is null or "" or "false"
                 ? Problem($"{at}when.sequential_drift: expected true (any statistic) or a statistic's name (a feature, or prediction)")
                 : new PolicyCondition(PolicyKinds.SequentialDrift, Feature: statistic == "true" ? null : statistic);
+        }
+        if (kinds.Contains("multivariate_drift"))
+        {
+            return (Child(map, "multivariate_drift") as YamlScalarNode)?.Value == "true"
+                ? new PolicyCondition(PolicyKinds.MultivariateDrift)
+                : Problem($"{at}when.multivariate_drift: expected true");
         }
         if (kinds.Contains("estimated"))
         {

@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Gyre.Core.Data;
+using Gyre.Core.Data.Reference;
+using Gyre.Core.Errors;
+using Gyre.Core.Models;
+
+namespace Gyre.Core.Monitoring.Multivariate;
+
+/// <summary>
+/// Multivariate drift of a monitor's windows by PCA reconstruction error. The reference's rows are
+/// read once per reference version and set of columns (an even sample of at most
+/// <see cref="MaxReferenceRows"/>) and the fit is kept in memory; each window's logged inputs are
+/// encoded the same way and judged against it.
+/// </summary>
+public sealed class ReconstructionDrift(IDatasetStore datasets, IDatasetObjectStore objects, IFeatureFiles files)
+{
+    public const int MaxReferenceRows = 100_000;
+
+    private readonly ConcurrentDictionary<string, PcaReference> _references = new(StringComparer.Ordinal);
+
+    /// <summary>The window's verdict, or why there is none; never fails the window.</summary>
+    public async Task<MultivariateDrift> CheckAsync(ReferenceStatistics reference, IReadOnlyList<ColumnReference> columns, IReadOnlyList<JsonElement> inputs, CancellationToken ct)
+    {
+        var usable = columns.Where(c => c.Type is not (ColumnType.Text or ColumnType.Datetime)).ToList();
+        if (usable.Count < 2)
+        {
+            return new MultivariateDrift(MultivariateDrift.Pca, Missing: $"multivariate drift needs at least two numeric or categorical features; the window has {usable.Count}");
+        }
+        try
+        {
+            var pca = await ReferenceAsync(reference, usable, ct);
+            return pca.Judge([.. inputs.Select(row => Encode(pca, usable, row))]);
+        }
+        catch (GyreException e) when (e.Code is ErrorCode.InvalidArgument or ErrorCode.NotFound)
+        {
+            return new MultivariateDrift(MultivariateDrift.Pca, Missing: e.Message);
+        }
+    }
+
+    private async Task<PcaReference> ReferenceAsync(ReferenceStatistics reference, IReadOnlyList<ColumnReference> columns, CancellationToken ct)
+    {
+        var key = $"{reference.Dataset}@{reference.Version}|{string.Join('\u001f', columns.Select(c => c.Name))}";
+        if (_references.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+        var version = await datasets.GetVersionAsync(reference.Dataset, reference.Version, ct);
+        var path = await objects.LocalPathAsync(version.Digest, version.Format, ct);
+        var stride = (int)Math.Max(1, (version.Rows + MaxReferenceRows - 1) / MaxReferenceRows);
+        var numbers = columns.Select(_ => new List<double>()).ToArray();
+        var texts = columns.Select(_ => new List<string?>()).ToArray();
+        var text = columns.Select(IsCategorical).ToArray();
+        using (var file = files.Open(path, version.Format, ct))
+        {
+            long row = 0;
+            foreach (var batch in file.Read([.. columns.Select((c, j) => new ModelInput(c.Name, text[j], text[j] ? TensorDataTypes.Bytes : TensorDataTypes.Fp64))], 10_000))
+            {
+                for (var i = 0; i < batch.Rows; i++, row++)
+                {
+                    if (row % stride != 0)
+                    {
+                        continue;
+                    }
+                    for (var j = 0; j < columns.Count; j++)
+                    {
+                        if (text[j])
+                        {
+                            texts[j].Add(batch.Columns[j].Texts![i]);
+                        }
+                        else
+                        {
+                            numbers[j].Add(batch.Columns[j].Numbers![i]);
+                        }
+                    }
+                }
+            }
+        }
+        var encodings = columns.Select((c, j) => EncodedColumn.Fit(c.Name, text[j] ? null : [.. numbers[j]], text[j] ? [.. texts[j]] : null)).ToList();
+        var n = text[0] ? texts[0].Count : numbers[0].Count;
+        if (n < 2 * columns.Count)
+        {
+            throw GyreException.Invalid($"reference: {reference.Dataset}@{reference.Version} has {n} rows; PCA on {columns.Count} features needs at least {2 * columns.Count}");
+        }
+        var encoded = Enumerable.Range(0, n).Select(i => encodings.Select((e, j) => e.Encode(text[j] ? double.NaN : numbers[j][i], text[j] ? texts[j][i] : null)).ToArray()).ToList();
+        var fitted = PcaReference.Fit($"{reference.Dataset}@{reference.Version}", encodings, encoded);
+        _references[key] = fitted;
+        return fitted;
+    }
+
+    /// <summary>A logged input row encoded as the reference's rows were.</summary>
+    public static double[] Encode(PcaReference pca, IReadOnlyList<ColumnReference> columns, JsonElement row)
+    {
+        var encoded = new double[columns.Count];
+        for (var j = 0; j < columns.Count; j++)
+        {
+            var value = row.ValueKind == JsonValueKind.Object && row.TryGetProperty(columns[j].Name, out var v) ? v : default;
+            encoded[j] = IsCategorical(columns[j])
+                ? pca.Columns[j].Encode(double.NaN, value.ValueKind switch
+                {
+                    JsonValueKind.String => value.GetString(),
+                    JsonValueKind.True => "true",
+                    JsonValueKind.False => "false",
+                    JsonValueKind.Null or JsonValueKind.Undefined => null,
+                    _ => value.GetRawText(),
+                })
+                : pca.Columns[j].Encode(value.ValueKind == JsonValueKind.Number ? value.GetDouble() : double.NaN, null);
+        }
+        return encoded;
+    }
+
+    public static bool IsCategorical(ColumnReference column) => column.Type is not (ColumnType.Integer or ColumnType.Float);
+}

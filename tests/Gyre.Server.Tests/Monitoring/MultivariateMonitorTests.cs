@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Gyre.Core.Data;
+using Gyre.Core.Json;
+using Gyre.Core.Learning.Training;
+using Gyre.Core.Monitoring.Drift;
+using Gyre.Core.Monitoring.Monitors;
+using Gyre.Server.Tests.Serving;
+using MathNet.Numerics.LinearAlgebra;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Gyre.Server.Tests.Monitoring;
+
+/// <summary>
+/// Multivariate drift through HTTP: traffic whose features keep their own distributions but no longer
+/// move together passes every univariate test and is caught by the PCA reconstruction error, which
+/// equals a direct SVD of the reference computed here.
+/// </summary>
+public sealed class MultivariateMonitorTests : IAsyncLifetime
+{
+    private const int WindowRows = 500;
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-28T12:00:00Z", CultureInfo.InvariantCulture));
+    private TestServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync(time: _time);
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private static double Normal(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    /// <summary>x2 follows x1 closely; x3 is independent. Broken: x2 drawn on its own, with the same spread.</summary>
+    private static double[] Row(Random random, bool related)
+    {
+        var x1 = Normal(random);
+        var x2 = related ? (0.95 * x1) + (Math.Sqrt(1 - (0.95 * 0.95)) * Normal(random)) : Normal(random);
+        return [Math.Round(x1, 6), Math.Round(x2, 6), Math.Round(5 + (2 * Normal(random)), 6)];
+    }
+
+    [Fact]
+    public async Task BrokenCorrelation_PassesTheUnivariateTests_ButNotThePcaReconstruction()
+    {
+        var random = new Random(31);
+        var reference = Enumerable.Range(0, 3000).Select(_ => Row(random, true)).ToList();
+        var csv = new StringBuilder("x1,x2,x3,y\n");
+        foreach (var r in reference)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{r[0]:R},{r[1]:R},{r[2]:R},{(r[0] + r[1] + Normal(random) > 0 ? "true" : "false")}\n");
+        }
+        var name = Unique.Name("related");
+        await _server.Client.Datasets.SetSchemaAsync(name, "columns:\n  y: {role: label}\n");
+        await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())))
+        {
+            await _server.Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
+        }
+        var trained = await _server.Http.PostAsJsonAsync("/api/v1/trainings", new TrainingRequest(name, Task: "binary", Register: name + "-model"), GyreJson.Options);
+        Assert.Equal(HttpStatusCode.Created, trained.StatusCode);
+        var endpoint = await ServingModels.CreateEndpointAsync(_server, name + "-model/1");
+        await _server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(new DatasetSide(name, 1), WindowPredictions: WindowRows));
+        var policy = Unique.Name("together");
+        await _server.Client.Policies.ApplyAsync($"name: {policy}\nendpoint: {endpoint}\nwhen:\n  - multivariate_drift: true\nthen:\n  - {{webhook: \"http://127.0.0.1:9/hook\", retries: 0}}\n");
+
+        var windows = new List<List<double[]>>();
+        foreach (var related in new[] { true, false })
+        {
+            var rows = Enumerable.Range(0, WindowRows).Select(_ => Row(random, related)).ToList();
+            await _server.Client.Endpoints.PredictAsync(endpoint, [.. rows.Select(r => new Dictionary<string, object?> { ["x1"] = r[0], ["x2"] = r[1], ["x3"] = r[2] })]);
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+            windows.Add(rows);
+        }
+        List<DriftWindow> checkedWindows = [];
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (checkedWindows.Count < 2 && !timeout.IsCancellationRequested)
+            {
+                _time.Advance(TimeSpan.FromSeconds(5));
+                await Task.Delay(50);
+                checkedWindows = [.. (await _server.Client.Endpoints.ListDriftWindowsAsync(endpoint)).Items.Reverse()];
+            }
+        }
+        _time.Advance(TimeSpan.FromSeconds(5));
+        await Task.Delay(200);
+        Assert.Equal(2, checkedWindows.Count);
+
+        // The same computation by hand: standardise by the reference's population statistics, SVD, 65 % of the variance.
+        var means = Enumerable.Range(0, 3).Select(j => reference.Average(r => r[j])).ToArray();
+        var sds = Enumerable.Range(0, 3).Select(j => Math.Sqrt(reference.Average(r => (r[j] - means[j]) * (r[j] - means[j])))).ToArray();
+        double[] Standard(double[] r) => [.. r.Select((x, j) => (x - means[j]) / sds[j])];
+        var svd = Matrix<double>.Build.DenseOfRowArrays(reference.Select(Standard)).Svd(computeVectors: true);
+        var variance = svd.S.Select(s => s * s).ToArray();
+        var k = Enumerable.Range(1, 3).First(c => variance.Take(c).Sum() / variance.Sum() >= 0.65);
+        var v = svd.VT.Transpose().SubMatrix(0, 3, 0, k);
+        double Error(double[] r)
+        {
+            var x = Vector<double>.Build.DenseOfArray(Standard(r));
+            return (x - (v * v.TransposeThisAndMultiply(x))).L2Norm();
+        }
+        var referenceErrors = reference.Select(Error).ToArray();
+        var referenceMean = referenceErrors.Average();
+        var margin = 3 * Math.Sqrt(referenceErrors.Average(e => (e - referenceMean) * (e - referenceMean))) / Math.Sqrt(WindowRows);
+
+        for (var w = 0; w < 2; w++)
+        {
+            var found = checkedWindows[w].Multivariate!;
+            Assert.Equal(["x1", "x2", "x3"], found.Columns);
+            Assert.Equal(k, found.Components);
+            Assert.Equal(windows[w].Average(Error), found.Statistic!.Value, 6);
+            Assert.Equal(referenceMean, found.Reference!.Value, 6);
+            Assert.Equal(referenceMean + margin, found.Upper!.Value, 6);
+            // No feature drifted by its own test in either window: each kept its distribution.
+            Assert.All(checkedWindows[w].Data.Columns, c => Assert.False(c.Drifted, $"window {w}: {c.Column} {c.Test} {c.Statistic}"));
+        }
+        Assert.False(checkedWindows[0].Multivariate!.Drifted);
+        Assert.True(checkedWindows[1].Multivariate!.Drifted);
+
+        var firing = Assert.Single((await _server.Client.Policies.FiringsAsync(policy)).Items);
+        Assert.StartsWith($"multivariate drift at window {checkedWindows[1].Id}: mean PCA reconstruction error ", firing.Evidence[0], StringComparison.Ordinal);
+        Assert.EndsWith("over x1, x2, x3", firing.Evidence[0], StringComparison.Ordinal);
+        var metrics = await _server.Http.GetStringAsync("/metrics");
+        Assert.Contains($"gyre_multivariate_drift{{endpoint=\"{endpoint}\"}} 1", metrics, StringComparison.Ordinal);
+    }
+}
