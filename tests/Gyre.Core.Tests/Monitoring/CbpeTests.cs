@@ -74,4 +74,33 @@ public sealed class CbpeTests
         Assert.Contains($"performance.reference: t@1 has 50 labelled rows, {labels[..50].Count(l => l)} of them positive; calibrating scores needs at least 100 rows with 10 of each class",
             small.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Multiclass_SumsEachClassesExpectedCounts_ByTheAnsweredClass()
+    {
+        var reference = new MulticlassCbpeReference("t@1", 100, ["a", "b", "c"], [null, null, null], 0.7);
+        double[][] p = [[0.7, 0.2, 0.1], [0.1, 0.6, 0.3], [0.3, 0.3, 0.4], [0.5, 0.4, 0.1]];
+        var estimate = Cbpe.EstimateMulticlass(reference, p);
+        // Answered a, b, c, a: the expected accuracy is the mean probability of the answered class.
+        Assert.Equal((0.7 + 0.6 + 0.4 + 0.5) / 4, estimate.Metrics!["accuracy"], 12);
+        int[] answered = [0, 1, 2, 0];
+        double Precision(int c) => answered.Select((a, i) => a == c ? p[i][c] : 0).Sum() / answered.Count(a => a == c);
+        double Recall(int c) => answered.Select((a, i) => a == c ? p[i][c] : 0).Sum() / p.Sum(r => r[c]);
+        Assert.Equal((Precision(0) + Precision(1) + Precision(2)) / 3, estimate.Metrics["macro_precision"], 12);
+        Assert.Equal((Recall(0) + Recall(1) + Recall(2)) / 3, estimate.Metrics["macro_recall"], 12);
+        Assert.Equal(Enumerable.Range(0, 3).Average(c => 2 * Precision(c) * Recall(c) / (Precision(c) + Recall(c))), estimate.Metrics["macro_f1"], 12);
+    }
+
+    [Fact]
+    public void Multiclass_AClassTheReferenceNeverHas_IsRefusedByName()
+    {
+        var random = new Random(2);
+        var scores = Enumerable.Range(0, 200).Select(_ => new[] { random.NextDouble(), random.NextDouble(), random.NextDouble() }).ToList();
+        var labels = scores.Select(s => s[0] > s[1] ? "a" : "b").ToList();
+        var refused = Assert.Throws<GyreException>(() => MulticlassCbpeReference.Fit("t@1", ["a", "b", "c"], scores, labels, probabilities: false));
+        Assert.Contains("performance.reference: t@1 has 200 labelled rows, and fewer than 10 of the class 'c' (0); calibrating scores needs at least 100 rows with 10 of each class",
+            refused.Message, StringComparison.Ordinal);
+        var stranger = Assert.Throws<GyreException>(() => MulticlassCbpeReference.Fit("t@1", ["a", "b"], scores, [.. labels.Select((l, i) => i == 5 ? "z" : l)], probabilities: false));
+        Assert.Contains("performance.reference: t@1 has the class 'z', which the model does not know (a, b)", stranger.Message, StringComparison.Ordinal);
+    }
 }

@@ -164,4 +164,74 @@ public sealed class PerformanceEstimationTests : IAsyncLifetime
         var tooSmall = await _server.Http.PutAsJsonAsync($"/api/v1/endpoints/{small}/monitor", new { performance = new { enabled = true } });
         Assert.Contains("calibrating scores needs at least 100 rows with 10 of each class", await ProblemAssert.IsAsync(tooSmall, HttpStatusCode.BadRequest, "invalid_argument"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Multiclass_EstimatesFollowTheRealizedAccuracy_AndATooSmallReferenceIsRefused()
+    {
+        // Three classes around −2, 0 and 2; a row's class is drawn from how close x is to each.
+        static string Draw(double x, Random random)
+        {
+            double[] weights = [.. new[] { -2.0, 0, 2 }.Select(m => Math.Exp(-(x - m) * (x - m)))];
+            var u = random.NextDouble() * weights.Sum();
+            return u < weights[0] ? "low" : u < weights[0] + weights[1] ? "mid" : "high";
+        }
+        var random = new Random(8);
+        var csv = new StringBuilder("x,band\n");
+        for (var i = 0; i < 6000; i++)
+        {
+            var x = Normal(random, 2.5);
+            csv.Append(CultureInfo.InvariantCulture, $"{x:F4},{Draw(x, random)}\n");
+        }
+        var name = Unique.Name("bands");
+        await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())))
+        {
+            await _server.Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
+        }
+        var trained = await _server.Http.PostAsJsonAsync("/api/v1/trainings", new TrainingRequest(name, Task: "multiclass", Label: "band", Register: name + "-model", Seed: 1,
+            Hyperparameters: new Dictionary<string, double> { ["num_leaves"] = 4, ["min_data_per_leaf"] = 200, ["num_iterations"] = 50 }), GyreJson.Options);
+        Assert.True(trained.StatusCode == HttpStatusCode.Created, await trained.Content.ReadAsStringAsync());
+        var endpoint = await ServingModels.CreateEndpointAsync(_server, name + "-model/1");
+        await _server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(WindowPredictions: WindowRows, Performance: new PerformanceSettings(Enabled: true)));
+
+        // A window as in training, then one crowding the boundaries between the bands.
+        var truth = new List<(string Id, string Actual)>();
+        foreach (var spread in new[] { 2.5, 0.6 })
+        {
+            var xs = Enumerable.Range(0, WindowRows).Select(_ => (spread == 0.6 ? 1 : 0) + Normal(random, spread)).ToList();
+            var answered = await _server.Client.Endpoints.PredictAsync(endpoint, [.. xs.Select(x => new Dictionary<string, object?> { ["x"] = x })]);
+            truth.AddRange(answered.PredictionIds.Select((id, i) => (id, Draw(xs[i], random))));
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+        await WindowsAsync(endpoint, 2);
+        foreach (var chunk in truth.Chunk(WindowRows))
+        {
+            await _server.Client.Endpoints.FeedbackAsync(endpoint, chunk.Select(t => (t.Id, (object)t.Actual)));
+        }
+        var windows = (await _server.Client.Endpoints.ListEstimatedPerformanceAsync(endpoint)).Items.Reverse().ToList();
+        Assert.Equal(2, windows.Count);
+        Assert.All(windows, w => Assert.Equal(["accuracy", "macro_precision", "macro_recall", "macro_f1", "roc_auc"], w.Estimated!.Metrics!.Keys));
+        var (estimated, realized) = (windows.Select(w => w.Estimated!.Metrics!["accuracy"]).ToList(), windows.Select(w => w.Realized!.Metrics["accuracy"]).ToList());
+        Assert.True(estimated[0] - estimated[1] > 0.05, $"estimated {string.Join(", ", estimated)}; realized {string.Join(", ", realized)}");
+        Assert.All(Enumerable.Range(0, 2), i => Assert.True(Math.Abs(estimated[i] - realized[i]) <= 0.05, $"estimated {string.Join(", ", estimated)}; realized {string.Join(", ", realized)}"));
+
+        // The wine model knows three classes, and its 54 labelled rows are too few to calibrate on.
+        var wine = Unique.Name("wine");
+        await using (var model = File.OpenRead(Path.Combine(ServingModels.Onnx, "wine_mlp.onnx")))
+        {
+            await _server.Client.Models.ImportOnnxAsync(wine, model, new Core.Models.ImportOptions("multiclass", OutputMeaning: "probabilities", Classes: ["0", "1", "2"],
+                FeatureColumns: [.. File.ReadLines(Path.Combine(ServingModels.Onnx, "wine_mlp.csv")).First().Split(',')[..13]]));
+        }
+        await using (var data = File.OpenRead(Path.Combine(ServingModels.Onnx, "wine_mlp.csv")))
+        {
+            await _server.Client.Datasets.AddAsync(wine + "-data", data, DatasetFormat.Csv);
+        }
+        var wineEndpoint = await ServingModels.CreateEndpointAsync(_server, wine + "/1");
+        var refused = await _server.Http.PutAsJsonAsync($"/api/v1/endpoints/{wineEndpoint}/monitor", new
+        {
+            reference = new { dataset = wine + "-data" },
+            performance = new { enabled = true, reference = new { dataset = wine + "-data" }, label = "label" },
+        });
+        Assert.Contains($"performance.reference: {wine}-data@1 has 54 labelled rows; calibrating scores needs at least 100 rows with 10 of each class",
+            await ProblemAssert.IsAsync(refused, HttpStatusCode.BadRequest, "invalid_argument"), StringComparison.Ordinal);
+    }
 }

@@ -11,7 +11,7 @@ namespace Gyre.Core.Monitoring.Performance;
 /// cross-calibrated expected calibration error (10 equal bins) is below the raw scores' own.
 /// <c>Accuracy</c> is the realized accuracy on the reference: what the estimate is compared with.
 /// </summary>
-public sealed record CbpeReference(string Data, long Rows, double PositiveShare, double Threshold, IsotonicRegression? Calibration, double RawCalibrationError, double Accuracy)
+public sealed record CbpeReference(string Data, long Rows, double PositiveShare, double Threshold, IsotonicRegression? Calibration, double RawCalibrationError, double Accuracy) : IPerformanceReference
 {
     /// <summary>The fewest labelled reference rows calibration is fitted on, and the fewest of each class among them.</summary>
     public const int MinRows = 100;
@@ -44,7 +44,7 @@ public sealed record CbpeReference(string Data, long Rows, double PositiveShare,
         Metrics.Calibration(labels, [.. probabilities.Select(p => Math.Clamp(p, 0, 1))], Metrics.CalibrationBins)
             .Sum(b => b.Count * Math.Abs(b.MeanPredicted - b.ObservedRate)) / labels.Count;
 
-    private static double CrossCalibratedError(IReadOnlyList<double> scores, IReadOnlyList<bool> labels)
+    internal static double CrossCalibratedError(IReadOnlyList<double> scores, IReadOnlyList<bool> labels)
     {
         var calibrated = new double[scores.Count];
         for (var fold = 0; fold < 3; fold++)

@@ -9,13 +9,13 @@ using Gyre.Core.Serving.Log;
 namespace Gyre.Core.Monitoring.Performance;
 
 /// <summary>
-/// Estimates a monitored endpoint's performance per window without labels (CBPE): the served
+/// Estimates a monitored endpoint's performance per window without labels (CBPE, for binary and multiclass classifiers): the served
 /// version scores its labelled reference once (kept in memory per version and reference), which
 /// fits the calibration; each window's logged scores then give the estimate.
 /// </summary>
 public sealed class PerformanceEstimator(IRegistryStore registry, IDatasetStore datasets, IDatasetObjectStore objects, ModelImport packages, IModelScorer scorer)
 {
-    private readonly ConcurrentDictionary<(string Model, long Version, string? Reference, string? Label), CbpeReference> _references = new();
+    private readonly ConcurrentDictionary<(string Model, long Version, string? Reference, string? Label), IPerformanceReference> _references = new();
 
     /// <summary>The window's estimate, or why there is none (a reason the user can act on is never an error here).</summary>
     public async Task<EstimatedPerformance> EstimateAsync(string model, long version, PerformanceSettings? settings, IReadOnlyList<LoggedPrediction> rows, CancellationToken ct)
@@ -23,10 +23,17 @@ public sealed class PerformanceEstimator(IRegistryStore registry, IDatasetStore 
         try
         {
             var reference = await ReferenceAsync(model, version, settings, ct);
-            var scores = LoggedScores.Of(rows.Where(r => r.Prediction.ModelName == model && r.Prediction.ModelVersion == version).Select(r => r.Prediction.Outputs));
+            var outputs = rows.Where(r => r.Prediction.ModelName == model && r.Prediction.ModelVersion == version).Select(r => r.Prediction.Outputs);
+            if (reference is MulticlassCbpeReference multiclass)
+            {
+                var rowsScores = LoggedScores.OfClasses(outputs, multiclass.Classes);
+                return rowsScores.Count == 0 ? EstimatedPerformance.Unavailable($"no answer of {model}/{version} in the window carries a score for every class")
+                    : Cbpe.EstimateMulticlass(multiclass, rowsScores);
+            }
+            var scores = LoggedScores.Of(outputs);
             return scores.Count == 0
                 ? EstimatedPerformance.Unavailable($"no answer of {model}/{version} in the window carries a score")
-                : Cbpe.Estimate(reference, scores);
+                : Cbpe.Estimate((CbpeReference)reference, scores);
         }
         catch (GyreException e) when (e.Code is ErrorCode.InvalidArgument or ErrorCode.NotFound)
         {
@@ -35,7 +42,7 @@ public sealed class PerformanceEstimator(IRegistryStore registry, IDatasetStore 
     }
 
     /// <summary>The served version's reference for CBPE; a 400 (or 404) saying why none can be had.</summary>
-    public async Task<CbpeReference> ReferenceAsync(string model, long version, PerformanceSettings? settings, CancellationToken ct)
+    public async Task<IPerformanceReference> ReferenceAsync(string model, long version, PerformanceSettings? settings, CancellationToken ct)
     {
         var key = (model, version, settings?.Reference is { } r ? $"{r.Dataset}@{r.Version}" : null, settings?.Label);
         if (_references.TryGetValue(key, out var known))
@@ -44,13 +51,17 @@ public sealed class PerformanceEstimator(IRegistryStore registry, IDatasetStore 
         }
         var served = await registry.GetVersionAsync(model, version, ct);
         var package = await packages.GetPackageAsync(model, version, ct);
-        if (package.Task != ModelTasks.Binary)
+        if (package.Task is not (ModelTasks.Binary or ModelTasks.Multiclass))
         {
-            throw GyreException.Invalid($"performance: {model}/{version} is a {package.Task ?? "task-less"} model; estimating performance without labels (CBPE) covers binary classifiers");
+            throw GyreException.Invalid($"performance: {model}/{version} is a {package.Task ?? "task-less"} model; estimating performance without labels (CBPE) covers binary and multiclass classifiers");
         }
         if (package.OutputMeaning is not (ModelTasks.Probability or ModelTasks.Probabilities or ModelTasks.Score))
         {
             throw GyreException.Invalid($"performance: {model}/{version} answers no score (its output is '{package.OutputMeaning}'), so there is nothing to calibrate; CBPE needs scores");
+        }
+        if (package.Task == ModelTasks.Multiclass && package.Classes is not { Count: > 1 })
+        {
+            throw GyreException.Invalid($"performance: {model}/{version} does not name its classes, so its scores cannot be matched with labels");
         }
         var test = await TestDataAsync(served, settings, ct);
         var data = $"{test.Name}@{test.Version}";
@@ -62,10 +73,19 @@ public sealed class PerformanceEstimator(IRegistryStore registry, IDatasetStore 
         }
         var bytes = await packages.ReadModelAsync(served, package, ct);
         var (predictions, texts) = await scorer.PredictAsync(package, bytes, await objects.LocalPathAsync(test.Digest, test.Format, ct), test.Format, [label], ct);
-        var positive = package.Classes is { Count: 2 } classes ? classes[1] : "true";
         var rows = Enumerable.Range(0, predictions.Count).Where(i => texts[label][i] is not null).ToList();
-        var reference = CbpeReference.Fit(data, [.. rows.Select(i => predictions[i].Length == 2 ? predictions[i][1] : predictions[i][0])],
-            [.. rows.Select(i => texts[label][i] == positive)], package.OutputMeaning != ModelTasks.Score);
+        var probabilities = package.OutputMeaning != ModelTasks.Score;
+        IPerformanceReference reference;
+        if (package.Task == ModelTasks.Multiclass)
+        {
+            reference = MulticlassCbpeReference.Fit(data, package.Classes!, [.. rows.Select(i => predictions[i])], [.. rows.Select(i => texts[label][i]!)], probabilities);
+        }
+        else
+        {
+            var positive = package.Classes is { Count: 2 } classes ? classes[1] : "true";
+            reference = CbpeReference.Fit(data, [.. rows.Select(i => predictions[i].Length == 2 ? predictions[i][1] : predictions[i][0])],
+                [.. rows.Select(i => texts[label][i] == positive)], probabilities);
+        }
         _references[key] = reference;
         return reference;
     }

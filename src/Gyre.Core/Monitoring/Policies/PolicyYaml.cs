@@ -110,9 +110,10 @@ public static class PolicyYaml
         if (kinds.Contains("estimated"))
         {
             var metric = (Child(map, "estimated") as YamlScalarNode)?.Value;
-            if (metric is null || !Performance.Cbpe.MetricNames.Contains(metric))
+            var known = Performance.Cbpe.MetricNames.Union(Performance.Cbpe.MulticlassMetricNames).ToList();
+            if (metric is null || !known.Contains(metric))
             {
-                return Problem($"{at}when.estimated: expected one of {string.Join(", ", Performance.Cbpe.MetricNames)}, got '{metric}'");
+                return Problem($"{at}when.estimated: expected one of {string.Join(", ", known)}, got '{metric}'");
             }
             var below = Number("below");
             var above = Number("above");
