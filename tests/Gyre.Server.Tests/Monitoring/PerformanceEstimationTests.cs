@@ -146,7 +146,7 @@ public sealed class PerformanceEstimationTests : IAsyncLifetime
             reference = new { dataset = reference },
             performance = new { enabled = true, reference = new { dataset = reference } },
         });
-        Assert.Contains($"performance: {regression}/1 is a regression model; estimating performance without labels (CBPE) covers binary classifiers",
+        Assert.Contains($"performance: {regression}/1 is a regression model; estimating performance without labels (CBPE) covers binary and multiclass classifiers",
             await ProblemAssert.IsAsync(asked, HttpStatusCode.BadRequest, "invalid_argument"), StringComparison.Ordinal);
         var empty = await _server.Http.PutAsJsonAsync($"/api/v1/endpoints/{endpoint}/monitor", new { reference = new { dataset = reference }, performance = new { reference = new { dataset = "" } } });
         Assert.Contains("performance.reference.dataset: expected a dataset name", await ProblemAssert.IsAsync(empty, HttpStatusCode.BadRequest, "invalid_argument"), StringComparison.Ordinal);
