@@ -1,16 +1,20 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Text.Json;
 using Gyre.Core.Data;
 using Gyre.Core.Data.Reference;
 using Gyre.Core.Monitoring.Drift;
+using Gyre.Core.Monitoring.Learners;
 using Gyre.Core.Monitoring.Monitors;
 using Gyre.Core.Monitoring.Multivariate;
 using Gyre.Core.Monitoring.Performance;
+using Gyre.Learning;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gyre.Bench;
 
 /// <summary>
-/// The cost of CBPE and of the PCA reconstruction error on a window of 100,000 logged predictions,
+/// The cost of CBPE, DLE and of the PCA reconstruction error on a window of 100,000 logged predictions,
 /// side by side in each round with what the monitor already does to every window: the univariate
 /// drift check of the same window's 20 features (16 numeric, 4 categorical), from the logged JSON as
 /// the monitor reads it (the PCA encodes the rows the univariate check parsed, as the monitor does).
@@ -46,9 +50,25 @@ internal static class EstimateBenchmark
         var empty = new PcaReference("reference@1", 0, encodings, new double[20, 1], 1, 0, 0);
         var pca = PcaReference.Fit("reference@1", encodings, [.. parsedReference.Select(r => ReconstructionDrift.Encode(empty, columns, r))]);
         Console.WriteLine(FormattableString.Invariant($"estimate: PCA fitted once per reference on {Rows:N0} rows x 20 features in {fit.Elapsed.TotalMilliseconds:N0} ms ({pca.ComponentCount} components, {pca.ExplainedVariance:P0} of the variance)"));
-        Console.WriteLine("| round | univariate check (parse + statistics + 20 tests) | allocated | CBPE (parse answers + estimate) | allocated | PCA error (encode + judge) | allocated | CBPE / univariate | PCA / univariate |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
-        var ratios = new List<(double Cbpe, double Pca)>();
+        // DLE: a regression's loss models trained on 4,000 reference rows of the same 20 features.
+        fit.Restart();
+        using var services = new ServiceCollection().AddGyreLearning().BuildServiceProvider();
+        var learner = services.GetRequiredService<IVectorLearner>();
+        var dleRows = parsedReference.Take(4000).Select(r => ReconstructionDrift.Encode(pca, columns, r)).ToList();
+        var predictions = dleRows.Select(r => r[0] * 2).ToList();
+        var dle = DleReference.Fit("reference@1", encodings, dleRows, predictions, [.. predictions.Select(p => p + ((1 + Math.Abs(p)) * (random.NextDouble() - 0.5)))], learner);
+        Console.WriteLine(FormattableString.Invariant($"estimate: DLE's two loss models trained once per served version on 4,000 rows in {fit.Elapsed.TotalMilliseconds:N0} ms"));
+        var encodedWindow = windowInputs.Take(Rows).Select(t => dle.Encode(JsonDocument.Parse(t).RootElement, 1)).ToList();
+        for (var i = 0; i < 3; i++)
+        {
+            var predictOnly = Stopwatch.StartNew();
+            dle.Estimate(encodedWindow);
+            Console.WriteLine(FormattableString.Invariant($"estimate: DLE's two models alone on {Rows:N0} encoded rows: {predictOnly.Elapsed.TotalMilliseconds:N0} ms"));
+        }
+        var regressionOutputs = windowInputs.Select((_, i) => (i % 97).ToString(CultureInfo.InvariantCulture)).ToList();
+        Console.WriteLine("| round | univariate check (parse + statistics + 20 tests) | allocated | CBPE (parse answers + estimate) | allocated | DLE (parse rows + 2 models) | allocated | PCA error (encode + judge) | allocated | CBPE / univariate | DLE / univariate | PCA / univariate |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        var ratios = new List<(double Cbpe, double Dle, double Pca)>();
         for (var round = 0; round <= 5; round++)
         {
             List<JsonElement> parsed = [];
@@ -59,16 +79,22 @@ internal static class EstimateBenchmark
                 DriftCheck.Compare(reference, window, new DriftRequest(new DatasetSide("reference", 1), null, null));
             });
             var (estimateMs, estimateBytes) = Measure(() => Cbpe.Estimate(cbpe, LoggedScores.Of(outputs)));
+            var (dleMs, dleBytes) = Measure(() => dle.Estimate([.. windowInputs.Select((text, i) =>
+            {
+                using var inputs = JsonDocument.Parse(text);
+                using var output = JsonDocument.Parse(regressionOutputs[i]);
+                return dle.Encode(inputs.RootElement, output.RootElement.GetDouble());
+            })]));
             var (pcaMs, pcaBytes) = Measure(() => pca.Judge([.. parsed.Select(r => ReconstructionDrift.Encode(pca, columns, r))]));
             if (round == 0)
             {
                 continue; // warm-up
             }
-            ratios.Add((estimateMs / checkMs, pcaMs / checkMs));
+            ratios.Add((estimateMs / checkMs, dleMs / checkMs, pcaMs / checkMs));
             Console.WriteLine(FormattableString.Invariant(
-                $"| {round} | {checkMs:N0} ms | {checkBytes / 1e6:N0} MB | {estimateMs:N0} ms | {estimateBytes / 1e6:N0} MB | {pcaMs:N0} ms | {pcaBytes / 1e6:N0} MB | {estimateMs / checkMs:0.00} | {pcaMs / checkMs:0.00} |"));
+                $"| {round} | {checkMs:N0} ms | {checkBytes / 1e6:N0} MB | {estimateMs:N0} ms | {estimateBytes / 1e6:N0} MB | {dleMs:N0} ms | {dleBytes / 1e6:N0} MB | {pcaMs:N0} ms | {pcaBytes / 1e6:N0} MB | {estimateMs / checkMs:0.00} | {dleMs / checkMs:0.00} | {pcaMs / checkMs:0.00} |"));
         }
-        Console.WriteLine(FormattableString.Invariant($"estimate: median ratios to the univariate check: CBPE {ratios.Select(r => r.Cbpe).Order().ElementAt(2):0.00}, PCA {ratios.Select(r => r.Pca).Order().ElementAt(2):0.00}"));
+        Console.WriteLine(FormattableString.Invariant($"estimate: median ratios to the univariate check: CBPE {ratios.Select(r => r.Cbpe).Order().ElementAt(2):0.00}, DLE {ratios.Select(r => r.Dle).Order().ElementAt(2):0.00}, PCA {ratios.Select(r => r.Pca).Order().ElementAt(2):0.00}"));
     }
 
     private static (double Ms, long Bytes) Measure(Action action)

@@ -1,7 +1,9 @@
 using Gyre.Core.Learning.Gate;
 using Gyre.Core.Learning.Training;
 using Gyre.Core.Models;
+using Gyre.Core.Monitoring.Learners;
 using Gyre.Learning.MlNet;
+using Gyre.Learning.Monitoring;
 using Gyre.Learning.Onnx;
 using Gyre.Learning.Predictors;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +18,7 @@ public static class LearningServices
         .AddSingleton<IModelInspector, OnnxInspector>()
         .AddSingleton<ITrainer, MlNetTrainer>()
         .AddSingleton<IModelScorer, BatchScorer>()
+        .AddSingleton<IVectorLearner, LightGbmVectorLearner>()
         .AddSingleton<ModelTraining>()
         .AddSingleton<ModelGate>();
 }

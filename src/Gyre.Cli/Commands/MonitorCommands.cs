@@ -75,8 +75,8 @@ internal static class MonitorCommands
                 ("DATA DRIFT", w => w.Data.DatasetDrift ? "yes" : "no"),
                 ("PREDICTIONS", w => w.Prediction is { } p ? (p.Drifted ? "drifted" : "stable") : ""),
                 ("MULTIVARIATE", w => w.Multivariate is { Statistic: { } e } m ? $"{(m.Drifted ? "drift" : "ok")} {Number(e)} [{Number(m.Lower)}, {Number(m.Upper)}]" : ""),
-                ("EST. ACCURACY", w => w.Performance?.Metrics?.GetValueOrDefault("accuracy") is { } a and > 0
-                    ? $"{Number(a)} ± {Number(3 * w.Performance.SamplingError!["accuracy"])}" : w.Performance?.Missing is not null ? "—" : ""),
+                ("ESTIMATED", w => w.Performance?.Metrics is { } m && (m.ContainsKey("accuracy") ? "accuracy" : m.ContainsKey("rmse") ? "rmse" : null) is { } main
+                    ? $"{main} {Number(m[main])} ± {Number(3 * w.Performance.SamplingError!.GetValueOrDefault(main))}" : w.Performance?.Missing is not null ? "—" : ""),
                 ("SEQUENTIAL", w => string.Join("; ", w.SequentialAlarms().Select(a => $"{a.Point.Statistic} {a.Alarm.Direction} ({Detector(a.Alarm.Detector)}, since {Printer.Time(a.Alarm.ChangeStart)})"))));
             if (windows.Items is [{ Performance.Missing: { } missing } newest, ..])
             {

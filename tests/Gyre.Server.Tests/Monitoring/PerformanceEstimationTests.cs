@@ -144,9 +144,9 @@ public sealed class PerformanceEstimationTests : IAsyncLifetime
         var asked = await _server.Http.PutAsJsonAsync($"/api/v1/endpoints/{endpoint}/monitor", new
         {
             reference = new { dataset = reference },
-            performance = new { enabled = true, reference = new { dataset = reference } },
+            performance = new { enabled = true, reference = new { dataset = reference }, label = "label" },
         });
-        Assert.Contains($"performance: {regression}/1 is a regression model; estimating performance without labels (CBPE) covers binary and multiclass classifiers",
+        Assert.Contains($"performance.reference: {reference}@1 has 30 labelled rows; direct loss estimation needs at least 100",
             await ProblemAssert.IsAsync(asked, HttpStatusCode.BadRequest, "invalid_argument"), StringComparison.Ordinal);
         var empty = await _server.Http.PutAsJsonAsync($"/api/v1/endpoints/{endpoint}/monitor", new { reference = new { dataset = reference }, performance = new { reference = new { dataset = "" } } });
         Assert.Contains("performance.reference.dataset: expected a dataset name", await ProblemAssert.IsAsync(empty, HttpStatusCode.BadRequest, "invalid_argument"), StringComparison.Ordinal);
@@ -156,7 +156,7 @@ public sealed class PerformanceEstimationTests : IAsyncLifetime
         await _server.Client.Endpoints.PredictAsync(endpoint, [.. Enumerable.Range(0, 10).Select(i => Enumerable.Range(0, 10).ToDictionary(k => $"f{k}", k => (object?)(0.001 * i * (k + 1))))]);
         var window = Assert.Single(await WindowsAsync(endpoint, 1));
         Assert.Null(window.Performance!.Metrics);
-        Assert.StartsWith($"performance: {regression}/1 is a regression model", window.Performance.Missing, StringComparison.Ordinal);
+        Assert.Equal($"performance.reference: {regression}/1 was not trained by Gyre, so the labelled data it was evaluated on is unknown; name it", window.Performance.Missing);
 
         // A binary model whose labelled reference is too small to calibrate on.
         var churn = await ServingModels.TrainChurnAsync(_server);
@@ -233,5 +233,57 @@ public sealed class PerformanceEstimationTests : IAsyncLifetime
         });
         Assert.Contains($"performance.reference: {wine}-data@1 has 54 labelled rows; calibrating scores needs at least 100 rows with 10 of each class",
             await ProblemAssert.IsAsync(refused, HttpStatusCode.BadRequest, "invalid_argument"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Regression_DirectLossEstimation_FollowsTheRealizedErrors()
+    {
+        // y = 3x with noise that grows with |x|: traffic spread wider has larger errors, which the loss models learned where they occur.
+        var random = new Random(13);
+        double Target(double x) => (3 * x) + ((1 + Math.Abs(x)) * Normal(random, 1));
+        var csv = new StringBuilder("x,y\n");
+        for (var i = 0; i < 5000; i++)
+        {
+            var x = Normal(random, 1.5);
+            csv.Append(CultureInfo.InvariantCulture, $"{x:F4},{Target(x):F4}\n");
+        }
+        var name = Unique.Name("spread");
+        await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())))
+        {
+            await _server.Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
+        }
+        var trained = await _server.Http.PostAsJsonAsync("/api/v1/trainings", new TrainingRequest(name, Task: "regression", Label: "y", Register: name + "-model", Seed: 1,
+            Hyperparameters: new Dictionary<string, double> { ["num_leaves"] = 4, ["min_data_per_leaf"] = 100, ["num_iterations"] = 50 }), GyreJson.Options);
+        Assert.True(trained.StatusCode == HttpStatusCode.Created, await trained.Content.ReadAsStringAsync());
+        var endpoint = await ServingModels.CreateEndpointAsync(_server, name + "-model/1");
+        await _server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(WindowPredictions: WindowRows, Performance: new PerformanceSettings(Enabled: true)));
+
+        var truth = new List<(string Id, double Actual)>();
+        foreach (var spread in new[] { 0.5, 1.5 })
+        {
+            var xs = Enumerable.Range(0, WindowRows).Select(_ => Normal(random, spread)).ToList();
+            var answered = await _server.Client.Endpoints.PredictAsync(endpoint, [.. xs.Select(x => new Dictionary<string, object?> { ["x"] = x })]);
+            truth.AddRange(answered.PredictionIds.Select((id, i) => (id, Target(xs[i]))));
+            _time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+        await WindowsAsync(endpoint, 2);
+        foreach (var chunk in truth.Chunk(WindowRows))
+        {
+            await _server.Client.Endpoints.FeedbackAsync(endpoint, chunk.Select(t => (t.Id, (object)t.Actual)));
+        }
+        var windows = (await _server.Client.Endpoints.ListEstimatedPerformanceAsync(endpoint)).Items.Reverse().ToList();
+        Assert.All(windows, w => Assert.Equal(DleReference.Dle, w.Estimated!.Method));
+        var report = string.Join("; ", windows.Select(w => $"mae {w.Estimated!.Metrics!["mae"]:0.###}/{w.Realized!.Metrics["mae"]:0.###}, rmse {w.Estimated.Metrics["rmse"]:0.###}/{w.Realized.Metrics["rmse"]:0.###}"));
+        Console.WriteLine("DLE estimated/realized: " + report);
+        foreach (var w in windows)
+        {
+            foreach (var metric in new[] { "mae", "rmse" })
+            {
+                var (estimate, realized) = (w.Estimated!.Metrics![metric], w.Realized!.Metrics[metric]);
+                Assert.True(Math.Abs(estimate - realized) / realized < 0.1, report);
+            }
+        }
+        // The wider traffic's larger errors were seen without a label.
+        Assert.True(windows[1].Estimated!.Metrics!["rmse"] > 1.5 * windows[0].Estimated!.Metrics!["rmse"], report);
     }
 }

@@ -48,42 +48,16 @@ public sealed class ReconstructionDrift(IDatasetStore datasets, IDatasetObjectSt
         var version = await datasets.GetVersionAsync(reference.Dataset, reference.Version, ct);
         var path = await objects.LocalPathAsync(version.Digest, version.Format, ct);
         var stride = (int)Math.Max(1, (version.Rows + MaxReferenceRows - 1) / MaxReferenceRows);
-        var numbers = columns.Select(_ => new List<double>()).ToArray();
-        var texts = columns.Select(_ => new List<string?>()).ToArray();
-        var text = columns.Select(IsCategorical).ToArray();
+        ReferenceColumns read;
         using (var file = files.Open(path, version.Format, ct))
         {
-            long row = 0;
-            foreach (var batch in file.Read([.. columns.Select((c, j) => new ModelInput(c.Name, text[j], text[j] ? TensorDataTypes.Bytes : TensorDataTypes.Fp64))], 10_000))
-            {
-                for (var i = 0; i < batch.Rows; i++, row++)
-                {
-                    if (row % stride != 0)
-                    {
-                        continue;
-                    }
-                    for (var j = 0; j < columns.Count; j++)
-                    {
-                        if (text[j])
-                        {
-                            texts[j].Add(batch.Columns[j].Texts![i]);
-                        }
-                        else
-                        {
-                            numbers[j].Add(batch.Columns[j].Numbers![i]);
-                        }
-                    }
-                }
-            }
+            read = ReferenceColumns.Read(file, [.. columns.Select(c => (c.Name, IsCategorical(c)))], stride);
         }
-        var encodings = columns.Select((c, j) => EncodedColumn.Fit(c.Name, text[j] ? null : [.. numbers[j]], text[j] ? [.. texts[j]] : null)).ToList();
-        var n = text[0] ? texts[0].Count : numbers[0].Count;
-        if (n < 2 * columns.Count)
+        if (read.Rows.Count < 2 * columns.Count)
         {
-            throw GyreException.Invalid($"reference: {reference.Dataset}@{reference.Version} has {n} rows; PCA on {columns.Count} features needs at least {2 * columns.Count}");
+            throw GyreException.Invalid($"reference: {reference.Dataset}@{reference.Version} has {read.Rows.Count} rows; PCA on {columns.Count} features needs at least {2 * columns.Count}");
         }
-        var encoded = Enumerable.Range(0, n).Select(i => encodings.Select((e, j) => e.Encode(text[j] ? double.NaN : numbers[j][i], text[j] ? texts[j][i] : null)).ToArray()).ToList();
-        var fitted = PcaReference.Fit($"{reference.Dataset}@{reference.Version}", encodings, encoded);
+        var fitted = PcaReference.Fit($"{reference.Dataset}@{reference.Version}", read.Encodings, read.Rows);
         _references[key] = fitted;
         return fitted;
     }

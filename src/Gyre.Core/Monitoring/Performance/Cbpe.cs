@@ -12,6 +12,9 @@ public static class Cbpe
 {
     public static readonly IReadOnlyList<string> MetricNames = ["accuracy", "precision", "recall", "f1", "roc_auc"];
 
+    /// <summary>A regression's metrics estimated by direct loss estimation.</summary>
+    public static readonly IReadOnlyList<string> RegressionMetricNames = ["mae", "rmse"];
+
     /// <summary>A multiclass classifier's estimated metrics: macro averages over the classes.</summary>
     public static readonly IReadOnlyList<string> MulticlassMetricNames = ["accuracy", "macro_precision", "macro_recall", "macro_f1", "roc_auc"];
 

@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text.Json;
 using Gyre.Core.Data;
 using Gyre.Core.Errors;
 using Gyre.Core.Models;
+using Gyre.Core.Monitoring.Learners;
+using Gyre.Core.Monitoring.Multivariate;
 using Gyre.Core.Registry;
 using Gyre.Core.Serving.Log;
 
@@ -13,7 +16,8 @@ namespace Gyre.Core.Monitoring.Performance;
 /// version scores its labelled reference once (kept in memory per version and reference), which
 /// fits the calibration; each window's logged scores then give the estimate.
 /// </summary>
-public sealed class PerformanceEstimator(IRegistryStore registry, IDatasetStore datasets, IDatasetObjectStore objects, ModelImport packages, IModelScorer scorer)
+public sealed class PerformanceEstimator(IRegistryStore registry, IDatasetStore datasets, IDatasetObjectStore objects, ModelImport packages, IModelScorer scorer,
+    IFeatureFiles files, IVectorLearner learner)
 {
     private readonly ConcurrentDictionary<(string Model, long Version, string? Reference, string? Label), IPerformanceReference> _references = new();
 
@@ -23,7 +27,22 @@ public sealed class PerformanceEstimator(IRegistryStore registry, IDatasetStore 
         try
         {
             var reference = await ReferenceAsync(model, version, settings, ct);
-            var outputs = rows.Where(r => r.Prediction.ModelName == model && r.Prediction.ModelVersion == version).Select(r => r.Prediction.Outputs);
+            var served = rows.Where(r => r.Prediction.ModelName == model && r.Prediction.ModelVersion == version).ToList();
+            var outputs = served.Select(r => r.Prediction.Outputs);
+            if (reference is DleReference dle)
+            {
+                var encoded = new List<double[]>();
+                foreach (var row in served)
+                {
+                    using var output = JsonDocument.Parse(row.Prediction.Outputs);
+                    using var inputs = JsonDocument.Parse(row.Prediction.Inputs);
+                    if (output.RootElement.ValueKind == JsonValueKind.Number)
+                    {
+                        encoded.Add(dle.Encode(inputs.RootElement, output.RootElement.GetDouble()));
+                    }
+                }
+                return encoded.Count == 0 ? EstimatedPerformance.Unavailable($"no answer of {model}/{version} in the window is a number") : dle.Estimate(encoded);
+            }
             if (reference is MulticlassCbpeReference multiclass)
             {
                 var rowsScores = LoggedScores.OfClasses(outputs, multiclass.Classes);
@@ -51,9 +70,15 @@ public sealed class PerformanceEstimator(IRegistryStore registry, IDatasetStore 
         }
         var served = await registry.GetVersionAsync(model, version, ct);
         var package = await packages.GetPackageAsync(model, version, ct);
-        if (package.Task is not (ModelTasks.Binary or ModelTasks.Multiclass))
+        if (package.Task is not (ModelTasks.Binary or ModelTasks.Multiclass or ModelTasks.Regression))
         {
-            throw GyreException.Invalid($"performance: {model}/{version} is a {package.Task ?? "task-less"} model; estimating performance without labels (CBPE) covers binary and multiclass classifiers");
+            throw GyreException.Invalid($"performance: {model}/{version} has no task; estimating performance without labels needs a binary or multiclass classifier (CBPE) or a regression (DLE)");
+        }
+        if (package.Task == ModelTasks.Regression)
+        {
+            var regression = await DleAsync(served, package, settings, ct);
+            _references[key] = regression;
+            return regression;
         }
         if (package.OutputMeaning is not (ModelTasks.Probability or ModelTasks.Probabilities or ModelTasks.Score))
         {
@@ -63,14 +88,7 @@ public sealed class PerformanceEstimator(IRegistryStore registry, IDatasetStore 
         {
             throw GyreException.Invalid($"performance: {model}/{version} does not name its classes, so its scores cannot be matched with labels");
         }
-        var test = await TestDataAsync(served, settings, ct);
-        var data = $"{test.Name}@{test.Version}";
-        var label = settings?.Label ?? package.Label ?? test.Columns.FirstOrDefault(c => c.Role == Data.Schemas.ColumnRole.Label)?.Name
-            ?? throw GyreException.Invalid($"performance.label: name the label column of {data}");
-        if (!test.Columns.Any(c => string.Equals(c.Name, label, StringComparison.OrdinalIgnoreCase)))
-        {
-            throw GyreException.Invalid($"performance.label: '{label}' is not a column of {data} (its columns: {string.Join(", ", test.Columns.Select(c => c.Name))})");
-        }
+        var (test, data, label) = await LabelledAsync(served, package, settings, ct);
         var bytes = await packages.ReadModelAsync(served, package, ct);
         var (predictions, texts) = await scorer.PredictAsync(package, bytes, await objects.LocalPathAsync(test.Digest, test.Format, ct), test.Format, [label], ct);
         var rows = Enumerable.Range(0, predictions.Count).Where(i => texts[label][i] is not null).ToList();
@@ -88,6 +106,43 @@ public sealed class PerformanceEstimator(IRegistryStore registry, IDatasetStore 
         }
         _references[key] = reference;
         return reference;
+    }
+
+    /// <summary>The labelled reference data, its name, and its label column (checked to exist).</summary>
+    private async Task<(DatasetVersion Test, string Data, string Label)> LabelledAsync(ModelVersion served, ModelPackage package, PerformanceSettings? settings, CancellationToken ct)
+    {
+        var test = await TestDataAsync(served, settings, ct);
+        var data = $"{test.Name}@{test.Version}";
+        var label = settings?.Label ?? package.Label ?? test.Columns.FirstOrDefault(c => c.Role == Data.Schemas.ColumnRole.Label)?.Name
+            ?? throw GyreException.Invalid($"performance.label: name the label column of {data}");
+        if (!test.Columns.Any(c => string.Equals(c.Name, label, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw GyreException.Invalid($"performance.label: '{label}' is not a column of {data} (its columns: {string.Join(", ", test.Columns.Select(c => c.Name))})");
+        }
+        return (test, data, label);
+    }
+
+    /// <summary>A regression's reference for DLE: its test data's features and labels, and its predictions there.</summary>
+    private async Task<DleReference> DleAsync(ModelVersion served, ModelPackage package, PerformanceSettings? settings, CancellationToken ct)
+    {
+        var (test, data, label) = await LabelledAsync(served, package, settings, ct);
+        var types = test.Columns.ToDictionary(c => c.Name, c => c.Type, StringComparer.OrdinalIgnoreCase);
+        var missing = package.FeatureColumns.Where(c => !types.ContainsKey(c)).ToList();
+        if (missing.Count > 0)
+        {
+            throw GyreException.Invalid($"performance.reference: {data} lacks the model's feature column{(missing.Count == 1 ? "" : "s")} {string.Join(", ", missing)}");
+        }
+        var path = await objects.LocalPathAsync(test.Digest, test.Format, ct);
+        var (predictions, texts) = await scorer.PredictAsync(package, await packages.ReadModelAsync(served, package, ct), path, test.Format, [label], ct);
+        ReferenceColumns features;
+        using (var file = files.Open(path, test.Format, ct))
+        {
+            features = ReferenceColumns.Read(file, [.. package.FeatureColumns.Select(c => (c, types[c] is not (ColumnType.Integer or ColumnType.Float)))], 1);
+        }
+        var rows = Enumerable.Range(0, predictions.Count)
+            .Where(i => double.TryParse(texts[label][i], NumberStyles.Float, CultureInfo.InvariantCulture, out var y) && double.IsFinite(y) && double.IsFinite(predictions[i][0])).ToList();
+        return DleReference.Fit(data, features.Encodings, [.. rows.Select(i => features.Rows[i])], [.. rows.Select(i => predictions[i][0])],
+            [.. rows.Select(i => double.Parse(texts[label][i]!, CultureInfo.InvariantCulture))], learner);
     }
 
     /// <summary>The labelled data named in the settings, or the test part the served version was evaluated on.</summary>

@@ -5,7 +5,7 @@ using Gyre.Core.Serving.Log;
 namespace Gyre.Core.Monitoring.Performance;
 
 /// <summary>
-/// A binary classifier's metrics over labelled predictions, as logged: accuracy always; precision,
+/// A regression's MAE and RMSE over labelled predictions, as logged; or a classifier's: accuracy always; precision,
 /// recall and F1 once the positive class is known (the label answered for a score at or above the
 /// threshold); ROC AUC when the answers carry probabilities.
 /// </summary>
@@ -14,16 +14,25 @@ public static class RealizedMetrics
     public static RealizedPerformance? Of(IReadOnlyList<LabelledPrediction> rows)
     {
         var answers = new List<(string Label, string Truth, double? Probability, double? Score)>();
+        var errors = new List<double>();
         foreach (var row in rows)
         {
             using var output = JsonDocument.Parse(row.Outputs);
             using var actual = JsonDocument.Parse(row.Actual);
-            if (output.RootElement is { ValueKind: JsonValueKind.Object } answer && answer.TryGetProperty("label", out var label) && label.GetString() is { } text)
+            if (output.RootElement.ValueKind == JsonValueKind.Number && actual.RootElement.ValueKind == JsonValueKind.Number)
+            {
+                errors.Add(output.RootElement.GetDouble() - actual.RootElement.GetDouble());
+            }
+            else if (output.RootElement is { ValueKind: JsonValueKind.Object } answer && answer.TryGetProperty("label", out var label) && label.GetString() is { } text)
             {
                 var truth = actual.RootElement.ValueKind == JsonValueKind.String ? actual.RootElement.GetString()! : actual.RootElement.GetRawText();
                 double? Number(string name) => answer.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
                 answers.Add((text, truth, Number("probability"), Number("score")));
             }
+        }
+        if (errors.Count > 0)
+        {
+            return new RealizedPerformance(errors.Count, new Dictionary<string, double> { ["mae"] = errors.Average(Math.Abs), ["rmse"] = Math.Sqrt(errors.Average(e => e * e)) });
         }
         if (answers.Count == 0)
         {

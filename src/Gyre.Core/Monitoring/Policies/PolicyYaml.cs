@@ -110,7 +110,7 @@ public static class PolicyYaml
         if (kinds.Contains("estimated"))
         {
             var metric = (Child(map, "estimated") as YamlScalarNode)?.Value;
-            var known = Performance.Cbpe.MetricNames.Union(Performance.Cbpe.MulticlassMetricNames).ToList();
+            var known = Performance.Cbpe.MetricNames.Union(Performance.Cbpe.MulticlassMetricNames).Union(Performance.Cbpe.RegressionMetricNames).ToList();
             if (metric is null || !known.Contains(metric))
             {
                 return Problem($"{at}when.estimated: expected one of {string.Join(", ", known)}, got '{metric}'");

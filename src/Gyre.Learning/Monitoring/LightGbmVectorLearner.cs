@@ -1,0 +1,54 @@
+using Gyre.Core.Monitoring.Learners;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Gyre.Learning.Monitoring;
+
+/// <summary>
+/// <see cref="IVectorLearner"/> with ML.NET's LightGBM: 15 leaves at most, 20 rows a leaf, 50
+/// iterations — a quick model for an estimate, not a tuned one.
+/// </summary>
+internal sealed class LightGbmVectorLearner : IVectorLearner
+{
+    public IVectorModel Regress(IReadOnlyList<double[]> rows, IReadOnlyList<double> targets, int seed)
+    {
+        var ml = new MLContext(seed);
+        var width = rows[0].Length;
+        var schema = Schema(width);
+        var data = ml.Data.LoadFromEnumerable(rows.Select((r, i) => new VectorRow { Features = Floats(r), Label = (float)targets[i] }), schema);
+        var model = ml.Regression.Trainers.LightGbm(new Microsoft.ML.Trainers.LightGbm.LightGbmRegressionTrainer.Options
+        {
+            NumberOfLeaves = 15,
+            MinimumExampleCountPerLeaf = 20,
+            NumberOfIterations = 50,
+            Seed = seed,
+            NumberOfThreads = 1,
+        }).Fit(data);
+        return new Model(ml, model, schema);
+    }
+
+    private static float[] Floats(double[] row) => [.. row.Select(v => (float)v)];
+
+    private static SchemaDefinition Schema(int width)
+    {
+        var schema = SchemaDefinition.Create(typeof(VectorRow));
+        schema[nameof(VectorRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
+        return schema;
+    }
+
+    private sealed class VectorRow
+    {
+        public float[] Features { get; set; } = [];
+
+        public float Label { get; set; }
+    }
+
+    private sealed class Model(MLContext ml, ITransformer model, SchemaDefinition schema) : IVectorModel
+    {
+        public double[] Predict(IReadOnlyList<double[]> rows)
+        {
+            var scored = model.Transform(ml.Data.LoadFromEnumerable(rows.Select(r => new VectorRow { Features = Floats(r) }), schema));
+            return [.. scored.GetColumn<float>("Score").Select(v => (double)v)];
+        }
+    }
+}
