@@ -66,9 +66,9 @@ internal static class EstimateBenchmark
             Console.WriteLine(FormattableString.Invariant($"estimate: DLE's two models alone on {Rows:N0} encoded rows: {predictOnly.Elapsed.TotalMilliseconds:N0} ms"));
         }
         var regressionOutputs = windowInputs.Select((_, i) => (i % 97).ToString(CultureInfo.InvariantCulture)).ToList();
-        Console.WriteLine("| round | univariate check (parse + statistics + 20 tests) | allocated | CBPE (parse answers + estimate) | allocated | DLE (parse rows + 2 models) | allocated | PCA error (encode + judge) | allocated | CBPE / univariate | DLE / univariate | PCA / univariate |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
-        var ratios = new List<(double Cbpe, double Dle, double Pca)>();
+        Console.WriteLine("| round | univariate check (parse + statistics + 20 tests) | allocated | CBPE (parse answers + estimate) | allocated | DLE (parse rows + 2 models) | allocated | PCA error (encode + judge) | allocated | domain classifier (3 folds) | allocated | CBPE / univariate | DLE / univariate | PCA / univariate | classifier / univariate |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        var ratios = new List<(double Cbpe, double Dle, double Pca, double Classifier)>();
         for (var round = 0; round <= 5; round++)
         {
             List<JsonElement> parsed = [];
@@ -85,16 +85,18 @@ internal static class EstimateBenchmark
                 using var output = JsonDocument.Parse(regressionOutputs[i]);
                 return dle.Encode(inputs.RootElement, output.RootElement.GetDouble());
             })]));
-            var (pcaMs, pcaBytes) = Measure(() => pca.Judge([.. parsed.Select(r => ReconstructionDrift.Encode(pca, columns, r))]));
+            List<double[]> encodedRows = [];
+            var (pcaMs, pcaBytes) = Measure(() => pca.Judge(encodedRows = [.. parsed.Select(r => ReconstructionDrift.Encode(pca, columns, r))]));
+            var (classifierMs, classifierBytes) = Measure(() => DomainClassifier.Check(pca.Sample, encodedRows, learner, DomainClassifier.DefaultThreshold));
             if (round == 0)
             {
                 continue; // warm-up
             }
-            ratios.Add((estimateMs / checkMs, dleMs / checkMs, pcaMs / checkMs));
+            ratios.Add((estimateMs / checkMs, dleMs / checkMs, pcaMs / checkMs, classifierMs / checkMs));
             Console.WriteLine(FormattableString.Invariant(
-                $"| {round} | {checkMs:N0} ms | {checkBytes / 1e6:N0} MB | {estimateMs:N0} ms | {estimateBytes / 1e6:N0} MB | {dleMs:N0} ms | {dleBytes / 1e6:N0} MB | {pcaMs:N0} ms | {pcaBytes / 1e6:N0} MB | {estimateMs / checkMs:0.00} | {dleMs / checkMs:0.00} | {pcaMs / checkMs:0.00} |"));
+                $"| {round} | {checkMs:N0} ms | {checkBytes / 1e6:N0} MB | {estimateMs:N0} ms | {estimateBytes / 1e6:N0} MB | {dleMs:N0} ms | {dleBytes / 1e6:N0} MB | {pcaMs:N0} ms | {pcaBytes / 1e6:N0} MB | {classifierMs:N0} ms | {classifierBytes / 1e6:N0} MB | {estimateMs / checkMs:0.00} | {dleMs / checkMs:0.00} | {pcaMs / checkMs:0.00} | {classifierMs / checkMs:0.00} |"));
         }
-        Console.WriteLine(FormattableString.Invariant($"estimate: median ratios to the univariate check: CBPE {ratios.Select(r => r.Cbpe).Order().ElementAt(2):0.00}, DLE {ratios.Select(r => r.Dle).Order().ElementAt(2):0.00}, PCA {ratios.Select(r => r.Pca).Order().ElementAt(2):0.00}"));
+        Console.WriteLine(FormattableString.Invariant($"estimate: median ratios to the univariate check: CBPE {ratios.Select(r => r.Cbpe).Order().ElementAt(2):0.00}, DLE {ratios.Select(r => r.Dle).Order().ElementAt(2):0.00}, PCA {ratios.Select(r => r.Pca).Order().ElementAt(2):0.00}, classifier {ratios.Select(r => r.Classifier).Order().ElementAt(2):0.00}"));
     }
 
     private static (double Ms, long Bytes) Measure(Action action)

@@ -74,7 +74,8 @@ internal static class MonitorCommands
                 ("SHARE", w => (w.Data.DriftedShare * 100).ToString("0", CultureInfo.InvariantCulture) + "%"),
                 ("DATA DRIFT", w => w.Data.DatasetDrift ? "yes" : "no"),
                 ("PREDICTIONS", w => w.Prediction is { } p ? (p.Drifted ? "drifted" : "stable") : ""),
-                ("MULTIVARIATE", w => w.Multivariate is { Statistic: { } e } m ? $"{(m.Drifted ? "drift" : "ok")} {Number(e)} [{Number(m.Lower)}, {Number(m.Upper)}]" : ""),
+                ("MULTIVARIATE", w => w.Multivariate is { Statistic: { } e } m
+                    ? $"{(m.AnyDrift ? "drift" : "ok")} PCA {Number(e)} [{Number(m.Lower)}, {Number(m.Upper)}]{(m.Classifier is { } c ? $", AUC {Number(c.Auc)}" : "")}" : ""),
                 ("ESTIMATED", w => w.Performance?.Metrics is { } m && (m.ContainsKey("accuracy") ? "accuracy" : m.ContainsKey("rmse") ? "rmse" : null) is { } main
                     ? $"{main} {Number(m[main])} ± {Number(3 * w.Performance.SamplingError!.GetValueOrDefault(main))}" : w.Performance?.Missing is not null ? "—" : ""),
                 ("SEQUENTIAL", w => string.Join("; ", w.SequentialAlarms().Select(a => $"{a.Point.Statistic} {a.Alarm.Direction} ({Detector(a.Alarm.Detector)}, since {Printer.Time(a.Alarm.ChangeStart)})"))));

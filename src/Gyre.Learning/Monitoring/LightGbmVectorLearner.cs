@@ -24,16 +24,39 @@ internal sealed class LightGbmVectorLearner : IVectorLearner
             Seed = seed,
             NumberOfThreads = 1,
         }).Fit(data);
-        return new Model(ml, model, schema);
+        return new Model(ml, model, schema, "Score");
+    }
+
+    public IVectorModel Classify(IReadOnlyList<double[]> rows, IReadOnlyList<bool> targets, int seed)
+    {
+        var ml = new MLContext(seed);
+        var schema = Schema(rows[0].Length, classify: true);
+        var data = ml.Data.LoadFromEnumerable(rows.Select((r, i) => new ClassRow { Features = Floats(r), Label = targets[i] }), schema);
+        var model = ml.BinaryClassification.Trainers.LightGbm(new Microsoft.ML.Trainers.LightGbm.LightGbmBinaryTrainer.Options
+        {
+            NumberOfLeaves = 15,
+            MinimumExampleCountPerLeaf = 20,
+            NumberOfIterations = 50,
+            Seed = seed,
+            NumberOfThreads = 1,
+        }).Fit(data);
+        return new Model(ml, model, Schema(rows[0].Length), "Probability");
     }
 
     private static float[] Floats(double[] row) => [.. row.Select(v => (float)v)];
 
-    private static SchemaDefinition Schema(int width)
+    private static SchemaDefinition Schema(int width, bool classify = false)
     {
-        var schema = SchemaDefinition.Create(typeof(VectorRow));
+        var schema = SchemaDefinition.Create(classify ? typeof(ClassRow) : typeof(VectorRow));
         schema[nameof(VectorRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
         return schema;
+    }
+
+    private sealed class ClassRow
+    {
+        public float[] Features { get; set; } = [];
+
+        public bool Label { get; set; }
     }
 
     private sealed class VectorRow
@@ -43,12 +66,12 @@ internal sealed class LightGbmVectorLearner : IVectorLearner
         public float Label { get; set; }
     }
 
-    private sealed class Model(MLContext ml, ITransformer model, SchemaDefinition schema) : IVectorModel
+    private sealed class Model(MLContext ml, ITransformer model, SchemaDefinition schema, string output) : IVectorModel
     {
         public double[] Predict(IReadOnlyList<double[]> rows)
         {
             var scored = model.Transform(ml.Data.LoadFromEnumerable(rows.Select(r => new VectorRow { Features = Floats(r) }), schema));
-            return [.. scored.GetColumn<float>("Score").Select(v => (double)v)];
+            return [.. scored.GetColumn<float>(output).Select(v => (double)v)];
         }
     }
 }

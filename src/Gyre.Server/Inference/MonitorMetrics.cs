@@ -25,6 +25,7 @@ internal sealed class MonitorMetrics : IDriftObserver
     private readonly Gauge _estimated;
     private readonly Gauge _multivariate;
     private readonly Gauge _multivariateDrift;
+    private readonly Gauge _domainAuc;
     private readonly Gauge _estimatedError;
 
     public MonitorMetrics(GatewayMetrics gateway)
@@ -39,7 +40,8 @@ internal sealed class MonitorMetrics : IDriftObserver
         _z = factory.CreateGauge("gyre_sequential_z", "A statistic of the latest window (a feature's mean, the predictions' mean or a class's share), in standard errors from the reference.", "endpoint", "statistic");
         _sequential = factory.CreateGauge("gyre_sequential_detector", "A sequential detector's statistic after the latest window, per side (alarm above its threshold: cusum_h, page_hinkley_lambda).", "endpoint", "statistic", "detector", "side");
         _multivariate = factory.CreateGauge("gyre_multivariate_error", "The mean PCA reconstruction error of the endpoint's latest window (bound=statistic), and the reference's band (bound=lower, upper).", "endpoint", "bound");
-        _multivariateDrift = factory.CreateGauge("gyre_multivariate_drift", "1 when the latest window's PCA reconstruction error is outside the reference's band, else 0.", "endpoint");
+        _multivariateDrift = factory.CreateGauge("gyre_multivariate_drift", "1 when the latest window's PCA reconstruction error is outside the reference's band or the domain classifier found drift, else 0.", "endpoint");
+        _domainAuc = factory.CreateGauge("gyre_domain_classifier_auc", "The cross-validated ROC AUC of a classifier telling the endpoint's latest window from its reference (0.5: alike).", "endpoint");
         _estimated = factory.CreateGauge("gyre_estimated_performance", "A binary classifier's metric estimated without labels (CBPE) over the endpoint's latest window.", "endpoint", "metric");
         _estimatedError = factory.CreateGauge("gyre_estimated_performance_sampling_error", "The sampling error (a standard error) of the estimated metric.", "endpoint", "metric");
         _sequentialAlarm = factory.CreateGauge("gyre_sequential_alarm", "1 when a sequential detector alarmed on the statistic in the latest window, else 0.", "endpoint", "statistic", "detector");
@@ -61,7 +63,11 @@ internal sealed class MonitorMetrics : IDriftObserver
             _multivariate.WithLabels(window.Endpoint, "statistic").Set(error);
             _multivariate.WithLabels(window.Endpoint, "lower").Set(multivariate.Lower!.Value);
             _multivariate.WithLabels(window.Endpoint, "upper").Set(multivariate.Upper!.Value);
-            _multivariateDrift.WithLabels(window.Endpoint).Set(multivariate.Drifted ? 1 : 0);
+            _multivariateDrift.WithLabels(window.Endpoint).Set(multivariate.AnyDrift ? 1 : 0);
+            if (multivariate.Classifier is { } classifier)
+            {
+                _domainAuc.WithLabels(window.Endpoint).Set(classifier.Auc);
+            }
         }
         foreach (var (metric, value) in window.Performance?.Metrics ?? new Dictionary<string, double>())
         {

@@ -115,8 +115,14 @@ public sealed class MultivariateMonitorTests : IAsyncLifetime
         Assert.True(checkedWindows[1].Multivariate!.Drifted);
 
         var firing = Assert.Single((await _server.Client.Policies.FiringsAsync(policy)).Items);
-        Assert.StartsWith($"multivariate drift at window {checkedWindows[1].Id}: mean PCA reconstruction error ", firing.Evidence[0], StringComparison.Ordinal);
-        Assert.EndsWith("over x1, x2, x3", firing.Evidence[0], StringComparison.Ordinal);
+        Assert.StartsWith($"multivariate drift at window {checkedWindows[1].Id} over x1, x2, x3: mean PCA reconstruction error ", firing.Evidence[0], StringComparison.Ordinal);
+        Assert.Contains("; a domain classifier tells the window from the reference with ROC AUC ", firing.Evidence[0], StringComparison.Ordinal);
+
+        // The domain classifier: it cannot tell the like window from the reference, and easily tells the broken one.
+        var (like, unlike) = (checkedWindows[0].Multivariate!.Classifier!, checkedWindows[1].Multivariate!.Classifier!);
+        Assert.True(like.Auc < 0.6 && !like.Drifted, $"AUC {like.Auc}");
+        Assert.True(unlike.Auc > 0.7 && unlike.Drifted, $"AUC {unlike.Auc}");
+        Assert.Equal((3000, WindowRows, 0.65), (unlike.ReferenceRows, unlike.WindowRows, unlike.Threshold));
         var metrics = await _server.Http.GetStringAsync("/metrics");
         Assert.Contains($"gyre_multivariate_drift{{endpoint=\"{endpoint}\"}} 1", metrics, StringComparison.Ordinal);
     }

@@ -66,6 +66,7 @@ public sealed class EndpointMonitor(
             problems.Add($"alarm_after: expected 1 to 100 windows in a row, got {after}");
         }
         problems.AddRange(settings.Sequential?.Problems("sequential") ?? []);
+        problems.AddRange(settings.Multivariate?.Problems() ?? []);
         if (settings.Performance?.Reference is { Dataset: null or "" })
         {
             problems.Add("performance.reference.dataset: expected a dataset name");
@@ -180,7 +181,7 @@ public sealed class EndpointMonitor(
         var performance = settings.Performance?.IsEnabled ?? true
             ? await estimator.EstimateAsync(served.ModelName, served.ModelVersion, settings.Performance, rows, ct)
             : null;
-        var multivariate = settings.Multivariate?.IsEnabled ?? true ? await reconstruction.CheckAsync(reference, present, inputs, ct) : null;
+        var multivariate = settings.Multivariate?.IsEnabled ?? true ? await reconstruction.CheckAsync(reference, present, inputs, settings.Multivariate, ct) : null;
         var sequential = settings.Sequential ?? SequentialSettings.Default;
         var statistics = Standardised(reference, window, label, answers);
         if (multivariate is { Statistic: { } error, Reference: { } mean, Upper: { } upper } && upper > mean)

@@ -13,6 +13,9 @@ namespace Gyre.Core.Monitoring.Multivariate;
 /// </summary>
 public sealed record PcaReference(string Data, long Rows, IReadOnlyList<EncodedColumn> Columns, double[,] Components, double ExplainedVariance, double MeanError, double ErrorStddev)
 {
+    /// <summary>An even sample of the encoded reference rows, kept for the domain classifier.</summary>
+    public IReadOnlyList<double[]> Sample { get; init; } = [];
+
     /// <summary>The share of the reference's variance the kept components explain, at least (NannyML's default).</summary>
     public const double VarianceShare = 0.65;
 
@@ -46,7 +49,8 @@ public sealed record PcaReference(string Data, long Rows, IReadOnlyList<EncodedC
         var reference = new PcaReference(data, n, columns, components, total == 0 ? 1 : kept / total, 0, 0);
         var errors = encoded.Select(reference.Error).ToArray();
         var mean = errors.Average();
-        return reference with { MeanError = mean, ErrorStddev = Math.Sqrt(errors.Sum(e => (e - mean) * (e - mean)) / n) };
+        var stride = Math.Max(1, (n + DomainClassifier.MaxRows - 1) / DomainClassifier.MaxRows);
+        return reference with { MeanError = mean, ErrorStddev = Math.Sqrt(errors.Sum(e => (e - mean) * (e - mean)) / n), Sample = [.. encoded.Where((_, i) => i % stride == 0)] };
     }
 
     /// <summary>The distance between an encoded row and its reconstruction from the kept components.</summary>

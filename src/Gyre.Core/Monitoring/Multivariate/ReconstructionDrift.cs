@@ -8,19 +8,20 @@ using Gyre.Core.Models;
 namespace Gyre.Core.Monitoring.Multivariate;
 
 /// <summary>
-/// Multivariate drift of a monitor's windows by PCA reconstruction error. The reference's rows are
+/// Multivariate drift of a monitor's windows by PCA reconstruction error and a domain classifier. The reference's rows are
 /// read once per reference version and set of columns (an even sample of at most
 /// <see cref="MaxReferenceRows"/>) and the fit is kept in memory; each window's logged inputs are
 /// encoded the same way and judged against it.
 /// </summary>
-public sealed class ReconstructionDrift(IDatasetStore datasets, IDatasetObjectStore objects, IFeatureFiles files)
+public sealed class ReconstructionDrift(IDatasetStore datasets, IDatasetObjectStore objects, IFeatureFiles files, Learners.IVectorLearner learner)
 {
     public const int MaxReferenceRows = 100_000;
 
     private readonly ConcurrentDictionary<string, PcaReference> _references = new(StringComparer.Ordinal);
 
     /// <summary>The window's verdict, or why there is none; never fails the window.</summary>
-    public async Task<MultivariateDrift> CheckAsync(ReferenceStatistics reference, IReadOnlyList<ColumnReference> columns, IReadOnlyList<JsonElement> inputs, CancellationToken ct)
+    public async Task<MultivariateDrift> CheckAsync(ReferenceStatistics reference, IReadOnlyList<ColumnReference> columns, IReadOnlyList<JsonElement> inputs,
+        MultivariateSettings? settings, CancellationToken ct)
     {
         var usable = columns.Where(c => c.Type is not (ColumnType.Text or ColumnType.Datetime)).ToList();
         if (usable.Count < 2)
@@ -30,7 +31,11 @@ public sealed class ReconstructionDrift(IDatasetStore datasets, IDatasetObjectSt
         try
         {
             var pca = await ReferenceAsync(reference, usable, ct);
-            return pca.Judge([.. inputs.Select(row => Encode(pca, usable, row))]);
+            var rows = inputs.Select(row => Encode(pca, usable, row)).ToList();
+            var verdict = pca.Judge(rows);
+            return settings?.ClassifierEnabled ?? true
+                ? verdict with { Classifier = DomainClassifier.Check(pca.Sample, rows, learner, settings?.Threshold ?? DomainClassifier.DefaultThreshold) }
+                : verdict;
         }
         catch (GyreException e) when (e.Code is ErrorCode.InvalidArgument or ErrorCode.NotFound)
         {

@@ -191,9 +191,17 @@ public sealed class PolicyEngine(
             case PolicyKinds.SequentialDrift when SequentialHit(condition, fresh) is var (point, hit):
                 return string.Create(CultureInfo.InvariantCulture, $"sequential alarm at window {fresh!.Id}: {point.Statistic} ({point.Measure}) went {hit.Direction}; ")
                     + string.Create(CultureInfo.InvariantCulture, $"{hit.Detector} {hit.Statistic:G4} above {hit.Threshold}, the change estimated to begin at {DateTimeOffset.FromUnixTimeMilliseconds(hit.ChangeStart):O}");
-            case PolicyKinds.MultivariateDrift when fresh?.Multivariate is { Drifted: true, Statistic: { } error } multivariate:
-                return string.Create(CultureInfo.InvariantCulture,
-                    $"multivariate drift at window {fresh.Id}: mean PCA reconstruction error {error:0.####} outside the reference's band [{multivariate.Lower:0.####}, {multivariate.Upper:0.####}] over {string.Join(", ", multivariate.Columns ?? [])}");
+            case PolicyKinds.MultivariateDrift when fresh?.Multivariate is { } multivariate && multivariate.AnyDrift:
+                var found = new List<string>();
+                if (multivariate is { Drifted: true, Statistic: { } error })
+                {
+                    found.Add(string.Create(CultureInfo.InvariantCulture, $"mean PCA reconstruction error {error:0.####} outside the reference's band [{multivariate.Lower:0.####}, {multivariate.Upper:0.####}]"));
+                }
+                if (multivariate.Classifier is { Drifted: true } classifier)
+                {
+                    found.Add(string.Create(CultureInfo.InvariantCulture, $"a domain classifier tells the window from the reference with ROC AUC {classifier.Auc:0.###} above {classifier.Threshold}"));
+                }
+                return $"multivariate drift at window {fresh.Id} over {string.Join(", ", multivariate.Columns ?? [])}: {string.Join("; ", found)}";
             case PolicyKinds.Estimated when fresh?.Performance?.Metrics?.TryGetValue(condition.Metric!, out var estimate) == true
                 && (condition.Below ? estimate < condition.Value : estimate > condition.Value):
                 return string.Create(CultureInfo.InvariantCulture,
