@@ -50,7 +50,8 @@ public sealed class CliMonitorTests
         Assert.Equal(20.0, shown.GetProperty("monitor").GetProperty("settings").GetProperty("sequential").GetProperty("page_hinkley_lambda").GetDouble());
         var bmi = latest.GetProperty("sequential").EnumerateArray().Single(p => p.GetProperty("statistic").GetString() == "bmi");
         Assert.Equal("cusum", bmi.GetProperty("alarms")[0].GetProperty("detector").GetString());
-        Assert.Equal(10, latest.GetProperty("sequential").GetArrayLength());
+        // Each feature's mean, and the PCA reconstruction error over all ten.
+        Assert.Equal([.. Features, "reconstruction_error"], latest.GetProperty("sequential").EnumerateArray().Select(p => p.GetProperty("statistic").GetString()));
 
         var text = await Gyre("monitor", "show", "diabetes");
         Assert.True(text.ExitCode == 0, text.Stderr);
