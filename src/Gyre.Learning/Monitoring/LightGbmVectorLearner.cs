@@ -10,6 +10,10 @@ namespace Gyre.Learning.Monitoring;
 /// </summary>
 internal sealed class LightGbmVectorLearner : IVectorLearner
 {
+    private const int Leaves = 15;
+    private const int RowsPerLeaf = 20;
+    private const int Iterations = 50;
+
     public IVectorModel Regress(IReadOnlyList<double[]> rows, IReadOnlyList<double> targets, int seed)
     {
         var ml = new MLContext(seed);
@@ -18,10 +22,11 @@ internal sealed class LightGbmVectorLearner : IVectorLearner
         var data = ml.Data.LoadFromEnumerable(rows.Select((r, i) => new VectorRow { Features = Floats(r), Label = (float)targets[i] }), schema);
         var model = ml.Regression.Trainers.LightGbm(new Microsoft.ML.Trainers.LightGbm.LightGbmRegressionTrainer.Options
         {
-            NumberOfLeaves = 15,
-            MinimumExampleCountPerLeaf = 20,
-            NumberOfIterations = 50,
+            NumberOfLeaves = Leaves,
+            MinimumExampleCountPerLeaf = RowsPerLeaf,
+            NumberOfIterations = Iterations,
             Seed = seed,
+            // One thread: the same rows give the same model, and the monitor leaves the other core to the gateway.
             NumberOfThreads = 1,
         }).Fit(data);
         return new Model(ml, model, schema, "Score");
@@ -34,10 +39,11 @@ internal sealed class LightGbmVectorLearner : IVectorLearner
         var data = ml.Data.LoadFromEnumerable(rows.Select((r, i) => new ClassRow { Features = Floats(r), Label = targets[i] }), schema);
         var model = ml.BinaryClassification.Trainers.LightGbm(new Microsoft.ML.Trainers.LightGbm.LightGbmBinaryTrainer.Options
         {
-            NumberOfLeaves = 15,
-            MinimumExampleCountPerLeaf = 20,
-            NumberOfIterations = 50,
+            NumberOfLeaves = Leaves,
+            MinimumExampleCountPerLeaf = RowsPerLeaf,
+            NumberOfIterations = Iterations,
             Seed = seed,
+            // One thread: the same rows give the same model, and the monitor leaves the other core to the gateway.
             NumberOfThreads = 1,
         }).Fit(data);
         return new Model(ml, model, Schema(rows[0].Length), "Probability");

@@ -9,7 +9,6 @@ using Gyre.Core.Monitoring.Drift;
 using Gyre.Core.Monitoring.Monitors;
 using Gyre.Server.Tests.Serving;
 using MathNet.Numerics.LinearAlgebra;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Gyre.Server.Tests.Monitoring;
 
@@ -18,18 +17,9 @@ namespace Gyre.Server.Tests.Monitoring;
 /// move together passes every univariate test and is caught by the PCA reconstruction error, which
 /// equals a direct SVD of the reference computed here.
 /// </summary>
-public sealed class MultivariateMonitorTests : IAsyncLifetime
+public sealed class MultivariateMonitorTests : ClockedMonitorTests
 {
     private const int WindowRows = 500;
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-28T12:00:00Z", CultureInfo.InvariantCulture));
-    private TestServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await TestServer.StartAsync(time: _time);
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
-    private static double Normal(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-
     /// <summary>x2 follows x1 closely; x3 is independent. Broken: x2 drawn on its own, with the same spread.</summary>
     private static double[] Row(Random random, bool related)
     {
@@ -49,38 +39,27 @@ public sealed class MultivariateMonitorTests : IAsyncLifetime
             csv.Append(CultureInfo.InvariantCulture, $"{r[0]:R},{r[1]:R},{r[2]:R},{(r[0] + r[1] + Normal(random) > 0 ? "true" : "false")}\n");
         }
         var name = Unique.Name("related");
-        await _server.Client.Datasets.SetSchemaAsync(name, "columns:\n  y: {role: label}\n");
+        await Server.Client.Datasets.SetSchemaAsync(name, "columns:\n  y: {role: label}\n");
         await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())))
         {
-            await _server.Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
+            await Server.Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
         }
-        var trained = await _server.Http.PostAsJsonAsync("/api/v1/trainings", new TrainingRequest(name, Task: "binary", Register: name + "-model"), GyreJson.Options);
+        var trained = await Server.Http.PostAsJsonAsync("/api/v1/trainings", new TrainingRequest(name, Task: "binary", Register: name + "-model"), GyreJson.Options);
         Assert.Equal(HttpStatusCode.Created, trained.StatusCode);
-        var endpoint = await ServingModels.CreateEndpointAsync(_server, name + "-model/1");
-        await _server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(new DatasetSide(name, 1), WindowPredictions: WindowRows));
+        var endpoint = await ServingModels.CreateEndpointAsync(Server, name + "-model/1");
+        await Server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(new DatasetSide(name, 1), WindowPredictions: WindowRows));
         var policy = Unique.Name("together");
-        await _server.Client.Policies.ApplyAsync($"name: {policy}\nendpoint: {endpoint}\nwhen:\n  - multivariate_drift: true\nthen:\n  - {{webhook: \"http://127.0.0.1:9/hook\", retries: 0}}\n");
+        await Server.Client.Policies.ApplyAsync($"name: {policy}\nendpoint: {endpoint}\nwhen:\n  - multivariate_drift: true\nthen:\n  - {{webhook: \"http://127.0.0.1:9/hook\", retries: 0}}\n");
 
         var windows = new List<List<double[]>>();
         foreach (var related in new[] { true, false })
         {
             var rows = Enumerable.Range(0, WindowRows).Select(_ => Row(random, related)).ToList();
-            await _server.Client.Endpoints.PredictAsync(endpoint, [.. rows.Select(r => new Dictionary<string, object?> { ["x1"] = r[0], ["x2"] = r[1], ["x3"] = r[2] })]);
-            _time.Advance(TimeSpan.FromMilliseconds(10));
+            await Server.Client.Endpoints.PredictAsync(endpoint, [.. rows.Select(r => new Dictionary<string, object?> { ["x1"] = r[0], ["x2"] = r[1], ["x3"] = r[2] })]);
+            Time.Advance(TimeSpan.FromMilliseconds(10));
             windows.Add(rows);
         }
-        List<DriftWindow> checkedWindows = [];
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
-        {
-            while (checkedWindows.Count < 2 && !timeout.IsCancellationRequested)
-            {
-                _time.Advance(TimeSpan.FromSeconds(5));
-                await Task.Delay(50);
-                checkedWindows = [.. (await _server.Client.Endpoints.ListDriftWindowsAsync(endpoint)).Items.Reverse()];
-            }
-        }
-        _time.Advance(TimeSpan.FromSeconds(5));
-        await Task.Delay(200);
+        var checkedWindows = await WindowsAsync(endpoint, 2);
         Assert.Equal(2, checkedWindows.Count);
 
         // The same computation by hand: standardise by the reference's population statistics, SVD, 65 % of the variance.
@@ -114,7 +93,7 @@ public sealed class MultivariateMonitorTests : IAsyncLifetime
         Assert.False(checkedWindows[0].Multivariate!.Drifted);
         Assert.True(checkedWindows[1].Multivariate!.Drifted);
 
-        var firing = Assert.Single((await _server.Client.Policies.FiringsAsync(policy)).Items);
+        var firing = Assert.Single((await Server.Client.Policies.FiringsAsync(policy)).Items);
         Assert.StartsWith($"multivariate drift at window {checkedWindows[1].Id} over x1, x2, x3: mean PCA reconstruction error ", firing.Evidence[0], StringComparison.Ordinal);
         Assert.Contains("; a domain classifier tells the window from the reference with ROC AUC ", firing.Evidence[0], StringComparison.Ordinal);
 
@@ -123,7 +102,7 @@ public sealed class MultivariateMonitorTests : IAsyncLifetime
         Assert.True(like.Auc < 0.6 && !like.Drifted, $"AUC {like.Auc}");
         Assert.True(unlike.Auc > 0.7 && unlike.Drifted, $"AUC {unlike.Auc}");
         Assert.Equal((3000, WindowRows, 0.65), (unlike.ReferenceRows, unlike.WindowRows, unlike.Threshold));
-        var metrics = await _server.Http.GetStringAsync("/metrics");
+        var metrics = await Server.Http.GetStringAsync("/metrics");
         Assert.Contains($"gyre_multivariate_drift{{endpoint=\"{endpoint}\"}} 1", metrics, StringComparison.Ordinal);
     }
 }

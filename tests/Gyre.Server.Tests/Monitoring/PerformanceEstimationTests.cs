@@ -9,7 +9,6 @@ using Gyre.Core.Monitoring.Monitors;
 using Gyre.Core.Monitoring.Performance;
 using Gyre.Server.Tests.Api;
 using Gyre.Server.Tests.Serving;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Gyre.Server.Tests.Monitoring;
 
@@ -18,20 +17,11 @@ namespace Gyre.Server.Tests.Monitoring;
 /// inputs toward the decision boundary lowers the accuracy; the estimate, made when each window
 /// closes and before any label, follows the realized accuracy that the late labels then show.
 /// </summary>
-public sealed class PerformanceEstimationTests : IAsyncLifetime
+public sealed class PerformanceEstimationTests : ClockedMonitorTests
 {
     private const int WindowRows = 2000;
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-28T12:00:00Z", CultureInfo.InvariantCulture));
-    private TestServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await TestServer.StartAsync(time: _time);
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     /// <summary>The world: y is true with probability sigmoid(2x); it never changes (no concept drift), only where x falls does.</summary>
     private static bool Outcome(double x, Random random) => random.NextDouble() < 1 / (1 + Math.Exp(-2 * x));
-
-    private static double Normal(Random random, double sd) => sd * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     private async Task<string> TrainAsync()
     {
@@ -45,39 +35,22 @@ public sealed class PerformanceEstimationTests : IAsyncLifetime
         var name = Unique.Name("world");
         await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())))
         {
-            await _server.Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
+            await Server.Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
         }
-        var response = await _server.Http.PostAsJsonAsync("/api/v1/trainings", new TrainingRequest(name, Task: "binary", Label: "y", Register: name + "-model", Seed: 1,
+        var response = await Server.Http.PostAsJsonAsync("/api/v1/trainings", new TrainingRequest(name, Task: "binary", Label: "y", Register: name + "-model", Seed: 1,
             Hyperparameters: new Dictionary<string, double> { ["num_leaves"] = 4, ["min_data_per_leaf"] = 200, ["num_iterations"] = 50 }), GyreJson.Options);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return name + "-model";
-    }
-
-    private async Task<List<DriftWindow>> WindowsAsync(string endpoint, int expected)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            _time.Advance(TimeSpan.FromSeconds(5));
-            var windows = (await _server.Client.Endpoints.ListDriftWindowsAsync(endpoint)).Items;
-            if (windows.Count >= expected || timeout.IsCancellationRequested)
-            {
-                _time.Advance(TimeSpan.FromSeconds(5));
-                await Task.Delay(200);
-                return [.. windows.Reverse()];
-            }
-            await Task.Delay(50);
-        }
     }
 
     [Fact]
     public async Task EstimatedAccuracy_FallsWithTheShift_BeforeAnyLabel_AndStaysWithin003OfTheRealized()
     {
         var model = await TrainAsync();
-        var endpoint = await ServingModels.CreateEndpointAsync(_server, model + "/1");
-        await _server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(WindowPredictions: WindowRows, Performance: new PerformanceSettings(Enabled: true)));
+        var endpoint = await ServingModels.CreateEndpointAsync(Server, model + "/1");
+        await Server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(WindowPredictions: WindowRows, Performance: new PerformanceSettings(Enabled: true)));
         var policy = Unique.Name("estimated");
-        await _server.Client.Policies.ApplyAsync($"name: {policy}\nendpoint: {endpoint}\nwhen:\n  - {{estimated: accuracy, below: 0.75}}\nthen:\n  - {{webhook: \"http://127.0.0.1:9/hook\", retries: 0}}\n");
+        await Server.Client.Policies.ApplyAsync($"name: {policy}\nendpoint: {endpoint}\nwhen:\n  - {{estimated: accuracy, below: 0.75}}\nthen:\n  - {{webhook: \"http://127.0.0.1:9/hook\", retries: 0}}\n");
 
         // Three windows as in training (x spread widely: most answers easy), then three where x crowds the boundary.
         var random = new Random(5);
@@ -86,20 +59,20 @@ public sealed class PerformanceEstimationTests : IAsyncLifetime
         foreach (var spread in spreads)
         {
             var xs = Enumerable.Range(0, WindowRows).Select(_ => Normal(random, spread)).ToList();
-            var answered = await _server.Client.Endpoints.PredictAsync(endpoint, [.. xs.Select(x => new Dictionary<string, object?> { ["x"] = x })]);
+            var answered = await Server.Client.Endpoints.PredictAsync(endpoint, [.. xs.Select(x => new Dictionary<string, object?> { ["x"] = x })]);
             truth.AddRange(answered.PredictionIds.Select((id, i) => (id, Outcome(xs[i], random))));
-            _time.Advance(TimeSpan.FromMilliseconds(10));
+            Time.Advance(TimeSpan.FromMilliseconds(10));
         }
         var windows = await WindowsAsync(endpoint, spreads.Length);
         Assert.Equal(spreads.Length, windows.Count);
 
         // Before a single label: every window has an estimate, and the policy fired on the drop.
-        var before = (await _server.Client.Endpoints.ListEstimatedPerformanceAsync(endpoint)).Items.Reverse().ToList();
+        var before = (await Server.Client.Endpoints.ListEstimatedPerformanceAsync(endpoint)).Items.Reverse().ToList();
         Assert.All(before, w => Assert.Null(w.Realized));
         Assert.All(before, w => Assert.Equal(EstimatedPerformance.Cbpe, w.Estimated!.Method));
         var estimated = before.Select(w => w.Estimated!.Metrics!["accuracy"]).ToList();
         Assert.True(estimated.Take(3).Min() - estimated.Skip(3).Max() > 0.1, string.Join(", ", estimated));
-        var firing = Assert.Single((await _server.Client.Policies.FiringsAsync(policy)).Items);
+        var firing = Assert.Single((await Server.Client.Policies.FiringsAsync(policy)).Items);
         Assert.StartsWith($"estimated accuracy ", firing.Evidence[0], StringComparison.Ordinal);
         var first = windows[estimated.FindIndex(a => a < 0.75)];
         Assert.Contains($"(CBPE, no labels) at window {first.Id} ({WindowRows} predictions) is below 0.75", firing.Evidence[0], StringComparison.Ordinal);
@@ -109,9 +82,9 @@ public sealed class PerformanceEstimationTests : IAsyncLifetime
         // Then the late labels: the realized accuracy lands in each window, and the estimate was within 0.03 of it.
         foreach (var chunk in truth.Chunk(WindowRows))
         {
-            await _server.Client.Endpoints.FeedbackAsync(endpoint, chunk.Select(t => (t.Id, (object)(t.Actual ? "true" : "false"))));
+            await Server.Client.Endpoints.FeedbackAsync(endpoint, chunk.Select(t => (t.Id, (object)(t.Actual ? "true" : "false"))));
         }
-        var after = (await _server.Client.Endpoints.ListEstimatedPerformanceAsync(endpoint)).Items.Reverse().ToList();
+        var after = (await Server.Client.Endpoints.ListEstimatedPerformanceAsync(endpoint)).Items.Reverse().ToList();
         var errors = after.Select(w => Math.Abs(w.Estimated!.Metrics!["accuracy"] - w.Realized!.Metrics["accuracy"])).ToList();
         Assert.All(after, w => Assert.Equal(WindowRows, w.Realized!.Labelled));
         Assert.All(errors, e => Assert.True(e <= 0.03, $"estimated {string.Join(", ", estimated)}; realized {string.Join(", ", after.Select(w => w.Realized!.Metrics["accuracy"]))}"));
@@ -121,7 +94,7 @@ public sealed class PerformanceEstimationTests : IAsyncLifetime
         // The realized accuracy really fell: the estimate tracked a drop, not noise.
         Assert.True(after.Take(3).Min(w => w.Realized!.Metrics["accuracy"]) - after.Skip(3).Max(w => w.Realized!.Metrics["accuracy"]) > 0.1);
 
-        var metrics = await _server.Http.GetStringAsync("/metrics");
+        var metrics = await Server.Http.GetStringAsync("/metrics");
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"gyre_estimated_performance{{endpoint=\"{endpoint}\",metric=\"accuracy\"}} {estimated[^1]:R}"), metrics, StringComparison.Ordinal);
     }
 
@@ -131,37 +104,37 @@ public sealed class PerformanceEstimationTests : IAsyncLifetime
         var regression = Unique.Name("diabetes");
         await using (var stream = File.OpenRead(Path.Combine(ServingModels.Onnx, "diabetes_mlp.onnx")))
         {
-            await _server.Client.Models.ImportOnnxAsync(regression, stream, new Core.Models.ImportOptions("regression"));
+            await Server.Client.Models.ImportOnnxAsync(regression, stream, new Core.Models.ImportOptions("regression"));
         }
-        var endpoint = await ServingModels.CreateEndpointAsync(_server, regression + "/1");
+        var endpoint = await ServingModels.CreateEndpointAsync(Server, regression + "/1");
         var reference = Unique.Name("diabetes-ref");
         var columns = string.Join(',', Enumerable.Range(0, 10).Select(i => $"f{i}"));
         await using (var csv = new MemoryStream(Encoding.UTF8.GetBytes(columns + ",label\n"
             + string.Concat(Enumerable.Range(0, 30).Select(i => string.Join(',', Enumerable.Range(0, 10).Select(k => (0.001 * i * (k + 1)).ToString(CultureInfo.InvariantCulture))) + $",{i * 3}\n")))))
         {
-            await _server.Client.Datasets.AddAsync(reference, csv, DatasetFormat.Csv);
+            await Server.Client.Datasets.AddAsync(reference, csv, DatasetFormat.Csv);
         }
-        var asked = await _server.Http.PutAsJsonAsync($"/api/v1/endpoints/{endpoint}/monitor", new
+        var asked = await Server.Http.PutAsJsonAsync($"/api/v1/endpoints/{endpoint}/monitor", new
         {
             reference = new { dataset = reference },
             performance = new { enabled = true, reference = new { dataset = reference }, label = "label" },
         });
         Assert.Contains($"performance.reference: {reference}@1 has 30 labelled rows; direct loss estimation needs at least 100",
             await ProblemAssert.IsAsync(asked, HttpStatusCode.BadRequest, "invalid_argument"), StringComparison.Ordinal);
-        var empty = await _server.Http.PutAsJsonAsync($"/api/v1/endpoints/{endpoint}/monitor", new { reference = new { dataset = reference }, performance = new { reference = new { dataset = "" } } });
+        var empty = await Server.Http.PutAsJsonAsync($"/api/v1/endpoints/{endpoint}/monitor", new { reference = new { dataset = reference }, performance = new { reference = new { dataset = "" } } });
         Assert.Contains("performance.reference.dataset: expected a dataset name", await ProblemAssert.IsAsync(empty, HttpStatusCode.BadRequest, "invalid_argument"), StringComparison.Ordinal);
 
         // Not asked for: the monitor runs, and each window says why it has no estimate.
-        await _server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(new Core.Monitoring.Drift.DatasetSide(reference), WindowPredictions: 10));
-        await _server.Client.Endpoints.PredictAsync(endpoint, [.. Enumerable.Range(0, 10).Select(i => Enumerable.Range(0, 10).ToDictionary(k => $"f{k}", k => (object?)(0.001 * i * (k + 1))))]);
+        await Server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(new Core.Monitoring.Drift.DatasetSide(reference), WindowPredictions: 10));
+        await Server.Client.Endpoints.PredictAsync(endpoint, [.. Enumerable.Range(0, 10).Select(i => Enumerable.Range(0, 10).ToDictionary(k => $"f{k}", k => (object?)(0.001 * i * (k + 1))))]);
         var window = Assert.Single(await WindowsAsync(endpoint, 1));
         Assert.Null(window.Performance!.Metrics);
         Assert.Equal($"performance.reference: {regression}/1 was not trained by Gyre, so the labelled data it was evaluated on is unknown; name it", window.Performance.Missing);
 
         // A binary model whose labelled reference is too small to calibrate on.
-        var churn = await ServingModels.TrainChurnAsync(_server);
-        var small = await ServingModels.CreateEndpointAsync(_server, churn + "/1");
-        var tooSmall = await _server.Http.PutAsJsonAsync($"/api/v1/endpoints/{small}/monitor", new { performance = new { enabled = true } });
+        var churn = await ServingModels.TrainChurnAsync(Server);
+        var small = await ServingModels.CreateEndpointAsync(Server, churn + "/1");
+        var tooSmall = await Server.Http.PutAsJsonAsync($"/api/v1/endpoints/{small}/monitor", new { performance = new { enabled = true } });
         Assert.Contains("calibrating scores needs at least 100 rows with 10 of each class", await ProblemAssert.IsAsync(tooSmall, HttpStatusCode.BadRequest, "invalid_argument"), StringComparison.Ordinal);
     }
 
@@ -185,29 +158,29 @@ public sealed class PerformanceEstimationTests : IAsyncLifetime
         var name = Unique.Name("bands");
         await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())))
         {
-            await _server.Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
+            await Server.Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
         }
-        var trained = await _server.Http.PostAsJsonAsync("/api/v1/trainings", new TrainingRequest(name, Task: "multiclass", Label: "band", Register: name + "-model", Seed: 1,
+        var trained = await Server.Http.PostAsJsonAsync("/api/v1/trainings", new TrainingRequest(name, Task: "multiclass", Label: "band", Register: name + "-model", Seed: 1,
             Hyperparameters: new Dictionary<string, double> { ["num_leaves"] = 4, ["min_data_per_leaf"] = 200, ["num_iterations"] = 50 }), GyreJson.Options);
         Assert.True(trained.StatusCode == HttpStatusCode.Created, await trained.Content.ReadAsStringAsync());
-        var endpoint = await ServingModels.CreateEndpointAsync(_server, name + "-model/1");
-        await _server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(WindowPredictions: WindowRows, Performance: new PerformanceSettings(Enabled: true)));
+        var endpoint = await ServingModels.CreateEndpointAsync(Server, name + "-model/1");
+        await Server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(WindowPredictions: WindowRows, Performance: new PerformanceSettings(Enabled: true)));
 
         // A window as in training, then one crowding the boundaries between the bands.
         var truth = new List<(string Id, string Actual)>();
         foreach (var spread in new[] { 2.5, 0.6 })
         {
             var xs = Enumerable.Range(0, WindowRows).Select(_ => (spread == 0.6 ? 1 : 0) + Normal(random, spread)).ToList();
-            var answered = await _server.Client.Endpoints.PredictAsync(endpoint, [.. xs.Select(x => new Dictionary<string, object?> { ["x"] = x })]);
+            var answered = await Server.Client.Endpoints.PredictAsync(endpoint, [.. xs.Select(x => new Dictionary<string, object?> { ["x"] = x })]);
             truth.AddRange(answered.PredictionIds.Select((id, i) => (id, Draw(xs[i], random))));
-            _time.Advance(TimeSpan.FromMilliseconds(10));
+            Time.Advance(TimeSpan.FromMilliseconds(10));
         }
         await WindowsAsync(endpoint, 2);
         foreach (var chunk in truth.Chunk(WindowRows))
         {
-            await _server.Client.Endpoints.FeedbackAsync(endpoint, chunk.Select(t => (t.Id, (object)t.Actual)));
+            await Server.Client.Endpoints.FeedbackAsync(endpoint, chunk.Select(t => (t.Id, (object)t.Actual)));
         }
-        var windows = (await _server.Client.Endpoints.ListEstimatedPerformanceAsync(endpoint)).Items.Reverse().ToList();
+        var windows = (await Server.Client.Endpoints.ListEstimatedPerformanceAsync(endpoint)).Items.Reverse().ToList();
         Assert.Equal(2, windows.Count);
         Assert.All(windows, w => Assert.Equal(["accuracy", "macro_precision", "macro_recall", "macro_f1", "roc_auc"], w.Estimated!.Metrics!.Keys));
         var (estimated, realized) = (windows.Select(w => w.Estimated!.Metrics!["accuracy"]).ToList(), windows.Select(w => w.Realized!.Metrics["accuracy"]).ToList());
@@ -218,15 +191,15 @@ public sealed class PerformanceEstimationTests : IAsyncLifetime
         var wine = Unique.Name("wine");
         await using (var model = File.OpenRead(Path.Combine(ServingModels.Onnx, "wine_mlp.onnx")))
         {
-            await _server.Client.Models.ImportOnnxAsync(wine, model, new Core.Models.ImportOptions("multiclass", OutputMeaning: "probabilities", Classes: ["0", "1", "2"],
+            await Server.Client.Models.ImportOnnxAsync(wine, model, new Core.Models.ImportOptions("multiclass", OutputMeaning: "probabilities", Classes: ["0", "1", "2"],
                 FeatureColumns: [.. File.ReadLines(Path.Combine(ServingModels.Onnx, "wine_mlp.csv")).First().Split(',')[..13]]));
         }
         await using (var data = File.OpenRead(Path.Combine(ServingModels.Onnx, "wine_mlp.csv")))
         {
-            await _server.Client.Datasets.AddAsync(wine + "-data", data, DatasetFormat.Csv);
+            await Server.Client.Datasets.AddAsync(wine + "-data", data, DatasetFormat.Csv);
         }
-        var wineEndpoint = await ServingModels.CreateEndpointAsync(_server, wine + "/1");
-        var refused = await _server.Http.PutAsJsonAsync($"/api/v1/endpoints/{wineEndpoint}/monitor", new
+        var wineEndpoint = await ServingModels.CreateEndpointAsync(Server, wine + "/1");
+        var refused = await Server.Http.PutAsJsonAsync($"/api/v1/endpoints/{wineEndpoint}/monitor", new
         {
             reference = new { dataset = wine + "-data" },
             performance = new { enabled = true, reference = new { dataset = wine + "-data" }, label = "label" },
@@ -250,28 +223,28 @@ public sealed class PerformanceEstimationTests : IAsyncLifetime
         var name = Unique.Name("spread");
         await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())))
         {
-            await _server.Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
+            await Server.Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
         }
-        var trained = await _server.Http.PostAsJsonAsync("/api/v1/trainings", new TrainingRequest(name, Task: "regression", Label: "y", Register: name + "-model", Seed: 1,
+        var trained = await Server.Http.PostAsJsonAsync("/api/v1/trainings", new TrainingRequest(name, Task: "regression", Label: "y", Register: name + "-model", Seed: 1,
             Hyperparameters: new Dictionary<string, double> { ["num_leaves"] = 4, ["min_data_per_leaf"] = 100, ["num_iterations"] = 50 }), GyreJson.Options);
         Assert.True(trained.StatusCode == HttpStatusCode.Created, await trained.Content.ReadAsStringAsync());
-        var endpoint = await ServingModels.CreateEndpointAsync(_server, name + "-model/1");
-        await _server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(WindowPredictions: WindowRows, Performance: new PerformanceSettings(Enabled: true)));
+        var endpoint = await ServingModels.CreateEndpointAsync(Server, name + "-model/1");
+        await Server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(WindowPredictions: WindowRows, Performance: new PerformanceSettings(Enabled: true)));
 
         var truth = new List<(string Id, double Actual)>();
         foreach (var spread in new[] { 0.5, 1.5 })
         {
             var xs = Enumerable.Range(0, WindowRows).Select(_ => Normal(random, spread)).ToList();
-            var answered = await _server.Client.Endpoints.PredictAsync(endpoint, [.. xs.Select(x => new Dictionary<string, object?> { ["x"] = x })]);
+            var answered = await Server.Client.Endpoints.PredictAsync(endpoint, [.. xs.Select(x => new Dictionary<string, object?> { ["x"] = x })]);
             truth.AddRange(answered.PredictionIds.Select((id, i) => (id, Target(xs[i]))));
-            _time.Advance(TimeSpan.FromMilliseconds(10));
+            Time.Advance(TimeSpan.FromMilliseconds(10));
         }
         await WindowsAsync(endpoint, 2);
         foreach (var chunk in truth.Chunk(WindowRows))
         {
-            await _server.Client.Endpoints.FeedbackAsync(endpoint, chunk.Select(t => (t.Id, (object)t.Actual)));
+            await Server.Client.Endpoints.FeedbackAsync(endpoint, chunk.Select(t => (t.Id, (object)t.Actual)));
         }
-        var windows = (await _server.Client.Endpoints.ListEstimatedPerformanceAsync(endpoint)).Items.Reverse().ToList();
+        var windows = (await Server.Client.Endpoints.ListEstimatedPerformanceAsync(endpoint)).Items.Reverse().ToList();
         Assert.All(windows, w => Assert.Equal(DleReference.Dle, w.Estimated!.Method));
         var report = string.Join("; ", windows.Select(w => $"mae {w.Estimated!.Metrics!["mae"]:0.###}/{w.Realized!.Metrics["mae"]:0.###}, rmse {w.Estimated.Metrics["rmse"]:0.###}/{w.Realized.Metrics["rmse"]:0.###}"));
         Console.WriteLine("DLE estimated/realized: " + report);

@@ -5,7 +5,6 @@ using Gyre.Core.Monitoring.Monitors;
 using Gyre.Core.Monitoring.Sequential;
 using Gyre.Server.Tests.Api;
 using Gyre.Server.Tests.Serving;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Gyre.Server.Tests.Monitoring;
 
@@ -14,55 +13,30 @@ namespace Gyre.Server.Tests.Monitoring;
 /// sequential detectors across windows; checked against CUSUM's recurrence computed here from the
 /// rows the test sent; a policy acts on it and its retraining reads from the estimated change point.
 /// </summary>
-public sealed class SequentialMonitorTests : IAsyncLifetime
+public sealed class SequentialMonitorTests : ClockedMonitorTests
 {
     private const int WindowRows = 200;
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-28T12:00:00Z", CultureInfo.InvariantCulture));
-    private TestServer _server = null!;
-
-    public async Task InitializeAsync() => _server = await TestServer.StartAsync(time: _time);
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     /// <summary>One window's request: tenure as in the training data (uniform 0..71) plus <paramref name="shift"/>; its tenure values.</summary>
     private async Task<int[]> SendAsync(string endpoint, double shift, int seed)
     {
         var random = new Random(seed);
         string[] plans = ["basic", "plus", "pro"];
         var tenure = Enumerable.Range(0, WindowRows).Select(_ => random.Next(72) + (int)Math.Round(shift)).ToArray();
-        await _server.Client.Endpoints.PredictAsync(endpoint, [.. tenure.Select(t => new Dictionary<string, object?> { ["tenure"] = t, ["plan"] = plans[random.Next(3)] })]);
-        _time.Advance(TimeSpan.FromMilliseconds(10));
+        await Server.Client.Endpoints.PredictAsync(endpoint, [.. tenure.Select(t => new Dictionary<string, object?> { ["tenure"] = t, ["plan"] = plans[random.Next(3)] })]);
+        Time.Advance(TimeSpan.FromMilliseconds(10));
         return tenure;
-    }
-
-    private async Task<List<DriftWindow>> WindowsAsync(string endpoint, int expected)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            _time.Advance(TimeSpan.FromSeconds(5));
-            var windows = (await _server.Client.Endpoints.ListDriftWindowsAsync(endpoint)).Items;
-            if (windows.Count >= expected || timeout.IsCancellationRequested)
-            {
-                // One more tick: the policies see the newest window.
-                _time.Advance(TimeSpan.FromSeconds(5));
-                await Task.Delay(200);
-                return [.. windows.Reverse()];
-            }
-            await Task.Delay(50);
-        }
     }
 
     [Fact]
     public async Task SlowCreep_RaisesACusumAlarm_WhereTheRecurrenceSays_AndThePolicyRetrainsFromTheChangePoint()
     {
-        var model = await ServingModels.TrainChurnAsync(_server);
-        var endpoint = await ServingModels.CreateEndpointAsync(_server, model + "/1");
-        await _server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(WindowPredictions: WindowRows));
+        var model = await ServingModels.TrainChurnAsync(Server);
+        var endpoint = await ServingModels.CreateEndpointAsync(Server, model + "/1");
+        await Server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(WindowPredictions: WindowRows));
         var pipeline = Unique.Name("retrain");
-        await _server.Client.Pipelines.SaveAsync($"name: {pipeline}\nsteps:\n  - {{id: a, uses: command, with: {{run: 'true'}}}}\n");
+        await Server.Client.Pipelines.SaveAsync($"name: {pipeline}\nsteps:\n  - {{id: a, uses: command, with: {{run: 'true'}}}}\n");
         var policy = Unique.Name("creep");
-        await _server.Client.Policies.ApplyAsync($"name: {policy}\nendpoint: {endpoint}\nwhen:\n  - sequential_drift: tenure\nthen:\n  - {{run_pipeline: {pipeline}}}\n");
+        await Server.Client.Policies.ApplyAsync($"name: {policy}\nendpoint: {endpoint}\nwhen:\n  - sequential_drift: tenure\nthen:\n  - {{run_pipeline: {pipeline}}}\n");
 
         // Four windows like the training data, then tenure creeps up by 1.5 a window (about one standard error of a 200-row mean).
         var sent = new List<int[]>();
@@ -75,7 +49,7 @@ public sealed class SequentialMonitorTests : IAsyncLifetime
 
         // CUSUM written out, from the rows sent and the reference's mean and (population) standard deviation.
         var at = windows[0].Reference.LastIndexOf('@');
-        var reference = (await _server.Client.Datasets.GetReferenceAsync(windows[0].Reference[..at], long.Parse(windows[0].Reference[(at + 1)..], CultureInfo.InvariantCulture)))
+        var reference = (await Server.Client.Datasets.GetReferenceAsync(windows[0].Reference[..at], long.Parse(windows[0].Reference[(at + 1)..], CultureInfo.InvariantCulture)))
             .Columns.Single(c => c.Name == "tenure");
         double upper = 0, lower = 0;
         long? since = null;
@@ -108,13 +82,13 @@ public sealed class SequentialMonitorTests : IAsyncLifetime
         Assert.StartsWith("share of ", windows[0].Sequential!.Single(p => p.Statistic == "prediction").Measure, StringComparison.Ordinal);
 
         // The policy fired on that window; the retraining it started reads from the estimated change point.
-        var firing = Assert.Single((await _server.Client.Policies.FiringsAsync(policy)).Items);
+        var firing = Assert.Single((await Server.Client.Policies.FiringsAsync(policy)).Items);
         Assert.StartsWith($"sequential alarm at window {windows[window].Id}: tenure (mean) went up; ", firing.Evidence[0], StringComparison.Ordinal);
-        var run = (await _server.Client.Pipelines.ListRunsAsync(pipeline)).Items.Single();
+        var run = (await Server.Client.Pipelines.ListRunsAsync(pipeline)).Items.Single();
         Assert.Equal((windows[window].Id, changeStart, windows[window].End), (run.Trigger.Drift!.Window, run.Trigger.Drift.Start, run.Trigger.Drift.End));
         Assert.Contains("tenure", run.Trigger.Drift.Columns);
 
-        var metrics = await _server.Http.GetStringAsync("/metrics");
+        var metrics = await Server.Http.GetStringAsync("/metrics");
         var last = windows[^1].Sequential!.Single(p => p.Statistic == "tenure");
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"gyre_sequential_detector{{endpoint=\"{endpoint}\",statistic=\"tenure\",detector=\"cusum\",side=\"up\"}} {last.Cusum.Upper:R}"), metrics, StringComparison.Ordinal);
         Assert.Contains($"gyre_sequential_z{{endpoint=\"{endpoint}\",statistic=\"prediction\"}}", metrics, StringComparison.Ordinal);
@@ -123,20 +97,20 @@ public sealed class SequentialMonitorTests : IAsyncLifetime
     [Fact]
     public async Task BadSequentialSettings_AreRefusedWithTheirFields_AndCanBeTurnedOff()
     {
-        var model = await ServingModels.TrainChurnAsync(_server);
-        var endpoint = await ServingModels.CreateEndpointAsync(_server, model + "/1");
-        var bad = await _server.Http.PutAsJsonAsync($"/api/v1/endpoints/{endpoint}/monitor", new { sequential = new { cusum_h = 0, page_hinkley_delta = -1 } });
+        var model = await ServingModels.TrainChurnAsync(Server);
+        var endpoint = await ServingModels.CreateEndpointAsync(Server, model + "/1");
+        var bad = await Server.Http.PutAsJsonAsync($"/api/v1/endpoints/{endpoint}/monitor", new { sequential = new { cusum_h = 0, page_hinkley_delta = -1 } });
         var detail = await ProblemAssert.IsAsync(bad, HttpStatusCode.BadRequest, "invalid_argument");
         Assert.Contains("sequential.cusum_h: expected more than 0 to 1000 standard errors, got 0", detail, StringComparison.Ordinal);
         Assert.Contains("sequential.page_hinkley_delta: expected 0 to 10 standard errors, got -1", detail, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.NotFound, (await _server.Http.GetAsync($"/api/v1/endpoints/{endpoint}/monitor")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Server.Http.GetAsync($"/api/v1/endpoints/{endpoint}/monitor")).StatusCode);
 
-        await _server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(WindowPredictions: WindowRows, Sequential: new SequentialSettings(Enabled: false)));
+        await Server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(WindowPredictions: WindowRows, Sequential: new SequentialSettings(Enabled: false)));
         await SendAsync(endpoint, 0, seed: 1);
         var window = Assert.Single(await WindowsAsync(endpoint, 1));
         Assert.Null(window.Sequential);
 
-        var policy = await _server.Http.PostAsJsonAsync("/api/v1/policies", new { yaml = $"name: p\nendpoint: {endpoint}\nwhen:\n  - sequential_drift: false\nthen: [rollback]\n" });
+        var policy = await Server.Http.PostAsJsonAsync("/api/v1/policies", new { yaml = $"name: p\nendpoint: {endpoint}\nwhen:\n  - sequential_drift: false\nthen: [rollback]\n" });
         Assert.Contains("line 4: when.sequential_drift: expected true (any statistic) or a statistic's name (a feature, or prediction)",
             await ProblemAssert.IsAsync(policy, HttpStatusCode.BadRequest, "invalid_argument"), StringComparison.Ordinal);
     }
