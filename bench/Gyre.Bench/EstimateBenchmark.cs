@@ -17,7 +17,7 @@ namespace Gyre.Bench;
 /// The cost of CBPE, DLE and of the PCA reconstruction error on a window of 100,000 logged predictions,
 /// side by side in each round with what the monitor already does to every window: the univariate
 /// drift check of the same window's 20 features (16 numeric, 4 categorical), from the logged JSON as
-/// the monitor reads it (the PCA encodes the rows the univariate check parsed, as the monitor does).
+/// the monitor reads it (DLE and the PCA encode the rows the univariate check parsed, as the monitor does).
 /// The calibration and the PCA fit are made once per served version or reference and timed apart.
 /// Allocated bytes per step are the memory figure (the process's own GC counter).
 /// </summary>
@@ -47,14 +47,13 @@ internal static class EstimateBenchmark
         var encodings = columns.Select(c => ReconstructionDrift.IsCategorical(c)
             ? EncodedColumn.Fit(c.Name, null, [.. parsedReference.Select(r => r.GetProperty(c.Name).GetString())])
             : EncodedColumn.Fit(c.Name, [.. parsedReference.Select(r => r.GetProperty(c.Name).GetDouble())], null)).ToList();
-        var empty = new PcaReference("reference@1", 0, encodings, new double[20, 1], 1, 0, 0);
-        var pca = PcaReference.Fit("reference@1", encodings, [.. parsedReference.Select(r => ReconstructionDrift.Encode(empty, columns, r))]);
+        var pca = PcaReference.Fit("reference@1", encodings, [.. parsedReference.Select(r => EncodedColumn.EncodeRow(encodings, r))]);
         Console.WriteLine(FormattableString.Invariant($"estimate: PCA fitted once per reference on {Rows:N0} rows x 20 features in {fit.Elapsed.TotalMilliseconds:N0} ms ({pca.ComponentCount} components, {pca.ExplainedVariance:P0} of the variance)"));
         // DLE: a regression's loss models trained on 4,000 reference rows of the same 20 features.
         fit.Restart();
         using var services = new ServiceCollection().AddGyreLearning().BuildServiceProvider();
         var learner = services.GetRequiredService<IVectorLearner>();
-        var dleRows = parsedReference.Take(4000).Select(r => ReconstructionDrift.Encode(pca, columns, r)).ToList();
+        var dleRows = parsedReference.Take(4000).Select(r => EncodedColumn.EncodeRow(pca.Columns, r)).ToList();
         var predictions = dleRows.Select(r => r[0] * 2).ToList();
         var dle = DleReference.Fit("reference@1", encodings, dleRows, predictions, [.. predictions.Select(p => p + ((1 + Math.Abs(p)) * (random.NextDouble() - 0.5)))], learner);
         Console.WriteLine(FormattableString.Invariant($"estimate: DLE's two loss models trained once per served version on 4,000 rows in {fit.Elapsed.TotalMilliseconds:N0} ms"));
@@ -66,7 +65,7 @@ internal static class EstimateBenchmark
             Console.WriteLine(FormattableString.Invariant($"estimate: DLE's two models alone on {Rows:N0} encoded rows: {predictOnly.Elapsed.TotalMilliseconds:N0} ms"));
         }
         var regressionOutputs = windowInputs.Select((_, i) => (i % 97).ToString(CultureInfo.InvariantCulture)).ToList();
-        Console.WriteLine("| round | univariate check (parse + statistics + 20 tests) | allocated | CBPE (parse answers + estimate) | allocated | DLE (parse rows + 2 models) | allocated | PCA error (encode + judge) | allocated | domain classifier (3 folds) | allocated | CBPE / univariate | DLE / univariate | PCA / univariate | classifier / univariate |");
+        Console.WriteLine("| round | univariate check (parse + statistics + 20 tests) | allocated | CBPE (parse answers + estimate) | allocated | DLE (parse answers + encode + 2 models) | allocated | PCA error (encode + judge) | allocated | domain classifier (3 folds) | allocated | CBPE / univariate | DLE / univariate | PCA / univariate | classifier / univariate |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         var ratios = new List<(double Cbpe, double Dle, double Pca, double Classifier)>();
         for (var round = 0; round <= 5; round++)
@@ -79,14 +78,14 @@ internal static class EstimateBenchmark
                 DriftCheck.Compare(reference, window, new DriftRequest(new DatasetSide("reference", 1), null, null));
             });
             var (estimateMs, estimateBytes) = Measure(() => Cbpe.Estimate(cbpe, LoggedScores.Of(outputs)));
-            var (dleMs, dleBytes) = Measure(() => dle.Estimate([.. windowInputs.Select((text, i) =>
+            // As the monitor does: the inputs parsed once for the window, the answers parsed here.
+            var (dleMs, dleBytes) = Measure(() => dle.Estimate([.. parsed.Select((inputs, i) =>
             {
-                using var inputs = JsonDocument.Parse(text);
                 using var output = JsonDocument.Parse(regressionOutputs[i]);
-                return dle.Encode(inputs.RootElement, output.RootElement.GetDouble());
+                return dle.Encode(inputs, output.RootElement.GetDouble());
             })]));
             List<double[]> encodedRows = [];
-            var (pcaMs, pcaBytes) = Measure(() => pca.Judge(encodedRows = [.. parsed.Select(r => ReconstructionDrift.Encode(pca, columns, r))]));
+            var (pcaMs, pcaBytes) = Measure(() => pca.Judge(encodedRows = [.. parsed.Select(r => EncodedColumn.EncodeRow(pca.Columns, r))]));
             var (classifierMs, classifierBytes) = Measure(() => DomainClassifier.Check(pca.Sample, encodedRows, learner, DomainClassifier.DefaultThreshold));
             if (round == 0)
             {

@@ -38,7 +38,7 @@ internal static class DataBiasCommand
         return command;
     }
 
-    internal static string Number(double? value) => value is { } v ? (Math.Round(v, 4) == 0 ? 0 : v).ToString("0.####", CultureInfo.InvariantCulture) : "";
+    private static string Number(double? value) => Printer.Number(value, 4);
 
     private static string Share(double value) => (value * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 

@@ -65,10 +65,10 @@ internal static class ModelVersionsCommands
             {
                 Console.Out.WriteLine($"Bias of {verdict.Model}/{verdict.Candidate} by {bias.Sensitive} (favourable {bias.Label} = {bias.Favourable}), each group against the others:");
                 printer.List(bias.Facets, null, "", ("GROUP", f => f.Facet), ("ROWS", f => f.Rows),
-                    ("PREDICTED FAVOURABLE", f => DataBiasCommand.Number(f.PredictedPositiveShare)), ("OTHERS", f => DataBiasCommand.Number(f.OtherPredictedPositiveShare)),
-                    ("DPPL", f => DataBiasCommand.Number(f.Posttraining?.Dppl)), ("DI", f => DataBiasCommand.Number(f.Posttraining?.Di)),
-                    ("DCACC", f => DataBiasCommand.Number(f.Posttraining?.Dcacc)), ("RD", f => DataBiasCommand.Number(f.Posttraining?.Rd)),
-                    ("AD", f => DataBiasCommand.Number(f.Posttraining?.Ad)), ("TE", f => DataBiasCommand.Number(f.Posttraining?.Te)));
+                    ("PREDICTED FAVOURABLE", f => Printer.Number(f.PredictedPositiveShare, 4)), ("OTHERS", f => Printer.Number(f.OtherPredictedPositiveShare, 4)),
+                    ("DPPL", f => Printer.Number(f.Posttraining?.Dppl, 4)), ("DI", f => Printer.Number(f.Posttraining?.Di, 4)),
+                    ("DCACC", f => Printer.Number(f.Posttraining?.Dcacc, 4)), ("RD", f => Printer.Number(f.Posttraining?.Rd, 4)),
+                    ("AD", f => Printer.Number(f.Posttraining?.Ad, 4)), ("TE", f => Printer.Number(f.Posttraining?.Te, 4)));
             }
             if (!verdict.Passed)
             {

@@ -113,8 +113,7 @@ internal static class MonitorCommands
 
     private static string Detector(string detector) => detector == SequentialDetectors.Cusum ? "CUSUM" : "Page–Hinkley";
 
-    /// <summary>Three decimals, and no "-0" for a small negative number.</summary>
-    private static string Number(double? value) => value is { } v ? (Math.Round(v, 3) == 0 ? 0 : v).ToString("0.###", CultureInfo.InvariantCulture) : "—";
+    private static string Number(double? value) => Printer.Number(value, 3, "—");
 
     private static string Window(MonitorSettings settings) => settings.WindowSeconds is { } s
         ? string.Create(CultureInfo.InvariantCulture, $"a window every {s} s")

@@ -67,6 +67,11 @@ internal sealed class Printer(bool json)
         ? DateTimeOffset.FromUnixTimeMilliseconds(v).ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture)
         : "";
 
+    /// <summary>A number to at most <paramref name="decimals"/> places, with no "-0" for a small negative one; <paramref name="missing"/> for none.</summary>
+    public static string Number(double? value, int decimals, string missing = "") => value is { } v
+        ? (Math.Round(v, decimals) == 0 ? 0 : v).ToString("0." + new string('#', decimals), CultureInfo.InvariantCulture)
+        : missing;
+
     private static string Text(object? value) => value switch
     {
         null => "",

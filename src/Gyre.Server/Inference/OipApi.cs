@@ -116,7 +116,7 @@ internal static class OipApi
                         });
                         continue;
                     }
-                    var texts = name == OipOutputs.Label ? result.Predictions.Select(p => PredictionFormat.Label(package, p)) : result.PredictionIds;
+                    var texts = name == OipOutputs.Label ? result.Predictions.Select(p => PredictedClass.Of(package, p)) : result.PredictionIds;
                     Tensor(json, name, TensorDataTypes.Bytes, [rows], () =>
                     {
                         foreach (var text in texts)

@@ -6,18 +6,15 @@ namespace Gyre.Core.Learning.Gate;
 /// <summary>A model's bias on the gate's test data, and the checks of its bounds per group of the sensitive column.</summary>
 public static class GateBias
 {
-    /// <summary>
-    /// The bias report of a model's predictions: each row's predicted class (a binary model's positive
-    /// class at a score of 0.5 or more, otherwise its negative; a multiclass model's likeliest class).
-    /// </summary>
-    public static BiasReport Report(string data, string sensitive, string label, BiasBounds bounds, string task, IReadOnlyList<string> classes,
+    /// <summary>The bias report of a model's predictions, each row's predicted class as the model answers it (<see cref="PredictedClass"/>).</summary>
+    public static BiasReport Report(string data, string sensitive, string label, BiasBounds bounds, ModelPackage package,
         IReadOnlyList<string?> groups, IReadOnlyList<string?> labels, IReadOnlyList<double[]> predictions)
     {
         var counted = Enumerable.Range(0, predictions.Count)
-            .GroupBy(i => (groups[i], labels[i], Predicted(task, classes, predictions[i])))
+            .GroupBy(i => (groups[i], labels[i], PredictedClass.Of(package, predictions[i])))
             .Select(g => new BiasAnalysis.Group(g.Key.Item1, g.Key.Item2, g.Key.Item3, g.Count())).ToList();
         return BiasAnalysis.Analyse(data, sensitive, label, new BiasRequest(sensitive, label, bounds.Favourable), counted,
-            task == ModelTasks.Binary ? classes[1] : null, BiasFields.Gate);
+            package.Task == ModelTasks.Binary ? PredictedClass.PositiveClass(package) : null, BiasFields.Gate);
     }
 
     public static IEnumerable<GateCheck> Checks(BiasBounds bounds, BiasReport candidate, BiasReport? baseline)
@@ -45,12 +42,6 @@ public static class GateBias
             }
         }
     }
-
-    private static string? Predicted(string task, IReadOnlyList<string> classes, double[] prediction) => task switch
-    {
-        ModelTasks.Binary => (prediction.Length == 2 ? prediction[1] : prediction[0]) >= 0.5 ? classes[1] : classes[0],
-        _ => classes[Array.IndexOf(prediction, prediction.Max())],
-    };
 
     private static string Percent(double share) => (share * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " %";
 }

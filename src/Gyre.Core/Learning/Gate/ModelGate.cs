@@ -158,8 +158,8 @@ public sealed class ModelGate(IRegistryStore registry, IDatasetStore datasets, I
         var run = candidate.RunId is { } runId ? await packages.GetRunAsync(runId, ct) : null;
         var input = run?.Inputs.FirstOrDefault(i => i.Context == "test")
             ?? throw GyreException.Invalid($"dataset: {candidate.Name}/{candidate.Version} was not trained by Gyre; name the test dataset");
-        var at = input.Name.LastIndexOf('@');
-        return await datasets.GetVersionAsync(input.Name[..at], long.Parse(input.Name[(at + 1)..], System.Globalization.CultureInfo.InvariantCulture), ct);
+        var (name, version) = input.DatasetVersion();
+        return await datasets.GetVersionAsync(name, version, ct);
     }
 
     /// <summary>A model's metrics on the test data, per slice when asked, and its bias when bounds are set.</summary>
@@ -180,7 +180,7 @@ public sealed class ModelGate(IRegistryStore registry, IDatasetStore datasets, I
         var slices = slice is null ? null : Enumerable.Range(0, predictions.Count).GroupBy(i => texts[slice][i] ?? "(missing)")
             .ToDictionary(g => g.Key, g => TaskMetrics.Evaluate(task, package.Classes, [.. g.Select(i => labels[i])], [.. g.Select(i => predictions[i])]));
         var report = sensitive is null ? null
-            : GateBias.Report($"{version.Name}/{version.Version} on {test.Name}@{test.Version}", sensitive, label, bias!, task, package.Classes!, texts[sensitive], labels, predictions);
+            : GateBias.Report($"{version.Name}/{version.Version} on {test.Name}@{test.Version}", sensitive, label, bias!, package, texts[sensitive], labels, predictions);
         return new Scores(overall, slices, report);
     }
 

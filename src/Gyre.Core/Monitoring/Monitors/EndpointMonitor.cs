@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Gyre.Core.Background;
 using Gyre.Core.Data;
@@ -179,7 +178,7 @@ public sealed class EndpointMonitor(
         var referenceName = $"{reference.Dataset}@{reference.Version}";
         // A new reference (a new version served) starts the detectors again: their sums measured distance from the old one.
         var performance = settings.Performance?.IsEnabled ?? true
-            ? await estimator.EstimateAsync(served.ModelName, served.ModelVersion, settings.Performance, rows, ct)
+            ? await estimator.EstimateAsync(served.ModelName, served.ModelVersion, settings.Performance, rows, inputs, ct)
             : null;
         var multivariate = settings.Multivariate?.IsEnabled ?? true ? await reconstruction.CheckAsync(reference, present, inputs, settings.Multivariate, ct) : null;
         var sequential = settings.Sequential ?? SequentialSettings.Default;
@@ -265,8 +264,7 @@ public sealed class EndpointMonitor(
             var run = served.RunId is { } id ? await tracking.GetRunAsync(id, ct) : null;
             var train = run?.Inputs.FirstOrDefault(i => i.Context == "train")
                 ?? throw GyreException.Invalid($"reference: {model}/{version} was not trained by Gyre, so its training data is unknown; name the reference dataset");
-            var at = train.Name.LastIndexOf('@');
-            (name, number) = (train.Name[..at], long.Parse(train.Name[(at + 1)..], CultureInfo.InvariantCulture));
+            (name, number) = train.DatasetVersion();
             trainedLabel = run!.Params.FirstOrDefault(p => p.Key == "label")?.Value;
         }
         var statistics = await references.GetOrComputeAsync(name, number, ct);

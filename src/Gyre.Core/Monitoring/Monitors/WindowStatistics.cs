@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Gyre.Core.Data;
 using Gyre.Core.Data.Reference;
+using Gyre.Core.Json;
 
 namespace Gyre.Core.Monitoring.Monitors;
 
@@ -40,14 +41,7 @@ public static class WindowStatistics
                 Values: numbers.Length <= ReferenceSettings.ExactMaxValues ? numbers : null,
                 Counts: distinct <= ReferenceSettings.NumericCountsMaxDistinct ? Counts(numbers.Select(n => n.ToString("R", CultureInfo.InvariantCulture))) : null);
         }
-        var texts = all.Where(v => v.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined))
-            .Select(v => v.ValueKind switch
-            {
-                JsonValueKind.String => v.GetString()!,
-                JsonValueKind.True => "true",
-                JsonValueKind.False => "false",
-                _ => v.GetRawText(),
-            }).ToList();
+        var texts = all.Select(JsonValues.Text).OfType<string>().ToList();
         return new ColumnReference(name, type, texts.Count, all.Count - texts.Count, texts.Distinct().Count(), Counts: Counts(texts));
     }
 

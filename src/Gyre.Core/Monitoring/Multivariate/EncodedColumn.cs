@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Gyre.Core.Json;
+
 namespace Gyre.Core.Monitoring.Multivariate;
 
 /// <summary>
@@ -13,6 +16,22 @@ public sealed record EncodedColumn(string Name, double Mean, double Stddev, IRea
     {
         var value = Frequencies is { } shares ? (text is null ? shares.GetValueOrDefault(Missing) : shares.GetValueOrDefault(text)) : number;
         return double.IsFinite(value) ? (value - Mean) / Stddev : 0;
+    }
+
+    /// <summary>A logged value, as the column reads it: a JSON number, or for a categorical column its text (<see cref="JsonValues.Text"/>).</summary>
+    public double Encode(JsonElement value) => Frequencies is null
+        ? Encode(value.ValueKind == JsonValueKind.Number ? value.GetDouble() : double.NaN, null)
+        : Encode(double.NaN, JsonValues.Text(value));
+
+    /// <summary>A logged input row encoded column by column (a column the row lacks is missing).</summary>
+    public static double[] EncodeRow(IReadOnlyList<EncodedColumn> columns, JsonElement row, int extra = 0)
+    {
+        var encoded = new double[columns.Count + extra];
+        for (var j = 0; j < columns.Count; j++)
+        {
+            encoded[j] = columns[j].Encode(row.ValueKind == JsonValueKind.Object && row.TryGetProperty(columns[j].Name, out var v) ? v : default);
+        }
+        return encoded;
     }
 
     /// <summary>The key a missing category is counted under.</summary>

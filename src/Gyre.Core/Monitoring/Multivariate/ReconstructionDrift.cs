@@ -31,7 +31,7 @@ public sealed class ReconstructionDrift(IDatasetStore datasets, IDatasetObjectSt
         try
         {
             var pca = await ReferenceAsync(reference, usable, ct);
-            var rows = inputs.Select(row => Encode(pca, usable, row)).ToList();
+            var rows = inputs.Select(row => EncodedColumn.EncodeRow(pca.Columns, row)).ToList();
             var verdict = pca.Judge(rows);
             return settings?.ClassifierEnabled ?? true
                 ? verdict with { Classifier = DomainClassifier.Check(pca.Sample, rows, learner, settings?.Threshold ?? DomainClassifier.DefaultThreshold) }
@@ -65,27 +65,6 @@ public sealed class ReconstructionDrift(IDatasetStore datasets, IDatasetObjectSt
         var fitted = PcaReference.Fit($"{reference.Dataset}@{reference.Version}", read.Encodings, read.Rows);
         _references[key] = fitted;
         return fitted;
-    }
-
-    /// <summary>A logged input row encoded as the reference's rows were.</summary>
-    public static double[] Encode(PcaReference pca, IReadOnlyList<ColumnReference> columns, JsonElement row)
-    {
-        var encoded = new double[columns.Count];
-        for (var j = 0; j < columns.Count; j++)
-        {
-            var value = row.ValueKind == JsonValueKind.Object && row.TryGetProperty(columns[j].Name, out var v) ? v : default;
-            encoded[j] = IsCategorical(columns[j])
-                ? pca.Columns[j].Encode(double.NaN, value.ValueKind switch
-                {
-                    JsonValueKind.String => value.GetString(),
-                    JsonValueKind.True => "true",
-                    JsonValueKind.False => "false",
-                    JsonValueKind.Null or JsonValueKind.Undefined => null,
-                    _ => value.GetRawText(),
-                })
-                : pca.Columns[j].Encode(value.ValueKind == JsonValueKind.Number ? value.GetDouble() : double.NaN, null);
-        }
-        return encoded;
     }
 
     public static bool IsCategorical(ColumnReference column) => column.Type is not (ColumnType.Integer or ColumnType.Float);

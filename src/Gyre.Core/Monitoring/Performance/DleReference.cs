@@ -35,21 +35,7 @@ public sealed record DleReference(string Data, long Rows, IReadOnlyList<EncodedC
     /// <summary>A logged input row and its prediction, encoded as the reference's rows were.</summary>
     public double[] Encode(JsonElement inputs, double prediction)
     {
-        var row = new double[Columns.Count + 1];
-        for (var j = 0; j < Columns.Count; j++)
-        {
-            var value = inputs.ValueKind == JsonValueKind.Object && inputs.TryGetProperty(Columns[j].Name, out var v) ? v : default;
-            row[j] = Columns[j].Frequencies is null
-                ? Columns[j].Encode(value.ValueKind == JsonValueKind.Number ? value.GetDouble() : double.NaN, null)
-                : Columns[j].Encode(double.NaN, value.ValueKind switch
-                {
-                    JsonValueKind.String => value.GetString(),
-                    JsonValueKind.True => "true",
-                    JsonValueKind.False => "false",
-                    JsonValueKind.Null or JsonValueKind.Undefined => null,
-                    _ => value.GetRawText(),
-                });
-        }
+        var row = EncodedColumn.EncodeRow(Columns, inputs, extra: 1);
         row[^1] = prediction;
         return row;
     }

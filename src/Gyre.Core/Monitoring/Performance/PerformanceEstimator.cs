@@ -21,24 +21,27 @@ public sealed class PerformanceEstimator(IRegistryStore registry, IDatasetStore 
 {
     private readonly ConcurrentDictionary<(string Model, long Version, string? Reference, string? Label), IPerformanceReference> _references = new();
 
-    /// <summary>The window's estimate, or why there is none (a reason the user can act on is never an error here).</summary>
-    public async Task<EstimatedPerformance> EstimateAsync(string model, long version, PerformanceSettings? settings, IReadOnlyList<LoggedPrediction> rows, CancellationToken ct)
+    /// <summary>
+    /// The window's estimate, or why there is none (a reason the user can act on is never an error
+    /// here). <paramref name="inputs"/> are the rows' logged inputs as the monitor parsed them, in the same order.
+    /// </summary>
+    public async Task<EstimatedPerformance> EstimateAsync(string model, long version, PerformanceSettings? settings, IReadOnlyList<LoggedPrediction> rows,
+        IReadOnlyList<JsonElement> inputs, CancellationToken ct)
     {
         try
         {
             var reference = await ReferenceAsync(model, version, settings, ct);
-            var served = rows.Where(r => r.Prediction.ModelName == model && r.Prediction.ModelVersion == version).ToList();
-            var outputs = served.Select(r => r.Prediction.Outputs);
+            var served = Enumerable.Range(0, rows.Count).Where(i => rows[i].Prediction.ModelName == model && rows[i].Prediction.ModelVersion == version).ToList();
+            var outputs = served.Select(i => rows[i].Prediction.Outputs);
             if (reference is DleReference dle)
             {
                 var encoded = new List<double[]>();
-                foreach (var row in served)
+                foreach (var i in served)
                 {
-                    using var output = JsonDocument.Parse(row.Prediction.Outputs);
-                    using var inputs = JsonDocument.Parse(row.Prediction.Inputs);
+                    using var output = JsonDocument.Parse(rows[i].Prediction.Outputs);
                     if (output.RootElement.ValueKind == JsonValueKind.Number)
                     {
-                        encoded.Add(dle.Encode(inputs.RootElement, output.RootElement.GetDouble()));
+                        encoded.Add(dle.Encode(inputs[i], output.RootElement.GetDouble()));
                     }
                 }
                 return encoded.Count == 0 ? EstimatedPerformance.Unavailable($"no answer of {model}/{version} in the window is a number") : dle.Estimate(encoded);
@@ -100,8 +103,8 @@ public sealed class PerformanceEstimator(IRegistryStore registry, IDatasetStore 
         }
         else
         {
-            var positive = package.Classes is { Count: 2 } classes ? classes[1] : "true";
-            reference = CbpeReference.Fit(data, [.. rows.Select(i => predictions[i].Length == 2 ? predictions[i][1] : predictions[i][0])],
+            var positive = PredictedClass.PositiveClass(package);
+            reference = CbpeReference.Fit(data, [.. rows.Select(i => PredictedClass.Positive(predictions[i]))],
                 [.. rows.Select(i => texts[label][i] == positive)], probabilities);
         }
         _references[key] = reference;
@@ -155,7 +158,7 @@ public sealed class PerformanceEstimator(IRegistryStore registry, IDatasetStore 
         var run = served.RunId is { } id ? await packages.GetRunAsync(id, ct) : null;
         var input = run?.Inputs.FirstOrDefault(i => i.Context == "test")
             ?? throw GyreException.Invalid($"performance.reference: {served.Name}/{served.Version} was not trained by Gyre, so the labelled data it was evaluated on is unknown; name it");
-        var at = input.Name.LastIndexOf('@');
-        return await datasets.GetVersionAsync(input.Name[..at], long.Parse(input.Name[(at + 1)..], CultureInfo.InvariantCulture), ct);
+        var (dataset, version) = input.DatasetVersion();
+        return await datasets.GetVersionAsync(dataset, version, ct);
     }
 }

@@ -115,11 +115,9 @@ public static class PolicyYaml
             {
                 return Problem($"{at}when.estimated: expected one of {string.Join(", ", known)}, got '{metric}'");
             }
-            var below = Number("below");
-            var above = Number("above");
-            return (below is null) == (above is null)
-                ? Problem($"{at}when: an estimated condition has below or above (one of them)")
-                : new PolicyCondition(PolicyKinds.Estimated, Metric: metric, Value: below ?? above, Below: below is not null);
+            return Bound("an estimated") is var (value, isBelow)
+                ? new PolicyCondition(PolicyKinds.Estimated, Metric: metric, Value: value, Below: isBelow)
+                : null;
         }
         if (kinds.Contains("feature"))
         {
@@ -134,14 +132,10 @@ public static class PolicyYaml
             {
                 return Problem($"{at}when.metric: expected accuracy or rmse, got '{metric}'");
             }
-            var below = Number("below");
-            var above = Number("above");
-            if ((below is null) == (above is null))
-            {
-                return Problem($"{at}when: a metric condition has below or above (one of them)");
-            }
-            return new PolicyCondition(PolicyKinds.Metric, Metric: metric, Value: below ?? above, Below: below is not null,
-                MinLabelled: (int)(Number("min_labelled") ?? 100), Seconds: Number("seconds") ?? 3600);
+            return Bound("a metric") is var (threshold, below)
+                ? new PolicyCondition(PolicyKinds.Metric, Metric: metric, Value: threshold, Below: below,
+                    MinLabelled: (int)(Number("min_labelled") ?? 100), Seconds: Number("seconds") ?? 3600)
+                : null;
         }
         if (kinds.Contains("error_rate"))
         {
@@ -157,6 +151,19 @@ public static class PolicyYaml
             return Number("no_traffic") is { } seconds and > 0 ? new PolicyCondition(PolicyKinds.NoTraffic, Seconds: seconds) : Problem($"{at}when.no_traffic: expected seconds above 0");
         }
         return Problem($"{at}when: unknown condition; expected one of {string.Join(", ", PolicyKinds.Conditions)}");
+
+        // A condition's bound: below or above a value (one of them).
+        (double Value, bool Below)? Bound(string condition)
+        {
+            var below = Number("below");
+            var above = Number("above");
+            if ((below is null) == (above is null))
+            {
+                problems.Add($"{at}when: {condition} condition has below or above (one of them)");
+                return null;
+            }
+            return (below ?? above!.Value, below is not null);
+        }
 
         PolicyCondition? Problem(string message)
         {

@@ -119,9 +119,7 @@ public sealed class LineageService(ILineageStore store, IEndpointStore endpoints
         var events = new List<LineageEvent> { new(-1, -1, LineageEvent.Output, "model") };
         foreach (var input in made.Inputs)
         {
-            var at = input.Name.LastIndexOf('@');
-            var datasetUri = at > 0 && long.TryParse(input.Name.AsSpan(at + 1), System.Globalization.CultureInfo.InvariantCulture, out var v)
-                ? ArtifactUris.Dataset(input.Name[..at], v) : $"dataset:{input.Name}";
+            var datasetUri = input.TryDatasetVersion() is var (dataset, v) ? ArtifactUris.Dataset(dataset, v) : $"dataset:{input.Name}";
             var id = -2 - artifacts.Count;
             artifacts.Add(new LineageArtifact(id, ArtifactTypes.Dataset, datasetUri, input.Digest, made.StartTime));
             events.Add(new LineageEvent(-1, id, LineageEvent.Input, input.Context ?? "dataset"));

@@ -78,7 +78,7 @@ public sealed class ShadowDispatcher : IDisposable
 
     private static bool Agree(ModelPackage primary, double[] a, ModelPackage shadow, double[] b)
     {
-        if (PredictionFormat.Label(primary, a) is { } left && PredictionFormat.Label(shadow, b) is { } right)
+        if (PredictedClass.Of(primary, a) is { } left && PredictedClass.Of(shadow, b) is { } right)
         {
             return left == right;
         }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Gyre.Core.Models;
@@ -25,26 +24,6 @@ public static class PredictionFormat
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>The predicted class (null for a regression or an unknown task).</summary>
-    public static string? Label(ModelPackage package, double[] prediction)
-    {
-        switch (package.Task)
-        {
-            case ModelTasks.Binary:
-                var positive = Positive(package, prediction) >= (package.OutputMeaning == ModelTasks.Score ? 0 : 0.5);
-                return package.Classes is { Count: 2 } classes ? classes[positive ? 1 : 0] : positive ? "true" : "false";
-            case ModelTasks.Multiclass:
-                var best = 0;
-                for (var k = 1; k < prediction.Length; k++)
-                {
-                    best = prediction[k] > prediction[best] ? k : best;
-                }
-                return ClassName(package, best);
-            default:
-                return null;
-        }
-    }
-
     private static void Write(Utf8JsonWriter json, ModelPackage package, double[] prediction)
     {
         var scores = package.OutputMeaning == ModelTasks.Score;
@@ -55,18 +34,18 @@ public static class PredictionFormat
                 break;
             case ModelTasks.Binary:
                 json.WriteStartObject();
-                json.WriteString("label", Label(package, prediction));
+                json.WriteString("label", PredictedClass.Of(package, prediction));
                 json.WritePropertyName(scores ? "score" : "probability");
-                Number(json, Positive(package, prediction));
+                Number(json, PredictedClass.Positive(prediction));
                 json.WriteEndObject();
                 break;
             case ModelTasks.Multiclass:
                 json.WriteStartObject();
-                json.WriteString("label", Label(package, prediction));
+                json.WriteString("label", PredictedClass.Of(package, prediction));
                 json.WriteStartObject(scores ? "scores" : "probabilities");
                 for (var k = 0; k < prediction.Length; k++)
                 {
-                    json.WritePropertyName(ClassName(package, k));
+                    json.WritePropertyName(PredictedClass.Name(package, k));
                     Number(json, prediction[k]);
                 }
                 json.WriteEndObject();
@@ -95,10 +74,4 @@ public static class PredictionFormat
             json.WriteNullValue();
         }
     }
-
-    /// <summary>The positive class's probability or score: the only value, or the second of two.</summary>
-    private static double Positive(ModelPackage package, double[] prediction) => prediction.Length == 2 ? prediction[1] : prediction[0];
-
-    private static string ClassName(ModelPackage package, int k) =>
-        package.Classes is { } classes && k < classes.Count ? classes[k] : k.ToString(CultureInfo.InvariantCulture);
 }

@@ -105,7 +105,7 @@ internal sealed class OipGrpcService(EndpointRouter router, InferenceGateway gat
             }
             else
             {
-                var texts = name == OipOutputs.Label ? result.Predictions.Select(p => PredictionFormat.Label(package, p) ?? "") : result.PredictionIds;
+                var texts = name == OipOutputs.Label ? result.Predictions.Select(p => PredictedClass.Of(package, p) ?? "") : result.PredictionIds;
                 output.Contents.BytesContents.AddRange(texts.Select(Google.Protobuf.ByteString.CopyFromUtf8));
             }
             response.Outputs.Add(output);
