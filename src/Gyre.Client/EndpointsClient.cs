@@ -62,6 +62,11 @@ public sealed class EndpointsClient
     public Task<Page<Core.Monitoring.Performance.PerformanceWindow>> ListEstimatedPerformanceAsync(string name, int maxResults = 100, CancellationToken ct = default) =>
         _api.GetAsync<Page<Core.Monitoring.Performance.PerformanceWindow>>($"/api/v1/endpoints/{E(name)}/estimated-performance?max_results={maxResults}", ct);
 
+    /// <summary>The monitor's windows, newest first, with their post-training bias by a sensitive input from the labels that have arrived.</summary>
+    public Task<Page<Core.Monitoring.Bias.WindowBias>> ListBiasAsync(string name, string? sensitive = null, string? favourable = null, int maxResults = 20, CancellationToken ct = default) =>
+        _api.GetAsync<Page<Core.Monitoring.Bias.WindowBias>>($"/api/v1/endpoints/{E(name)}/bias?max_results={maxResults}"
+            + (sensitive is null ? "" : $"&sensitive={Uri.EscapeDataString(sensitive)}") + (favourable is null ? "" : $"&favourable={Uri.EscapeDataString(favourable)}"), ct);
+
     /// <summary>Predicts rows given as column-to-value maps (the <c>instances</c> form).</summary>
     public Task<PredictResponse> PredictAsync(string name, IEnumerable<IReadOnlyDictionary<string, object?>> instances, CancellationToken ct = default) =>
         _api.PostAsync<PredictResponse>($"/endpoints/{E(name)}/predict", new { instances }, ct);

@@ -9,7 +9,7 @@ internal static class DataSchemaCommands
 {
     public static Command Schema()
     {
-        var command = new Command("schema", "Declare a dataset's column types and roles (feature, label, id, timestamp, ignore) in a YAML file");
+        var command = new Command("schema", "Declare a dataset's column types and roles (feature, label, id, timestamp, sensitive, ignore) in a YAML file");
         command.Subcommands.Add(Set());
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Delete());

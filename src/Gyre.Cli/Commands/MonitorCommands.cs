@@ -1,12 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
+using Gyre.Core.Monitoring.Bias;
 using Gyre.Core.Monitoring.Drift;
 using Gyre.Core.Monitoring.Monitors;
 using Gyre.Core.Monitoring.Sequential;
 
 namespace Gyre.Cli.Commands;
 
-/// <summary><c>gyre monitor set|show|delete ENDPOINT</c>: drift monitoring of an endpoint's traffic.</summary>
+/// <summary><c>gyre monitor set|show|bias|delete ENDPOINT</c>: drift monitoring of an endpoint's traffic.</summary>
 internal static class MonitorCommands
 {
     public static Command Build()
@@ -14,6 +15,7 @@ internal static class MonitorCommands
         var command = new Command("monitor", "Watch endpoints for data and prediction drift in tumbling windows");
         command.Subcommands.Add(Set());
         command.Subcommands.Add(Show());
+        command.Subcommands.Add(MonitorBiasCommand.Build());
         command.Subcommands.Add(Delete());
         return command;
     }
@@ -32,9 +34,11 @@ internal static class MonitorCommands
         var delta = new Option<double?>("--page-hinkley-delta") { Description = $"Page–Hinkley's tolerated magnitude (default {SequentialSettings.DefaultPageHinkleyDelta})" };
         var lambda = new Option<double?>("--page-hinkley-lambda") { Description = $"Page–Hinkley's threshold (default {SequentialSettings.DefaultPageHinkleyLambda})" };
         var noSequential = new Option<bool>("--no-sequential") { Description = "Do not run CUSUM and Page–Hinkley across windows" };
+        var sensitive = new Option<string?>("--sensitive") { Description = "The input whose groups the windows' bias compares (default: the reference's column with role sensitive)" };
+        var favourable = new Option<string?>("--favourable") { Description = "The label's favourable value for bias (default: true or 1 for a two-valued label)" };
         var command = new Command("set", "Start or change an endpoint's drift monitor")
         {
-            endpoint, reference, predictions, seconds, tests, share, alarmAfter, cusumK, cusumH, delta, lambda, noSequential,
+            endpoint, reference, predictions, seconds, tests, share, alarmAfter, cusumK, cusumH, delta, lambda, noSequential, sensitive, favourable,
         };
         command.WithClient(async (parse, client, printer, ct) =>
         {
@@ -46,7 +50,8 @@ internal static class MonitorCommands
             }
             var state = await client.Endpoints.SetMonitorAsync(parse.GetValue(endpoint)!, new MonitorSettings(side, parse.GetValue(predictions), parse.GetValue(seconds),
                 KeyValues.Parse(parse.GetValue(tests), "--test").ToDictionary(p => p.Key, p => p.Value), null, parse.GetValue(share), parse.GetValue(alarmAfter),
-                new SequentialSettings(parse.GetValue(noSequential) ? false : null, parse.GetValue(cusumK), parse.GetValue(cusumH), parse.GetValue(delta), parse.GetValue(lambda))), ct);
+                new SequentialSettings(parse.GetValue(noSequential) ? false : null, parse.GetValue(cusumK), parse.GetValue(cusumH), parse.GetValue(delta), parse.GetValue(lambda)),
+                Bias: parse.GetValue(sensitive) is null && parse.GetValue(favourable) is null ? null : new BiasSettings(parse.GetValue(sensitive), parse.GetValue(favourable))), ct);
             printer.Done($"Monitoring '{state.Endpoint}' for drift, {Window(state.Settings)}", state);
         });
         return command;

@@ -57,12 +57,19 @@ internal static class TrainCommand
                  ("importance", result.Importance is { Count: > 0 } imp
                      ? string.Join(", ", imp.Take(5).Select(i => $"{i.Feature} {i.Drop.ToString("0.####", CultureInfo.InvariantCulture)}")) + $" (drop in {imp[0].Metric} when shuffled)"
                      : null),
+                 ("bias", result.Bias is { Count: > 0 } bias ? string.Join("; ", bias.Select(Bias)) : null),
                  ("hyperparameters", result.Hyperparameters is { Count: > 0 } h ? string.Join(", ", h.Select(p => $"{p.Key}={p.Value.ToString("0.####", CultureInfo.InvariantCulture)}")) : null),
                  ("search", result.Trials is { } t ? $"{t.Count} trials, best validation {t.Max(x => x.Value).ToString("0.####", CultureInfo.InvariantCulture)}" : null),
                  ("registered", result.ModelVersion is { } v ? $"{v.Name}/{v.Version}" : null)]);
         });
         return command;
     }
+
+    /// <summary>One sensitive column's groups on one line: each group's DPPL and disparate impact, or why there is no report.</summary>
+    private static string Bias(Core.Learning.Evaluation.EvaluationBias bias) => bias.Report is { } report
+        ? $"by {bias.Sensitive} ({report.Label} = {report.Favourable} favourable): " + string.Join(", ", report.Facets.Select(f =>
+            $"{f.Facet} DPPL {Printer.Number(f.Posttraining?.Dppl, 3)} DI {Printer.Number(f.Posttraining?.Di, 3, "undefined")}{(f.Posttraining?.Di < 0.8 ? " (below four-fifths)" : "")}"))
+        : $"by {bias.Sensitive}: none ({bias.Missing})";
 
     private static IEnumerable<KeyValuePair<string, double>> Metrics(TrainingResult r) =>
         r.Binary is { } b ? [new("auc", b.Auc), new("average precision", b.AveragePrecision), new("log-loss", b.LogLoss), new("accuracy", b.Accuracy), new("f1", b.F1)]

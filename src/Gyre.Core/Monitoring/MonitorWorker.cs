@@ -11,7 +11,7 @@ namespace Gyre.Core.Monitoring;
 /// policies, which see those windows at once (and are evaluated even when the monitor failed). On
 /// the one replica that holds the monitor's lease, so that a window is checked and a policy fires once.
 /// </summary>
-internal sealed class MonitorWorker(EndpointMonitor monitor, PolicyEngine policies, ILeaseStore leases, ReplicaOptions replica, Diagnostics.ReplicaCounters counters, TimeProvider time,
+internal sealed class MonitorWorker(EndpointMonitor monitor, Bias.EndpointBias bias, PolicyEngine policies, ILeaseStore leases, ReplicaOptions replica, Diagnostics.ReplicaCounters counters, TimeProvider time,
     BackgroundErrors errors, ILogger<MonitorWorker> logger)
     : SingletonWorker(Workers.Monitor, Period, leases, replica, counters, time, errors, logger)
 {
@@ -21,5 +21,6 @@ internal sealed class MonitorWorker(EndpointMonitor monitor, PolicyEngine polici
     {
         await RunPartAsync(Workers.Monitor, monitor.TickAsync, ct);
         await RunPartAsync(Workers.Policies, policies.TickAsync, ct);
+        await RunPartAsync(Workers.Monitor, bias.TickAsync, ct);
     }
 }

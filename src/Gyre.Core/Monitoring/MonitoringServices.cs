@@ -25,6 +25,7 @@ public static class MonitoringServices
             .AddSingleton<Performance.PerformanceEstimator>()
             .AddSingleton<Multivariate.ReconstructionDrift>()
             .AddSingleton<EndpointMonitor>()
+            .AddSingleton<Bias.EndpointBias>()
             .AddSingleton<PolicyEngine>();
     }
 }

@@ -1,3 +1,4 @@
+using Gyre.Core.Monitoring.Bias;
 using Gyre.Core.Monitoring.Monitors;
 using Gyre.Core.Monitoring.Sequential;
 using Prometheus;
@@ -9,7 +10,8 @@ namespace Gyre.Server.Inference;
 /// the share of drifted features, whether the data set drifted and whether that raised an alarm,
 /// each feature's statistic and verdict, and the predictions' drift; and for each statistic the
 /// sequential detectors follow, its standardised value, CUSUM's and Page–Hinkley's sums per side, and their alarms;
-/// the performance estimated without labels with its sampling error; and the multivariate drift.
+/// the performance estimated without labels with its sampling error; the multivariate drift; and the
+/// post-training bias of the newest window with labels, per group of the sensitive input.
 /// </summary>
 internal sealed class MonitorMetrics : IDriftObserver
 {
@@ -27,6 +29,8 @@ internal sealed class MonitorMetrics : IDriftObserver
     private readonly Gauge _multivariateDrift;
     private readonly Gauge _domainAuc;
     private readonly Gauge _estimatedError;
+    private readonly Gauge _bias;
+    private readonly Gauge _biasLabelled;
 
     public MonitorMetrics(GatewayMetrics gateway)
     {
@@ -44,6 +48,9 @@ internal sealed class MonitorMetrics : IDriftObserver
         _domainAuc = factory.CreateGauge("gyre_domain_classifier_auc", "The cross-validated ROC AUC of a classifier telling the endpoint's latest window from its reference (0.5: alike).", "endpoint");
         _estimated = factory.CreateGauge("gyre_estimated_performance", "A binary classifier's metric estimated without labels (CBPE) over the endpoint's latest window.", "endpoint", "metric");
         _estimatedError = factory.CreateGauge("gyre_estimated_performance_sampling_error", "The sampling error (a standard error) of the estimated metric.", "endpoint", "metric");
+        _bias = factory.CreateGauge("gyre_online_bias", "A post-training bias metric (dppl, disparate_impact, dcacc, rd, ad, te) of one group of the sensitive input against the others, over the newest monitor window with labels; NaN where undefined.",
+            "endpoint", "sensitive", "facet", "metric");
+        _biasLabelled = factory.CreateGauge("gyre_online_bias_labelled", "The labelled predictions the endpoint's online bias was measured on.", "endpoint");
         _sequentialAlarm = factory.CreateGauge("gyre_sequential_alarm", "1 when a sequential detector alarmed on the statistic in the latest window, else 0.", "endpoint", "statistic", "detector");
     }
 
@@ -88,6 +95,25 @@ internal sealed class MonitorMetrics : IDriftObserver
             {
                 _sequentialAlarm.WithLabels(window.Endpoint, point.Statistic, detector).Set(point.Alarms?.Any(a => a.Detector == detector) == true ? 1 : 0);
             }
+        }
+    }
+
+    public void Measured(string endpoint, WindowBias bias)
+    {
+        _biasLabelled.WithLabels(endpoint).Set(bias.Labelled);
+        foreach (var facet in bias.Report?.Facets ?? [])
+        {
+            if (facet.Posttraining is not { } metrics)
+            {
+                continue;
+            }
+            void Set(string metric, double? value) => _bias.WithLabels(endpoint, bias.Report!.Sensitive, facet.Facet, metric).Set(value ?? double.NaN);
+            Set("dppl", metrics.Dppl);
+            Set("disparate_impact", metrics.Di);
+            Set("dcacc", metrics.Dcacc);
+            Set("rd", metrics.Rd);
+            Set("ad", metrics.Ad);
+            Set("te", metrics.Te);
         }
     }
 }

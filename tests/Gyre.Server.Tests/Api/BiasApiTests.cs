@@ -119,15 +119,16 @@ public sealed class BiasApiTests(ServerFixture fixture) : IClassFixture<ServerFi
     {
         var name = await AddAsync(Loans(2000, 3), "columns:\n  applicant: {role: id}\n  group: {role: sensitive}\n  approved: {role: label}\n");
         var model = name + "-model";
-        async Task TrainAsync(string[] features)
+        async Task<TrainingResult> TrainAsync(string[] features)
         {
             var response = await fixture.Server.Http.PostAsJsonAsync("/api/v1/trainings",
                 new TrainingRequest(name, Task: "binary", Features: features, Register: model, Seed: 1), Core.Json.GyreJson.Options);
             Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+            return (await response.Content.ReadFromJsonAsync<TrainingResult>(Core.Json.GyreJson.Options))!;
         }
         await TrainAsync(["income"]);
         await Client.Models.SetAliasAsync(model, "champion", 1);
-        await TrainAsync(["income", "area"]);
+        var trained = await TrainAsync(["income", "area"]);
 
         var gate = new GateRequest([new MetricThreshold("accuracy", MinAbsoluteChange: 0.01)], Bias: new BiasBounds(MinDisparateImpact: 0.8, MaxAbsDppl: 0.2));
         var verdict = await Client.Models.GateAsync(model, 2, gate);
@@ -146,6 +147,13 @@ public sealed class BiasApiTests(ServerFixture fixture) : IClassFixture<ServerFi
         Assert.True(candidate.Posttraining!.Di < 0.8 && champion.Posttraining!.Di > 0.8, $"candidate DI {candidate.Posttraining.Di}, champion DI {champion.Posttraining!.Di}");
         Assert.Equal(candidate.PredictedPositiveShare!.Value / candidate.OtherPredictedPositiveShare!.Value, candidate.Posttraining.Di!.Value, 12);
         Assert.Equal(champion.Posttraining.Di, verdict.Checks.Single(c => c is { Check: "bias group=b", Metric: "disparate_impact" }).Against);
+        // The training's own evaluation has the same bias section: its predictions of the same test part, made in memory rather than through the saved package.
+        var evaluation = Assert.Single(trained.Bias!);
+        var evaluated = evaluation.Report!.Facets.Single(f => f.Facet == "b");
+        Assert.Equal(("group", "true", verdict.CandidateBias.Rows), (evaluation.Sensitive, evaluation.Report.Favourable, evaluation.Report.Rows));
+        Assert.Equal(candidate.Posttraining.Di!.Value, evaluated.Posttraining!.Di!.Value, 9);
+        Assert.Equal(candidate.Posttraining.Dppl, evaluated.Posttraining.Dppl, 9);
+        Assert.Equal(candidate.Posttraining.Ad, evaluated.Posttraining.Ad, 9);
         // The same test rows behind both: their pre-training metrics agree.
         Assert.Equal(candidate.Pretraining, champion.Pretraining);
 

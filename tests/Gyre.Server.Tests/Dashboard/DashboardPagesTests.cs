@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using Gyre.Core.Serving.Rollouts;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -163,6 +164,40 @@ public sealed class DashboardPagesTests(BrowserFixture browser, DashboardWorld w
     }
 
     [Fact]
+    public async Task TrainingRunPage_ShowsTheBiasBySensitiveColumn()
+    {
+        // Group b's x runs lower, and y follows x: the model, which never sees the group, favours it less.
+        var random = new Random(4);
+        var csv = new System.Text.StringBuilder("x,group,y\n");
+        for (var i = 0; i < 600; i++)
+        {
+            var inB = random.NextDouble() < 0.4;
+            var x = random.NextDouble() - (inB ? 0.3 : 0);
+            csv.Append(CultureInfo.InvariantCulture, $"{x:F4},{(inB ? "b" : "a")},{(x + ((random.NextDouble() - 0.5) * 0.2) > 0.5 ? "true" : "false")}\n");
+        }
+        var name = Unique.Name("dash-bias");
+        await world.Server.Client.Datasets.SetSchemaAsync(name, "columns:\n  group: {role: sensitive}\n  y: {role: label}\n");
+        await using (var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv.ToString())))
+        {
+            await world.Server.Client.Datasets.AddAsync(name, stream, Core.Data.DatasetFormat.Csv);
+        }
+        var response = await world.Server.Http.PostAsJsonAsync("/api/v1/trainings", new Core.Learning.Training.TrainingRequest(name, Task: "binary", Seed: 1, Experiment: name), Core.Json.GyreJson.Options);
+        var trained = (await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<Core.Learning.Training.TrainingResult>(Core.Json.GyreJson.Options))!;
+        var expected = trained.Bias!.Single().Report!.Facets.Single(f => f.Facet == "b");
+
+        await using var tab = await OpenAsync($"/runs/{trained.RunId.Value}");
+        await Expect(tab.Page.Locator("#evaluation h3", new() { HasText = "Bias by group" })).ToHaveCountAsync(1);
+        var rows = tab.Page.Locator("#evaluation table.evaluation-bias tbody tr");
+        await Expect(rows).ToHaveCountAsync(2);
+        // Largest group first: a, then b, whose disparate impact fails the four-fifths rule.
+        var b = rows.Nth(1);
+        await Expect(b.Locator("td").First).ToHaveTextAsync("b");
+        await Expect(b).ToHaveClassAsync("differs");
+        await Expect(b.Locator("td").Nth(6)).ToHaveTextAsync(Gyre.Server.Dashboard.Fmt.Num(expected.Posttraining!.Di));
+        tab.AssertClean();
+    }
+
+    [Fact]
     public async Task DatasetVersion_ShowsHistogramsAndTheValidationReport()
     {
         await using var tab = await OpenAsync("/datasets");
@@ -222,6 +257,11 @@ public sealed class DashboardPagesTests(BrowserFixture browser, DashboardWorld w
         // Multivariate drift: the features together, against the reference's band.
         await Expect(tab.Page.Locator("#multivariate")).ToContainTextAsync("PCA reconstruction error over tenure, contract, support_calls");
         await Expect(tab.Page.Locator("figure.chart", new() { HasText = "Multivariate drift: mean PCA reconstruction error" }).Locator(".legend")).ToContainTextAsync("reference band, upper");
+        // Bias per group: the labelled first window, one row per contract, each against the others.
+        var bias = tab.Page.Locator("#bias tbody tr");
+        await Expect(bias).ToHaveCountAsync(3);
+        await Expect(tab.Page.Locator("main")).ToContainTextAsync("Post-training bias by contract for churned = true");
+        await Expect(tab.Page.Locator("#bias tr", new() { HasText = "monthly" }).Locator("td").Nth(2)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[1-9][0-9]*$"));
         // Performance without labels: each window's estimate, one row each, and the chart of estimated against realized accuracy.
         await Expect(tab.Page.Locator("#estimated tbody tr")).ToHaveCountAsync(2);
         await Expect(tab.Page.Locator("figure.chart", new() { HasText = "Accuracy: estimated (CBPE) and realized" }).Locator(".legend")).ToContainTextAsync("+3 sampling errors");

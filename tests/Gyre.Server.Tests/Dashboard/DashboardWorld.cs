@@ -104,8 +104,9 @@ public sealed class DashboardWorld : IAsyncLifetime
     {
         var noop = Unique.Name("dash-noop");
         await Server.Client.Pipelines.SaveAsync($"name: {noop}\nsteps:\n  - {{id: a, uses: command, with: {{run: 'true'}}}}\n");
-        // An alarm on the first drifted window: the world shows a firing without a second one.
-        await Server.Client.Endpoints.SetMonitorAsync(Endpoint, new MonitorSettings(WindowPredictions: 200, AlarmAfter: 1));
+        // An alarm on the first drifted window: the world shows a firing without a second one. Bias by
+        // contract (any column can be the facet, as in Clarify), from the first window's labels.
+        await Server.Client.Endpoints.SetMonitorAsync(Endpoint, new MonitorSettings(WindowPredictions: 200, AlarmAfter: 1, Bias: new Core.Monitoring.Bias.BiasSettings("contract")));
         await Server.Client.Policies.ApplyAsync($$$"""
             name: {{{Policy}}}
             endpoint: {{{Endpoint}}}

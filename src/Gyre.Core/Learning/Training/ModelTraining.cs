@@ -2,10 +2,12 @@ using System.Globalization;
 using System.Text.Json;
 using Gyre.Core.Artifacts;
 using Gyre.Core.Data;
+using Gyre.Core.Data.Schemas;
 using Gyre.Core.Data.Splits;
 using Gyre.Core.Errors;
 using Gyre.Core.Json;
 using Gyre.Core.Learning.Evaluation;
+using Gyre.Core.Learning.Gate;
 using Gyre.Core.Models;
 using Gyre.Core.Registry;
 using Gyre.Core.Tracking;
@@ -71,8 +73,8 @@ public sealed class ModelTraining(
             var result = new TrainingResult(default!, task, trainerName, label, $"{train.Name}@{train.Version}", $"{test.Name}@{test.Version}",
                 columns, classes, binary, multiclass, regression, trained.TrainingTime.TotalSeconds, null, hyperparameters, trials, Curves: CurvesOf(task, trained));
             var package = MlNetPackage(result, features, trained.Model, time.GetUtcNow().ToUnixTimeMilliseconds());
-            var (importance, slices) = await InspectAsync(package, trained, test, label, classes, request.Importance ? features : [], features, testPath, seed, ct);
-            result = result with { Importance = importance, Slices = slices };
+            var (importance, slices, bias) = await InspectAsync(package, trained, test, label, classes, request.Importance ? features : [], features, testPath, seed, ct);
+            result = result with { Importance = importance, Slices = slices, Bias = bias };
             return await RecordAsync(request, result, train, test, hyperparameters, package, trained, run ?? await tracking.CreateRunAsync(
                 new NewRun(experiment, $"train {result.TrainDataset}", StartTime: started, Tags: [new Tag("gyre.source", "training")]), ct),
                 [.. features.Where(f => f.Hashed).Select(f => f.Name)], ct);
@@ -104,16 +106,33 @@ public sealed class ModelTraining(
         return encoded;
     }
 
+    /// <summary>A binary model's bias by one sensitive column, its positive class favourable; the exported labels ("true", "false") read as its classes.</summary>
+    private static EvaluationBias BiasOf(ModelPackage package, DatasetVersion test, string label, string column, IReadOnlyList<string?> groups, IReadOnlyList<string?> labels, IReadOnlyList<double[]> predictions)
+    {
+        var classes = package.Classes is { Count: 2 } named ? named : ["false", "true"];
+        try
+        {
+            return new EvaluationBias(column, GateBias.Report($"{test.Name}@{test.Version}", column, label, new BiasBounds(column), package, groups,
+                [.. labels.Select(l => l is null ? null : classes[l == "true" ? 1 : 0])], predictions));
+        }
+        catch (GyreException e) when (e.Code == ErrorCode.InvalidArgument)
+        {
+            // One group in the test part, or too many: the training stands, and says why there is no bias.
+            return new EvaluationBias(column, null, e.Message);
+        }
+    }
+
     /// <summary>Permutation importance is computed for at most this many features (one scoring of the test part each).</summary>
     public const int MaxImportanceFeatures = 50;
 
     /// <summary>
-    /// The metrics per value of each categorical feature, from the trainer's test predictions; then,
+    /// The metrics per value of each categorical feature, and a binary model's bias by each sensitive
+    /// column (not trained on, but kept in the test part), from the trainer's test predictions; then,
     /// for each <paramref name="measured"/> feature, the test part scored again through the saved
     /// package (as serving and the gate will) with that feature's values shuffled (seeded), for its
     /// permutation importance on the task's main metric.
     /// </summary>
-    private async Task<(List<FeatureImportance>? Importance, List<SliceMetrics> Slices)> InspectAsync(ModelPackage package, TrainedModel trained, DatasetVersion test,
+    private async Task<(List<FeatureImportance>? Importance, List<SliceMetrics> Slices, List<EvaluationBias>? Bias)> InspectAsync(ModelPackage package, TrainedModel trained, DatasetVersion test,
         string label, IReadOnlyList<string>? classes, IReadOnlyList<TrainingColumn> measured, IReadOnlyList<TrainingColumn> features, string testPath, int seed, CancellationToken ct)
     {
         // The exported label is "true"/"false" for two classes and the class index for more.
@@ -135,16 +154,18 @@ public sealed class ModelTraining(
             ModelTasks.Binary => l == 1 ? "true" : "false",
             _ => l.ToString("R", CultureInfo.InvariantCulture),
         })).ToList();
-        var texts = await exporter.ColumnsAsync(await objects.LocalPathAsync(test.Digest, test.Format, ct), test, categorical, ct);
+        var sensitive = package.Task == ModelTasks.Binary ? test.Columns.Where(c => c.Role == ColumnRole.Sensitive).Select(c => c.Name).ToList() : [];
+        var texts = await exporter.ColumnsAsync(await objects.LocalPathAsync(test.Digest, test.Format, ct), test, [.. categorical, .. sensitive], ct);
         var overall = TaskMetrics.Evaluate(package.Task!, exported, labels, predictions)[metric];
         var slices = categorical.SelectMany(column => Enumerable.Range(0, predictions.Count).GroupBy(i => texts[column][i] ?? "(missing)")
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new SliceMetrics(column, g.Key, g.Count(), TaskMetrics.Evaluate(package.Task!, exported, [.. g.Select(i => labels[i])], [.. g.Select(i => predictions[i])]))))
             .ToList();
+        var bias = sensitive.Count == 0 ? null : sensitive.Select(column => BiasOf(package, test, label, column, texts[column], labels, predictions)).ToList();
 
         if (measured.Count == 0)
         {
-            return (null, slices);
+            return (null, slices, bias);
         }
         var importance = new List<FeatureImportance>();
         var permuted = measured.Take(MaxImportanceFeatures).Select((f, i) => (f.Name, $"{testPath}.permuted{i}.csv")).ToList();
@@ -163,7 +184,7 @@ public sealed class ModelTraining(
         {
             permuted.ForEach(p => File.Delete(p.Item2));
         }
-        return ([.. importance.OrderByDescending(i => i.Drop)], slices);
+        return ([.. importance.OrderByDescending(i => i.Drop)], slices, bias);
     }
 
     /// <summary>The metric a search optimises, checked against the task; null when there is no search.</summary>

@@ -8,7 +8,7 @@ namespace Gyre.Core.Learning.Training;
 /// A finished training: its run, the datasets it read, the test metrics (one of the three
 /// evaluations, as the task), the class labels, and the registered version when one was asked for;
 /// the permutation importance of each feature and the metrics per value of each categorical feature;
-/// the curves the run page draws (ROC and precision–recall, or residuals).
+/// the curves the run page draws (ROC and precision–recall, or residuals); a binary model's bias by each sensitive column.
 /// </summary>
 public sealed record TrainingResult(
     RunId RunId,
@@ -28,4 +28,5 @@ public sealed record TrainingResult(
     IReadOnlyList<TrialResult>? Trials = null,
     IReadOnlyList<FeatureImportance>? Importance = null,
     IReadOnlyList<SliceMetrics>? Slices = null,
-    EvaluationCurves? Curves = null);
+    EvaluationCurves? Curves = null,
+    IReadOnlyList<EvaluationBias>? Bias = null);

@@ -77,9 +77,13 @@ public sealed class EndpointMonitor(
             await estimator.ReferenceAsync(found.Variants[0].ModelName, found.Variants[0].ModelVersion, performance, ct);
         }
         // Checked now rather than at the first window: the reference must exist, and the tests must fit its columns.
-        var (reference, _) = await ReferenceAsync(settings, found.Variants[0].ModelName, found.Variants[0].ModelVersion, ct);
+        var (reference, _, referenceColumns) = await ReferenceAsync(settings, found.Variants[0].ModelName, found.Variants[0].ModelVersion, ct);
         var request = Request(settings, reference, null);
         DriftCheck.Compare(reference, reference, request);
+        if (settings.Bias?.Sensitive is { } sensitive && !referenceColumns.Any(c => c.Name == sensitive))
+        {
+            throw GyreException.Invalid($"bias.sensitive: '{sensitive}' is not a column of the reference {reference.Dataset}@{reference.Version} (its columns: {string.Join(", ", referenceColumns.Select(c => c.Name))})");
+        }
         var existing = await store.GetMonitorAsync(endpoint, ct);
         var state = new EndpointMonitorState(endpoint, settings, existing?.NextWindowStart ?? Now(), existing?.CreationTime ?? Now());
         await store.SaveMonitorAsync(state, ct);
@@ -166,7 +170,7 @@ public sealed class EndpointMonitor(
             return end;
         }
         var served = rows.GroupBy(r => (r.Prediction.ModelName, r.Prediction.ModelVersion)).MaxBy(g => g.Count())!.Key;
-        var (reference, label) = await ReferenceAsync(settings, served.ModelName, served.ModelVersion, ct);
+        var (reference, label, _) = await ReferenceAsync(settings, served.ModelName, served.ModelVersion, ct);
         var inputs = rows.Select(r => JsonDocument.Parse(r.Prediction.Inputs).RootElement).ToList();
         var present = reference.Columns.Where(c => c.Name != label?.Name && inputs.Any(i => i.ValueKind == JsonValueKind.Object && i.TryGetProperty(c.Name, out _))).ToList();
         var window = WindowStatistics.From(monitor.Endpoint, inputs, present);
@@ -248,8 +252,15 @@ public sealed class EndpointMonitor(
             drifted, label.Count, current.Count, false);
     }
 
-    /// <summary>The reference's statistics and its label column: the settings' dataset, or the one the served version was trained on.</summary>
-    private async Task<(ReferenceStatistics Statistics, ColumnReference? Label)> ReferenceAsync(MonitorSettings settings, string model, long version, CancellationToken ct)
+    /// <summary>The reference of the version the endpoint serves (its first variant's), its label column and all its dataset's columns.</summary>
+    internal async Task<(ReferenceStatistics Statistics, ColumnReference? Label, IReadOnlyList<ColumnSchema> Columns)> ReferenceOfAsync(EndpointMonitorState state, CancellationToken ct)
+    {
+        var served = (await endpoints.GetEndpointAsync(state.Endpoint, ct)).Variants[0];
+        return await ReferenceAsync(state.Settings, served.ModelName, served.ModelVersion, ct);
+    }
+
+    /// <summary>The reference's statistics (of its features and label), its label column and all its dataset's columns: the settings' dataset, or the one the served version was trained on.</summary>
+    private async Task<(ReferenceStatistics Statistics, ColumnReference? Label, IReadOnlyList<ColumnSchema> Columns)> ReferenceAsync(MonitorSettings settings, string model, long version, CancellationToken ct)
     {
         string name;
         long number;
@@ -270,13 +281,14 @@ public sealed class EndpointMonitor(
         var statistics = await references.GetOrComputeAsync(name, number, ct);
         var columns = (await datasets.GetVersionAsync(name, statistics.Version, ct)).Columns;
         var labelName = trainedLabel ?? columns.FirstOrDefault(c => c.Role == ColumnRole.Label)?.Name;
-        return (statistics, statistics.Columns.FirstOrDefault(c => c.Name == labelName));
+        return (statistics, statistics.Columns.FirstOrDefault(c => c.Name == labelName), columns);
     }
 
     private static DriftRequest Request(MonitorSettings settings, ReferenceStatistics reference, IReadOnlyList<string>? columns) =>
         new(new DatasetSide(reference.Dataset, reference.Version), null, columns, settings.Tests, settings.Thresholds, settings.Share);
 
-    private async Task<List<LoggedPrediction>> ReadAsync(string endpoint, long since, long until, int limit, CancellationToken ct)
+    /// <summary>An endpoint's predictions in [since, until), shadow copies left out, at most <paramref name="limit"/>.</summary>
+    internal async Task<List<LoggedPrediction>> ReadAsync(string endpoint, long since, long until, int limit, CancellationToken ct)
     {
         var rows = new List<LoggedPrediction>();
         string? token = null;

@@ -1,3 +1,4 @@
+using Gyre.Core.Monitoring.Bias;
 using Gyre.Core.Monitoring.Drift;
 using Gyre.Core.Monitoring.Multivariate;
 using Gyre.Core.Monitoring.Performance;
@@ -12,6 +13,7 @@ namespace Gyre.Core.Monitoring.Monitors;
 /// trained on), with the drift tests' defaults unless <c>Tests</c>, <c>Thresholds</c> and <c>Share</c> say otherwise.
 /// A drift alarm — what policies act on — needs <c>AlarmAfter</c> windows in a row that drifted as a
 /// data set (default 2): one window's verdict is a test at a 5% level, and a monitor checks many.
+/// <c>Bias</c> names the sensitive input and favourable label for the windows' post-training bias.
 /// </summary>
 public sealed record MonitorSettings(
     DatasetSide? Reference = null,
@@ -23,7 +25,8 @@ public sealed record MonitorSettings(
     int? AlarmAfter = null,
     SequentialSettings? Sequential = null,
     PerformanceSettings? Performance = null,
-    MultivariateSettings? Multivariate = null)
+    MultivariateSettings? Multivariate = null,
+    BiasSettings? Bias = null)
 {
     public const int DefaultWindowPredictions = 1000;
     public const int MinWindowPredictions = 10;
