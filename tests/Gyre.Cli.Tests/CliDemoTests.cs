@@ -26,6 +26,13 @@ public sealed partial class CliDemoTests
         var summary = Summary().Match(result.Stdout);
         Assert.True(summary.Success, result.Stdout);
         Assert.InRange(int.Parse(summary.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 1, 3);
+        // Before a label about the drifted traffic: the accuracy estimated from v1's confidence falls, in a window no later than the alarm's.
+        var fall = EstimateFall().Match(result.Stdout);
+        Assert.True(fall.Success, result.Stdout);
+        Assert.True(int.Parse(fall.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) <= int.Parse(alarm.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        var estimated = EstimatedSummary().Match(result.Stdout);
+        Assert.True(estimated.Success, result.Stdout);
+        Assert.InRange(double.Parse(estimated.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 60, 85);
 
         // Without --home the demo made a home of its own; with --exit it leaves nothing behind.
         var home = Home().Match(result.Stdout);
@@ -64,4 +71,10 @@ public sealed partial class CliDemoTests
 
     [GeneratedRegex(@"home (\S+); playing the demo")]
     private static partial Regex Home();
+
+    [GeneratedRegex(@"drift window (\d+): estimated accuracy 0\.\d+ \(CBPE, from the model's confidence, before its labels arrive\), down from 0\.9\d")]
+    private static partial Regex EstimateFall();
+
+    [GeneratedRegex(@"v1's accuracy after the drift, estimated without labels \(CBPE\) as each window closed: ([0-9.]+)%; realized once the labels came: [0-9.]+%")]
+    private static partial Regex EstimatedSummary();
 }

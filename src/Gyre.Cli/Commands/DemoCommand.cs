@@ -94,5 +94,9 @@ internal static class DemoCommand
             $"false alarms: {s.FalseAlarms} in {s.WindowsBeforeDrift} windows before the drift; "
             + $"drift detected {(s.WindowsToDetect is { } w ? $"{w} window(s) after its onset" : "not at all")}; v2 {(s.Promoted ? "promoted" : "not promoted")}; "
             + $"accuracy after promotion {(double.IsNaN(s.AfterPromotion) ? "-" : ((s.AfterPromotion - s.Before) * 100).ToString("+0.0;-0.0", CultureInfo.InvariantCulture) + " points")} against before the drift; {s.Elapsed.TotalSeconds:0} s"));
+        if (!double.IsNaN(s.EstimatedAfterDrift))
+        {
+            Console.Out.WriteLine($"v1's accuracy after the drift, estimated without labels (CBPE) as each window closed: {Percent(s.EstimatedAfterDrift)}; realized once the labels came: {Percent(s.RealizedAfterDrift)}");
+        }
     }
 }

@@ -11,7 +11,8 @@ namespace Gyre.Cli.Demo;
 
 /// <summary>
 /// Plays the closed loop against a running server: v1 is trained and served, traffic streams with
-/// its ground truth arriving one batch late, the world drifts, the monitor sees it, the policy starts
+/// its ground truth arriving some batches late, the world drifts, the monitor sees it (and estimates
+/// the accuracy falling before the labels show it), the policy starts
 /// the retraining on what happened since, the gate and a canary promote v2, and accuracy recovers.
 /// Prints a timeline as it goes and a summary at the end; returns the figures.
 /// </summary>
@@ -23,6 +24,8 @@ internal sealed class DemoRun(GyreClient client, DemoSettings settings, TextWrit
     private readonly HashSet<string> _seen = [];
     private readonly int _alarmAfter = MonitorSettings.DefaultAlarmAfter;
     private bool _drifting;
+    private double? _firstEstimate;
+    private bool _toldFall;
 
     public async Task<DemoSummary> RunAsync(CancellationToken ct)
     {
@@ -53,8 +56,8 @@ internal sealed class DemoRun(GyreClient client, DemoSettings settings, TextWrit
         var afterPromotion = 0;
         var driftBatch = settings.BatchesBeforeDrift;
         DateTimeOffset? onset = null;
-        string[]? pendingIds = null;
-        string[]? pendingTruth = null;
+        DateTimeOffset? promotedAt = null;
+        var pending = new Queue<(string[] Ids, string[] Truth)>();
         while (afterPromotion < settings.BatchesAfterPromotion && _clock.Elapsed < deadline && (settings.Drifts || batches < driftBatch))
         {
             if (batches == driftBatch)
@@ -67,14 +70,13 @@ internal sealed class DemoRun(GyreClient client, DemoSettings settings, TextWrit
             var answer = await client.Endpoints.PredictAsync(DemoPipelines.Endpoint, draws.Select(d => (IReadOnlyDictionary<string, object?>)d.Row), ct);
             var labels = answer.Predictions.Select(p => p.GetProperty("label").GetString()).ToList();
             _outcomes.AddRange(labels.Select((l, i) => (phase, l == draws[i].Truth)));
-            // The truth about a batch is reported one batch later: feedback arrives late.
-            if (pendingIds is not null && pendingTruth is not null)
+            // The truth about a batch is reported LabelDelay batches later: feedback arrives late.
+            pending.Enqueue(([.. answer.PredictionIds], [.. draws.Select(d => d.Truth)]));
+            while (pending.Count > settings.LabelDelay)
             {
-                var truth = pendingTruth;
-                await client.Endpoints.FeedbackAsync(DemoPipelines.Endpoint, pendingIds.Select((id, i) => (id, (object)truth[i])), ct);
+                var (ids, truth) = pending.Dequeue();
+                await client.Endpoints.FeedbackAsync(DemoPipelines.Endpoint, ids.Select((id, i) => (id, (object)truth[i])), ct);
             }
-            pendingIds = [.. answer.PredictionIds];
-            pendingTruth = [.. draws.Select(d => d.Truth)];
             batches++;
             if (phase == "after promotion")
             {
@@ -84,12 +86,17 @@ internal sealed class DemoRun(GyreClient client, DemoSettings settings, TextWrit
             if (promoted && phase == "after drift")
             {
                 phase = "after promotion";
+                promotedAt = DateTimeOffset.UtcNow;
                 Say("v2 serves all traffic; measuring its accuracy on the drifted world");
             }
             await Task.Delay(settings.Pause, ct);
         }
         var (windowsBefore, falseAlarms, windowsToDetect) = await WindowsAsync(onset, ct);
-        return Summary(windowsToDetect, phase == "after promotion") with { WindowsBeforeDrift = windowsBefore, FalseAlarms = falseAlarms };
+        var (estimated, realized) = await EstimatedAfterDriftAsync(onset, promotedAt, ct);
+        return Summary(windowsToDetect, phase == "after promotion") with
+        {
+            WindowsBeforeDrift = windowsBefore, FalseAlarms = falseAlarms, EstimatedAfterDrift = estimated, RealizedAfterDrift = realized,
+        };
     }
 
     /// <summary>Prints what changed since the last look: drift verdicts, policy firings, retraining steps, canary steps. Returns whether a canary has been promoted.</summary>
@@ -97,6 +104,17 @@ internal sealed class DemoRun(GyreClient client, DemoSettings settings, TextWrit
     {
         foreach (var window in (await client.Endpoints.ListDriftWindowsAsync(DemoPipelines.Endpoint, 50, ct)).Items.Reverse().Where(w => _seen.Add($"window {w.Id}")))
         {
+            // CBPE's estimate is there when the window closes, before the late labels: its fall is the first news of the drift's cost.
+            if (window.Performance?.Metrics?.GetValueOrDefault("accuracy") is { } estimate and > 0)
+            {
+                _firstEstimate ??= estimate;
+                if (!_toldFall && estimate < _firstEstimate - 0.05)
+                {
+                    _toldFall = true;
+                    Say(string.Create(CultureInfo.InvariantCulture,
+                        $"drift window {window.Id}: estimated accuracy {estimate:0.00} (CBPE, from the model's confidence, before its labels arrive), down from {_firstEstimate:0.00}"));
+                }
+            }
             // Only a change is news (every window is in `gyre monitor show credit`): a verdict that
             // flips, and the window that raises the alarm the policy acts on.
             if (window.Data.DatasetDrift != _drifting || (window.Alarm && window.Streak == _alarmAfter))
@@ -156,6 +174,19 @@ internal sealed class DemoRun(GyreClient client, DemoSettings settings, TextWrit
         return (before.Count, before.Count(w => w.Alarm), onset is null || first < 0 || found < 0 ? null : found - first + 1);
     }
 
+    /// <summary>
+    /// v1's mean accuracy estimated without labels over the windows wholly after the drift's onset and
+    /// before the promotion, and the mean realized once their labels came (NaN when none).
+    /// </summary>
+    private async Task<(double Estimated, double Realized)> EstimatedAfterDriftAsync(DateTimeOffset? onset, DateTimeOffset? promoted, CancellationToken ct)
+    {
+        var (from, to) = (onset?.ToUnixTimeMilliseconds() ?? long.MaxValue, promoted?.ToUnixTimeMilliseconds() ?? long.MaxValue);
+        var after = (await client.Endpoints.ListEstimatedPerformanceAsync(DemoPipelines.Endpoint, 1000, ct)).Items
+            .Where(w => w.Start >= from && w.End <= to && w.Estimated?.Metrics?.ContainsKey("accuracy") == true && w.Realized?.Metrics.ContainsKey("accuracy") == true).ToList();
+        return after.Count == 0 ? (double.NaN, double.NaN)
+            : (after.Average(w => w.Estimated!.Metrics!["accuracy"]), after.Average(w => w.Realized!.Metrics["accuracy"]));
+    }
+
     private DemoSummary Summary(int? windowsToDetect, bool promoted)
     {
         double Accuracy(string phase) => _outcomes.Where(o => o.Phase == phase) is var rows && rows.Any() ? rows.Average(r => r.Right ? 1.0 : 0.0) : double.NaN;
@@ -196,16 +227,23 @@ internal sealed class DemoRun(GyreClient client, DemoSettings settings, TextWrit
 }
 
 /// <summary>How the demo plays: <see cref="Fast"/> for tests (under a minute), <see cref="Full"/> for people.</summary>
-/// <remarks>Without <c>Drifts</c> the world never changes: the stream stops after <c>BatchesBeforeDrift</c> batches (a control run for false alarms).</remarks>
+/// <remarks>
+/// Without <c>Drifts</c> the world never changes: the stream stops after <c>BatchesBeforeDrift</c> batches (a control run for false alarms).
+/// A batch's ground truth is reported <c>LabelDelay</c> batches after it.
+/// </remarks>
 internal sealed record DemoSettings(int TrainingRows, int BatchSize, int BatchesBeforeDrift, int BatchesAfterPromotion, int WindowPredictions,
-    double BakeSeconds, TimeSpan Pause, TimeSpan Deadline, int Seed = 7, bool Drifts = true)
+    double BakeSeconds, TimeSpan Pause, TimeSpan Deadline, int Seed = 7, bool Drifts = true, int LabelDelay = 1)
 {
-    public static DemoSettings Fast => new(2000, 100, 20, 10, 1000, 2, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(55));
+    public static DemoSettings Fast => new(4000, 100, 20, 10, 1000, 2, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(55), LabelDelay: 3);
 
     /// <summary>20 windows of traffic before the drift (to show that the monitor keeps quiet), then the drift, at a pace a person can follow.</summary>
-    public static DemoSettings Full => new(5000, 100, 200, 30, 1000, 10, TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(10));
+    public static DemoSettings Full => new(5000, 100, 200, 30, 1000, 10, TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(10), LabelDelay: 3);
 }
 
-/// <summary>What the demo measured: online accuracy in each phase, how many windows after the onset the drift was detected, whether v2 was promoted.</summary>
+/// <summary>
+/// What the demo measured: online accuracy in each phase, how many windows after the onset the drift was detected, whether v2 was promoted;
+/// and the accuracy estimated without labels after the onset beside the realized one.
+/// </summary>
 internal sealed record DemoSummary(double Before, int BeforeCount, double AfterDrift, int AfterDriftCount, double AfterPromotion, int AfterPromotionCount,
-    int? WindowsToDetect, bool Promoted, TimeSpan Elapsed, int WindowsBeforeDrift = 0, int FalseAlarms = 0);
+    int? WindowsToDetect, bool Promoted, TimeSpan Elapsed, int WindowsBeforeDrift = 0, int FalseAlarms = 0,
+    double EstimatedAfterDrift = double.NaN, double RealizedAfterDrift = double.NaN);
