@@ -105,4 +105,60 @@ public sealed class MultivariateMonitorTests : ClockedMonitorTests
         var metrics = await Server.Http.GetStringAsync("/metrics");
         Assert.Contains($"gyre_multivariate_drift{{endpoint=\"{endpoint}\"}} 1", metrics, StringComparison.Ordinal);
     }
+
+    /// <summary>An 8-dimensional embedding whose dimensions move together in pairs; shifted, the pairs turn the other way, every dimension keeping its spread.</summary>
+    private static double[] Embedding(Random random, bool shifted)
+    {
+        var e = new double[8];
+        for (var k = 0; k < 8; k += 2)
+        {
+            var (a, b) = (Normal(random), Normal(random));
+            (e[k], e[k + 1]) = (a, (shifted ? -0.9 : 0.9) * a + (Math.Sqrt(1 - 0.81) * b));
+        }
+        return [.. e.Select(x => Math.Round(x, 5))];
+    }
+
+    private static string Json(double[] vector) => "[" + string.Join(", ", vector.Select(x => x.ToString("R", CultureInfo.InvariantCulture))) + "]";
+
+    [Fact]
+    public async Task AnEmbeddingThatTurns_IsFoundByTheDomainClassifier_FromTheVectorInput()
+    {
+        var random = new Random(44);
+        var csv = new StringBuilder("x1,x2,y,embedding\n");
+        for (var i = 0; i < 2000; i++)
+        {
+            var (x1, x2) = (Normal(random), Normal(random));
+            csv.Append(CultureInfo.InvariantCulture, $"{x1:R},{x2:R},{(x1 + x2 > 0 ? "true" : "false")},\"{Json(Embedding(random, false))}\"\n");
+        }
+        var name = Unique.Name("embedded");
+        await Server.Client.Datasets.SetSchemaAsync(name, "columns:\n  y: {role: label}\n  embedding: {role: ignore}\n");
+        await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())))
+        {
+            await Server.Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
+        }
+        var trained = await Server.Http.PostAsJsonAsync("/api/v1/trainings", new TrainingRequest(name, Task: "binary", Register: name + "-model"), GyreJson.Options);
+        Assert.True(trained.StatusCode == HttpStatusCode.Created, await trained.Content.ReadAsStringAsync());
+        var endpoint = await ServingModels.CreateEndpointAsync(Server, name + "-model/1");
+        await Server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(new DatasetSide(name, 1), WindowPredictions: WindowRows));
+
+        // The model reads x1 and x2; the embedding rides along in each request (logged as an array), as an application's would.
+        foreach (var shifted in new[] { false, true })
+        {
+            var rows = Enumerable.Range(0, WindowRows).Select(_ => new Dictionary<string, object?> { ["x1"] = Normal(random), ["x2"] = Normal(random), ["embedding"] = Embedding(random, shifted) }).ToList();
+            await Server.Client.Endpoints.PredictAsync(endpoint, rows);
+            Time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+        var windows = await WindowsAsync(endpoint, 2);
+        Assert.Equal(2, windows.Count);
+
+        var (like, turned) = (windows[0].Multivariate!.Classifier!, windows[1].Multivariate!.Classifier!);
+        Assert.Equal(["embedding"], turned.Vectors!);
+        Assert.True(like.Auc < 0.6 && !like.Drifted, $"AUC {like.Auc}");
+        Assert.True(turned.Auc > 0.8 && turned.Drifted, $"AUC {turned.Auc}");
+        // The PCA and the univariate tests see x1 and x2 only, which did not change; the embedding is not one of their columns.
+        Assert.Equal(["x1", "x2"], windows[1].Multivariate!.Columns);
+        Assert.False(windows[1].Multivariate!.Drifted);
+        Assert.DoesNotContain(windows[1].Data.Columns, c => c.Column == "embedding");
+        Assert.All(windows[1].Data.Columns, c => Assert.False(c.Drifted, $"{c.Column} {c.Test} {c.Statistic}"));
+    }
 }

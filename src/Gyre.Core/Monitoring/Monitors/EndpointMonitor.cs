@@ -170,9 +170,11 @@ public sealed class EndpointMonitor(
             return end;
         }
         var served = rows.GroupBy(r => (r.Prediction.ModelName, r.Prediction.ModelVersion)).MaxBy(g => g.Count())!.Key;
-        var (reference, label, _) = await ReferenceAsync(settings, served.ModelName, served.ModelVersion, ct);
+        var (reference, label, referenceColumns) = await ReferenceAsync(settings, served.ModelName, served.ModelVersion, ct);
         var inputs = rows.Select(r => JsonDocument.Parse(r.Prediction.Inputs).RootElement).ToList();
-        var present = reference.Columns.Where(c => c.Name != label?.Name && inputs.Any(i => i.ValueKind == JsonValueKind.Object && i.TryGetProperty(c.Name, out _))).ToList();
+        // Inputs logged as arrays (embeddings) are vectors: only the domain classifier reads them.
+        var vectors = referenceColumns.Select(c => c.Name).Where(name => name != label?.Name && FirstValue(inputs, name) is { } value && VectorColumn.IsVector(value)).ToList();
+        var present = reference.Columns.Where(c => c.Name != label?.Name && !vectors.Contains(c.Name) && inputs.Any(i => i.ValueKind == JsonValueKind.Object && i.TryGetProperty(c.Name, out _))).ToList();
         var window = WindowStatistics.From(monitor.Endpoint, inputs, present);
         var report = DriftCheck.Compare(reference, window, Request(settings, reference, [.. present.Select(c => c.Name)]));
         var answers = label is null ? null : Answers(label, rows);
@@ -184,7 +186,7 @@ public sealed class EndpointMonitor(
         var performance = settings.Performance?.IsEnabled ?? true
             ? await estimator.EstimateAsync(served.ModelName, served.ModelVersion, settings.Performance, rows, inputs, ct)
             : null;
-        var multivariate = settings.Multivariate?.IsEnabled ?? true ? await reconstruction.CheckAsync(reference, present, inputs, settings.Multivariate, ct) : null;
+        var multivariate = settings.Multivariate?.IsEnabled ?? true ? await reconstruction.CheckAsync(reference, present, vectors, inputs, settings.Multivariate, ct) : null;
         var sequential = settings.Sequential ?? SequentialSettings.Default;
         var statistics = Standardised(reference, window, label, answers);
         if (multivariate is { Statistic: { } error, Reference: { } mean, Upper: { } upper } && upper > mean)
@@ -235,6 +237,19 @@ public sealed class EndpointMonitor(
             result.Add(predicted);
         }
         return result;
+    }
+
+    /// <summary>The first logged value of an input in the window, if any row has it.</summary>
+    private static JsonElement? FirstValue(IReadOnlyList<JsonElement> inputs, string name)
+    {
+        foreach (var row in inputs)
+        {
+            if (row.ValueKind == JsonValueKind.Object && row.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null)
+            {
+                return value;
+            }
+        }
+        return null;
     }
 
     /// <summary>The served answers against the reference's label.</summary>

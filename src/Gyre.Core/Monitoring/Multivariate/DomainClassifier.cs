@@ -44,5 +44,5 @@ public static class DomainClassifier
     }
 }
 
-/// <summary>A domain classifier's verdict: its cross-validated ROC AUC against the threshold, and the rows of each side it learned from.</summary>
-public sealed record DomainClassifierDrift(double Auc, double Threshold, bool Drifted, int ReferenceRows, int WindowRows);
+/// <summary>A domain classifier's verdict: its cross-validated ROC AUC against the threshold, the rows of each side it learned from, and the vector inputs it covered.</summary>
+public sealed record DomainClassifierDrift(double Auc, double Threshold, bool Drifted, int ReferenceRows, int WindowRows, IReadOnlyList<string>? Vectors = null);
