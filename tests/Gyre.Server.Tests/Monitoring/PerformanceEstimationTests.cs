@@ -99,6 +99,36 @@ public sealed class PerformanceEstimationTests : ClockedMonitorTests
     }
 
     [Fact]
+    public async Task LabelsThatCameBeforeTheWindowClosed_MakeTheRealizedAccuracyASequentialStatistic()
+    {
+        var model = await TrainAsync();
+        var endpoint = await ServingModels.CreateEndpointAsync(Server, model + "/1");
+        await Server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(WindowPredictions: WindowRows));
+        var random = new Random(9);
+        var realized = new List<double>();
+        // Labels at once for the first two windows (all of them, then 20: too few to count), none for the third.
+        foreach (var (spread, labelled) in new[] { (2.0, WindowRows), (0.5, 20), (0.5, 0) })
+        {
+            var xs = Enumerable.Range(0, WindowRows).Select(_ => Normal(random, spread)).ToList();
+            var answered = await Server.Client.Endpoints.PredictAsync(endpoint, [.. xs.Select(x => new Dictionary<string, object?> { ["x"] = x })]);
+            var truth = xs.Select(x => Outcome(x, random)).ToList();
+            if (labelled > 0)
+            {
+                await Server.Client.Endpoints.FeedbackAsync(endpoint, answered.PredictionIds.Take(labelled).Select((id, i) => (id, (object)(truth[i] ? "true" : "false"))));
+            }
+            realized.Add(answered.Predictions.Select((p, i) => p.GetProperty("label").GetString() == (truth[i] ? "true" : "false")).Average(right => right ? 1.0 : 0.0));
+            Time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+        var windows = await WindowsAsync(endpoint, 3);
+        Assert.Equal(3, windows.Count);
+        var first = windows[0].Sequential!.Single(p => p.Statistic == EndpointMonitor.RealizedAccuracy);
+        Assert.Equal(("realized accuracy", realized[0]), (first.Measure, first.Value));
+        // Too few labels in the second window, none in the third: no figure, and the detectors' state carried forward.
+        Assert.All(windows.Skip(1), w => Assert.Null(w.Sequential!.Single(p => p.Statistic == EndpointMonitor.RealizedAccuracy).Value));
+        Assert.Equal(first.Cusum, windows[2].Sequential!.Single(p => p.Statistic == EndpointMonitor.RealizedAccuracy).Cusum);
+    }
+
+    [Fact]
     public async Task NoEstimatePossible_IsA400WhenAskedFor_AndAReasonOnEachWindowOtherwise()
     {
         var regression = Unique.Name("diabetes");

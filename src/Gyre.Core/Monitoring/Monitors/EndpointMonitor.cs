@@ -36,6 +36,15 @@ public sealed class EndpointMonitor(
     /// <summary>The sequential statistic of a binary classifier's accuracy estimated without labels.</summary>
     public const string EstimatedAccuracy = "estimated_accuracy";
 
+    /// <summary>The sequential statistic of a classifier's accuracy over the window's predictions labelled by the time it closed.</summary>
+    public const string RealizedAccuracy = "realized_accuracy";
+
+    /// <summary>The sequential statistic of a regression's MAE over the window's predictions labelled by the time it closed.</summary>
+    public const string RealizedMae = "realized_mae";
+
+    /// <summary>The fewest labelled predictions a window needs for its realized metric to be a sequential statistic.</summary>
+    public const int MinRealizedLabels = 30;
+
     /// <summary>The sequential statistic of the window's mean PCA reconstruction error.</summary>
     public const string ReconstructionError = "reconstruction_error";
     private const int PageSize = 5000;
@@ -194,12 +203,18 @@ public sealed class EndpointMonitor(
             // The band is mean ± 3 standard errors: one standard error is a third of its half-width.
             statistics.Add(new StandardisedStatistic(ReconstructionError, "mean PCA reconstruction error", error, (error - mean) / ((upper - mean) / 3)));
         }
-        if (performance?.Metrics?.GetValueOrDefault("accuracy") is { } accuracy and > 0
-            && await estimator.ReferenceAsync(served.ModelName, served.ModelVersion, settings.Performance, ct) is { Accuracy: > 0 and < 1 } cbpe)
+        var performanceReference = performance is { Missing: null, Metrics: not null }
+            ? await estimator.ReferenceAsync(served.ModelName, served.ModelVersion, settings.Performance, ct)
+            : null;
+        if (performance?.Metrics?.GetValueOrDefault("accuracy") is { } accuracy and > 0 && performanceReference is { Accuracy: > 0 and < 1 } cbpe)
         {
             // The estimated accuracy against the reference's realized one, in binomial standard errors.
             statistics.Add(new StandardisedStatistic(EstimatedAccuracy, "estimated accuracy", accuracy,
                 (accuracy - cbpe.Accuracy) / Math.Sqrt(cbpe.Accuracy * (1 - cbpe.Accuracy) / performance.Rows)));
+        }
+        if (performanceReference is not null && RealizedStatistic(rows, performanceReference) is { } realized)
+        {
+            statistics.Add(realized);
         }
         var points = sequential.IsEnabled
             ? SequentialDetection.Next(previous?.Reference == referenceName ? previous.Sequential : null, statistics, sequential, start, end)
@@ -237,6 +252,28 @@ public sealed class EndpointMonitor(
             result.Add(predicted);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The realized accuracy (a classifier) or MAE (a regression) of the window's predictions that had
+    /// their labels when it closed, against the reference's, in standard errors of that many rows; null
+    /// with fewer than <see cref="MinRealizedLabels"/> labels. Labels that come later do not change it.
+    /// </summary>
+    private static StandardisedStatistic? RealizedStatistic(IReadOnlyList<LoggedPrediction> rows, IPerformanceReference reference)
+    {
+        var labelled = rows.Where(r => r.Actual is not null).Select(r => new LabelledPrediction(r.Prediction.Variant, r.Prediction.Outputs, r.Actual!, r.Prediction.Time)).ToList();
+        if (labelled.Count < MinRealizedLabels || RealizedMetrics.Of(labelled) is not { } realized)
+        {
+            return null;
+        }
+        if (realized.Metrics.TryGetValue("accuracy", out var accuracy) && reference.Accuracy is > 0 and < 1)
+        {
+            return new StandardisedStatistic(RealizedAccuracy, "realized accuracy", accuracy,
+                (accuracy - reference.Accuracy) / Math.Sqrt(reference.Accuracy * (1 - reference.Accuracy) / realized.Labelled));
+        }
+        return realized.Metrics.TryGetValue("mae", out var mae) && reference is DleReference { AbsoluteErrorStddev: > 0 } dle
+            ? new StandardisedStatistic(RealizedMae, "realized MAE", mae, (mae - dle.Mae) / (dle.AbsoluteErrorStddev / Math.Sqrt(realized.Labelled)))
+            : null;
     }
 
     /// <summary>The first logged value of an input in the window, if any row has it.</summary>
