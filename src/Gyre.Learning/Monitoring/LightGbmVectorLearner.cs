@@ -1,12 +1,16 @@
 using Gyre.Core.Monitoring.Learners;
+using Gyre.Learning.Predictors;
 using Microsoft.ML;
+using Microsoft.ML.Calibrators;
 using Microsoft.ML.Data;
 
 namespace Gyre.Learning.Monitoring;
 
 /// <summary>
 /// <see cref="IVectorLearner"/> with ML.NET's LightGBM: 15 leaves at most, 20 rows a leaf, 50
-/// iterations — a quick model for an estimate, not a tuned one.
+/// iterations — a quick model for an estimate, not a tuned one. Its trees are scored flat
+/// (<see cref="FlatTreeEnsemble"/>) rather than through an <c>IDataView</c>: the same outputs, a
+/// fraction of the time on a window of 100,000 rows.
 /// </summary>
 internal sealed class LightGbmVectorLearner : IVectorLearner
 {
@@ -29,7 +33,7 @@ internal sealed class LightGbmVectorLearner : IVectorLearner
             // One thread: the same rows give the same model, and the monitor leaves the other core to the gateway.
             NumberOfThreads = 1,
         }).Fit(data);
-        return new Model(ml, model, schema, "Score");
+        return Model.Of(ml, model, schema, "Score");
     }
 
     public IVectorModel Classify(IReadOnlyList<double[]> rows, IReadOnlyList<bool> targets, int seed)
@@ -46,7 +50,7 @@ internal sealed class LightGbmVectorLearner : IVectorLearner
             // One thread: the same rows give the same model, and the monitor leaves the other core to the gateway.
             NumberOfThreads = 1,
         }).Fit(data);
-        return new Model(ml, model, Schema(rows[0].Length), "Probability");
+        return Model.Of(ml, model, Schema(rows[0].Length), "Probability");
     }
 
     private static float[] Floats(double[] row) => [.. row.Select(v => (float)v)];
@@ -72,9 +76,42 @@ internal sealed class LightGbmVectorLearner : IVectorLearner
         public float Label { get; set; }
     }
 
-    private sealed class Model(MLContext ml, ITransformer model, SchemaDefinition schema, string output) : IVectorModel
+    /// <summary>A trained model: its flattened trees (and calibrator, for a classifier) when it has them, ML.NET's own scoring otherwise.</summary>
+    internal sealed class Model(MLContext ml, ITransformer model, SchemaDefinition schema, string output, FlatTreeEnsemble? trees, ICalibrator? calibrator) : IVectorModel
     {
+        public static Model Of<TModel>(MLContext ml, ISingleFeaturePredictionTransformer<TModel> model, SchemaDefinition schema, string output)
+            where TModel : class
+        {
+            var (ensemble, calibrator) = CompiledTreeModel.Parts(model.Model);
+            var trees = ensemble is null ? null : FlatTreeEnsemble.From(ensemble);
+            // A classifier's probability needs its calibrator: without one, score through ML.NET.
+            var flat = trees is not null && (output == "Score" || calibrator is not null);
+            return new Model(ml, model, schema, output, flat ? trees : null, flat ? calibrator : null);
+        }
+
         public double[] Predict(IReadOnlyList<double[]> rows)
+        {
+            if (trees is null)
+            {
+                return PredictWithMlNet(rows);
+            }
+            var predictions = new double[rows.Count];
+            var features = new float[rows.Count == 0 ? 0 : rows[0].Length];
+            for (var r = 0; r < rows.Count; r++)
+            {
+                for (var j = 0; j < features.Length; j++)
+                {
+                    features[j] = (float)rows[r][j];
+                }
+                // ML.NET sums the trees into a float; a classifier's calibrator turns that into a probability.
+                var score = (float)trees.Output(features);
+                predictions[r] = calibrator is null ? score : calibrator.PredictProbability(score);
+            }
+            return predictions;
+        }
+
+        /// <summary>ML.NET's own scoring through an <c>IDataView</c>, which the flat trees reproduce.</summary>
+        internal double[] PredictWithMlNet(IReadOnlyList<double[]> rows)
         {
             var scored = model.Transform(ml.Data.LoadFromEnumerable(rows.Select(r => new VectorRow { Features = Floats(r) }), schema));
             return [.. scored.GetColumn<float>(output).Select(v => (double)v)];

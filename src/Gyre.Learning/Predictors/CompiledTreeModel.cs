@@ -120,7 +120,7 @@ internal sealed class CompiledTreeModel
         model is IEnumerable<ITransformer> chain ? chain.SelectMany(Flatten) : [model];
 
     /// <summary>The trees and, for a calibrated binary model, its calibrator.</summary>
-    private static (RegressionTreeEnsemble? Trees, ICalibrator? Calibrator) Parts(object model)
+    internal static (RegressionTreeEnsemble? Trees, ICalibrator? Calibrator) Parts(object model)
     {
         if (model is TreeEnsembleModelParametersBasedOnRegressionTree trees)
         {

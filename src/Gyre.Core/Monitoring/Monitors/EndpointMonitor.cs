@@ -9,6 +9,7 @@ using Gyre.Core.Monitoring.Drift;
 using Gyre.Core.Monitoring.Multivariate;
 using Gyre.Core.Monitoring.Performance;
 using Gyre.Core.Monitoring.Sequential;
+using Gyre.Core.Monitoring.Windows;
 using Gyre.Core.Registry;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Log;
@@ -180,10 +181,10 @@ public sealed class EndpointMonitor(
         }
         var served = rows.GroupBy(r => (r.Prediction.ModelName, r.Prediction.ModelVersion)).MaxBy(g => g.Count())!.Key;
         var (reference, label, referenceColumns) = await ReferenceAsync(settings, served.ModelName, served.ModelVersion, ct);
-        var inputs = rows.Select(r => JsonDocument.Parse(r.Prediction.Inputs).RootElement).ToList();
+        var inputs = LoggedColumns.Read([.. rows.Select(r => r.Prediction.Inputs)]);
         // Inputs logged as arrays (embeddings) are vectors: only the domain classifier reads them.
-        var vectors = referenceColumns.Select(c => c.Name).Where(name => name != label?.Name && FirstValue(inputs, name) is { } value && VectorColumn.IsVector(value)).ToList();
-        var present = reference.Columns.Where(c => c.Name != label?.Name && !vectors.Contains(c.Name) && inputs.Any(i => i.ValueKind == JsonValueKind.Object && i.TryGetProperty(c.Name, out _))).ToList();
+        var vectors = referenceColumns.Select(c => c.Name).Where(name => name != label?.Name && inputs.IsVector(name)).ToList();
+        var present = reference.Columns.Where(c => c.Name != label?.Name && !vectors.Contains(c.Name) && inputs.Has(c.Name)).ToList();
         var window = WindowStatistics.From(monitor.Endpoint, inputs, present);
         var report = DriftCheck.Compare(reference, window, Request(settings, reference, [.. present.Select(c => c.Name)]));
         var answers = label is null ? null : Answers(label, rows);
@@ -274,19 +275,6 @@ public sealed class EndpointMonitor(
         return realized.Metrics.TryGetValue("mae", out var mae) && reference is DleReference { AbsoluteErrorStddev: > 0 } dle
             ? new StandardisedStatistic(RealizedMae, "realized MAE", mae, (mae - dle.Mae) / (dle.AbsoluteErrorStddev / Math.Sqrt(realized.Labelled)))
             : null;
-    }
-
-    /// <summary>The first logged value of an input in the window, if any row has it.</summary>
-    private static JsonElement? FirstValue(IReadOnlyList<JsonElement> inputs, string name)
-    {
-        foreach (var row in inputs)
-        {
-            if (row.ValueKind == JsonValueKind.Object && row.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null)
-            {
-                return value;
-            }
-        }
-        return null;
     }
 
     /// <summary>The served answers against the reference's label.</summary>

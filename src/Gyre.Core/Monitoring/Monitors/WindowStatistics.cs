@@ -3,6 +3,7 @@ using System.Text.Json;
 using Gyre.Core.Data;
 using Gyre.Core.Data.Reference;
 using Gyre.Core.Json;
+using Gyre.Core.Monitoring.Windows;
 
 namespace Gyre.Core.Monitoring.Monitors;
 
@@ -15,34 +16,45 @@ public static class WindowStatistics
 {
     public const string PredictionColumn = "prediction";
 
-    public static ReferenceStatistics From(string endpoint, IReadOnlyList<JsonElement> rows, IEnumerable<ColumnReference> columns)
+    /// <summary>The window's statistics for the reference's columns, from its inputs read column by column.</summary>
+    public static ReferenceStatistics From(string endpoint, LoggedColumns window, IEnumerable<ColumnReference> columns)
     {
-        var result = columns.Select(c => Column(c.Name, c.Type, rows.Select(r => r.ValueKind == JsonValueKind.Object && r.TryGetProperty(c.Name, out var v) ? v : default))).ToList();
-        return new ReferenceStatistics(endpoint, 0, rows.Count, result);
+        var result = columns.Select(c => c.Type is ColumnType.Integer or ColumnType.Float ? Numeric(c.Name, c.Type, window.Numbers(c.Name)) : Categorical(c.Name, c.Type, window.Texts(c.Name))).ToList();
+        return new ReferenceStatistics(endpoint, 0, window.Count, result);
     }
 
     /// <summary>A column's statistics from its values in the window (undefined and null are missing).</summary>
     public static ColumnReference Column(string name, ColumnType type, IEnumerable<JsonElement> values)
     {
         var all = values.ToList();
-        if (type is ColumnType.Integer or ColumnType.Float)
+        return type is ColumnType.Integer or ColumnType.Float
+            ? Numeric(name, type, [.. all.Select(v => v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN)])
+            : Categorical(name, type, [.. all.Select(JsonValues.Text)]);
+    }
+
+    /// <summary>A numeric column's statistics; NaN is a missing value.</summary>
+    private static ColumnReference Numeric(string name, ColumnType type, double[] values)
+    {
+        var numbers = values.Where(double.IsFinite).Order().ToArray();
+        var missing = values.Count(double.IsNaN);
+        if (numbers.Length == 0)
         {
-            var numbers = all.Where(v => v.ValueKind == JsonValueKind.Number).Select(v => v.GetDouble()).Where(double.IsFinite).Order().ToArray();
-            var missing = all.Count - all.Count(v => v.ValueKind == JsonValueKind.Number);
-            if (numbers.Length == 0)
-            {
-                return new ColumnReference(name, type, 0, missing, 0);
-            }
-            var mean = numbers.Average();
-            var grid = Enumerable.Range(0, ReferenceSettings.QuantilePoints).Select(i => Drift.ColumnDistribution.LinearQuantile(numbers, i / (double)(ReferenceSettings.QuantilePoints - 1))).ToList();
-            var distinct = numbers.Distinct().Count();
-            return new ColumnReference(name, type, numbers.Length, missing, distinct, mean,
-                Math.Sqrt(numbers.Sum(x => (x - mean) * (x - mean)) / numbers.Length), numbers[0], numbers[^1], grid,
-                Values: numbers.Length <= ReferenceSettings.ExactMaxValues ? numbers : null,
-                Counts: distinct <= ReferenceSettings.NumericCountsMaxDistinct ? Counts(numbers.Select(n => n.ToString("R", CultureInfo.InvariantCulture))) : null);
+            return new ColumnReference(name, type, 0, missing, 0);
         }
-        var texts = all.Select(JsonValues.Text).OfType<string>().ToList();
-        return new ColumnReference(name, type, texts.Count, all.Count - texts.Count, texts.Distinct().Count(), Counts: Counts(texts));
+        var mean = numbers.Average();
+        var grid = Enumerable.Range(0, ReferenceSettings.QuantilePoints).Select(i => Drift.ColumnDistribution.LinearQuantile(numbers, i / (double)(ReferenceSettings.QuantilePoints - 1))).ToList();
+        var distinct = numbers.Distinct().Count();
+        return new ColumnReference(name, type, numbers.Length, missing, distinct, mean,
+            Math.Sqrt(numbers.Sum(x => (x - mean) * (x - mean)) / numbers.Length), numbers[0], numbers[^1], grid,
+            Values: numbers.Length <= ReferenceSettings.ExactMaxValues ? numbers : null,
+            Counts: distinct <= ReferenceSettings.NumericCountsMaxDistinct ? Counts(numbers.Select(n => n.ToString("R", CultureInfo.InvariantCulture))) : null);
+    }
+
+    /// <summary>A categorical column's statistics; null is a missing value.</summary>
+    private static ColumnReference Categorical(string name, ColumnType type, string?[] values)
+    {
+        var texts = values.OfType<string>().ToList();
+        return new ColumnReference(name, type, texts.Count, values.Length - texts.Count, texts.Distinct().Count(), Counts: Counts(texts));
     }
 
     private static List<ValueCount> Counts(IEnumerable<string> values) =>

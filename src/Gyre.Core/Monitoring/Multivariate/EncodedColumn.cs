@@ -1,5 +1,4 @@
-using System.Text.Json;
-using Gyre.Core.Json;
+using Gyre.Core.Monitoring.Windows;
 
 namespace Gyre.Core.Monitoring.Multivariate;
 
@@ -18,18 +17,28 @@ public sealed record EncodedColumn(string Name, double Mean, double Stddev, IRea
         return double.IsFinite(value) ? (value - Mean) / Stddev : 0;
     }
 
-    /// <summary>A logged value, as the column reads it: a JSON number, or for a categorical column its text (<see cref="JsonValues.Text"/>).</summary>
-    public double Encode(JsonElement value) => Frequencies is null
-        ? Encode(value.ValueKind == JsonValueKind.Number ? value.GetDouble() : double.NaN, null)
-        : Encode(double.NaN, JsonValues.Text(value));
-
-    /// <summary>A logged input row encoded column by column (a column the row lacks is missing).</summary>
-    public static double[] EncodeRow(IReadOnlyList<EncodedColumn> columns, JsonElement row, int extra = 0)
+    /// <summary>
+    /// The window's rows (all, or those named) encoded column by column, each with <paramref name="extra"/>
+    /// zeros after the columns for the caller to fill; a column the window lacks is missing throughout.
+    /// </summary>
+    public static List<double[]> EncodeRows(IReadOnlyList<EncodedColumn> columns, LoggedColumns window, IReadOnlyList<int>? rows = null, int extra = 0)
     {
-        var encoded = new double[columns.Count + extra];
+        var count = rows?.Count ?? window.Count;
+        var encoded = new List<double[]>(count);
+        for (var i = 0; i < count; i++)
+        {
+            encoded.Add(new double[columns.Count + extra]);
+        }
         for (var j = 0; j < columns.Count; j++)
         {
-            encoded[j] = columns[j].Encode(row.ValueKind == JsonValueKind.Object && row.TryGetProperty(columns[j].Name, out var v) ? v : default);
+            var column = columns[j];
+            var numbers = column.Frequencies is null ? window.Numbers(column.Name) : null;
+            var texts = column.Frequencies is null ? null : window.Texts(column.Name);
+            for (var i = 0; i < count; i++)
+            {
+                var r = rows?[i] ?? i;
+                encoded[i][j] = column.Encode(numbers?[r] ?? double.NaN, texts?[r]);
+            }
         }
         return encoded;
     }

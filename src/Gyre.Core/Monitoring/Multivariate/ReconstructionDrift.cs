@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Gyre.Core.Data;
 using Gyre.Core.Data.Reference;
 using Gyre.Core.Errors;
 using Gyre.Core.Models;
+using Gyre.Core.Monitoring.Windows;
 
 namespace Gyre.Core.Monitoring.Multivariate;
 
@@ -26,7 +26,7 @@ public sealed class ReconstructionDrift(IDatasetStore datasets, IDatasetObjectSt
     /// inputs logged as arrays (embeddings): the domain classifier learns from them beside the other features.
     /// </summary>
     public async Task<MultivariateDrift> CheckAsync(ReferenceStatistics reference, IReadOnlyList<ColumnReference> columns, IReadOnlyList<string> vectors,
-        IReadOnlyList<JsonElement> inputs, MultivariateSettings? settings, CancellationToken ct)
+        LoggedColumns window, MultivariateSettings? settings, CancellationToken ct)
     {
         var usable = columns.Where(c => c.Type is not (ColumnType.Text or ColumnType.Datetime)).ToList();
         var classifier = settings?.ClassifierEnabled ?? true;
@@ -43,13 +43,13 @@ public sealed class ReconstructionDrift(IDatasetStore datasets, IDatasetObjectSt
             if (usable.Count >= 2)
             {
                 var pca = await ReferenceAsync(reference, usable, ct);
-                rows = [.. inputs.Select(row => EncodedColumn.EncodeRow(pca.Columns, row))];
+                rows = EncodedColumn.EncodeRows(pca.Columns, window);
                 verdict = pca.Judge(rows);
                 sample = pca.Sample;
             }
             else
             {
-                (verdict, rows) = (new MultivariateDrift(MultivariateDrift.Pca, Missing: noPca), [.. inputs.Select(_ => Array.Empty<double>())]);
+                (verdict, rows) = (new MultivariateDrift(MultivariateDrift.Pca, Missing: noPca), [.. Enumerable.Range(0, window.Count).Select(_ => Array.Empty<double>())]);
             }
             if (!classifier)
             {
@@ -60,7 +60,8 @@ public sealed class ReconstructionDrift(IDatasetStore datasets, IDatasetObjectSt
                 var embedded = await VectorsAsync(reference, vectors, ct);
                 // The same reference rows on both sides: the PCA's sample and the vectors' were read with one stride.
                 sample = sample is null ? embedded.Sample : [.. sample.Zip(embedded.Sample, (a, b) => (double[])[.. a, .. b])];
-                rows = [.. rows.Select((row, i) => (double[])[.. row, .. embedded.Encode(inputs[i])])];
+                var encoded = embedded.Encode(window);
+                rows = [.. rows.Select((row, i) => (double[])[.. row, .. encoded[i]])];
             }
             return verdict with
             {

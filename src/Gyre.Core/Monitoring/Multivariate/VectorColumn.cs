@@ -16,23 +16,20 @@ public sealed record VectorColumn(string Name, double[] Means, double[] Stddevs)
 
     public int Dimensions => Means.Length;
 
-    /// <summary>Whether a logged value is a vector: a non-empty JSON array of numbers.</summary>
-    public static bool IsVector(JsonElement value) =>
+    private static bool IsVector(JsonElement value) =>
         value.ValueKind == JsonValueKind.Array && value.GetArrayLength() > 0 && value.EnumerateArray().All(e => e.ValueKind is JsonValueKind.Number or JsonValueKind.Null);
 
-    /// <summary>The standardised dimensions of a logged value, written into <paramref name="into"/>.</summary>
-    public void Encode(JsonElement value, Span<double> into)
+    /// <summary>The standardised dimensions of a logged vector (null when the row has none), written into <paramref name="into"/>.</summary>
+    public void Encode(double[]? vector, Span<double> into)
     {
         into.Clear();
-        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() != Dimensions)
+        if (vector is null || vector.Length != Dimensions)
         {
             return;
         }
-        var k = 0;
-        foreach (var element in value.EnumerateArray())
+        for (var k = 0; k < Dimensions; k++)
         {
-            into[k] = element.ValueKind == JsonValueKind.Number ? (element.GetDouble() - Means[k]) / Stddevs[k] : 0;
-            k++;
+            into[k] = double.IsFinite(vector[k]) ? (vector[k] - Means[k]) / Stddevs[k] : 0;
         }
     }
 

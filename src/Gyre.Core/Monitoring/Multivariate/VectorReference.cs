@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Gyre.Core.Monitoring.Windows;
 
 namespace Gyre.Core.Monitoring.Multivariate;
 
@@ -34,14 +34,18 @@ public sealed record VectorReference(IReadOnlyList<VectorColumn> Columns, IReadO
         return new VectorReference(columns, sample);
     }
 
-    /// <summary>A logged input row's vectors, encoded one after another.</summary>
-    public double[] Encode(JsonElement row)
+    /// <summary>Each of the window's rows' vectors, encoded one after another.</summary>
+    public List<double[]> Encode(LoggedColumns window)
     {
-        var encoded = new double[Dimensions];
+        var encoded = Enumerable.Range(0, window.Count).Select(_ => new double[Dimensions]).ToList();
         var at = 0;
         foreach (var column in Columns)
         {
-            column.Encode(row.ValueKind == JsonValueKind.Object && row.TryGetProperty(column.Name, out var value) ? value : default, encoded.AsSpan(at, column.Dimensions));
+            var vectors = window.Vectors(column.Name);
+            for (var r = 0; r < window.Count; r++)
+            {
+                column.Encode(vectors[r], encoded[r].AsSpan(at, column.Dimensions));
+            }
             at += column.Dimensions;
         }
         return encoded;

@@ -1,7 +1,8 @@
-using System.Text.Json;
 using Gyre.Core.Errors;
 using Gyre.Core.Monitoring.Learners;
 using Gyre.Core.Monitoring.Multivariate;
+
+using Gyre.Core.Monitoring.Windows;
 
 namespace Gyre.Core.Monitoring.Performance;
 
@@ -32,12 +33,15 @@ public sealed record DleReference(string Data, long Rows, IReadOnlyList<EncodedC
             absolute.Average(), Math.Sqrt(squared.Average()), Sd(absolute), Sd(squared));
     }
 
-    /// <summary>A logged input row and its prediction, encoded as the reference's rows were.</summary>
-    public double[] Encode(JsonElement inputs, double prediction)
+    /// <summary>The window's rows named, each with its prediction, encoded as the reference's rows were.</summary>
+    public List<double[]> Encode(LoggedColumns window, IReadOnlyList<int> rows, IReadOnlyList<double> predictions)
     {
-        var row = EncodedColumn.EncodeRow(Columns, inputs, extra: 1);
-        row[^1] = prediction;
-        return row;
+        var encoded = EncodedColumn.EncodeRows(Columns, window, rows, extra: 1);
+        for (var i = 0; i < encoded.Count; i++)
+        {
+            encoded[i][^1] = predictions[i];
+        }
+        return encoded;
     }
 
     /// <summary>A window's MAE and RMSE estimated from its encoded rows; standard errors from the reference's spread of errors.</summary>

@@ -6,6 +6,7 @@ using Gyre.Core.Errors;
 using Gyre.Core.Models;
 using Gyre.Core.Monitoring.Learners;
 using Gyre.Core.Monitoring.Multivariate;
+using Gyre.Core.Monitoring.Windows;
 using Gyre.Core.Registry;
 using Gyre.Core.Serving.Log;
 
@@ -23,10 +24,10 @@ public sealed class PerformanceEstimator(IRegistryStore registry, IDatasetStore 
 
     /// <summary>
     /// The window's estimate, or why there is none (a reason the user can act on is never an error
-    /// here). <paramref name="inputs"/> are the rows' logged inputs as the monitor parsed them, in the same order.
+    /// here). <paramref name="window"/> is the rows' logged inputs as the monitor read them, in the same order.
     /// </summary>
     public async Task<EstimatedPerformance> EstimateAsync(string model, long version, PerformanceSettings? settings, IReadOnlyList<LoggedPrediction> rows,
-        IReadOnlyList<JsonElement> inputs, CancellationToken ct)
+        LoggedColumns window, CancellationToken ct)
     {
         try
         {
@@ -35,16 +36,18 @@ public sealed class PerformanceEstimator(IRegistryStore registry, IDatasetStore 
             var outputs = served.Select(i => rows[i].Prediction.Outputs);
             if (reference is DleReference dle)
             {
-                var encoded = new List<double[]>();
+                var (answered, predictions) = (new List<int>(), new List<double>());
                 foreach (var i in served)
                 {
                     using var output = JsonDocument.Parse(rows[i].Prediction.Outputs);
                     if (output.RootElement.ValueKind == JsonValueKind.Number)
                     {
-                        encoded.Add(dle.Encode(inputs[i], output.RootElement.GetDouble()));
+                        answered.Add(i);
+                        predictions.Add(output.RootElement.GetDouble());
                     }
                 }
-                return encoded.Count == 0 ? EstimatedPerformance.Unavailable($"no answer of {model}/{version} in the window is a number") : dle.Estimate(encoded);
+                return answered.Count == 0 ? EstimatedPerformance.Unavailable($"no answer of {model}/{version} in the window is a number")
+                    : dle.Estimate(dle.Encode(window, answered, predictions));
             }
             if (reference is MulticlassCbpeReference multiclass)
             {
