@@ -1,4 +1,10 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Gyre.Core.Data;
+using Gyre.Core.Json;
+using Gyre.Core.Learning.Training;
 using Gyre.Core.Monitoring.Monitors;
 using Microsoft.Extensions.Time.Testing;
 
@@ -35,6 +41,27 @@ public abstract class ClockedMonitorTests : IAsyncLifetime
             }
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>The world of the tests that train a classifier: y is true with probability sigmoid(2x), for every group alike.</summary>
+    protected static bool Outcome(double x, Random random) => random.NextDouble() < 1 / (1 + Math.Exp(-2 * x));
+
+    /// <summary>Adds <paramref name="csv"/> as a new dataset (under <paramref name="schema"/> when given) and trains a small binary LightGBM on it; returns the registered model's name.</summary>
+    protected async Task<string> TrainBinaryAsync(string prefix, string csv, string? schema, Dictionary<string, double> hyperparameters)
+    {
+        var name = Unique.Name(prefix);
+        if (schema is not null)
+        {
+            await Server.Client.Datasets.SetSchemaAsync(name, schema);
+        }
+        await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv)))
+        {
+            await Server.Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
+        }
+        var response = await Server.Http.PostAsJsonAsync("/api/v1/trainings", new TrainingRequest(name, Task: "binary", Label: "y", Register: name + "-model", Seed: 1,
+            Hyperparameters: hyperparameters), GyreJson.Options);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return name + "-model";
     }
 
     /// <summary>A normal draw by Box–Muller, from the test's seeded random source.</summary>

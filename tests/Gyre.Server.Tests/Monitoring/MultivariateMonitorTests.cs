@@ -1,10 +1,5 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Json;
 using System.Text;
-using Gyre.Core.Data;
-using Gyre.Core.Json;
-using Gyre.Core.Learning.Training;
 using Gyre.Core.Monitoring.Drift;
 using Gyre.Core.Monitoring.Monitors;
 using Gyre.Server.Tests.Serving;
@@ -38,15 +33,9 @@ public sealed class MultivariateMonitorTests : ClockedMonitorTests
         {
             csv.Append(CultureInfo.InvariantCulture, $"{r[0]:R},{r[1]:R},{r[2]:R},{(r[0] + r[1] + Normal(random) > 0 ? "true" : "false")}\n");
         }
-        var name = Unique.Name("related");
-        await Server.Client.Datasets.SetSchemaAsync(name, "columns:\n  y: {role: label}\n");
-        await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())))
-        {
-            await Server.Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
-        }
-        var trained = await Server.Http.PostAsJsonAsync("/api/v1/trainings", new TrainingRequest(name, Task: "binary", Register: name + "-model"), GyreJson.Options);
-        Assert.Equal(HttpStatusCode.Created, trained.StatusCode);
-        var endpoint = await ServingModels.CreateEndpointAsync(Server, name + "-model/1");
+        var model = await TrainBinaryAsync("related", csv.ToString(), null, []);
+        var name = model[..^"-model".Length];
+        var endpoint = await ServingModels.CreateEndpointAsync(Server, model + "/1");
         await Server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(new DatasetSide(name, 1), WindowPredictions: WindowRows));
         var policy = Unique.Name("together");
         await Server.Client.Policies.ApplyAsync($"name: {policy}\nendpoint: {endpoint}\nwhen:\n  - multivariate_drift: true\nthen:\n  - {{webhook: \"http://127.0.0.1:9/hook\", retries: 0}}\n");
@@ -130,15 +119,9 @@ public sealed class MultivariateMonitorTests : ClockedMonitorTests
             var (x1, x2) = (Normal(random), Normal(random));
             csv.Append(CultureInfo.InvariantCulture, $"{x1:R},{x2:R},{(x1 + x2 > 0 ? "true" : "false")},\"{Json(Embedding(random, false))}\"\n");
         }
-        var name = Unique.Name("embedded");
-        await Server.Client.Datasets.SetSchemaAsync(name, "columns:\n  y: {role: label}\n  embedding: {role: ignore}\n");
-        await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())))
-        {
-            await Server.Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
-        }
-        var trained = await Server.Http.PostAsJsonAsync("/api/v1/trainings", new TrainingRequest(name, Task: "binary", Register: name + "-model"), GyreJson.Options);
-        Assert.True(trained.StatusCode == HttpStatusCode.Created, await trained.Content.ReadAsStringAsync());
-        var endpoint = await ServingModels.CreateEndpointAsync(Server, name + "-model/1");
+        var model = await TrainBinaryAsync("embedded", csv.ToString(), "columns:\n  embedding: {role: ignore}\n", []);
+        var name = model[..^"-model".Length];
+        var endpoint = await ServingModels.CreateEndpointAsync(Server, model + "/1");
         await Server.Client.Endpoints.SetMonitorAsync(endpoint, new MonitorSettings(new DatasetSide(name, 1), WindowPredictions: WindowRows));
 
         // The model reads x1 and x2; the embedding rides along in each request (logged as an array), as an application's would.

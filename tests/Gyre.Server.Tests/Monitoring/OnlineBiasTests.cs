@@ -2,9 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using Gyre.Core.Data;
 using Gyre.Core.Json;
-using Gyre.Core.Learning.Training;
 using Gyre.Core.Monitoring.Bias;
 using Gyre.Core.Monitoring.Monitors;
 using Gyre.Server.Tests.Serving;
@@ -20,9 +18,6 @@ public sealed class OnlineBiasTests : ClockedMonitorTests
 {
     private const int WindowRows = 600;
 
-    /// <summary>The world: y is true with probability sigmoid(2x), for every group alike.</summary>
-    private static bool Outcome(double x, Random random) => random.NextDouble() < 1 / (1 + Math.Exp(-2 * x));
-
     private async Task<string> TrainAsync()
     {
         var random = new Random(31);
@@ -32,16 +27,8 @@ public sealed class OnlineBiasTests : ClockedMonitorTests
             var x = Normal(random, 2);
             csv.Append(CultureInfo.InvariantCulture, $"{x:F4},{(random.NextDouble() < 0.7 ? "a" : "b")},{(Outcome(x, random) ? "true" : "false")}\n");
         }
-        var name = Unique.Name("lending");
-        await Server.Client.Datasets.SetSchemaAsync(name, "columns:\n  group: {role: sensitive}\n  y: {role: label}\n");
-        await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())))
-        {
-            await Server.Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
-        }
-        var response = await Server.Http.PostAsJsonAsync("/api/v1/trainings", new TrainingRequest(name, Task: "binary", Register: name + "-model", Seed: 1,
-            Hyperparameters: new Dictionary<string, double> { ["num_leaves"] = 4, ["min_data_per_leaf"] = 100, ["num_iterations"] = 30 }), GyreJson.Options);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return name + "-model";
+        return await TrainBinaryAsync("lending", csv.ToString(), "columns:\n  group: {role: sensitive}\n  y: {role: label}\n",
+            new() { ["num_leaves"] = 4, ["min_data_per_leaf"] = 100, ["num_iterations"] = 30 });
     }
 
     [Fact]

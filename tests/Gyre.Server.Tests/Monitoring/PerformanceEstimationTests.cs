@@ -20,9 +20,7 @@ namespace Gyre.Server.Tests.Monitoring;
 public sealed class PerformanceEstimationTests : ClockedMonitorTests
 {
     private const int WindowRows = 2000;
-    /// <summary>The world: y is true with probability sigmoid(2x); it never changes (no concept drift), only where x falls does.</summary>
-    private static bool Outcome(double x, Random random) => random.NextDouble() < 1 / (1 + Math.Exp(-2 * x));
-
+    /// <summary>The world (<see cref="ClockedMonitorTests.Outcome"/>) never changes (no concept drift), only where x falls does.</summary>
     private async Task<string> TrainAsync()
     {
         var random = new Random(21);
@@ -32,15 +30,7 @@ public sealed class PerformanceEstimationTests : ClockedMonitorTests
             var x = Normal(random, 2);
             csv.Append(CultureInfo.InvariantCulture, $"{x:F4},{(Outcome(x, random) ? "true" : "false")}\n");
         }
-        var name = Unique.Name("world");
-        await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())))
-        {
-            await Server.Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
-        }
-        var response = await Server.Http.PostAsJsonAsync("/api/v1/trainings", new TrainingRequest(name, Task: "binary", Label: "y", Register: name + "-model", Seed: 1,
-            Hyperparameters: new Dictionary<string, double> { ["num_leaves"] = 4, ["min_data_per_leaf"] = 200, ["num_iterations"] = 50 }), GyreJson.Options);
-        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return name + "-model";
+        return await TrainBinaryAsync("world", csv.ToString(), null, new() { ["num_leaves"] = 4, ["min_data_per_leaf"] = 200, ["num_iterations"] = 50 });
     }
 
     [Fact]
