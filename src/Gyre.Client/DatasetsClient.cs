@@ -62,6 +62,14 @@ public sealed class DatasetsClient
     /// <summary>Deletes a dataset with its versions.</summary>
     public Task DeleteAsync(string name, CancellationToken ct = default) => _api.SendAsync(HttpMethod.Delete, $"/api/v1/datasets/{E(name)}", null, ct);
 
+    /// <summary>Writes a version's file (as it was added: CSV or Parquet) to <paramref name="destination"/>.</summary>
+    public async Task DownloadAsync(string name, long version, Stream destination, CancellationToken ct = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/datasets/{E(name)}/versions/{version}/content");
+        using var response = await _api.SendRawAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        await response.Content.CopyToAsync(destination, ct);
+    }
+
     public Task<Page<Dataset>> ListAsync(int maxResults = 100, string? pageToken = null, CancellationToken ct = default) =>
         _api.GetAsync<Page<Dataset>>($"/api/v1/datasets{Query(("max_results", maxResults.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("page_token", pageToken))}", ct);
 

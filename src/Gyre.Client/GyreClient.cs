@@ -40,6 +40,7 @@ public sealed class GyreClient : IDisposable
         Models = new ModelsClient(transport);
         Tokens = new TokensClient(transport);
         Datasets = new DatasetsClient(transport);
+        Features = new FeaturesClient(transport);
         Trainings = new TrainingsClient(transport);
         Endpoints = new EndpointsClient(transport);
         Pipelines = new PipelinesClient(transport);
@@ -64,6 +65,9 @@ public sealed class GyreClient : IDisposable
     public PoliciesClient Policies { get; }
 
     public DatasetsClient Datasets { get; }
+
+    /// <summary>The feature store: feature groups and point-in-time training sets.</summary>
+    public FeaturesClient Features { get; }
 
     /// <summary>Training models with ML.NET on dataset versions.</summary>
     public TrainingsClient Trainings { get; }

@@ -44,6 +44,7 @@ public sealed class GyreStorage : IDisposable
         DatasetReader = new DuckDbDatasetReader(spill);
         ConstraintMeasurer = new DuckDbConstraintMeasurer(spill);
         PairCounter = new DuckDbPairCounter(spill);
+        TrainingSetJoiner = new Storage.Features.DuckDbTrainingSetJoiner(spill);
         DatasetSplitter = new DuckDbDatasetSplitter(spill);
         ReferenceComputer = new DuckDbReferenceComputer(spill);
         FeatureFiles = new DuckDbFeatureFiles(spill);
@@ -71,6 +72,7 @@ public sealed class GyreStorage : IDisposable
         StepLogs = files.Shared ? new Storage.Pipelines.StoredStepLogs(stepLogs, files.Artifacts) : stepLogs;
         Monitors = new Storage.Monitoring.SqlMonitorStore(database);
         Policies = new Storage.Monitoring.SqlPolicyStore(database);
+        FeatureGroups = new Storage.Features.SqlFeatureGroupStore(database);
         Leases = new Storage.Coordination.SqlLeaseStore(database);
     }
 
@@ -102,6 +104,10 @@ public sealed class GyreStorage : IDisposable
     public Core.Data.Validation.IConstraintMeasurer ConstraintMeasurer { get; }
 
     public IPairCounter PairCounter { get; }
+
+    public Core.Features.ITrainingSetJoiner TrainingSetJoiner { get; }
+
+    public Core.Features.IFeatureGroupStore FeatureGroups { get; }
 
     public Core.Data.Splits.IDatasetSplitter DatasetSplitter { get; }
 

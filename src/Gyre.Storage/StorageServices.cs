@@ -65,6 +65,8 @@ public static class StorageServices
         Forward<Core.Coordination.ILeaseStore>(s => s.Leases);
         Forward<IMonitorStore>(s => s.Monitors);
         Forward<IPolicyStore>(s => s.Policies);
+        Forward<Core.Features.IFeatureGroupStore>(s => s.FeatureGroups);
+        Forward<Core.Features.ITrainingSetJoiner>(s => s.TrainingSetJoiner);
         return services;
 
         void Forward<T>(Func<GyreStorage, T> store) where T : class =>

@@ -13,8 +13,17 @@ namespace Gyre.Core.Data;
 /// </summary>
 public sealed class DatasetIngest(IDatasetStore store, IDatasetObjectStore objects, IDatasetReader reader)
 {
+    public Task<(DatasetVersion Version, bool Created)> AddAsync(
+        string name, Stream content, DatasetFormat format, string? source, long maxBytes, ReadOptions options, CancellationToken ct) =>
+        AddAsync(name, content, format, source, maxBytes, options, strict: false, ct);
+
+    /// <summary>
+    /// Adds a version as <see cref="AddAsync(string, Stream, DatasetFormat, string?, long, ReadOptions, CancellationToken)"/> does;
+    /// when <paramref name="strict"/>, a file that does not match the declared schema is refused (a 400 naming each column)
+    /// and nothing is kept, where otherwise it would be recorded as failed.
+    /// </summary>
     public async Task<(DatasetVersion Version, bool Created)> AddAsync(
-        string name, Stream content, DatasetFormat format, string? source, long maxBytes, ReadOptions options, CancellationToken ct)
+        string name, Stream content, DatasetFormat format, string? source, long maxBytes, ReadOptions options, bool strict, CancellationToken ct)
     {
         var problems = new List<string>();
         Names.AddIf(problems, CheckName(name));
@@ -24,12 +33,12 @@ public sealed class DatasetIngest(IDatasetStore store, IDatasetObjectStore objec
         }
         GyreException.ThrowIfAny(problems);
         await using var staged = await objects.StageAsync(content, format, maxBytes, ct);
-        return await RecordAsync(name, staged, format, source, options, null, ct);
+        return await RecordAsync(name, staged, format, source, options, null, ct, strict);
     }
 
     /// <summary>Records a staged file as a version of <paramref name="name"/>: the end of every add, and of each part of a split.</summary>
     internal async Task<(DatasetVersion Version, bool Created)> RecordAsync(
-        string name, IStagedObject staged, DatasetFormat format, string? source, ReadOptions options, Derived? derived, CancellationToken ct)
+        string name, IStagedObject staged, DatasetFormat format, string? source, ReadOptions options, Derived? derived, CancellationToken ct, bool strict = false)
     {
         if (staged.SizeBytes == 0)
         {
@@ -48,6 +57,11 @@ public sealed class DatasetIngest(IDatasetStore store, IDatasetObjectStore objec
         var schema = derived is null ? await store.GetSchemaAsync(name, ct) : null;
         var file = await reader.InspectAsync(staged.Path, format, options, SchemaCheck.Domains(schema), ct);
         var (columns, mismatches) = derived is null ? SchemaCheck.Apply(schema, file) : (derived.Apply(file.Columns), []);
+        if (strict)
+        {
+            // Refused before the content is committed: the staged file goes with the error.
+            GyreException.ThrowIfAny([.. mismatches.Select(m => $"{m.Column}: expected {m.Expected}, found {m.Found}")]);
+        }
         await staged.CommitAsync(ct);
         return await store.AddVersionAsync(name,
             new NewDatasetVersion(staged.Digest, format, staged.SizeBytes, file, source, options, columns, mismatches, derived?.From), ct);

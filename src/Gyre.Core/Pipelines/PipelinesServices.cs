@@ -26,6 +26,7 @@ public static class PipelinesServices
             .AddSingleton<IStepType, IngestStep>()
             .AddSingleton<IStepType, ValidateStep>()
             .AddSingleton<IStepType, SplitStep>()
+            .AddSingleton<IStepType, FeaturesStep>()
             .AddSingleton<IStepType, TrainStep>()
             .AddSingleton<IStepType, TuneStep>()
             .AddSingleton<IStepType, EvaluateStep>()

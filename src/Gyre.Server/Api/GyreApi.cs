@@ -41,6 +41,7 @@ internal static class GyreApi
             TrainingsApi.Map(app);
             TokensApi.Map(app);
             DatasetsApi.Map(app);
+            FeatureGroupsApi.Map(app);
             PipelinesApi.Map(app);
             LineageApi.Map(app);
             DriftApi.Map(app);

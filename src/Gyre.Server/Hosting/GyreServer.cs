@@ -1,5 +1,6 @@
 using Gyre.Core.Data;
 using Gyre.Core.Errors;
+using Gyre.Core.Features;
 using Gyre.Core.Monitoring;
 using Gyre.Core.Pipelines;
 using Gyre.Core.Registry;
@@ -44,6 +45,7 @@ public static class GyreServer
             .AddSingleton(time ?? TimeProvider.System)
             .AddGyreStorage(new StorageOptions(options.Home, options.Database, options.Artifacts))
             .AddGyreData()
+            .AddGyreFeatures()
             .AddGyreRegistry()
             .AddGyreLearning()
             .AddGyreServing(options.Gateway)

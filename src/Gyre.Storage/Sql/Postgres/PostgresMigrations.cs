@@ -396,5 +396,13 @@ internal static class PostgresMigrations
             -- nor write it, and their endpoints get the default.
             ALTER TABLE endpoints ADD COLUMN batching text COLLATE "C";
             """),
+        new(20, "feature groups", """
+            -- A feature group as JSON: its keys, event time, features, time-to-live and the dataset
+            -- versions that are its offline store. Replicas of the version before do not see it.
+            CREATE TABLE feature_groups (
+                name text COLLATE "C" PRIMARY KEY,
+                body text COLLATE "C" NOT NULL
+            );
+            """),
     ];
 }

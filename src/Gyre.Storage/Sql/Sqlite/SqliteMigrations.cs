@@ -391,5 +391,13 @@ internal static class SqliteMigrations
             -- nor write it, and their endpoints get the default.
             ALTER TABLE endpoints ADD COLUMN batching TEXT;
             """),
+        new(20, "feature groups", """
+            -- A feature group as JSON: its keys, event time, features, time-to-live and the dataset
+            -- versions that are its offline store.
+            CREATE TABLE feature_groups (
+                name TEXT PRIMARY KEY,
+                body TEXT NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
 }

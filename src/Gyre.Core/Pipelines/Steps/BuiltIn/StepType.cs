@@ -72,14 +72,7 @@ internal abstract class StepType(StepArtifacts artifacts) : IStepType
     }
 
     /// <summary>A stored version named as <c>NAME</c>, <c>NAME@latest</c> or <c>NAME@VERSION</c> in <paramref name="field"/>.</summary>
-    protected async Task<Data.DatasetVersion> ResolveDatasetAsync(string field, string text, CancellationToken ct)
-    {
-        var at = text.LastIndexOf('@');
-        var version = at < 0 || text[(at + 1)..] == "latest" ? 0
-            : long.TryParse(text.AsSpan(at + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v
-            : throw GyreException.Invalid($"{field}: expected NAME, NAME@latest or NAME@VERSION, got '{text}'");
-        return await Datasets.GetVersionAsync(at < 0 ? text : text[..at], version, ct);
-    }
+    protected Task<Data.DatasetVersion> ResolveDatasetAsync(string field, string text, CancellationToken ct) => Datasets.ResolveAsync(field, text, ct);
 
     protected static PipelineArtifact DatasetArtifact(string role, Data.DatasetVersion version) =>
         new(role, ArtifactTypes.Dataset, ArtifactUris.Dataset(version.Name, version.Version), version.Digest,

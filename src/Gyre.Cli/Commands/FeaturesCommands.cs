@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Globalization;
+using Gyre.Core.Data;
+using Gyre.Core.Errors;
+using Gyre.Core.Features;
+
+namespace Gyre.Cli.Commands;
+
+/// <summary><c>gyre features create|ingest|list|show|delete|training-set</c>: the feature store.</summary>
+internal static class FeaturesCommands
+{
+    public static Command Build()
+    {
+        var command = new Command("features", "Feature groups and point-in-time correct training sets");
+        command.Subcommands.Add(Create());
+        command.Subcommands.Add(Ingest());
+        command.Subcommands.Add(List());
+        command.Subcommands.Add(Show());
+        command.Subcommands.Add(Delete());
+        command.Subcommands.Add(FeaturesTrainingSetCommand.Build());
+        return command;
+    }
+
+    private static Command Create()
+    {
+        var name = new Argument<string>("name");
+        var from = new Option<string>("--from") { Required = true, Description = "The dataset version the group starts from, NAME@VERSION (or NAME for the latest)" };
+        var entity = new Option<string>("--entity") { Required = true, Description = "The entity key column(s), comma-separated" };
+        var eventTime = new Option<string>("--event-time") { Required = true, Description = "The datetime column of each row's event time" };
+        var features = new Option<string?>("--features") { Description = "The feature columns, comma-separated (default: every other column)" };
+        var ttl = new Option<long?>("--ttl-seconds") { Description = "Values older than this at the time asked for count as missing" };
+        var description = new Option<string?>("--description") { Description = "What the group holds, and who owns it" };
+        var command = new Command("create", "Create a feature group over a dataset version") { name, from, entity, eventTime, features, ttl, description };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var group = await client.Features.CreateAsync(new NewFeatureGroup(parse.GetValue(name)!, parse.GetValue(from)!, Split(parse.GetValue(entity)!),
+                parse.GetValue(eventTime)!, parse.GetValue(features) is { } f ? Split(f) : null, parse.GetValue(ttl), parse.GetValue(description)), ct);
+            Print(printer, group, $"Created the feature group '{group.Name}'");
+        });
+        return command;
+    }
+
+    private static Command Ingest()
+    {
+        var name = new Argument<string>("name");
+        var file = new Argument<FileInfo>("file") { Description = "A .csv or .parquet file with the group's columns" };
+        var command = new Command("ingest", "Append a file's rows to a feature group (refused whole when its columns or types differ)") { name, file };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                throw GyreException.Invalid($"file: '{path.FullName}' does not exist");
+            }
+            await using var stream = path.OpenRead();
+            var ingested = await client.Features.IngestAsync(parse.GetValue(name)!, stream, DatasetFormats.FromFileName(path.Name), ct);
+            Print(printer, ingested.Group, $"{Count(ingested.Part.Rows)} rows in {ingested.Part.Dataset}@{ingested.Part.Version}; '{ingested.Group.Name}' is at version {ingested.Group.Version}");
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var command = new Command("list", "List feature groups");
+        command.WithClient(async (_, client, printer, ct) =>
+        {
+            var page = await client.Features.ListAsync(ct);
+            printer.List(page.Items, null, "No feature groups. Create one with `gyre features create NAME --from DATASET@V --entity KEY --event-time TS`.",
+                ("NAME", g => g.Name), ("ENTITIES", g => string.Join(", ", g.Entities)), ("EVENT TIME", g => g.EventTime), ("FEATURES", g => g.Features.Count),
+                ("VERSION", g => g.Version), ("ROWS", g => Count(g.Rows)), ("TTL", g => g.TtlSeconds is { } t ? $"{t} s" : ""));
+        });
+        return command;
+    }
+
+    private static Command Show()
+    {
+        var name = new Argument<string>("name");
+        var command = new Command("show", "Show a feature group: its schema and the parts of its offline store") { name };
+        command.WithClient(async (parse, client, printer, ct) => Print(printer, await client.Features.GetAsync(parse.GetValue(name)!, ct), null));
+        return command;
+    }
+
+    private static Command Delete()
+    {
+        var name = new Argument<string>("name");
+        var command = new Command("delete", "Delete a feature group and the rows ingested into it (the dataset it was created from stays)") { name };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            await client.Features.DeleteAsync(parse.GetValue(name)!, ct);
+            printer.Done($"Deleted the feature group '{parse.GetValue(name)}'");
+        });
+        return command;
+    }
+
+    private static void Print(Printer printer, FeatureGroup group, string? headline)
+    {
+        if (printer.IsJson)
+        {
+            printer.Done("", group);
+            return;
+        }
+        if (headline is not null)
+        {
+            Console.Out.WriteLine(headline);
+        }
+        Console.Out.WriteLine($"{group.Name}: keyed by {string.Join(", ", group.Entities)}, timed by {group.EventTime}"
+            + (group.TtlSeconds is { } ttl ? $", values live {ttl} s" : "") + (group.Description is { } d ? $" — {d}" : ""));
+        printer.List(group.Features, null, "", ("FEATURE", f => f.Name), ("TYPE", f => f.Type.ToString().ToLowerInvariant()));
+        printer.List(group.Parts, null, "", ("PART", p => $"{p.Dataset}@{p.Version}"), ("ROWS", p => Count(p.Rows)), ("ADDED", p => Printer.Time(p.Time)));
+    }
+
+    internal static IReadOnlyList<string> Split(string text) => [.. text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
+
+    internal static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,21 @@
+using Gyre.Core.Data;
+
+namespace Gyre.Core.Features;
+
+/// <summary>The engine of point-in-time joins (DuckDB's <c>ASOF JOIN</c> in Gyre.Storage).</summary>
+public interface ITrainingSetJoiner
+{
+    /// <summary>
+    /// Writes every entity row, in its order, with each group's features as of the row's timestamp:
+    /// from the group's latest row with the same entity key and an event time at or before it (of
+    /// rows with the same key and time, the one ingested last), missing when there is none or it is
+    /// older than the group's time-to-live. Returns the rows written.
+    /// </summary>
+    Task<long> JoinAsync(TrainingSetEntities entities, IReadOnlyList<TrainingSetGroup> groups, string output, DatasetFormat format, CancellationToken ct);
+}
+
+/// <summary>The entity rows: a stored version, its local file, and its timestamp column.</summary>
+public sealed record TrainingSetEntities(DatasetVersion Version, string Path, string Timestamp);
+
+/// <summary>A group to join: its parts' stored versions with their local files, and the features asked of it.</summary>
+public sealed record TrainingSetGroup(FeatureGroup Group, IReadOnlyList<(DatasetVersion Version, string Path)> Parts, IReadOnlyList<string> Features);
