@@ -88,6 +88,11 @@ if (which is "batching")
 {
     await BatchingBenchmark.RunAsync([.. args.Skip(1).Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture))]);
 }
+if (which is "training-set")
+{
+    var sizes = args.Skip(1).Select(a => long.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    await TrainingSetBenchmark.RunAsync(sizes.ElementAtOrDefault(0) is > 0 and var e ? e : 1_000_000, sizes.ElementAtOrDefault(1) is > 0 and var f ? f : 10_000_000);
+}
 if (which is "estimate")
 {
     EstimateBenchmark.Run();
