@@ -11,7 +11,7 @@ namespace Gyre.Storage.Features;
 /// does), each row ordered by one key, a struct of its event time and then its part and line, so that
 /// of rows with the same entity key and time the one ingested last is the greatest. Every entity row
 /// takes from each group the row with its key and the greatest such order at or before its own time. Keys compare as text (a key "007" stays
-/// "007"), times as instants in UTC. A value older than the group's time-to-live is missing. The
+/// "007"), times as they are when every side has the same type, else as instants in UTC. A value older than the group's time-to-live is missing. The
 /// entity rows keep their file's order.
 /// </summary>
 internal sealed class DuckDbTrainingSetJoiner(string tempDirectory) : ITrainingSetJoiner
@@ -23,15 +23,22 @@ internal sealed class DuckDbTrainingSetJoiner(string tempDirectory) : ITrainingS
             var connection = spilling.Connection;
             var keys = groups.SelectMany(g => g.Group.Entities).Distinct(StringComparer.Ordinal).ToList();
             DuckDbSql.Execute(connection, $"CREATE VIEW entity_rows AS {Source(spilling, entities.Version, entities.Path, keys, "entities")}");
+            var sources = groups.Select((g, i) => g.Parts.Select((part, p) => Source(spilling, part.Version, part.Path, g.Group.Entities, $"g{i}_part{p}")).ToList()).ToList();
+            // Times compare as they are when every side has the same type (a cast of every row is a fifth of the
+            // join's time); as instants in UTC when one side has a zone and another not, or is a date.
+            var types = new HashSet<string>([TypeOf(connection, "entity_rows", entities.Timestamp),
+                .. groups.SelectMany((g, i) => sources[i].Select(source => TypeOf(connection, $"({source})", g.Group.EventTime)))], StringComparer.Ordinal);
+            var cast = types.Count > 1 || !types.All(t => t is "TIMESTAMP" or "TIMESTAMP WITH TIME ZONE");
+            string Instant(string column) => cast ? $"CAST({column} AS TIMESTAMPTZ)" : column;
 
-            var at = $"CAST(e.{Q(entities.Timestamp)} AS TIMESTAMPTZ)";
+            var at = Instant($"e.{Q(entities.Timestamp)}");
             var select = new List<string> { $"e.* EXCLUDE ({Line})" };
             var joins = new List<string>();
             for (var g = 0; g < groups.Count; g++)
             {
                 var group = groups[g].Group;
                 var view = $"g{g}";
-                GroupView(spilling, groups[g], view);
+                GroupView(connection, groups[g], sources[g], Instant(Q(group.EventTime)), view);
                 var on = string.Join(" AND ", group.Entities.Select((k, i) => $"CAST(e.{Q(k)} AS VARCHAR) = {view}.{Key(i)}"));
                 // An entity row's own order ends past every part and line of its time.
                 joins.Add($"ASOF LEFT JOIN {view} ON {on} AND struct_pack(t := {at}, o := {long.MaxValue}::BIGINT) >= {view}.{OrderColumn}");
@@ -73,18 +80,20 @@ internal sealed class DuckDbTrainingSetJoiner(string tempDirectory) : ITrainingS
         return $"SELECT *, rowid AS {Line} FROM {table}";
     }
 
-    /// <summary>A group's parts as one view: the keys as text, the time as an instant, the features asked for, and each row's order.</summary>
-    private static void GroupView(SpillingConnection spilling, TrainingSetGroup group, string view)
+    /// <summary>A group's parts as one view: the keys as text, the time (<paramref name="time"/>), the features asked for, and each row's order.</summary>
+    private static void GroupView(DuckDB.NET.Data.DuckDBConnection connection, TrainingSetGroup group, IReadOnlyList<string> sources, string time, string view)
     {
         var entities = group.Group.Entities;
-        var time = $"CAST({Q(group.Group.EventTime)} AS TIMESTAMPTZ)";
-        var parts = group.Parts.Select((part, p) =>
+        var parts = sources.Select((source, p) =>
         {
-            var source = Source(spilling, part.Version, part.Path, entities, $"{view}_part{p}");
             var columns = string.Join(", ", [.. entities.Select((k, i) => $"CAST({Q(k)} AS VARCHAR) AS {Key(i)}"), $"{time} AS {Time}",
                 $"struct_pack(t := {time}, o := ({p}::BIGINT << {LineBits}) + {Line}) AS {OrderColumn}", .. group.Features.Select(Q)]);
             return $"SELECT {columns} FROM ({source}) WHERE {time} IS NOT NULL";
         });
-        DuckDbSql.Execute(spilling.Connection, $"CREATE VIEW {view} AS {string.Join(" UNION ALL ", parts)}");
+        DuckDbSql.Execute(connection, $"CREATE VIEW {view} AS {string.Join(" UNION ALL ", parts)}");
     }
+
+    /// <summary>A column's DuckDB type in a relation.</summary>
+    private static string TypeOf(DuckDB.NET.Data.DuckDBConnection connection, string relation, string column) =>
+        DuckDbSql.Query(connection, $"SELECT column_type FROM (DESCRIBE SELECT {Q(column)} FROM {relation})", r => r.GetString(0))[0];
 }
