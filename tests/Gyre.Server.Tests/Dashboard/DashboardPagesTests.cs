@@ -198,6 +198,36 @@ public sealed class DashboardPagesTests(BrowserFixture browser, DashboardWorld w
     }
 
     [Fact]
+    public async Task FeatureGroups_ShowTheirSchema_AndTheOfflineStoresParts()
+    {
+        var source = Unique.Name("dash-usage");
+        await using (var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes("customer_id,ts,calls,plan\nc1,2026-01-01 10:00:00,3,basic\nc2,2026-01-01 11:00:00,5,pro\n")))
+        {
+            await world.Server.Client.Datasets.AddAsync(source, stream, Core.Data.DatasetFormat.Csv);
+        }
+        var name = Unique.Name("dash-calls");
+        await world.Server.Client.Features.CreateAsync(new Core.Features.NewFeatureGroup(name, source, ["customer_id"], "ts", TtlSeconds: 86400));
+        await using (var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes("customer_id,ts,calls,plan\nc1,2026-01-02 10:00:00,4,basic\nc3,2026-01-02 12:00:00,1,pro\nc3,2026-01-03 12:00:00,2,pro\n")))
+        {
+            await world.Server.Client.Features.IngestAsync(name, stream, Core.Data.DatasetFormat.Csv);
+        }
+
+        await using var tab = await OpenAsync("/features");
+        await Expect(tab.Page.Locator("#feature-groups tr", new() { HasText = name })).ToContainTextAsync("customer_id");
+        await tab.Page.GetByRole(AriaRole.Link, new() { Name = name, Exact = true }).ClickAsync();
+        await Expect(tab.Page.Locator("h1")).ToHaveTextAsync(name);
+        await Expect(tab.Page.Locator("#group-features tbody tr")).ToHaveCountAsync(2);
+        await Expect(tab.Page.Locator("#group-features tr", new() { HasText = "plan" })).ToContainTextAsync("categorical");
+        await Expect(tab.Page.Locator("#group-parts tbody tr")).ToHaveCountAsync(2);
+        await Expect(tab.Page.Locator("main")).ToContainTextAsync("Version 2: 5 rows in 2 part(s)");
+        await Expect(tab.Page.Locator("figure.chart", new() { HasText = "Rows in the offline store" }).Locator("circle")).ToHaveCountAsync(2);
+        // A part is a dataset version, whose page has its profile.
+        await tab.Page.GetByRole(AriaRole.Link, new() { Name = $"{name}.features@1" }).ClickAsync();
+        await Expect(tab.Page.Locator("h1")).ToHaveTextAsync($"{name}.features v1");
+        tab.AssertClean();
+    }
+
+    [Fact]
     public async Task DatasetVersion_ShowsHistogramsAndTheValidationReport()
     {
         await using var tab = await OpenAsync("/datasets");
