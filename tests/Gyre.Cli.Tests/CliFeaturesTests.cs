@@ -31,6 +31,7 @@ public sealed class CliFeaturesTests(ServerProcessFixture fixture) : IClassFixtu
             var bad = await Gyre("features", "ingest", group, Write("bad.csv", "customer_id,ts,calls\nc1,2026-01-03 10:00:00,many\n"));
             Assert.Equal(1, bad.ExitCode);
             Assert.StartsWith("gyre: error: invalid_argument: calls: expected integer, found ", bad.Stderr.Trim(), StringComparison.Ordinal);
+            Assert.EndsWith("(line 2: 'many')", bad.Stderr.Trim(), StringComparison.Ordinal);
             Assert.Single(bad.Stderr.Trim().Split('\n'));
 
             // Before any value; the late row; a value 23 hours old; one 25 hours old (past the TTL); an unknown customer.

@@ -57,10 +57,19 @@ public sealed class DatasetIngest(IDatasetStore store, IDatasetObjectStore objec
         var schema = derived is null ? await store.GetSchemaAsync(name, ct) : null;
         var file = await reader.InspectAsync(staged.Path, format, options, SchemaCheck.Domains(schema), ct);
         var (columns, mismatches) = derived is null ? SchemaCheck.Apply(schema, file) : (derived.Apply(file.Columns), []);
-        if (strict)
+        if (strict && mismatches.Count > 0)
         {
-            // Refused before the content is committed: the staged file goes with the error.
-            GyreException.ThrowIfAny([.. mismatches.Select(m => $"{m.Column}: expected {m.Expected}, found {m.Found}")]);
+            // Refused before the content is committed: the staged file goes with the error, which names
+            // for a column of the wrong type the first line whose value does not read as the declared one.
+            var problems = new List<string>();
+            foreach (var m in mismatches)
+            {
+                var misfit = m.Kind == SchemaMismatchKinds.WrongType && format == DatasetFormat.Csv && schema?.Columns.GetValueOrDefault(m.Column)?.Type is { } wanted
+                    ? await reader.FirstMisfitAsync(staged.Path, m.Column, wanted, ct)
+                    : null;
+                problems.Add($"{m.Column}: expected {m.Expected}, found {m.Found}" + (misfit is { } at ? $" (line {at.Line}: '{at.Value}')" : ""));
+            }
+            GyreException.ThrowIfAny(problems);
         }
         await staged.CommitAsync(ct);
         return await store.AddVersionAsync(name,

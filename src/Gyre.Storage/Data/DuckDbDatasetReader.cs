@@ -17,6 +17,25 @@ internal sealed class DuckDbDatasetReader(string tempDirectory) : IDatasetReader
         IReadOnlyDictionary<string, IReadOnlyList<string>> domains, CancellationToken ct) =>
         Task.Run(() => Inspect(path, format, options, domains, ct), ct);
 
+    public Task<(long Line, string Value)?> FirstMisfitAsync(string path, string column, ColumnType wanted, CancellationToken ct) =>
+        Task.Run<(long Line, string Value)?>(() =>
+        {
+            var type = wanted switch
+            {
+                ColumnType.Integer => "BIGINT",
+                ColumnType.Float => "DOUBLE",
+                ColumnType.Boolean => "BOOLEAN",
+                ColumnType.Datetime => "TIMESTAMPTZ",
+                _ => null,
+            };
+            if (type is null)
+            {
+                return null;
+            }
+            using var spilling = DuckDbSql.Open(tempDirectory, ct);
+            return DuckDbTableLoader.FirstMisfit(spilling, path, column, type);
+        }, ct);
+
     private DatasetFile Inspect(string path, DatasetFormat format, ReadOptions options, IReadOnlyDictionary<string, IReadOnlyList<string>> domains, CancellationToken ct)
     {
         using var spilling = DuckDbSql.Open(tempDirectory, ct);

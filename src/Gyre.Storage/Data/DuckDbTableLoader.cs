@@ -143,6 +143,22 @@ internal static class DuckDbTableLoader
         }
     }
 
+    /// <summary>
+    /// The first row of a CSV file whose column does not cast to <paramref name="duckType"/>, read as text
+    /// against its header: its line (the header is line 1; a quoted field with a line break counts as one
+    /// line) and the value; null when every value casts (empty and missing values are missing, not misfits).
+    /// </summary>
+    public static (long Line, string Value)? FirstMisfit(SpillingConnection spilling, string path, string column, string duckType)
+    {
+        var header = CsvHeader.Read(spilling.Connection, path, spilling.Folder);
+        var found = DuckDbSql.Query(spilling.Connection,
+            $"SELECT line, value FROM (SELECT row_number() OVER () + 1 AS line, {DuckDbSql.Quote(column)} AS value "
+            + $"FROM read_csv({DuckDbSql.Literal(path)}, {CsvDialect}, {TextColumns(header)})) "
+            + $"WHERE value IS NOT NULL AND trim(value) <> '' AND TRY_CAST(trim(value) AS {duckType}) IS NULL ORDER BY line LIMIT 1",
+            r => (r.GetInt64(0), r.GetString(1)));
+        return found.Count == 0 ? null : found[0];
+    }
+
     /// <summary>The options that read every column as text under the header's names, the sniffer off.</summary>
     private static string TextColumns(IReadOnlyList<string> header) =>
         $"auto_detect = false, header = true, columns = {{{string.Join(", ", header.Select(name => $"{DuckDbSql.Literal(name)}: 'VARCHAR'"))}}}";

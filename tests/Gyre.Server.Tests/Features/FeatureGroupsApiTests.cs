@@ -40,7 +40,7 @@ public sealed class FeatureGroupsApiTests(ServerFixture fixture) : IClassFixture
         // A file whose calls are not numbers, and one with a column the group does not have: refused, nothing kept.
         foreach (var (csv, problem) in new[]
         {
-            ("customer_id,ts,calls,plan\nc1,2026-01-04 10:00:00,many,basic\n", "calls: expected integer, found categorical"),
+            ("customer_id,ts,calls,plan\nc1,2026-01-04 10:00:00,4,basic\nc2,2026-01-04 11:00:00,many,basic\n", "calls: expected integer, found categorical (line 3: 'many')"),
             ("customer_id,ts,calls,plan,region\nc1,2026-01-04 10:00:00,4,basic,north\n", "region: expected only the declared columns"),
             ("customer_id,calls,plan\nc1,4,basic\n", "ts: expected a column 'ts' (role timestamp), found no such column"),
         })
