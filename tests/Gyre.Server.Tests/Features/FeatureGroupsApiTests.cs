@@ -12,13 +12,7 @@ public sealed class FeatureGroupsApiTests(ServerFixture fixture) : IClassFixture
 {
     private Gyre.Client.GyreClient Client => fixture.Server.Client;
 
-    private async Task<string> AddAsync(string csv)
-    {
-        var name = Unique.Name("usage");
-        await using var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv));
-        await Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
-        return name;
-    }
+    private Task<string> AddAsync(string csv) => Client.AddCsvAsync("usage", csv);
 
     private const string Base = "customer_id,ts,calls,plan\nc1,2026-01-01 10:00:00,3,basic\nc2,2026-01-01 11:00:00,5,pro\n";
 

@@ -26,13 +26,7 @@ public sealed class TrainingSetTests(ServerFixture fixture) : IClassFixture<Serv
 
     private static string Time(DateTime t) => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
-    private async Task<string> AddAsync(string prefix, string csv)
-    {
-        var name = Unique.Name(prefix);
-        await using var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv));
-        await Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
-        return name;
-    }
+    private Task<string> AddAsync(string prefix, string csv) => Client.AddCsvAsync(prefix, csv);
 
     private static string Csv(string header, IEnumerable<FeatureRow> rows) =>
         header + "\n" + string.Concat(rows.Select(r => $"{r.Key},{Time(r.Time)},{string.Join(',', r.Values)}\n"));

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
-using Gyre.Core.Data;
 using Gyre.Core.Json;
 using Gyre.Core.Learning.Training;
 using Gyre.Core.Monitoring.Monitors;
@@ -49,15 +47,7 @@ public abstract class ClockedMonitorTests : IAsyncLifetime
     /// <summary>Adds <paramref name="csv"/> as a new dataset (under <paramref name="schema"/> when given) and trains a small binary LightGBM on it; returns the registered model's name.</summary>
     protected async Task<string> TrainBinaryAsync(string prefix, string csv, string? schema, Dictionary<string, double> hyperparameters)
     {
-        var name = Unique.Name(prefix);
-        if (schema is not null)
-        {
-            await Server.Client.Datasets.SetSchemaAsync(name, schema);
-        }
-        await using (var stream = new MemoryStream(Encoding.UTF8.GetBytes(csv)))
-        {
-            await Server.Client.Datasets.AddAsync(name, stream, DatasetFormat.Csv);
-        }
+        var name = await Server.Client.AddCsvAsync(prefix, csv, schema);
         var response = await Server.Http.PostAsJsonAsync("/api/v1/trainings", new TrainingRequest(name, Task: "binary", Label: "y", Register: name + "-model", Seed: 1,
             Hyperparameters: hyperparameters), GyreJson.Options);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
