@@ -79,8 +79,8 @@ public sealed class DatasetIngest(IDatasetStore store, IDatasetObjectStore objec
     private static string Wire(BadRowPolicy policy) => policy == BadRowPolicy.Skip ? "skip" : "fail";
 
     /// <summary>A key without '/': the name is one segment of the dataset's URL.</summary>
-    public static string? CheckName(string name) =>
-        Names.CheckKey("name", name) ?? (name.Contains('/') ? $"name: dataset name '{name}' must not contain '/'" : null);
+    public static string? CheckName(string name, string field = "name") =>
+        Names.CheckKey(field, name) ?? (name.Contains('/') ? $"{field}: dataset name '{name}' must not contain '/'" : null);
 
     /// <summary>
     /// A version derived from another keeps the source's column types and roles: a smaller part

@@ -141,10 +141,7 @@ public sealed class FeatureGroups(IFeatureGroupStore store, IDatasetStore datase
         }
         try
         {
-            foreach (var (digest, format) in await datasets.DeleteDatasetAsync(group.Dataset, ct))
-            {
-                await objects.DeleteUnreferencedAsync(digest, format, ContentGrace, ct);
-            }
+            await datasets.DeleteWithContentsAsync(objects, group.Dataset, ct);
         }
         catch (GyreException e) when (e.Code == ErrorCode.NotFound)
         {
@@ -163,7 +160,4 @@ public sealed class FeatureGroups(IFeatureGroupStore store, IDatasetStore datase
             return false;
         }
     }
-
-    /// <summary>Grace before content no version holds is removed (an upload of the same content may be on its way).</summary>
-    private static readonly TimeSpan ContentGrace = TimeSpan.FromMinutes(10);
 }

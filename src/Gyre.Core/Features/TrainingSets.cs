@@ -2,6 +2,7 @@ using Gyre.Core.Artifacts;
 using Gyre.Core.Data;
 using Gyre.Core.Data.Schemas;
 using Gyre.Core.Errors;
+using Gyre.Core.Naming;
 
 namespace Gyre.Core.Features;
 
@@ -34,10 +35,7 @@ public sealed class TrainingSets(FeatureGroups groups, IDatasetStore datasets, I
             problems.Add($"format: expected parquet or csv, got '{request.Format}'");
         }
         var dataset = request.Dataset ?? TrainingSetRequest.DefaultDataset;
-        if (DatasetIngest.CheckName(dataset) is { } badDataset)
-        {
-            problems.Add("dataset" + badDataset["name".Length..]);
-        }
+        Names.AddIf(problems, DatasetIngest.CheckName(dataset, "dataset"));
         GyreException.ThrowIfAny(problems);
 
         var entities = await datasets.ResolveAsync("entities", request.Entities, ct);

@@ -33,16 +33,10 @@ internal static class DatasetsApi
         DatasetBiasApi.Map(group);
     }
 
-    /// <summary>Grace before a content no version holds is removed: an upload of the same content may be on its way to it.</summary>
-    public static readonly TimeSpan ContentGrace = TimeSpan.FromMinutes(10);
-
-    /// <summary>Deletes a dataset and its versions; contents no other dataset holds are removed (unless added again within <see cref="ContentGrace"/>).</summary>
+    /// <summary>Deletes a dataset and its versions, with the contents no other dataset holds.</summary>
     private static async Task<NoContent> Delete(string name, IDatasetStore store, IDatasetObjectStore objects, CancellationToken ct)
     {
-        foreach (var (digest, format) in await store.DeleteDatasetAsync(name, ct))
-        {
-            await objects.DeleteUnreferencedAsync(digest, format, ContentGrace, ct);
-        }
+        await store.DeleteWithContentsAsync(objects, name, ct);
         return TypedResults.NoContent();
     }
 

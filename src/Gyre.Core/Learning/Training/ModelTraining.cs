@@ -7,7 +7,6 @@ using Gyre.Core.Data.Splits;
 using Gyre.Core.Errors;
 using Gyre.Core.Json;
 using Gyre.Core.Learning.Evaluation;
-using Gyre.Core.Learning.Gate;
 using Gyre.Core.Models;
 using Gyre.Core.Registry;
 using Gyre.Core.Tracking;
@@ -106,22 +105,6 @@ public sealed class ModelTraining(
         return encoded;
     }
 
-    /// <summary>A binary model's bias by one sensitive column, its positive class favourable; the exported labels ("true", "false") read as its classes.</summary>
-    private static EvaluationBias BiasOf(ModelPackage package, DatasetVersion test, string label, string column, IReadOnlyList<string?> groups, IReadOnlyList<string?> labels, IReadOnlyList<double[]> predictions)
-    {
-        var classes = package.Classes is { Count: 2 } named ? named : ["false", "true"];
-        try
-        {
-            return new EvaluationBias(column, GateBias.Report($"{test.Name}@{test.Version}", column, label, new BiasBounds(column), package, groups,
-                [.. labels.Select(l => l is null ? null : classes[l == "true" ? 1 : 0])], predictions));
-        }
-        catch (GyreException e) when (e.Code == ErrorCode.InvalidArgument)
-        {
-            // One group in the test part, or too many: the training stands, and says why there is no bias.
-            return new EvaluationBias(column, null, e.Message);
-        }
-    }
-
     /// <summary>Permutation importance is computed for at most this many features (one scoring of the test part each).</summary>
     public const int MaxImportanceFeatures = 50;
 
@@ -161,7 +144,7 @@ public sealed class ModelTraining(
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new SliceMetrics(column, g.Key, g.Count(), TaskMetrics.Evaluate(package.Task!, exported, [.. g.Select(i => labels[i])], [.. g.Select(i => predictions[i])]))))
             .ToList();
-        var bias = sensitive.Count == 0 ? null : sensitive.Select(column => BiasOf(package, test, label, column, texts[column], labels, predictions)).ToList();
+        var bias = sensitive.Count == 0 ? null : sensitive.Select(column => EvaluationBias.Of(package, $"{test.Name}@{test.Version}", label, column, texts[column], labels, predictions)).ToList();
 
         if (measured.Count == 0)
         {

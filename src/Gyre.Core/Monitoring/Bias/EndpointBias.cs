@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Gyre.Core.Data.Bias;
 using Gyre.Core.Errors;
@@ -28,18 +29,10 @@ public sealed class EndpointBias(IMonitorStore store, EndpointMonitor monitor, I
     /// </summary>
     public async Task<IReadOnlyList<WindowBias>> ListAsync(string endpoint, BiasSettings? request, int limit, CancellationToken ct)
     {
-        var state = await monitor.GetAsync(endpoint, ct);
-        var windows = await store.ListWindowsAsync(endpoint, limit, ct);
-        if (windows.Count == 0)
+        var result = new List<WindowBias>();
+        await foreach (var window in MeasureAsync(endpoint, request, limit, ct))
         {
-            return [];
-        }
-        var (sensitive, label, favourable) = await ResolveAsync(state, request, ct);
-        var result = new List<WindowBias>(windows.Count);
-        foreach (var window in windows)
-        {
-            var rows = (await monitor.ReadAsync(endpoint, window.Start, window.End, EndpointMonitor.MaxWindowPredictions, ct)).Where(r => r.Actual is not null).ToList();
-            result.Add(Measure(window, rows, sensitive, label, favourable));
+            result.Add(window);
         }
         return result;
     }
@@ -56,23 +49,48 @@ public sealed class EndpointBias(IMonitorStore store, EndpointMonitor monitor, I
                 continue;
             }
             _lookedAt[state.Endpoint] = now;
-            IReadOnlyList<WindowBias> windows;
             try
             {
-                windows = await ListAsync(state.Endpoint, null, TickWindows, ct);
+                // Newest first, and no further than the first window with a report.
+                await foreach (var window in MeasureAsync(state.Endpoint, null, TickWindows, ct))
+                {
+                    if (window.Report is not null)
+                    {
+                        foreach (var observer in observers)
+                        {
+                            observer.Measured(state.Endpoint, window);
+                        }
+                        break;
+                    }
+                }
             }
             catch (GyreException e) when (e.Code == ErrorCode.InvalidArgument && state.Settings.Bias is null)
             {
                 // No sensitive input declared or named: nothing to measure on this endpoint.
-                continue;
             }
-            if (windows.FirstOrDefault(w => w.Report is not null) is { } newest)
-            {
-                foreach (var observer in observers)
-                {
-                    observer.Measured(state.Endpoint, newest);
-                }
-            }
+        }
+    }
+
+    /// <summary>
+    /// The newest windows' bias, newest first, each measured when asked for. A window none of whose
+    /// predictions has a label yet (the feedback says so) is not read at all.
+    /// </summary>
+    private async IAsyncEnumerable<WindowBias> MeasureAsync(string endpoint, BiasSettings? request, int limit, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var state = await monitor.GetAsync(endpoint, ct);
+        var windows = await store.ListWindowsAsync(endpoint, limit, ct);
+        if (windows.Count == 0)
+        {
+            yield break;
+        }
+        var (sensitive, label, favourable) = await ResolveAsync(state, request, ct);
+        var labelled = (await log.LabelledAsync(endpoint, windows[^1].Start, ct)).Select(l => l.Time).ToList();
+        foreach (var window in windows)
+        {
+            var rows = labelled.Any(t => t >= window.Start && t < window.End)
+                ? (await monitor.ReadAsync(endpoint, window.Start, window.End, EndpointMonitor.MaxWindowPredictions, ct)).Where(r => r.Actual is not null).ToList()
+                : [];
+            yield return Measure(window, rows, sensitive, label, favourable);
         }
     }
 
