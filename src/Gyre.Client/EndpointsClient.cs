@@ -17,8 +17,12 @@ public sealed class EndpointsClient
 
     /// <summary>Creates an endpoint serving <paramref name="model"/> (<c>NAME@ALIAS</c> or <c>NAME/VERSION</c>); the model is loaded before this returns.</summary>
     public Task<EndpointStatus> CreateAsync(string name, string model, string? logMode = null, string? description = null, Core.Serving.Batching.BatchSettings? batching = null,
-        CancellationToken ct = default) =>
-        _api.SendAsync<EndpointStatus>(HttpMethod.Post, "/api/v1/endpoints", new CreateEndpointRequest(name, model, description, logMode, batching), ct, bounded: false);
+        Core.Features.Lookups.FeatureLookup? features = null, CancellationToken ct = default) =>
+        _api.SendAsync<EndpointStatus>(HttpMethod.Post, "/api/v1/endpoints", new CreateEndpointRequest(name, model, description, logMode, batching, features), ct, bounded: false);
+
+    /// <summary>Sets the features the gateway looks up for each row by entity key; null looks nothing up.</summary>
+    public Task<Endpoint> SetFeaturesAsync(string name, Core.Features.Lookups.FeatureLookup? features, CancellationToken ct = default) =>
+        _api.SendAsync<Endpoint>(HttpMethod.Put, $"/api/v1/endpoints/{E(name)}/features", features, ct);
 
     /// <summary>Sets how concurrent requests share the endpoint's model calls; null gives each model its default.</summary>
     public Task<Endpoint> SetBatchingAsync(string name, Core.Serving.Batching.BatchSettings? batching, CancellationToken ct = default) =>

@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Gyre.Core.Data;
 using Gyre.Core.Features;
+using Gyre.Core.Features.Lookups;
+using Gyre.Core.Features.Online;
 using Gyre.Core.Json;
 using Gyre.Core.Tracking;
 using static Gyre.Client.Paths;
@@ -32,6 +34,14 @@ public sealed class FeaturesClient
         using var response = await _api.SendRawAsync(request, HttpCompletionOption.ResponseContentRead, ct);
         return (await response.Content.ReadFromJsonAsync<FeatureIngest>(GyreJson.Options, ct))!;
     }
+
+    /// <summary>Brings a group's online store up to date with its offline store (only what was ingested since the last time is read).</summary>
+    public Task<MaterializeResult> MaterializeAsync(string name, CancellationToken ct = default) =>
+        _api.SendAsync<MaterializeResult>(HttpMethod.Post, $"/api/v1/feature-groups/{E(name)}/materialize", null, ct, bounded: false);
+
+    /// <summary>The online store's values of entities, each given as its key columns' values.</summary>
+    public Task<OnlineRead> ReadOnlineAsync(string name, IReadOnlyList<Dictionary<string, System.Text.Json.JsonElement>> entities, CancellationToken ct = default) =>
+        _api.PostAsync<OnlineRead>($"/api/v1/feature-groups/{E(name)}/online", new OnlineReadRequest(entities), ct);
 
     /// <summary>A point-in-time correct training set, recorded as a dataset version.</summary>
     public Task<TrainingSet> TrainingSetAsync(TrainingSetRequest request, CancellationToken ct = default) =>

@@ -45,6 +45,7 @@ public sealed class GyreStorage : IDisposable
         ConstraintMeasurer = new DuckDbConstraintMeasurer(spill);
         PairCounter = new DuckDbPairCounter(spill);
         TrainingSetJoiner = new Storage.Features.DuckDbTrainingSetJoiner(spill);
+        FeatureMaterializer = new Storage.Features.DuckDbFeatureMaterializer(spill);
         DatasetSplitter = new DuckDbDatasetSplitter(spill);
         ReferenceComputer = new DuckDbReferenceComputer(spill);
         FeatureFiles = new DuckDbFeatureFiles(spill);
@@ -73,6 +74,7 @@ public sealed class GyreStorage : IDisposable
         Monitors = new Storage.Monitoring.SqlMonitorStore(database);
         Policies = new Storage.Monitoring.SqlPolicyStore(database);
         FeatureGroups = new Storage.Features.SqlFeatureGroupStore(database);
+        OnlineFeatures = new Storage.Features.SqlOnlineFeatureStore(database);
         Leases = new Storage.Coordination.SqlLeaseStore(database);
     }
 
@@ -108,6 +110,10 @@ public sealed class GyreStorage : IDisposable
     public Core.Features.ITrainingSetJoiner TrainingSetJoiner { get; }
 
     public Core.Features.IFeatureGroupStore FeatureGroups { get; }
+
+    public Core.Features.Online.IOnlineFeatureStore OnlineFeatures { get; }
+
+    public Core.Features.Online.IFeatureMaterializer FeatureMaterializer { get; }
 
     public Core.Data.Splits.IDatasetSplitter DatasetSplitter { get; }
 

@@ -67,6 +67,8 @@ public static class StorageServices
         Forward<IPolicyStore>(s => s.Policies);
         Forward<Core.Features.IFeatureGroupStore>(s => s.FeatureGroups);
         Forward<Core.Features.ITrainingSetJoiner>(s => s.TrainingSetJoiner);
+        Forward<Core.Features.Online.IOnlineFeatureStore>(s => s.OnlineFeatures);
+        Forward<Core.Features.Online.IFeatureMaterializer>(s => s.FeatureMaterializer);
         return services;
 
         void Forward<T>(Func<GyreStorage, T> store) where T : class =>

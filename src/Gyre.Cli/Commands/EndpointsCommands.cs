@@ -16,6 +16,7 @@ internal static class EndpointsCommands
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Delete());
         command.Subcommands.Add(Batching());
+        command.Subcommands.Add(Features());
         command.Subcommands.Add(Predict());
         command.Subcommands.Add(FeedbackCommand.Build());
         command.Subcommands.Add(Predictions());
@@ -30,10 +31,11 @@ internal static class EndpointsCommands
         var logMode = new Option<string?>("--log-mode") { Description = "durable (default: answered once logged on disk) or fast (logged in the background)" };
         var description = new Option<string?>("--description");
         var (maxRows, maxDelay) = BatchingOptions();
-        var command = new Command("create", "Create an endpoint; its model is loaded and answers a sample row first") { name, model, logMode, description, maxRows, maxDelay };
+        var (lookup, missing) = LookupOptions();
+        var command = new Command("create", "Create an endpoint; its model is loaded and answers a sample row first") { name, model, logMode, description, maxRows, maxDelay, lookup, missing };
         command.WithClient(async (parse, client, printer, ct) =>
             Print(printer, await client.Endpoints.CreateAsync(parse.GetValue(name)!, parse.GetValue(model)!, parse.GetValue(logMode), parse.GetValue(description),
-                ReadBatching(parse, maxRows, maxDelay), ct)));
+                ReadBatching(parse, maxRows, maxDelay), ReadLookup(parse, lookup, missing), ct)));
         return command;
     }
 
@@ -65,6 +67,37 @@ internal static class EndpointsCommands
         });
         return command;
     }
+
+    private static (Option<string?> Lookup, Option<string?> Missing) LookupOptions() => (
+        new Option<string?>("--lookup") { Description = "Features the gateway fills from the online store by each row's entity key: GROUP:FEATURE or GROUP:*, comma-separated (request values win)" },
+        new Option<string?>("--missing") { Description = "When an entity has no (fresh) features: reject (default, a 400 naming it) or null (missing values for the model)" });
+
+    private static Core.Features.Lookups.FeatureLookup? ReadLookup(System.CommandLine.ParseResult parse, Option<string?> lookup, Option<string?> missing) =>
+        parse.GetValue(lookup) is { } features ? new Core.Features.Lookups.FeatureLookup(FeaturesCommands.Split(features), parse.GetValue(missing))
+            : parse.GetValue(missing) is not null ? throw GyreException.Invalid("--missing: needs --lookup, the features to look up") : null;
+
+    private static Command Features()
+    {
+        var name = new Argument<string>("name");
+        var (lookup, missing) = LookupOptions();
+        var none = new Option<bool>("--none") { Description = "Look nothing up: requests carry every input again" };
+        var command = new Command("features", "Set the features an endpoint's gateway looks up from the online store") { name, lookup, missing, none };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var features = ReadLookup(parse, lookup, missing);
+            if (features is not null == parse.GetValue(none))
+            {
+                throw GyreException.Invalid("features: expected --lookup GROUP:FEATURE,... (and --missing), or --none");
+            }
+            var endpoint = await client.Endpoints.SetFeaturesAsync(parse.GetValue(name)!, features, ct);
+            printer.Done($"Endpoint {endpoint.Name} {Lookups(endpoint)}", endpoint);
+        });
+        return command;
+    }
+
+    private static string Lookups(Endpoint endpoint) => endpoint.Features is { } f
+        ? $"looks up {string.Join(", ", f.Lookup ?? [])} (missing entities: {f.MissingPolicy})"
+        : "looks up no features";
 
     private static string Batching(Endpoint endpoint) => endpoint.Batching switch
     {
@@ -180,6 +213,7 @@ internal static class EndpointsCommands
 
     private static void Print(Printer printer, EndpointStatus status) =>
         printer.Object(status, ("name", status.Endpoint.Name), ("model", status.Endpoint.Model), ("state", status.State), ("reason", status.Reason),
-            ("variants", Variants(status.Endpoint)), ("log mode", status.Endpoint.LogMode), ("batching", Batching(status.Endpoint)), ("description", status.Endpoint.Description),
+            ("variants", Variants(status.Endpoint)), ("log mode", status.Endpoint.LogMode), ("batching", Batching(status.Endpoint)),
+            ("features", status.Endpoint.Features is null ? null : Lookups(status.Endpoint)), ("description", status.Endpoint.Description),
             ("created", Printer.Time(status.Endpoint.CreationTime)), ("updated", Printer.Time(status.Endpoint.LastUpdateTime)));
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using Gyre.Core.Data;
 using Gyre.Core.Errors;
 using Gyre.Core.Features;
@@ -17,6 +18,8 @@ internal static class FeaturesCommands
         command.Subcommands.Add(List());
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Delete());
+        command.Subcommands.Add(Materialize());
+        command.Subcommands.Add(Online());
         command.Subcommands.Add(FeaturesTrainingSetCommand.Build());
         return command;
     }
@@ -67,7 +70,8 @@ internal static class FeaturesCommands
             var page = await client.Features.ListAsync(ct);
             printer.List(page.Items, null, "No feature groups. Create one with `gyre features create NAME --from DATASET@V --entity KEY --event-time TS`.",
                 ("NAME", g => g.Name), ("ENTITIES", g => string.Join(", ", g.Entities)), ("EVENT TIME", g => g.EventTime), ("FEATURES", g => g.Features.Count),
-                ("VERSION", g => g.Version), ("ROWS", g => Count(g.Rows)), ("TTL", g => g.TtlSeconds is { } t ? $"{t} s" : ""));
+                ("VERSION", g => g.Version), ("ROWS", g => Count(g.Rows)), ("TTL", g => g.TtlSeconds is { } t ? $"{t} s" : ""),
+                ("FRESH TO", g => g.Materialized?.EventTime is { } t ? Printer.Time(t) : ""));
         });
         return command;
     }
@@ -92,6 +96,65 @@ internal static class FeaturesCommands
         return command;
     }
 
+    private static Command Materialize()
+    {
+        var name = new Argument<string>("name");
+        var command = new Command("materialize", "Bring a feature group's online store up to date (reads only what was ingested since the last time)") { name };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var result = await client.Features.MaterializeAsync(parse.GetValue(name)!, ct);
+            var group = result.Group;
+            printer.Done(result.UpToDate
+                ? $"'{group.Name}' is up to date: {Online(group)}"
+                : $"Materialized '{group.Name}': {result.PartsRead} parts, {Count(result.Rows)} rows read, {Count(result.Updated)} entities changed"
+                    + (result.LateRows > 0 ? $", {Count(result.LateRows)} rows older than the last freshness point" : "") + $"; {Online(group)}", result);
+        });
+        return command;
+    }
+
+    private static Command Online()
+    {
+        var name = new Argument<string>("name");
+        var entities = new Option<string[]>("--entity")
+        {
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+            Description = "An entity to read, as KEY=VALUE (KEY=VALUE,KEY2=VALUE2 for several key columns); repeatable",
+        };
+        var command = new Command("online", "Read entities' values from a feature group's online store, as the gateway does") { name, entities };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            var asked = parse.GetValue(entities)!.Select(Entity).ToList();
+            var read = await client.Features.ReadOnlineAsync(parse.GetValue(name)!, asked, ct);
+            printer.List(read.Rows, read, "",
+                ("ENTITY", r => r.Entity),
+                ("EVENT TIME", r => r.EventTime is { } t ? Printer.Time(t) : ""),
+                ("FEATURES", r => r.Found ? r.Features!.Value.GetRawText() : r.Expired == true ? "(expired)" : "(none)"));
+        });
+        return command;
+    }
+
+    /// <summary><c>KEY=VALUE[,KEY=VALUE]</c> as the entity's key columns.</summary>
+    private static Dictionary<string, JsonElement> Entity(string text)
+    {
+        var entity = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var pair in Split(text))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw GyreException.Invalid($"--entity: expected KEY=VALUE, got '{pair}'");
+            }
+            entity[pair[..equals]] = JsonSerializer.SerializeToElement(pair[(equals + 1)..]);
+        }
+        return entity;
+    }
+
+    /// <summary>The online store's state in a line.</summary>
+    private static string Online(FeatureGroup group) => group.Materialized is { } m
+        ? $"{Count(m.Entities)} entities online, fresh to {(m.EventTime is { } t ? Printer.Time(t) : "(no rows)")}, {m.Parts} of {group.Parts.Count} parts read (at {Printer.Time(m.Time)})"
+        : "not materialized yet (`gyre features materialize " + group.Name + "`)";
+
     private static void Print(Printer printer, FeatureGroup group, string? headline)
     {
         if (printer.IsJson)
@@ -105,6 +168,7 @@ internal static class FeaturesCommands
         }
         Console.Out.WriteLine($"{group.Name}: keyed by {string.Join(", ", group.Entities)}, timed by {group.EventTime}"
             + (group.TtlSeconds is { } ttl ? $", values live {ttl} s" : "") + (group.Description is { } d ? $" — {d}" : ""));
+        Console.Out.WriteLine($"online: {Online(group)}");
         printer.List(group.Features, null, "", ("FEATURE", f => f.Name), ("TYPE", f => f.Type.ToString().ToLowerInvariant()));
         printer.List(group.Parts, null, "", ("PART", p => $"{p.Dataset}@{p.Version}"), ("ROWS", p => Count(p.Rows)), ("ADDED", p => Printer.Time(p.Time)));
     }

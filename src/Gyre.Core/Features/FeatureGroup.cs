@@ -7,7 +7,8 @@ namespace Gyre.Core.Features;
 /// <c>EventTime</c>. Its offline store is every row ever ingested, kept as dataset versions
 /// (<c>Parts</c>, oldest first): the version it was created from, then one version of the dataset
 /// <c>Dataset</c> per ingest, so any past state can be rebuilt. Values older than <c>TtlSeconds</c>
-/// at the time they are asked for count as missing.
+/// at the time they are asked for count as missing. <c>Materialized</c> says how far its online store
+/// (each entity's latest values) has read.
 /// </summary>
 public sealed record FeatureGroup(
     string Name,
@@ -18,7 +19,8 @@ public sealed record FeatureGroup(
     IReadOnlyList<FeatureGroupPart> Parts,
     long CreationTime,
     long? TtlSeconds = null,
-    string? Description = null)
+    string? Description = null,
+    Online.Materialization? Materialized = null)
 {
     /// <summary>The group's version: how many parts it has.</summary>
     public long Version => Parts.Count;

@@ -9,7 +9,7 @@ namespace Gyre.Core.Features;
 /// against the group's schema first: a file that does not match is refused whole, and nothing is
 /// kept), lists, shows and deletes them.
 /// </summary>
-public sealed class FeatureGroups(IFeatureGroupStore store, IDatasetStore datasets, IDatasetObjectStore objects, DatasetIngest ingest, TimeProvider time)
+public sealed class FeatureGroups(IFeatureGroupStore store, Online.IOnlineFeatureStore online, IDatasetStore datasets, IDatasetObjectStore objects, DatasetIngest ingest, TimeProvider time)
 {
     /// <summary>The longest time-to-live: ten years, in seconds.</summary>
     public const long MaxTtlSeconds = 10L * 366 * 86400;
@@ -131,7 +131,7 @@ public sealed class FeatureGroups(IFeatureGroupStore store, IDatasetStore datase
         return (await store.AddPartAsync(name, part, ct), part, true);
     }
 
-    /// <summary>Deletes a group and the dataset its ingests went to (the version it was created from stays).</summary>
+    /// <summary>Deletes a group, its online store and the dataset its ingests went to (the version it was created from stays).</summary>
     public async Task DeleteAsync(string name, CancellationToken ct)
     {
         var group = await GetAsync(name, ct);
@@ -139,6 +139,7 @@ public sealed class FeatureGroups(IFeatureGroupStore store, IDatasetStore datase
         {
             throw GyreException.NotFound($"feature group '{name}' not found");
         }
+        await online.DeleteAsync(name, ct);
         try
         {
             await datasets.DeleteWithContentsAsync(objects, group.Dataset, ct);

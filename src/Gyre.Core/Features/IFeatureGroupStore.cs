@@ -14,6 +14,12 @@ public interface IFeatureGroupStore
     /// <summary>Appends a part to a group in one transaction (concurrent ingests each land); not found when the group is gone.</summary>
     Task<FeatureGroup> AddPartAsync(string name, FeatureGroupPart part, CancellationToken ct);
 
+    /// <summary>
+    /// Records how far the online store has read, in one transaction; a record of fewer parts than the
+    /// stored one changes nothing (a slower materialisation finishing last). Not found when the group is gone.
+    /// </summary>
+    Task<FeatureGroup> SetMaterializedAsync(string name, Online.Materialization materialized, CancellationToken ct);
+
     /// <summary>False when there was no such group.</summary>
     Task<bool> DeleteAsync(string name, CancellationToken ct);
 }

@@ -54,7 +54,7 @@ public sealed class TrainingSets(FeatureGroups groups, IDatasetStore datasets, I
             throw GyreException.Invalid($"timestamp: '{timestamp}' is a {SchemaRules.Wire(time.Type)} column of {data}; expected a datetime");
         }
 
-        var selected = await SelectAsync(request.Features!, ct);
+        var selected = await FeatureSelection.SelectAsync(groups, "features", request.Features!, ct);
         var output = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (group, features) in selected)
         {
@@ -100,45 +100,5 @@ public sealed class TrainingSets(FeatureGroups groups, IDatasetStore datasets, I
         {
             File.Delete(path);
         }
-    }
-
-    /// <summary>The groups named, in the order first named, each with its features asked for (<c>*</c>: all of them, in the group's order).</summary>
-    private async Task<List<(FeatureGroup Group, List<string> Features)>> SelectAsync(IReadOnlyList<string> features, CancellationToken ct)
-    {
-        var selected = new List<(FeatureGroup Group, List<string> Features)>();
-        var problems = new List<string>();
-        foreach (var text in features)
-        {
-            var colon = text.IndexOf(':', StringComparison.Ordinal);
-            if (colon <= 0 || colon == text.Length - 1)
-            {
-                problems.Add($"features: expected GROUP:FEATURE or GROUP:*, got '{text}'");
-                continue;
-            }
-            var (name, feature) = (text[..colon], text[(colon + 1)..]);
-            var entry = selected.FirstOrDefault(s => s.Group.Name == name);
-            if (entry.Group is null)
-            {
-                try
-                {
-                    entry = (await groups.GetAsync(name, ct), []);
-                    selected.Add(entry);
-                }
-                catch (GyreException e) when (e.Code == ErrorCode.NotFound)
-                {
-                    problems.Add($"features: there is no feature group '{name}' (in '{text}')");
-                    continue;
-                }
-            }
-            var known = entry.Group.Features.Select(f => f.Name).ToList();
-            if (feature != "*" && !known.Contains(feature, StringComparer.Ordinal))
-            {
-                problems.Add($"features: '{feature}' is not a feature of the group '{name}' (its features: {string.Join(", ", known)})");
-                continue;
-            }
-            entry.Features.AddRange((feature == "*" ? known : [feature]).Where(f => !entry.Features.Contains(f, StringComparer.Ordinal)));
-        }
-        GyreException.ThrowIfAny(problems);
-        return selected;
     }
 }

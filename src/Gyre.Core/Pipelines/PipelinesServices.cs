@@ -27,6 +27,7 @@ public static class PipelinesServices
             .AddSingleton<IStepType, ValidateStep>()
             .AddSingleton<IStepType, SplitStep>()
             .AddSingleton<IStepType, FeaturesStep>()
+            .AddSingleton<IStepType, MaterializeStep>()
             .AddSingleton<IStepType, TrainStep>()
             .AddSingleton<IStepType, TuneStep>()
             .AddSingleton<IStepType, EvaluateStep>()

@@ -1,4 +1,5 @@
 using Gyre.Core.Artifacts;
+using Gyre.Core.Errors;
 using Gyre.Core.Serving.Batching;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Log;
@@ -23,6 +24,7 @@ internal static class EndpointsApi
         endpoints.MapGet("/{name}", Get);
         endpoints.MapDelete("/{name}", Delete);
         endpoints.MapPut("/{name}/batching", SetBatching);
+        endpoints.MapPut("/{name}/features", SetFeatures);
         endpoints.MapGet("/{name}/predictions", Predictions);
         endpoints.MapGet("/{name}/predictions.parquet", Parquet);
         endpoints.MapGet("/{name}/online-metrics", Online);
@@ -43,8 +45,29 @@ internal static class EndpointsApi
     /// <summary><c>{"max_rows", "max_delay_us"}</c>, or <c>null</c> for each model's default; <c>{"max_rows": 1}</c> turns batching off.</summary>
     private static async Task<Ok<Core.Serving.Endpoints.Endpoint>> SetBatching(string name, HttpContext context, EndpointService service, CancellationToken ct)
     {
-        var batching = await context.Request.ReadFromJsonAsync<BatchSettings?>(ct);
+        var batching = await OptionalAsync<BatchSettings>(context, ct);
         return TypedResults.Ok(await service.SetBatchingAsync(name, batching, ct));
+    }
+
+    /// <summary><c>{"lookup": ["GROUP:FEATURE" or "GROUP:*", ...], "missing": "reject" or "null"}</c>, or <c>null</c> to look nothing up.</summary>
+    private static async Task<Ok<Core.Serving.Endpoints.Endpoint>> SetFeatures(string name, HttpContext context, EndpointService service, CancellationToken ct)
+    {
+        var features = await OptionalAsync<Core.Features.Lookups.FeatureLookup>(context, ct);
+        return TypedResults.Ok(await service.SetFeaturesAsync(name, features, ct));
+    }
+
+    /// <summary>A JSON body that may be <c>null</c>, or empty (the same); a body of another type is a 415 that names it.</summary>
+    private static async Task<T?> OptionalAsync<T>(HttpContext context, CancellationToken ct) where T : class
+    {
+        if (context.Request.ContentLength == 0 || (context.Request.ContentType is null && context.Request.ContentLength is null && context.Request.Headers.TransferEncoding.Count == 0))
+        {
+            return null;
+        }
+        if (!context.Request.HasJsonContentType())
+        {
+            throw new GyreException(ErrorCode.UnsupportedMediaType, $"Content-Type: expected application/json, got '{context.Request.ContentType}'");
+        }
+        return await context.Request.ReadFromJsonAsync<T?>(ct);
     }
 
     private static async Task<NoContent> Delete(string name, Core.Serving.Rollouts.RolloutController rollouts, CancellationToken ct)

@@ -1,6 +1,12 @@
 using Gyre.Core.Data;
+using System.Text.Json;
+using Gyre.Core.Auth;
+using Gyre.Core.Errors;
 using Gyre.Core.Features;
+using Gyre.Core.Features.Lookups;
+using Gyre.Core.Features.Online;
 using Gyre.Core.Tracking;
+using Gyre.Server.Auth;
 using Gyre.Server.Hosting;
 using Gyre.Server.Http;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +19,8 @@ namespace Gyre.Server.Api;
 /// <summary>
 /// <c>/api/v1/feature-groups</c>: feature groups over dataset versions, their rows appended by
 /// streaming a CSV or Parquet body; and <c>/api/v1/training-sets</c>, point-in-time joins of entity
-/// rows with the groups' values.
+/// rows with the groups' values; <c>materialize</c> brings a group's online store up to date, and
+/// <c>online</c> reads it by entity key as the gateway does.
 /// </summary>
 internal static class FeatureGroupsApi
 {
@@ -26,6 +33,9 @@ internal static class FeatureGroupsApi
         group.MapDelete("/{name}", Delete);
         // No Accepts(...) metadata: routing would answer a wrong Content-Type with a bare 415, and ours names the types.
         group.MapPost("/{name}/rows", Ingest);
+        group.MapPost("/{name}/materialize", Materialize);
+        // Reading the online store changes nothing: a read token is enough.
+        group.MapPost("/{name}/online", Online).WithMetadata(new RequiredScope(TokenScope.Read));
         routes.MapPost("/api/v1/training-sets", Build).WithTags("Features");
     }
 
@@ -46,6 +56,45 @@ internal static class FeatureGroupsApi
         await groups.DeleteAsync(name, ct);
         return TypedResults.NoContent();
     }
+
+    private static async Task<Ok<MaterializeResult>> Materialize(string name, OnlineMaterialization materialization, CancellationToken ct) =>
+        TypedResults.Ok(await materialization.MaterializeAsync(name, ct));
+
+    /// <summary>
+    /// <c>{"entities": [{key column: value, ...}]}</c>: each entity's values in the online store, or
+    /// <c>found: false</c> (<c>expired: true</c> when its values are older than the group's time-to-live).
+    /// </summary>
+    private static async Task<Ok<OnlineRead>> Online(string name, OnlineReadRequest request, FeatureGroups groups, OnlineValues online, CancellationToken ct)
+    {
+        var group = await groups.GetAsync(name, ct);
+        if (request.Entities is not { Count: > 0 })
+        {
+            throw GyreException.Invalid($"entities: expected the entities to read, [{{{string.Join(", ", group.Entities.Select(e => $"\"{e}\": value"))}}}]");
+        }
+        if (request.Entities.Count > MaxOnlineEntities)
+        {
+            throw new GyreException(ErrorCode.PayloadTooLarge, $"entities: {request.Entities.Count} entities; a request reads at most {MaxOnlineEntities}");
+        }
+        var keys = new List<string>();
+        for (var i = 0; i < request.Entities.Count; i++)
+        {
+            var values = new List<string>();
+            foreach (var column in group.Entities)
+            {
+                values.Add(request.Entities[i].TryGetValue(column, out var value) && EntityKeys.Text(value) is { } text ? text
+                    : throw GyreException.Invalid($"entities[{i}].{column}: expected the entity key of the feature group '{name}' (a string or a number)"));
+            }
+            keys.Add(EntityKeys.Of(values));
+        }
+        var expired = new List<OnlineFeatureRow>();
+        var found = await online.GetAsync(group, keys.ToHashSet(StringComparer.Ordinal), expired, ct);
+        return TypedResults.Ok(new OnlineRead([.. keys.Select(key => found.TryGetValue(key, out var row)
+            ? new OnlineEntity(EntityKeys.Show(key), true, row.EventTime, JsonDocument.Parse(row.Features).RootElement.Clone())
+            : new OnlineEntity(EntityKeys.Show(key), false, expired.FirstOrDefault(e => e.EntityKey == key)?.EventTime, null, expired.Any(e => e.EntityKey == key) ? true : null))]));
+    }
+
+    /// <summary>The most entities one online read takes.</summary>
+    public const int MaxOnlineEntities = 1000;
 
     /// <summary>201 with the group and its new part; 200 when the same file was ingested before (nothing added).</summary>
     private static async Task<Results<Created<FeatureIngest>, Ok<FeatureIngest>>> Ingest(

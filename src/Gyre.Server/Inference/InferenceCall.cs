@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Gyre.Core.Errors;
+using Gyre.Core.Features.Lookups;
 using Gyre.Core.Models;
 using Gyre.Core.Serving.Gateway;
 using Gyre.Core.Serving.Protocol;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gyre.Server.Inference;
 
@@ -12,6 +14,9 @@ internal interface IInferenceDialect
 {
     /// <summary>The dialect's name on <c>/metrics</c> (<c>protocol</c>).</summary>
     string Protocol { get; }
+
+    /// <summary>The body's members that may hold rows as <c>{column: value}</c> objects, which an endpoint's feature lookups fill; none for a tensor dialect.</summary>
+    IReadOnlyList<string> ObjectRows { get; }
 
     /// <summary>The rows of <paramref name="body"/> against the chosen variant, and whatever else of the body the dialect checks before predicting.</summary>
     ParsedRequest Read(JsonElement body, IPredictor predictor, int maxRows);
@@ -23,7 +28,8 @@ internal interface IInferenceDialect
 /// <summary>
 /// An inference request in any JSON dialect, from the body to the answer: find the endpoint, read
 /// the body within its limit, route on the caller's key (or to the version the caller named), predict
-/// through the gateway, write the dialect's answer and count it on <c>/metrics</c>; a refusal is
+/// through the gateway (the rows first filled with the endpoint's looked-up features, when it has
+/// some), write the dialect's answer and count it on <c>/metrics</c>; a refusal is
 /// counted by its error code, then answered as any error is. One async method for the whole
 /// request: it is the hot path.
 /// </summary>
@@ -37,8 +43,13 @@ internal static class InferenceCall
         {
             var endpoint = gateway.Get(name);
             using var body = await JsonBody.ReadAsync(context, options.MaxBodyBytes, ct);
+            // Looked up only by endpoints that have lookups, so the others never touch the service.
+            using var filled = endpoint.Endpoint.Features is { } lookup
+                ? await context.RequestServices.GetRequiredService<FeatureLookups>().FillAsync(lookup, body.RootElement, dialect.ObjectRows, ct)
+                : null;
+            var rows = filled?.RootElement ?? body.RootElement;
             var key = context.Request.Headers[options.RoutingKeyHeader].FirstOrDefault();
-            var result = await gateway.PredictAsync(endpoint, key, version, new JsonInput(body.RootElement, dialect, options.MaxBatchRows), started, ct);
+            var result = await gateway.PredictAsync(endpoint, key, version, new JsonInput(rows, dialect, options.MaxBatchRows), started, ct);
             dialect.Write(context, name, result, body.RootElement);
             metrics.Answered(name, result, dialect.Protocol, time.GetElapsedTime(started));
         }

@@ -48,6 +48,8 @@ internal static class KServeV1Api
 
         public string Protocol => "v1";
 
+        public IReadOnlyList<string> ObjectRows => Forms;
+
         public ParsedRequest Read(JsonElement body, IPredictor predictor, int maxRows)
         {
             var (form, value) = BodyForms.One(body, Forms, "{\"instances\": [rows]} or {\"inputs\": rows or {column: [values]}}");

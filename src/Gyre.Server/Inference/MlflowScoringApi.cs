@@ -56,6 +56,8 @@ internal static class MlflowScoringApi
 
         public string Protocol => "mlflow";
 
+        public IReadOnlyList<string> ObjectRows { get; } = ["dataframe_records", "instances", "inputs"];
+
         public ParsedRequest Read(JsonElement body, IPredictor predictor, int maxRows)
         {
             var (form, value) = BodyForms.One(body, Forms, $"an object with exactly one of {string.Join(", ", Forms)}");

@@ -80,6 +80,9 @@ internal static class OipApi
 
         public string Protocol => "v2";
 
+        /// <summary>Tensors, not rows: an endpoint with feature lookups is refused here.</summary>
+        public IReadOnlyList<string> ObjectRows { get; } = [];
+
         public ParsedRequest Read(JsonElement body, IPredictor predictor, int maxRows) => OipReader.Read(body, predictor, maxRows);
 
         public void Write(HttpContext context, string endpoint, InferenceResult result, JsonElement body)

@@ -74,6 +74,8 @@ internal static class PredictApi
 
         public string Protocol => "simple";
 
+        public IReadOnlyList<string> ObjectRows { get; } = ["instances"];
+
         public ParsedRequest Read(JsonElement body, IPredictor predictor, int maxRows) =>
             InstancesReader.Read(body, predictor.Inputs, predictor.Package.FeatureInput, maxRows);
 

@@ -22,8 +22,8 @@ internal sealed class DuckDbTrainingSetJoiner(string tempDirectory) : ITrainingS
             using var spilling = DuckDbSql.Open(tempDirectory, ct);
             var connection = spilling.Connection;
             var keys = groups.SelectMany(g => g.Group.Entities).Distinct(StringComparer.Ordinal).ToList();
-            DuckDbSql.Execute(connection, $"CREATE VIEW entity_rows AS {Source(spilling, entities.Version, entities.Path, keys, "entities")}");
-            var sources = groups.Select((g, i) => g.Parts.Select((part, p) => Source(spilling, part.Version, part.Path, g.Group.Entities, $"g{i}_part{p}")).ToList()).ToList();
+            DuckDbSql.Execute(connection, $"CREATE VIEW entity_rows AS {DuckDbFeatureParts.Source(spilling, entities.Version, entities.Path, keys, "entities")}");
+            var sources = groups.Select((g, i) => g.Parts.Select((part, p) => DuckDbFeatureParts.Source(spilling, part.Version, part.Path, g.Group.Entities, $"g{i}_part{p}")).ToList()).ToList();
             // Times compare as they are when every side has the same type (a cast of every row is a fifth of the
             // join's time); as instants in UTC when one side has a zone and another not, or is a date.
             var types = new HashSet<string>([TypeOf(connection, "entity_rows", entities.Timestamp),
@@ -32,68 +32,31 @@ internal sealed class DuckDbTrainingSetJoiner(string tempDirectory) : ITrainingS
             string Instant(string column) => cast ? $"CAST({column} AS TIMESTAMPTZ)" : column;
 
             var at = Instant($"e.{Q(entities.Timestamp)}");
-            var select = new List<string> { $"e.* EXCLUDE ({Line})" };
+            var select = new List<string> { $"e.* EXCLUDE ({DuckDbFeatureParts.Line})" };
             var joins = new List<string>();
             for (var g = 0; g < groups.Count; g++)
             {
                 var group = groups[g].Group;
                 var view = $"g{g}";
-                GroupView(connection, groups[g], sources[g], Instant(Q(group.EventTime)), view);
-                var on = string.Join(" AND ", group.Entities.Select((k, i) => $"CAST(e.{Q(k)} AS VARCHAR) = {view}.{Key(i)}"));
+                DuckDbFeatureParts.View(connection, group, groups[g].Features, sources[g], 0, Instant(Q(group.EventTime)), view);
+                var on = string.Join(" AND ", group.Entities.Select((k, i) => $"CAST(e.{Q(k)} AS VARCHAR) = {view}.{DuckDbFeatureParts.Key(i)}"));
                 // An entity row's own order ends past every part and line of its time.
-                joins.Add($"ASOF LEFT JOIN {view} ON {on} AND struct_pack(t := {at}, o := {long.MaxValue}::BIGINT) >= {view}.{OrderColumn}");
+                joins.Add($"ASOF LEFT JOIN {view} ON {on} AND struct_pack(t := {at}, o := {long.MaxValue}::BIGINT) >= {view}.{DuckDbFeatureParts.OrderColumn}");
                 foreach (var feature in groups[g].Features)
                 {
                     select.Add(group.TtlSeconds is { } ttl
-                        ? $"CASE WHEN {at} - {view}.{Time} <= to_seconds({ttl.ToString(CultureInfo.InvariantCulture)}) THEN {view}.{Q(feature)} END AS {Q(feature)}"
+                        ? $"CASE WHEN {at} - {view}.{DuckDbFeatureParts.Time} <= to_seconds({ttl.ToString(CultureInfo.InvariantCulture)}) THEN {view}.{Q(feature)} END AS {Q(feature)}"
                         : $"{view}.{Q(feature)} AS {Q(feature)}");
                 }
             }
             var options = format == DatasetFormat.Csv ? "FORMAT csv, HEADER true" : "FORMAT parquet";
-            DuckDbSql.Execute(connection, $"COPY (SELECT {string.Join(", ", select)} FROM entity_rows e {string.Join(" ", joins)} ORDER BY e.{Line}) TO {DuckDbSql.Literal(output)} ({options})");
+            DuckDbSql.Execute(connection, $"COPY (SELECT {string.Join(", ", select)} FROM entity_rows e {string.Join(" ", joins)} ORDER BY e.{DuckDbFeatureParts.Line}) TO {DuckDbSql.Literal(output)} ({options})");
             return DuckDbSql.Query(connection, "SELECT count(*) FROM entity_rows", r => r.GetInt64(0))[0];
         }, ct);
 
-    private const string Line = "__gyre_line";
-    private const string Time = "__gyre_time";
-    private const string OrderColumn = "__gyre_order";
-
-    /// <summary>The line's bits in a row's order after its time: the part above them (a file of up to 2³⁶ rows, 2²⁷ parts).</summary>
-    private const int LineBits = 36;
-
-    private static string Key(int i) => $"__gyre_key{i}";
-
     private static string Q(string name) => DuckDbSql.Quote(name);
 
-    /// <summary>
-    /// A stored version's rows with their line as <see cref="Line"/>: Parquet read in place, CSV loaded
-    /// into a table of its own (keys read as written) by the loader every reader of a version uses.
-    /// </summary>
-    private static string Source(SpillingConnection spilling, DatasetVersion version, string path, IEnumerable<string> keys, string table)
-    {
-        if (version.Format == DatasetFormat.Parquet)
-        {
-            return $"SELECT * EXCLUDE (file_row_number), file_row_number AS {Line} FROM read_parquet({DuckDbSql.Literal(path)}, file_row_number = true)";
-        }
-        DuckDbTableLoader.LoadStored(spilling, path, version, textColumns: [.. keys.Where(k => version.Columns.Any(c => c.Name == k))]);
-        DuckDbSql.Execute(spilling.Connection, $"ALTER TABLE {DuckDbTableLoader.Table} RENAME TO {table}");
-        return $"SELECT *, rowid AS {Line} FROM {table}";
-    }
-
-    /// <summary>A group's parts as one view: the keys as text, the time (<paramref name="time"/>), the features asked for, and each row's order.</summary>
-    private static void GroupView(DuckDB.NET.Data.DuckDBConnection connection, TrainingSetGroup group, IReadOnlyList<string> sources, string time, string view)
-    {
-        var entities = group.Group.Entities;
-        var parts = sources.Select((source, p) =>
-        {
-            var columns = string.Join(", ", [.. entities.Select((k, i) => $"CAST({Q(k)} AS VARCHAR) AS {Key(i)}"), $"{time} AS {Time}",
-                $"struct_pack(t := {time}, o := ({p}::BIGINT << {LineBits}) + {Line}) AS {OrderColumn}", .. group.Features.Select(Q)]);
-            return $"SELECT {columns} FROM ({source}) WHERE {time} IS NOT NULL";
-        });
-        DuckDbSql.Execute(connection, $"CREATE VIEW {view} AS {string.Join(" UNION ALL ", parts)}");
-    }
-
     /// <summary>A column's DuckDB type in a relation.</summary>
-    private static string TypeOf(DuckDB.NET.Data.DuckDBConnection connection, string relation, string column) =>
+    internal static string TypeOf(DuckDB.NET.Data.DuckDBConnection connection, string relation, string column) =>
         DuckDbSql.Query(connection, $"SELECT column_type FROM (DESCRIBE SELECT {Q(column)} FROM {relation})", r => r.GetString(0))[0];
 }

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Gyre.Core.Errors;
 using Gyre.Core.Features;
+using Gyre.Core.Features.Online;
 using Gyre.Storage.Sql;
 
 namespace Gyre.Storage.Features;
@@ -27,9 +28,18 @@ internal sealed class SqlFeatureGroupStore(SqlDatabase db) : IFeatureGroupStore
     public Task<IReadOnlyList<FeatureGroup>> ListAsync(CancellationToken ct) => db.ReadAsync<IReadOnlyList<FeatureGroup>>(async c =>
         await c.QueryAsync("SELECT body FROM feature_groups ORDER BY name", null, r => JsonRecords.Read<FeatureGroup>(r.GetString(0)), ct), ct);
 
-    public async Task<FeatureGroup> AddPartAsync(string name, FeatureGroupPart part, CancellationToken ct)
+    public Task<FeatureGroup> AddPartAsync(string name, FeatureGroupPart part, CancellationToken ct) =>
+        ChangeAsync(name, group => group with { Parts = [.. group.Parts, part] }, ct);
+
+    public Task<FeatureGroup> SetMaterializedAsync(string name, Materialization materialized, CancellationToken ct) =>
+        ChangeAsync(name, group => group.Materialized is { } stored && stored.Parts > materialized.Parts ? null : group with { Materialized = materialized }, ct);
+
+    /// <summary>
+    /// Changes a group's record by compare and swap: a change that lost a race reads the group again,
+    /// so concurrent ingests each land. <paramref name="change"/> returns null to leave it as it is.
+    /// </summary>
+    private async Task<FeatureGroup> ChangeAsync(string name, Func<FeatureGroup, FeatureGroup?> change, CancellationToken ct)
     {
-        // Compare and swap: an ingest that lost the race reads the group again, so both parts land.
         while (true)
         {
             var updated = await db.WriteAsync(async (c, t) =>
@@ -37,9 +47,12 @@ internal sealed class SqlFeatureGroupStore(SqlDatabase db) : IFeatureGroupStore
                 var body = (await c.QueryAsync("SELECT body FROM feature_groups WHERE name = @n", t, r => r.GetString(0), ct, ("@n", name))).FirstOrDefault()
                     ?? throw GyreException.NotFound($"feature group '{name}' not found");
                 var group = JsonRecords.Read<FeatureGroup>(body)!;
-                group = group with { Parts = [.. group.Parts, part] };
+                if (change(group) is not { } changed)
+                {
+                    return group;
+                }
                 return await c.ExecuteAsync("UPDATE feature_groups SET body = @b WHERE name = @n AND body = @old", t, ct,
-                    ("@b", JsonRecords.Write(group)), ("@n", name), ("@old", body)) == 1 ? group : null;
+                    ("@b", JsonRecords.Write(changed)), ("@n", name), ("@old", body)) == 1 ? changed : null;
             }, ct);
             if (updated is not null)
             {

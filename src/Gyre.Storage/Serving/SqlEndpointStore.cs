@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gyre.Core.Errors;
 using Gyre.Core.Json;
+using Gyre.Core.Features.Lookups;
 using Gyre.Core.Serving.Batching;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Storage.Sql;
@@ -14,7 +15,7 @@ namespace Gyre.Storage.Serving;
 /// </summary>
 internal sealed class SqlEndpointStore(SqlDatabase db, TimeProvider time) : IEndpointStore
 {
-    private const string Columns = "name, model, description, log_mode, variants, creation_time, last_update_time, batching";
+    private const string Columns = "name, model, description, log_mode, variants, creation_time, last_update_time, batching, features";
 
     public async Task CreateEndpointAsync(Endpoint endpoint, CancellationToken ct)
     {
@@ -22,10 +23,10 @@ internal sealed class SqlEndpointStore(SqlDatabase db, TimeProvider time) : IEnd
         {
             await db.WriteAsync(async (c, t) =>
             {
-                await c.ExecuteAsync($"INSERT INTO endpoints ({Columns}) VALUES (@n, @m, @d, @l, @v, @c, @u, @b)", t, ct,
+                await c.ExecuteAsync($"INSERT INTO endpoints ({Columns}) VALUES (@n, @m, @d, @l, @v, @c, @u, @b, @f)", t, ct,
                     ("@n", endpoint.Name), ("@m", endpoint.Model), ("@d", endpoint.Description), ("@l", endpoint.LogMode),
                     ("@v", JsonSerializer.Serialize(endpoint.Variants, GyreJson.Options)), ("@c", endpoint.CreationTime), ("@u", endpoint.LastUpdateTime),
-                    ("@b", Batching(endpoint.Batching)));
+                    ("@b", Batching(endpoint.Batching)), ("@f", Json(endpoint.Features)));
                 await SqlRoutingChanges.RaiseAsync(c, t, db.Dialect, ct);
             }, ct);
         }
@@ -64,6 +65,17 @@ internal sealed class SqlEndpointStore(SqlDatabase db, TimeProvider time) : IEnd
         return (await c.QueryAsync($"SELECT {Columns} FROM endpoints WHERE name = @n", t, Map, ct, ("@n", name))).Single();
     }, ct);
 
+    public Task<Endpoint> SetFeaturesAsync(string name, FeatureLookup? features, CancellationToken ct) => db.WriteAsync(async (c, t) =>
+    {
+        if (await c.ExecuteAsync("UPDATE endpoints SET features = @f, last_update_time = @u WHERE name = @n", t, ct,
+                ("@f", Json(features)), ("@u", time.GetUtcNow().ToUnixTimeMilliseconds()), ("@n", name)) == 0)
+        {
+            throw GyreException.NotFound($"endpoint '{name}' does not exist");
+        }
+        await SqlRoutingChanges.RaiseAsync(c, t, db.Dialect, ct);
+        return (await c.QueryAsync($"SELECT {Columns} FROM endpoints WHERE name = @n", t, Map, ct, ("@n", name))).Single();
+    }, ct);
+
     public Task DeleteEndpointAsync(string name, CancellationToken ct) => db.WriteAsync(async (c, t) =>
     {
         if (await c.ExecuteAsync("DELETE FROM endpoints WHERE name = @n", t, ct, ("@n", name)) == 0)
@@ -75,7 +87,10 @@ internal sealed class SqlEndpointStore(SqlDatabase db, TimeProvider time) : IEnd
 
     private static Endpoint Map(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.NullableString(2), r.GetString(3),
         JsonSerializer.Deserialize<List<EndpointVariant>>(r.GetString(4), GyreJson.Options)!, r.GetInt64(5), r.GetInt64(6),
-        r.NullableString(7) is { } batching ? JsonSerializer.Deserialize<BatchSettings>(batching, GyreJson.Options) : null);
+        r.NullableString(7) is { } batching ? JsonSerializer.Deserialize<BatchSettings>(batching, GyreJson.Options) : null,
+        r.NullableString(8) is { } features ? JsonSerializer.Deserialize<FeatureLookup>(features, GyreJson.Options) : null);
 
-    private static string? Batching(BatchSettings? batching) => batching is null ? null : JsonSerializer.Serialize(batching, GyreJson.Options);
+    private static string? Batching(BatchSettings? batching) => Json(batching);
+
+    private static string? Json<T>(T? value) where T : class => value is null ? null : JsonSerializer.Serialize(value, GyreJson.Options);
 }

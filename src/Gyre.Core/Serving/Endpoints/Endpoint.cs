@@ -4,7 +4,8 @@ namespace Gyre.Core.Serving.Endpoints;
 /// A serving endpoint: the model reference it was made from (<c>NAME@ALIAS</c> follows an alias
 /// through rollouts; <c>NAME/VERSION</c> pins one), how its predictions are logged, its
 /// variants, each a model version with a share of the traffic, and how concurrent requests share
-/// model calls (<see cref="Batching"/>; null gives each variant its model's default).
+/// model calls (<see cref="Batching"/>; null gives each variant its model's default), and the
+/// features the gateway looks up from the online store for each row (<see cref="Features"/>; null: none).
 /// </summary>
 public sealed record Endpoint(
     string Name,
@@ -14,7 +15,8 @@ public sealed record Endpoint(
     IReadOnlyList<EndpointVariant> Variants,
     long CreationTime,
     long LastUpdateTime,
-    Batching.BatchSettings? Batching = null);
+    Batching.BatchSettings? Batching = null,
+    Features.Lookups.FeatureLookup? Features = null);
 
 /// <summary>
 /// One model version behind an endpoint. <see cref="Weight"/> is its share of live traffic in

@@ -1,4 +1,5 @@
 using Gyre.Core.Errors;
+using Gyre.Core.Features.Lookups;
 using Gyre.Core.Registry;
 using Gyre.Core.Serving.Batching;
 using Gyre.Core.Serving.Gateway;
@@ -13,7 +14,7 @@ namespace Gyre.Core.Serving.Endpoints;
 /// through <see cref="SyncAsync"/>. Router changes take turns, so that a sync never puts back an
 /// older snapshot over a change this replica is making.
 /// </summary>
-public sealed class EndpointService(IEndpointStore store, IRegistryStore registry, ModelHost host, EndpointRouter router, TimeProvider time) : IDisposable
+public sealed class EndpointService(IEndpointStore store, IRegistryStore registry, ModelHost host, EndpointRouter router, FeatureLookups lookups, TimeProvider time) : IDisposable
 {
     private readonly SemaphoreSlim _turns = new(1, 1);
 
@@ -40,6 +41,7 @@ public sealed class EndpointService(IEndpointStore store, IRegistryStore registr
             problems.Add(e.Message);
         }
         GyreException.ThrowIfAny(problems);
+        var features = request.Features is null ? null : await lookups.CheckAsync(request.Features, ct);
         if (router.TryGet(request.Name!, out _) || router.FailureOf(request.Name!) is not null)
         {
             throw GyreException.AlreadyExists($"endpoint '{request.Name}' already exists");
@@ -49,7 +51,7 @@ public sealed class EndpointService(IEndpointStore store, IRegistryStore registr
         var predictor = await host.AcquireAsync(version.Name, version.Version, ct);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var variant = EndpointVariant.Of(version.Name, version.Version, 100);
-        var endpoint = new Endpoint(request.Name!, reference.ToString(), request.Description, logMode, [variant], now, now, request.Batching);
+        var endpoint = new Endpoint(request.Name!, reference.ToString(), request.Description, logMode, [variant], now, now, request.Batching, features);
         await _turns.WaitAsync(ct);
         try
         {
@@ -137,6 +139,23 @@ public sealed class EndpointService(IEndpointStore store, IRegistryStore registr
         }
     }
 
+    /// <summary>Sets the features the gateway looks up for each row (null: none), checked against the feature groups first.</summary>
+    public async Task<Endpoint> SetFeaturesAsync(string name, FeatureLookup? features, CancellationToken ct)
+    {
+        var checkedFeatures = features is null ? null : await lookups.CheckAsync(features, ct);
+        await _turns.WaitAsync(ct);
+        try
+        {
+            var updated = await store.SetFeaturesAsync(name, checkedFeatures, ct);
+            Replace(new ServedEndpoint(updated, await host.AcquireAllAsync(updated.Variants, ct)));
+            return updated;
+        }
+        finally
+        {
+            _turns.Release();
+        }
+    }
+
     /// <summary>Loads every stored endpoint into the router; returns how many serve.</summary>
     public async Task<int> StartAsync(CancellationToken ct)
     {
@@ -207,7 +226,10 @@ public sealed class EndpointService(IEndpointStore store, IRegistryStore registr
     /// <summary>Whether two records of an endpoint serve alike (records compare lists by reference, so the variants are compared here).</summary>
     private static bool Same(Endpoint a, Endpoint b) =>
         a.Model == b.Model && a.LogMode == b.LogMode && a.Description == b.Description && a.LastUpdateTime == b.LastUpdateTime && a.Variants.SequenceEqual(b.Variants)
-        && Equals(a.Batching, b.Batching);
+        && Equals(a.Batching, b.Batching) && SameFeatures(a.Features, b.Features);
+
+    private static bool SameFeatures(FeatureLookup? a, FeatureLookup? b) =>
+        a is null || b is null ? a is null && b is null : a.MissingPolicy == b.MissingPolicy && (a.Lookup ?? []).SequenceEqual(b.Lookup ?? []);
 
     private EndpointStatus Status(Endpoint endpoint) => router.FailureOf(endpoint.Name) is { } reason
         ? new EndpointStatus(endpoint, EndpointStates.Failed, reason)

@@ -18,5 +18,8 @@ public interface IEndpointStore
     Task<Endpoint> SetBatchingAsync(string name, Batching.BatchSettings? batching, CancellationToken ct);
 
     /// <summary>not_found when there is no such endpoint.</summary>
+    /// <summary>Sets the features the gateway looks up for the endpoint's rows (null: none); raises the routing version.</summary>
+    Task<Endpoint> SetFeaturesAsync(string name, Features.Lookups.FeatureLookup? features, CancellationToken ct);
+
     Task DeleteEndpointAsync(string name, CancellationToken ct);
 }

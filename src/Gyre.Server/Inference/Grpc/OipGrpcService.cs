@@ -54,6 +54,10 @@ internal sealed class OipGrpcService(EndpointRouter router, InferenceGateway gat
         try
         {
             var endpoint = gateway.Get(Required(name, "model_name"));
+            if (endpoint.Endpoint.Features is not null)
+            {
+                throw GyreException.Invalid($"model_name: the endpoint '{name}' looks up features by entity key, so it takes rows as objects over JSON (/endpoints/{name}/predict, KServe V1 or MLflow), not tensors");
+            }
             var key = context.RequestHeaders.GetValue(options.RoutingKeyHeader.ToLowerInvariant());
             var version = request.ModelVersion.Length > 0 ? request.ModelVersion : null;
             var result = await gateway.PredictAsync(endpoint, key, version, new Input(request, options.MaxBatchRows), started, context.CancellationToken);

@@ -404,5 +404,20 @@ internal static class PostgresMigrations
                 body text COLLATE "C" NOT NULL
             );
             """),
+        new(21, "online features", """
+            -- The online store: each entity's latest feature values per group (event time in
+            -- milliseconds, then the row's order among rows of that time), and an endpoint's feature
+            -- lookups as JSON ({lookup, missing}). Replicas of the version before neither read nor
+            -- write either, and their endpoints look nothing up.
+            CREATE TABLE online_features (
+                feature_group text COLLATE "C" NOT NULL,
+                entity_key text COLLATE "C" NOT NULL,
+                event_time bigint NOT NULL,
+                row_order bigint NOT NULL,
+                features text NOT NULL,
+                PRIMARY KEY (feature_group, entity_key)
+            );
+            ALTER TABLE endpoints ADD COLUMN features text;
+            """),
     ];
 }

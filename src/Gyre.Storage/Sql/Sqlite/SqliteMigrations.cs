@@ -399,5 +399,20 @@ internal static class SqliteMigrations
                 body TEXT NOT NULL
             ) WITHOUT ROWID;
             """),
+        new(21, "online features", """
+            -- The online store: each entity's latest feature values per group (event time in
+            -- milliseconds, then the row's order among rows of that time), and an endpoint's feature
+            -- lookups as JSON ({lookup, missing}). Replicas of the version before neither read nor
+            -- write either, and their endpoints look nothing up.
+            CREATE TABLE online_features (
+                feature_group TEXT NOT NULL,
+                entity_key TEXT NOT NULL,
+                event_time INTEGER NOT NULL,
+                row_order INTEGER NOT NULL,
+                features TEXT NOT NULL,
+                PRIMARY KEY (feature_group, entity_key)
+            ) WITHOUT ROWID;
+            ALTER TABLE endpoints ADD COLUMN features TEXT;
+            """),
     ];
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gyre.Core.Errors;
+using Gyre.Core.Features.Lookups;
 using Gyre.Core.Serving.Endpoints;
 using Gyre.Core.Serving.Rollouts;
 
@@ -23,6 +24,8 @@ internal sealed class DeployStep(StepArtifacts artifacts, EndpointService endpoi
         new("strategy", ParameterKind.String, $"one of {string.Join(", ", RolloutStrategies.All)} (default canary)"),
         new("alias", ParameterKind.String, "the alias a new endpoint follows (default champion)"),
         new("log_mode", ParameterKind.String, "a new endpoint's prediction log: durable or fast"),
+        new("lookup", ParameterKind.Strings, "features a new endpoint looks up from the online store by entity key: GROUP:FEATURE or GROUP:*"),
+        new("missing", ParameterKind.String, "what a new endpoint's row gets when its entity has no features: reject (a 400) or null (missing values)"),
         new("steps", ParameterKind.Numbers, "canary steps in percent, such as [10, 25, 50, 100]"),
         new("bake_seconds", ParameterKind.Number, "how long each canary step is held"),
         new("min_requests", ParameterKind.Integer, "requests a canary needs before it is judged"),
@@ -60,7 +63,8 @@ internal sealed class DeployStep(StepArtifacts artifacts, EndpointService endpoi
         {
             var alias = context.String("alias") ?? "champion";
             await Registry.SetAliasAsync(name, alias, version, ct);
-            await endpoints.CreateAsync(new CreateEndpointRequest(endpointName, $"{name}@{alias}", $"deployed by pipeline {context.Pipeline}", context.String("log_mode")), ct);
+            var lookup = context.Strings("lookup") is { } features ? new FeatureLookup(features, context.String("missing")) : null;
+            await endpoints.CreateAsync(new CreateEndpointRequest(endpointName, $"{name}@{alias}", $"deployed by pipeline {context.Pipeline}", context.String("log_mode"), Features: lookup), ct);
             await context.Log.WriteLineAsync($"moved {name}@{alias} to version {version}; created endpoint '{endpointName}'");
             return new StepResult([], $"created endpoint '{endpointName}' serving {name}/{version}");
         }

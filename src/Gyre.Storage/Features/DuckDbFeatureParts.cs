@@ -1,0 +1,55 @@
+using Gyre.Core.Data;
+using Gyre.Core.Features;
+using Gyre.Storage.Data;
+
+namespace Gyre.Storage.Features;
+
+/// <summary>
+/// A feature group's parts in DuckDB, for the point-in-time joins and the online store: each part's
+/// rows with their line, and all of them as one view in which every row has one order key.
+/// </summary>
+internal static class DuckDbFeatureParts
+{
+    public const string Line = "__gyre_line";
+    public const string Time = "__gyre_time";
+    public const string OrderColumn = "__gyre_order";
+
+    /// <summary>The line's bits in a row's order after its time: the part above them (a file of up to 2³⁶ rows, 2²⁷ parts).</summary>
+    public const int LineBits = 36;
+
+    public static string Key(int i) => $"__gyre_key{i}";
+
+    private static string Q(string name) => DuckDbSql.Quote(name);
+
+    /// <summary>
+    /// A stored version's rows with their line as <see cref="Line"/>: Parquet read in place, CSV loaded
+    /// into a table of its own (keys read as written) by the loader every reader of a version uses.
+    /// </summary>
+    public static string Source(SpillingConnection spilling, DatasetVersion version, string path, IEnumerable<string> keys, string table)
+    {
+        if (version.Format == DatasetFormat.Parquet)
+        {
+            return $"SELECT * EXCLUDE (file_row_number), file_row_number AS {Line} FROM read_parquet({DuckDbSql.Literal(path)}, file_row_number = true)";
+        }
+        DuckDbTableLoader.LoadStored(spilling, path, version, textColumns: [.. keys.Where(k => version.Columns.Any(c => c.Name == k))]);
+        DuckDbSql.Execute(spilling.Connection, $"ALTER TABLE {DuckDbTableLoader.Table} RENAME TO {table}");
+        return $"SELECT *, rowid AS {Line} FROM {table}";
+    }
+
+    /// <summary>
+    /// A group's parts as one view: the keys as text, the time (<paramref name="time"/>), the features
+    /// asked for, and each row's order (its time, then its part's place among the group's parts, from
+    /// <paramref name="firstPart"/>, then its line).
+    /// </summary>
+    public static void View(DuckDB.NET.Data.DuckDBConnection connection, FeatureGroup group, IReadOnlyList<string> features, IReadOnlyList<string> sources, int firstPart, string time, string view)
+    {
+        var entities = group.Entities;
+        var parts = sources.Select((source, p) =>
+        {
+            var columns = string.Join(", ", [.. entities.Select((k, i) => $"CAST({Q(k)} AS VARCHAR) AS {Key(i)}"), $"{time} AS {Time}",
+                $"struct_pack(t := {time}, o := ({firstPart + p}::BIGINT << {LineBits}) + {Line}) AS {OrderColumn}", .. features.Select(Q)]);
+            return $"SELECT {columns} FROM ({source}) WHERE {time} IS NOT NULL";
+        });
+        DuckDbSql.Execute(connection, $"CREATE VIEW {view} AS {string.Join(" UNION ALL ", parts)}");
+    }
+}
