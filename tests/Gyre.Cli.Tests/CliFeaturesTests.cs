@@ -45,8 +45,28 @@ public sealed class CliFeaturesTests(ServerProcessFixture fixture) : IClassFixtu
             var unknown = await Gyre("features", "training-set", "--entities", labels, "--features", "nope:*");
             Assert.Equal((1, "gyre: error: invalid_argument: features: there is no feature group 'nope' (in 'nope:*')"), (unknown.ExitCode, unknown.Stderr.Trim()));
 
+            // The online store: each customer's latest values; January's are past the TTL today, so a read finds them expired.
+            var materialized = await Gyre("features", "materialize", group);
+            Assert.True(materialized.ExitCode == 0, materialized.Stderr);
+            Assert.Contains($"Materialized '{group}': 2 parts, 4 rows read, 2 entities changed; 2 entities online, fresh to 2026-01-02", materialized.Stdout, StringComparison.Ordinal);
+            Assert.Contains($"'{group}' is up to date: 2 entities online", (await Gyre("features", "materialize", group)).Stdout, StringComparison.Ordinal);
+            var online = await Gyre("features", "online", group, "--entity", "customer_id=c1", "--entity", "customer_id=c9", "--json");
+            Assert.True(online.ExitCode == 0, online.Stderr);
+            using (var read = System.Text.Json.JsonDocument.Parse(online.Stdout))
+            {
+                var rows = read.RootElement.GetProperty("rows");
+                Assert.Equal(("c1", false, true), (rows[0].GetProperty("entity").GetString(), rows[0].GetProperty("found").GetBoolean(), rows[0].GetProperty("expired").GetBoolean()));
+                Assert.Equal(new DateTimeOffset(2026, 1, 2, 10, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(), rows[0].GetProperty("event_time").GetInt64());
+                Assert.Equal(("c9", false), (rows[1].GetProperty("entity").GetString(), rows[1].GetProperty("found").GetBoolean()));
+            }
+            var badEntity = await Gyre("features", "online", group, "--entity", "customer=c1");
+            Assert.Equal((1, "gyre: error: invalid_argument: entities[0].customer_id: expected the entity key of the feature group '" + group + "' (a string or a number)"), (badEntity.ExitCode, badEntity.Stderr.Trim()));
+            var badLookup = await Gyre("endpoints", "features", "nowhere", "--lookup", "nope:*");
+            Assert.Equal((1, "gyre: error: invalid_argument: features.lookup: there is no feature group 'nope' (in 'nope:*')"), (badLookup.ExitCode, badLookup.Stderr.Trim()));
+
             var shown = await Gyre("features", "show", group);
             Assert.Contains($"{group}.features@1", shown.Stdout, StringComparison.Ordinal);
+            Assert.Contains("online: 2 entities online, fresh to 2026-01-02", shown.Stdout, StringComparison.Ordinal);
             Assert.Contains(group, (await Gyre("features", "list")).Stdout, StringComparison.Ordinal);
             Assert.Equal(0, (await Gyre("features", "delete", group)).ExitCode);
             Assert.Equal(1, (await Gyre("features", "show", group)).ExitCode);
