@@ -33,6 +33,9 @@ internal static class Fmt
         _ => $"{ms / 3_600_000} h {ms % 3_600_000 / 60_000} min",
     };
 
+    /// <summary>An age: as <see cref="Duration"/> up to two days, then in whole days (a feature group's freshness can be months).</summary>
+    public static string Age(long ms) => ms < 2 * 86_400_000L ? Duration(ms) : $"{ms / 86_400_000} days";
+
     /// <summary>UTC in ISO 8601, for <c>datetime</c> attributes; the script shows it in the viewer's zone.</summary>
     public static string Iso(long ms) => Date(ms).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", Invariant);
 

@@ -198,7 +198,7 @@ public sealed class DashboardPagesTests(BrowserFixture browser, DashboardWorld w
     }
 
     [Fact]
-    public async Task FeatureGroups_ShowTheirSchema_AndTheOfflineStoresParts()
+    public async Task FeatureGroups_ShowTheirSchema_TheOfflineStoresParts_AndTheOnlineStoresFreshness()
     {
         var source = Unique.Name("dash-usage");
         await using (var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes("customer_id,ts,calls,plan\nc1,2026-01-01 10:00:00,3,basic\nc2,2026-01-01 11:00:00,5,pro\n")))
@@ -214,7 +214,16 @@ public sealed class DashboardPagesTests(BrowserFixture browser, DashboardWorld w
 
         await using var tab = await OpenAsync("/features");
         await Expect(tab.Page.Locator("#feature-groups tr", new() { HasText = name })).ToContainTextAsync("customer_id");
+        await Expect(tab.Page.Locator("#feature-groups tr", new() { HasText = name }).Locator("td.freshness")).ToHaveTextAsync("not materialized");
+        // Materialized: the list shows the entities online and how old the newest values are (2026-01-03 12:00, a fixed time).
+        await world.Server.Client.Features.MaterializeAsync(name);
+        await tab.Page.ReloadAsync();
+        var days = (int)(DateTimeOffset.UtcNow - new DateTimeOffset(2026, 1, 3, 12, 0, 0, TimeSpan.Zero)).TotalDays;
+        await Expect(tab.Page.Locator("#feature-groups tr", new() { HasText = name }).Locator("td.num").Nth(3)).ToHaveTextAsync("3");
+        await Expect(tab.Page.Locator("#feature-groups tr", new() { HasText = name }).Locator("td.freshness")).ToHaveTextAsync($"{days} days old");
         await tab.Page.GetByRole(AriaRole.Link, new() { Name = name, Exact = true }).ClickAsync();
+        await Expect(tab.Page.Locator("#online-store")).ToContainTextAsync("3 entities, each with its latest values");
+        await Expect(tab.Page.Locator("#online-store")).ToContainTextAsync("2 of 2 part(s) read.");
         await Expect(tab.Page.Locator("h1")).ToHaveTextAsync(name);
         await Expect(tab.Page.Locator("#group-features tbody tr")).ToHaveCountAsync(2);
         await Expect(tab.Page.Locator("#group-features tr", new() { HasText = "plan" })).ToContainTextAsync("categorical");
