@@ -40,6 +40,10 @@ if (which is "serve" or "all")
 {
     await ServeBenchmark.RunAsync(which == "serve" ? args.Skip(1).ToHashSet() : []);
 }
+if (which is "lookup")
+{
+    await LookupServeBenchmark.RunAsync();
+}
 if (which is "pipeline" or "all")
 {
     await PipelineBenchmark.RunAsync();

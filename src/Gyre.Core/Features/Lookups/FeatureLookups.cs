@@ -12,13 +12,13 @@ namespace Gyre.Core.Features.Lookups;
 /// the caller knows; each row gets the endpoint's looked-up features it does not send itself, from
 /// the online store, one read per group per request. The rows that reach the model, and the
 /// prediction log, are the filled ones, so retraining from the log sees exactly what the model saw.
-/// The groups' definitions are held for <see cref="Held"/> (they change only by being deleted and
-/// made again).
+/// The groups' records are held for <see cref="Held"/>: a new materialisation reaches the answers
+/// within that (the values themselves are held in memory per materialisation, <see cref="OnlineValues"/>).
 /// </summary>
 public sealed class FeatureLookups(FeatureGroups groups, OnlineValues online, TimeProvider time)
 {
-    /// <summary>How long a lookup's groups are held before they are read again.</summary>
-    public static readonly TimeSpan Held = TimeSpan.FromSeconds(30);
+    /// <summary>How long a lookup's groups are held before they are read again (one small read per endpoint's lookup each time).</summary>
+    public static readonly TimeSpan Held = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<string, (IReadOnlyList<LookupGroup> Groups, long Until)> _plans = new(StringComparer.Ordinal);
 
