@@ -12,7 +12,17 @@ public interface ITrainingSetJoiner
     /// older than the group's time-to-live. Returns the rows written.
     /// </summary>
     Task<long> JoinAsync(TrainingSetEntities entities, IReadOnlyList<TrainingSetGroup> groups, string output, DatasetFormat format, CancellationToken ct);
+
+    /// <summary>
+    /// The same join for entity rows held in memory (a sample of logged predictions): for each row, each
+    /// group's features as of its time, as a JSON object, or null when the group has no row for it then
+    /// (or only one older than its time-to-live). In the rows' order.
+    /// </summary>
+    Task<IReadOnlyList<string?[]>> AsOfAsync(IReadOnlyList<EntityAt> rows, IReadOnlyList<TrainingSetGroup> groups, CancellationToken ct);
 }
+
+/// <summary>An entity row held in memory: its key columns' values as text (<see cref="Online.EntityKeys"/>) and its time in milliseconds.</summary>
+public sealed record EntityAt(IReadOnlyDictionary<string, string> Keys, long Time);
 
 /// <summary>The entity rows: a stored version, its local file, and its timestamp column.</summary>
 public sealed record TrainingSetEntities(DatasetVersion Version, string Path, string Timestamp);

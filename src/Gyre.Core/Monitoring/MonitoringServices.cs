@@ -24,6 +24,7 @@ public static class MonitoringServices
             .AddSingleton<DatasetDrift>()
             .AddSingleton<Performance.PerformanceEstimator>()
             .AddSingleton<Multivariate.ReconstructionDrift>()
+            .AddSingleton<Skew.SkewCheck>()
             .AddSingleton<EndpointMonitor>()
             .AddSingleton<Bias.EndpointBias>()
             .AddSingleton<PolicyEngine>();

@@ -31,6 +31,7 @@ internal sealed class MonitorMetrics : IDriftObserver
     private readonly Gauge _estimatedError;
     private readonly Gauge _bias;
     private readonly Gauge _biasLabelled;
+    private readonly Gauge _skew;
 
     public MonitorMetrics(GatewayMetrics gateway)
     {
@@ -51,6 +52,8 @@ internal sealed class MonitorMetrics : IDriftObserver
         _bias = factory.CreateGauge("gyre_online_bias", "A post-training bias metric (dppl, disparate_impact, dcacc, rd, ad, te) of one group of the sensitive input against the others, over the newest monitor window with labels; NaN where undefined.",
             "endpoint", "sensitive", "facet", "metric");
         _biasLabelled = factory.CreateGauge("gyre_online_bias_labelled", "The labelled predictions the endpoint's online bias was measured on.", "endpoint");
+        _skew = factory.CreateGauge("gyre_feature_skew", "The share of the latest window's sampled predictions whose looked-up feature differed from the offline store's point-in-time value (training/serving skew).",
+            "endpoint", "group", "feature");
         _sequentialAlarm = factory.CreateGauge("gyre_sequential_alarm", "1 when a sequential detector alarmed on the statistic in the latest window, else 0.", "endpoint", "statistic", "detector");
     }
 
@@ -80,6 +83,10 @@ internal sealed class MonitorMetrics : IDriftObserver
         {
             _estimated.WithLabels(window.Endpoint, metric).Set(value);
             _estimatedError.WithLabels(window.Endpoint, metric).Set(window.Performance!.SamplingError?.GetValueOrDefault(metric) ?? double.NaN);
+        }
+        foreach (var feature in window.Skew?.Features ?? [])
+        {
+            _skew.WithLabels(window.Endpoint, feature.Group, feature.Feature).Set(feature.Rate);
         }
         foreach (var point in window.Sequential ?? [])
         {

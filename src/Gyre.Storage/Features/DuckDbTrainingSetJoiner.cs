@@ -54,6 +54,50 @@ internal sealed class DuckDbTrainingSetJoiner(string tempDirectory) : ITrainingS
             return DuckDbSql.Query(connection, "SELECT count(*) FROM entity_rows", r => r.GetInt64(0))[0];
         }, ct);
 
+    public Task<IReadOnlyList<string?[]>> AsOfAsync(IReadOnlyList<EntityAt> rows, IReadOnlyList<TrainingSetGroup> groups, CancellationToken ct) =>
+        Task.Run<IReadOnlyList<string?[]>>(() =>
+        {
+            using var spilling = DuckDbSql.Open(tempDirectory, ct);
+            var connection = spilling.Connection;
+            var keys = groups.SelectMany(g => g.Group.Entities).Distinct(StringComparer.Ordinal).ToList();
+            DuckDbSql.Execute(connection, $"CREATE TABLE entity_rows ({string.Join(", ", [.. keys.Select(k => $"{Q(k)} VARCHAR"), $"{At} TIMESTAMP", $"{DuckDbFeatureParts.Line} BIGINT"])})");
+            for (var first = 0; first < rows.Count; first += 1000)
+            {
+                var values = rows.Skip(first).Take(1000).Select((row, i) => "(" + string.Join(", ",
+                    [.. keys.Select(k => row.Keys.TryGetValue(k, out var v) ? DuckDbSql.Literal(v) : "NULL"),
+                        $"epoch_ms({row.Time.ToString(CultureInfo.InvariantCulture)}::BIGINT)", (first + i).ToString(CultureInfo.InvariantCulture)]) + ")");
+                DuckDbSql.Execute(connection, $"INSERT INTO entity_rows VALUES {string.Join(", ", values)}");
+            }
+            var sources = groups.Select((g, i) => g.Parts.Select((part, p) => DuckDbFeatureParts.Source(spilling, part.Version, part.Path, g.Group.Entities, $"g{i}_part{p}")).ToList()).ToList();
+            // The rows' times are instants in UTC without a zone: parts of naive times compare as they are.
+            var types = new HashSet<string>(["TIMESTAMP", .. groups.SelectMany((g, i) => sources[i].Select(source => TypeOf(connection, $"({source})", g.Group.EventTime)))], StringComparer.Ordinal);
+            var cast = types.Count > 1;
+            string Instant(string column) => cast ? $"CAST({column} AS TIMESTAMPTZ)" : column;
+            var at = Instant($"e.{At}");
+            var select = new List<string> { $"e.{DuckDbFeatureParts.Line}" };
+            var joins = new List<string>();
+            for (var g = 0; g < groups.Count; g++)
+            {
+                var group = groups[g].Group;
+                var view = $"g{g}";
+                DuckDbFeatureParts.View(connection, group, groups[g].Features, sources[g], 0, Instant(Q(group.EventTime)), view);
+                var on = string.Join(" AND ", group.Entities.Select((k, i) => $"e.{Q(k)} = {view}.{DuckDbFeatureParts.Key(i)}"));
+                joins.Add($"ASOF LEFT JOIN {view} ON {on} AND struct_pack(t := {at}, o := {long.MaxValue}::BIGINT) >= {view}.{DuckDbFeatureParts.OrderColumn}");
+                var values = $"CAST(to_json(struct_pack({string.Join(", ", groups[g].Features.Select(f => $"{Q(f)} := {view}.{Q(f)}"))})) AS VARCHAR)";
+                var fresh = group.TtlSeconds is { } ttl ? $" AND {at} - {view}.{DuckDbFeatureParts.Time} <= to_seconds({ttl.ToString(CultureInfo.InvariantCulture)})" : "";
+                select.Add($"CASE WHEN {view}.{DuckDbFeatureParts.OrderColumn} IS NOT NULL{fresh} THEN {values} END");
+            }
+            var found = new string?[rows.Count][];
+            foreach (var row in DuckDbSql.Query(connection, $"SELECT {string.Join(", ", select)} FROM entity_rows e {string.Join(" ", joins)} ORDER BY e.{DuckDbFeatureParts.Line}",
+                r => (Line: r.GetInt64(0), Values: Enumerable.Range(1, groups.Count).Select(i => r.IsDBNull(i) ? null : r.GetString(i)).ToArray())))
+            {
+                found[row.Line] = row.Values;
+            }
+            return found;
+        }, ct);
+
+    private const string At = "__gyre_at";
+
     private static string Q(string name) => DuckDbSql.Quote(name);
 
     /// <summary>A column's DuckDB type in a relation.</summary>

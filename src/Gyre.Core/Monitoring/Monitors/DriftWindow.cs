@@ -28,7 +28,8 @@ public sealed record DriftWindow(
     bool Alarm = false,
     IReadOnlyList<SequentialPoint>? Sequential = null,
     EstimatedPerformance? Performance = null,
-    MultivariateDrift? Multivariate = null)
+    MultivariateDrift? Multivariate = null,
+    Skew.FeatureSkew? Skew = null)
 {
     /// <summary>The sequential detectors' alarms in this window, with the statistic each fired on.</summary>
     public IEnumerable<(SequentialPoint Point, SequentialAlarm Alarm)> SequentialAlarms() =>

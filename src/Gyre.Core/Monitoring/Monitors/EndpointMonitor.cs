@@ -29,7 +29,7 @@ namespace Gyre.Core.Monitoring.Monitors;
 /// </summary>
 public sealed class EndpointMonitor(
     IMonitorStore store, IEndpointStore endpoints, IRegistryStore registry, ITrackingStore tracking, IDatasetStore datasets,
-    DatasetReferences references, IPredictionLog log, PerformanceEstimator estimator, ReconstructionDrift reconstruction, TimeProvider time,
+    DatasetReferences references, IPredictionLog log, PerformanceEstimator estimator, ReconstructionDrift reconstruction, Skew.SkewCheck skew, TimeProvider time,
     IEnumerable<IDriftObserver> observers, BackgroundErrors errors, ILogger<EndpointMonitor> logger)
 {
     public const int MaxWindowPredictions = 100_000;
@@ -220,13 +220,27 @@ public sealed class EndpointMonitor(
         var points = sequential.IsEnabled
             ? SequentialDetection.Next(previous?.Reference == referenceName ? previous.Sequential : null, statistics, sequential, start, end)
             : null;
+        // An endpoint that looks its features up: what it served against what a training set would take.
+        var skewed = await skew.CheckAsync(await LookupOfAsync(monitor.Endpoint, ct), rows, ct);
         var stored = await store.AddWindowAsync(new DriftWindow(0, monitor.Endpoint, start, end, rows.Count,
-            referenceName, report, prediction, streak, streak >= (settings.AlarmAfter ?? MonitorSettings.DefaultAlarmAfter), points, performance, multivariate), ct);
+            referenceName, report, prediction, streak, streak >= (settings.AlarmAfter ?? MonitorSettings.DefaultAlarmAfter), points, performance, multivariate, skewed), ct);
         foreach (var observer in observers)
         {
             observer.Checked(stored);
         }
         return end;
+    }
+
+    private async Task<Features.Lookups.FeatureLookup?> LookupOfAsync(string endpoint, CancellationToken ct)
+    {
+        try
+        {
+            return (await endpoints.GetEndpointAsync(endpoint, ct)).Features;
+        }
+        catch (Errors.GyreException e) when (e.Code == Errors.ErrorCode.NotFound)
+        {
+            return null; // deleted meanwhile; its monitor goes with it
+        }
     }
 
     /// <summary>The window's answers as a column like the reference's label: a classifier's labels, a regression's values.</summary>

@@ -20,7 +20,9 @@ public sealed record PolicyDefinition(
 /// One condition, by <c>Kind</c>: <c>dataset_drift</c> (the latest drift window drifted as a data
 /// set), <c>feature_drift</c> (a feature's statistic in it above <c>Value</c>), <c>sequential_drift</c>
 /// (CUSUM or Page–Hinkley alarmed in it, on any statistic or on <c>Feature</c>), <c>multivariate_drift</c>
-/// (its PCA reconstruction error outside the reference's band), <c>estimated</c>
+/// (its PCA reconstruction error outside the reference's band), <c>feature_skew</c> (a looked-up
+/// feature, any or <c>Feature</c>, differed from the offline store's point-in-time value in more than
+/// <c>Value</c> of the window's sampled predictions), <c>estimated</c>
 /// (the performance estimated without labels in it, <c>Metric</c> below or above <c>Value</c>), <c>metric</c> (the
 /// online accuracy or RMSE over the last <c>Seconds</c> below or above <c>Value</c>, with at least
 /// <c>MinLabelled</c> labelled predictions), <c>error_rate</c> (failed requests' share over the last
@@ -40,6 +42,7 @@ public static class PolicyKinds
     public const string SequentialDrift = "sequential_drift";
     public const string Estimated = "estimated";
     public const string MultivariateDrift = "multivariate_drift";
+    public const string FeatureSkew = "feature_skew";
     public const string Metric = "metric";
     public const string ErrorRate = "error_rate";
     public const string NoTraffic = "no_traffic";
@@ -48,7 +51,7 @@ public static class PolicyKinds
     public const string RunPipeline = "run_pipeline";
     public const string Rollback = "rollback";
 
-    public static readonly IReadOnlyList<string> Conditions = [DatasetDrift, FeatureDrift, SequentialDrift, MultivariateDrift, Estimated, Metric, ErrorRate, NoTraffic];
+    public static readonly IReadOnlyList<string> Conditions = [DatasetDrift, FeatureDrift, SequentialDrift, MultivariateDrift, FeatureSkew, Estimated, Metric, ErrorRate, NoTraffic];
 
     public static readonly IReadOnlyList<string> Actions = [Webhook, RunPipeline, Rollback];
 }

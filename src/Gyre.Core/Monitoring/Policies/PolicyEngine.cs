@@ -202,6 +202,10 @@ public sealed class PolicyEngine(
                     found.Add(string.Create(CultureInfo.InvariantCulture, $"a domain classifier tells the window from the reference with ROC AUC {classifier.Auc:0.###} above {classifier.Threshold}"));
                 }
                 return $"multivariate drift at window {fresh.Id} over {string.Join(", ", multivariate.Columns ?? [])}: {string.Join("; ", found)}";
+            case PolicyKinds.FeatureSkew when fresh?.Skew?.Features.FirstOrDefault(f => (condition.Feature is null || f.Feature == condition.Feature) && f.Rate > condition.Value) is { } skewed:
+                return string.Create(CultureInfo.InvariantCulture,
+                    $"training/serving skew at window {fresh.Id}: {skewed.Group}:{skewed.Feature} differed from the offline store in {skewed.Mismatches} of {skewed.Compared} sampled predictions ({skewed.Rate:P1}), above {condition.Value:P1}")
+                    + (skewed.Example is { } e ? $"; e.g. {e.PredictionId} served {e.Served}, offline {e.Offline ?? "none"}" : "");
             case PolicyKinds.Estimated when fresh?.Performance?.Metrics?.TryGetValue(condition.Metric!, out var estimate) == true
                 && (condition.Below ? estimate < condition.Value : estimate > condition.Value):
                 return string.Create(CultureInfo.InvariantCulture,

@@ -107,6 +107,13 @@ public static class PolicyYaml
                 ? new PolicyCondition(PolicyKinds.MultivariateDrift)
                 : Problem($"{at}when.multivariate_drift: expected true");
         }
+        if (kinds.Contains("feature_skew"))
+        {
+            var feature = (Child(map, "feature_skew") as YamlScalarNode)?.Value;
+            return feature is null or "" or "false"
+                ? Problem($"{at}when.feature_skew: expected true (any looked-up feature) or a feature's name, with above: the share of predictions that may differ (default 0)")
+                : new PolicyCondition(PolicyKinds.FeatureSkew, Feature: feature == "true" ? null : feature, Value: Number("above") ?? 0);
+        }
         if (kinds.Contains("estimated"))
         {
             var metric = (Child(map, "estimated") as YamlScalarNode)?.Value;
