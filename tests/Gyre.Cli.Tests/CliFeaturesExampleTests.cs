@@ -6,7 +6,8 @@ namespace Gyre.Cli.Tests;
 /// <summary>
 /// The shipped feature-store example, run as its header says: a feature group made from the account
 /// history, a pipeline that trains on point-in-time features and deploys an endpoint that looks them up,
-/// and a prediction from the customer's id alone, equal to the same model's given the customer's latest values.
+/// a prediction from the customer's id alone, equal to the same model's given the customer's latest values,
+/// and a monitor window whose skew check is clean.
 /// </summary>
 public sealed class CliFeaturesExampleTests
 {
@@ -30,6 +31,18 @@ public sealed class CliFeaturesExampleTests
         Assert.Contains("created endpoint 'churn-features' serving churn-features/1", run.Stdout, StringComparison.Ordinal);
         Assert.EndsWith("run 1 succeeded (8 succeeded)", run.Stdout.Trim(), StringComparison.Ordinal);
 
+        // A monitor on the endpoint: its first window's skew check finds the features served equal to the offline store's.
+        await Gyre("monitor", "set", "churn-features", "--window-predictions", "10");
+        var customers = string.Join(", ", Enumerable.Range(1, 10).Select(c => $"{{\"customer_id\": \"c{c:0000}\"}}"));
+        await Gyre("endpoints", "predict", "churn-features", "--data", $"{{\"instances\": [{customers}]}}");
+        var shown = "";
+        for (var tries = 0; tries < 120 && !shown.Contains("none of 10", StringComparison.Ordinal); tries++)
+        {
+            await Task.Delay(500);
+            shown = (await Gyre("monitor", "show", "churn-features")).Stdout;
+        }
+        Assert.Contains("none of 10", shown, StringComparison.Ordinal);
+
         // The customer's latest row in the history, given in full to the same model without lookups.
         var latest = File.ReadLines(Path.Combine(folder, "accounts.csv")).Skip(1).Select(l => l.Split(','))
             .Where(f => f[0] == "c0042").MaxBy(f => DateTime.Parse(f[1], CultureInfo.InvariantCulture))!;
@@ -40,8 +53,9 @@ public sealed class CliFeaturesExampleTests
 
         // The log holds what the model saw.
         using var http = new HttpClient { BaseAddress = new Uri(server.Url) };
-        var logged = JsonDocument.Parse(await http.GetStringAsync("/api/v1/endpoints/churn-features/predictions")).RootElement.GetProperty("items")[0];
-        var inputs = JsonDocument.Parse(logged.GetProperty("prediction").GetProperty("inputs").GetString()!).RootElement;
+        var logged = JsonDocument.Parse(await http.GetStringAsync("/api/v1/endpoints/churn-features/predictions")).RootElement.GetProperty("items").EnumerateArray()
+            .Select(p => JsonDocument.Parse(p.GetProperty("prediction").GetProperty("inputs").GetString()!).RootElement).ToList();
+        var inputs = Assert.Single(logged, i => i.GetProperty("customer_id").GetString() == "c0042");
         Assert.Equal((latest[2], latest[4]), (inputs.GetProperty("tenure").GetRawText(), inputs.GetProperty("support_calls").GetRawText()));
     }
 

@@ -83,7 +83,9 @@ internal static class MonitorCommands
                     ? $"{(m.AnyDrift ? "drift" : "ok")} PCA {Number(e)} [{Number(m.Lower)}, {Number(m.Upper)}]{(m.Classifier is { } c ? $", AUC {Number(c.Auc)}" : "")}" : ""),
                 ("ESTIMATED", w => w.Performance?.Metrics is { } m && (m.ContainsKey("accuracy") ? "accuracy" : m.ContainsKey("rmse") ? "rmse" : null) is { } main
                     ? $"{main} {Number(m[main])} ± {Number(3 * w.Performance.SamplingError!.GetValueOrDefault(main))}" : w.Performance?.Missing is not null ? "—" : ""),
-                ("SEQUENTIAL", w => string.Join("; ", w.SequentialAlarms().Select(a => $"{a.Point.Statistic} {a.Alarm.Direction} ({Detector(a.Alarm.Detector)}, since {Printer.Time(a.Alarm.ChangeStart)})"))));
+                ("SEQUENTIAL", w => string.Join("; ", w.SequentialAlarms().Select(a => $"{a.Point.Statistic} {a.Alarm.Direction} ({Detector(a.Alarm.Detector)}, since {Printer.Time(a.Alarm.ChangeStart)})"))),
+                ("SKEW", w => w.Skew is not { } skew ? "" : skew.Missing ?? (skew.Features.Where(f => f.Mismatches > 0).ToList() is { Count: > 0 } differed
+                    ? string.Join(", ", differed.Select(f => $"{f.Feature} {f.Mismatches}/{f.Compared}")) : $"none of {skew.Sampled}")));
             if (windows.Items is [{ Performance.Missing: { } missing } newest, ..])
             {
                 Console.Out.WriteLine($"No performance estimate for window {newest.Id}: {missing}");
