@@ -35,6 +35,10 @@ public sealed class FeaturesClient
         return (await response.Content.ReadFromJsonAsync<FeatureIngest>(GyreJson.Options, ct))!;
     }
 
+    /// <summary>Each feature across the group's whole offline store, from its parts' profiles.</summary>
+    public Task<Page<FeatureProfile>> ProfileAsync(string name, CancellationToken ct = default) =>
+        _api.GetAsync<Page<FeatureProfile>>($"/api/v1/feature-groups/{E(name)}/profile", ct);
+
     /// <summary>Brings a group's online store up to date with its offline store (only what was ingested since the last time is read).</summary>
     public Task<MaterializeResult> MaterializeAsync(string name, CancellationToken ct = default) =>
         _api.SendAsync<MaterializeResult>(HttpMethod.Post, $"/api/v1/feature-groups/{E(name)}/materialize", null, ct, bounded: false);

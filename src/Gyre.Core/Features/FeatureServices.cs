@@ -11,6 +11,7 @@ public static class FeatureServices
     public static IServiceCollection AddGyreFeatures(this IServiceCollection services) => services
         .AddSingleton<FeatureGroups>()
         .AddSingleton<TrainingSets>()
+        .AddSingleton<FeatureProfiles>()
         .AddSingleton<Online.OnlineMaterialization>()
         .AddSingleton<Lookups.OnlineValues>()
         .AddSingleton<Lookups.FeatureLookups>();

@@ -34,6 +34,7 @@ internal static class FeatureGroupsApi
         // No Accepts(...) metadata: routing would answer a wrong Content-Type with a bare 415, and ours names the types.
         group.MapPost("/{name}/rows", Ingest);
         group.MapPost("/{name}/materialize", Materialize);
+        group.MapGet("/{name}/profile", Profile);
         // Reading the online store changes nothing: a read token is enough.
         group.MapPost("/{name}/online", Online).WithMetadata(new RequiredScope(TokenScope.Read));
         routes.MapPost("/api/v1/training-sets", Build).WithTags("Features");
@@ -56,6 +57,10 @@ internal static class FeatureGroupsApi
         await groups.DeleteAsync(name, ct);
         return TypedResults.NoContent();
     }
+
+    /// <summary>Each feature across every part of the offline store: <c>{items: [{feature, type, count, missing, min?, max?, mean?, stddev?, top_values?, by_part}]}</c>.</summary>
+    private static async Task<Ok<Page<FeatureProfile>>> Profile(string name, FeatureProfiles profiles, CancellationToken ct) =>
+        TypedResults.Ok(new Page<FeatureProfile>(await profiles.ProfileAsync(name, ct), null));
 
     private static async Task<Ok<MaterializeResult>> Materialize(string name, OnlineMaterialization materialization, CancellationToken ct) =>
         TypedResults.Ok(await materialization.MaterializeAsync(name, ct));

@@ -223,6 +223,9 @@ public sealed class DashboardPagesTests(BrowserFixture browser, DashboardWorld w
         await Expect(tab.Page.Locator("#feature-groups tr", new() { HasText = name }).Locator("td.freshness")).ToHaveTextAsync($"{days} days old");
         await tab.Page.GetByRole(AriaRole.Link, new() { Name = name, Exact = true }).ClickAsync();
         await Expect(tab.Page.Locator("#online-store")).ToContainTextAsync("3 entities, each with its latest values");
+        await Expect(tab.Page.Locator("#feature-profile tr", new() { HasText = "plan" })).ToContainTextAsync("pro (3), basic (2)");
+        await Expect(tab.Page.Locator("#feature-profile tr", new() { HasText = "calls" }).Locator("td").Nth(5)).ToHaveTextAsync(Gyre.Server.Dashboard.Fmt.Num(3.0));
+        await Expect(tab.Page.Locator("figure.chart", new() { HasText = "calls: mean by part" }).Locator("circle")).ToHaveCountAsync(2);
         await Expect(tab.Page.Locator("#online-store")).ToContainTextAsync("2 of 2 part(s) read.");
         await Expect(tab.Page.Locator("h1")).ToHaveTextAsync(name);
         await Expect(tab.Page.Locator("#group-features tbody tr")).ToHaveCountAsync(2);

@@ -31,6 +31,16 @@ public sealed class FeatureGroupsApiTests(ServerFixture fixture) : IClassFixture
             var ingested = await Client.Features.IngestAsync(name, rows, DatasetFormat.Csv);
             Assert.Equal((2L, 5L, 3L, FeatureGroup.DatasetOf(name), 1L), (ingested.Group.Version, ingested.Group.Rows, ingested.Part.Rows, ingested.Part.Dataset, ingested.Part.Version));
         }
+        // The profile over both parts, pooled from their own: calls 3, 5 then 4, 1, 2.
+        var profile = (await Client.Features.ProfileAsync(name)).Items;
+        var calls = profile.Single(p => p.Feature == "calls");
+        Assert.Equal((5L, 0L, 1.0, 5.0), (calls.Count, calls.Missing, calls.Min, calls.Max));
+        Assert.Equal(3.0, calls.Mean!.Value, 9);
+        Assert.Equal(Math.Sqrt(2.5), calls.Stddev!.Value, 9);
+        Assert.Equal(4.0, calls.ByPart[0].Mean!.Value, 9);
+        Assert.Equal(7.0 / 3, calls.ByPart[1].Mean!.Value, 9);
+        Assert.Equal([new ValueCount("pro", 3), new ValueCount("basic", 2)], profile.Single(p => p.Feature == "plan").TopValues);
+
         // A file whose calls are not numbers, and one with a column the group does not have: refused, nothing kept.
         foreach (var (csv, problem) in new[]
         {
