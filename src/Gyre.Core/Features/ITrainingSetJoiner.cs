@@ -28,4 +28,17 @@ public sealed record EntityAt(IReadOnlyDictionary<string, string> Keys, long Tim
 public sealed record TrainingSetEntities(DatasetVersion Version, string Path, string Timestamp);
 
 /// <summary>A group to join: its parts' stored versions with their local files, and the features asked of it.</summary>
-public sealed record TrainingSetGroup(FeatureGroup Group, IReadOnlyList<(DatasetVersion Version, string Path)> Parts, IReadOnlyList<string> Features);
+public sealed record TrainingSetGroup(FeatureGroup Group, IReadOnlyList<(DatasetVersion Version, string Path)> Parts, IReadOnlyList<string> Features)
+{
+    /// <summary>The group with each of its parts' stored version and local file (fetched from the object store when it is not here).</summary>
+    public static async Task<TrainingSetGroup> ResolveAsync(FeatureGroup group, IReadOnlyList<string> features, IDatasetStore datasets, IDatasetObjectStore objects, CancellationToken ct)
+    {
+        var parts = new List<(DatasetVersion, string)>();
+        foreach (var part in group.Parts)
+        {
+            var version = await datasets.GetVersionAsync(part.Dataset, part.Version, ct);
+            parts.Add((version, await objects.LocalPathAsync(version.Digest, version.Format, ct)));
+        }
+        return new TrainingSetGroup(group, parts, features);
+    }
+}

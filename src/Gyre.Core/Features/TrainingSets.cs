@@ -79,13 +79,7 @@ public sealed class TrainingSets(FeatureGroups groups, IDatasetStore datasets, I
         var joined = new List<TrainingSetGroup>();
         foreach (var (group, features) in selected)
         {
-            var parts = new List<(DatasetVersion, string)>();
-            foreach (var part in group.Parts)
-            {
-                var version = await datasets.GetVersionAsync(part.Dataset, part.Version, ct);
-                parts.Add((version, await objects.LocalPathAsync(version.Digest, version.Format, ct)));
-            }
-            joined.Add(new TrainingSetGroup(group, parts, features));
+            joined.Add(await TrainingSetGroup.ResolveAsync(group, features, datasets, objects, ct));
         }
         var path = scratch.NewFile(format == DatasetFormat.Csv ? ".csv" : ".parquet");
         try

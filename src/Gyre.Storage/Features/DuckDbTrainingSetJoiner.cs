@@ -23,30 +23,15 @@ internal sealed class DuckDbTrainingSetJoiner(string tempDirectory) : ITrainingS
             var connection = spilling.Connection;
             var keys = groups.SelectMany(g => g.Group.Entities).Distinct(StringComparer.Ordinal).ToList();
             DuckDbSql.Execute(connection, $"CREATE VIEW entity_rows AS {DuckDbFeatureParts.Source(spilling, entities.Version, entities.Path, keys, "entities")}");
-            var sources = groups.Select((g, i) => g.Parts.Select((part, p) => DuckDbFeatureParts.Source(spilling, part.Version, part.Path, g.Group.Entities, $"g{i}_part{p}")).ToList()).ToList();
-            // Times compare as they are when every side has the same type (a cast of every row is a fifth of the
-            // join's time); as instants in UTC when one side has a zone and another not, or is a date.
-            var types = new HashSet<string>([TypeOf(connection, "entity_rows", entities.Timestamp),
-                .. groups.SelectMany((g, i) => sources[i].Select(source => TypeOf(connection, $"({source})", g.Group.EventTime)))], StringComparer.Ordinal);
-            var cast = types.Count > 1 || !types.All(t => t is "TIMESTAMP" or "TIMESTAMP WITH TIME ZONE");
-            string Instant(string column) => cast ? $"CAST({column} AS TIMESTAMPTZ)" : column;
-
-            var at = Instant($"e.{Q(entities.Timestamp)}");
+            var (joins, at) = AsOfJoins(spilling, groups, TypeOf(connection, "entity_rows", entities.Timestamp), entities.Timestamp, k => $"CAST(e.{Q(k)} AS VARCHAR)");
             var select = new List<string> { $"e.* EXCLUDE ({DuckDbFeatureParts.Line})" };
-            var joins = new List<string>();
             for (var g = 0; g < groups.Count; g++)
             {
-                var group = groups[g].Group;
-                var view = $"g{g}";
-                DuckDbFeatureParts.View(connection, group, groups[g].Features, sources[g], 0, Instant(Q(group.EventTime)), view);
-                var on = string.Join(" AND ", group.Entities.Select((k, i) => $"CAST(e.{Q(k)} AS VARCHAR) = {view}.{DuckDbFeatureParts.Key(i)}"));
-                // An entity row's own order ends past every part and line of its time.
-                joins.Add($"ASOF LEFT JOIN {view} ON {on} AND struct_pack(t := {at}, o := {long.MaxValue}::BIGINT) >= {view}.{DuckDbFeatureParts.OrderColumn}");
                 foreach (var feature in groups[g].Features)
                 {
-                    select.Add(group.TtlSeconds is { } ttl
-                        ? $"CASE WHEN {at} - {view}.{DuckDbFeatureParts.Time} <= to_seconds({ttl.ToString(CultureInfo.InvariantCulture)}) THEN {view}.{Q(feature)} END AS {Q(feature)}"
-                        : $"{view}.{Q(feature)} AS {Q(feature)}");
+                    select.Add(groups[g].Group.TtlSeconds is { } ttl
+                        ? $"CASE WHEN {Fresh(at, g, ttl)} THEN g{g}.{Q(feature)} END AS {Q(feature)}"
+                        : $"g{g}.{Q(feature)} AS {Q(feature)}");
                 }
             }
             var options = format == DatasetFormat.Csv ? "FORMAT csv, HEADER true" : "FORMAT parquet";
@@ -68,24 +53,14 @@ internal sealed class DuckDbTrainingSetJoiner(string tempDirectory) : ITrainingS
                         $"epoch_ms({row.Time.ToString(CultureInfo.InvariantCulture)}::BIGINT)", (first + i).ToString(CultureInfo.InvariantCulture)]) + ")");
                 DuckDbSql.Execute(connection, $"INSERT INTO entity_rows VALUES {string.Join(", ", values)}");
             }
-            var sources = groups.Select((g, i) => g.Parts.Select((part, p) => DuckDbFeatureParts.Source(spilling, part.Version, part.Path, g.Group.Entities, $"g{i}_part{p}")).ToList()).ToList();
-            // The rows' times are instants in UTC without a zone: parts of naive times compare as they are.
-            var types = new HashSet<string>(["TIMESTAMP", .. groups.SelectMany((g, i) => sources[i].Select(source => TypeOf(connection, $"({source})", g.Group.EventTime)))], StringComparer.Ordinal);
-            var cast = types.Count > 1;
-            string Instant(string column) => cast ? $"CAST({column} AS TIMESTAMPTZ)" : column;
-            var at = Instant($"e.{At}");
+            // The rows' times are instants in UTC without a zone.
+            var (joins, at) = AsOfJoins(spilling, groups, "TIMESTAMP", At, k => $"e.{Q(k)}");
             var select = new List<string> { $"e.{DuckDbFeatureParts.Line}" };
-            var joins = new List<string>();
             for (var g = 0; g < groups.Count; g++)
             {
-                var group = groups[g].Group;
-                var view = $"g{g}";
-                DuckDbFeatureParts.View(connection, group, groups[g].Features, sources[g], 0, Instant(Q(group.EventTime)), view);
-                var on = string.Join(" AND ", group.Entities.Select((k, i) => $"e.{Q(k)} = {view}.{DuckDbFeatureParts.Key(i)}"));
-                joins.Add($"ASOF LEFT JOIN {view} ON {on} AND struct_pack(t := {at}, o := {long.MaxValue}::BIGINT) >= {view}.{DuckDbFeatureParts.OrderColumn}");
-                var values = $"CAST(to_json(struct_pack({string.Join(", ", groups[g].Features.Select(f => $"{Q(f)} := {view}.{Q(f)}"))})) AS VARCHAR)";
-                var fresh = group.TtlSeconds is { } ttl ? $" AND {at} - {view}.{DuckDbFeatureParts.Time} <= to_seconds({ttl.ToString(CultureInfo.InvariantCulture)})" : "";
-                select.Add($"CASE WHEN {view}.{DuckDbFeatureParts.OrderColumn} IS NOT NULL{fresh} THEN {values} END");
+                var values = $"CAST(to_json(struct_pack({string.Join(", ", groups[g].Features.Select(f => $"{Q(f)} := g{g}.{Q(f)}"))})) AS VARCHAR)";
+                var fresh = groups[g].Group.TtlSeconds is { } ttl ? $" AND {Fresh(at, g, ttl)}" : "";
+                select.Add($"CASE WHEN g{g}.{DuckDbFeatureParts.OrderColumn} IS NOT NULL{fresh} THEN {values} END");
             }
             var found = new string?[rows.Count][];
             foreach (var row in DuckDbSql.Query(connection, $"SELECT {string.Join(", ", select)} FROM entity_rows e {string.Join(" ", joins)} ORDER BY e.{DuckDbFeatureParts.Line}",
@@ -95,6 +70,37 @@ internal sealed class DuckDbTrainingSetJoiner(string tempDirectory) : ITrainingS
             }
             return found;
         }, ct);
+
+    /// <summary>
+    /// The <c>ASOF LEFT JOIN</c> of the entity rows (<c>e</c>) with each group's parts as the view
+    /// <c>gN</c>, and the entity row's time as the joins compare it. Times compare as they are when
+    /// every side has the same type (a cast of every row is a fifth of the join's time); as instants
+    /// in UTC when one side has a zone and another not, or is a date.
+    /// </summary>
+    private static (List<string> Joins, string At) AsOfJoins(SpillingConnection spilling, IReadOnlyList<TrainingSetGroup> groups, string entityTimeType, string entityTime,
+        Func<string, string> entityKey)
+    {
+        var connection = spilling.Connection;
+        var sources = groups.Select((g, i) => g.Parts.Select((part, p) => DuckDbFeatureParts.Source(spilling, part.Version, part.Path, g.Group.Entities, $"g{i}_part{p}")).ToList()).ToList();
+        var types = new HashSet<string>([entityTimeType, .. groups.SelectMany((g, i) => sources[i].Select(source => TypeOf(connection, $"({source})", g.Group.EventTime)))], StringComparer.Ordinal);
+        var cast = types.Count > 1 || !types.All(t => t is "TIMESTAMP" or "TIMESTAMP WITH TIME ZONE");
+        string Instant(string column) => cast ? $"CAST({column} AS TIMESTAMPTZ)" : column;
+        var at = Instant($"e.{Q(entityTime)}");
+        var joins = new List<string>();
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var group = groups[g].Group;
+            var view = $"g{g}";
+            DuckDbFeatureParts.View(connection, group, groups[g].Features, sources[g], 0, Instant(Q(group.EventTime)), view);
+            var on = string.Join(" AND ", group.Entities.Select((k, i) => $"{entityKey(k)} = {view}.{DuckDbFeatureParts.Key(i)}"));
+            // An entity row's own order ends past every part and line of its time.
+            joins.Add($"ASOF LEFT JOIN {view} ON {on} AND struct_pack(t := {at}, o := {long.MaxValue}::BIGINT) >= {view}.{DuckDbFeatureParts.OrderColumn}");
+        }
+        return (joins, at);
+    }
+
+    /// <summary>Whether group <paramref name="g"/>'s value is within its time-to-live at the entity row's time (exactly <paramref name="ttl"/> seconds old still is).</summary>
+    private static string Fresh(string at, int g, long ttl) => $"{at} - g{g}.{DuckDbFeatureParts.Time} <= to_seconds({ttl.ToString(CultureInfo.InvariantCulture)})";
 
     private const string At = "__gyre_at";
 

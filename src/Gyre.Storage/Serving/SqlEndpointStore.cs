@@ -26,7 +26,7 @@ internal sealed class SqlEndpointStore(SqlDatabase db, TimeProvider time) : IEnd
                 await c.ExecuteAsync($"INSERT INTO endpoints ({Columns}) VALUES (@n, @m, @d, @l, @v, @c, @u, @b, @f)", t, ct,
                     ("@n", endpoint.Name), ("@m", endpoint.Model), ("@d", endpoint.Description), ("@l", endpoint.LogMode),
                     ("@v", JsonSerializer.Serialize(endpoint.Variants, GyreJson.Options)), ("@c", endpoint.CreationTime), ("@u", endpoint.LastUpdateTime),
-                    ("@b", Batching(endpoint.Batching)), ("@f", Json(endpoint.Features)));
+                    ("@b", Json(endpoint.Batching)), ("@f", Json(endpoint.Features)));
                 await SqlRoutingChanges.RaiseAsync(c, t, db.Dialect, ct);
             }, ct);
         }
@@ -54,21 +54,15 @@ internal sealed class SqlEndpointStore(SqlDatabase db, TimeProvider time) : IEnd
         return (await c.QueryAsync($"SELECT {Columns} FROM endpoints WHERE name = @n", t, Map, ct, ("@n", name))).Single();
     }, ct);
 
-    public Task<Endpoint> SetBatchingAsync(string name, BatchSettings? batching, CancellationToken ct) => db.WriteAsync(async (c, t) =>
-    {
-        if (await c.ExecuteAsync("UPDATE endpoints SET batching = @b, last_update_time = @u WHERE name = @n", t, ct,
-                ("@b", Batching(batching)), ("@u", time.GetUtcNow().ToUnixTimeMilliseconds()), ("@n", name)) == 0)
-        {
-            throw GyreException.NotFound($"endpoint '{name}' does not exist");
-        }
-        await SqlRoutingChanges.RaiseAsync(c, t, db.Dialect, ct);
-        return (await c.QueryAsync($"SELECT {Columns} FROM endpoints WHERE name = @n", t, Map, ct, ("@n", name))).Single();
-    }, ct);
+    public Task<Endpoint> SetBatchingAsync(string name, BatchSettings? batching, CancellationToken ct) => SetAsync(name, "batching", Json(batching), ct);
 
-    public Task<Endpoint> SetFeaturesAsync(string name, FeatureLookup? features, CancellationToken ct) => db.WriteAsync(async (c, t) =>
+    public Task<Endpoint> SetFeaturesAsync(string name, FeatureLookup? features, CancellationToken ct) => SetAsync(name, "features", Json(features), ct);
+
+    /// <summary>Sets one of an endpoint's JSON settings and raises the routing version, so every replica reloads it.</summary>
+    private Task<Endpoint> SetAsync(string name, string column, string? value, CancellationToken ct) => db.WriteAsync(async (c, t) =>
     {
-        if (await c.ExecuteAsync("UPDATE endpoints SET features = @f, last_update_time = @u WHERE name = @n", t, ct,
-                ("@f", Json(features)), ("@u", time.GetUtcNow().ToUnixTimeMilliseconds()), ("@n", name)) == 0)
+        if (await c.ExecuteAsync($"UPDATE endpoints SET {column} = @v, last_update_time = @u WHERE name = @n", t, ct,
+                ("@v", value), ("@u", time.GetUtcNow().ToUnixTimeMilliseconds()), ("@n", name)) == 0)
         {
             throw GyreException.NotFound($"endpoint '{name}' does not exist");
         }
@@ -89,8 +83,6 @@ internal sealed class SqlEndpointStore(SqlDatabase db, TimeProvider time) : IEnd
         JsonSerializer.Deserialize<List<EndpointVariant>>(r.GetString(4), GyreJson.Options)!, r.GetInt64(5), r.GetInt64(6),
         r.NullableString(7) is { } batching ? JsonSerializer.Deserialize<BatchSettings>(batching, GyreJson.Options) : null,
         r.NullableString(8) is { } features ? JsonSerializer.Deserialize<FeatureLookup>(features, GyreJson.Options) : null);
-
-    private static string? Batching(BatchSettings? batching) => Json(batching);
 
     private static string? Json<T>(T? value) where T : class => value is null ? null : JsonSerializer.Serialize(value, GyreJson.Options);
 }

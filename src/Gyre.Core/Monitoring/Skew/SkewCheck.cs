@@ -50,13 +50,7 @@ public sealed class SkewCheck(FeatureGroups groups, IDatasetStore datasets, IDat
             var joined = new List<TrainingSetGroup>();
             foreach (var (group, wanted) in selected)
             {
-                var parts = new List<(DatasetVersion, string)>();
-                foreach (var part in group.Parts)
-                {
-                    var version = await datasets.GetVersionAsync(part.Dataset, part.Version, ct);
-                    parts.Add((version, await objects.LocalPathAsync(version.Digest, version.Format, ct)));
-                }
-                joined.Add(new TrainingSetGroup(group, parts, wanted));
+                joined.Add(await TrainingSetGroup.ResolveAsync(group, wanted, datasets, objects, ct));
             }
             var offline = await joiner.AsOfAsync(entities, joined, ct);
             return Compare(selected, sample, offline);

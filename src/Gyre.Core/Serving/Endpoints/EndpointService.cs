@@ -126,27 +126,23 @@ public sealed class EndpointService(IEndpointStore store, IRegistryStore registr
     public async Task<Endpoint> SetBatchingAsync(string name, BatchSettings? batching, CancellationToken ct)
     {
         GyreException.ThrowIfAny(batching?.Problems() ?? []);
-        await _turns.WaitAsync(ct);
-        try
-        {
-            var updated = await store.SetBatchingAsync(name, batching, ct);
-            Replace(new ServedEndpoint(updated, await host.AcquireAllAsync(updated.Variants, ct)));
-            return updated;
-        }
-        finally
-        {
-            _turns.Release();
-        }
+        return await ChangeAsync(() => store.SetBatchingAsync(name, batching, ct), ct);
     }
 
     /// <summary>Sets the features the gateway looks up for each row (null: none), checked against the feature groups first.</summary>
     public async Task<Endpoint> SetFeaturesAsync(string name, FeatureLookup? features, CancellationToken ct)
     {
         var checkedFeatures = features is null ? null : await lookups.CheckAsync(features, ct);
+        return await ChangeAsync(() => store.SetFeaturesAsync(name, checkedFeatures, ct), ct);
+    }
+
+    /// <summary>A change of an endpoint's settings, in turn: stored, then served by a new snapshot that holds its models again before the old lets go.</summary>
+    private async Task<Endpoint> ChangeAsync(Func<Task<Endpoint>> change, CancellationToken ct)
+    {
         await _turns.WaitAsync(ct);
         try
         {
-            var updated = await store.SetFeaturesAsync(name, checkedFeatures, ct);
+            var updated = await change();
             Replace(new ServedEndpoint(updated, await host.AcquireAllAsync(updated.Variants, ct)));
             return updated;
         }
