@@ -103,6 +103,8 @@ public sealed class FeatureGroups(IFeatureGroupStore store, Online.IOnlineFeatur
             declared[feature] = new DeclaredColumn(columns[feature].Type, ColumnRole.Feature);
         }
         await datasets.SetSchemaAsync(dataset, new DatasetSchema(declared, AllowExtraColumns: false), ct);
+        // A materialisation of a group of this name deleted while it ran may have written after the delete.
+        await online.DeleteAsync(request.Name!, ct);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var group = new FeatureGroup(request.Name!, request.Entities!, request.EventTime, [.. features.Select(f => new FeatureColumn(f, columns[f].Type))], dataset,
             [new FeatureGroupPart(source.Name, source.Version, source.Rows, now)], now, request.TtlSeconds, request.Description);

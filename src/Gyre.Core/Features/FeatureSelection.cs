@@ -10,8 +10,13 @@ public static class FeatureSelection
     {
         var selected = new List<(FeatureGroup Group, List<string> Features)>();
         var problems = new List<string>();
-        foreach (var text in features)
+        for (var i = 0; i < features.Count; i++)
         {
+            if (features[i] is not { } text)
+            {
+                problems.Add($"{field}[{i}]: expected GROUP:FEATURE or GROUP:*, got null");
+                continue;
+            }
             var colon = text.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0 || colon == text.Length - 1)
             {

@@ -86,7 +86,7 @@ internal static class FeatureGroupsApi
             var values = new List<string>();
             foreach (var column in group.Entities)
             {
-                values.Add(request.Entities[i].TryGetValue(column, out var value) && EntityKeys.Text(value) is { } text ? text
+                values.Add(request.Entities[i] is { } entity && entity.TryGetValue(column, out var value) && EntityKeys.Text(value) is { } text ? text
                     : throw GyreException.Invalid($"entities[{i}].{column}: expected the entity key of the feature group '{name}' (a string or a number)"));
             }
             keys.Add(EntityKeys.Of(values));
@@ -94,7 +94,7 @@ internal static class FeatureGroupsApi
         var expired = new List<OnlineFeatureRow>();
         var found = await online.GetAsync(group, keys.ToHashSet(StringComparer.Ordinal), expired, ct);
         return TypedResults.Ok(new OnlineRead([.. keys.Select(key => found.TryGetValue(key, out var row)
-            ? new OnlineEntity(EntityKeys.Show(key), true, row.EventTime, JsonDocument.Parse(row.Features).RootElement.Clone())
+            ? new OnlineEntity(EntityKeys.Show(key), true, row.EventTime, JsonSerializer.Deserialize<JsonElement>(row.Features))
             : new OnlineEntity(EntityKeys.Show(key), false, expired.FirstOrDefault(e => e.EntityKey == key)?.EventTime, null, expired.Any(e => e.EntityKey == key) ? true : null))]));
     }
 

@@ -45,7 +45,7 @@ internal static class InferenceCall
             using var body = await JsonBody.ReadAsync(context, options.MaxBodyBytes, ct);
             // Looked up only by endpoints that have lookups, so the others never touch the service.
             using var filled = endpoint.Endpoint.Features is { } lookup
-                ? await context.RequestServices.GetRequiredService<FeatureLookups>().FillAsync(lookup, body.RootElement, dialect.ObjectRows, ct)
+                ? await context.RequestServices.GetRequiredService<FeatureLookups>().FillAsync(lookup, body.RootElement, dialect.ObjectRows, options.MaxBatchRows, ct)
                 : null;
             var rows = filled?.RootElement ?? body.RootElement;
             var key = context.Request.Headers[options.RoutingKeyHeader].FirstOrDefault();

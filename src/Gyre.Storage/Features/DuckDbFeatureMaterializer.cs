@@ -37,9 +37,9 @@ internal sealed class DuckDbFeatureMaterializer(string tempDirectory) : IFeature
 
         var keys = string.Join(", ", group.Entities.Select((_, i) => DuckDbFeatureParts.Key(i)));
         var key = group.Entities.Count == 1 ? keys : $"concat_ws(chr(31), {keys})";
-        var values = $"to_json(struct_pack({string.Join(", ", features.Select(f => $"{Q(f)} := {Q(f)}"))}))";
+        var values = DuckDbFeatureParts.Json(group, features, "");
         var sql = $"""
-            SELECT {key}, {millis}, {DuckDbFeatureParts.OrderColumn}.o, CAST({values} AS VARCHAR) FROM g
+            SELECT {key}, {millis}, {DuckDbFeatureParts.OrderColumn}.o, {values} FROM g
             QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY {DuckDbFeatureParts.OrderColumn} DESC) = 1
             """;
         long entities = 0;

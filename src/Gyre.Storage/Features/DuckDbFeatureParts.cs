@@ -19,6 +19,16 @@ internal static class DuckDbFeatureParts
 
     public static string Key(int i) => $"__gyre_key{i}";
 
+    /// <summary>
+    /// A feature's values as one JSON object text: NaN and the infinities become null (JSON has no
+    /// word for them, and a reader refuses DuckDB's bare <c>NaN</c>), as a missing value.
+    /// </summary>
+    public static string Json(FeatureGroup group, IReadOnlyList<string> features, string prefix) =>
+        $"CAST(to_json(struct_pack({string.Join(", ", features.Select(f => $"{Q(f)} := {Finite(group, f, prefix + Q(f))}"))})) AS VARCHAR)";
+
+    private static string Finite(FeatureGroup group, string feature, string value) =>
+        group.Features.FirstOrDefault(c => c.Name == feature)?.Type == ColumnType.Float ? $"CASE WHEN isfinite({value}) THEN {value} END" : value;
+
     private static string Q(string name) => DuckDbSql.Quote(name);
 
     /// <summary>
@@ -48,7 +58,8 @@ internal static class DuckDbFeatureParts
         {
             var columns = string.Join(", ", [.. entities.Select((k, i) => $"CAST({Q(k)} AS VARCHAR) AS {Key(i)}"), $"{time} AS {Time}",
                 $"struct_pack(t := {time}, o := ({firstPart + p}::BIGINT << {LineBits}) + {Line}) AS {OrderColumn}", .. features.Select(Q)]);
-            return $"SELECT {columns} FROM ({source}) WHERE {time} IS NOT NULL";
+            // A row without its time or a key can be no entity's value at any time.
+            return $"SELECT {columns} FROM ({source}) WHERE {time} IS NOT NULL{string.Concat(entities.Select(k => $" AND {Q(k)} IS NOT NULL"))}";
         });
         DuckDbSql.Execute(connection, $"CREATE VIEW {view} AS {string.Join(" UNION ALL ", parts)}");
     }

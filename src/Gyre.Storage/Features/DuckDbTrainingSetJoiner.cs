@@ -58,7 +58,7 @@ internal sealed class DuckDbTrainingSetJoiner(string tempDirectory) : ITrainingS
             var select = new List<string> { $"e.{DuckDbFeatureParts.Line}" };
             for (var g = 0; g < groups.Count; g++)
             {
-                var values = $"CAST(to_json(struct_pack({string.Join(", ", groups[g].Features.Select(f => $"{Q(f)} := g{g}.{Q(f)}"))})) AS VARCHAR)";
+                var values = DuckDbFeatureParts.Json(groups[g].Group, groups[g].Features, $"g{g}.");
                 var fresh = groups[g].Group.TtlSeconds is { } ttl ? $" AND {Fresh(at, g, ttl)}" : "";
                 select.Add($"CASE WHEN g{g}.{DuckDbFeatureParts.OrderColumn} IS NOT NULL{fresh} THEN {values} END");
             }

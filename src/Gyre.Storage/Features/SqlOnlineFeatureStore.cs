@@ -62,24 +62,27 @@ internal sealed class SqlOnlineFeatureStore(SqlDatabase db) : IOnlineFeatureStor
     public Task<IReadOnlyDictionary<string, OnlineFeatureRow>> GetAsync(string group, IReadOnlyCollection<string> keys, CancellationToken ct) => db.ReadAsync<IReadOnlyDictionary<string, OnlineFeatureRow>>(async c =>
     {
         var found = new Dictionary<string, OnlineFeatureRow>(StringComparer.Ordinal);
-        if (keys.Count == 0)
-        {
-            return found;
-        }
         // One key (the common request) by the primary key directly; several in one statement: on
-        // PostgreSQL as one array, so that every request shares one prepared statement.
-        var (sql, parameters) = keys.Count == 1
-            ? ("= @k", new (string, object?)[] { ("@g", group), ("@k", keys.First()) })
-            : c is NpgsqlConnection
-                ? ("= ANY(@k)", [("@g", group), ("@k", keys.ToArray())])
-                : ($"IN ({string.Join(", ", keys.Select((_, i) => $"@k{i}"))})", [("@g", group), .. keys.Select((k, i) => ($"@k{i}", (object?)k))]);
-        sql = $"SELECT entity_key, event_time, row_order, features FROM online_features WHERE feature_group = @g AND entity_key {sql}";
-        foreach (var row in await c.PreparedQueryAsync(sql, null, Map, ct, parameters))
+        // PostgreSQL as one array, so that every request shares one prepared statement; on SQLite in
+        // lists of at most MaxSqliteKeys (it binds a variable per key, up to 32,766).
+        var batches = keys.Count == 1 || c is NpgsqlConnection ? [keys] : keys.Chunk(MaxSqliteKeys).Select(k => (IReadOnlyCollection<string>)k).ToList();
+        foreach (var batch in batches)
         {
-            found[row.EntityKey] = row;
+            var (sql, parameters) = batch.Count == 1
+                ? ("= @k", new (string, object?)[] { ("@g", group), ("@k", batch.First()) })
+                : c is NpgsqlConnection
+                    ? ("= ANY(@k)", [("@g", group), ("@k", batch.ToArray())])
+                    : ($"IN ({string.Join(", ", batch.Select((_, i) => $"@k{i}"))})", [("@g", group), .. batch.Select((k, i) => ($"@k{i}", (object?)k))]);
+            sql = $"SELECT entity_key, event_time, row_order, features FROM online_features WHERE feature_group = @g AND entity_key {sql}";
+            foreach (var row in await c.PreparedQueryAsync(sql, null, Map, ct, parameters))
+            {
+                found[row.EntityKey] = row;
+            }
         }
         return found;
     }, ct);
+
+    private const int MaxSqliteKeys = 500;
 
     public Task<long> CountAsync(string group, CancellationToken ct) => db.ReadAsync(async c =>
         Convert.ToInt64(await c.ScalarAsync("SELECT count(*) FROM online_features WHERE feature_group = @g", null, ct, ("@g", group)), System.Globalization.CultureInfo.InvariantCulture), ct);

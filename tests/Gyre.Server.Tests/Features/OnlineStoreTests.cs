@@ -42,7 +42,7 @@ public abstract class OnlineStoreTests<TBackend>(TBackend fixture) : IClassFixtu
     [SkippableFact]
     public async Task Materializing_KeepsEachEntitysLatest_ReadsOnlyNewParts_AndCountsLateRows()
     {
-        var source = await Client.AddCsvAsync("usage", $"customer_id,ts,calls\nc1,{Ago(5)},3\nc1,{Ago(3)},4\nc2,{Ago(4)},5\n");
+        var source = await Client.AddCsvAsync("usage", $"customer_id,ts,calls,rate\nc1,{Ago(5)},3,0.5\nc1,{Ago(3)},4,inf\nc2,{Ago(4)},5,nan\n");
         var name = Unique.Name("calls");
         await Client.Features.CreateAsync(new NewFeatureGroup(name, $"{source}@1", ["customer_id"], "ts"));
         Assert.Contains("\"found\":false", JsonSerializer.Serialize(await Client.Features.ReadOnlineAsync(name, [new() { ["customer_id"] = JsonSerializer.SerializeToElement("c1") }]), GyreJson.Options), StringComparison.Ordinal);
@@ -52,10 +52,12 @@ public abstract class OnlineStoreTests<TBackend>(TBackend fixture) : IClassFixtu
         Assert.Equal((1, AgoMs(3), 2L), (first.Group.Materialized!.Parts, first.Group.Materialized.EventTime, first.Group.Materialized.Entities));
         var online = await OnlineAsync(name, "c1", "c2", "c9");
         Assert.Equal((4, 5), (online["c1"]!.Value.GetProperty("calls").GetInt32(), online["c2"]!.Value.GetProperty("calls").GetInt32()));
+        // A value JSON has no word for (infinity, NaN) is a missing one.
+        Assert.Equal((JsonValueKind.Null, JsonValueKind.Null), (online["c1"]!.Value.GetProperty("rate").ValueKind, online["c2"]!.Value.GetProperty("rate").ValueKind));
         Assert.Null(online["c9"]);
 
         // A late row for c1 (older than its stored one) changes nothing but is counted; of c3's two rows of one time, the later line wins.
-        await IngestAsync(name, $"customer_id,ts,calls\nc1,{Ago(4)},99\nc2,{Ago(1)},6\nc3,{Ago(2)},7\nc3,{Ago(2)},8\n");
+        await IngestAsync(name, $"customer_id,ts,calls,rate\nc1,{Ago(4)},99,1\nc2,{Ago(1)},6,1\nc3,{Ago(2)},7,1\nc3,{Ago(2)},8,1\n");
         var second = await Client.Features.MaterializeAsync(name);
         Assert.Equal((1, 4L, 2L, 1L), (second.PartsRead, second.Rows, second.Updated, second.LateRows));
         Assert.Equal((2, AgoMs(1), 3L), (second.Group.Materialized!.Parts, second.Group.Materialized.EventTime, second.Group.Materialized.Entities));
@@ -64,7 +66,7 @@ public abstract class OnlineStoreTests<TBackend>(TBackend fixture) : IClassFixtu
         Assert.True((await Client.Features.MaterializeAsync(name)).UpToDate);
 
         // Of rows of the same time in two ingests, the later ingest wins.
-        await IngestAsync(name, $"customer_id,ts,calls\nc3,{Ago(2)},9\n");
+        await IngestAsync(name, $"customer_id,ts,calls,rate\nc3,{Ago(2)},9,1.5\n");
         var third = await Client.Features.MaterializeAsync(name);
         Assert.Equal((1L, 1L), (third.Updated, third.LateRows));
         Assert.Equal(9, (await OnlineAsync(name, "c3"))["c3"]!.Value.GetProperty("calls").GetInt32());
@@ -155,6 +157,13 @@ public abstract class OnlineStoreTests<TBackend>(TBackend fixture) : IClassFixtu
         Assert.Contains("features.lookup: there is no feature group 'nope'", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         bad = await fixture.Server.Http.PutAsJsonAsync($"/api/v1/endpoints/{looking}/features", new FeatureLookup([$"{group}:*"], "guess"), GyreJson.Options);
         Assert.Contains("features.missing: expected reject or null, got 'guess'", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        bad = await fixture.Server.Http.PutAsync($"/api/v1/endpoints/{looking}/features", new StringContent($"{{\"lookup\": [\"{group}:*\", null]}}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("features.lookup[1]: expected GROUP:FEATURE or GROUP:*, got null", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // More rows than a request takes: refused before any lookup.
+        var many = await fixture.Server.Http.PostAsJsonAsync(predict, new { instances = Enumerable.Range(0, 20_000).Select(i => new { customer_id = i }).ToArray() });
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, many.StatusCode);
+        Assert.Contains("instances: 20000 rows; a request takes at most", await many.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         // And none: requests carry every input again.
         await Client.Endpoints.SetFeaturesAsync(looking, null);
         Assert.Contains("missing column", await RefusedAsync(predict, new { instances = new[] { new { customer_id = 7 } } }), StringComparison.Ordinal);

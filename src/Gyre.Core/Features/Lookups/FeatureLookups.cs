@@ -42,9 +42,9 @@ public sealed class FeatureLookups(FeatureGroups groups, OnlineValues online, Ti
     /// <summary>
     /// The body with the rows under the first of <paramref name="rowMembers"/> it has filled in. Refused
     /// (400) when the rows are not objects, a row lacks an entity key, or, under the reject policy, the
-    /// online store has no fresh values for its entity.
+    /// online store has no fresh values for its entity; (413) when there are more than <paramref name="maxRows"/>.
     /// </summary>
-    public async Task<JsonDocument> FillAsync(FeatureLookup lookup, JsonElement body, IReadOnlyList<string> rowMembers, CancellationToken ct)
+    public async Task<JsonDocument> FillAsync(FeatureLookup lookup, JsonElement body, IReadOnlyList<string> rowMembers, int maxRows, CancellationToken ct)
     {
         var member = body.ValueKind == JsonValueKind.Object
             ? rowMembers.FirstOrDefault(m => body.TryGetProperty(m, out var rows) && rows.ValueKind == JsonValueKind.Array)
@@ -55,6 +55,11 @@ public sealed class FeatureLookups(FeatureGroups groups, OnlineValues online, Ti
                 + (rowMembers.Count == 0 ? " on /endpoints/{name}/predict, KServe V1 or MLflow's /invocations" : ""));
         }
         var rows = body.GetProperty(member);
+        if (rows.GetArrayLength() > maxRows)
+        {
+            // Refused before any lookup, as the dialect would refuse it after.
+            throw new GyreException(ErrorCode.PayloadTooLarge, $"{member}: {rows.GetArrayLength()} rows; a request takes at most {maxRows}");
+        }
         var plan = await PlanAsync(lookup, fresh: false, ct);
         var found = new List<Dictionary<string, JsonElement>>(plan.Count);
         var stored = new List<JsonDocument>();

@@ -68,7 +68,8 @@ public sealed class OnlineValues(IOnlineFeatureStore online, TimeProvider time)
             var fresh = new Held(epoch);
             if (held is null ? _groups.TryAdd(group.Name, fresh) : _groups.TryUpdate(group.Name, fresh, held))
             {
-                Interlocked.Add(ref _entries, -(held?.Rows.Count ?? 0));
+                // Counted again from what is held now (a reader may still have added to the entries just dropped).
+                Volatile.Write(ref _entries, _groups.Values.Sum(h => h.Rows.Count));
                 return fresh;
             }
         }

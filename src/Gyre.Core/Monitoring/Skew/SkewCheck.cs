@@ -38,13 +38,15 @@ public sealed class SkewCheck(FeatureGroups groups, IDatasetStore datasets, IDat
             return new FeatureSkew(0, [], $"the endpoint's lookups no longer resolve: {e.Message}");
         }
         var keys = selected.SelectMany(s => s.Group.Entities).Distinct(StringComparer.Ordinal).ToList();
-        var step = Math.Max(1, rows.Count / MaxSample);
         var sample = new List<(LoggedPrediction Row, JsonDocument Inputs)>();
         try
         {
-            for (var i = 0; i < rows.Count && sample.Count < MaxSample; i += step)
+            // Spread over the whole window: the j-th of n sampled is at j/n of it.
+            var n = Math.Min(rows.Count, MaxSample);
+            for (var j = 0; j < n; j++)
             {
-                sample.Add((rows[i], JsonDocument.Parse(rows[i].Prediction.Inputs)));
+                var row = rows[(int)((long)j * rows.Count / n)];
+                sample.Add((row, JsonDocument.Parse(row.Prediction.Inputs)));
             }
             var entities = sample.Select(s => new EntityAt(Keys(s.Inputs.RootElement, keys), s.Row.Prediction.Time)).ToList();
             var joined = new List<TrainingSetGroup>();
@@ -76,7 +78,7 @@ public sealed class SkewCheck(FeatureGroups groups, IDatasetStore datasets, IDat
             for (var r = 0; r < sample.Count; r++)
             {
                 var inputs = sample[r].Inputs.RootElement;
-                if (!group.Entities.All(k => inputs.TryGetProperty(k, out _)))
+                if (inputs.ValueKind != JsonValueKind.Object || !group.Entities.All(k => inputs.TryGetProperty(k, out _)))
                 {
                     continue; // not a row this lookup filled
                 }
