@@ -40,6 +40,10 @@ if (which is "serve" or "all")
 {
     await ServeBenchmark.RunAsync(which == "serve" ? args.Skip(1).ToHashSet() : []);
 }
+if (which is "vectors")
+{
+    VectorSearchBenchmark.Run();
+}
 if (which is "lookup")
 {
     await LookupServeBenchmark.RunAsync();

@@ -35,6 +35,10 @@ public sealed class FeaturesClient
         return (await response.Content.ReadFromJsonAsync<FeatureIngest>(GyreJson.Options, ct))!;
     }
 
+    /// <summary>The entities whose latest vector is nearest to the query's, nearest first.</summary>
+    public Task<Core.Features.Vectors.VectorResults> SearchAsync(string name, Core.Features.Vectors.VectorQuery query, CancellationToken ct = default) =>
+        _api.PostAsync<Core.Features.Vectors.VectorResults>($"/api/v1/feature-groups/{E(name)}/search", query, ct);
+
     /// <summary>Each feature across the group's whole offline store, from its parts' profiles.</summary>
     public Task<Page<FeatureProfile>> ProfileAsync(string name, CancellationToken ct = default) =>
         _api.GetAsync<Page<FeatureProfile>>($"/api/v1/feature-groups/{E(name)}/profile", ct);

@@ -22,6 +22,7 @@ public sealed class GyreStorage : IDisposable
     private readonly SqlDatabase _database;
     private readonly bool _shared;
     private readonly Lazy<PredictionLog> _predictionLog;
+    private readonly Storage.Features.MappedVectorIndexes _vectorIndexes;
     private readonly FileStores _files;
     private readonly Serving.SqlRoutingChanges _routing;
     private readonly Storage.Pipelines.SqlRunJobs _runJobs;
@@ -75,6 +76,7 @@ public sealed class GyreStorage : IDisposable
         Policies = new Storage.Monitoring.SqlPolicyStore(database);
         FeatureGroups = new Storage.Features.SqlFeatureGroupStore(database);
         OnlineFeatures = new Storage.Features.SqlOnlineFeatureStore(database);
+        _vectorIndexes = new Storage.Features.MappedVectorIndexes(OnlineFeatures, Path.Combine(spill, "vectors"));
         Leases = new Storage.Coordination.SqlLeaseStore(database);
     }
 
@@ -114,6 +116,8 @@ public sealed class GyreStorage : IDisposable
     public Core.Features.Online.IOnlineFeatureStore OnlineFeatures { get; }
 
     public Core.Features.Online.IFeatureMaterializer FeatureMaterializer { get; }
+
+    public Core.Features.Vectors.IVectorIndexes VectorIndexes => _vectorIndexes;
 
     public Core.Data.Splits.IDatasetSplitter DatasetSplitter { get; }
 
@@ -248,6 +252,7 @@ public sealed class GyreStorage : IDisposable
         }
         _routing.Dispose();
         _runJobs.Dispose();
+        _vectorIndexes.Dispose();
         _database.Dispose();
         _files.Bucket?.Dispose();
     }

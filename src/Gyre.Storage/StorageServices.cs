@@ -69,6 +69,7 @@ public static class StorageServices
         Forward<Core.Features.ITrainingSetJoiner>(s => s.TrainingSetJoiner);
         Forward<Core.Features.Online.IOnlineFeatureStore>(s => s.OnlineFeatures);
         Forward<Core.Features.Online.IFeatureMaterializer>(s => s.FeatureMaterializer);
+        Forward<Core.Features.Vectors.IVectorIndexes>(s => s.VectorIndexes);
         return services;
 
         void Forward<T>(Func<GyreStorage, T> store) where T : class =>

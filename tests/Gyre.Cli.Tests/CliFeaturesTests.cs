@@ -76,4 +76,36 @@ public sealed class CliFeaturesTests(ServerProcessFixture fixture) : IClassFixtu
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task VectorFeatures_AreSearchedBySimilarity()
+    {
+        var folder = Directory.CreateTempSubdirectory("gyre-cli-test-vectors-").FullName;
+        var group = "docs-" + Guid.NewGuid().ToString("N")[..8];
+        try
+        {
+            var path = Path.Combine(folder, "docs.csv");
+            File.WriteAllText(path, "doc_id,ts,embedding\nd1,2026-01-01 00:00:00,\"[1, 0, 0]\"\nd2,2026-01-01 00:00:00,\"[0, 1, 0]\"\nd3,2026-01-01 00:00:00,\"[0.9, 0.1, 0]\"\n");
+            Assert.Equal(0, (await Gyre("data", "add", path, "--name", group + "-base")).ExitCode);
+            var created = await Gyre("features", "create", group, "--from", group + "-base@1", "--entity", "doc_id", "--event-time", "ts", "--vector", "embedding=3");
+            Assert.True(created.ExitCode == 0, created.Stderr);
+            Assert.Contains("vector(3)", created.Stdout, StringComparison.Ordinal);
+            Assert.Equal(0, (await Gyre("features", "materialize", group)).ExitCode);
+
+            var found = await Gyre("features", "search", group, "--vector", "[1, 0.05, 0]", "--k", "2", "--json");
+            Assert.True(found.ExitCode == 0, found.Stderr);
+            using (var answer = System.Text.Json.JsonDocument.Parse(found.Stdout))
+            {
+                Assert.Equal(["d1", "d3"], answer.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("entity").GetString()));
+            }
+            var bad = await Gyre("features", "search", group, "--vector", "[1, 0]");
+            Assert.Equal((1, "gyre: error: invalid_argument: vector: expected 3 numbers (embedding's dimensions), got 2"), (bad.ExitCode, bad.Stderr.Trim()));
+            var notJson = await Gyre("features", "search", group, "--vector", "one,two");
+            Assert.Equal((1, "gyre: error: invalid_argument: --vector: expected a JSON array of numbers, [0.1, 0.2, ...]"), (notJson.ExitCode, notJson.Stderr.Trim()));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

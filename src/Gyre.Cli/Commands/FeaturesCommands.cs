@@ -20,6 +20,7 @@ internal static class FeaturesCommands
         command.Subcommands.Add(Delete());
         command.Subcommands.Add(Materialize());
         command.Subcommands.Add(Online());
+        command.Subcommands.Add(Search());
         command.Subcommands.Add(FeaturesTrainingSetCommand.Build());
         return command;
     }
@@ -33,11 +34,13 @@ internal static class FeaturesCommands
         var features = new Option<string?>("--features") { Description = "The feature columns, comma-separated (default: every other column)" };
         var ttl = new Option<long?>("--ttl-seconds") { Description = "Values older than this at the time asked for count as missing" };
         var description = new Option<string?>("--description") { Description = "What the group holds, and who owns it" };
-        var command = new Command("create", "Create a feature group over a dataset version") { name, from, entity, eventTime, features, ttl, description };
+        var vectors = new Option<string?>("--vector") { Description = "Vector features as COLUMN=DIMENSIONS, comma-separated: text columns of JSON arrays of numbers" };
+        var command = new Command("create", "Create a feature group over a dataset version") { name, from, entity, eventTime, features, ttl, description, vectors };
         command.WithClient(async (parse, client, printer, ct) =>
         {
             var group = await client.Features.CreateAsync(new NewFeatureGroup(parse.GetValue(name)!, parse.GetValue(from)!, Split(parse.GetValue(entity)!),
-                parse.GetValue(eventTime)!, parse.GetValue(features) is { } f ? Split(f) : null, parse.GetValue(ttl), parse.GetValue(description)), ct);
+                parse.GetValue(eventTime)!, parse.GetValue(features) is { } f ? Split(f) : null, parse.GetValue(ttl), parse.GetValue(description),
+                parse.GetValue(vectors) is { } v ? Dimensions(v) : null), ct);
             Print(printer, group, $"Created the feature group '{group.Name}'");
         });
         return command;
@@ -134,6 +137,45 @@ internal static class FeaturesCommands
         return command;
     }
 
+    private static Command Search()
+    {
+        var name = new Argument<string>("name");
+        var vector = new Option<string>("--vector") { Required = true, Description = "The query vector as a JSON array, [0.1, 0.2, ...]" };
+        var k = new Option<int?>("--k") { Description = "How many nearest entities (default 10)" };
+        var feature = new Option<string?>("--feature") { Description = "The vector feature (default: the group's only one)" };
+        var metric = new Option<string?>("--metric") { Description = "cosine (default) or l2" };
+        var command = new Command("search", "Find the entities whose latest vector is nearest to a query vector") { name, vector, k, feature, metric };
+        command.WithClient(async (parse, client, printer, ct) =>
+        {
+            double[] query;
+            try
+            {
+                query = JsonSerializer.Deserialize<double[]>(parse.GetValue(vector)!) ?? throw new JsonException();
+            }
+            catch (JsonException)
+            {
+                throw GyreException.Invalid("--vector: expected a JSON array of numbers, [0.1, 0.2, ...]");
+            }
+            var found = await client.Features.SearchAsync(parse.GetValue(name)!, new Core.Features.Vectors.VectorQuery(query, parse.GetValue(k), parse.GetValue(feature), parse.GetValue(metric)), ct);
+            printer.List(found.Items, found, "No vector to compare: the online store has none yet.",
+                ("ENTITY", m => m.Entity), ("DISTANCE", m => m.Distance.ToString("0.######", CultureInfo.InvariantCulture)), ("EVENT TIME", m => Printer.Time(m.EventTime)));
+        });
+        return command;
+    }
+
+    /// <summary><c>COLUMN=DIMENSIONS[,...]</c>.</summary>
+    private static Dictionary<string, int> Dimensions(string text)
+    {
+        var vectors = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var pair in Split(text))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            vectors[equals > 0 ? pair[..equals] : throw GyreException.Invalid($"--vector: expected COLUMN=DIMENSIONS, got '{pair}'")] =
+                int.TryParse(pair[(equals + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw GyreException.Invalid($"--vector: expected COLUMN=DIMENSIONS, got '{pair}'");
+        }
+        return vectors;
+    }
+
     /// <summary><c>KEY=VALUE[,KEY=VALUE]</c> as the entity's key columns.</summary>
     private static Dictionary<string, JsonElement> Entity(string text)
     {
@@ -169,7 +211,7 @@ internal static class FeaturesCommands
         Console.Out.WriteLine($"{group.Name}: keyed by {string.Join(", ", group.Entities)}, timed by {group.EventTime}"
             + (group.TtlSeconds is { } ttl ? $", values live {ttl} s" : "") + (group.Description is { } d ? $" — {d}" : ""));
         Console.Out.WriteLine($"online: {Online(group)}");
-        printer.List(group.Features, null, "", ("FEATURE", f => f.Name), ("TYPE", f => f.Type.ToString().ToLowerInvariant()));
+        printer.List(group.Features, null, "", ("FEATURE", f => f.Name), ("TYPE", f => f.Dimensions is { } d ? $"vector({d})" : f.Type.ToString().ToLowerInvariant()));
         printer.List(group.Parts, null, "", ("PART", p => $"{p.Dataset}@{p.Version}"), ("ROWS", p => Count(p.Rows)), ("ADDED", p => Printer.Time(p.Time)));
     }
 

@@ -32,8 +32,12 @@ public sealed record FeatureGroup(
     public static string DatasetOf(string name) => name + ".features";
 }
 
-/// <summary>A feature column and its type.</summary>
-public sealed record FeatureColumn(string Name, ColumnType Type);
+/// <summary>
+/// A feature column and its type. A vector feature (an embedding) has <c>Dimensions</c>: its values
+/// are JSON arrays of that many finite numbers, held as text in the offline store and as arrays in
+/// the online store, where they can be searched by similarity.
+/// </summary>
+public sealed record FeatureColumn(string Name, ColumnType Type, int? Dimensions = null);
 
 /// <summary>One part of a group's offline store: a dataset version, its rows, and when it joined the group.</summary>
 public sealed record FeatureGroupPart(string Dataset, long Version, long Rows, long Time);

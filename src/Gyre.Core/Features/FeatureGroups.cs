@@ -9,10 +9,14 @@ namespace Gyre.Core.Features;
 /// against the group's schema first: a file that does not match is refused whole, and nothing is
 /// kept), lists, shows and deletes them.
 /// </summary>
-public sealed class FeatureGroups(IFeatureGroupStore store, Online.IOnlineFeatureStore online, IDatasetStore datasets, IDatasetObjectStore objects, DatasetIngest ingest, TimeProvider time)
+public sealed class FeatureGroups(IFeatureGroupStore store, Online.IOnlineFeatureStore online, Online.IFeatureMaterializer engine, IDatasetStore datasets, IDatasetObjectStore objects,
+    DatasetIngest ingest, Artifacts.ScratchSpace scratch, TimeProvider time)
 {
     /// <summary>The longest time-to-live: ten years, in seconds.</summary>
     public const long MaxTtlSeconds = 10L * 366 * 86400;
+
+    /// <summary>The most dimensions a vector feature may have.</summary>
+    public const int MaxDimensions = 4096;
 
     public async Task<FeatureGroup> CreateAsync(NewFeatureGroup request, CancellationToken ct)
     {
@@ -80,7 +84,27 @@ public sealed class FeatureGroups(IFeatureGroupStore store, Online.IOnlineFeatur
         {
             problems.Add($"features: {data} has no column besides the entity key and the event time");
         }
+        var vectors = request.Vectors ?? new Dictionary<string, int>();
+        foreach (var (column, dimensions) in vectors)
+        {
+            if (!features.Contains(column))
+            {
+                problems.Add($"vectors.{column}: not a feature of the group (its features: {string.Join(", ", features)})");
+            }
+            else if (columns[column].Type is not (ColumnType.Text or ColumnType.Categorical))
+            {
+                problems.Add($"vectors.{column}: a {SchemaRules.Wire(columns[column].Type)} column of {data}; a vector feature is text holding JSON arrays of numbers, [0.1, 0.2, ...]");
+            }
+            if (dimensions is < 1 or > MaxDimensions)
+            {
+                problems.Add($"vectors.{column}: expected 1 to {MaxDimensions} dimensions, got {dimensions}");
+            }
+        }
         GyreException.ThrowIfAny(problems);
+        if (vectors.Count > 0 && await engine.FirstBadVectorAsync(await objects.LocalPathAsync(source.Digest, source.Format, ct), source.Format, vectors, ct) is { } badVector)
+        {
+            throw GyreException.Invalid($"from: {data}: {badVector}");
+        }
 
         if (await store.GetAsync(request.Name!, ct) is not null)
         {
@@ -106,7 +130,7 @@ public sealed class FeatureGroups(IFeatureGroupStore store, Online.IOnlineFeatur
         // A materialisation of a group of this name deleted while it ran may have written after the delete.
         await online.DeleteAsync(request.Name!, ct);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var group = new FeatureGroup(request.Name!, request.Entities!, request.EventTime, [.. features.Select(f => new FeatureColumn(f, columns[f].Type))], dataset,
+        var group = new FeatureGroup(request.Name!, request.Entities!, request.EventTime, [.. features.Select(f => new FeatureColumn(f, columns[f].Type, vectors.TryGetValue(f, out var d) ? d : null))], dataset,
             [new FeatureGroupPart(source.Name, source.Version, source.Rows, now)], now, request.TtlSeconds, request.Description);
         await store.AddAsync(group, ct);
         return group;
@@ -124,13 +148,43 @@ public sealed class FeatureGroups(IFeatureGroupStore store, Online.IOnlineFeatur
     public async Task<(FeatureGroup Group, FeatureGroupPart Part, bool Added)> IngestAsync(string name, Stream content, DatasetFormat format, long maxBytes, CancellationToken ct)
     {
         var group = await GetAsync(name, ct);
-        var (version, _) = await ingest.AddAsync(group.Dataset, content, format, $"feature group {name}", maxBytes, ReadOptions.Default, strict: true, ct);
+        var vectors = group.Features.Where(f => f.Dimensions is not null).ToDictionary(f => f.Name, f => f.Dimensions!.Value);
+        var (version, _) = vectors.Count == 0
+            ? await ingest.AddAsync(group.Dataset, content, format, $"feature group {name}", maxBytes, ReadOptions.Default, strict: true, ct)
+            : await IngestVectorsAsync(group, vectors, content, format, maxBytes, ct);
         if (group.Parts.FirstOrDefault(p => p.Dataset == version.Name && p.Version == version.Version) is { } known)
         {
             return (group, known, false);
         }
         var part = new FeatureGroupPart(version.Name, version.Version, version.Rows, time.GetUtcNow().ToUnixTimeMilliseconds());
         return (await store.AddPartAsync(name, part, ct), part, true);
+    }
+
+    /// <summary>A file with vector features: kept aside and checked first (every vector of its length, finite), so a bad one refuses the whole file.</summary>
+    private async Task<(DatasetVersion, bool)> IngestVectorsAsync(FeatureGroup group, Dictionary<string, int> vectors, Stream content, DatasetFormat format, long maxBytes, CancellationToken ct)
+    {
+        var path = scratch.NewFile(format == DatasetFormat.Csv ? ".csv" : ".parquet");
+        try
+        {
+            await using (var file = File.Create(path))
+            {
+                await content.CopyToAsync(file, ct);
+                if (file.Length > maxBytes)
+                {
+                    throw new GyreException(ErrorCode.PayloadTooLarge, $"body: over the limit of {maxBytes} bytes");
+                }
+            }
+            if (await engine.FirstBadVectorAsync(path, format, vectors, ct) is { } bad)
+            {
+                throw GyreException.Invalid(bad);
+            }
+            await using var checkedFile = File.OpenRead(path);
+            return await ingest.AddAsync(group.Dataset, checkedFile, format, $"feature group {group.Name}", maxBytes, ReadOptions.Default, strict: true, ct);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     /// <summary>Deletes a group, its online store and the dataset its ingests went to (the version it was created from stays).</summary>

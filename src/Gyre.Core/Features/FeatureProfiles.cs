@@ -47,7 +47,8 @@ public sealed class FeatureProfiles(FeatureGroups groups, IDatasetStore datasets
             mean = sum / n;
             stddev = n > 1 ? Math.Sqrt(Math.Max(0, squares / n - mean.Value * mean.Value) * n / (n - 1)) : null;
         }
-        var top = present.Any(c => c.TopValues is not null)
+        // A vector's most frequent values are whole arrays: not shown.
+        var top = feature.Dimensions is null && present.Any(c => c.TopValues is not null)
             ? present.SelectMany(c => c.TopValues ?? []).GroupBy(v => v.Value, StringComparer.Ordinal)
                 .Select(g => new ValueCount(g.Key, g.Sum(v => v.Count))).OrderByDescending(v => v.Count).ThenBy(v => v.Value, StringComparer.Ordinal).Take(TopValues).ToList()
             : null;

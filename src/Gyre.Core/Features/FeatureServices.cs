@@ -4,7 +4,7 @@ namespace Gyre.Core.Features;
 
 /// <summary>
 /// The feature store's wiring: feature groups, point-in-time training sets, the online store's
-/// materialisation and the gateway's lookups, over the stores of <c>AddGyreStorage</c>.
+/// materialisation, the gateway's lookups and similarity search, over the stores of <c>AddGyreStorage</c>.
 /// </summary>
 public static class FeatureServices
 {
@@ -14,5 +14,6 @@ public static class FeatureServices
         .AddSingleton<FeatureProfiles>()
         .AddSingleton<Online.OnlineMaterialization>()
         .AddSingleton<Lookups.OnlineValues>()
-        .AddSingleton<Lookups.FeatureLookups>();
+        .AddSingleton<Lookups.FeatureLookups>()
+        .AddSingleton<Vectors.VectorSearch>();
 }

@@ -37,6 +37,7 @@ internal static class FeatureGroupsApi
         group.MapGet("/{name}/profile", Profile);
         // Reading the online store changes nothing: a read token is enough.
         group.MapPost("/{name}/online", Online).WithMetadata(new RequiredScope(TokenScope.Read));
+        group.MapPost("/{name}/search", Search).WithMetadata(new RequiredScope(TokenScope.Read));
         routes.MapPost("/api/v1/training-sets", Build).WithTags("Features");
     }
 
@@ -97,6 +98,10 @@ internal static class FeatureGroupsApi
             ? new OnlineEntity(EntityKeys.Show(key), true, row.EventTime, JsonSerializer.Deserialize<JsonElement>(row.Features))
             : new OnlineEntity(EntityKeys.Show(key), false, expired.FirstOrDefault(e => e.EntityKey == key)?.EventTime, null, expired.Any(e => e.EntityKey == key) ? true : null))]));
     }
+
+    /// <summary><c>{vector, k?, feature?, metric?}</c>: the entities whose latest vector is nearest, nearest first.</summary>
+    private static async Task<Ok<Core.Features.Vectors.VectorResults>> Search(string name, Core.Features.Vectors.VectorQuery query, Core.Features.Vectors.VectorSearch search, CancellationToken ct) =>
+        TypedResults.Ok(await search.SearchAsync(name, query, ct));
 
     /// <summary>The most entities one online read takes.</summary>
     public const int MaxOnlineEntities = 1000;

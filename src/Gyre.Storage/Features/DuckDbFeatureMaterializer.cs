@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gyre.Core.Data;
 using Gyre.Core.Features;
 using Gyre.Core.Features.Online;
 using Gyre.Storage.Data;
@@ -66,6 +67,35 @@ internal sealed class DuckDbFeatureMaterializer(string tempDirectory) : IFeature
         }
         return new MaterializedParts(rows, entities, newest, lateRows);
     }
+
+    public Task<string?> FirstBadVectorAsync(string path, DatasetFormat format, IReadOnlyDictionary<string, int> vectors, CancellationToken ct) =>
+        Task.Run(() =>
+        {
+            using var spilling = DuckDbSql.Open(tempDirectory, ct);
+            // Every value as text, lines counted from the header (line 1) as a CSV reader names them.
+            var source = format == DatasetFormat.Parquet
+                ? $"(SELECT *, file_row_number + 2 AS {Line} FROM read_parquet({DuckDbSql.Literal(path)}, file_row_number = true))"
+                : $"(SELECT *, row_number() OVER () + 1 AS {Line} FROM read_csv({DuckDbSql.Literal(path)}, header = true, all_varchar = true))";
+            foreach (var (column, dimensions) in vectors)
+            {
+                var value = $"CAST({Q(column)} AS VARCHAR)";
+                var list = $"TRY_CAST({value} AS DOUBLE[])";
+                var bad = DuckDbSql.Query(spilling.Connection,
+                    $"SELECT {Line}, {value}, len({list}) FROM {source} "
+                    + $"WHERE {value} IS NOT NULL AND NOT coalesce(len({list}) = {dimensions} AND list_bool_and(list_transform({list}, x -> isfinite(x))), false) "
+                    + $"ORDER BY {Line} LIMIT 1",
+                    r => (Line: r.GetInt64(0), Value: r.GetString(1), Length: r.IsDBNull(2) ? (long?)null : r.GetInt64(2)));
+                if (bad is [var first])
+                {
+                    var shown = first.Value.Length > 60 ? first.Value[..60] + "…" : first.Value;
+                    return $"{column}: line {first.Line}: expected a JSON array of {dimensions} finite numbers, got "
+                        + (first.Length is { } n && n != dimensions ? $"{n} numbers" : $"'{shown}'");
+                }
+            }
+            return (string?)null;
+        }, ct);
+
+    private const string Line = "__gyre_line";
 
     private static string Q(string name) => DuckDbSql.Quote(name);
 }

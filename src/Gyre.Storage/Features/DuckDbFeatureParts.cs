@@ -26,8 +26,12 @@ internal static class DuckDbFeatureParts
     public static string Json(FeatureGroup group, IReadOnlyList<string> features, string prefix) =>
         $"CAST(to_json(struct_pack({string.Join(", ", features.Select(f => $"{Q(f)} := {Finite(group, f, prefix + Q(f))}"))})) AS VARCHAR)";
 
-    private static string Finite(FeatureGroup group, string feature, string value) =>
-        group.Features.FirstOrDefault(c => c.Name == feature)?.Type == ColumnType.Float ? $"CASE WHEN isfinite({value}) THEN {value} END" : value;
+    private static string Finite(FeatureGroup group, string feature, string value) => group.Features.FirstOrDefault(c => c.Name == feature) switch
+    {
+        { Dimensions: not null } => $"CAST({value} AS JSON)", // checked at ingest: an array of finite numbers
+        { Type: ColumnType.Float } => $"CASE WHEN isfinite({value}) THEN {value} END",
+        _ => value,
+    };
 
     private static string Q(string name) => DuckDbSql.Quote(name);
 

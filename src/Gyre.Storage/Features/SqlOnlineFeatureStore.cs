@@ -84,6 +84,10 @@ internal sealed class SqlOnlineFeatureStore(SqlDatabase db) : IOnlineFeatureStor
 
     private const int MaxSqliteKeys = 500;
 
+    public Task<IReadOnlyList<OnlineFeatureRow>> PageAsync(string group, string? after, int limit, CancellationToken ct) => db.ReadAsync<IReadOnlyList<OnlineFeatureRow>>(async c =>
+        await c.QueryAsync($"SELECT entity_key, event_time, row_order, features FROM online_features WHERE feature_group = @g{(after is null ? "" : " AND entity_key > @a")} ORDER BY entity_key LIMIT @l",
+            null, Map, ct, ("@g", group), ("@a", after), ("@l", limit)), ct);
+
     public Task<long> CountAsync(string group, CancellationToken ct) => db.ReadAsync(async c =>
         Convert.ToInt64(await c.ScalarAsync("SELECT count(*) FROM online_features WHERE feature_group = @g", null, ct, ("@g", group)), System.Globalization.CultureInfo.InvariantCulture), ct);
 

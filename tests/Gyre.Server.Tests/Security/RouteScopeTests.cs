@@ -23,6 +23,7 @@ public sealed class RouteScopeTests : IAsyncLifetime
         ["POST /api/v1/runs/search"] = TokenScope.Read,
         ["POST /endpoints/{name}/predict"] = TokenScope.Read,
         ["POST /api/v1/feature-groups/{name}/online"] = TokenScope.Read,
+        ["POST /api/v1/feature-groups/{name}/search"] = TokenScope.Read,
         ["POST /v2/models/{name}/infer"] = TokenScope.Read,
         ["POST /v2/models/{name}/versions/{version}/infer"] = TokenScope.Read,
         ["POST /v1/models/{name}:predict"] = TokenScope.Read,

@@ -12,6 +12,13 @@ public interface IFeatureMaterializer
     /// </summary>
     Task<MaterializedParts> ReadLatestAsync(FeatureGroup group, IReadOnlyList<MaterializingPart> parts, long? watermark,
         Func<IReadOnlyList<OnlineFeatureRow>, CancellationToken, Task> write, CancellationToken ct);
+
+    /// <summary>
+    /// The first value in a file (CSV with a header, or Parquet) of a vector column that is not a JSON
+    /// array of its dimensions' finite numbers, as a message naming the column, the line and the value;
+    /// null when all are (a missing value is).
+    /// </summary>
+    Task<string?> FirstBadVectorAsync(string path, DatasetFormat format, IReadOnlyDictionary<string, int> vectors, CancellationToken ct);
 }
 
 /// <summary>A part to read: its place among the group's parts (a later part wins ties of time), its stored version and its local file.</summary>

@@ -12,6 +12,9 @@ public interface IOnlineFeatureStore
     /// <summary>The stored rows of the keys asked for; a key with none is absent.</summary>
     Task<IReadOnlyDictionary<string, OnlineFeatureRow>> GetAsync(string group, IReadOnlyCollection<string> keys, CancellationToken ct);
 
+    /// <summary>A page of the group's rows in key order, after <paramref name="after"/> (null: from the first).</summary>
+    Task<IReadOnlyList<OnlineFeatureRow>> PageAsync(string group, string? after, int limit, CancellationToken ct);
+
     /// <summary>How many entities the group has in the online store.</summary>
     Task<long> CountAsync(string group, CancellationToken ct);
 
