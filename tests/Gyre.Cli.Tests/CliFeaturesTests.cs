@@ -85,7 +85,7 @@ public sealed class CliFeaturesTests(ServerProcessFixture fixture) : IClassFixtu
         try
         {
             var path = Path.Combine(folder, "docs.csv");
-            File.WriteAllText(path, "doc_id,ts,embedding\nd1,2026-01-01 00:00:00,\"[1, 0, 0]\"\nd2,2026-01-01 00:00:00,\"[0, 1, 0]\"\nd3,2026-01-01 00:00:00,\"[0.9, 0.1, 0]\"\n");
+            File.WriteAllText(path, "doc_id,ts,lang,embedding\nd1,2026-01-01 00:00:00,en,\"[1, 0, 0]\"\nd2,2026-01-01 00:00:00,fr,\"[0, 1, 0]\"\nd3,2026-01-01 00:00:00,fr,\"[0.9, 0.1, 0]\"\n");
             Assert.Equal(0, (await Gyre("data", "add", path, "--name", group + "-base")).ExitCode);
             var created = await Gyre("features", "create", group, "--from", group + "-base@1", "--entity", "doc_id", "--event-time", "ts", "--vector", "embedding=3");
             Assert.True(created.ExitCode == 0, created.Stderr);
@@ -98,6 +98,9 @@ public sealed class CliFeaturesTests(ServerProcessFixture fixture) : IClassFixtu
             {
                 Assert.Equal(["d1", "d3"], answer.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("entity").GetString()));
             }
+            var french = await Gyre("features", "search", group, "--vector", "[1, 0.05, 0]", "--k", "1", "--filter", "lang=fr", "--json");
+            Assert.True(french.ExitCode == 0, french.Stderr);
+            Assert.Contains("\"entity\":\"d3\"", french.Stdout.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
             var bad = await Gyre("features", "search", group, "--vector", "[1, 0]");
             Assert.Equal((1, "gyre: error: invalid_argument: vector: expected 3 numbers (embedding's dimensions), got 2"), (bad.ExitCode, bad.Stderr.Trim()));
             var notJson = await Gyre("features", "search", group, "--vector", "one,two");

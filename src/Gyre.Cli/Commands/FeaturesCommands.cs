@@ -144,7 +144,8 @@ internal static class FeaturesCommands
         var k = new Option<int?>("--k") { Description = "How many nearest entities (default 10)" };
         var feature = new Option<string?>("--feature") { Description = "The vector feature (default: the group's only one)" };
         var metric = new Option<string?>("--metric") { Description = "cosine (default) or l2" };
-        var command = new Command("search", "Find the entities whose latest vector is nearest to a query vector") { name, vector, k, feature, metric };
+        var filter = new Option<string?>("--filter") { Description = "Only entities whose features equal these, FEATURE=VALUE, comma-separated (a number or true/false as such, else text)" };
+        var command = new Command("search", "Find the entities whose latest vector is nearest to a query vector") { name, vector, k, feature, metric, filter };
         command.WithClient(async (parse, client, printer, ct) =>
         {
             double[] query;
@@ -156,11 +157,31 @@ internal static class FeaturesCommands
             {
                 throw GyreException.Invalid("--vector: expected a JSON array of numbers, [0.1, 0.2, ...]");
             }
-            var found = await client.Features.SearchAsync(parse.GetValue(name)!, new Core.Features.Vectors.VectorQuery(query, parse.GetValue(k), parse.GetValue(feature), parse.GetValue(metric)), ct);
+            var found = await client.Features.SearchAsync(parse.GetValue(name)!, new Core.Features.Vectors.VectorQuery(query, parse.GetValue(k), parse.GetValue(feature), parse.GetValue(metric),
+                parse.GetValue(filter) is { } f ? Filter(f) : null), ct);
             printer.List(found.Items, found, "No vector to compare: the online store has none yet.",
                 ("ENTITY", m => m.Entity), ("DISTANCE", m => m.Distance.ToString("0.######", CultureInfo.InvariantCulture)), ("EVENT TIME", m => Printer.Time(m.EventTime)));
         });
         return command;
+    }
+
+    /// <summary><c>FEATURE=VALUE[,...]</c>: a value that reads as a JSON number or boolean is one, anything else is text.</summary>
+    private static Dictionary<string, JsonElement> Filter(string text)
+    {
+        var filter = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var pair in Split(text))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw GyreException.Invalid($"--filter: expected FEATURE=VALUE, got '{pair}'");
+            }
+            var value = pair[(equals + 1)..];
+            filter[pair[..equals]] = value is "true" or "false" || double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+                ? JsonDocument.Parse(value).RootElement.Clone()
+                : JsonSerializer.SerializeToElement(value);
+        }
+        return filter;
     }
 
     /// <summary><c>COLUMN=DIMENSIONS[,...]</c>.</summary>

@@ -16,6 +16,7 @@ internal sealed unsafe class MappedVectorIndex : IDisposable
     private readonly MemoryMappedViewAccessor? _view;
     private readonly float* _rows;
     private readonly string _path;
+    private int _disposed;
 
     private MappedVectorIndex(string path, string[] keys, long[] times, float[] squaredNorms, int dimensions)
     {
@@ -45,26 +46,37 @@ internal sealed unsafe class MappedVectorIndex : IDisposable
     public static MappedVectorIndex Open(string path, string[] keys, long[] times, float[] squaredNorms, int dimensions) =>
         new(path, keys, times, squaredNorms, dimensions);
 
+    private Dictionary<string, int>? _rowOf;
+
+    /// <summary>The rows of the keys that have a vector here, in row order (the key map is made on the first filtered search).</summary>
+    public int[] RowsOf(IReadOnlyCollection<string> keys)
+    {
+        var rowOf = LazyInitializer.EnsureInitialized(ref _rowOf, () => Keys.Select((key, row) => (key, row)).ToDictionary(p => p.key, p => p.row, StringComparer.Ordinal));
+        return [.. keys.Select(k => rowOf.TryGetValue(k, out var row) ? row : -1).Where(row => row >= 0).Order()];
+    }
+
     private ReadOnlySpan<float> Row(int i) => new(_rows + (long)i * Dimensions, Dimensions);
 
-    /// <summary>The <paramref name="k"/> nearest rows to <paramref name="query"/>, nearest first (ties by row).</summary>
-    public IReadOnlyList<(int Row, double Distance)> Nearest(float[] query, int k, string metric)
+    /// <summary>The <paramref name="k"/> nearest rows to <paramref name="query"/> (of <paramref name="among"/>, when given), nearest first (ties by row).</summary>
+    public IReadOnlyList<(int Row, double Distance)> Nearest(float[] query, int k, string metric, int[]? among = null)
     {
-        if (Count == 0)
+        var count = among?.Length ?? Count;
+        if (count == 0)
         {
             return [];
         }
         var cosine = metric == VectorMetrics.Cosine;
         var queryNorm = (double)TensorPrimitives.Dot(query, query);
-        var parts = Math.Max(1, Math.Min(Environment.ProcessorCount, Count / 4096));
+        var parts = Math.Max(1, Math.Min(Environment.ProcessorCount, count / 4096));
         var found = new (int Row, double Distance)[parts][];
         Parallel.For(0, parts, p =>
         {
-            var (from, to) = ((int)((long)Count * p / parts), (int)((long)Count * (p + 1) / parts));
+            var (from, to) = ((int)((long)count * p / parts), (int)((long)count * (p + 1) / parts));
             // The k nearest so far, the farthest of them on top.
             var nearest = new PriorityQueue<int, double>(k + 1, Comparer<double>.Create((a, b) => b.CompareTo(a)));
-            for (var i = from; i < to; i++)
+            for (var j = from; j < to; j++)
             {
+                var i = among is null ? j : among[j];
                 var dot = (double)TensorPrimitives.Dot(Row(i), query);
                 var distance = cosine
                     ? SquaredNorms[i] == 0 || queryNorm == 0 ? 1 : 1 - dot / Math.Sqrt(SquaredNorms[i] * queryNorm)
@@ -85,6 +97,10 @@ internal sealed unsafe class MappedVectorIndex : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         if (_view is not null)
         {
             _view.SafeMemoryMappedViewHandle.ReleasePointer();

@@ -18,12 +18,15 @@ internal sealed class MappedVectorIndexes(IOnlineFeatureStore online, string fol
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<(string Group, string Feature), (long Created, long Materialized, Lazy<Task<MappedVectorIndex>> Index)> _indexes = new();
+    private int _disposed;
 
-    public async Task<(IReadOnlyList<VectorMatch> Nearest, long Searched)> SearchAsync(FeatureGroup group, FeatureColumn feature, float[] query, int k, string metric, CancellationToken ct)
+    public async Task<(IReadOnlyList<VectorMatch> Nearest, long Searched)> SearchAsync(FeatureGroup group, FeatureColumn feature, float[] query, int k, string metric,
+        IReadOnlyCollection<string>? among, CancellationToken ct)
     {
         var index = await IndexAsync(group, feature);
-        var nearest = index.Nearest(query, k, metric);
-        return ([.. nearest.Select(n => new VectorMatch(EntityKeys.Show(index.Keys[n.Row]), n.Distance, index.Times[n.Row]))], index.Count);
+        var rows = among is null ? null : index.RowsOf(among);
+        var nearest = index.Nearest(query, k, metric, rows);
+        return ([.. nearest.Select(n => new VectorMatch(EntityKeys.Show(index.Keys[n.Row]), n.Distance, index.Times[n.Row]))], rows?.Length ?? index.Count);
     }
 
     private Task<MappedVectorIndex> IndexAsync(FeatureGroup group, FeatureColumn feature)
@@ -95,8 +98,13 @@ internal sealed class MappedVectorIndexes(IOnlineFeatureStore online, string fol
         }
     }
 
+    /// <summary>Unmaps every index; once, though both the storage and the service container that forwards it let go.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         foreach (var (_, (_, _, index)) in _indexes)
         {
             if (index.IsValueCreated && index.Value.IsCompletedSuccessfully)

@@ -88,6 +88,22 @@ internal sealed class SqlOnlineFeatureStore(SqlDatabase db) : IOnlineFeatureStor
         await c.QueryAsync($"SELECT entity_key, event_time, row_order, features FROM online_features WHERE feature_group = @g{(after is null ? "" : " AND entity_key > @a")} ORDER BY entity_key LIMIT @l",
             null, Map, ct, ("@g", group), ("@a", after), ("@l", limit)), ct);
 
+    public Task<IReadOnlyList<string>> KeysWhereAsync(string group, IReadOnlyList<(string Feature, string Json)> equal, CancellationToken ct) => db.ReadAsync<IReadOnlyList<string>>(async c =>
+    {
+        // JSON values compared as JSON values: PostgreSQL's jsonb equality; SQLite's json_extract of both sides (3 = 3.0, "3" is not 3).
+        var postgres = c is NpgsqlConnection;
+        var conditions = equal.Select((_, i) => postgres
+            ? $"(features::jsonb -> @f{i}) = @v{i}::jsonb"
+            : $"json_extract(features, @f{i}) = json_extract(@v{i}, '$')");
+        var parameters = new List<(string, object?)> { ("@g", group) };
+        for (var i = 0; i < equal.Count; i++)
+        {
+            parameters.Add(($"@f{i}", postgres ? equal[i].Feature : "$.\"" + equal[i].Feature.Replace("\"", "\\\"", StringComparison.Ordinal) + "\""));
+            parameters.Add(($"@v{i}", equal[i].Json));
+        }
+        return await c.QueryAsync($"SELECT entity_key FROM online_features WHERE feature_group = @g AND {string.Join(" AND ", conditions)}", null, r => r.GetString(0), ct, [.. parameters]);
+    }, ct);
+
     public Task<long> CountAsync(string group, CancellationToken ct) => db.ReadAsync(async c =>
         Convert.ToInt64(await c.ScalarAsync("SELECT count(*) FROM online_features WHERE feature_group = @g", null, ct, ("@g", group)), System.Globalization.CultureInfo.InvariantCulture), ct);
 

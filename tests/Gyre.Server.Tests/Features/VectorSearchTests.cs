@@ -29,11 +29,13 @@ public abstract class VectorSearchTests<TBackend>(TBackend fixture) : IClassFixt
         float[] Draw() => [.. Enumerable.Range(0, Dimensions).Select(_ => (float)(random.NextDouble() * 2 - 1))];
         // 60 items; item 3 gets a newer vector later, which the search must use.
         var latest = new Dictionary<string, float[]>();
+        var regions = new Dictionary<string, string>();
         var csv = new StringBuilder("item_id,ts,region,embedding\n");
         for (var i = 0; i < 60; i++)
         {
             var v = Draw();
             latest[$"item{i}"] = v;
+            regions[$"item{i}"] = i % 2 == 0 ? "north" : "south";
             csv.Append(CultureInfo.InvariantCulture, $"item{i},2026-01-01 00:00:00,{(i % 2 == 0 ? "north" : "south")},{Vector(v)}\n");
         }
         var source = await Client.AddCsvAsync("items", csv.ToString());
@@ -43,6 +45,7 @@ public abstract class VectorSearchTests<TBackend>(TBackend fixture) : IClassFixt
 
         var newer = Draw();
         latest["item3"] = newer;
+        regions["item3"] = "north";
         await using (var rows = new MemoryStream(Encoding.UTF8.GetBytes($"item_id,ts,region,embedding\nitem3,2026-02-01 00:00:00,north,{Vector(newer)}\n")))
         {
             await Client.Features.IngestAsync(name, rows, DatasetFormat.Csv);
@@ -73,6 +76,14 @@ public abstract class VectorSearchTests<TBackend>(TBackend fixture) : IClassFixt
             Assert.All(found.Items.Zip(expected), p => Assert.Equal(p.Second.Distance, p.First.Distance, 5));
             Assert.Equal((60L, "embedding", metric), (found.Searched, found.Feature, found.Metric));
         }
+        // A filter: among the entities whose latest region is north (item 3 moved there), the nearest of them.
+        var near = Draw();
+        var filtered = await Client.Features.SearchAsync(name, new VectorQuery([.. near.Select(x => (double)x)], 4,
+            Filter: new Dictionary<string, System.Text.Json.JsonElement> { ["region"] = System.Text.Json.JsonSerializer.SerializeToElement("north") }));
+        Assert.Equal(latest.Where(e => regions[e.Key] == "north").Select(e => (e.Key, Distance: BruteForce(e.Value, near, VectorMetrics.Cosine))).OrderBy(e => e.Distance).Take(4).Select(e => e.Key),
+            filtered.Items.Select(m => m.Entity));
+        Assert.Equal(31L, filtered.Searched);
+
         // The entity's newest vector is the one searched: item 3's own newer vector is its nearest.
         var itself = await Client.Features.SearchAsync(name, new VectorQuery([.. newer.Select(x => (double)x)], 1));
         Assert.Equal(("item3", new DateTimeOffset(2026, 2, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds()), (itself.Items[0].Entity, itself.Items[0].EventTime));
@@ -88,6 +99,10 @@ public abstract class VectorSearchTests<TBackend>(TBackend fixture) : IClassFixt
         Assert.Contains("k: expected 1 to 1000, got 0", await RefusedAsync(new VectorQuery([.. Draw().Select(x => (double)x)], 0)), StringComparison.Ordinal);
         Assert.Contains("metric: expected cosine or l2, got 'dot'", await RefusedAsync(new VectorQuery([.. Draw().Select(x => (double)x)], Metric: "dot")), StringComparison.Ordinal);
         Assert.Contains("feature: 'region' is not a vector feature of the group", await RefusedAsync(new VectorQuery([.. Draw().Select(x => (double)x)], Feature: "region")), StringComparison.Ordinal);
+        Assert.Contains("filter.color: not a feature of the group to filter on (its features: region)", await RefusedAsync(new VectorQuery([.. Draw().Select(x => (double)x)],
+            Filter: new Dictionary<string, System.Text.Json.JsonElement> { ["color"] = System.Text.Json.JsonSerializer.SerializeToElement("red") })), StringComparison.Ordinal);
+        Assert.Contains("filter.region: expected a string, number or boolean to equal, got array", await RefusedAsync(new VectorQuery([.. Draw().Select(x => (double)x)],
+            Filter: new Dictionary<string, System.Text.Json.JsonElement> { ["region"] = System.Text.Json.JsonSerializer.SerializeToElement(new[] { "north" }) })), StringComparison.Ordinal);
 
         // A vector declared on a column that is not text, or with no dimensions, is refused at creation.
         var created = await fixture.Server.Http.PostAsJsonAsync("/api/v1/feature-groups",

@@ -15,6 +15,9 @@ public interface IOnlineFeatureStore
     /// <summary>A page of the group's rows in key order, after <paramref name="after"/> (null: from the first).</summary>
     Task<IReadOnlyList<OnlineFeatureRow>> PageAsync(string group, string? after, int limit, CancellationToken ct);
 
+    /// <summary>The keys of the group's entities whose features equal each given JSON value (numbers as numbers, strings as strings).</summary>
+    Task<IReadOnlyList<string>> KeysWhereAsync(string group, IReadOnlyList<(string Feature, string Json)> equal, CancellationToken ct);
+
     /// <summary>How many entities the group has in the online store.</summary>
     Task<long> CountAsync(string group, CancellationToken ct);
 

@@ -6,7 +6,9 @@ public interface IVectorIndexes
     /// <summary>
     /// The <paramref name="k"/> entities nearest to <paramref name="query"/> by <paramref name="metric"/>,
     /// nearest first, over the vectors of <paramref name="feature"/> as the group's current
-    /// materialisation left them; and how many vectors were compared.
+    /// materialisation left them (only the entities of <paramref name="among"/>, when given); and how
+    /// many vectors were compared.
     /// </summary>
-    Task<(IReadOnlyList<VectorMatch> Nearest, long Searched)> SearchAsync(FeatureGroup group, FeatureColumn feature, float[] query, int k, string metric, CancellationToken ct);
+    Task<(IReadOnlyList<VectorMatch> Nearest, long Searched)> SearchAsync(FeatureGroup group, FeatureColumn feature, float[] query, int k, string metric,
+        IReadOnlyCollection<string>? among, CancellationToken ct);
 }

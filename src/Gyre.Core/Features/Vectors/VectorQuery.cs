@@ -3,9 +3,11 @@ namespace Gyre.Core.Features.Vectors;
 /// <summary>
 /// <c>POST /api/v1/feature-groups/{name}/search</c>: the entities whose vector <c>Feature</c> (default:
 /// the group's only vector feature) is nearest to <c>Vector</c>, the <c>K</c> nearest (default 10), by
-/// <c>Metric</c>: <c>cosine</c> (1 − cosine similarity, the default) or <c>l2</c> (Euclidean distance).
+/// <c>Metric</c>: <c>cosine</c> (1 − cosine similarity, the default) or <c>l2</c> (Euclidean distance);
+/// among the entities whose features equal every value of <c>Filter</c> (<c>{"region": "north"}</c>), when given.
 /// </summary>
-public sealed record VectorQuery(IReadOnlyList<double>? Vector, int? K = null, string? Feature = null, string? Metric = null);
+public sealed record VectorQuery(IReadOnlyList<double>? Vector, int? K = null, string? Feature = null, string? Metric = null,
+    IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Filter = null);
 
 /// <summary>The nearest entities, nearest first, and how many vectors were compared.</summary>
 public sealed record VectorResults(string Feature, string Metric, IReadOnlyList<VectorMatch> Items, long Searched);

@@ -6,7 +6,7 @@ namespace Gyre.Core.Features.Vectors;
 /// Similarity search over a group's vector features: the query checked (its length, finite numbers,
 /// k and the metric), then an exact scan of the entities' latest vectors (<see cref="IVectorIndexes"/>).
 /// </summary>
-public sealed class VectorSearch(FeatureGroups groups, IVectorIndexes indexes)
+public sealed class VectorSearch(FeatureGroups groups, IVectorIndexes indexes, Online.IOnlineFeatureStore online)
 {
     /// <summary>The most neighbours one search returns.</summary>
     public const int MaxK = 1000;
@@ -51,12 +51,27 @@ public sealed class VectorSearch(FeatureGroups groups, IVectorIndexes indexes)
         {
             problems.Add("vector: expected finite numbers within a float's range");
         }
+        foreach (var (name2, value) in query.Filter ?? new Dictionary<string, System.Text.Json.JsonElement>())
+        {
+            if (!group.Features.Any(f => f.Name == name2 && f.Dimensions is null))
+            {
+                problems.Add($"filter.{name2}: not a feature of the group to filter on (its features: {string.Join(", ", group.Features.Where(f => f.Dimensions is null).Select(f => f.Name))})");
+            }
+            else if (value.ValueKind is not (System.Text.Json.JsonValueKind.String or System.Text.Json.JsonValueKind.Number or System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False))
+            {
+                problems.Add($"filter.{name2}: expected a string, number or boolean to equal, got {value.ValueKind.ToString().ToLowerInvariant()}");
+            }
+        }
         GyreException.ThrowIfAny(problems);
         if (group.Materialized is null)
         {
             throw GyreException.Conflict($"feature group '{name}' has no online store yet: `gyre features materialize {name}` fills it, and search reads it");
         }
-        var (nearest, searched) = await indexes.SearchAsync(group, feature!, [.. query.Vector!.Select(v => (float)v)], k, metric, ct);
+        // A filter is read from the online store first: the entities whose values equal it.
+        var among = query.Filter is { Count: > 0 } filter
+            ? await online.KeysWhereAsync(group.Name, [.. filter.Select(f => (f.Key, f.Value.GetRawText()))], ct)
+            : null;
+        var (nearest, searched) = await indexes.SearchAsync(group, feature!, [.. query.Vector!.Select(v => (float)v)], k, metric, among, ct);
         return new VectorResults(feature!.Name, metric, nearest, searched);
     }
 }
