@@ -28,6 +28,12 @@ public sealed record FeatureGroup(
     /// <summary>Every row ever ingested.</summary>
     public long Rows => Parts.Sum(p => p.Rows);
 
+    /// <summary>
+    /// Which online state this record names (its creation, then its last materialisation): what is
+    /// held in memory from the online store is dropped when a record names a later one.
+    /// </summary>
+    public (long Created, long Materialized) OnlineState() => (CreationTime, Materialized?.Time ?? 0);
+
     /// <summary>The dataset a group's ingests are added to.</summary>
     public static string DatasetOf(string name) => name + ".features";
 }

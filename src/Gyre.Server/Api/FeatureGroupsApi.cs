@@ -94,9 +94,10 @@ internal static class FeatureGroupsApi
         }
         var expired = new List<OnlineFeatureRow>();
         var found = await online.GetAsync(group, keys.ToHashSet(StringComparer.Ordinal), expired, ct);
+        var old = expired.ToDictionary(e => e.EntityKey, StringComparer.Ordinal);
         return TypedResults.Ok(new OnlineRead([.. keys.Select(key => found.TryGetValue(key, out var row)
             ? new OnlineEntity(EntityKeys.Show(key), true, row.EventTime, JsonSerializer.Deserialize<JsonElement>(row.Features))
-            : new OnlineEntity(EntityKeys.Show(key), false, expired.FirstOrDefault(e => e.EntityKey == key)?.EventTime, null, expired.Any(e => e.EntityKey == key) ? true : null))]));
+            : new OnlineEntity(EntityKeys.Show(key), false, old.GetValueOrDefault(key)?.EventTime, null, old.ContainsKey(key) ? true : null))]));
     }
 
     /// <summary><c>{vector, k?, feature?, metric?}</c>: the entities whose latest vector is nearest, nearest first.</summary>

@@ -23,9 +23,7 @@ internal sealed class DuckDbFeatureMaterializer(string tempDirectory) : IFeature
         var features = group.Features.Select(f => f.Name).ToList();
         var sources = parts.Select((part, p) => DuckDbFeatureParts.Source(spilling, part.Version, part.Path, group.Entities, $"part{p}")).ToList();
         var time = Q(group.EventTime);
-        // Parts of different time types (a CSV's naive times, a Parquet file's instants) compare as instants in UTC.
-        var types = sources.Select(source => DuckDbTrainingSetJoiner.TypeOf(connection, $"({source})", group.EventTime)).Distinct(StringComparer.Ordinal).ToList();
-        if (types.Count > 1 || types[0] is not ("TIMESTAMP" or "TIMESTAMP WITH TIME ZONE"))
+        if (DuckDbFeatureParts.AsInstants([.. sources.Select(source => DuckDbFeatureParts.TypeOf(connection, $"({source})", group.EventTime))]))
         {
             time = $"CAST({time} AS TIMESTAMPTZ)";
         }

@@ -19,6 +19,18 @@ internal static class DuckDbFeatureParts
 
     public static string Key(int i) => $"__gyre_key{i}";
 
+    /// <summary>A column's DuckDB type in a relation.</summary>
+    public static string TypeOf(DuckDB.NET.Data.DuckDBConnection connection, string relation, string column) =>
+        DuckDbSql.Query(connection, $"SELECT column_type FROM (DESCRIBE SELECT {Q(column)} FROM {relation})", r => r.GetString(0))[0];
+
+    /// <summary>
+    /// Whether times of these types must be cast to instants in UTC to compare: when they differ (a
+    /// CSV's naive times, a Parquet file's instants) or one is a date. Times of one type compare as
+    /// they are (a cast of every row is a fifth of a join's time).
+    /// </summary>
+    public static bool AsInstants(IReadOnlyCollection<string> types) =>
+        types.Distinct(StringComparer.Ordinal).Count() > 1 || !types.All(t => t is "TIMESTAMP" or "TIMESTAMP WITH TIME ZONE");
+
     /// <summary>
     /// A feature's values as one JSON object text: NaN and the infinities become null (JSON has no
     /// word for them, and a reader refuses DuckDB's bare <c>NaN</c>), as a missing value.

@@ -23,7 +23,7 @@ internal sealed class DuckDbTrainingSetJoiner(string tempDirectory) : ITrainingS
             var connection = spilling.Connection;
             var keys = groups.SelectMany(g => g.Group.Entities).Distinct(StringComparer.Ordinal).ToList();
             DuckDbSql.Execute(connection, $"CREATE VIEW entity_rows AS {DuckDbFeatureParts.Source(spilling, entities.Version, entities.Path, keys, "entities")}");
-            var (joins, at) = AsOfJoins(spilling, groups, TypeOf(connection, "entity_rows", entities.Timestamp), entities.Timestamp, k => $"CAST(e.{Q(k)} AS VARCHAR)");
+            var (joins, at) = AsOfJoins(spilling, groups, DuckDbFeatureParts.TypeOf(connection, "entity_rows", entities.Timestamp), entities.Timestamp, k => $"CAST(e.{Q(k)} AS VARCHAR)");
             var select = new List<string> { $"e.* EXCLUDE ({DuckDbFeatureParts.Line})" };
             for (var g = 0; g < groups.Count; g++)
             {
@@ -73,17 +73,14 @@ internal sealed class DuckDbTrainingSetJoiner(string tempDirectory) : ITrainingS
 
     /// <summary>
     /// The <c>ASOF LEFT JOIN</c> of the entity rows (<c>e</c>) with each group's parts as the view
-    /// <c>gN</c>, and the entity row's time as the joins compare it. Times compare as they are when
-    /// every side has the same type (a cast of every row is a fifth of the join's time); as instants
-    /// in UTC when one side has a zone and another not, or is a date.
+    /// <c>gN</c>, and the entity row's time as the joins compare it (<see cref="DuckDbFeatureParts.AsInstants"/>).
     /// </summary>
     private static (List<string> Joins, string At) AsOfJoins(SpillingConnection spilling, IReadOnlyList<TrainingSetGroup> groups, string entityTimeType, string entityTime,
         Func<string, string> entityKey)
     {
         var connection = spilling.Connection;
         var sources = groups.Select((g, i) => g.Parts.Select((part, p) => DuckDbFeatureParts.Source(spilling, part.Version, part.Path, g.Group.Entities, $"g{i}_part{p}")).ToList()).ToList();
-        var types = new HashSet<string>([entityTimeType, .. groups.SelectMany((g, i) => sources[i].Select(source => TypeOf(connection, $"({source})", g.Group.EventTime)))], StringComparer.Ordinal);
-        var cast = types.Count > 1 || !types.All(t => t is "TIMESTAMP" or "TIMESTAMP WITH TIME ZONE");
+        var cast = DuckDbFeatureParts.AsInstants([entityTimeType, .. groups.SelectMany((g, i) => sources[i].Select(source => DuckDbFeatureParts.TypeOf(connection, $"({source})", g.Group.EventTime)))]);
         string Instant(string column) => cast ? $"CAST({column} AS TIMESTAMPTZ)" : column;
         var at = Instant($"e.{Q(entityTime)}");
         var joins = new List<string>();
@@ -105,8 +102,4 @@ internal sealed class DuckDbTrainingSetJoiner(string tempDirectory) : ITrainingS
     private const string At = "__gyre_at";
 
     private static string Q(string name) => DuckDbSql.Quote(name);
-
-    /// <summary>A column's DuckDB type in a relation.</summary>
-    internal static string TypeOf(DuckDB.NET.Data.DuckDBConnection connection, string relation, string column) =>
-        DuckDbSql.Query(connection, $"SELECT column_type FROM (DESCRIBE SELECT {Q(column)} FROM {relation})", r => r.GetString(0))[0];
 }

@@ -31,7 +31,7 @@ internal sealed class MappedVectorIndexes(IOnlineFeatureStore online, string fol
 
     private Task<MappedVectorIndex> IndexAsync(FeatureGroup group, FeatureColumn feature)
     {
-        var epoch = (group.CreationTime, group.Materialized?.Time ?? 0);
+        var epoch = group.OnlineState();
         var key = (group.Name, feature.Name);
         while (true)
         {
@@ -41,7 +41,7 @@ internal sealed class MappedVectorIndexes(IOnlineFeatureStore online, string fol
             {
                 return held.Index.Value;
             }
-            var fresh = (epoch.CreationTime, epoch.Item2, new Lazy<Task<MappedVectorIndex>>(() => BuildAsync(group.Name, feature)));
+            var fresh = (epoch.Created, epoch.Materialized, new Lazy<Task<MappedVectorIndex>>(() => BuildAsync(group.Name, feature)));
             if (held.Index is null ? _indexes.TryAdd(key, fresh) : _indexes.TryUpdate(key, fresh, held))
             {
                 if (held.Index is { } old)

@@ -73,7 +73,7 @@ internal sealed class SqlOnlineFeatureStore(SqlDatabase db) : IOnlineFeatureStor
                 : c is NpgsqlConnection
                     ? ("= ANY(@k)", [("@g", group), ("@k", batch.ToArray())])
                     : ($"IN ({string.Join(", ", batch.Select((_, i) => $"@k{i}"))})", [("@g", group), .. batch.Select((k, i) => ($"@k{i}", (object?)k))]);
-            sql = $"SELECT entity_key, event_time, row_order, features FROM online_features WHERE feature_group = @g AND entity_key {sql}";
+            sql = $"{SelectRows} AND entity_key {sql}";
             foreach (var row in await c.PreparedQueryAsync(sql, null, Map, ct, parameters))
             {
                 found[row.EntityKey] = row;
@@ -85,7 +85,7 @@ internal sealed class SqlOnlineFeatureStore(SqlDatabase db) : IOnlineFeatureStor
     private const int MaxSqliteKeys = 500;
 
     public Task<IReadOnlyList<OnlineFeatureRow>> PageAsync(string group, string? after, int limit, CancellationToken ct) => db.ReadAsync<IReadOnlyList<OnlineFeatureRow>>(async c =>
-        await c.QueryAsync($"SELECT entity_key, event_time, row_order, features FROM online_features WHERE feature_group = @g{(after is null ? "" : " AND entity_key > @a")} ORDER BY entity_key LIMIT @l",
+        await c.QueryAsync($"{SelectRows}{(after is null ? "" : " AND entity_key > @a")} ORDER BY entity_key LIMIT @l",
             null, Map, ct, ("@g", group), ("@a", after), ("@l", limit)), ct);
 
     public Task<IReadOnlyList<string>> KeysWhereAsync(string group, IReadOnlyList<(string Feature, string Json)> equal, CancellationToken ct) => db.ReadAsync<IReadOnlyList<string>>(async c =>
@@ -109,6 +109,9 @@ internal sealed class SqlOnlineFeatureStore(SqlDatabase db) : IOnlineFeatureStor
 
     public Task DeleteAsync(string group, CancellationToken ct) => db.WriteAsync(async (c, t) =>
         await c.ExecuteAsync("DELETE FROM online_features WHERE feature_group = @g", t, ct, ("@g", group)), ct);
+
+    /// <summary>A group's rows (<c>@g</c>), as <see cref="Map"/> reads them.</summary>
+    private const string SelectRows = "SELECT entity_key, event_time, row_order, features FROM online_features WHERE feature_group = @g";
 
     private static OnlineFeatureRow Map(DbDataReader r) => new(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetString(3));
 }

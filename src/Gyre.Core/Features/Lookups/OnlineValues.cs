@@ -58,7 +58,7 @@ public sealed class OnlineValues(IOnlineFeatureStore online, TimeProvider time)
     /// <summary>The entries held for the group's materialisation; a newer one replaces them.</summary>
     private Held Of(FeatureGroup group)
     {
-        var epoch = (group.CreationTime, group.Materialized?.Time ?? 0);
+        var epoch = group.OnlineState();
         while (true)
         {
             if (_groups.TryGetValue(group.Name, out var held) && held.Epoch.CompareTo(epoch) >= 0)
