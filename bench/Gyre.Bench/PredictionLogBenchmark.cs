@@ -92,7 +92,7 @@ internal static class PredictionLogBenchmark
         while (token is not null);
         var paged = clock.Elapsed;
         clock.Restart();
-        var feedback = await log.AddFeedbackAsync("bench", ids.Select(id => new Feedback(id, "\"yes\"")).ToList(), CancellationToken.None);
+        var feedback = await log.AddFeedbackAsync("bench", ids.Select(id => new Feedback(id, "\"yes\"")).ToList(), FeedbackSource.Application, CancellationToken.None);
         var joined = clock.Elapsed;
         clock.Restart();
         var labelled = await log.LabelledAsync("bench", start, CancellationToken.None);

@@ -41,6 +41,7 @@ public sealed class GyreClient : IDisposable
         Tokens = new TokensClient(transport);
         Datasets = new DatasetsClient(transport);
         Features = new FeaturesClient(transport);
+        Labels = new LabelsClient(transport);
         Trainings = new TrainingsClient(transport);
         Endpoints = new EndpointsClient(transport);
         Pipelines = new PipelinesClient(transport);
@@ -68,6 +69,9 @@ public sealed class GyreClient : IDisposable
 
     /// <summary>The feature store: feature groups and point-in-time training sets.</summary>
     public FeaturesClient Features { get; }
+
+    /// <summary>Labelling queues, labels and their review.</summary>
+    public LabelsClient Labels { get; }
 
     /// <summary>Training models with ML.NET on dataset versions.</summary>
     public TrainingsClient Trainings { get; }

@@ -76,6 +76,7 @@ public sealed class GyreStorage : IDisposable
         Policies = new Storage.Monitoring.SqlPolicyStore(database);
         FeatureGroups = new Storage.Features.SqlFeatureGroupStore(database);
         OnlineFeatures = new Storage.Features.SqlOnlineFeatureStore(database);
+        Labels = new Storage.Labelling.SqlLabelStore(database);
         _vectorIndexes = new Storage.Features.MappedVectorIndexes(OnlineFeatures, Path.Combine(spill, "vectors"));
         Leases = new Storage.Coordination.SqlLeaseStore(database);
     }
@@ -114,6 +115,8 @@ public sealed class GyreStorage : IDisposable
     public Core.Features.IFeatureGroupStore FeatureGroups { get; }
 
     public Core.Features.Online.IOnlineFeatureStore OnlineFeatures { get; }
+
+    public Core.Labelling.ILabelStore Labels { get; }
 
     public Core.Features.Online.IFeatureMaterializer FeatureMaterializer { get; }
 

@@ -70,6 +70,7 @@ public static class StorageServices
         Forward<Core.Features.Online.IOnlineFeatureStore>(s => s.OnlineFeatures);
         Forward<Core.Features.Online.IFeatureMaterializer>(s => s.FeatureMaterializer);
         Forward<Core.Features.Vectors.IVectorIndexes>(s => s.VectorIndexes);
+        Forward<Core.Labelling.ILabelStore>(s => s.Labels);
         return services;
 
         void Forward<T>(Func<GyreStorage, T> store) where T : class =>

@@ -32,7 +32,9 @@ public sealed partial class CliDemoTests
         Assert.True(int.Parse(fall.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) <= int.Parse(alarm.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
         var estimated = EstimatedSummary().Match(result.Stdout);
         Assert.True(estimated.Success, result.Stdout);
-        Assert.InRange(double.Parse(estimated.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 60, 85);
+        // The windows after the onset average below the estimate before the drift (which varies a little with the windows' timing).
+        var before = double.Parse(fall.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) * 100;
+        Assert.InRange(double.Parse(estimated.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 60, before - 3);
 
         // Without --home the demo made a home of its own; with --exit it leaves nothing behind.
         var home = Home().Match(result.Stdout);
@@ -72,7 +74,7 @@ public sealed partial class CliDemoTests
     [GeneratedRegex(@"home (\S+); playing the demo")]
     private static partial Regex Home();
 
-    [GeneratedRegex(@"drift window (\d+): estimated accuracy 0\.\d+ \(CBPE, from the model's confidence, before its labels arrive\), down from 0\.9\d")]
+    [GeneratedRegex(@"drift window (\d+): estimated accuracy 0\.\d+ \(CBPE, from the model's confidence, before its labels arrive\), down from (0\.9\d)")]
     private static partial Regex EstimateFall();
 
     [GeneratedRegex(@"v1's accuracy after the drift, estimated without labels \(CBPE\) as each window closed: ([0-9.]+)%; realized once the labels came: [0-9.]+%")]

@@ -27,7 +27,8 @@ public static class Workers
     public const string Pipelines = "pipelines";
     public const string Traffic = "traffic";
     public const string Webhooks = "webhooks";
+    public const string Labelling = "labelling";
 
     /// <summary>Every worker's name: <c>/metrics</c> publishes each one's count from 0, so that an alert's <c>increase()</c> sees the first failure.</summary>
-    public static readonly IReadOnlyList<string> All = [Monitor, Policies, Rollouts, Triggers, Pipelines, Traffic, Webhooks];
+    public static readonly IReadOnlyList<string> All = [Monitor, Policies, Rollouts, Triggers, Pipelines, Traffic, Webhooks, Labelling];
 }

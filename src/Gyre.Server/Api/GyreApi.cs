@@ -43,6 +43,7 @@ internal static class GyreApi
             TokensApi.Map(app);
             DatasetsApi.Map(app);
             FeatureGroupsApi.Map(app);
+            LabelQueuesApi.Map(app);
             PipelinesApi.Map(app);
             LineageApi.Map(app);
             DriftApi.Map(app);

@@ -1,6 +1,7 @@
 using Gyre.Core.Data;
 using Gyre.Core.Errors;
 using Gyre.Core.Features;
+using Gyre.Core.Labelling;
 using Gyre.Core.Monitoring;
 using Gyre.Core.Pipelines;
 using Gyre.Core.Registry;
@@ -46,6 +47,7 @@ public static class GyreServer
             .AddGyreStorage(new StorageOptions(options.Home, options.Database, options.Artifacts))
             .AddGyreData()
             .AddGyreFeatures()
+            .AddGyreLabelling()
             .AddGyreRegistry()
             .AddGyreLearning()
             .AddGyreServing(options.Gateway)

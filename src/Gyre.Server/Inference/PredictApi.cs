@@ -64,7 +64,7 @@ internal static class PredictApi
             }
             items.Add(new Feedback(text, actual.GetRawText()));
         }
-        return TypedResults.Ok(await log.AddFeedbackAsync(name, items, ct));
+        return TypedResults.Ok(await log.AddFeedbackAsync(name, items, FeedbackSource.Application, ct));
     }
 
     /// <summary><c>{instances}</c> in, <c>{predictions, prediction_ids, model, variant}</c> out.</summary>

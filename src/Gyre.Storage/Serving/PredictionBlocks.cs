@@ -41,7 +41,8 @@ internal static class PredictionBlocks
         );
         -- last_time too, so that the blocks of a time range are told apart in the index alone.
         CREATE INDEX IF NOT EXISTS prediction_blocks_by_endpoint ON prediction_blocks (endpoint, first_time, last_time);
-        -- Ground truth, joined by id; the first report of an id is kept.
+        -- Ground truth, joined by id; the first report of an id is kept, but for a person's label
+        -- (source 'human'), which the application's report replaces unless it is pinned (FeedbackSource).
         CREATE TABLE IF NOT EXISTS feedback (
             prediction_id TEXT PRIMARY KEY,
             endpoint TEXT NOT NULL,
@@ -50,7 +51,9 @@ internal static class PredictionBlocks
             outputs TEXT NOT NULL,
             shadow INTEGER NOT NULL,
             actual TEXT NOT NULL,
-            time INTEGER NOT NULL
+            time INTEGER NOT NULL,
+            source TEXT NOT NULL DEFAULT 'application',
+            pinned INTEGER NOT NULL DEFAULT 0
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS feedback_by_prediction_time ON feedback (endpoint, prediction_time);
         CREATE INDEX IF NOT EXISTS feedback_by_time ON feedback (endpoint, time);

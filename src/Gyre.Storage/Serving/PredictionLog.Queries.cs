@@ -29,15 +29,17 @@ public sealed partial class PredictionLog
     /// Finds the predictions first, outside any write (reading blocks takes a while for a large
     /// batch, and a write transaction would hold the table writer off meanwhile), then stores the
     /// new feedback in one transaction. A report that another call stored in between counts as a
-    /// duplicate: the first one is kept.
+    /// duplicate: the first one is kept, unless <paramref name="source"/> replaces it (a person's
+    /// label gives way to the application's feedback; see <see cref="FeedbackSource"/>).
     /// </summary>
-    public Task<FeedbackResult> AddFeedbackAsync(string endpoint, IReadOnlyList<Feedback> feedback, CancellationToken ct) =>
+    public Task<FeedbackResult> AddFeedbackAsync(string endpoint, IReadOnlyList<Feedback> feedback, FeedbackSource source, CancellationToken ct) =>
         OnTablesAsync(async connection =>
         {
             var dialect = _tables.Dialect;
             var ids = feedback.Select(f => f.PredictionId).Distinct(StringComparer.Ordinal).ToList();
+            // Reports this source does not replace are final: those ids need no looking up.
             var answered = (await connection.QueryAsync(
-                $"SELECT prediction_id FROM feedback WHERE endpoint = @e AND {dialect.InList("prediction_id", "@ids")}",
+                $"SELECT prediction_id FROM feedback WHERE endpoint = @e AND {dialect.InList("prediction_id", "@ids")} AND NOT ({source.ReplacesSql})",
                 null, r => r.GetString(0), ct, ("@e", endpoint), ("@ids", dialect.List(ids)))).ToHashSet(StringComparer.Ordinal);
             var open = await PredictionBlocks.LocateAsync(connection, dialect, endpoint, ids.Where(id => !answered.Contains(id)), ct);
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -49,10 +51,12 @@ public sealed partial class PredictionLog
                 if (open.Remove(item.PredictionId, out var prediction))
                 {
                     var stored = await connection.ExecuteAsync(
-                        "INSERT INTO feedback (prediction_id, endpoint, prediction_time, variant, outputs, shadow, actual, time) "
-                        + "VALUES (@id, @e, @pt, @v, @o, @s, @a, @t) ON CONFLICT DO NOTHING",
+                        "INSERT INTO feedback (prediction_id, endpoint, prediction_time, variant, outputs, shadow, actual, time, source, pinned) "
+                        + "VALUES (@id, @e, @pt, @v, @o, @s, @a, @t, @source, @pinned) ON CONFLICT (prediction_id) DO UPDATE "
+                        + $"SET actual = excluded.actual, time = excluded.time, source = excluded.source, pinned = excluded.pinned WHERE {source.ReplacesSql}",
                         transaction, ct, ("@id", item.PredictionId), ("@e", endpoint), ("@pt", prediction.Time), ("@v", prediction.Variant),
-                        ("@o", prediction.Outputs), ("@s", prediction.Routing == Routings.Shadow), ("@a", item.Actual), ("@t", now));
+                        ("@o", prediction.Outputs), ("@s", prediction.Routing == Routings.Shadow), ("@a", item.Actual), ("@t", now),
+                        ("@source", source.Name), ("@pinned", source.Pinned));
                     answered.Add(item.PredictionId);
                     accepted += stored;
                     duplicates += 1 - stored;
@@ -69,6 +73,11 @@ public sealed partial class PredictionLog
             await transaction.CommitAsync(ct);
             return new FeedbackResult(accepted, duplicates, unknown);
         }, ct);
+
+    public Task<bool> RemoveHumanFeedbackAsync(string endpoint, string predictionId, CancellationToken ct) =>
+        OnTablesAsync(async connection => await connection.ExecuteAsync(
+            $"DELETE FROM feedback WHERE endpoint = @e AND prediction_id = @id AND source = '{FeedbackSource.HumanName}'", null, ct,
+            ("@e", endpoint), ("@id", predictionId)) > 0, ct);
 
     public Task<(IReadOnlyList<LoggedPrediction> Items, string? NextPageToken)> QueryAsync(
         string endpoint, long since, long until, int maxResults, string? pageToken, CancellationToken ct)
@@ -102,11 +111,11 @@ public sealed partial class PredictionLog
             }
             page.Sort(ByPosition);
             var labels = (await connection.QueryAsync(
-                $"SELECT prediction_id, actual, time FROM feedback WHERE {_tables.Dialect.InList("prediction_id", "@ids")}",
-                null, r => (Id: r.GetString(0), Actual: r.GetString(1), Time: r.GetInt64(2)), ct, ("@ids", _tables.Dialect.List(page.Select(p => p.PredictionId)))))
+                $"SELECT prediction_id, actual, time, source FROM feedback WHERE {_tables.Dialect.InList("prediction_id", "@ids")}",
+                null, r => (Id: r.GetString(0), Actual: r.GetString(1), Time: r.GetInt64(2), Source: r.GetString(3)), ct, ("@ids", _tables.Dialect.List(page.Select(p => p.PredictionId)))))
                 .ToDictionary(l => l.Id, StringComparer.Ordinal);
             var items = page.Take(maxResults)
-                .Select(p => labels.TryGetValue(p.PredictionId, out var l) ? new LoggedPrediction(p, l.Actual, l.Time) : new LoggedPrediction(p, null, null))
+                .Select(p => labels.TryGetValue(p.PredictionId, out var l) ? new LoggedPrediction(p, l.Actual, l.Time, l.Source) : new LoggedPrediction(p, null, null))
                 .ToList();
             if (page.Count <= maxResults)
             {
@@ -170,7 +179,7 @@ public sealed partial class PredictionLog
                     SET TimeZone = 'UTC';
                     CREATE TABLE predictions (prediction_id VARCHAR, endpoint VARCHAR, variant VARCHAR, model_name VARCHAR, model_version BIGINT,
                         time TIMESTAMPTZ, latency_ms DOUBLE, inputs JSON, outputs JSON, routing VARCHAR);
-                    CREATE TABLE feedback (prediction_id VARCHAR, actual JSON, feedback_time TIMESTAMPTZ);
+                    CREATE TABLE feedback (prediction_id VARCHAR, actual JSON, feedback_time TIMESTAMPTZ, feedback_source VARCHAR);
                     """;
                 create.ExecuteNonQuery();
             }
@@ -193,7 +202,7 @@ public sealed partial class PredictionLog
                 }
             }
             await using (var labels = connection.Command(
-                "SELECT prediction_id, actual, time FROM feedback WHERE endpoint = @e AND prediction_time >= @since AND prediction_time < @until",
+                "SELECT prediction_id, actual, time, source FROM feedback WHERE endpoint = @e AND prediction_time >= @since AND prediction_time < @until",
                 null, ("@e", endpoint), ("@since", since), ("@until", until)))
             await using (var reader = await labels.ExecuteReaderAsync(ct))
             using (var appender = duck.CreateAppender("feedback"))
@@ -201,11 +210,11 @@ public sealed partial class PredictionLog
                 while (await reader.ReadAsync(ct))
                 {
                     appender.CreateRow().AppendValue(reader.GetString(0)).AppendValue(reader.GetString(1))
-                        .AppendValue(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))).EndRow();
+                        .AppendValue(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))).AppendValue(reader.GetString(3)).EndRow();
                 }
             }
             using var copy = duck.CreateCommand();
-            copy.CommandText = "COPY (SELECT p.*, f.actual, f.feedback_time FROM predictions p LEFT JOIN feedback f USING (prediction_id) ORDER BY p.time, p.prediction_id) "
+            copy.CommandText = "COPY (SELECT p.*, f.actual, f.feedback_time, f.feedback_source FROM predictions p LEFT JOIN feedback f USING (prediction_id) ORDER BY p.time, p.prediction_id) "
                 + $"TO '{path.Replace("'", "''", StringComparison.Ordinal)}' (FORMAT parquet)";
             copy.ExecuteNonQuery();
             return rows;

@@ -31,6 +31,7 @@ internal sealed class SqlitePredictionTables : PredictionTables
             """);
         PredictionLogUpgrade.Run(_writer);
         Execute(PredictionBlocks.Schema);
+        AddFeedbackSource();
         _blocks = new SqliteBlockWriter(_writer);
     }
 
@@ -57,6 +58,20 @@ internal sealed class SqlitePredictionTables : PredictionTables
     {
         _blocks.Dispose();
         _writer.Dispose();
+    }
+
+    /// <summary>A log written before labelling queues has feedback without its source: all of it the application's.</summary>
+    private void AddFeedbackSource()
+    {
+        using var columns = _writer.CreateCommand();
+        columns.CommandText = "SELECT count(*) FROM pragma_table_info('feedback') WHERE name = 'source'";
+        if (Convert.ToInt64(columns.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            Execute("""
+                ALTER TABLE feedback ADD COLUMN source TEXT NOT NULL DEFAULT 'application';
+                ALTER TABLE feedback ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+                """);
+        }
     }
 
     private void Execute(string sql)

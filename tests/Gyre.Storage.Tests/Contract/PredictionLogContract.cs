@@ -64,7 +64,7 @@ public abstract class PredictionLogContract
             .Append(new Feedback("not-an-id", "\"left\""))
             .Append(new Feedback(answered[0].PredictionId, "\"stayed\""))
             .ToList();
-        var result = await log.AddFeedbackAsync("churn", feedback, CancellationToken.None);
+        var result = await log.AddFeedbackAsync("churn", feedback, FeedbackSource.Application, CancellationToken.None);
 
         Assert.Equal((answered.Count + 1, 1), (result.Accepted, result.Duplicates));
         Assert.Equal([neverLogged, other.PredictionId, "not-an-id"], result.Unknown);
@@ -77,7 +77,7 @@ public abstract class PredictionLogContract
         Assert.Equal("\"left\"", Assert.Single(page).Actual);
 
         // Repeated, the whole batch changes nothing.
-        var again = await log.AddFeedbackAsync("churn", feedback, CancellationToken.None);
+        var again = await log.AddFeedbackAsync("churn", feedback, FeedbackSource.Application, CancellationToken.None);
         Assert.Equal((0, answered.Count + 2), (again.Accepted, again.Duplicates));
     }
 

@@ -63,7 +63,7 @@ public sealed class PredictionBlocksTests : IDisposable
         Assert.Equal(("\"left\"", (long?)(Start + 999_999)), (items[5].Actual, items[5].FeedbackTime));
         var labelled = Assert.Single(await log.LabelledAsync("churn", 0, CancellationToken.None));
         Assert.Equal((records[5].Variant, records[5].Time), (labelled.Variant, labelled.Time));
-        var repeat = await log.AddFeedbackAsync("churn", [new Feedback(records[5].PredictionId, "\"x\""), new Feedback(records[6].PredictionId, "\"x\"")], CancellationToken.None);
+        var repeat = await log.AddFeedbackAsync("churn", [new Feedback(records[5].PredictionId, "\"x\""), new Feedback(records[6].PredictionId, "\"x\"")], FeedbackSource.Application, CancellationToken.None);
         Assert.Equal((1, 1), (repeat.Accepted, repeat.Duplicates));
         using var check = new SqliteConnection($"Data Source={path}");
         check.Open();

@@ -129,7 +129,7 @@ public sealed class PredictionJournalTests : IDisposable
         }
         var (items, _) = await log.QueryAsync("churn", 0, long.MaxValue, 1000, null, CancellationToken.None);
         Assert.Equal(ids, items.Select(i => i.Prediction.PredictionId));
-        var feedback = await log.AddFeedbackAsync("churn", [new Feedback(ids[^1], "\"left\"")], CancellationToken.None);
+        var feedback = await log.AddFeedbackAsync("churn", [new Feedback(ids[^1], "\"left\"")], FeedbackSource.Application, CancellationToken.None);
         Assert.Equal((1, 0, 0), (feedback.Accepted, feedback.Duplicates, feedback.Unknown.Count));
     }
 

@@ -24,8 +24,11 @@ public interface IPredictionLog
     /// </summary>
     event Action<DurableSync>? DurableSynced;
 
-    /// <summary>Joins ground truth to an endpoint's logged predictions.</summary>
-    Task<FeedbackResult> AddFeedbackAsync(string endpoint, IReadOnlyList<Feedback> feedback, CancellationToken ct);
+    /// <summary>Joins ground truth to an endpoint's logged predictions, as reported by <paramref name="source"/> (see <see cref="FeedbackSource"/> for which report wins).</summary>
+    Task<FeedbackResult> AddFeedbackAsync(string endpoint, IReadOnlyList<Feedback> feedback, FeedbackSource source, CancellationToken ct);
+
+    /// <summary>Takes back a person's label of a prediction (a labeller's undo); the application's feedback is never removed. False when there was none.</summary>
+    Task<bool> RemoveHumanFeedbackAsync(string endpoint, string predictionId, CancellationToken ct);
 
     /// <summary>An endpoint's predictions with time in [since, until), oldest first, after the page token.</summary>
     Task<(IReadOnlyList<LoggedPrediction> Items, string? NextPageToken)> QueryAsync(

@@ -17,8 +17,8 @@ public sealed record PredictionRecord(
     string Outputs,
     string Routing);
 
-/// <summary>A logged prediction with the ground truth that was reported for it, if any.</summary>
-public sealed record LoggedPrediction(PredictionRecord Prediction, string? Actual, long? FeedbackTime);
+/// <summary>A logged prediction with the ground truth that was reported for it, if any, and who reported it (<see cref="FeedbackSource"/>).</summary>
+public sealed record LoggedPrediction(PredictionRecord Prediction, string? Actual, long? FeedbackTime, string? FeedbackSource = null);
 
 /// <summary>Ground truth for a prediction: <see cref="Actual"/> is JSON (a label, a class, a value).</summary>
 public sealed record Feedback(string PredictionId, string Actual);

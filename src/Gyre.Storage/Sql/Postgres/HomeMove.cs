@@ -33,7 +33,7 @@ internal static class HomeMove
         "api_tokens", "datasets", "dataset_versions", "dataset_splits", "endpoints", "rollouts",
         "pipelines", "pipeline_versions", "pipeline_runs", "step_cache", "file_digests",
         "lineage_artifacts", "lineage_executions", "lineage_events", "monitors", "drift_windows",
-        "policies", "policy_firings", "traffic_intervals", "leases", "routing", "variant_totals", "pipeline_jobs", "traffic_by_replica", "feature_groups", "online_features",
+        "policies", "policy_firings", "traffic_intervals", "leases", "routing", "variant_totals", "pipeline_jobs", "traffic_by_replica", "feature_groups", "online_features", "label_queues", "label_items", "labels",
     ];
 
     /// <summary>The prediction log's tables, which the embedded home keeps in the log's own file.</summary>

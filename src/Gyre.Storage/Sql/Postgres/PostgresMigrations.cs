@@ -419,5 +419,48 @@ internal static class PostgresMigrations
             );
             ALTER TABLE endpoints ADD COLUMN features text;
             """),
+        new(22, "labelling queues", """
+            -- A labelling queue as JSON, with how far its sampler has read the prediction log; the items
+            -- it sampled (a copy of the logged prediction, so a labeller's page reads one row); each
+            -- person's label of an item (a null label is a skip); the feedback's source ('application'
+            -- or 'human') and whether a person's label is pinned against the application's report.
+            -- Replicas of the version before neither read nor write them, and store feedback as the
+            -- application's.
+            CREATE TABLE label_queues (
+                name text COLLATE "C" PRIMARY KEY,
+                body text COLLATE "C" NOT NULL,
+                sampled_until bigint NOT NULL
+            );
+            CREATE TABLE label_items (
+                queue text COLLATE "C" NOT NULL,
+                prediction_id text COLLATE "C" NOT NULL,
+                prediction_time bigint NOT NULL,
+                variant text COLLATE "C" NOT NULL,
+                model text COLLATE "C" NOT NULL,
+                inputs text NOT NULL,
+                outputs text NOT NULL,
+                reason text NOT NULL,
+                priority double precision NOT NULL,
+                labels_needed integer NOT NULL,
+                added_time bigint NOT NULL,
+                state text COLLATE "C" NOT NULL,
+                final_label text,
+                reviewer text COLLATE "C",
+                review_time bigint,
+                PRIMARY KEY (queue, prediction_id)
+            );
+            CREATE INDEX label_items_by_state ON label_items (queue, state, added_time);
+            CREATE TABLE labels (
+                queue text COLLATE "C" NOT NULL,
+                prediction_id text COLLATE "C" NOT NULL,
+                labeller text COLLATE "C" NOT NULL,
+                label text,
+                time bigint NOT NULL,
+                PRIMARY KEY (queue, prediction_id, labeller)
+            );
+            CREATE INDEX labels_by_labeller ON labels (queue, labeller, time);
+            ALTER TABLE feedback ADD COLUMN source text COLLATE "C" NOT NULL DEFAULT 'application';
+            ALTER TABLE feedback ADD COLUMN pinned boolean NOT NULL DEFAULT false;
+            """),
     ];
 }

@@ -414,5 +414,44 @@ internal static class SqliteMigrations
             ) WITHOUT ROWID;
             ALTER TABLE endpoints ADD COLUMN features TEXT;
             """),
+        new(22, "labelling queues", """
+            -- A labelling queue as JSON, with how far its sampler has read the prediction log; the items
+            -- it sampled (a copy of the logged prediction, so a labeller's page reads one row); each
+            -- person's label of an item (a null label is a skip). The feedback's source lives in the
+            -- prediction log's own file (SqlitePredictionTables).
+            CREATE TABLE label_queues (
+                name TEXT PRIMARY KEY,
+                body TEXT NOT NULL,
+                sampled_until INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE label_items (
+                queue TEXT NOT NULL,
+                prediction_id TEXT NOT NULL,
+                prediction_time INTEGER NOT NULL,
+                variant TEXT NOT NULL,
+                model TEXT NOT NULL,
+                inputs TEXT NOT NULL,
+                outputs TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                priority REAL NOT NULL,
+                labels_needed INTEGER NOT NULL,
+                added_time INTEGER NOT NULL,
+                state TEXT NOT NULL,
+                final_label TEXT,
+                reviewer TEXT,
+                review_time INTEGER,
+                PRIMARY KEY (queue, prediction_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX label_items_by_state ON label_items (queue, state, added_time);
+            CREATE TABLE labels (
+                queue TEXT NOT NULL,
+                prediction_id TEXT NOT NULL,
+                labeller TEXT NOT NULL,
+                label TEXT,
+                time INTEGER NOT NULL,
+                PRIMARY KEY (queue, prediction_id, labeller)
+            ) WITHOUT ROWID;
+            CREATE INDEX labels_by_labeller ON labels (queue, labeller, time);
+            """),
     ];
 }

@@ -1,0 +1,57 @@
+namespace Gyre.Core.Labelling;
+
+/// <summary>Labelling queues, the items their samplers picked, and people's labels of them.</summary>
+public interface ILabelStore
+{
+    /// <summary>Adds a queue whose sampler starts reading at <see cref="LabelQueueDefinition.Since"/>; a name in use is a 409.</summary>
+    Task AddQueueAsync(LabelQueueDefinition queue, CancellationToken ct);
+
+    Task<LabelQueueDefinition?> GetQueueAsync(string name, CancellationToken ct);
+
+    /// <summary>Every queue with how far its sampler has read (prediction time, ms).</summary>
+    Task<IReadOnlyList<(LabelQueueDefinition Queue, long SampledUntil)>> ListQueuesAsync(CancellationToken ct);
+
+    /// <summary>Removes a queue with its items and labels (the feedback its labels gave stays); false when there was none.</summary>
+    Task<bool> DeleteQueueAsync(string name, CancellationToken ct);
+
+    /// <summary>
+    /// Adds a stretch's sample (an item already in the queue is left as it is) and moves the queue's
+    /// sampler from <paramref name="from"/> to <paramref name="until"/>, in one transaction; false,
+    /// with nothing added, when the sampler is no longer at <paramref name="from"/> (another took the stretch).
+    /// </summary>
+    Task<bool> AddSampleAsync(string queue, long from, long until, IReadOnlyList<LabelItem> items, CancellationToken ct);
+
+    /// <summary>
+    /// The next item for a labeller: an open one the labeller has neither labelled nor skipped, those
+    /// with a label already first (so that an item asking for two is finished), then the oldest added.
+    /// </summary>
+    Task<LabelledItem?> NextAsync(string queue, string labeller, CancellationToken ct);
+
+    Task<LabelledItem?> GetItemAsync(string queue, string predictionId, CancellationToken ct);
+
+    /// <summary>
+    /// Records a label or a skip unless the labeller gave one for the item already (then the first
+    /// stays: submitting twice changes nothing), and sets the item from its labels by
+    /// <paramref name="consolidate"/>, in one transaction. Null when the item is not in the queue.
+    /// </summary>
+    Task<(LabelledItem Item, bool Added)?> AddLabelAsync(ItemLabel label, Func<LabelledItem, LabelItem> consolidate, CancellationToken ct);
+
+    /// <summary>
+    /// Removes the labeller's newest label or skip in the queue and sets its item again by
+    /// <paramref name="consolidate"/>, in one transaction; null when there is none. An item a
+    /// reviewer decided is a 409: its label is no longer the labeller's to take back.
+    /// </summary>
+    Task<(LabelledItem Item, ItemLabel Removed)?> UndoAsync(string queue, string labeller, Func<LabelledItem, LabelItem> consolidate, CancellationToken ct);
+
+    /// <summary>A reviewer's final label of an item in review; an item not in review is a 409.</summary>
+    Task<LabelItem> ResolveAsync(string queue, string predictionId, string reviewer, string final, long time, CancellationToken ct);
+
+    /// <summary>A queue's items in a state (null: all) with their labels, oldest added first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<LabelledItem>> ItemsAsync(string queue, string? state, int limit, CancellationToken ct);
+
+    /// <summary>How many of a queue's items are in each state.</summary>
+    Task<IReadOnlyDictionary<string, long>> CountsAsync(string queue, CancellationToken ct);
+
+    /// <summary>Writes a queue's labels (a row per label, with its item's inputs, prediction and final label) as Parquet; returns the row count.</summary>
+    Task<long> ExportAsync(string queue, string path, CancellationToken ct);
+}

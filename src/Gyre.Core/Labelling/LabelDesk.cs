@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text.Json;
+using Gyre.Core.Errors;
+using Gyre.Core.Serving.Log;
+
+namespace Gyre.Core.Labelling;
+
+/// <summary>An item offered to a labeller, with the choices to label it with (null: a number).</summary>
+public sealed record LabelTask(LabelItem Item, IReadOnlyList<ItemLabel> Labels, IReadOnlyList<string>? Choices);
+
+/// <summary>A label given (<c>Label</c>: a class, or a number for a regression) or a skip (<c>Skip</c>).</summary>
+public sealed record LabelSubmission(JsonElement? Label = null, bool Skip = false);
+
+/// <summary>What a submission or an undo did: the item as it is now, and whether anything was added or taken back.</summary>
+public sealed record LabelOutcome(LabelItem Item, IReadOnlyList<ItemLabel> Labels, bool Changed);
+
+/// <summary>
+/// Where people label: the next item for a labeller, a label or a skip (a second submit of the same
+/// item changes nothing), undo of the last, and a reviewer's word on an item whose labels differ.
+/// An item's final label becomes its prediction's ground truth at once, as a person's feedback
+/// (<see cref="FeedbackSource"/>): online metrics, monitors, policies and retraining read it as they
+/// read the application's.
+/// </summary>
+public sealed class LabelDesk(ILabelStore store, IPredictionLog log, TimeProvider time)
+{
+    public async Task<LabelTask?> NextAsync(string queueName, string labeller, CancellationToken ct)
+    {
+        var queue = await QueueAsync(queueName, ct);
+        return await store.NextAsync(queue.Name, labeller, ct) is { } next ? new LabelTask(next.Item, next.Labels, queue.Choices) : null;
+    }
+
+    /// <summary>An item of the queue as a labeller sees it; an item not in the queue is a 404 naming it.</summary>
+    public async Task<LabelTask> ItemAsync(string queueName, string predictionId, CancellationToken ct)
+    {
+        var queue = await QueueAsync(queueName, ct);
+        var item = await store.GetItemAsync(queue.Name, predictionId, ct) ?? throw NotInQueue(queue, predictionId);
+        return new LabelTask(item.Item, item.Labels, queue.Choices);
+    }
+
+    public async Task<LabelOutcome> SubmitAsync(string queueName, string predictionId, string labeller, LabelSubmission submission, CancellationToken ct)
+    {
+        var queue = await QueueAsync(queueName, ct);
+        string? label = null;
+        if (!submission.Skip)
+        {
+            label = Check(queue, submission.Label);
+        }
+        else if (submission.Label is { ValueKind: not JsonValueKind.Null })
+        {
+            throw GyreException.Invalid("skip: a skip carries no label; send either a label or skip: true");
+        }
+        var before = await store.GetItemAsync(queue.Name, predictionId, ct) ?? throw NotInQueue(queue, predictionId);
+        var stored = await store.AddLabelAsync(new ItemLabel(queue.Name, predictionId, labeller, label, time.GetUtcNow().ToUnixTimeMilliseconds()),
+            item => LabelConsolidation.Settle(item, queue), ct) ?? throw NotInQueue(queue, predictionId);
+        await FeedAsync(queue, before.Item, stored.Item.Item, ct);
+        return new LabelOutcome(stored.Item.Item, stored.Item.Labels, stored.Added);
+    }
+
+    /// <summary>Takes back the labeller's last label or skip in the queue; <c>Changed</c> false when there was none.</summary>
+    public async Task<LabelOutcome?> UndoAsync(string queueName, string labeller, CancellationToken ct)
+    {
+        var queue = await QueueAsync(queueName, ct);
+        // The item as stored before the undo (its final label, if the removed one had made it final).
+        LabelItem? before = null;
+        var undone = await store.UndoAsync(queue.Name, labeller, item =>
+        {
+            before = item.Item;
+            return LabelConsolidation.Settle(item, queue);
+        }, ct);
+        if (undone is not { } done)
+        {
+            return null;
+        }
+        await FeedAsync(queue, before!, done.Item.Item, ct);
+        return new LabelOutcome(done.Item.Item, done.Item.Labels, true);
+    }
+
+    /// <summary>A reviewer's final label of an item whose labels differ.</summary>
+    public async Task<LabelItem> ResolveAsync(string queueName, string predictionId, string reviewer, JsonElement? label, CancellationToken ct)
+    {
+        var queue = await QueueAsync(queueName, ct);
+        var final = Check(queue, label);
+        if (await store.GetItemAsync(queue.Name, predictionId, ct) is null)
+        {
+            throw NotInQueue(queue, predictionId);
+        }
+        var resolved = await store.ResolveAsync(queue.Name, predictionId, reviewer, final, time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+        await log.AddFeedbackAsync(queue.Endpoint, [new Feedback(predictionId, final)], FeedbackSource.Human(queue.Prefer == LabelPreferences.Human), ct);
+        return resolved;
+    }
+
+    /// <summary>The items a queue's labellers disagree on, waiting for a reviewer.</summary>
+    public async Task<IReadOnlyList<LabelledItem>> ReviewAsync(string queueName, int limit, CancellationToken ct)
+    {
+        var queue = await QueueAsync(queueName, ct);
+        return await store.ItemsAsync(queue.Name, LabelItemStates.Review, limit, ct);
+    }
+
+    /// <summary>
+    /// Makes the prediction's feedback follow the item: its final label stored as a person's (again,
+    /// harmlessly, when it was already: a retried submit after a failed write repairs it), or taken
+    /// back when the item lost its final label.
+    /// </summary>
+    private async Task FeedAsync(LabelQueueDefinition queue, LabelItem before, LabelItem after, CancellationToken ct)
+    {
+        if (after.Final is { } final)
+        {
+            await log.AddFeedbackAsync(queue.Endpoint, [new Feedback(after.PredictionId, final)], FeedbackSource.Human(queue.Prefer == LabelPreferences.Human), ct);
+        }
+        else if (before.Final is not null)
+        {
+            await log.RemoveHumanFeedbackAsync(queue.Endpoint, after.PredictionId, ct);
+        }
+    }
+
+    /// <summary>A label as the queue takes it: one of its classes (as JSON text), or a finite number for a regression.</summary>
+    public static string Check(LabelQueueDefinition queue, JsonElement? label)
+    {
+        if (label is not { } value || value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        {
+            throw GyreException.Invalid(queue.Choices is null ? "label: expected a number" : $"label: expected one of {string.Join(", ", queue.Choices)}");
+        }
+        if (queue.Choices is null)
+        {
+            return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number)
+                ? number.ToString("R", CultureInfo.InvariantCulture)
+                : throw GyreException.Invalid($"label: expected a number for this regression, got {value.GetRawText()}");
+        }
+        var text = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+        return queue.Choices.Contains(text)
+            ? JsonSerializer.Serialize(text)
+            : throw GyreException.Invalid($"label: '{text}' is not one of the model's classes ({string.Join(", ", queue.Choices)})");
+    }
+
+    private async Task<LabelQueueDefinition> QueueAsync(string name, CancellationToken ct) => await store.GetQueueAsync(name, ct) ?? throw LabelQueues.NotFound(name);
+
+    private static GyreException NotInQueue(LabelQueueDefinition queue, string predictionId) =>
+        GyreException.NotFound($"prediction_id: the prediction {predictionId} is not an item of the labelling queue '{queue.Name}'");
+}

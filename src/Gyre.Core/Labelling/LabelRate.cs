@@ -1,0 +1,33 @@
+using System.Globalization;
+using Gyre.Core.Errors;
+
+namespace Gyre.Core.Labelling;
+
+/// <summary>A queue's rate, <c>N/second|minute|hour|day</c>: how many items it may add in that time.</summary>
+public static class LabelRate
+{
+    private static readonly Dictionary<string, double> Hours = new(StringComparer.Ordinal)
+    {
+        ["second"] = 1 / 3600.0, ["minute"] = 1 / 60.0, ["hour"] = 1, ["day"] = 24,
+    };
+
+    /// <summary>The largest rate: a person cannot label more.</summary>
+    public const double MaxPerHour = 1_000_000;
+
+    /// <summary>Items per hour; a rate that is not one, zero or negative is a 400 naming <c>rate</c>.</summary>
+    public static double Parse(string? rate)
+    {
+        var slash = rate?.IndexOf('/', StringComparison.Ordinal) ?? -1;
+        if (slash <= 0 || !double.TryParse(rate![..slash], NumberStyles.Float, CultureInfo.InvariantCulture, out var count)
+            || !Hours.TryGetValue(rate[(slash + 1)..].Trim(), out var hours))
+        {
+            throw GyreException.Invalid($"rate: expected N/second, N/minute, N/hour or N/day (for example 50/hour), got '{rate}'");
+        }
+        var perHour = count / hours;
+        if (!double.IsFinite(perHour) || perHour <= 0 || perHour > MaxPerHour)
+        {
+            throw GyreException.Invalid($"rate: expected more than 0 and at most {MaxPerHour:0} an hour, got '{rate}'");
+        }
+        return perHour;
+    }
+}

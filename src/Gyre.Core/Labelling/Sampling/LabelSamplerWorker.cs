@@ -1,0 +1,15 @@
+using Gyre.Core.Background;
+using Gyre.Core.Coordination;
+using Microsoft.Extensions.Logging;
+
+namespace Gyre.Core.Labelling.Sampling;
+
+/// <summary>Every two seconds, the queues' sampler; on the one replica that holds its lease, so that a window is sampled once.</summary>
+internal sealed class LabelSamplerWorker(QueueSampler sampler, ILeaseStore leases, ReplicaOptions replica, Diagnostics.ReplicaCounters counters, TimeProvider time,
+    BackgroundErrors errors, ILogger<LabelSamplerWorker> logger)
+    : SingletonWorker(Workers.Labelling, Period, leases, replica, counters, time, errors, logger)
+{
+    public static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
+
+    protected override Task TickHeldAsync(bool tookOver, CancellationToken ct) => sampler.TickAsync(ct);
+}

@@ -1,0 +1,30 @@
+using Gyre.Core.Serving.Log;
+
+namespace Gyre.Core.Labelling.Sampling;
+
+/// <summary>Uniformly at random among the window's answered predictions (a reservoir of the largest budget it may be asked for).</summary>
+public sealed class RandomStrategy(int size, Random random) : SampleStrategy
+{
+    private readonly List<PredictionRecord> _kept = [];
+    private long _seen;
+
+    public override void Offer(PredictionRecord prediction)
+    {
+        if (prediction.Routing == Routings.Shadow)
+        {
+            return;
+        }
+        _seen++;
+        if (_kept.Count < size)
+        {
+            _kept.Add(prediction);
+        }
+        else if (random.NextInt64(_seen) is var slot && slot < size)
+        {
+            _kept[(int)slot] = prediction;
+        }
+    }
+
+    public override IReadOnlyList<Candidate> Pick(int budget) =>
+        [.. _kept.Take(budget).Select(p => new Candidate(p, 0, $"random: 1 of {_seen} predictions in its window"))];
+}
