@@ -116,6 +116,43 @@
     });
   }
 
+  // The labelling page is keyboard first: digits choose a class, Enter submits, S skips, U undoes.
+  var labelling = document.querySelector('form[data-labelling]');
+  if (labelling || document.getElementById('undo-form')) {
+    document.addEventListener('keydown', function (e) {
+      if (e.ctrlKey || e.metaKey || e.altKey || e.repeat) {
+        return;
+      }
+      var target = e.target;
+      var typing = target && (target.tagName === 'TEXTAREA' || target.tagName === 'SELECT'
+        || (target.tagName === 'INPUT' && target.type !== 'radio' && target.type !== 'hidden'));
+      var key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+      var form = null;
+      if (!typing && /^[1-9]$/.test(key)) {
+        var choice = labelling && labelling.querySelector('input[data-key="' + key + '"]');
+        if (choice) {
+          choice.checked = true;
+          choice.focus();
+          e.preventDefault();
+        }
+      } else if (key === 'Enter' && (!target || target.tagName !== 'BUTTON')) {
+        var chosen = labelling && labelling.querySelector('input[name=Choice]:checked, input[name=Choice][type=number]');
+        if (chosen && chosen.value !== '') {
+          form = labelling;
+        }
+        e.preventDefault();
+      } else if (!typing && key === 's') {
+        form = document.getElementById('skip-form');
+      } else if (!typing && key === 'u') {
+        form = document.getElementById('undo-form');
+      }
+      if (form) {
+        e.preventDefault();
+        form.requestSubmit();
+      }
+    });
+  }
+
   document.querySelectorAll('[data-live][id]').forEach(function (region) {
     lastSeen[region.id] = region.innerHTML;
   });
