@@ -19,6 +19,7 @@ internal static class GyreCli
         root.Subcommands.Add(ModelsCommands.Build());
         root.Subcommands.Add(DataCommands.Build());
         root.Subcommands.Add(FeaturesCommands.Build());
+        root.Subcommands.Add(LabelsCommands.Build());
         root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(PredictCommand.Build());
         root.Subcommands.Add(EndpointsCommands.Build());
