@@ -11,11 +11,11 @@ internal static class LabelStreams
 
     /// <summary>Sends <paramref name="count"/> seeded churn rows in one request; returns each row's id, plan, tenure and answer.</summary>
     public static async Task<List<(string Id, string Plan, int Tenure, JsonElement Answer)>> PredictAsync(TestServer server, string endpoint, int count, int seed,
-        Func<Random, string>? plan = null, GyreClient? client = null)
+        Func<Random, string>? plan = null, Func<Random, int>? tenure = null)
     {
         var random = new Random(seed);
-        var rows = Enumerable.Range(0, count).Select(_ => (Tenure: random.Next(72), Plan: plan?.Invoke(random) ?? Plans[random.Next(3)])).ToList();
-        var answer = await (client ?? server.Client).Endpoints.PredictAsync(endpoint,
+        var rows = Enumerable.Range(0, count).Select(_ => (Tenure: tenure?.Invoke(random) ?? random.Next(72), Plan: plan?.Invoke(random) ?? Plans[random.Next(3)])).ToList();
+        var answer = await server.Client.Endpoints.PredictAsync(endpoint,
             rows.Select(r => (IReadOnlyDictionary<string, object?>)new Dictionary<string, object?> { ["tenure"] = r.Tenure, ["plan"] = r.Plan }));
         return [.. rows.Select((r, i) => (answer.PredictionIds[i], r.Plan, r.Tenure, answer.Predictions[i]))];
     }
