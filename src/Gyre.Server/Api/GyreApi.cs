@@ -19,6 +19,7 @@ internal static class GyreApi
         // Every replica answers health and metrics; the rest by role.
         app.Services.GetRequiredService<ReplicaMetrics>();
         app.Services.GetRequiredService<FeatureMetrics>();
+        app.Services.GetRequiredService<LabelMetrics>();
         app.MapMetrics("/metrics", app.Services.GetRequiredService<GatewayMetrics>().Registry).WithMetadata(new Anonymous());
         HealthApi.Map(app);
         if (replica.Has(ReplicaRoles.Gateway))

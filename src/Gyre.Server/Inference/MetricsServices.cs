@@ -11,5 +11,6 @@ internal static class MetricsServices
         .AddSingleton<MonitorMetrics>()
         .AddSingleton<ReplicaMetrics>()
         .AddSingleton<FeatureMetrics>()
+        .AddSingleton<LabelMetrics>()
         .AddSingleton<IDriftObserver>(sp => sp.GetRequiredService<MonitorMetrics>());
 }

@@ -29,6 +29,10 @@ public sealed class LabelSamplingTests
         var first = rows.Single(r => r.Id == items[0].Item.PredictionId);
         Assert.Contains($"\"tenure\":{first.Tenure}", items[0].Item.Inputs, StringComparison.Ordinal);
         Assert.Equal(first.Answer.GetRawText(), items[0].Item.Outputs);
+        var metrics = await server.Http.GetStringAsync("/metrics");
+        Assert.Contains("gyre_label_items{queue=\"uncertain\",state=\"open\"} 10\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("gyre_label_items{queue=\"uncertain\",state=\"review\"} 0\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("gyre_label_sampler_lag_seconds{queue=\"uncertain\"} ", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
