@@ -100,4 +100,50 @@ public sealed class DashboardLabellingTests(BrowserFixture browser, ITestOutputH
         Assert.Equal(10, (await server.Client.Labels.ListItemsAsync("churn-review", LabelItemStates.Done)).Items.Count);
         tab.AssertClean();
     }
+
+    [Fact]
+    public async Task AReviewer_DecidesAnItemTheTwoLabellersDisagreedOn_WithTheSameKeys()
+    {
+        var home = Path.Combine(Path.GetTempPath(), "gyre-server-test-" + Guid.NewGuid().ToString("N"));
+        string ann, bob;
+        using (var storage = await GyreStorage.OpenAsync(new GyreHome(home)))
+        {
+            ann = (await storage.Tokens.CreateTokenAsync("ann", TokenScope.Write, null, CancellationToken.None)).Secret;
+            bob = (await storage.Tokens.CreateTokenAsync("bob", TokenScope.Write, null, CancellationToken.None)).Secret;
+        }
+        await using var server = await TestServer.StartAsync(o => o with { RequireAuth = true }, home, token: ann);
+        var endpoint = await ServingModels.CreateEndpointAsync(server, await ServingModels.TrainChurnAsync(server) + "/1");
+        var since = LabelStreams.Now();
+        await server.Client.Labels.CreateQueueAsync(new LabelQueueRequest("pairs", endpoint, LabelStrategies.Random, "40/minute", WindowSeconds: 3, Double: 1, Since: since));
+        await LabelStreams.PredictAsync(server, endpoint, 20, seed: 3);
+        var items = await LabelStreams.SampledAsync(server.Client, "pairs", since + 3000);
+        Assert.Equal(2, items.Count);
+        using var bobClient = server.ClientWithToken(bob);
+        foreach (var i in items)
+        {
+            await server.Client.Labels.LabelAsync("pairs", i.Item.PredictionId, "left");
+            await bobClient.Labels.LabelAsync("pairs", i.Item.PredictionId, "stayed");
+        }
+
+        await using var tab = await DashboardPage.OpenAsync(browser, server.Address, "/labels/pairs");
+        await tab.Page.GetByLabel("API token").FillAsync(ann);
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(tab.Page.Locator("main")).ToContainTextAsync("Nothing to label for you right now.");
+        await Expect(tab.Page.Locator("main")).ToContainTextAsync("Over 2 item(s) labelled twice: 0 agree, Cohen's kappa 0.");
+        await Expect(tab.Page.Locator("#review tbody tr")).ToHaveCountAsync(2);
+        await tab.Page.Locator("#review tbody tr").First.GetByRole(AriaRole.Link, new() { Name = "Decide" }).ClickAsync();
+        await Expect(tab.Page.Locator("main")).ToContainTextAsync("Labelled so far: ann: left; bob: stayed");
+        var id = (await tab.Page.Locator(".item").GetAttributeAsync("data-prediction-id"))!;
+        Assert.Equal(items[0].Item.PredictionId, id);
+        await tab.Page.Keyboard.PressAsync("2");
+        await tab.Page.Keyboard.PressAsync("Enter");
+        await Expect(tab.Page.Locator(".notice[role=status]")).ToContainTextAsync($"Saved your label of {id}");
+        await Expect(tab.Page.Locator("#review tbody tr")).ToHaveCountAsync(1);
+
+        var decided = (await server.Client.Labels.ListItemsAsync("pairs", LabelItemStates.Done)).Items.Single();
+        Assert.Equal((id, "\"stayed\"", "ann"), (decided.Item.PredictionId, decided.Item.Final, decided.Item.Reviewer));
+        var logged = (await server.Client.Endpoints.ListPredictionsAsync(endpoint)).Items.Single(p => p.Prediction.PredictionId == id);
+        Assert.Equal(("\"stayed\"", "human"), (logged.Actual, logged.FeedbackSource));
+        tab.AssertClean();
+    }
 }
