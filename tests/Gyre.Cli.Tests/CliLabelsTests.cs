@@ -21,7 +21,7 @@ public sealed class CliLabelsTests
         Assert.Equal(0, (await Gyre("endpoints", "create", "wine", "--model", "wine/1")).ExitCode);
 
         var bad = await Gyre("labels", "queue", "create", "wq", "--endpoint", "wine", "--strategy", "uncertainty", "--rate", "0/hour");
-        Assert.Equal((1, "gyre: error: invalid_argument: rate: expected more than 0 and at most 1000000 an hour, got '0/hour'"), (bad.ExitCode, bad.Stderr.Trim()));
+        Assert.Equal((1, "gyre: error: invalid_argument: rate: expected more than 0 and at most 100000 an hour, got '0/hour'"), (bad.ExitCode, bad.Stderr.Trim()));
         bad = await Gyre("labels", "queue", "create", "wq", "--endpoint", "wine", "--strategy", "uncertainty", "--rate", "5/hour", "--window", "5x");
         Assert.Equal((1, "gyre: error: invalid_argument: --window: expected a duration such as 30s, 10m, 2h or 1d, got '5x'"), (bad.ExitCode, bad.Stderr.Trim()));
         bad = await Gyre("labels", "queue", "create", "wq", "--endpoint", "merlot", "--strategy", "uncertainty", "--rate", "5/hour");

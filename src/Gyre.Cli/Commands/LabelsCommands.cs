@@ -128,7 +128,7 @@ internal static class LabelsCommands
         command.WithClient(async (parse, client, printer, ct) =>
         {
             var text = parse.GetValue(label)!;
-            object value = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            object value = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number)
                 && (await client.Labels.GetQueueAsync(parse.GetValue(name)!, ct)).Queue.Choices is null ? number : text;
             var item = await client.Labels.ResolveAsync(parse.GetValue(name)!, parse.GetValue(id)!, value, ct);
             printer.Done($"{item.PredictionId}: {item.Final}, decided by {item.Reviewer}", item);

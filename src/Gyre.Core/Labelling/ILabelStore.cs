@@ -43,11 +43,14 @@ public interface ILabelStore
     /// </summary>
     Task<(LabelledItem Item, ItemLabel Removed)?> UndoAsync(string queue, string labeller, Func<LabelledItem, LabelItem> consolidate, CancellationToken ct);
 
-    /// <summary>A reviewer's final label of an item in review; an item not in review is a 409.</summary>
+    /// <summary>A reviewer's final label of an item in review; the same decision again returns the item as it is; an item not in review is a 409.</summary>
     Task<LabelItem> ResolveAsync(string queue, string predictionId, string reviewer, string final, long time, CancellationToken ct);
 
     /// <summary>A queue's items in a state (null: all) with their labels, oldest added first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<LabelledItem>> ItemsAsync(string queue, string? state, int limit, CancellationToken ct);
+
+    /// <summary>Every label and skip in a queue (without the items' rows), by item, oldest first.</summary>
+    Task<IReadOnlyList<ItemLabel>> LabelsAsync(string queue, CancellationToken ct);
 
     /// <summary>How many of a queue's items are in each state.</summary>
     Task<IReadOnlyDictionary<string, long>> CountsAsync(string queue, CancellationToken ct);

@@ -13,19 +13,20 @@ public sealed record LabellerAgreement(string Labeller, int Labels, int Skips, i
 
 public static class LabelAgreements
 {
-    public static LabelAgreement Of(LabelQueueDefinition queue, IReadOnlyList<LabelledItem> items)
+    /// <summary>The agreement of a queue's labels (each item's in the order given).</summary>
+    public static LabelAgreement Of(LabelQueueDefinition queue, IReadOnlyList<ItemLabel> labels)
     {
         var pairs = new List<(string FirstBy, string First, string SecondBy, string Second)>();
-        foreach (var item in items)
+        foreach (var item in labels.GroupBy(l => l.PredictionId, StringComparer.Ordinal))
         {
-            var given = item.Labels.Where(l => !l.Skipped).Take(2).ToList();
+            var given = item.OrderBy(l => l.Time).Where(l => !l.Skipped).Take(2).ToList();
             if (given.Count == 2)
             {
                 pairs.Add((given[0].Labeller, given[0].Label!, given[1].Labeller, given[1].Label!));
             }
         }
         var classes = queue.Choices is not null;
-        var people = items.SelectMany(i => i.Labels).GroupBy(l => l.Labeller, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        var people = labels.GroupBy(l => l.Labeller, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
         {
             var theirs = pairs.Where(p => p.FirstBy == g.Key || p.SecondBy == g.Key)
                 .Select(p => p.FirstBy == g.Key ? (Mine: p.First, Other: p.Second) : (Mine: p.Second, Other: p.First)).ToList();

@@ -49,10 +49,9 @@ public sealed class LabelDesk(ILabelStore store, IPredictionLog log, TimeProvide
         {
             throw GyreException.Invalid("skip: a skip carries no label; send either a label or skip: true");
         }
-        var before = await store.GetItemAsync(queue.Name, predictionId, ct) ?? throw NotInQueue(queue, predictionId);
         var stored = await store.AddLabelAsync(new ItemLabel(queue.Name, predictionId, labeller, label, time.GetUtcNow().ToUnixTimeMilliseconds()),
             item => LabelConsolidation.Settle(item, queue), ct) ?? throw NotInQueue(queue, predictionId);
-        await FeedAsync(queue, before.Item, stored.Item.Item, ct);
+        await FeedAsync(queue, stored.Item.Item, ct);
         return new LabelOutcome(stored.Item.Item, stored.Item.Labels, stored.Added);
     }
 
@@ -60,18 +59,12 @@ public sealed class LabelDesk(ILabelStore store, IPredictionLog log, TimeProvide
     public async Task<LabelOutcome?> UndoAsync(string queueName, string labeller, CancellationToken ct)
     {
         var queue = await QueueAsync(queueName, ct);
-        // The item as stored before the undo (its final label, if the removed one had made it final).
-        LabelItem? before = null;
-        var undone = await store.UndoAsync(queue.Name, labeller, item =>
-        {
-            before = item.Item;
-            return LabelConsolidation.Settle(item, queue);
-        }, ct);
+        var undone = await store.UndoAsync(queue.Name, labeller, item => LabelConsolidation.Settle(item, queue), ct);
         if (undone is not { } done)
         {
             return null;
         }
-        await FeedAsync(queue, before!, done.Item.Item, ct);
+        await FeedAsync(queue, done.Item.Item, ct);
         return new LabelOutcome(done.Item.Item, done.Item.Labels, true);
     }
 
@@ -85,7 +78,7 @@ public sealed class LabelDesk(ILabelStore store, IPredictionLog log, TimeProvide
             throw NotInQueue(queue, predictionId);
         }
         var resolved = await store.ResolveAsync(queue.Name, predictionId, reviewer, final, time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
-        await log.AddFeedbackAsync(queue.Endpoint, [new Feedback(predictionId, final)], FeedbackSource.Human(queue.Prefer == LabelPreferences.Human), ct);
+        await FeedAsync(queue, resolved, ct);
         return resolved;
     }
 
@@ -97,19 +90,20 @@ public sealed class LabelDesk(ILabelStore store, IPredictionLog log, TimeProvide
     }
 
     /// <summary>
-    /// Makes the prediction's feedback follow the item: its final label stored as a person's (again,
-    /// harmlessly, when it was already: a retried submit after a failed write repairs it), or taken
-    /// back when the item lost its final label.
+    /// Makes the prediction's feedback follow the item as it is now: its final label stored as this
+    /// queue's people's (unchanged when it already was), or this queue's label taken back when it has
+    /// none. The item is written first, in its own store: a failure in between leaves the feedback
+    /// behind, and the next submit, undo or decision on the item (a retry too) brings it in line.
     /// </summary>
-    private async Task FeedAsync(LabelQueueDefinition queue, LabelItem before, LabelItem after, CancellationToken ct)
+    private async Task FeedAsync(LabelQueueDefinition queue, LabelItem item, CancellationToken ct)
     {
-        if (after.Final is { } final)
+        if (item.Final is { } final)
         {
-            await log.AddFeedbackAsync(queue.Endpoint, [new Feedback(after.PredictionId, final)], FeedbackSource.Human(queue.Prefer == LabelPreferences.Human), ct);
+            await log.AddFeedbackAsync(queue.Endpoint, [new Feedback(item.PredictionId, final)], FeedbackSource.Human(queue.Name, queue.Prefer == LabelPreferences.Human), ct);
         }
-        else if (before.Final is not null)
+        else
         {
-            await log.RemoveHumanFeedbackAsync(queue.Endpoint, after.PredictionId, ct);
+            await log.RemoveHumanFeedbackAsync(queue.Endpoint, item.PredictionId, queue.Name, ct);
         }
     }
 

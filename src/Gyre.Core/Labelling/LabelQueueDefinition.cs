@@ -28,11 +28,14 @@ public sealed record LabelQueueDefinition(
 {
     public double PerHour => LabelRate.Parse(Rate);
 
-    /// <summary>How many items window <paramref name="index"/> (from <c>Since</c>) may add: the rate spread over windows, fractions carried.</summary>
+    /// <summary>The most items one window may add, whatever its length: what a sampler holds and writes at once stays bounded.</summary>
+    public const int MaxPerWindow = 10_000;
+
+    /// <summary>How many items window <paramref name="index"/> (from <c>Since</c>) may add: the rate spread over windows, fractions carried, at most <see cref="MaxPerWindow"/>.</summary>
     public int Budget(long index)
     {
         var perWindow = PerHour * WindowSeconds / 3600.0;
-        return (int)(Math.Floor((index + 1) * perWindow + 1e-9) - Math.Floor(index * perWindow + 1e-9));
+        return (int)Math.Min(MaxPerWindow, Math.Floor((index + 1) * perWindow + 1e-9) - Math.Floor(index * perWindow + 1e-9));
     }
 
     public long WindowMs => WindowSeconds * 1000;

@@ -15,8 +15,8 @@ public sealed class LabelQueues(ILabelStore store, IEndpointStore endpoints, Mod
     public const long DefaultWindowSeconds = 600;
     public const long MaxWindowSeconds = 7 * 86400;
 
-    /// <summary>The most items the agreement is computed over (the newest are left out beyond it).</summary>
-    public const int MaxAgreementItems = 100_000;
+    /// <summary>The largest quota a slice strategy gives each value in a window.</summary>
+    public const int MaxSliceQuota = 1000;
 
     public async Task<LabelQueueDefinition> CreateAsync(LabelQueueRequest request, CancellationToken ct)
     {
@@ -64,9 +64,9 @@ public sealed class LabelQueues(ILabelStore store, IEndpointStore endpoints, Mod
             {
                 problems.Add("slice: the slice strategy needs {column, quota}: the column whose values each get a quota");
             }
-            else if (request.Slice.Quota < 1)
+            else if (request.Slice.Quota is < 1 or > MaxSliceQuota)
             {
-                problems.Add($"slice.quota: expected at least 1 item per value and window, got {request.Slice.Quota}");
+                problems.Add($"slice.quota: expected 1 to {MaxSliceQuota} items per value and window, got {request.Slice.Quota}");
             }
         }
         else if (request.Slice is not null)
@@ -131,8 +131,7 @@ public sealed class LabelQueues(ILabelStore store, IEndpointStore endpoints, Mod
     {
         var counts = await store.CountsAsync(queue.Name, ct);
         var items = LabelItemStates.All.ToDictionary(s => s, s => counts.GetValueOrDefault(s), StringComparer.Ordinal);
-        var labelled = await store.ItemsAsync(queue.Name, null, MaxAgreementItems, ct);
-        return new LabelQueueStatus(queue, until, items, LabelAgreements.Of(queue, labelled));
+        return new LabelQueueStatus(queue, until, items, LabelAgreements.Of(queue, await store.LabelsAsync(queue.Name, ct)));
     }
 
     internal static GyreException NotFound(string name) => GyreException.NotFound($"labelling queue '{name}' not found");

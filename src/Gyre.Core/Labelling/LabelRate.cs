@@ -11,8 +11,8 @@ public static class LabelRate
         ["second"] = 1 / 3600.0, ["minute"] = 1 / 60.0, ["hour"] = 1, ["day"] = 24,
     };
 
-    /// <summary>The largest rate: a person cannot label more.</summary>
-    public const double MaxPerHour = 1_000_000;
+    /// <summary>The largest rate: more than people label in an hour.</summary>
+    public const double MaxPerHour = 100_000;
 
     /// <summary>Items per hour; a rate that is not one, zero or negative is a 400 naming <c>rate</c>.</summary>
     public static double Parse(string? rate)

@@ -107,6 +107,10 @@ internal sealed partial class SqlLabelStore(SqlDatabase db) : ILabelStore
     {
         var item = await ItemAsync(c, t, queue, predictionId, ct)
             ?? throw GyreException.NotFound($"prediction_id: the item {predictionId} is not in the labelling queue '{queue}'");
+        if (item.Item is { State: LabelItemStates.Done } decided && decided.Reviewer == reviewer && decided.Final == final)
+        {
+            return decided; // the same decision again (a retry): nothing changes
+        }
         if (item.Item.State != LabelItemStates.Review)
         {
             throw GyreException.Conflict($"prediction_id: the item {predictionId} is {item.Item.State}, not in review");
@@ -123,12 +127,17 @@ internal sealed partial class SqlLabelStore(SqlDatabase db) : ILabelStore
         var items = await c.QueryAsync(
             $"SELECT {ItemColumns} FROM label_items i WHERE i.queue = @q{inState} ORDER BY i.added_time, i.prediction_id LIMIT @limit",
             null, ReadItem, ct, ("@q", queue), ("@s", state), ("@limit", limit));
+        // The labels of those items only: the same selection, as a subquery.
         var labels = (await c.QueryAsync(
-            "SELECT l.queue, l.prediction_id, l.labeller, l.label, l.time FROM labels l JOIN label_items i ON i.queue = l.queue AND i.prediction_id = l.prediction_id "
-            + $"WHERE l.queue = @q{inState} ORDER BY l.time, l.labeller",
-            null, ReadLabel, ct, ("@q", queue), ("@s", state))).ToLookup(l => l.PredictionId, StringComparer.Ordinal);
+            "SELECT l.queue, l.prediction_id, l.labeller, l.label, l.time FROM labels l WHERE l.queue = @q AND l.prediction_id IN "
+            + $"(SELECT i.prediction_id FROM label_items i WHERE i.queue = @q{inState} ORDER BY i.added_time, i.prediction_id LIMIT @limit) ORDER BY l.time, l.labeller",
+            null, ReadLabel, ct, ("@q", queue), ("@s", state), ("@limit", limit))).ToLookup(l => l.PredictionId, StringComparer.Ordinal);
         return [.. items.Select(i => new LabelledItem(i, [.. labels[i.PredictionId]]))];
     }, ct);
+
+    public Task<IReadOnlyList<ItemLabel>> LabelsAsync(string queue, CancellationToken ct) => db.ReadAsync<IReadOnlyList<ItemLabel>>(async c =>
+        await c.QueryAsync("SELECT queue, prediction_id, labeller, label, time FROM labels WHERE queue = @q ORDER BY prediction_id, time, labeller",
+            null, ReadLabel, ct, ("@q", queue)), ct);
 
     public Task<IReadOnlyDictionary<string, long>> CountsAsync(string queue, CancellationToken ct) => db.ReadAsync<IReadOnlyDictionary<string, long>>(async c =>
         (await c.QueryAsync("SELECT state, count(*) FROM label_items WHERE queue = @q GROUP BY state", null, r => (r.GetString(0), r.GetInt64(1)), ct, ("@q", queue)))

@@ -42,7 +42,8 @@ internal static class PredictionBlocks
         -- last_time too, so that the blocks of a time range are told apart in the index alone.
         CREATE INDEX IF NOT EXISTS prediction_blocks_by_endpoint ON prediction_blocks (endpoint, first_time, last_time);
         -- Ground truth, joined by id; the first report of an id is kept, but for a person's label
-        -- (source 'human'), which the application's report replaces unless it is pinned (FeedbackSource).
+        -- (source 'human', from label_queue), which the application's report replaces unless it is
+        -- pinned; a pinned label keeps the application's report it replaced aside (FeedbackSource).
         CREATE TABLE IF NOT EXISTS feedback (
             prediction_id TEXT PRIMARY KEY,
             endpoint TEXT NOT NULL,
@@ -53,11 +54,21 @@ internal static class PredictionBlocks
             actual TEXT NOT NULL,
             time INTEGER NOT NULL,
             source TEXT NOT NULL DEFAULT 'application',
-            pinned INTEGER NOT NULL DEFAULT 0
+            pinned INTEGER NOT NULL DEFAULT 0,
+            label_queue TEXT,
+            application_actual TEXT,
+            application_time INTEGER
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS feedback_by_prediction_time ON feedback (endpoint, prediction_time);
         CREATE INDEX IF NOT EXISTS feedback_by_time ON feedback (endpoint, time);
         """;
+
+    /// <summary>The feedback columns labelling added, each with its type: a log written before them gets them on its first open.</summary>
+    public static IReadOnlyList<(string Column, string Definition)> FeedbackSourceColumns { get; } =
+    [
+        ("source", "TEXT NOT NULL DEFAULT 'application'"), ("pinned", "INTEGER NOT NULL DEFAULT 0"), ("label_queue", "TEXT"),
+        ("application_actual", "TEXT"), ("application_time", "INTEGER"),
+    ];
 
     /// <summary>
     /// An endpoint's blocks that may hold records with time in [<paramref name="from"/>,

@@ -39,7 +39,7 @@ public sealed partial class PredictionLog
             var ids = feedback.Select(f => f.PredictionId).Distinct(StringComparer.Ordinal).ToList();
             // Reports this source does not replace are final: those ids need no looking up.
             var answered = (await connection.QueryAsync(
-                $"SELECT prediction_id FROM feedback WHERE endpoint = @e AND {dialect.InList("prediction_id", "@ids")} AND NOT ({source.ReplacesSql})",
+                $"SELECT prediction_id FROM feedback WHERE endpoint = @e AND {dialect.InList("prediction_id", "@ids")} AND NOT ({FeedbackUpserts.Replaces(source)})",
                 null, r => r.GetString(0), ct, ("@e", endpoint), ("@ids", dialect.List(ids)))).ToHashSet(StringComparer.Ordinal);
             var open = await PredictionBlocks.LocateAsync(connection, dialect, endpoint, ids.Where(id => !answered.Contains(id)), ct);
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -50,13 +50,10 @@ public sealed partial class PredictionLog
             {
                 if (open.Remove(item.PredictionId, out var prediction))
                 {
-                    var stored = await connection.ExecuteAsync(
-                        "INSERT INTO feedback (prediction_id, endpoint, prediction_time, variant, outputs, shadow, actual, time, source, pinned) "
-                        + "VALUES (@id, @e, @pt, @v, @o, @s, @a, @t, @source, @pinned) ON CONFLICT (prediction_id) DO UPDATE "
-                        + $"SET actual = excluded.actual, time = excluded.time, source = excluded.source, pinned = excluded.pinned WHERE {source.ReplacesSql}",
+                    var stored = await connection.ExecuteAsync(FeedbackUpserts.Sql(source),
                         transaction, ct, ("@id", item.PredictionId), ("@e", endpoint), ("@pt", prediction.Time), ("@v", prediction.Variant),
                         ("@o", prediction.Outputs), ("@s", prediction.Routing == Routings.Shadow), ("@a", item.Actual), ("@t", now),
-                        ("@source", source.Name), ("@pinned", source.Pinned));
+                        ("@source", source.Name), ("@pinned", source.Pinned), ("@queue", source.Queue));
                     answered.Add(item.PredictionId);
                     accepted += stored;
                     duplicates += 1 - stored;
@@ -74,10 +71,15 @@ public sealed partial class PredictionLog
             return new FeedbackResult(accepted, duplicates, unknown);
         }, ct);
 
-    public Task<bool> RemoveHumanFeedbackAsync(string endpoint, string predictionId, CancellationToken ct) =>
-        OnTablesAsync(async connection => await connection.ExecuteAsync(
-            $"DELETE FROM feedback WHERE endpoint = @e AND prediction_id = @id AND source = '{FeedbackSource.HumanName}'", null, ct,
-            ("@e", endpoint), ("@id", predictionId)) > 0, ct);
+    public Task<bool> RemoveHumanFeedbackAsync(string endpoint, string predictionId, string queue, CancellationToken ct) =>
+        OnTablesAsync(async connection =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            var changed = await connection.ExecuteAsync(FeedbackUpserts.Restore, transaction, ct, ("@e", endpoint), ("@id", predictionId), ("@q", queue))
+                + await connection.ExecuteAsync(FeedbackUpserts.Remove, transaction, ct, ("@e", endpoint), ("@id", predictionId), ("@q", queue));
+            await transaction.CommitAsync(ct);
+            return changed > 0;
+        }, ct);
 
     public Task<(IReadOnlyList<LoggedPrediction> Items, string? NextPageToken)> QueryAsync(
         string endpoint, long since, long until, int maxResults, string? pageToken, CancellationToken ct)

@@ -63,14 +63,14 @@ internal sealed class SqlitePredictionTables : PredictionTables
     /// <summary>A log written before labelling queues has feedback without its source: all of it the application's.</summary>
     private void AddFeedbackSource()
     {
-        using var columns = _writer.CreateCommand();
-        columns.CommandText = "SELECT count(*) FROM pragma_table_info('feedback') WHERE name = 'source'";
-        if (Convert.ToInt64(columns.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        foreach (var (column, definition) in PredictionBlocks.FeedbackSourceColumns)
         {
-            Execute("""
-                ALTER TABLE feedback ADD COLUMN source TEXT NOT NULL DEFAULT 'application';
-                ALTER TABLE feedback ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
-                """);
+            using var present = _writer.CreateCommand();
+            present.CommandText = $"SELECT count(*) FROM pragma_table_info('feedback') WHERE name = '{column}'";
+            if (Convert.ToInt64(present.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                Execute($"ALTER TABLE feedback ADD COLUMN {column} {definition}");
+            }
         }
     }
 

@@ -73,6 +73,16 @@ public abstract class LabelFeedbackTests<TBackend>(TBackend fixture) : IClassFix
         var result = await server.Client.Endpoints.FeedbackAsync(endpoint, [(first, "stayed")]);
         Assert.Equal((0, 1), (result.Accepted, result.Duplicates));
         Assert.Equal(("\"left\"", "human"), await ActualAsync(server, endpoint, first));
+        // An unpinned queue's label does not replace it either; taking the pinned label back restores the application's report it had set aside.
+        await server.Client.Labels.LabelAsync(one, second, "stayed");
+        await server.Client.Labels.LabelAsync(ours, second, "left");
+        await server.Client.Labels.UndoAsync(one);
+        await server.Client.Labels.LabelAsync(one, second, "stayed");
+        Assert.Equal(("\"left\"", "human"), await ActualAsync(server, endpoint, second));
+        await server.Client.Labels.UndoAsync(ours);
+        Assert.Equal(("\"stayed\"", "application"), await ActualAsync(server, endpoint, second));
+        await server.Client.Labels.UndoAsync(ours);
+        Assert.Equal(("\"stayed\"", "application"), await ActualAsync(server, endpoint, first));
     }
 
     private static async Task<(string? Actual, string? Source)> ActualAsync(TestServer server, string endpoint, string id)

@@ -15,21 +15,39 @@ namespace Gyre.Core.Labelling.Sampling;
 /// </summary>
 public sealed class QueueSampler(ILabelStore store, IPredictionLog log, IEndpointStore endpoints, IMonitorStore monitors, EndpointMonitor monitor, TimeProvider time)
 {
-    /// <summary>How long after a window's end its predictions are read.</summary>
-    public static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long after a window's end its predictions are read: a prediction logged later than that
+    /// (a fast-mode log's queue, a retried write, a replica's clock running behind) is not sampled.
+    /// </summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many picks are written at once: a long stretch is written window by window, in groups of about this many.</summary>
+    private const int WriteEvery = 5_000;
 
     /// <summary>The most prediction time one tick reads for a queue (a queue made with an old <c>Since</c> catches up over ticks).</summary>
     public static readonly TimeSpan MaxStretch = TimeSpan.FromDays(1);
 
     private const int PageSize = 5_000;
 
-    /// <summary>Samples every queue; returns how many items were added.</summary>
+    /// <summary>Samples every queue; returns how many items were added. A queue that fails does not hold up the others; the first failure is thrown at the end.</summary>
     public async Task<int> TickAsync(CancellationToken ct)
     {
         var added = 0;
+        Exception? failed = null;
         foreach (var (queue, until) in await store.ListQueuesAsync(ct))
         {
-            added += await SampleAsync(queue, until, ct);
+            try
+            {
+                added += await SampleAsync(queue, until, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                failed ??= e;
+            }
+        }
+        if (failed is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
         }
         return added;
     }
@@ -56,11 +74,17 @@ public sealed class QueueSampler(ILabelStore store, IPredictionLog log, IEndpoin
         }
         var primary = LabelQueues.Primary(endpoint).Name;
         var target = queue.Strategy == LabelStrategies.Drift ? await DriftTargetAsync(queue, ct) : null;
+        if (queue.Strategy == LabelStrategies.Drift && target is null)
+        {
+            return 0; // no drift window to pick by yet: the traffic waits, unread, until the monitor has one
+        }
         var items = new List<LabelItem>();
+        var (from, added) = (sampledUntil, 0);
         long current = -1;
+        var lost = false;
         SampleStrategy? strategy = null;
         Random? random = null;
-        void Close()
+        async Task CloseAsync()
         {
             if (strategy is null)
             {
@@ -72,6 +96,15 @@ public sealed class QueueSampler(ILabelStore store, IPredictionLog log, IEndpoin
                 items.Add(new LabelItem(queue.Name, p.PredictionId, p.Time, p.Variant, $"{p.ModelName}/{p.ModelVersion}", p.Inputs, p.Outputs, pick.Reason, pick.Priority,
                     random!.NextDouble() < queue.Double ? 2 : 1, now));
             }
+            strategy = null;
+            if (items.Count >= WriteEvery)
+            {
+                var end = queue.Since + ((current + 1) * w);
+                // False: another replica sampled the queue meanwhile (its lease was lost); it goes on from there.
+                lost = !await store.AddSampleAsync(queue.Name, from, end, items, ct);
+                (from, added) = (end, lost ? added : added + items.Count);
+                items.Clear();
+            }
         }
         string? page = null;
         do
@@ -82,7 +115,11 @@ public sealed class QueueSampler(ILabelStore store, IPredictionLog log, IEndpoin
                 var window = (row.Prediction.Time - queue.Since) / w;
                 if (window != current)
                 {
-                    Close();
+                    await CloseAsync();
+                    if (lost)
+                    {
+                        return added;
+                    }
                     current = window;
                     random = new Random(Seed(queue.Seed, window));
                     strategy = Strategy(queue, queue.Budget(window), random, primary, target);
@@ -92,8 +129,8 @@ public sealed class QueueSampler(ILabelStore store, IPredictionLog log, IEndpoin
             page = next;
         }
         while (page is not null);
-        Close();
-        return await store.AddSampleAsync(queue.Name, sampledUntil, queue.Since + (last * w), items, ct) ? items.Count : 0;
+        await CloseAsync();
+        return await store.AddSampleAsync(queue.Name, from, queue.Since + (last * w), items, ct) ? added + items.Count : added;
     }
 
     private static SampleStrategy? Strategy(LabelQueueDefinition queue, int budget, Random random, string primary, DriftTarget? target) =>

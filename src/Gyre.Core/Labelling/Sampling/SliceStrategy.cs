@@ -20,7 +20,7 @@ public sealed class SliceStrategy(SliceQuota slice, Random random) : SampleStrat
         var value = InputValues.Text(prediction.Inputs, slice.Column);
         if (!_values.TryGetValue(value, out var held))
         {
-            if (_values.Count >= MaxHeld / Math.Max(1, slice.Quota))
+            if (_values.Count >= Math.Max(1, MaxHeld / Math.Max(1, slice.Quota)))
             {
                 return;
             }

@@ -27,8 +27,12 @@ public interface IPredictionLog
     /// <summary>Joins ground truth to an endpoint's logged predictions, as reported by <paramref name="source"/> (see <see cref="FeedbackSource"/> for which report wins).</summary>
     Task<FeedbackResult> AddFeedbackAsync(string endpoint, IReadOnlyList<Feedback> feedback, FeedbackSource source, CancellationToken ct);
 
-    /// <summary>Takes back a person's label of a prediction (a labeller's undo); the application's feedback is never removed. False when there was none.</summary>
-    Task<bool> RemoveHumanFeedbackAsync(string endpoint, string predictionId, CancellationToken ct);
+    /// <summary>
+    /// Takes back the label a queue's people gave a prediction (a labeller's undo): the application's
+    /// report it had replaced, if any, is the actual again; the application's feedback is never
+    /// removed, nor another queue's label. False when there was nothing to take back.
+    /// </summary>
+    Task<bool> RemoveHumanFeedbackAsync(string endpoint, string predictionId, string queue, CancellationToken ct);
 
     /// <summary>An endpoint's predictions with time in [since, until), oldest first, after the page token.</summary>
     Task<(IReadOnlyList<LoggedPrediction> Items, string? NextPageToken)> QueryAsync(

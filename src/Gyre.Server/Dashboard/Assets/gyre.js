@@ -135,12 +135,15 @@
           choice.focus();
           e.preventDefault();
         }
-      } else if (key === 'Enter' && (!target || target.tagName !== 'BUTTON')) {
-        var chosen = labelling && labelling.querySelector('input[name=Choice]:checked, input[name=Choice][type=number]');
+      } else if (key === 'Enter' && labelling && (target === document.body || labelling.contains(target)) && target.tagName !== 'BUTTON') {
+        // Enter on a link or elsewhere keeps its own meaning; on the page or in the form it submits the label chosen.
+        var chosen = labelling.querySelector('input[name=Choice]:checked, input[name=Choice][type=number]');
         if (chosen && chosen.value !== '') {
           form = labelling;
         }
         e.preventDefault();
+      } else if (key === 'Escape' && typing) {
+        target.blur(); // out of the number field: S and U work again
       } else if (!typing && key === 's') {
         form = document.getElementById('skip-form');
       } else if (!typing && key === 'u') {

@@ -56,8 +56,10 @@ internal static class HomeMove
             throw GyreException.Conflict(
                 $"the home's database {home.Location} is at schema version {homeVersion}, not this gyre's {newest}: start this gyre on the home once (or run `gyre migrate --home`) first");
         }
+        // A log this gyre has opened has blocks and the feedback's source columns (the last one labelling added).
         if (log is not null && !await log.ReadAsync(async c => await c.ScalarAsync(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'prediction_blocks'", null, ct) is 1L, ct))
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'prediction_blocks'", null, ct) is 1L
+            && await c.ScalarAsync("SELECT count(*) FROM pragma_table_info('feedback') WHERE name = 'application_time'", null, ct) is 1L, ct))
         {
             throw GyreException.Conflict($"the home's prediction log {log.Location} predates this gyre's: start this gyre on the home once first");
         }

@@ -423,7 +423,8 @@ internal static class PostgresMigrations
             -- A labelling queue as JSON, with how far its sampler has read the prediction log; the items
             -- it sampled (a copy of the logged prediction, so a labeller's page reads one row); each
             -- person's label of an item (a null label is a skip); the feedback's source ('application'
-            -- or 'human') and whether a person's label is pinned against the application's report.
+            -- or 'human', with the person's queue) and whether a person's label is pinned against the
+            -- application's report, which it then keeps aside.
             -- Replicas of the version before neither read nor write them, and store feedback as the
             -- application's.
             CREATE TABLE label_queues (
@@ -461,6 +462,9 @@ internal static class PostgresMigrations
             CREATE INDEX labels_by_labeller ON labels (queue, labeller, time);
             ALTER TABLE feedback ADD COLUMN source text COLLATE "C" NOT NULL DEFAULT 'application';
             ALTER TABLE feedback ADD COLUMN pinned boolean NOT NULL DEFAULT false;
+            ALTER TABLE feedback ADD COLUMN label_queue text COLLATE "C";
+            ALTER TABLE feedback ADD COLUMN application_actual text COLLATE "C";
+            ALTER TABLE feedback ADD COLUMN application_time bigint;
             """),
     ];
 }
