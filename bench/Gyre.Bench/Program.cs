@@ -1,7 +1,7 @@
 using Gyre.Bench;
 
-// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|predictor|log|serve|pipeline|drift|alarms|objects|pg-ingest|pg-search|pg-serve|replicas|replicas-serve|queue|tracing|grpc|batching|sequential|estimate|all]
-// (pg-ingest, pg-search, pg-serve, replicas, replicas-serve and queue need $GYRE_BENCH_POSTGRES, a PostgreSQL URL; objects needs $GYRE_BENCH_S3 and $GYRE_BENCH_AZURITE; they are not part of "all", nor are tracing, grpc, batching, sequential and estimate)
+// dotnet run -c Release --project bench/Gyre.Bench -- [ingest|search|profile|hash|train|score|predictor|log|serve|pipeline|drift|alarms|objects|pg-ingest|pg-search|pg-serve|replicas|replicas-serve|queue|tracing|grpc|batching|sequential|estimate|labels|all]
+// (pg-ingest, pg-search, pg-serve, replicas, replicas-serve and queue need $GYRE_BENCH_POSTGRES, a PostgreSQL URL; objects needs $GYRE_BENCH_S3 and $GYRE_BENCH_AZURITE; they are not part of "all", nor are tracing, grpc, batching, sequential, estimate and labels)
 // serve alone may name the targets to run: serve [bare] [bare-log] [bare-sync] [gyre] [fast] [python]; batching the connection counts: batching [1] [8] [32] [128], or batching 0 for the models alone
 var which = args.FirstOrDefault() ?? "all";
 if (which is "ingest" or "all")
@@ -43,6 +43,10 @@ if (which is "serve" or "all")
 if (which is "vectors")
 {
     VectorSearchBenchmark.Run();
+}
+if (which is "labels")
+{
+    await LabelSamplingBenchmark.RunAsync();
 }
 if (which is "lookup")
 {

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using DuckDB.NET.Data;
 using Gyre.Core.Errors;
@@ -126,6 +127,31 @@ public sealed partial class PredictionLog
             var last = page[maxResults - 1];
             return (items, $"{Text(last.Time)}:{last.PredictionId}");
         }, ct);
+    }
+
+    /// <summary>Blocks come by their oldest record's time (<see cref="PredictionBlocks.ReadAsync"/>): that time is each batch's floor.</summary>
+    public async IAsyncEnumerable<PredictionBatch> ReadAsync(string endpoint, long since, long until, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var connection = await OpenReaderAsync(ct);
+        await foreach (var block in PredictionBlocks.ReadAsync(connection, endpoint, since, until, ct))
+        {
+            // Decoded before the next block is read, which reuses the block's buffer.
+            yield return new PredictionBatch(block.First, Decode(block, since, until));
+        }
+    }
+
+    private static List<PredictionRecord> Decode(PredictionBlocks.Block block, long since, long until)
+    {
+        var records = new List<PredictionRecord>();
+        foreach (var payload in new EncodedRecords.Enumerator(block.Records.Span))
+        {
+            var record = PredictionRecordCodec.Read(payload)!;
+            if (record.Time >= since && record.Time < until)
+            {
+                records.Add(record);
+            }
+        }
+        return records;
     }
 
     public Task<IReadOnlyList<LabelledPrediction>> LabelledAsync(string endpoint, long since, CancellationToken ct) =>

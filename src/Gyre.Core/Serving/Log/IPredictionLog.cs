@@ -38,6 +38,14 @@ public interface IPredictionLog
     Task<(IReadOnlyList<LoggedPrediction> Items, string? NextPageToken)> QueryAsync(
         string endpoint, long since, long until, int maxResults, string? pageToken, CancellationToken ct);
 
+    /// <summary>
+    /// An endpoint's predictions with time in [since, until) as they are stored, a batch per block,
+    /// without their feedback, for readers that go through everything (the labelling sampler): in no
+    /// particular order within a batch, but no prediction of this or a later batch is older than
+    /// the batch's <see cref="PredictionBatch.Floor"/>. Cheaper than pages of <see cref="QueryAsync"/>, which sort.
+    /// </summary>
+    IAsyncEnumerable<PredictionBatch> ReadAsync(string endpoint, long since, long until, CancellationToken ct);
+
     /// <summary>An endpoint's predictions since a time that have feedback: the variant, the answer and the actual (both JSON), for online metrics.</summary>
     Task<IReadOnlyList<LabelledPrediction>> LabelledAsync(string endpoint, long since, CancellationToken ct);
 

@@ -31,3 +31,6 @@ public sealed record FeedbackResult(int Accepted, int Duplicates, IReadOnlyList<
 
 /// <summary>A prediction with its ground truth, as online metrics read it; <c>Time</c> is the prediction's.</summary>
 public sealed record LabelledPrediction(string Variant, string Outputs, string Actual, long Time = 0);
+
+/// <summary>Predictions read as stored (<see cref="IPredictionLog.ReadAsync"/>): none of these, nor of any later batch, is older than <c>Floor</c>.</summary>
+public sealed record PredictionBatch(long Floor, IReadOnlyList<PredictionRecord> Records);
