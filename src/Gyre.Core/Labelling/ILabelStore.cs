@@ -22,10 +22,13 @@ public interface ILabelStore
     Task<bool> AddSampleAsync(string queue, long from, long until, IReadOnlyList<LabelItem> items, CancellationToken ct);
 
     /// <summary>
-    /// The next item for a labeller: an open one the labeller has neither labelled nor skipped, those
-    /// with a label already first (so that an item asking for two is finished), then the oldest added.
+    /// The next item for a labeller, offered to them until <paramref name="claimUntil"/> (null: only
+    /// shown, to someone who cannot label): an open one
+    /// the labeller has neither labelled nor skipped, those offered to someone else until after
+    /// <paramref name="now"/> last, then those with a label already (so that an item asking for two is
+    /// finished), then the oldest added. The offer ends when the labeller answers the item.
     /// </summary>
-    Task<LabelledItem?> NextAsync(string queue, string labeller, CancellationToken ct);
+    Task<LabelledItem?> NextAsync(string queue, string labeller, long now, long? claimUntil, CancellationToken ct);
 
     Task<LabelledItem?> GetItemAsync(string queue, string predictionId, CancellationToken ct);
 

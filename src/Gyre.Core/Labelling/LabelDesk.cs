@@ -23,10 +23,17 @@ public sealed record LabelOutcome(LabelItem Item, IReadOnlyList<ItemLabel> Label
 /// </summary>
 public sealed class LabelDesk(ILabelStore store, IPredictionLog log, TimeProvider time)
 {
-    public async Task<LabelTask?> NextAsync(string queueName, string labeller, CancellationToken ct)
+    /// <summary>How long an item offered to one person is offered to others only when nothing else is left.</summary>
+    public static readonly TimeSpan Offer = TimeSpan.FromMinutes(2);
+
+    /// <summary>The next item for a labeller, offered to them for <see cref="Offer"/> when <paramref name="offer"/> (someone who can label), else only shown.</summary>
+    public async Task<LabelTask?> NextAsync(string queueName, string labeller, bool offer, CancellationToken ct)
     {
         var queue = await QueueAsync(queueName, ct);
-        return await store.NextAsync(queue.Name, labeller, ct) is { } next ? new LabelTask(next.Item, next.Labels, queue.Choices) : null;
+        var now = time.GetUtcNow();
+        return await store.NextAsync(queue.Name, labeller, now.ToUnixTimeMilliseconds(), offer ? (now + Offer).ToUnixTimeMilliseconds() : null, ct) is { } next
+            ? new LabelTask(next.Item, next.Labels, queue.Choices)
+            : null;
     }
 
     /// <summary>An item of the queue as a labeller sees it; an item not in the queue is a 404 naming it.</summary>

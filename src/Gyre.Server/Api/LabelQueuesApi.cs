@@ -57,9 +57,13 @@ internal static class LabelQueuesApi
         return TypedResults.NoContent();
     }
 
-    /// <summary>The next item for the caller to label, or 204 when the queue holds none for them.</summary>
+    /// <summary>
+    /// The next item for the caller to label, or 204 when the queue holds none for them. It is
+    /// offered to a caller who may label (write scope) for two minutes, in which others are offered
+    /// other items first; a reader is only shown it.
+    /// </summary>
     private static async Task<Results<Ok<LabelTask>, NoContent>> Next(string name, HttpContext context, LabelDesk desk, CancellationToken ct) =>
-        await desk.NextAsync(name, Labeller(context), ct) is { } task ? TypedResults.Ok(task) : TypedResults.NoContent();
+        await desk.NextAsync(name, Labeller(context), Scopes.Caller(context).Scope >= Core.Auth.TokenScope.Write, ct) is { } task ? TypedResults.Ok(task) : TypedResults.NoContent();
 
     /// <summary>The queue's items, oldest first: <c>?state=open|review|done</c>, <c>max_results</c> (default 100).</summary>
     private static async Task<Ok<Page<LabelledItem>>> Items(string name, LabelQueues queues, ILabelStore store, CancellationToken ct,

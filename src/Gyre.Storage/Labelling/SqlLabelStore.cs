@@ -57,15 +57,26 @@ internal sealed partial class SqlLabelStore(SqlDatabase db) : ILabelStore
         return true;
     }, ct);
 
-    public Task<LabelledItem?> NextAsync(string queue, string labeller, CancellationToken ct) => db.ReadAsync(async c =>
+    public Task<LabelledItem?> NextAsync(string queue, string labeller, long now, long? claimUntil, CancellationToken ct) => db.WriteAsync(async (c, t) =>
     {
+        // Items someone else was offered and may be labelling now come last: they are offered again only when nothing else is left.
         var next = (await c.QueryAsync(
             $"SELECT {ItemColumns} FROM label_items i WHERE i.queue = @q AND i.state = '{LabelItemStates.Open}' "
             + "AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.queue = i.queue AND l.prediction_id = i.prediction_id AND l.labeller = @who) "
-            + "ORDER BY (SELECT count(*) FROM labels l WHERE l.queue = i.queue AND l.prediction_id = i.prediction_id AND l.label IS NOT NULL) DESC, "
+            + "ORDER BY CASE WHEN i.claimed_by IS NOT NULL AND i.claimed_by <> @who AND i.claimed_until > @now THEN 1 ELSE 0 END, "
+            + "(SELECT count(*) FROM labels l WHERE l.queue = i.queue AND l.prediction_id = i.prediction_id AND l.label IS NOT NULL) DESC, "
             + "i.added_time, i.priority DESC, i.prediction_id LIMIT 1",
-            null, ReadItem, ct, ("@q", queue), ("@who", labeller))).FirstOrDefault();
-        return next is null ? null : new LabelledItem(next, await LabelsOfAsync(c, null, queue, next.PredictionId, ct));
+            t, ReadItem, ct, ("@q", queue), ("@who", labeller), ("@now", now))).FirstOrDefault();
+        if (next is null)
+        {
+            return null;
+        }
+        if (claimUntil is not null)
+        {
+            await c.ExecuteAsync("UPDATE label_items SET claimed_by = @who, claimed_until = @until WHERE queue = @q AND prediction_id = @id", t, ct,
+                ("@who", labeller), ("@until", claimUntil), ("@q", queue), ("@id", next.PredictionId));
+        }
+        return (LabelledItem?)new LabelledItem(next, await LabelsOfAsync(c, t, queue, next.PredictionId, ct));
     }, ct);
 
     public Task<LabelledItem?> GetItemAsync(string queue, string predictionId, CancellationToken ct) => db.ReadAsync(c => ItemAsync(c, null, queue, predictionId, ct), ct);
@@ -80,6 +91,9 @@ internal sealed partial class SqlLabelStore(SqlDatabase db) : ILabelStore
             var added = await c.ExecuteAsync(
                 "INSERT INTO labels (queue, prediction_id, labeller, label, time) VALUES (@q, @id, @who, @l, @t) ON CONFLICT (queue, prediction_id, labeller) DO NOTHING",
                 t, ct, ("@q", label.Queue), ("@id", label.PredictionId), ("@who", label.Labeller), ("@l", label.Label), ("@t", label.Time)) == 1;
+            // Answered: the item is free for the next person (an item that asks for two labels).
+            await c.ExecuteAsync("UPDATE label_items SET claimed_by = NULL, claimed_until = NULL WHERE queue = @q AND prediction_id = @id AND claimed_by = @who", t, ct,
+                ("@q", label.Queue), ("@id", label.PredictionId), ("@who", label.Labeller));
             return (await SettleAsync(c, t, label.Queue, label.PredictionId, consolidate, ct), added);
         }, ct);
 

@@ -47,6 +47,13 @@ public sealed class LabellingTests
         // Ann labels by the rule the data follows; Bob agrees on most and says "left" on every fourth.
         using var annClient = server.ClientWithToken(ann);
         using var bobClient = server.ClientWithToken(bob);
+        // Asking at once, they are offered different items; a reader is only shown one, and holds none.
+        var shown = (await server.ClientWithToken(reader).Labels.NextAsync("pairs"))!.Item.PredictionId;
+        var annOffered = (await annClient.Labels.NextAsync("pairs"))!.Item.PredictionId;
+        var bobOffered = (await bobClient.Labels.NextAsync("pairs"))!.Item.PredictionId;
+        Assert.Equal(shown, annOffered);
+        Assert.NotEqual(annOffered, bobOffered);
+        Assert.Equal(annOffered, (await annClient.Labels.NextAsync("pairs"))!.Item.PredictionId);
         var truth = new Dictionary<string, string>();
         var bobs = new Dictionary<string, string>();
         for (var k = 0; k < 20; k++)

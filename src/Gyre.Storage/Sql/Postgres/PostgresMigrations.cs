@@ -421,7 +421,8 @@ internal static class PostgresMigrations
             """),
         new(22, "labelling queues", """
             -- A labelling queue as JSON, with how far its sampler has read the prediction log; the items
-            -- it sampled (a copy of the logged prediction, so a labeller's page reads one row); each
+            -- it sampled (a copy of the logged prediction, so a labeller's page reads one row, and who
+            -- was last offered it, until when, so that people labelling at once get different items); each
             -- person's label of an item (a null label is a skip); the feedback's source ('application'
             -- or 'human', with the person's queue) and whether a person's label is pinned against the
             -- application's report, which it then keeps aside.
@@ -448,6 +449,8 @@ internal static class PostgresMigrations
                 final_label text,
                 reviewer text COLLATE "C",
                 review_time bigint,
+                claimed_by text COLLATE "C",
+                claimed_until bigint,
                 PRIMARY KEY (queue, prediction_id)
             );
             CREATE INDEX label_items_by_state ON label_items (queue, state, added_time);

@@ -416,7 +416,8 @@ internal static class SqliteMigrations
             """),
         new(22, "labelling queues", """
             -- A labelling queue as JSON, with how far its sampler has read the prediction log; the items
-            -- it sampled (a copy of the logged prediction, so a labeller's page reads one row); each
+            -- it sampled (a copy of the logged prediction, so a labeller's page reads one row, and who
+            -- was last offered it, until when, so that people labelling at once get different items); each
             -- person's label of an item (a null label is a skip). The feedback's source lives in the
             -- prediction log's own file (SqlitePredictionTables).
             CREATE TABLE label_queues (
@@ -440,6 +441,8 @@ internal static class SqliteMigrations
                 final_label TEXT,
                 reviewer TEXT,
                 review_time INTEGER,
+                claimed_by TEXT,
+                claimed_until INTEGER,
                 PRIMARY KEY (queue, prediction_id)
             ) WITHOUT ROWID;
             CREATE INDEX label_items_by_state ON label_items (queue, state, added_time);
