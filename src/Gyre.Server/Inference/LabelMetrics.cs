@@ -16,18 +16,19 @@ internal sealed class LabelMetrics
         var items = factory.CreateGauge("gyre_label_items", "Items in a labelling queue, by state: open (waiting for labels), review (labels differ), done.", "queue", "state");
         var lag = factory.CreateGauge("gyre_label_sampler_lag_seconds",
             "Seconds between now and the prediction time up to which the queue's sampler has read (a window and its settling time when healthy).", "queue");
+        var window = factory.CreateGauge("gyre_label_window_seconds", "The length of a labelling queue's windows: a healthy sampler's lag stays within about one of them.", "queue");
         var known = new HashSet<string>(StringComparer.Ordinal);
         gateway.Registry.AddBeforeCollectCallback(async ct =>
         {
             // A second at most: a database that does not answer must not fail the whole scrape.
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
             bounded.CancelAfter(TimeSpan.FromSeconds(1));
-            var counts = new List<(string Queue, long SampledUntil, IReadOnlyDictionary<string, long> Items)>();
+            var counts = new List<(string Queue, long SampledUntil, long Window, IReadOnlyDictionary<string, long> Items)>();
             try
             {
                 foreach (var (queue, until) in await store.ListQueuesAsync(bounded.Token))
                 {
-                    counts.Add((queue.Name, until, await store.CountsAsync(queue.Name, bounded.Token)));
+                    counts.Add((queue.Name, until, queue.WindowSeconds, await store.CountsAsync(queue.Name, bounded.Token)));
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -44,9 +45,10 @@ internal sealed class LabelMetrics
                         items.RemoveLabelled(gone, state);
                     }
                     lag.RemoveLabelled(gone);
+                    window.RemoveLabelled(gone);
                     known.Remove(gone);
                 }
-                foreach (var (queue, until, byState) in counts)
+                foreach (var (queue, until, seconds, byState) in counts)
                 {
                     known.Add(queue);
                     foreach (var state in LabelItemStates.All)
@@ -54,6 +56,7 @@ internal sealed class LabelMetrics
                         items.WithLabels(queue, state).Set(byState.GetValueOrDefault(state));
                     }
                     lag.WithLabels(queue).Set(Math.Max(0, now - until) / 1000.0);
+                    window.WithLabels(queue).Set(seconds);
                 }
             }
         });

@@ -33,6 +33,7 @@ public sealed class LabelSamplingTests
         Assert.Contains("gyre_label_items{queue=\"uncertain\",state=\"open\"} 10\n", metrics, StringComparison.Ordinal);
         Assert.Contains("gyre_label_items{queue=\"uncertain\",state=\"review\"} 0\n", metrics, StringComparison.Ordinal);
         Assert.Contains("gyre_label_sampler_lag_seconds{queue=\"uncertain\"} ", metrics, StringComparison.Ordinal);
+        Assert.Contains("gyre_label_window_seconds{queue=\"uncertain\"} 3\n", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
