@@ -6,7 +6,8 @@ public interface ILabelStore
     /// <summary>Adds a queue whose sampler starts reading at <see cref="LabelQueueDefinition.Since"/>; a name in use is a 409.</summary>
     Task AddQueueAsync(LabelQueueDefinition queue, CancellationToken ct);
 
-    Task<LabelQueueDefinition?> GetQueueAsync(string name, CancellationToken ct);
+    /// <summary>A queue with how far its sampler has read (prediction time, ms), or null.</summary>
+    Task<(LabelQueueDefinition Queue, long SampledUntil)?> GetQueueAsync(string name, CancellationToken ct);
 
     /// <summary>Every queue with how far its sampler has read (prediction time, ms).</summary>
     Task<IReadOnlyList<(LabelQueueDefinition Queue, long SampledUntil)>> ListQueuesAsync(CancellationToken ct);

@@ -113,11 +113,11 @@ public sealed class LabelQueues(ILabelStore store, IEndpointStore endpoints, Mod
 
     public async Task<LabelQueueStatus> GetAsync(string name, CancellationToken ct)
     {
-        var found = (await store.ListQueuesAsync(ct)).FirstOrDefault(q => q.Queue.Name == name);
-        return found.Queue is null ? throw NotFound(name) : await StatusAsync(found.Queue, found.SampledUntil, ct);
+        var (queue, until) = await store.GetQueueAsync(name, ct) ?? throw NotFound(name);
+        return await StatusAsync(queue, until, ct);
     }
 
-    public async Task<LabelQueueDefinition> QueueAsync(string name, CancellationToken ct) => await store.GetQueueAsync(name, ct) ?? throw NotFound(name);
+    public async Task<LabelQueueDefinition> QueueAsync(string name, CancellationToken ct) => (await store.GetQueueAsync(name, ct))?.Queue ?? throw NotFound(name);
 
     public async Task DeleteAsync(string name, CancellationToken ct)
     {

@@ -111,17 +111,7 @@ internal static class EndpointsApi
         [FromQuery] string? since = null, [FromQuery] string? until = null)
     {
         await service.GetAsync(name, ct);
-        var path = scratch.NewFile(".parquet");
-        try
-        {
-            await log.ExportParquetAsync(name, QueryValues.Long(since, "since", 0), QueryValues.Long(until, "until", long.MaxValue), path, ct);
-            context.Response.ContentType = "application/vnd.apache.parquet";
-            context.Response.Headers.ContentDisposition = HeaderValues.Attachment($"{name}-predictions.parquet");
-            await context.Response.SendFileAsync(path, ct);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var (from, to) = (QueryValues.Long(since, "since", 0), QueryValues.Long(until, "until", long.MaxValue));
+        await ParquetDownload.SendAsync(context, scratch, $"{name}-predictions.parquet", path => log.ExportParquetAsync(name, from, to, path, ct), ct);
     }
 }

@@ -105,17 +105,6 @@ internal static class LabelQueuesApi
     private static async Task Export(string name, HttpContext context, LabelQueues queues, ILabelStore store, ScratchSpace scratch, CancellationToken ct)
     {
         var queue = await queues.QueueAsync(name, ct);
-        var path = scratch.NewFile(".parquet");
-        try
-        {
-            await store.ExportAsync(queue.Name, path, ct);
-            context.Response.ContentType = "application/vnd.apache.parquet";
-            context.Response.Headers.ContentDisposition = HeaderValues.Attachment($"{queue.Name}-labels.parquet");
-            await context.Response.SendFileAsync(path, ct);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        await ParquetDownload.SendAsync(context, scratch, $"{queue.Name}-labels.parquet", path => store.ExportAsync(queue.Name, path, ct), ct);
     }
 }

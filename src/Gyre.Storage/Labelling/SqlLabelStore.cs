@@ -25,8 +25,9 @@ internal sealed partial class SqlLabelStore(SqlDatabase db) : ILabelStore
         return 0;
     }, ct);
 
-    public Task<LabelQueueDefinition?> GetQueueAsync(string name, CancellationToken ct) => db.ReadAsync(async c =>
-        (await c.QueryAsync("SELECT body FROM label_queues WHERE name = @n", null, r => JsonRecords.Read<LabelQueueDefinition>(r.GetString(0)), ct, ("@n", name))).FirstOrDefault(), ct);
+    public Task<(LabelQueueDefinition Queue, long SampledUntil)?> GetQueueAsync(string name, CancellationToken ct) => db.ReadAsync(async c =>
+        (await c.QueryAsync<(LabelQueueDefinition, long)?>("SELECT body, sampled_until FROM label_queues WHERE name = @n", null,
+            r => (JsonRecords.Read<LabelQueueDefinition>(r.GetString(0)), r.GetInt64(1)), ct, ("@n", name))).FirstOrDefault(), ct);
 
     public Task<IReadOnlyList<(LabelQueueDefinition Queue, long SampledUntil)>> ListQueuesAsync(CancellationToken ct) => db.ReadAsync<IReadOnlyList<(LabelQueueDefinition, long)>>(async c =>
         await c.QueryAsync("SELECT body, sampled_until FROM label_queues ORDER BY name", null, r => (JsonRecords.Read<LabelQueueDefinition>(r.GetString(0)), r.GetInt64(1)), ct), ct);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Gyre.Core.Monitoring.Performance;
 using Gyre.Core.Serving.Log;
 
 namespace Gyre.Core.Labelling.Sampling;
@@ -73,13 +74,10 @@ public sealed class DisagreementStrategy(string primary, int size) : SampleStrat
         if (x.ValueKind == JsonValueKind.Object && y.ValueKind == JsonValueKind.Object
             && x.TryGetProperty("label", out var l1) && y.TryGetProperty("label", out var l2) && l1.GetRawText() != l2.GetRawText())
         {
-            return 1 + (Score(x) is { } s1 && Score(y) is { } s2 ? Math.Abs(s1 - s2) : 0);
+            return 1 + (LoggedScores.Positive(x) is { } s1 && LoggedScores.Positive(y) is { } s2 ? Math.Abs(s1 - s2) : 0);
         }
         return null;
     }
-
-    private static double? Score(JsonElement answer) =>
-        (answer.TryGetProperty("probability", out var p) || answer.TryGetProperty("score", out p)) && p.ValueKind == JsonValueKind.Number ? p.GetDouble() : null;
 
     private static string Said(string outputs)
     {
@@ -90,6 +88,6 @@ public sealed class DisagreementStrategy(string primary, int size) : SampleStrat
             return answer.GetDouble().ToString("0.####", CultureInfo.InvariantCulture);
         }
         var label = answer.TryGetProperty("label", out var l) ? l.ToString() : answer.GetRawText();
-        return Score(answer) is { } score ? $"{label} ({score.ToString("0.###", CultureInfo.InvariantCulture)})" : label;
+        return LoggedScores.Positive(answer) is { } score ? $"{label} ({score.ToString("0.###", CultureInfo.InvariantCulture)})" : label;
     }
 }

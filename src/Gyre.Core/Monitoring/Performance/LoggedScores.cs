@@ -11,14 +11,19 @@ public static class LoggedScores
         foreach (var text in outputs)
         {
             using var output = JsonDocument.Parse(text);
-            if (output.RootElement.ValueKind == JsonValueKind.Object
-                && (output.RootElement.TryGetProperty("probability", out var p) || output.RootElement.TryGetProperty("score", out p)) && p.ValueKind == JsonValueKind.Number)
+            if (Positive(output.RootElement) is { } score)
             {
-                scores.Add(p.GetDouble());
+                scores.Add(score);
             }
         }
         return scores;
     }
+
+    /// <summary>A binary classifier's logged answer's positive-class score (its <c>probability</c> or raw <c>score</c>), or null for any other answer.</summary>
+    public static double? Positive(JsonElement answer) =>
+        answer.ValueKind == JsonValueKind.Object && (answer.TryGetProperty("probability", out var p) || answer.TryGetProperty("score", out p)) && p.ValueKind == JsonValueKind.Number
+            ? p.GetDouble()
+            : null;
 
     /// <summary>The per-class scores of a multiclass classifier's logged answers (<c>{"label", "probabilities": {class: p}}</c> or <c>"scores"</c>), in the classes' order.</summary>
     public static List<double[]> OfClasses(IEnumerable<string> outputs, IReadOnlyList<string> classes)
