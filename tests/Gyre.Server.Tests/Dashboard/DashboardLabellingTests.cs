@@ -44,11 +44,14 @@ public sealed class DashboardLabellingTests(BrowserFixture browser, ITestOutputH
         await Expect(tab.Page.Locator("main")).ToContainTextAsync("signed in as ann");
         var item = tab.Page.Locator(".item");
         var keys = tab.Page.Keyboard;
+        // The page's script is deferred: a key pressed before it has run reaches no listener.
+        Task KeysReady() => Expect(tab.Page.Locator("body[data-keys=ready]")).ToHaveCountAsync(1);
         string Truth(string id) => ServingModels.Churns(rows[id].Tenure, rows[id].Plan) ? "left" : "stayed";
         string Key(string label) => label == "left" ? "1" : "2";
 
         var clock = Stopwatch.StartNew();
         var skipped = (await item.GetAttributeAsync("data-prediction-id"))!;
+        await KeysReady();
         await keys.PressAsync("s");
         await Expect(item).Not.ToHaveAttributeAsync("data-prediction-id", skipped);
         var labelled = new Dictionary<string, string>();
@@ -56,6 +59,7 @@ public sealed class DashboardLabellingTests(BrowserFixture browser, ITestOutputH
         {
             var id = (await item.GetAttributeAsync("data-prediction-id"))!;
             await Expect(item).ToContainTextAsync($"tenure{rows[id].Tenure}");
+            await KeysReady();
             if (k == 2)
             {
                 // A slip: the wrong class, taken back with U, and the same item offered again.
@@ -65,6 +69,7 @@ public sealed class DashboardLabellingTests(BrowserFixture browser, ITestOutputH
                 await keys.PressAsync("u");
                 await Expect(tab.Page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Took back your last answer, on {id}");
                 await Expect(item).ToHaveAttributeAsync("data-prediction-id", id);
+                await KeysReady();
             }
             await keys.PressAsync(Key(Truth(id)));
             await keys.PressAsync("Enter");
@@ -135,6 +140,7 @@ public sealed class DashboardLabellingTests(BrowserFixture browser, ITestOutputH
         await Expect(tab.Page.Locator("main")).ToContainTextAsync("Labelled so far: ann: left; bob: stayed");
         var id = (await tab.Page.Locator(".item").GetAttributeAsync("data-prediction-id"))!;
         Assert.Equal(items[0].Item.PredictionId, id);
+        await Expect(tab.Page.Locator("body[data-keys=ready]")).ToHaveCountAsync(1);
         await tab.Page.Keyboard.PressAsync("2");
         await tab.Page.Keyboard.PressAsync("Enter");
         await Expect(tab.Page.Locator(".notice[role=status]")).ToContainTextAsync($"Saved your label of {id}");

@@ -154,6 +154,8 @@
         form.requestSubmit();
       }
     });
+    // The keys work from here on; a browser test waits for this before it types.
+    document.body.setAttribute('data-keys', 'ready');
   }
 
   document.querySelectorAll('[data-live][id]').forEach(function (region) {
