@@ -56,6 +56,18 @@ public interface ILabelStore
     /// <summary>Every label and skip in a queue (without the items' rows), by item, oldest first.</summary>
     Task<IReadOnlyList<ItemLabel>> LabelsAsync(string queue, CancellationToken ct);
 
+    /// <summary>
+    /// Records that the prediction's feedback was brought in line with the item at
+    /// <paramref name="version"/>; false, with nothing changed, when the item has changed since (or is gone).
+    /// </summary>
+    Task<bool> MarkFedAsync(string queue, string predictionId, long version, CancellationToken ct);
+
+    /// <summary>Items, of every queue, changed since their feedback was last brought in line with them; oldest added first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<LabelItem>> UnfedAsync(int limit, CancellationToken ct);
+
+    /// <summary>How many of a queue's items have changed since their feedback was last brought in line with them.</summary>
+    Task<long> UnfedCountAsync(string queue, CancellationToken ct);
+
     /// <summary>How many of a queue's items are in each state.</summary>
     Task<IReadOnlyDictionary<string, long>> CountsAsync(string queue, CancellationToken ct);
 

@@ -97,20 +97,72 @@ public sealed class LabelDesk(ILabelStore store, IPredictionLog log, TimeProvide
     }
 
     /// <summary>
-    /// Makes the prediction's feedback follow the item as it is now: its final label stored as this
-    /// queue's people's (unchanged when it already was), or this queue's label taken back when it has
-    /// none. The item is written first, in its own store: a failure in between leaves the feedback
-    /// behind, and the next submit, undo or decision on the item (a retry too) brings it in line.
+    /// Feeds the items whose feedback fell behind them (a failure between a label's write and its
+    /// feed), oldest first, at most <see cref="RepairBatch"/> a call; returns how many it fed. One
+    /// item that cannot be fed does not hold back the others: the first failure is thrown after them.
+    /// </summary>
+    public async Task<int> RepairAsync(CancellationToken ct)
+    {
+        var behind = await store.UnfedAsync(RepairBatch, ct);
+        if (behind.Count == 0)
+        {
+            return 0;
+        }
+        var queues = (await store.ListQueuesAsync(ct)).ToDictionary(q => q.Queue.Name, q => q.Queue, StringComparer.Ordinal);
+        Exception? failed = null;
+        foreach (var item in behind)
+        {
+            try
+            {
+                if (queues.TryGetValue(item.Queue, out var queue))
+                {
+                    await FeedAsync(queue, item, ct);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                failed ??= e;
+            }
+        }
+        if (failed is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
+        }
+        return behind.Count;
+    }
+
+    /// <summary>How many items whose feedback fell behind one repair feeds.</summary>
+    public const int RepairBatch = 500;
+
+    /// <summary>How many times a feed starts over because the item changed under it before the worker's repair is left to finish.</summary>
+    private const int FeedAttempts = 5;
+
+    /// <summary>
+    /// Makes the prediction's feedback follow the item: its final label stored as this queue's
+    /// people's (unchanged when it already was), or this queue's label taken back when it has none;
+    /// then marks the item fed at the version it read. The item is written first, in its own store;
+    /// when it changed in between (another person's write, whose feed may have gone before this
+    /// one), the item is read and fed again, so that the last feed is of its last version. A
+    /// failure in between leaves the item marked behind, for <see cref="RepairAsync"/>.
     /// </summary>
     private async Task FeedAsync(LabelQueueDefinition queue, LabelItem item, CancellationToken ct)
     {
-        if (item.Final is { } final)
+        for (var attempt = 0; attempt < FeedAttempts; attempt++)
         {
-            await log.AddFeedbackAsync(queue.Endpoint, [new Feedback(item.PredictionId, final)], FeedbackSource.Human(queue.Name, queue.Prefer == LabelPreferences.Human), ct);
-        }
-        else
-        {
-            await log.RemoveHumanFeedbackAsync(queue.Endpoint, item.PredictionId, queue.Name, ct);
+            if (item.Final is { } final)
+            {
+                await log.AddFeedbackAsync(queue.Endpoint, [new Feedback(item.PredictionId, final)], FeedbackSource.Human(queue.Name, queue.Prefer == LabelPreferences.Human), ct);
+            }
+            else
+            {
+                await log.RemoveHumanFeedbackAsync(queue.Endpoint, item.PredictionId, queue.Name, ct);
+            }
+            if (await store.MarkFedAsync(queue.Name, item.PredictionId, item.Version, ct)
+                || await store.GetItemAsync(queue.Name, item.PredictionId, ct) is not { } now)
+            {
+                return;
+            }
+            item = now.Item;
         }
     }
 

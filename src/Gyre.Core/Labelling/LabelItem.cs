@@ -5,7 +5,8 @@ namespace Gyre.Core.Labelling;
 /// <c>Outputs</c> as JSON), why it was picked (<c>Reason</c>, with the strategy's <c>Priority</c>,
 /// higher first), how many labels it needs, and its <c>State</c> (<see cref="LabelItemStates"/>).
 /// <c>Final</c> is the label that became the prediction's ground truth (JSON), by agreement or by a
-/// reviewer's word (<c>Reviewer</c>).
+/// reviewer's word (<c>Reviewer</c>). <c>Version</c> grows with each change of the item's state or
+/// final label.
 /// </summary>
 public sealed record LabelItem(
     string Queue,
@@ -22,7 +23,8 @@ public sealed record LabelItem(
     string State = LabelItemStates.Open,
     string? Final = null,
     string? Reviewer = null,
-    long? ReviewTime = null);
+    long? ReviewTime = null,
+    long Version = 0);
 
 /// <summary>An item is open until it has the labels it needs; then done (its labels agree), or in review (they differ) until a reviewer decides.</summary>
 public static class LabelItemStates

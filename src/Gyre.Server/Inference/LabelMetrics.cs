@@ -17,18 +17,20 @@ internal sealed class LabelMetrics
         var lag = factory.CreateGauge("gyre_label_sampler_lag_seconds",
             "Seconds between now and the prediction time up to which the queue's sampler has read (a window and its settling time when healthy).", "queue");
         var window = factory.CreateGauge("gyre_label_window_seconds", "The length of a labelling queue's windows: a healthy sampler's lag stays within about one of them.", "queue");
+        var unfed = factory.CreateGauge("gyre_label_feedback_behind",
+            "Items of a labelling queue whose feedback has not yet followed their last change (0 when healthy; the labelling worker feeds them).", "queue");
         var known = new HashSet<string>(StringComparer.Ordinal);
         gateway.Registry.AddBeforeCollectCallback(async ct =>
         {
             // A second at most: a database that does not answer must not fail the whole scrape.
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
             bounded.CancelAfter(TimeSpan.FromSeconds(1));
-            var counts = new List<(string Queue, long SampledUntil, long Window, IReadOnlyDictionary<string, long> Items)>();
+            var counts = new List<(string Queue, long SampledUntil, long Window, IReadOnlyDictionary<string, long> Items, long Unfed)>();
             try
             {
                 foreach (var (queue, until) in await store.ListQueuesAsync(bounded.Token))
                 {
-                    counts.Add((queue.Name, until, queue.WindowSeconds, await store.CountsAsync(queue.Name, bounded.Token)));
+                    counts.Add((queue.Name, until, queue.WindowSeconds, await store.CountsAsync(queue.Name, bounded.Token), await store.UnfedCountAsync(queue.Name, bounded.Token)));
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -46,9 +48,10 @@ internal sealed class LabelMetrics
                     }
                     lag.RemoveLabelled(gone);
                     window.RemoveLabelled(gone);
+                    unfed.RemoveLabelled(gone);
                     known.Remove(gone);
                 }
-                foreach (var (queue, until, seconds, byState) in counts)
+                foreach (var (queue, until, seconds, byState, behind) in counts)
                 {
                     known.Add(queue);
                     foreach (var state in LabelItemStates.All)
@@ -57,6 +60,7 @@ internal sealed class LabelMetrics
                     }
                     lag.WithLabels(queue).Set(Math.Max(0, now - until) / 1000.0);
                     window.WithLabels(queue).Set(seconds);
+                    unfed.WithLabels(queue).Set(behind);
                 }
             }
         });

@@ -32,7 +32,7 @@ internal sealed partial class SqlLabelStore
                 var item = ReadItem(reader);
                 var row = appender.CreateRow().AppendValue(item.Queue).AppendValue(item.PredictionId).AppendValue(Time(item.PredictionTime))
                     .AppendValue(item.Model).AppendValue(item.Variant).AppendValue(item.Inputs).AppendValue(item.Outputs).AppendValue(item.Reason)
-                    .AppendValue(reader.GetString(16)).AppendValue(reader.GetString(15)).AppendValue(Time(reader.GetInt64(17)))
+                    .AppendValue(reader.GetString(17)).AppendValue(reader.GetString(16)).AppendValue(Time(reader.GetInt64(18)))
                     .AppendValue(item.State).AppendValue(item.Final).AppendValue(item.Reviewer);
                 (item.ReviewTime is { } reviewed ? row.AppendValue(Time(reviewed)) : row.AppendNullValue()).EndRow();
                 rows++;

@@ -9,7 +9,7 @@ namespace Gyre.Storage.Labelling;
 internal sealed partial class SqlLabelStore(SqlDatabase db) : ILabelStore
 {
     private const string ItemColumns = "i.queue, i.prediction_id, i.prediction_time, i.variant, i.model, i.inputs, i.outputs, i.reason, i.priority, i.labels_needed, "
-        + "i.added_time, i.state, i.final_label, i.reviewer, i.review_time";
+        + "i.added_time, i.state, i.final_label, i.reviewer, i.review_time, i.version";
 
     public Task AddQueueAsync(LabelQueueDefinition queue, CancellationToken ct) => db.WriteAsync(async (c, t) =>
     {
@@ -130,7 +130,7 @@ internal sealed partial class SqlLabelStore(SqlDatabase db) : ILabelStore
         {
             throw GyreException.Conflict($"prediction_id: the item {predictionId} is {item.Item.State}, not in review");
         }
-        var resolved = item.Item with { State = LabelItemStates.Done, Final = final, Reviewer = reviewer, ReviewTime = time };
+        var resolved = item.Item with { State = LabelItemStates.Done, Final = final, Reviewer = reviewer, ReviewTime = time, Version = item.Item.Version + 1 };
         await UpdateAsync(c, t, resolved, ct);
         return resolved;
     }, ct);
@@ -154,6 +154,17 @@ internal sealed partial class SqlLabelStore(SqlDatabase db) : ILabelStore
         await c.QueryAsync("SELECT queue, prediction_id, labeller, label, time FROM labels WHERE queue = @q ORDER BY prediction_id, time, labeller",
             null, ReadLabel, ct, ("@q", queue)), ct);
 
+    public Task<bool> MarkFedAsync(string queue, string predictionId, long version, CancellationToken ct) => db.WriteAsync(async (c, t) =>
+        await c.ExecuteAsync("UPDATE label_items SET fed_version = @v WHERE queue = @q AND prediction_id = @id AND version = @v", t, ct,
+            ("@v", version), ("@q", queue), ("@id", predictionId)) == 1, ct);
+
+    public Task<IReadOnlyList<LabelItem>> UnfedAsync(int limit, CancellationToken ct) => db.ReadAsync<IReadOnlyList<LabelItem>>(async c =>
+        await c.QueryAsync($"SELECT {ItemColumns} FROM label_items i WHERE i.fed_version < i.version ORDER BY i.added_time, i.queue, i.prediction_id LIMIT @limit",
+            null, ReadItem, ct, ("@limit", limit)), ct);
+
+    public Task<long> UnfedCountAsync(string queue, CancellationToken ct) => db.ReadAsync(async c =>
+        (await c.QueryAsync("SELECT count(*) FROM label_items WHERE queue = @q AND fed_version < version", null, r => r.GetInt64(0), ct, ("@q", queue)))[0], ct);
+
     public Task<IReadOnlyDictionary<string, long>> CountsAsync(string queue, CancellationToken ct) => db.ReadAsync<IReadOnlyDictionary<string, long>>(async c =>
         (await c.QueryAsync("SELECT state, count(*) FROM label_items WHERE queue = @q GROUP BY state", null, r => (r.GetString(0), r.GetInt64(1)), ct, ("@q", queue)))
             .ToDictionary(p => p.Item1, p => p.Item2, StringComparer.Ordinal), ct);
@@ -165,14 +176,16 @@ internal sealed partial class SqlLabelStore(SqlDatabase db) : ILabelStore
         var settled = consolidate(item);
         if (settled != item.Item)
         {
+            settled = settled with { Version = item.Item.Version + 1 };
             await UpdateAsync(c, t, settled, ct);
         }
         return item with { Item = settled };
     }
 
+    /// <summary>Writes an item's new state at its new version (its read's plus one: writes are serializable).</summary>
     private static Task<int> UpdateAsync(DbConnection c, DbTransaction t, LabelItem item, CancellationToken ct) => c.ExecuteAsync(
-        "UPDATE label_items SET state = @s, final_label = @f, reviewer = @r, review_time = @rt WHERE queue = @q AND prediction_id = @id", t, ct,
-        ("@s", item.State), ("@f", item.Final), ("@r", item.Reviewer), ("@rt", item.ReviewTime), ("@q", item.Queue), ("@id", item.PredictionId));
+        "UPDATE label_items SET state = @s, final_label = @f, reviewer = @r, review_time = @rt, version = @v WHERE queue = @q AND prediction_id = @id", t, ct,
+        ("@s", item.State), ("@f", item.Final), ("@r", item.Reviewer), ("@rt", item.ReviewTime), ("@v", item.Version), ("@q", item.Queue), ("@id", item.PredictionId));
 
     private static async Task<LabelledItem?> ItemAsync(DbConnection c, DbTransaction? t, string queue, string predictionId, CancellationToken ct)
     {
@@ -186,7 +199,7 @@ internal sealed partial class SqlLabelStore(SqlDatabase db) : ILabelStore
             t, ReadLabel, ct, ("@q", queue), ("@id", predictionId));
 
     private static LabelItem ReadItem(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetString(4), r.GetString(5),
-        r.GetString(6), r.GetString(7), r.GetDouble(8), r.GetInt32(9), r.GetInt64(10), r.GetString(11), r.NullableString(12), r.NullableString(13), r.NullableInt64(14));
+        r.GetString(6), r.GetString(7), r.GetDouble(8), r.GetInt32(9), r.GetInt64(10), r.GetString(11), r.NullableString(12), r.NullableString(13), r.NullableInt64(14), r.GetInt64(15));
 
     private static ItemLabel ReadLabel(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.NullableString(3), r.GetInt64(4));
 }

@@ -10,7 +10,7 @@ public sealed class PrometheusRulesTests
     {
         var (exitCode, output) = await PromtoolAsync("check", "rules", "--lint=all", "--lint-fatal", "rules.yaml");
         Assert.True(exitCode == 0, output);
-        Assert.Contains("SUCCESS: 24 rules found", output, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 25 rules found", output, StringComparison.Ordinal);
     }
 
     [Fact]

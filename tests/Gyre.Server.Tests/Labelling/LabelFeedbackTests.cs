@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using Gyre.Core.Labelling;
 using Gyre.Server.Tests.Serving;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gyre.Server.Tests.Labelling;
 
@@ -83,6 +85,58 @@ public abstract class LabelFeedbackTests<TBackend>(TBackend fixture) : IClassFix
         Assert.Equal(("\"stayed\"", "application"), await ActualAsync(server, endpoint, second));
         await server.Client.Labels.UndoAsync(ours);
         Assert.Equal(("\"stayed\"", "application"), await ActualAsync(server, endpoint, first));
+    }
+
+    [SkippableFact]
+    public async Task ALabelWhoseFeedWasCutOff_IsFedByTheWorker_AndPeopleAtOnceLeaveTheFeedbackAsTheItemIs()
+    {
+        var server = fixture.Server;
+        var (cut, pairs) = (Unique.Name("cut"), Unique.Name("pairs"));
+        var endpoint = await ServingModels.CreateEndpointAsync(server, await ServingModels.TrainChurnAsync(server) + "/1");
+        var since = LabelStreams.Now();
+        await server.Client.Labels.CreateQueueAsync(new LabelQueueRequest(cut, endpoint, LabelStrategies.Random, "100/minute", WindowSeconds: 3, Since: since, Seed: 1));
+        await server.Client.Labels.CreateQueueAsync(new LabelQueueRequest(pairs, endpoint, LabelStrategies.Random, "100/minute", WindowSeconds: 3, Since: since, Seed: 2, Double: 1));
+        await LabelStreams.PredictAsync(server, endpoint, 20, seed: 4);
+        var id = (await LabelStreams.SampledAsync(server.Client, cut, since + 3000))[0].Item.PredictionId;
+        var paired = (await LabelStreams.SampledAsync(server.Client, pairs, since + 3000)).Select(i => i.Item.PredictionId).First(p => p != id);
+
+        // The label is written, and the process stops before its feed: the store alone, as the desk writes it first.
+        var store = server.Services.GetRequiredService<ILabelStore>();
+        var queue = (await store.GetQueueAsync(cut, CancellationToken.None))!.Value.Queue;
+        await store.AddLabelAsync(new ItemLabel(cut, id, "ann", "\"left\"", LabelStreams.Now()), i => LabelConsolidation.Settle(i, queue), CancellationToken.None);
+        Assert.Equal(("\"left\"", "human"), await EventuallyAsync(() => ActualAsync(server, endpoint, id), ("\"left\"", "human")));
+        // So is an undo whose feed never happened: the worker takes the ground truth back.
+        await store.UndoAsync(cut, "ann", i => LabelConsolidation.Settle(i, queue), CancellationToken.None);
+        Assert.Equal((null, null), await EventuallyAsync(() => ActualAsync(server, endpoint, id), (null, null)));
+        Assert.Equal(0, await store.UnfedCountAsync(cut, CancellationToken.None));
+        var metrics = await server.Http.GetStringAsync("/metrics");
+        Assert.Contains($"gyre_label_feedback_behind{{queue=\"{cut}\"}} 0", metrics, StringComparison.Ordinal);
+
+        // Two people labelling and undoing one item at once: when both are answered, the feedback is the item's final label.
+        var desk = server.Services.GetRequiredService<LabelDesk>();
+        for (var round = 0; round < 8; round++)
+        {
+            var bobs = round % 2 == 0 ? "left" : "stayed";
+            await Task.WhenAll(
+                desk.SubmitAsync(pairs, paired, "ann", new LabelSubmission(JsonSerializer.SerializeToElement("left")), CancellationToken.None),
+                desk.SubmitAsync(pairs, paired, "bob", new LabelSubmission(JsonSerializer.SerializeToElement(bobs)), CancellationToken.None));
+            var both = (await store.GetItemAsync(pairs, paired, CancellationToken.None))!.Item;
+            Assert.Equal(bobs == "left" ? "\"left\"" : null, both.Final);
+            Assert.Equal(both.Final, (await ActualAsync(server, endpoint, paired)).Actual);
+            await Task.WhenAll(desk.UndoAsync(pairs, "ann", CancellationToken.None), desk.UndoAsync(pairs, "bob", CancellationToken.None));
+            Assert.Equal((null, null), await ActualAsync(server, endpoint, paired));
+        }
+    }
+
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, T expected)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        T value;
+        while (!Equals(value = await read(), expected) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+        return value;
     }
 
     private static async Task<(string? Actual, string? Source)> ActualAsync(TestServer server, string endpoint, string id)

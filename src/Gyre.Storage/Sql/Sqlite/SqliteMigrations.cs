@@ -456,5 +456,14 @@ internal static class SqliteMigrations
             ) WITHOUT ROWID;
             CREATE INDEX labels_by_labeller ON labels (queue, labeller, time);
             """),
+        new(23, "labels fed as feedback", """
+            -- An item's version grows with each change of its state or final label; fed_version is the
+            -- version its prediction's feedback was last brought in line with. The feedback lives
+            -- apart (the prediction log), so a label is written first and fed after: an item whose
+            -- fed_version is behind is fed again by the labelling worker, after a failure in between.
+            ALTER TABLE label_items ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE label_items ADD COLUMN fed_version INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX label_items_unfed ON label_items (added_time) WHERE fed_version < version;
+            """),
     ];
 }
