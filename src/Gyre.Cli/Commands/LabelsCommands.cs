@@ -27,7 +27,7 @@ internal static class LabelsCommands
         var name = new Argument<string>("name");
         var endpoint = new Option<string>("--endpoint") { Required = true, Description = "The endpoint whose predictions are sampled" };
         var strategy = new Option<string>("--strategy") { Required = true, Description = "random, uncertainty, disagreement, slice or drift" };
-        var rate = new Option<string>("--rate") { Required = true, Description = "At most this many items, N/second|minute|hour|day (50/hour)" };
+        var rate = new Option<string>("--rate") { Required = true, Description = "At most this many items, N/second|minute|hour|day (50/hour), or a share of each window's predictions, N% (2%)" };
         var window = new Option<string?>("--window") { Description = "The window a choice is made in, 30s, 10m, 1h (default 10m)" };
         var twice = new Option<double?>("--double") { Description = "The share of items labelled by two people, 0 to 1 (default 0)" };
         var prefer = new Option<string?>("--prefer") { Description = "Whose ground truth wins when the application sends feedback too: application (default) or human" };

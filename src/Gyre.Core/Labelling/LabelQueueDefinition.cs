@@ -2,7 +2,7 @@ namespace Gyre.Core.Labelling;
 
 /// <summary>
 /// A labelling queue on an endpoint: its sampler picks, off the request path, up to <c>Rate</c>
-/// (<see cref="LabelRate"/>) of the endpoint's logged predictions in each window of
+/// (<see cref="LabelRate"/>: so many a time, or a share) of the endpoint's logged predictions in each window of
 /// <c>WindowSeconds</c> of prediction time from <c>Since</c>, by <c>Strategy</c>
 /// (<see cref="LabelStrategies"/>); people label them in the dashboard. A share <c>Double</c> of items
 /// asks for two labels (their agreement is measured, and items whose labels differ go to review).
@@ -26,16 +26,41 @@ public sealed record LabelQueueDefinition(
     long CreationTime,
     string? Description = null)
 {
-    public double PerHour => LabelRate.Parse(Rate);
+    /// <summary>The share of each window's predictions a share rate (<c>N%</c>) asks for; null for a rate per time.</summary>
+    public double? Share => LabelRate.Share(Rate);
 
     /// <summary>The most items one window may add, whatever its length: what a sampler holds and writes at once stays bounded.</summary>
     public const int MaxPerWindow = 10_000;
 
-    /// <summary>How many items window <paramref name="index"/> (from <c>Since</c>) may add: the rate spread over windows, fractions carried, at most <see cref="MaxPerWindow"/>.</summary>
+    /// <summary>
+    /// The most items window <paramref name="index"/> (from <c>Since</c>) may add, known before it is
+    /// read: a rate per time spread over windows, fractions carried; a share's, <see cref="MaxPerWindow"/>
+    /// (its budget is known once the window is read: <see cref="Budget(long, long, Random)"/>).
+    /// </summary>
     public int Budget(long index)
     {
-        var perWindow = PerHour * WindowSeconds / 3600.0;
+        if (Share is not null)
+        {
+            return MaxPerWindow;
+        }
+        var perWindow = LabelRate.Parse(Rate) * WindowSeconds / 3600.0;
         return (int)Math.Min(MaxPerWindow, Math.Floor((index + 1) * perWindow + 1e-9) - Math.Floor(index * perWindow + 1e-9));
+    }
+
+    /// <summary>
+    /// How many items window <paramref name="index"/> adds once read, with <paramref name="seen"/>
+    /// predictions in it: a share's fraction of them, its fraction of an item rounded up with that
+    /// chance (so the items average the share), at most <see cref="MaxPerWindow"/>.
+    /// </summary>
+    public int Budget(long index, long seen, Random random)
+    {
+        if (Share is not { } share)
+        {
+            return Budget(index);
+        }
+        var wanted = share * seen;
+        var whole = Math.Floor(wanted + 1e-9);
+        return (int)Math.Min(MaxPerWindow, whole + (wanted - whole > 1e-9 && random.NextDouble() < wanted - whole ? 1 : 0));
     }
 
     public long WindowMs => WindowSeconds * 1000;

@@ -29,7 +29,7 @@ public sealed class LabelQueues(ILabelStore store, IEndpointStore endpoints, Mod
         }
         try
         {
-            LabelRate.Parse(request.Rate);
+            LabelRate.Check(request.Rate);
         }
         catch (GyreException e)
         {

@@ -17,12 +17,17 @@ public sealed class LabelSamplingTests
         // 200/minute over windows of 3 s: 10 items a window.
         var queue = await server.Client.Labels.CreateQueueAsync(new LabelQueueRequest("uncertain", endpoint, LabelStrategies.Uncertainty, "200/minute", WindowSeconds: 3, Since: since, Seed: 1));
         Assert.Equal(["left", "stayed"], queue.Choices);
+        // A share: 5% of the window's predictions.
+        await server.Client.Labels.CreateQueueAsync(new LabelQueueRequest("uncertain-share", endpoint, LabelStrategies.Uncertainty, "5%", WindowSeconds: 3, Since: since, Seed: 1));
         var rows = await LabelStreams.PredictAsync(server, endpoint, 300, seed: 11);
 
         var items = await LabelStreams.SampledAsync(server.Client, "uncertain", since + 3000);
         var expected = rows.OrderBy(r => Math.Abs(r.Answer.GetProperty("probability").GetDouble() - 0.5)).ThenBy(r => r.Id, StringComparer.Ordinal)
             .Take(10).Select(r => r.Id).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(expected, items.Select(i => i.Item.PredictionId).Order(StringComparer.Ordinal).ToList());
+        var share = await LabelStreams.SampledAsync(server.Client, "uncertain-share", since + 3000);
+        Assert.Equal(rows.OrderBy(r => Math.Abs(r.Answer.GetProperty("probability").GetDouble() - 0.5)).ThenBy(r => r.Id, StringComparer.Ordinal)
+            .Take(15).Select(r => r.Id).Order(StringComparer.Ordinal), share.Select(i => i.Item.PredictionId).Order(StringComparer.Ordinal));
         Assert.All(items, i => Assert.StartsWith("uncertainty: probability 0.", i.Item.Reason, StringComparison.Ordinal));
         Assert.All(items, i => Assert.Equal(LabelItemStates.Open, i.Item.State));
         // The items carry the logged row and answer, for the labelling page.
@@ -71,13 +76,20 @@ public sealed class LabelSamplingTests
         {
             await server.Client.Labels.CreateQueueAsync(new LabelQueueRequest(name, endpoint, LabelStrategies.Random, "120/minute", WindowSeconds: 3, Double: 0.5, Since: since, Seed: 42));
         }
-        await LabelStreams.PredictAsync(server, endpoint, 100, seed: 3);
+        // A share of the traffic: 8% of the window's 100 predictions, and 2.5% (2 or 3, by a draw of the window's seed).
+        await server.Client.Labels.CreateQueueAsync(new LabelQueueRequest("eight", endpoint, LabelStrategies.Random, "8%", WindowSeconds: 3, Since: since, Seed: 42));
+        await server.Client.Labels.CreateQueueAsync(new LabelQueueRequest("half", endpoint, LabelStrategies.Random, "2.5%", WindowSeconds: 3, Since: since, Seed: 42));
+        var rows = await LabelStreams.PredictAsync(server, endpoint, 100, seed: 3);
         var a = await LabelStreams.SampledAsync(server.Client, "a", since + 3000);
         var b = await LabelStreams.SampledAsync(server.Client, "b", since + 3000);
         Assert.Equal(6, a.Count);
         Assert.Equal(a.Select(i => (i.Item.PredictionId, i.Item.LabelsNeeded)), b.Select(i => (i.Item.PredictionId, i.Item.LabelsNeeded)));
         Assert.Contains(a, i => i.Item.LabelsNeeded == 2);
         Assert.All(a, i => Assert.Equal("random: 1 of 100 predictions in its window", i.Item.Reason));
+        var eight = await LabelStreams.SampledAsync(server.Client, "eight", since + 3000);
+        Assert.Equal(8, eight.Select(i => i.Item.PredictionId).Distinct().Count());
+        Assert.Subset(rows.Select(r => r.Id).ToHashSet(), eight.Select(i => i.Item.PredictionId).ToHashSet());
+        Assert.InRange((await LabelStreams.SampledAsync(server.Client, "half", since + 3000)).Count, 2, 3);
     }
 
     [Fact]
@@ -93,6 +105,11 @@ public sealed class LabelSamplingTests
         }
         Assert.Contains("rate: expected more than 0", await RefusedAsync(new { name = "q", endpoint, strategy = "random", rate = "0/hour" }, HttpStatusCode.BadRequest), StringComparison.Ordinal);
         Assert.Contains("rate: expected N/second", await RefusedAsync(new { name = "q", endpoint, strategy = "random", rate = "fast" }, HttpStatusCode.BadRequest), StringComparison.Ordinal);
+        foreach (var share in new[] { "0%", "150%", "some%" })
+        {
+            Assert.Equal($"rate: expected a share of the predictions more than 0% and at most 100% (for example 2%), got '{share}'",
+                await RefusedAsync(new { name = "q", endpoint, strategy = "random", rate = share }, HttpStatusCode.BadRequest));
+        }
         Assert.Contains("endpoint: no endpoint named 'nowhere'", await RefusedAsync(new { name = "q", endpoint = "nowhere", strategy = "random", rate = "5/hour" }, HttpStatusCode.NotFound), StringComparison.Ordinal);
         Assert.Contains("strategy: expected one of random, uncertainty", await RefusedAsync(new { name = "q", endpoint, strategy = "vibes", rate = "5/hour" }, HttpStatusCode.BadRequest), StringComparison.Ordinal);
         Assert.Contains("slice: the slice strategy needs", await RefusedAsync(new { name = "q", endpoint, strategy = "slice", rate = "5/hour" }, HttpStatusCode.BadRequest), StringComparison.Ordinal);

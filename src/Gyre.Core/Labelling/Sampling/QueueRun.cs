@@ -14,7 +14,7 @@ internal sealed class QueueRun(LabelQueueDefinition queue, long sampledUntil, lo
     /// <summary>How many picks are written at once.</summary>
     private const int WriteEvery = 5_000;
 
-    private readonly SortedDictionary<long, (SampleStrategy? Strategy, Random Random)> _open = [];
+    private readonly SortedDictionary<long, OpenWindow> _open = [];
     private readonly List<LabelItem> _items = [];
     private long _position = sampledUntil;
 
@@ -38,7 +38,11 @@ internal sealed class QueueRun(LabelQueueDefinition queue, long sampledUntil, lo
         if (!_open.TryGetValue(window, out var open))
         {
             var random = new Random(Seed(queue.Seed, window));
-            _open[window] = open = (Strategy(queue.Budget(window), random), random);
+            _open[window] = open = new OpenWindow(Strategy(queue.Budget(window), random), random);
+        }
+        if (prediction.Routing != Routings.Shadow)
+        {
+            open.Seen++;
         }
         open.Strategy?.Offer(prediction);
     }
@@ -67,9 +71,9 @@ internal sealed class QueueRun(LabelQueueDefinition queue, long sampledUntil, lo
 
     private async Task CloseAsync(long window, CancellationToken ct)
     {
-        var (strategy, random) = _open[window];
+        var (strategy, random, seen) = (_open[window].Strategy, _open[window].Random, _open[window].Seen);
         _open.Remove(window);
-        foreach (var pick in strategy?.Pick(queue.Budget(window)) ?? [])
+        foreach (var pick in strategy?.Pick(queue.Budget(window, seen, random)) ?? [])
         {
             var p = pick.Prediction;
             _items.Add(new LabelItem(queue.Name, p.PredictionId, p.Time, p.Variant, $"{p.ModelName}/{p.ModelVersion}", p.Inputs, p.Outputs, pick.Reason, pick.Priority,
@@ -100,6 +104,16 @@ internal sealed class QueueRun(LabelQueueDefinition queue, long sampledUntil, lo
         LabelStrategies.Drift => target is null ? null : new DriftStrategy(target, budget),
         _ => null,
     };
+
+    /// <summary>A window being read: its strategy, its draws, and how many of its predictions were answered to callers (shadow copies left out).</summary>
+    private sealed class OpenWindow(SampleStrategy? strategy, Random random)
+    {
+        public SampleStrategy? Strategy { get; } = strategy;
+
+        public Random Random { get; } = random;
+
+        public long Seen { get; set; }
+    }
 
     /// <summary>A window's seed from the queue's and the window's number (not <see cref="HashCode"/>, which differs between processes).</summary>
     private static int Seed(int queueSeed, long window) => (int)(((queueSeed * 1_000_003L) + window) % int.MaxValue);

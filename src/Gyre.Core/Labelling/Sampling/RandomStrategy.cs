@@ -25,6 +25,14 @@ public sealed class RandomStrategy(int size, Random random) : SampleStrategy
         }
     }
 
-    public override IReadOnlyList<Candidate> Pick(int budget) =>
-        [.. _kept.Take(budget).Select(p => new Candidate(p, 0, $"random: 1 of {_seen} predictions in its window"))];
+    public override IReadOnlyList<Candidate> Pick(int budget)
+    {
+        // Fewer than kept (a share, known at the window's end): a random part of the reservoir, whose first slots favour the window's first predictions.
+        for (var i = 0; budget < _kept.Count && i < budget; i++)
+        {
+            var j = random.Next(i, _kept.Count);
+            (_kept[i], _kept[j]) = (_kept[j], _kept[i]);
+        }
+        return [.. _kept.Take(budget).Select(p => new Candidate(p, 0, $"random: 1 of {_seen} predictions in its window"))];
+    }
 }
