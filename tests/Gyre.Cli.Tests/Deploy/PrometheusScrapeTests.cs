@@ -26,6 +26,8 @@ public sealed partial class PrometheusScrapeTests
         // Version 2 reads 13 inputs, not the diabetes callers' 10: as a canary it refuses their rows.
         Assert.Equal(0, (await Gyre("models", "import", Path.Combine(Onnx, "wine_mlp.onnx"), "--name", "diabetes", "--task", "multiclass", "--classes", "a,b,c")).ExitCode);
         Assert.Equal(0, (await Gyre("endpoints", "create", "diabetes", "--model", "diabetes/1")).ExitCode);
+        // A labelling queue, for the labelling dashboard's series.
+        Assert.Equal(0, (await Gyre("labels", "queue", "create", "diabetes-review", "--endpoint", "diabetes", "--strategy", "random", "--rate", "5%")).ExitCode);
         await using var prometheus = await PrometheusServer.StartAsync([new Uri(server.Url).Authority], [RepositoryFiles.Deploy("prometheus", "rules.yaml")]);
 
         using var http = new HttpClient { BaseAddress = new Uri(server.Url) };
@@ -88,15 +90,16 @@ public sealed partial class PrometheusScrapeTests
                 Assert.True(names.Contains(name), $"{dashboard} / {panel}: {name} is no series Prometheus holds");
             }
         }
-        Assert.True(queries.Count >= 30, $"{queries.Count} dashboard queries");
+        Assert.True(queries.Count >= 39, $"{queries.Count} dashboard queries");
         foreach (var (dashboard, panel, expr) in queries)
         {
             var promql = expr.Replace("$__rate_interval", "1m", StringComparison.Ordinal).Replace("$__interval", "15s", StringComparison.Ordinal)
-                .Replace("$endpoint", ".*", StringComparison.Ordinal).Replace("$instance", ".*", StringComparison.Ordinal);
+                .Replace("$endpoint", ".*", StringComparison.Ordinal).Replace("$instance", ".*", StringComparison.Ordinal).Replace("$queue", ".*", StringComparison.Ordinal);
             Assert.DoesNotContain("$", promql, StringComparison.Ordinal);
             var answer = await prometheus.QueryAsync(promql);
             Assert.True(answer.GetProperty("status").GetString() == "success", $"{dashboard} / {panel}: {promql}: {answer}");
-            if (dashboard == "gyre-gateway.json" && promql.Contains("gyre_inference_requests_total", StringComparison.Ordinal))
+            if ((dashboard == "gyre-gateway.json" && promql.Contains("gyre_inference_requests_total", StringComparison.Ordinal))
+                || (dashboard == "gyre-labelling.json" && promql.Contains("gyre_label_", StringComparison.Ordinal)))
             {
                 Assert.True(answer.GetProperty("data").GetProperty("result").GetArrayLength() > 0, $"{dashboard} / {panel}: {promql} returned nothing");
             }
