@@ -65,8 +65,11 @@ public interface ILabelStore
     /// <summary>Items, of every queue, changed since their feedback was last brought in line with them; oldest added first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<LabelItem>> UnfedAsync(int limit, CancellationToken ct);
 
-    /// <summary>How many of a queue's items have changed since their feedback was last brought in line with them.</summary>
-    Task<long> UnfedCountAsync(string queue, CancellationToken ct);
+    /// <summary>Marks an item behind its feedback (a feed that failed, or may have landed after a newer one), for the repair to feed it as it is.</summary>
+    Task MarkBehindAsync(string queue, string predictionId, CancellationToken ct);
+
+    /// <summary>Every queue's items per state, and how many have changed since their feedback was last brought in line with them, in one read.</summary>
+    Task<IReadOnlyDictionary<string, LabelQueueCounts>> AllCountsAsync(CancellationToken ct);
 
     /// <summary>How many of a queue's items are in each state.</summary>
     Task<IReadOnlyDictionary<string, long>> CountsAsync(string queue, CancellationToken ct);
@@ -74,3 +77,6 @@ public interface ILabelStore
     /// <summary>Writes a queue's labels (a row per label, with its item's inputs, prediction and final label) as Parquet; returns the row count.</summary>
     Task<long> ExportAsync(string queue, string path, CancellationToken ct);
 }
+
+/// <summary>A queue's items per state, and how many of them are behind their feedback.</summary>
+public sealed record LabelQueueCounts(IReadOnlyDictionary<string, long> ByState, long FeedbackBehind);

@@ -58,7 +58,7 @@ public sealed class LabelDesk(ILabelStore store, IPredictionLog log, TimeProvide
         }
         var stored = await store.AddLabelAsync(new ItemLabel(queue.Name, predictionId, labeller, label, time.GetUtcNow().ToUnixTimeMilliseconds()),
             item => LabelConsolidation.Settle(item, queue), ct) ?? throw NotInQueue(queue, predictionId);
-        await FeedAsync(queue, stored.Item.Item, ct);
+        await FeedAsync(queue, stored.Item.Item);
         return new LabelOutcome(stored.Item.Item, stored.Item.Labels, stored.Added);
     }
 
@@ -71,7 +71,7 @@ public sealed class LabelDesk(ILabelStore store, IPredictionLog log, TimeProvide
         {
             return null;
         }
-        await FeedAsync(queue, done.Item.Item, ct);
+        await FeedAsync(queue, done.Item.Item);
         return new LabelOutcome(done.Item.Item, done.Item.Labels, true);
     }
 
@@ -85,7 +85,7 @@ public sealed class LabelDesk(ILabelStore store, IPredictionLog log, TimeProvide
             throw NotInQueue(queue, predictionId);
         }
         var resolved = await store.ResolveAsync(queue.Name, predictionId, reviewer, final, time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
-        await FeedAsync(queue, resolved, ct);
+        await FeedAsync(queue, resolved);
         return resolved;
     }
 
@@ -98,26 +98,34 @@ public sealed class LabelDesk(ILabelStore store, IPredictionLog log, TimeProvide
 
     /// <summary>
     /// Feeds the items whose feedback fell behind them (a failure between a label's write and its
-    /// feed), oldest first, at most <see cref="RepairBatch"/> a call; returns how many it fed. One
-    /// item that cannot be fed does not hold back the others: the first failure is thrown after them.
+    /// feed), oldest first, at most <see cref="RepairBatch"/> a call; returns how many it fed. An item
+    /// is fed only when the call before found it behind at the same version: one a person's call is
+    /// feeding now is left to that call. One item that cannot be fed does not hold back the others
+    /// (the first failure is thrown after them); the log or database away stops the batch at once.
     /// </summary>
     public async Task<int> RepairAsync(CancellationToken ct)
     {
         var behind = await store.UnfedAsync(RepairBatch, ct);
-        if (behind.Count == 0)
+        var settled = behind.Where(i => _behindBefore.TryGetValue((i.Queue, i.PredictionId), out var version) && version == i.Version).ToList();
+        _behindBefore = behind.ToDictionary(i => (i.Queue, i.PredictionId), i => i.Version);
+        if (settled.Count == 0)
         {
             return 0;
         }
         var queues = (await store.ListQueuesAsync(ct)).ToDictionary(q => q.Queue.Name, q => q.Queue, StringComparer.Ordinal);
         Exception? failed = null;
-        foreach (var item in behind)
+        foreach (var item in settled)
         {
             try
             {
                 if (queues.TryGetValue(item.Queue, out var queue))
                 {
-                    await FeedAsync(queue, item, ct);
+                    await FeedAsync(queue, item);
                 }
+            }
+            catch (GyreException e) when (e.IsTransient)
+            {
+                throw; // the rest would wait on the same database
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -128,41 +136,71 @@ public sealed class LabelDesk(ILabelStore store, IPredictionLog log, TimeProvide
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
         }
-        return behind.Count;
+        return settled.Count;
     }
 
-    /// <summary>How many items whose feedback fell behind one repair feeds.</summary>
+    /// <summary>How many items whose feedback fell behind one repair reads.</summary>
     public const int RepairBatch = 500;
 
-    /// <summary>How many times a feed starts over because the item changed under it before the worker's repair is left to finish.</summary>
+    /// <summary>How many times a feed starts over because the item changed under it, before it leaves the item marked behind for the repair.</summary>
     private const int FeedAttempts = 5;
+
+    /// <summary>The items the last repair found behind, at their versions (the repair runs on one worker at a time).</summary>
+    private Dictionary<(string Queue, string PredictionId), long> _behindBefore = [];
 
     /// <summary>
     /// Makes the prediction's feedback follow the item: its final label stored as this queue's
     /// people's (unchanged when it already was), or this queue's label taken back when it has none;
     /// then marks the item fed at the version it read. The item is written first, in its own store;
     /// when it changed in between (another person's write, whose feed may have gone before this
-    /// one), the item is read and fed again, so that the last feed is of its last version. A
-    /// failure in between leaves the item marked behind, for <see cref="RepairAsync"/>.
+    /// one), the item is read and fed again, so that the last feed is of its last version. A feed
+    /// that fails, or whose item keeps changing, leaves the item marked behind, for
+    /// <see cref="RepairAsync"/>: it may have landed after a newer one.
     /// </summary>
-    private async Task FeedAsync(LabelQueueDefinition queue, LabelItem item, CancellationToken ct)
+    /// <remarks>
+    /// Not cancelled with the caller's request: a feed stopped between its write and its check
+    /// could leave an older label standing over a newer one.
+    /// </remarks>
+    private async Task FeedAsync(LabelQueueDefinition queue, LabelItem item)
     {
-        for (var attempt = 0; attempt < FeedAttempts; attempt++)
+        var ct = CancellationToken.None;
+        try
         {
-            if (item.Final is { } final)
+            for (var attempt = 0; attempt < FeedAttempts; attempt++)
             {
-                await log.AddFeedbackAsync(queue.Endpoint, [new Feedback(item.PredictionId, final)], FeedbackSource.Human(queue.Name, queue.Prefer == LabelPreferences.Human), ct);
+                if (item.Final is { } final)
+                {
+                    await log.AddFeedbackAsync(queue.Endpoint, [new Feedback(item.PredictionId, final)], FeedbackSource.Human(queue.Name, queue.Prefer == LabelPreferences.Human), ct);
+                }
+                else
+                {
+                    await log.RemoveHumanFeedbackAsync(queue.Endpoint, item.PredictionId, queue.Name, ct);
+                }
+                if (await store.MarkFedAsync(queue.Name, item.PredictionId, item.Version, ct)
+                    || await store.GetItemAsync(queue.Name, item.PredictionId, ct) is not { } now)
+                {
+                    return;
+                }
+                item = now.Item;
             }
-            else
-            {
-                await log.RemoveHumanFeedbackAsync(queue.Endpoint, item.PredictionId, queue.Name, ct);
-            }
-            if (await store.MarkFedAsync(queue.Name, item.PredictionId, item.Version, ct)
-                || await store.GetItemAsync(queue.Name, item.PredictionId, ct) is not { } now)
-            {
-                return;
-            }
-            item = now.Item;
+        }
+        catch (Exception)
+        {
+            await MarkBehindAsync(queue.Name, item.PredictionId);
+            throw;
+        }
+        await MarkBehindAsync(queue.Name, item.PredictionId);
+    }
+
+    private async Task MarkBehindAsync(string queue, string predictionId)
+    {
+        try
+        {
+            await store.MarkBehindAsync(queue, predictionId, CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // The database is away as well: the feed's own failure is what the caller hears of.
         }
     }
 

@@ -27,6 +27,7 @@ public sealed record LabelQueueDefinition(
     string? Description = null)
 {
     /// <summary>The share of each window's predictions a share rate (<c>N%</c>) asks for; null for a rate per time.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public double? Share => LabelRate.Share(Rate);
 
     /// <summary>The most items one window may add, whatever its length: what a sampler holds and writes at once stays bounded.</summary>

@@ -25,12 +25,13 @@ internal sealed class LabelMetrics
             // A second at most: a database that does not answer must not fail the whole scrape.
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
             bounded.CancelAfter(TimeSpan.FromSeconds(1));
-            var counts = new List<(string Queue, long SampledUntil, long Window, IReadOnlyDictionary<string, long> Items, long Unfed)>();
+            var counts = new List<(string Queue, long SampledUntil, long Window, LabelQueueCounts Items)>();
             try
             {
+                var all = await store.AllCountsAsync(bounded.Token);
                 foreach (var (queue, until) in await store.ListQueuesAsync(bounded.Token))
                 {
-                    counts.Add((queue.Name, until, queue.WindowSeconds, await store.CountsAsync(queue.Name, bounded.Token), await store.UnfedCountAsync(queue.Name, bounded.Token)));
+                    counts.Add((queue.Name, until, queue.WindowSeconds, all.GetValueOrDefault(queue.Name) ?? new LabelQueueCounts(new Dictionary<string, long>(), 0)));
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -51,16 +52,16 @@ internal sealed class LabelMetrics
                     unfed.RemoveLabelled(gone);
                     known.Remove(gone);
                 }
-                foreach (var (queue, until, seconds, byState, behind) in counts)
+                foreach (var (queue, until, seconds, byQueue) in counts)
                 {
                     known.Add(queue);
                     foreach (var state in LabelItemStates.All)
                     {
-                        items.WithLabels(queue, state).Set(byState.GetValueOrDefault(state));
+                        items.WithLabels(queue, state).Set(byQueue.ByState.GetValueOrDefault(state));
                     }
                     lag.WithLabels(queue).Set(Math.Max(0, now - until) / 1000.0);
                     window.WithLabels(queue).Set(seconds);
-                    unfed.WithLabels(queue).Set(behind);
+                    unfed.WithLabels(queue).Set(byQueue.FeedbackBehind);
                 }
             }
         });

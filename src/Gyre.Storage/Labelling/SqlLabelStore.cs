@@ -162,8 +162,14 @@ internal sealed partial class SqlLabelStore(SqlDatabase db) : ILabelStore
         await c.QueryAsync($"SELECT {ItemColumns} FROM label_items i WHERE i.fed_version < i.version ORDER BY i.added_time, i.queue, i.prediction_id LIMIT @limit",
             null, ReadItem, ct, ("@limit", limit)), ct);
 
-    public Task<long> UnfedCountAsync(string queue, CancellationToken ct) => db.ReadAsync(async c =>
-        (await c.QueryAsync("SELECT count(*) FROM label_items WHERE queue = @q AND fed_version < version", null, r => r.GetInt64(0), ct, ("@q", queue)))[0], ct);
+    public Task MarkBehindAsync(string queue, string predictionId, CancellationToken ct) => db.WriteAsync(async (c, t) =>
+        await c.ExecuteAsync("UPDATE label_items SET fed_version = -1 WHERE queue = @q AND prediction_id = @id", t, ct, ("@q", queue), ("@id", predictionId)), ct);
+
+    public Task<IReadOnlyDictionary<string, LabelQueueCounts>> AllCountsAsync(CancellationToken ct) => db.ReadAsync<IReadOnlyDictionary<string, LabelQueueCounts>>(async c =>
+        (await c.QueryAsync("SELECT queue, state, count(*), sum(CASE WHEN fed_version < version THEN 1 ELSE 0 END) FROM label_items GROUP BY queue, state", null,
+            r => (Queue: r.GetString(0), State: r.GetString(1), Items: r.GetInt64(2), Behind: r.GetInt64(3)), ct))
+            .GroupBy(r => r.Queue, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => new LabelQueueCounts(g.ToDictionary(r => r.State, r => r.Items, StringComparer.Ordinal), g.Sum(r => r.Behind)), StringComparer.Ordinal), ct);
 
     public Task<IReadOnlyDictionary<string, long>> CountsAsync(string queue, CancellationToken ct) => db.ReadAsync<IReadOnlyDictionary<string, long>>(async c =>
         (await c.QueryAsync("SELECT state, count(*) FROM label_items WHERE queue = @q GROUP BY state", null, r => (r.GetString(0), r.GetInt64(1)), ct, ("@q", queue)))

@@ -16,14 +16,27 @@ internal sealed class LabelSamplerWorker(QueueSampler sampler, LabelDesk desk, I
 
     protected override async Task TickHeldAsync(bool tookOver, CancellationToken ct)
     {
+        // Each runs whether or not the other failed; the worker hears of both failures.
+        Exception? failed = null;
         try
         {
             await sampler.TickAsync(ct);
         }
-        finally
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            // A sampler that fails (a queue's endpoint gone) does not stop the repair.
+            failed = e;
+        }
+        try
+        {
             await desk.RepairAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            failed = failed is null ? e : new AggregateException(failed, e);
+        }
+        if (failed is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
         }
     }
 }
