@@ -223,7 +223,7 @@ public sealed class LabelDesk(ILabelStore store, IPredictionLog log, TimeProvide
             : throw GyreException.Invalid($"label: '{text}' is not one of the model's classes ({string.Join(", ", queue.Choices)})");
     }
 
-    private async Task<LabelQueueDefinition> QueueAsync(string name, CancellationToken ct) => (await store.GetQueueAsync(name, ct))?.Queue ?? throw LabelQueues.NotFound(name);
+    private Task<LabelQueueDefinition> QueueAsync(string name, CancellationToken ct) => LabelQueues.QueueAsync(store, name, ct);
 
     private static GyreException NotInQueue(LabelQueueDefinition queue, string predictionId) =>
         GyreException.NotFound($"prediction_id: the prediction {predictionId} is not an item of the labelling queue '{queue.Name}'");

@@ -103,10 +103,11 @@ public sealed class LabelQueues(ILabelStore store, IEndpointStore endpoints, Mod
 
     public async Task<IReadOnlyList<LabelQueueStatus>> ListAsync(CancellationToken ct)
     {
+        var counts = await store.AllCountsAsync(ct); // every queue's in one read
         var statuses = new List<LabelQueueStatus>();
         foreach (var (queue, until) in await store.ListQueuesAsync(ct))
         {
-            statuses.Add(await StatusAsync(queue, until, ct));
+            statuses.Add(await StatusAsync(queue, until, counts.GetValueOrDefault(queue.Name)?.ByState ?? new Dictionary<string, long>(), ct));
         }
         return statuses;
     }
@@ -114,10 +115,14 @@ public sealed class LabelQueues(ILabelStore store, IEndpointStore endpoints, Mod
     public async Task<LabelQueueStatus> GetAsync(string name, CancellationToken ct)
     {
         var (queue, until) = await store.GetQueueAsync(name, ct) ?? throw NotFound(name);
-        return await StatusAsync(queue, until, ct);
+        return await StatusAsync(queue, until, await store.CountsAsync(queue.Name, ct), ct);
     }
 
-    public async Task<LabelQueueDefinition> QueueAsync(string name, CancellationToken ct) => (await store.GetQueueAsync(name, ct))?.Queue ?? throw NotFound(name);
+    public Task<LabelQueueDefinition> QueueAsync(string name, CancellationToken ct) => QueueAsync(store, name, ct);
+
+    /// <summary>A queue by name; one that does not exist is a 404 naming it.</summary>
+    internal static async Task<LabelQueueDefinition> QueueAsync(ILabelStore store, string name, CancellationToken ct) =>
+        (await store.GetQueueAsync(name, ct))?.Queue ?? throw NotFound(name);
 
     public async Task DeleteAsync(string name, CancellationToken ct)
     {
@@ -127,9 +132,8 @@ public sealed class LabelQueues(ILabelStore store, IEndpointStore endpoints, Mod
         }
     }
 
-    private async Task<LabelQueueStatus> StatusAsync(LabelQueueDefinition queue, long until, CancellationToken ct)
+    private async Task<LabelQueueStatus> StatusAsync(LabelQueueDefinition queue, long until, IReadOnlyDictionary<string, long> counts, CancellationToken ct)
     {
-        var counts = await store.CountsAsync(queue.Name, ct);
         var items = LabelItemStates.All.ToDictionary(s => s, s => counts.GetValueOrDefault(s), StringComparer.Ordinal);
         return new LabelQueueStatus(queue, until, items, LabelAgreements.Of(queue, await store.LabelsAsync(queue.Name, ct)));
     }

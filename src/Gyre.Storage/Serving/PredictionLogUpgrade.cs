@@ -9,7 +9,8 @@ namespace Gyre.Storage.Serving;
 /// feedback that held only the id, the actual and its time — into blocks and the feedback table
 /// of <see cref="PredictionBlocks"/>, in one transaction on the first open: a stop halfway leaves
 /// the old tables as they were. It needs free disk space of about twice the log's size meanwhile
-/// (the WAL holds the new blocks until the commit's checkpoint).
+/// (the WAL holds the new blocks until the commit's checkpoint). Then, on every open, adds the
+/// feedback columns a log written before labelling queues lacks (<see cref="AddFeedbackSource"/>).
 /// </summary>
 internal static class PredictionLogUpgrade
 {
@@ -53,6 +54,20 @@ internal static class PredictionLogUpgrade
         // The move went through the WAL, which holds a copy of the whole log now: give that space back.
         using var checkpoint = connection.Command("PRAGMA wal_checkpoint(TRUNCATE)");
         checkpoint.ExecuteNonQuery();
+    }
+
+    /// <summary>A log written before labelling queues has feedback without its source: all of it the application's.</summary>
+    public static void AddFeedbackSource(SqliteConnection connection)
+    {
+        foreach (var (column, definition) in PredictionBlocks.FeedbackSourceColumns)
+        {
+            using var present = connection.Command($"SELECT count(*) FROM pragma_table_info('feedback') WHERE name = '{column}'");
+            if (Convert.ToInt64(present.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                using var add = connection.Command($"ALTER TABLE feedback ADD COLUMN {column} {definition}");
+                add.ExecuteNonQuery();
+            }
+        }
     }
 
     private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)

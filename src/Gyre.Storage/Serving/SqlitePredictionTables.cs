@@ -31,7 +31,7 @@ internal sealed class SqlitePredictionTables : PredictionTables
             """);
         PredictionLogUpgrade.Run(_writer);
         Execute(PredictionBlocks.Schema);
-        AddFeedbackSource();
+        PredictionLogUpgrade.AddFeedbackSource(_writer);
         _blocks = new SqliteBlockWriter(_writer);
     }
 
@@ -58,20 +58,6 @@ internal sealed class SqlitePredictionTables : PredictionTables
     {
         _blocks.Dispose();
         _writer.Dispose();
-    }
-
-    /// <summary>A log written before labelling queues has feedback without its source: all of it the application's.</summary>
-    private void AddFeedbackSource()
-    {
-        foreach (var (column, definition) in PredictionBlocks.FeedbackSourceColumns)
-        {
-            using var present = _writer.CreateCommand();
-            present.CommandText = $"SELECT count(*) FROM pragma_table_info('feedback') WHERE name = '{column}'";
-            if (Convert.ToInt64(present.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
-            {
-                Execute($"ALTER TABLE feedback ADD COLUMN {column} {definition}");
-            }
-        }
     }
 
     private void Execute(string sql)
